@@ -1,0 +1,41 @@
+//! Chain specifications round-trip: what `build-spec` and `export-chain-spec` print parses, and a
+//! node started from an exported spec produces and finalizes blocks.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::time::Duration;
+
+fn spec_json(args: &[&str]) -> Value {
+	let dir = TempDir::new("spec");
+	let (status, stdout, stderr) = run_node_command(args, &dir.0);
+	assert!(status.success(), "{args:?} failed: {stderr}");
+	serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{args:?} printed no JSON ({e})"))
+}
+
+#[test]
+fn local_testnet_spec_names_its_preset_and_four_validators() {
+	let spec = spec_json(&["build-spec", "--chain", "local"]);
+	assert_eq!(spec["id"], "licentia_local");
+	assert_eq!(spec["properties"]["tokenSymbol"], "LCT");
+	let patch = &spec["genesis"]["runtimeGenesis"]["patch"];
+	assert_eq!(patch["aura"]["authorities"].as_array().map(Vec::len), Some(4), "{patch}");
+	assert_eq!(patch["grandpa"]["authorities"].as_array().map(Vec::len), Some(4), "{patch}");
+}
+
+#[test]
+fn exported_raw_dev_spec_starts_a_chain() {
+	let spec = spec_json(&["export-chain-spec", "--chain", "dev", "--raw"]);
+	let top = spec["genesis"]["raw"]["top"].as_object().expect("a raw spec has genesis storage");
+	assert!(top.contains_key("0x3a636f6465"), "the raw spec carries the runtime (:code)");
+
+	let dir = TempDir::new("raw-spec");
+	let path = dir.0.join("dev-raw.json");
+	std::fs::write(&path, spec.to_string()).expect("spec can be written");
+	let path = path.to_string_lossy().into_owned();
+	let mut node = Node::start("from-spec", &["--chain", &path, "--alice", "--validator", "--tmp"]);
+	node.wait_for("a finalized block", Duration::from_secs(90), |n| {
+		(n.block_number(true) >= 1).then_some(())
+	});
+}

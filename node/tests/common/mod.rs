@@ -1,0 +1,280 @@
+//! A test harness that runs the real `licentia-node` binary and talks to it over JSON-RPC.
+//!
+//! Kept dependency-free on purpose (std, serde_json and the runtime's types): see the note in
+//! `node/Cargo.toml`.
+
+#![allow(dead_code)]
+
+use codec::{Decode, Encode};
+use licentia_runtime::{AccountId, Balance, Hash, Nonce, Runtime, RuntimeEvent};
+use serde_json::{json, Value};
+use std::{
+	io::{Read, Write},
+	net::{TcpListener, TcpStream},
+	path::{Path, PathBuf},
+	process::{Child, Command, ExitStatus, Stdio},
+	time::{Duration, Instant},
+};
+
+/// The node binary cargo built for these tests.
+pub const NODE: &str = env!("CARGO_BIN_EXE_licentia-node");
+
+/// A port nobody listens on right now.
+pub fn free_port() -> u16 {
+	TcpListener::bind("127.0.0.1:0")
+		.and_then(|l| l.local_addr())
+		.map(|a| a.port())
+		.expect("the OS hands out a free port")
+}
+
+/// A scratch directory for one test, removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+	pub fn new(name: &str) -> Self {
+		let dir = std::env::temp_dir().join(format!(
+			"licentia-test-{name}-{}-{}",
+			std::process::id(),
+			Instant::now().elapsed().as_nanos()
+		));
+		let _ = std::fs::remove_dir_all(&dir);
+		std::fs::create_dir_all(&dir).expect("temp dir can be created");
+		Self(dir)
+	}
+}
+
+impl Drop for TempDir {
+	fn drop(&mut self) {
+		let _ = std::fs::remove_dir_all(&self.0);
+	}
+}
+
+/// A running node. Dropping it kills the process.
+pub struct Node {
+	child: Option<Child>,
+	pub rpc_port: u16,
+	pub prometheus_port: u16,
+	log: PathBuf,
+	_dir: TempDir,
+}
+
+impl Node {
+	/// Starts `licentia-node` with `args` plus free RPC, p2p and Prometheus ports, and waits until
+	/// it answers `system_health`. A node that exits or stays silent fails the test with its log.
+	pub fn start(name: &str, args: &[&str]) -> Self {
+		let dir = TempDir::new(name);
+		let log = dir.0.join("node.log");
+		let (rpc_port, p2p_port, prometheus_port) = (free_port(), free_port(), free_port());
+		let log_file = std::fs::File::create(&log).expect("log file can be created");
+		let child = Command::new(NODE)
+			.args(args)
+			.args(["--rpc-port", &rpc_port.to_string()])
+			.args(["--port", &p2p_port.to_string()])
+			.args(["--prometheus-port", &prometheus_port.to_string()])
+			.args(["--no-telemetry", "--no-mdns", "--no-hardware-benchmarks"])
+			.stdout(Stdio::null())
+			.stderr(log_file)
+			.spawn()
+			.expect("licentia-node starts");
+		let mut node = Self { child: Some(child), rpc_port, prometheus_port, log, _dir: dir };
+		node.wait_for("RPC to answer", Duration::from_secs(90), |n| {
+			n.try_rpc("system_health", json!([])).ok()
+		});
+		node
+	}
+
+	/// The node's log so far.
+	pub fn log(&self) -> String {
+		std::fs::read_to_string(&self.log).unwrap_or_default()
+	}
+
+	/// Fails the test with the node's log.
+	#[track_caller]
+	pub fn fail(&self, why: &str) -> ! {
+		panic!("{why}\n----- node log -----\n{}\n--------------------", self.log())
+	}
+
+	/// Polls `check` every 250 ms until it returns `Some`, the node exits, or `timeout` passes.
+	#[track_caller]
+	pub fn wait_for<T>(
+		&mut self,
+		what: &str,
+		timeout: Duration,
+		mut check: impl FnMut(&Self) -> Option<T>,
+	) -> T {
+		let deadline = Instant::now() + timeout;
+		loop {
+			if let Some(value) = check(self) {
+				return value;
+			}
+			if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
+				self.fail(&format!("the node exited ({status}) while waiting for {what}"));
+			}
+			if Instant::now() > deadline {
+				self.fail(&format!("timed out after {timeout:?} waiting for {what}"));
+			}
+			std::thread::sleep(Duration::from_millis(250));
+		}
+	}
+
+	/// Calls `method` and returns its `result`, or the JSON-RPC error as text.
+	pub fn try_rpc(&self, method: &str, params: Value) -> Result<Value, String> {
+		rpc_call(self.rpc_port, method, params)
+	}
+
+	/// Calls `method` and returns its `result`; any error fails the test.
+	#[track_caller]
+	pub fn rpc(&self, method: &str, params: Value) -> Value {
+		self.try_rpc(method, params)
+			.unwrap_or_else(|e| self.fail(&format!("{method} failed: {e}")))
+	}
+
+	/// The number of the best or the finalized block.
+	pub fn block_number(&self, finalized: bool) -> u32 {
+		let hash = if finalized {
+			self.rpc("chain_getFinalizedHead", json!([]))
+		} else {
+			Value::Null
+		};
+		let header = self.rpc("chain_getHeader", json!([hash]));
+		let number = header["number"].as_str().unwrap_or_else(|| self.fail("header has a number"));
+		u32::from_str_radix(number.trim_start_matches("0x"), 16)
+			.unwrap_or_else(|_| self.fail("block number is hex"))
+	}
+
+	/// The hash of block `number`.
+	pub fn block_hash(&self, number: u32) -> Hash {
+		let hex = self.rpc("chain_getBlockHash", json!([number]));
+		decode_hex(hex.as_str().unwrap_or_else(|| self.fail("block hash is a string")))
+	}
+
+	/// The value at a raw storage key, at block `at` (best block if `None`).
+	pub fn storage<T: Decode>(&self, key: &[u8], at: Option<Hash>) -> Option<T> {
+		let at = at.map(|h| Value::String(to_hex(&h.encode())));
+		let value = self.rpc("state_getStorage", json!([to_hex(key), at]));
+		value.as_str().map(|hex| decode_hex(hex))
+	}
+
+	/// The events deposited in block `at`.
+	pub fn events(&self, at: Hash) -> Vec<RuntimeEvent> {
+		type Records = Vec<frame_system::EventRecord<RuntimeEvent, Hash>>;
+		let key = frame_system::Events::<Runtime>::hashed_key();
+		self.storage::<Records>(&key, Some(at))
+			.unwrap_or_default()
+			.into_iter()
+			.map(|r| r.event)
+			.collect()
+	}
+
+	/// An account's free balance at the best block.
+	pub fn free_balance(&self, who: &AccountId) -> Balance {
+		let key = frame_system::Account::<Runtime>::hashed_key_for(who);
+		self.storage::<frame_system::AccountInfo<Nonce, pallet_balances::AccountData<Balance>>>(
+			&key, None,
+		)
+		.map(|info| info.data.free)
+		.unwrap_or_default()
+	}
+
+	/// Stops the node with SIGINT, as an operator's Ctrl-C would, and returns how it exited.
+	pub fn stop(mut self) -> ExitStatus {
+		let mut child = self.child.take().expect("a node is stopped once");
+		let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+		let deadline = Instant::now() + Duration::from_secs(60);
+		loop {
+			if let Ok(Some(status)) = child.try_wait() {
+				return status;
+			}
+			if Instant::now() > deadline {
+				let _ = child.kill();
+				self.fail("the node did not stop within 60 s of SIGINT");
+			}
+			std::thread::sleep(Duration::from_millis(100));
+		}
+	}
+}
+
+impl Drop for Node {
+	fn drop(&mut self) {
+		if let Some(mut child) = self.child.take() {
+			let _ = child.kill();
+			let _ = child.wait();
+		}
+	}
+}
+
+/// One JSON-RPC call over HTTP/1.1 to 127.0.0.1:`port`.
+pub fn rpc_call(port: u16, method: &str, params: Value) -> Result<Value, String> {
+	let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params }).to_string();
+	let response = http_post(port, &body)?;
+	let reply: Value = serde_json::from_str(&response)
+		.map_err(|e| format!("not JSON ({e}): {response}"))?;
+	match reply.get("error") {
+		Some(error) => Err(error.to_string()),
+		None => reply.get("result").cloned().ok_or_else(|| format!("no result: {reply}")),
+	}
+}
+
+/// POSTs `body` as JSON and returns the response body.
+pub fn http_post(port: u16, body: &str) -> Result<String, String> {
+	let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+	stream.set_read_timeout(Some(Duration::from_secs(30))).map_err(|e| e.to_string())?;
+	let request = format!(
+		"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
+		 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+		body.len()
+	);
+	stream.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
+	let mut response = Vec::new();
+	stream.read_to_end(&mut response).map_err(|e| e.to_string())?;
+	let response = String::from_utf8_lossy(&response);
+	let (head, body) = response.split_once("\r\n\r\n").ok_or("malformed HTTP response")?;
+	if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+		return Ok(dechunk(body));
+	}
+	Ok(body.to_string())
+}
+
+fn dechunk(mut body: &str) -> String {
+	let mut out = String::new();
+	while let Some((size, rest)) = body.split_once("\r\n") {
+		let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+		if size == 0 || rest.len() < size {
+			break;
+		}
+		out.push_str(&rest[..size]);
+		body = rest[size..].trim_start_matches("\r\n");
+	}
+	out
+}
+
+/// `0x`-prefixed lowercase hex.
+pub fn to_hex(bytes: &[u8]) -> String {
+	let mut s = String::with_capacity(2 + bytes.len() * 2);
+	s.push_str("0x");
+	for b in bytes {
+		s.push_str(&format!("{b:02x}"));
+	}
+	s
+}
+
+/// Decodes a SCALE value from `0x`-prefixed hex; panics with the input on failure.
+#[track_caller]
+pub fn decode_hex<T: Decode>(hex: &str) -> T {
+	let digits = hex.trim_start_matches("0x");
+	let bytes: Vec<u8> = (0..digits.len())
+		.step_by(2)
+		.map(|i| u8::from_str_radix(&digits[i..i + 2], 16).expect("valid hex"))
+		.collect();
+	T::decode(&mut &bytes[..]).unwrap_or_else(|e| panic!("cannot decode {hex}: {e}"))
+}
+
+/// Runs the node binary with `args` to completion and returns (status, stdout, stderr).
+pub fn run_node_command(args: &[&str], cwd: &Path) -> (ExitStatus, String, String) {
+	let output = Command::new(NODE).args(args).current_dir(cwd).output().expect("node runs");
+	(
+		output.status,
+		String::from_utf8_lossy(&output.stdout).into_owned(),
+		String::from_utf8_lossy(&output.stderr).into_owned(),
+	)
+}
