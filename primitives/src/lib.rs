@@ -6,6 +6,13 @@
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
+extern crate alloc;
+
+pub mod consent;
+pub mod content;
+pub mod nostr;
+pub mod runtime_api;
+
 use sp_runtime::{
 	traits::{IdentifyAccount, Verify},
 	MultiSignature,

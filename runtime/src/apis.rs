@@ -17,7 +17,7 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
+	AccountId, Aura, Balance, Block, BlockNumber, Consent, Content, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
 	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
 };
 
@@ -263,6 +263,57 @@ impl_runtime_apis! {
 			// As above: an off-chain check whose failure must stop the tool.
 			Executive::try_execute_block(block, state_root_check, signature_check, select)
 				.expect("try-runtime: execute_block failed; see the log above")
+		}
+	}
+
+	impl licentia_primitives::runtime_api::ConsentApi<Block, AccountId> for Runtime {
+		fn account_consent(account: AccountId) -> licentia_primitives::runtime_api::AccountConsent {
+			Consent::account_consent(&account)
+		}
+
+		fn identity_consent(
+			identity: licentia_primitives::consent::Identity,
+		) -> Option<(AccountId, licentia_primitives::runtime_api::IdentityConsent)> {
+			Consent::identity_consent(&identity)
+		}
+
+		fn platform(
+			id: licentia_primitives::consent::PlatformId,
+		) -> Option<licentia_primitives::runtime_api::PlatformView<AccountId>> {
+			Consent::platform_view(id)
+		}
+
+		fn platforms() -> Vec<licentia_primitives::runtime_api::PlatformView<AccountId>> {
+			Consent::platform_views()
+		}
+	}
+
+	impl licentia_primitives::runtime_api::ContentApi<Block, AccountId, BlockNumber> for Runtime {
+		fn batch(
+			id: licentia_primitives::content::BatchId,
+		) -> Option<licentia_primitives::runtime_api::BatchView<AccountId, BlockNumber>> {
+			Content::batch_view(id)
+		}
+
+		fn batch_count() -> licentia_primitives::content::BatchId {
+			pallet_content::NextBatchId::<Runtime>::get()
+		}
+
+		fn post_status(
+			batch: licentia_primitives::content::BatchId,
+			post: licentia_primitives::content::PostRecord,
+			index: u32,
+			proof: Vec<sp_core::H256>,
+		) -> licentia_primitives::content::PostStatus<BlockNumber> {
+			Content::post_status(batch, &post, index, &proof)
+		}
+
+		fn contributions(account: AccountId) -> Vec<(licentia_primitives::consent::PlatformId, u64)> {
+			Content::contributions_of(&account)
+		}
+
+		fn platform_posts(platform: licentia_primitives::consent::PlatformId) -> u64 {
+			pallet_content::PlatformPosts::<Runtime>::get(platform)
 		}
 	}
 

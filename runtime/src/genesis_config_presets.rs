@@ -4,7 +4,9 @@
 //! `--chain local` from [`LOCAL_TESTNET_RUNTIME_PRESET`](sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).
 //! Both use the well-known development keys (Alice, Bob, ...): never use them on a public network.
 
-use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
+use crate::{AccountId, BalancesConfig, ConsentConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
+use licentia_primitives::consent::PlatformKind;
+use sp_runtime::Perbill;
 use alloc::{string::String, vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
@@ -34,7 +36,23 @@ fn testnet_genesis(
 			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
+		consent: ConsentConfig { platforms: dev_platforms() },
 	})
+}
+
+/// One platform of each kind, operated (and paid) by a development account: Bob runs the
+/// Bluesky bridge, Charlie the mastodon.social one, Dave the X one. Nostr has no operator.
+fn dev_platforms() -> Vec<(PlatformKind, Vec<u8>, Vec<AccountId>, Option<AccountId>, Perbill)> {
+	let operated = |kind, domain: &str, operator: Sr25519Keyring| {
+		let operator = operator.to_account_id();
+		(kind, domain.as_bytes().to_vec(), vec![operator.clone()], Some(operator), Perbill::from_percent(10))
+	};
+	vec![
+		operated(PlatformKind::Bluesky, "bsky.app", Sr25519Keyring::Bob),
+		operated(PlatformKind::Mastodon, "mastodon.social", Sr25519Keyring::Charlie),
+		(PlatformKind::Nostr, b"nostr.com".to_vec(), vec![], None, Perbill::zero()),
+		operated(PlatformKind::X, "x.com", Sr25519Keyring::Dave),
+	]
 }
 
 /// The Aura and GRANDPA keys of a development validator.

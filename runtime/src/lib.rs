@@ -184,4 +184,12 @@ mod runtime {
 
 	#[runtime::pallet_index(7)]
 	pub type Utility = pallet_utility;
+
+	/// Platforms, identity links and per-purpose consent.
+	#[runtime::pallet_index(10)]
+	pub type Consent = pallet_consent;
+
+	/// Batched registration of opted-in posts, and their revocation.
+	#[runtime::pallet_index(11)]
+	pub type Content = pallet_content;
 }

@@ -18,7 +18,7 @@ use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, OriginCaller, PalletInfo,
 	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
 	RuntimeTask, System, BLOCK_HASH_COUNT, EXISTENTIAL_DEPOSIT, MICRO_UNIT, SLOT_DURATION,
-	SS58_PREFIX, VERSION,
+	SS58_PREFIX, VERSION, MILLI_UNIT, Signature,
 };
 
 /// Three quarters of a block's weight and length are for normal transactions; the rest is kept
@@ -130,4 +130,86 @@ impl pallet_utility::Config for Runtime {
 	type RuntimeCall = RuntimeCall;
 	type PalletsOrigin = OriginCaller;
 	type WeightInfo = pallet_utility::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// What an identity link holds while it exists: it is about 350 bytes of state.
+	pub const LinkDeposit: Balance = 100 * MILLI_UNIT;
+}
+
+impl pallet_consent::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	/// Sudo, until on-chain governance exists.
+	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	type LinkDeposit = LinkDeposit;
+	type MaxOperators = ConstU32<16>;
+	type MaxIdentitiesPerAccount = ConstU32<16>;
+	type RelaySignature = Signature;
+	type RelaySigner = <Signature as sp_runtime::traits::Verify>::Signer;
+	type WeightInfo = pallet_consent::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = benchmark_helpers::Sr25519Signer;
+}
+
+impl pallet_content::Config for Runtime {
+	type Consent = super::Consent;
+	/// Royalties will settle rewards here; until then nothing depends on the counts.
+	type ContributionObserver = ();
+	/// A batch of 4,096 authors fits a block with room to spare (see docs/benchmarks.md).
+	type MaxContributorsPerBatch = ConstU32<4_096>;
+	/// A million posts per batch: a proof is then at most 20 hashes.
+	type MaxPostsPerBatch = ConstU32<1_048_576>;
+	/// Each event's BIP-340 signature is verified on chain.
+	type MaxNostrEvents = ConstU32<64>;
+	type WeightInfo = pallet_content::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = benchmark_helpers::ConsentSetup;
+}
+
+/// What the pallets' benchmarks need from the runtime.
+#[cfg(feature = "runtime-benchmarks")]
+pub mod benchmark_helpers {
+	use super::{AccountId, Runtime, RuntimeOrigin, Signature};
+	use licentia_primitives::consent::{Identity, PlatformId, PlatformKind, PurposeSet};
+	use sp_core::crypto::KeyTypeId;
+
+	const BENCH_KEY: KeyTypeId = KeyTypeId(*b"bnch");
+
+	/// Signs with one sr25519 key from the benchmark keystore.
+	pub struct Sr25519Signer;
+
+	impl pallet_consent::BenchmarkHelper<AccountId, Signature> for Sr25519Signer {
+		fn sign(payload: &[u8]) -> (AccountId, Signature) {
+			let public = sp_io::crypto::sr25519_generate(BENCH_KEY, Some(b"//licentia".to_vec()));
+			let signature = sp_io::crypto::sr25519_sign(BENCH_KEY, &public, payload)
+				.expect("the key was generated in the keystore just above; qed");
+			(AccountId::from(public), Signature::Sr25519(signature))
+		}
+	}
+
+	/// Platforms and authors, through the consent pallet.
+	pub struct ConsentSetup;
+
+	impl pallet_content::BenchmarkHelper<AccountId> for ConsentSetup {
+		fn platform(kind: PlatformKind, operator: &AccountId) -> PlatformId {
+			let id = pallet_consent::NextPlatformId::<Runtime>::get();
+			let domain = alloc::format!("platform{id}.example").into_bytes();
+			pallet_consent::Pallet::<Runtime>::register_platform(
+				RuntimeOrigin::root(),
+				kind,
+				domain.try_into().expect("a short domain; qed"),
+				alloc::vec![operator.clone()].try_into().expect("one operator fits; qed"),
+				Some(operator.clone()),
+				sp_runtime::Perbill::from_percent(10),
+			)
+			.expect("a fresh domain registers; qed");
+			id
+		}
+
+		fn link(identity: Identity, account: &AccountId, platform: PlatformId) {
+			pallet_consent::Pallet::<Runtime>::force_link(identity, account, platform, PurposeSet::ALL)
+				.expect("benchmark accounts have room for an identity; qed");
+		}
+	}
 }

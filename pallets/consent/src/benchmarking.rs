@@ -1,0 +1,197 @@
+//! Benchmarks of every call, at their worst case.
+
+use super::*;
+use crate::pallet::{
+	AccountIdentities, BalanceOf, Call, Config, NostrPlatform, Pallet, RelayNonce,
+};
+use alloc::vec::Vec;
+use frame_benchmarking::v2::*;
+use frame_support::{
+	traits::{fungible::Mutate, Get},
+	BoundedVec,
+};
+use frame_system::RawOrigin;
+use licentia_primitives::consent::MAX_HANDLE_LEN;
+use sp_runtime::{traits::Bounded, Perbill};
+
+fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, index, 0);
+	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 4u32.into());
+	who
+}
+
+/// A domain of `len` bytes: `aaa...a.org`.
+fn domain(len: u32, seed: u8) -> Handle {
+	let mut d: Vec<u8> = alloc::vec![b'a' + seed % 26; len.saturating_sub(4) as usize];
+	d.extend_from_slice(b".org");
+	d.try_into().expect("len <= MAX_HANDLE_LEN")
+}
+
+/// The longest Mastodon account on `instance`: `aaa...a@instance`.
+fn mastodon(instance: &Handle, index: u32) -> Identity {
+	let user_len = MAX_HANDLE_LEN as usize - instance.len() - 1 - 8;
+	let mut a: Vec<u8> = alloc::vec![b'a'; user_len];
+	a.extend_from_slice(alloc::format!("{index:08}").as_bytes());
+	a.push(b'@');
+	a.extend_from_slice(instance);
+	Identity::Mastodon(a.try_into().expect("fits MAX_HANDLE_LEN"))
+}
+
+fn operators<T: Config>(n: u32) -> BoundedVec<T::AccountId, T::MaxOperators> {
+	(0..n).map(|i| funded::<T>("operator", i)).collect::<Vec<_>>().try_into().expect("n <= max")
+}
+
+/// A Mastodon platform with the most operators; the caller is the last one.
+fn platform<T: Config>() -> (PlatformId, Handle, T::AccountId) {
+	let ops = operators::<T>(T::MaxOperators::get());
+	let caller = ops.last().cloned().expect("MaxOperators > 0");
+	let instance = domain(64, 0);
+	let id = Pallet::<T>::do_register_platform(
+		PlatformKind::Mastodon,
+		instance.clone(),
+		ops,
+		None,
+		Perbill::from_percent(10),
+	)
+	.expect("a fresh domain registers");
+	(id, instance, caller)
+}
+
+/// Links all but one of `who`'s allowed identities, so the next link is the costliest.
+fn fill_identities<T: Config>(who: &T::AccountId, platform: PlatformId, instance: &Handle, op: &T::AccountId, leave: u32) {
+	for i in 0..T::MaxIdentitiesPerAccount::get().saturating_sub(leave) {
+		Pallet::<T>::do_link_identity(op, platform, mastodon(instance, 1_000 + i), who.clone())
+			.expect("room for it");
+	}
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_platform(o: Linear<0, { T::MaxOperators::get() }>) {
+		let ops = operators::<T>(o);
+		let d = domain(MAX_HANDLE_LEN, 1);
+
+		#[extrinsic_call]
+		_(RawOrigin::Root, PlatformKind::Mastodon, d.clone(), ops, None, Perbill::from_percent(5));
+
+		assert!(PlatformByDomain::<T>::contains_key((PlatformKind::Mastodon, d)));
+	}
+
+	#[benchmark]
+	fn update_platform(o: Linear<0, { T::MaxOperators::get() }>) {
+		let (id, _, _) = platform::<T>();
+		let ops = operators::<T>(o);
+
+		#[extrinsic_call]
+		_(RawOrigin::Root, id, Some(ops), Some(None), Some(Perbill::one()), Some(PlatformStatus::Suspended));
+
+		assert_eq!(Platforms::<T>::get(id).map(|p| p.status), Some(PlatformStatus::Suspended));
+	}
+
+	#[benchmark]
+	fn link_identity() {
+		let (id, instance, op) = platform::<T>();
+		let who = funded::<T>("user", 0);
+		fill_identities::<T>(&who, id, &instance, &op, 1);
+		let identity = mastodon(&instance, 0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(op), id, identity.clone(), who.clone());
+
+		assert_eq!(IdentityOwner::<T>::get(identity).map(|l| l.account), Some(who));
+	}
+
+	#[benchmark]
+	fn link_nostr() {
+		let ops = operators::<T>(0);
+		Pallet::<T>::do_register_platform(PlatformKind::Nostr, domain(16, 2), ops, None, Perbill::zero())
+			.expect("the first Nostr platform");
+		let who = funded::<T>("user", 0);
+		let (id, instance, op) = platform::<T>();
+		fill_identities::<T>(&who, id, &instance, &op, 1);
+		let secret = [7u8; 32];
+		let public = licentia_primitives::nostr::public_key(&secret).expect("valid secret");
+		let created_at = 1_700_000_000u64;
+		let event_id = Pallet::<T>::nostr_link_event_id(&public, created_at, &who);
+		let signature =
+			licentia_primitives::nostr::sign(&secret, &event_id, &[0; 32]).expect("signs");
+		assert!(NostrPlatform::<T>::get().is_some());
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), public, created_at, signature);
+
+		assert!(IdentityOwner::<T>::contains_key(Identity::Nostr(public)));
+	}
+
+	#[benchmark]
+	fn unlink_identity() {
+		let (id, instance, op) = platform::<T>();
+		let who = funded::<T>("user", 0);
+		fill_identities::<T>(&who, id, &instance, &op, 0);
+		let identity = AccountIdentities::<T>::get(&who).first().cloned().expect("filled");
+		Pallet::<T>::do_set_consent(
+			who.clone(),
+			Scope::Identity(identity.clone()),
+			&[(Purpose::Research, Decision::Allow)],
+		)
+		.expect("linked");
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(op), identity.clone());
+
+		assert!(!IdentityOwner::<T>::contains_key(identity));
+	}
+
+	#[benchmark]
+	fn set_consent() {
+		let (id, instance, op) = platform::<T>();
+		let who = funded::<T>("user", 0);
+		fill_identities::<T>(&who, id, &instance, &op, 0);
+		let identity = AccountIdentities::<T>::get(&who).last().cloned().expect("filled");
+		let decisions: Decisions = Purpose::ALL
+			.iter()
+			.map(|p| (*p, Decision::Allow))
+			.collect::<Vec<_>>()
+			.try_into()
+			.expect("5 purposes fit");
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), Scope::Identity(identity.clone()), decisions);
+
+		assert_eq!(Pallet::<T>::allowed_purposes(&who, &identity), PurposeSet::ALL);
+	}
+
+	#[benchmark]
+	fn relay_consent() {
+		let (id, instance, op) = platform::<T>();
+		// The signer is made by the helper; learn its account from a throwaway signature.
+		let (who, _) = T::BenchmarkHelper::sign(b"probe");
+		fill_identities::<T>(&who, id, &instance, &op, 0);
+		let identity = AccountIdentities::<T>::get(&who).last().cloned().expect("filled");
+		let decisions: Decisions = Purpose::ALL
+			.iter()
+			.map(|p| (*p, Decision::Allow))
+			.collect::<Vec<_>>()
+			.try_into()
+			.expect("5 purposes fit");
+		let statement = RelayedStatement {
+			account: who.clone(),
+			scope: Scope::Identity(identity),
+			decisions,
+			nonce: 0,
+			expires_at: frame_system::Pallet::<T>::block_number(),
+		};
+		let (signer, signature) = T::BenchmarkHelper::sign(&Pallet::<T>::relay_payload(&statement));
+		assert!(signer == who, "the helper signs with one key");
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(op), statement, signature);
+
+		assert_eq!(RelayNonce::<T>::get(&who), 1);
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

@@ -1,0 +1,466 @@
+//! # Consent pallet
+//!
+//! Who agreed to what. This pallet records:
+//!
+//! - **Platforms** (Bluesky, each Mastodon instance, Nostr, X), registered by governance with
+//!   their operators, payee, share of sales and status;
+//! - **identity links**: a platform identity (Bluesky DID, Mastodon `user@instance`, Nostr key,
+//!   X user id) belongs to one chain account at a time. An operated platform's operator attests
+//!   the link; a Nostr key proves itself with a BIP-340 signature over a Nostr event that names
+//!   the chain and the account;
+//! - **consent**: per account and per purpose, allow, deny or unset (= not allowed: the chain is
+//!   opt-in), for all of the account's identities or for one; the most restrictive applicable
+//!   statement wins. A person may sign a statement off chain for a platform to relay (and pay
+//!   for), so opting in needs no tokens.
+//!
+//! Other pallets read it through [`ConsentProvider`]: content registration rejects posts of
+//! authors who allowed nothing; licensing reads the purposes each author allows.
+//!
+//! ## Calls
+//! - [`register_platform`](Pallet::register_platform), [`update_platform`](Pallet::update_platform):
+//!   governance.
+//! - [`link_identity`](Pallet::link_identity): a platform operator attests an identity.
+//! - [`link_nostr`](Pallet::link_nostr): a Nostr key links itself.
+//! - [`unlink_identity`](Pallet::unlink_identity): the owner or the platform's operator.
+//! - [`set_consent`](Pallet::set_consent), [`withdraw_consent`](Pallet::withdraw_consent): the
+//!   account.
+//! - [`relay_consent`](Pallet::relay_consent): anyone, with the account's signature.
+//!
+//! Every change emits an event. Withdrawal takes effect in the block that includes it.
+//!
+//! ## Deposits
+//! An identity link stays in storage, so whoever creates it (the attesting operator, or the
+//! Nostr key's account) has [`Config::LinkDeposit`] held until the link goes. Consent statements
+//! need a linked identity, so they are bounded by the links (at most one statement set per
+//! account and one per identity) and carry no deposit of their own.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+mod functions;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+pub mod types;
+pub mod weights;
+
+pub use licentia_primitives::consent::{
+	ConsentProvider, Decision, Handle, Identity, PlatformId, PlatformKind, Purpose, PurposeSet,
+	Statements,
+};
+pub use types::*;
+pub use weights::WeightInfo;
+
+/// What benchmarks need from the runtime: an account that can sign, and its signature.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId, Signature> {
+	/// A fresh account that can sign, and its signature of `payload`.
+	fn sign(payload: &[u8]) -> (AccountId, Signature);
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::fungible::{Inspect, MutateHold},
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_runtime::{
+		traits::{IdentifyAccount, Verify},
+		Perbill,
+	};
+
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	/// The balance type of [`Config::Currency`].
+	pub type BalanceOf<T> =
+		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+	/// A platform as stored.
+	pub type PlatformOf<T> =
+		PlatformInfo<<T as frame_system::Config>::AccountId, <T as Config>::MaxOperators>;
+
+	/// An identity link as stored.
+	pub type LinkOf<T> = IdentityLink<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
+
+	/// A relayed statement for this runtime.
+	pub type RelayedStatementOf<T> =
+		RelayedStatement<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The currency deposits are held in.
+		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ frame_support::traits::fungible::Mutate<Self::AccountId>;
+
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// Who registers and updates platforms (Root until on-chain governance exists).
+		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The deposit held for each identity link while it exists.
+		#[pallet::constant]
+		type LinkDeposit: Get<BalanceOf<Self>>;
+
+		/// The most operator accounts a platform may have.
+		#[pallet::constant]
+		type MaxOperators: Get<u32>;
+
+		/// The most identities one account may link.
+		#[pallet::constant]
+		type MaxIdentitiesPerAccount: Get<u32>;
+
+		/// The signature of a relayed consent statement (`MultiSignature` in the runtime).
+		type RelaySignature: Verify<Signer = Self::RelaySigner> + Parameter;
+
+		/// The signer of a relayed statement, which must be the account it speaks for.
+		type RelaySigner: IdentifyAccount<AccountId = Self::AccountId>;
+
+		/// Weights of this pallet's calls.
+		type WeightInfo: WeightInfo;
+
+		/// Signs relayed statements in benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId, Self::RelaySignature>;
+	}
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The deposit of an identity link.
+		IdentityLink,
+	}
+
+	/// The id the next registered platform gets.
+	#[pallet::storage]
+	pub type NextPlatformId<T> = StorageValue<_, PlatformId, ValueQuery>;
+
+	/// Registered platforms. `Twox64Concat`: ids are assigned by the chain in sequence, so nobody
+	/// can choose keys that collide.
+	#[pallet::storage]
+	pub type Platforms<T: Config> = StorageMap<_, Twox64Concat, PlatformId, PlatformOf<T>>;
+
+	/// The platform registered for each (kind, domain): a domain is registered once per kind.
+	/// `Blake2_128Concat`: domains are chosen by governance but may still be adversarial input.
+	#[pallet::storage]
+	pub type PlatformByDomain<T: Config> =
+		StorageMap<_, Blake2_128Concat, (PlatformKind, Handle), PlatformId>;
+
+	/// The Nostr platform, under which every Nostr key and event is registered.
+	#[pallet::storage]
+	pub type NostrPlatform<T> = StorageValue<_, PlatformId>;
+
+	/// Who each identity is linked to. `Blake2_128Concat`: identities are user input.
+	#[pallet::storage]
+	pub type IdentityOwner<T: Config> = StorageMap<_, Blake2_128Concat, Identity, LinkOf<T>>;
+
+	/// The identities each account has linked.
+	#[pallet::storage]
+	pub type AccountIdentities<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<Identity, T::MaxIdentitiesPerAccount>,
+		ValueQuery,
+	>;
+
+	/// An account's statements that apply to all its identities.
+	#[pallet::storage]
+	pub type AccountConsent<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, Statements, ValueQuery>;
+
+	/// Statements that apply to one identity only (set by the identity's account).
+	#[pallet::storage]
+	pub type IdentityConsent<T: Config> =
+		StorageMap<_, Blake2_128Concat, Identity, Statements, ValueQuery>;
+
+	/// The nonce the next relayed statement of each account must carry.
+	#[pallet::storage]
+	pub type RelayNonce<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Platforms registered at genesis: kind, domain, operators, payee, share.
+		pub platforms:
+			alloc::vec::Vec<(PlatformKind, alloc::vec::Vec<u8>, alloc::vec::Vec<T::AccountId>, Option<T::AccountId>, Perbill)>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for (kind, domain, operators, payee, share) in &self.platforms {
+				let domain: Handle =
+					domain.clone().try_into().expect("genesis platform domains are short; qed");
+				let operators = operators
+					.clone()
+					.try_into()
+					.expect("genesis platforms have at most MaxOperators operators; qed");
+				Pallet::<T>::do_register_platform(*kind, domain, operators, payee.clone(), *share)
+					.expect("genesis platforms are valid and distinct; qed");
+			}
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// Governance registered a platform.
+		PlatformRegistered {
+			/// Its id.
+			platform: PlatformId,
+			/// Its kind.
+			kind: PlatformKind,
+			/// Its domain.
+			domain: Handle,
+		},
+		/// Governance changed a platform's operators, payee, share or status.
+		PlatformUpdated {
+			/// The platform.
+			platform: PlatformId,
+			/// Its status after the change.
+			status: PlatformStatus,
+		},
+		/// An identity was linked to an account.
+		IdentityLinked {
+			/// The identity.
+			identity: Identity,
+			/// The account it now belongs to.
+			account: T::AccountId,
+			/// The platform it lives on (which attested it, unless it is a Nostr key).
+			platform: PlatformId,
+		},
+		/// An identity was unlinked; its identity-scoped consent is gone with it.
+		IdentityUnlinked {
+			/// The identity.
+			identity: Identity,
+			/// The account it belonged to.
+			account: T::AccountId,
+			/// Who unlinked it: the account or an operator of the platform.
+			by: T::AccountId,
+		},
+		/// An account's consent changed. Effective from this block.
+		ConsentChanged {
+			/// The account.
+			account: T::AccountId,
+			/// Where the statements apply.
+			scope: Scope,
+			/// The purposes explicitly allowed at this scope, after the change.
+			allowed: PurposeSet,
+			/// The purposes explicitly denied at this scope, after the change.
+			denied: PurposeSet,
+		},
+		/// A consent statement signed off chain was relayed (a `ConsentChanged` follows).
+		ConsentRelayed {
+			/// The account that signed it.
+			account: T::AccountId,
+			/// Who submitted it and paid the fee.
+			relayer: T::AccountId,
+			/// The nonce it used.
+			nonce: u32,
+		},
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// No platform has this id.
+		PlatformNotFound,
+		/// The platform is suspended: it cannot attest identities until governance reactivates it.
+		PlatformSuspended,
+		/// Only an operator of the platform may do this.
+		NotOperator,
+		/// A platform of this kind with this domain is registered already.
+		DomainTaken,
+		/// A domain must be a lowercase DNS name with at least one dot (`mastodon.social`).
+		MalformedDomain,
+		/// A Nostr platform is registered already: there is one.
+		NostrPlatformExists,
+		/// No Nostr platform is registered yet: governance registers one first.
+		NoNostrPlatform,
+		/// The identity belongs to another kind of platform than the one named.
+		KindMismatch,
+		/// A Mastodon account must be attested by the platform of its own instance.
+		InstanceMismatch,
+		/// The identity is malformed: a DID must be `did:plc:` or `did:web:`, a Mastodon account
+		/// lowercase `user@instance`.
+		MalformedIdentity,
+		/// Nostr keys link themselves with `link_nostr`: no operator can attest them.
+		NostrLinksItself,
+		/// The identity is linked already (to this or another account): unlink it first.
+		AlreadyLinked,
+		/// The identity is not linked to any account.
+		NotLinked,
+		/// Only the identity's account, or an operator of its platform, may do this.
+		NotAllowed,
+		/// The identity is not linked to this account.
+		NotYourIdentity,
+		/// The account has linked as many identities as it may.
+		TooManyIdentities,
+		/// The Nostr signature does not verify for this key, chain and account.
+		BadNostrSignature,
+		/// Consent is about posts: link an identity before stating consent.
+		NoIdentity,
+		/// A statement must carry at least one decision.
+		NoDecisions,
+		/// A statement names the same purpose twice.
+		DuplicatePurpose,
+		/// The relayed statement's signature is not the account's.
+		BadSignature,
+		/// The relayed statement's nonce is not the account's next one (replayed or out of order).
+		BadNonce,
+		/// The relayed statement expired before it was included.
+		StatementExpired,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Registers a platform. Governance only.
+		///
+		/// `domain` is unique per kind; a Mastodon instance's domain is where its accounts live.
+		/// Only one Nostr platform may exist. Emits `PlatformRegistered`.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_platform(operators.len() as u32))]
+		pub fn register_platform(
+			origin: OriginFor<T>,
+			kind: PlatformKind,
+			domain: Handle,
+			operators: BoundedVec<T::AccountId, T::MaxOperators>,
+			payee: Option<T::AccountId>,
+			share: Perbill,
+		) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			Self::do_register_platform(kind, domain, operators, payee, share).map(|_| ())
+		}
+
+		/// Changes a platform's operators, payee, share or status (each `None` keeps it).
+		/// Governance only. A suspended platform keeps what it registered. Emits
+		/// `PlatformUpdated`.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::update_platform(T::MaxOperators::get()))]
+		pub fn update_platform(
+			origin: OriginFor<T>,
+			platform: PlatformId,
+			operators: Option<BoundedVec<T::AccountId, T::MaxOperators>>,
+			payee: Option<Option<T::AccountId>>,
+			share: Option<Perbill>,
+			status: Option<PlatformStatus>,
+		) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			Self::do_update_platform(platform, operators, payee, share, status)
+		}
+
+		/// Links `identity` to `account`, attested by an operator of `platform` (the caller).
+		///
+		/// The identity must belong to the platform's kind (and a Mastodon account to the
+		/// platform's instance), must not be linked yet, and the account must have room for
+		/// it. [`Config::LinkDeposit`] is held from the caller until the link goes. Emits
+		/// `IdentityLinked`.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::link_identity())]
+		pub fn link_identity(
+			origin: OriginFor<T>,
+			platform: PlatformId,
+			identity: Identity,
+			account: T::AccountId,
+		) -> DispatchResult {
+			let operator = ensure_signed(origin)?;
+			Self::do_link_identity(&operator, platform, identity, account)
+		}
+
+		/// Links the Nostr key `public_key` to the caller's account.
+		///
+		/// The proof is an ordinary Nostr event, signed with any Nostr signer: kind
+		/// [`NOSTR_LINK_KIND`](functions::NOSTR_LINK_KIND), no tags, created at `created_at`, whose
+		/// content is `licentia:link:0x<genesis hash>:0x<account>` (see
+		/// [`Pallet::nostr_link_content`]); `signature` is its BIP-340 signature. Naming the
+		/// chain and the account makes the proof useless anywhere else. Holds
+		/// [`Config::LinkDeposit`] from the caller. Emits `IdentityLinked`.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::link_nostr())]
+		pub fn link_nostr(
+			origin: OriginFor<T>,
+			public_key: [u8; 32],
+			created_at: u64,
+			signature: [u8; 64],
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_link_nostr(who, public_key, created_at, signature)
+		}
+
+		/// Unlinks `identity`. The identity's account or an operator of its platform may call
+		/// this. The identity's own consent statements go with it; the deposit returns to
+		/// whoever paid it. Emits `IdentityUnlinked`.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::unlink_identity())]
+		pub fn unlink_identity(origin: OriginFor<T>, identity: Identity) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_unlink_identity(&who, identity)
+		}
+
+		/// Records the caller's decisions for `scope`: all its identities, or one of them.
+		///
+		/// Each decision replaces the previous one for that purpose at that scope. A `Deny` at
+		/// either scope overrides an `Allow` at the other. Takes effect in this block. Emits
+		/// `ConsentChanged`.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::set_consent())]
+		pub fn set_consent(origin: OriginFor<T>, scope: Scope, decisions: Decisions) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_set_consent(who, scope, &decisions)
+		}
+
+		/// Denies every purpose for all of the caller's identities: the one-click withdrawal.
+		/// Identity-scoped allows stay recorded but a deny at account scope overrides them.
+		/// Emits `ConsentChanged`.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::set_consent())]
+		pub fn withdraw_consent(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let decisions: Decisions = Purpose::ALL
+				.iter()
+				.map(|p| (*p, Decision::Deny))
+				.collect::<alloc::vec::Vec<_>>()
+				.try_into()
+				.map_err(|_| Error::<T>::NoDecisions)?;
+			Self::do_set_consent(who, Scope::Account, &decisions)
+		}
+
+		/// Records a statement that `statement.account` signed off chain. Anyone may submit it
+		/// and pays the fee, typically the platform the person opted in on.
+		///
+		/// `signature` signs the SCALE encoding of `(RELAY_CONTEXT, genesis_hash, statement)`.
+		/// The statement must carry the account's next relay nonce and not be expired. Emits
+		/// `ConsentRelayed` and `ConsentChanged`.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::relay_consent())]
+		pub fn relay_consent(
+			origin: OriginFor<T>,
+			statement: RelayedStatementOf<T>,
+			signature: T::RelaySignature,
+		) -> DispatchResult {
+			let relayer = ensure_signed(origin)?;
+			Self::do_relay_consent(relayer, statement, signature)
+		}
+	}
+}

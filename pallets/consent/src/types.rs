@@ -1,0 +1,103 @@
+//! The types this pallet stores and takes.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{traits::Get, BoundedVec, CloneNoBound, EqNoBound, PartialEqNoBound, RuntimeDebugNoBound};
+use licentia_primitives::consent::{Decision, Handle, Identity, PlatformKind, PlatformId, Purpose};
+use scale_info::TypeInfo;
+use sp_core::{ConstU32, RuntimeDebug};
+use sp_runtime::Perbill;
+
+/// Whether a platform may register posts.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, RuntimeDebug,
+)]
+pub enum PlatformStatus {
+	/// The platform registers posts and attests identities.
+	Active,
+	/// Governance suspended the platform: it cannot register posts or attest identities; what it
+	/// registered earlier stays, and licenses on it keep working.
+	Suspended,
+}
+
+/// A registered platform.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	Encode,
+	Decode,
+	MaxEncodedLen,
+	TypeInfo,
+	RuntimeDebugNoBound,
+)]
+#[scale_info(skip_type_params(MaxOperators))]
+#[codec(mel_bound(AccountId: MaxEncodedLen))]
+pub struct PlatformInfo<AccountId: Clone + PartialEq + Eq + core::fmt::Debug, MaxOperators: Get<u32>> {
+	/// What kind of platform it is.
+	pub kind: PlatformKind,
+	/// Its domain (`bsky.app`, `mastodon.social`, ...): unique per kind. A Mastodon account
+	/// `user@instance` belongs to the platform whose domain is `instance`.
+	pub domain: Handle,
+	/// The accounts that may act for the platform: register posts, attest identities.
+	pub operators: BoundedVec<AccountId, MaxOperators>,
+	/// Who receives the platform's share of sales (`None`: the share goes to the treasury).
+	pub payee: Option<AccountId>,
+	/// The platform's share of each sale of its posts.
+	pub share: Perbill,
+	/// Whether the platform is active.
+	pub status: PlatformStatus,
+}
+
+/// Who an identity belongs to, and who vouched for it.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, RuntimeDebug)]
+pub struct IdentityLink<AccountId, Balance> {
+	/// The account the identity is linked to: it states consent for the identity's posts and is
+	/// paid for them.
+	pub account: AccountId,
+	/// The platform the identity lives on (for Nostr: the Nostr platform).
+	pub platform: PlatformId,
+	/// Who paid the deposit for the link, and gets it back when the link goes.
+	pub depositor: AccountId,
+	/// The deposit held from `depositor`.
+	pub deposit: Balance,
+}
+
+/// Where a consent statement applies.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, RuntimeDebug,
+)]
+pub enum Scope {
+	/// Every identity linked to the account, now and later.
+	Account,
+	/// One identity linked to the account.
+	Identity(Identity),
+}
+
+/// At most one decision per purpose in one call.
+pub type MaxDecisions = ConstU32<8>;
+
+/// Decisions about purposes, as one call or one relayed statement carries them.
+pub type Decisions = BoundedVec<(Purpose, Decision), MaxDecisions>;
+
+/// A consent statement a person signs off chain for a platform to relay (see
+/// [`Pallet::relay_consent`](crate::Pallet::relay_consent)). What is signed is the SCALE encoding
+/// of `(RELAY_CONTEXT, genesis_hash, statement)`.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, RuntimeDebug)]
+pub struct RelayedStatement<AccountId, BlockNumber> {
+	/// Whose consent this is: the account that signed.
+	pub account: AccountId,
+	/// Where the decisions apply.
+	pub scope: Scope,
+	/// The decisions.
+	pub decisions: Decisions,
+	/// The account's relay nonce this statement uses: a statement is accepted once.
+	pub nonce: u32,
+	/// The last block in which the statement may be included.
+	pub expires_at: BlockNumber,
+}
+
+/// The domain separator of a relayed consent statement's signed payload.
+pub const RELAY_CONTEXT: &[u8] = b"licentia/relayed-consent/v1";
+
+/// The domain separator of the message a Nostr key signs to link itself to an account.
+pub const NOSTR_LINK_CONTEXT: &[u8] = b"licentia/link-nostr/v1";

@@ -1,0 +1,415 @@
+//! The vocabulary of consent: platforms, the identities people hold on them, and the purposes
+//! they may allow or deny.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+use sp_core::{ConstU32, RuntimeDebug};
+use sp_runtime::BoundedVec;
+
+/// A platform registered on the chain. Assigned in order of registration.
+pub type PlatformId = u32;
+
+/// The longest Bluesky DID, Mastodon account (`user@instance`) or platform domain, in bytes.
+/// `did:plc:` DIDs are 32 bytes; `did:web:` DIDs and Mastodon accounts are DNS names plus a
+/// user part, which 255 bytes covers.
+pub const MAX_HANDLE_LEN: u32 = 255;
+
+/// Bytes of a DID, a Mastodon account or a domain.
+pub type Handle = BoundedVec<u8, ConstU32<MAX_HANDLE_LEN>>;
+
+/// The kinds of platform Licentia knows.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	RuntimeDebug,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub enum PlatformKind {
+	/// Bluesky (AT Protocol): identities are DIDs.
+	Bluesky,
+	/// A Mastodon instance (each instance is its own platform): identities are `user@instance`.
+	Mastodon,
+	/// Nostr: no operator; identities are x-only secp256k1 keys that prove themselves.
+	Nostr,
+	/// X: identities are numeric user ids.
+	X,
+}
+
+/// An identity on a platform: who wrote a post.
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	RuntimeDebug,
+)]
+pub enum Identity {
+	/// A Bluesky DID: `did:plc:...` or `did:web:...`, as UTF-8 bytes.
+	Bluesky(Handle),
+	/// A Mastodon account, `user@instance`, as UTF-8 bytes (lowercase).
+	Mastodon(Handle),
+	/// A Nostr public key: the 32-byte x-only secp256k1 key of BIP-340.
+	Nostr([u8; 32]),
+	/// An X user id (a u64; JSON carries it as a string).
+	X(u64),
+}
+
+/// Why an identity is malformed.
+#[derive(Clone, Copy, PartialEq, Eq, RuntimeDebug)]
+pub enum IdentityError {
+	/// A Bluesky identity is not `did:plc:<id>` or `did:web:<domain>`.
+	MalformedDid,
+	/// A Mastodon identity is not `user@instance`, lowercase, without spaces.
+	MalformedMastodonAccount,
+}
+
+impl Identity {
+	/// The kind of platform this identity lives on.
+	pub fn kind(&self) -> PlatformKind {
+		match self {
+			Identity::Bluesky(_) => PlatformKind::Bluesky,
+			Identity::Mastodon(_) => PlatformKind::Mastodon,
+			Identity::Nostr(_) => PlatformKind::Nostr,
+			Identity::X(_) => PlatformKind::X,
+		}
+	}
+
+	/// Checks the identity's syntax: what a chain can know without asking the platform.
+	pub fn validate(&self) -> Result<(), IdentityError> {
+		match self {
+			Identity::Bluesky(did) => {
+				let rest = did
+					.strip_prefix(b"did:plc:")
+					.or_else(|| did.strip_prefix(b"did:web:"))
+					.ok_or(IdentityError::MalformedDid)?;
+				let ok = !rest.is_empty() &&
+					rest.iter().all(|c| c.is_ascii_alphanumeric() || b".-_:%".contains(c));
+				ok.then_some(()).ok_or(IdentityError::MalformedDid)
+			},
+			Identity::Mastodon(account) => {
+				let (user, instance) = split_mastodon(account)
+					.ok_or(IdentityError::MalformedMastodonAccount)?;
+				let user_ok = !user.is_empty() &&
+					user.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_');
+				let instance_ok = is_domain(instance);
+				(user_ok && instance_ok)
+					.then_some(())
+					.ok_or(IdentityError::MalformedMastodonAccount)
+			},
+			Identity::Nostr(_) | Identity::X(_) => Ok(()),
+		}
+	}
+
+	/// The instance a Mastodon account lives on (`None` for other identities).
+	pub fn mastodon_instance(&self) -> Option<&[u8]> {
+		match self {
+			Identity::Mastodon(account) => split_mastodon(account).map(|(_, instance)| instance),
+			_ => None,
+		}
+	}
+}
+
+fn split_mastodon(account: &[u8]) -> Option<(&[u8], &[u8])> {
+	let at = account.iter().position(|c| *c == b'@')?;
+	let (user, instance) = (&account[..at], &account[at + 1..]);
+	(!instance.contains(&b'@')).then_some((user, instance))
+}
+
+/// A lowercase DNS name with at least one dot.
+pub fn is_domain(name: &[u8]) -> bool {
+	!name.is_empty() &&
+		name.contains(&b'.') &&
+		name.split(|c| *c == b'.').all(|label| {
+			!label.is_empty() &&
+				label.len() <= 63 && label.iter().all(|c| {
+				c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-'
+			})
+		})
+}
+
+/// A purpose data may be used for. The vocabulary follows the IETF AI Preferences
+/// vocabulary (`train-ai`, `train-genai`, `ai-use`, `search`) and Bluesky's user-intents
+/// proposal, plus non-commercial research.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	RuntimeDebug,
+)]
+pub enum Purpose {
+	/// Training AI models (`train-ai`).
+	AiTraining,
+	/// Training generative AI models (`train-genai`), a subset of AI training that users often
+	/// treat separately.
+	GenerativeAiTraining,
+	/// Using the data at inference time: retrieval, grounding, RAG (`ai-use`).
+	AiInference,
+	/// Search indexing (`search`).
+	SearchIndexing,
+	/// Non-commercial research.
+	Research,
+}
+
+impl Purpose {
+	/// Every purpose, in order.
+	pub const ALL: [Purpose; 5] = [
+		Purpose::AiTraining,
+		Purpose::GenerativeAiTraining,
+		Purpose::AiInference,
+		Purpose::SearchIndexing,
+		Purpose::Research,
+	];
+
+	const fn bit(self) -> u8 {
+		1 << (self as u8)
+	}
+}
+
+/// A set of purposes, as a bit set.
+#[derive(
+	Clone,
+	Copy,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	RuntimeDebug,
+)]
+pub struct PurposeSet(pub u8);
+
+impl PurposeSet {
+	/// No purpose.
+	pub const EMPTY: PurposeSet = PurposeSet(0);
+	/// Every purpose.
+	pub const ALL: PurposeSet = PurposeSet(0b1_1111);
+
+	/// Whether `purpose` is in the set.
+	pub fn contains(self, purpose: Purpose) -> bool {
+		self.0 & purpose.bit() != 0
+	}
+	/// Whether every purpose of `other` is in the set.
+	pub fn contains_all(self, other: PurposeSet) -> bool {
+		self.0 & other.0 == other.0
+	}
+	/// Whether the set is empty.
+	pub fn is_empty(self) -> bool {
+		self.0 & Self::ALL.0 == 0
+	}
+	/// The set with `purpose` added.
+	pub fn with(self, purpose: Purpose) -> PurposeSet {
+		PurposeSet(self.0 | purpose.bit())
+	}
+	/// The set with `purpose` removed.
+	pub fn without(self, purpose: Purpose) -> PurposeSet {
+		PurposeSet(self.0 & !purpose.bit())
+	}
+	/// The purposes in either set.
+	pub fn union(self, other: PurposeSet) -> PurposeSet {
+		PurposeSet(self.0 | other.0)
+	}
+	/// The purposes in `self` but not in `other`.
+	pub fn difference(self, other: PurposeSet) -> PurposeSet {
+		PurposeSet(self.0 & !other.0)
+	}
+	/// The purposes in the set, in order.
+	pub fn iter(self) -> impl Iterator<Item = Purpose> {
+		Purpose::ALL.into_iter().filter(move |p| self.contains(*p))
+	}
+}
+
+impl FromIterator<Purpose> for PurposeSet {
+	fn from_iter<I: IntoIterator<Item = Purpose>>(iter: I) -> Self {
+		iter.into_iter().fold(PurposeSet::EMPTY, PurposeSet::with)
+	}
+}
+
+/// A person's statement about one purpose.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	RuntimeDebug,
+)]
+pub enum Decision {
+	/// The purpose is allowed.
+	Allow,
+	/// The purpose is denied: this overrides any `Allow` that also applies.
+	Deny,
+	/// No statement (the purpose is then not allowed: consent is opt-in).
+	Unset,
+}
+
+/// The statements that apply at one scope (an account, or one of its identities): which
+/// purposes are explicitly allowed and which explicitly denied. A purpose is never in both.
+#[derive(
+	Clone,
+	Copy,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	RuntimeDebug,
+)]
+pub struct Statements {
+	/// Purposes explicitly allowed.
+	pub allowed: PurposeSet,
+	/// Purposes explicitly denied.
+	pub denied: PurposeSet,
+}
+
+impl Statements {
+	/// These statements with `decision` recorded for `purpose`.
+	pub fn with(self, purpose: Purpose, decision: Decision) -> Statements {
+		let (allowed, denied) = (self.allowed.without(purpose), self.denied.without(purpose));
+		match decision {
+			Decision::Allow => Statements { allowed: allowed.with(purpose), denied },
+			Decision::Deny => Statements { allowed, denied: denied.with(purpose) },
+			Decision::Unset => Statements { allowed, denied },
+		}
+	}
+
+	/// Whether there is no statement at all.
+	pub fn is_empty(&self) -> bool {
+		self.allowed.is_empty() && self.denied.is_empty()
+	}
+
+	/// The decision recorded for `purpose`.
+	pub fn decision(&self, purpose: Purpose) -> Decision {
+		if self.denied.contains(purpose) {
+			Decision::Deny
+		} else if self.allowed.contains(purpose) {
+			Decision::Allow
+		} else {
+			Decision::Unset
+		}
+	}
+
+	/// The purposes allowed when both `self` and `other` apply: the most restrictive statement
+	/// wins, so a purpose is allowed when one of them allows it and neither denies it.
+	pub fn effective_with(&self, other: &Statements) -> PurposeSet {
+		self.allowed.union(other.allowed).difference(self.denied.union(other.denied))
+	}
+}
+
+/// What the chain knows about a platform, for other pallets.
+#[derive(Clone, PartialEq, Eq, RuntimeDebug)]
+pub struct PlatformSummary<AccountId> {
+	/// The platform's kind.
+	pub kind: PlatformKind,
+	/// Whether the platform may register posts now.
+	pub active: bool,
+	/// The account that receives the platform's share of sales.
+	pub payee: Option<AccountId>,
+	/// The platform's share of each sale of its posts.
+	pub share: sp_runtime::Perbill,
+}
+
+/// What licensing and content registration need to know about consent, implemented by the
+/// consent pallet.
+pub trait ConsentProvider<AccountId> {
+	/// The platform `id`, if registered.
+	fn platform(id: PlatformId) -> Option<PlatformSummary<AccountId>>;
+	/// Whether `who` is an operator of platform `id`.
+	fn is_operator(id: PlatformId, who: &AccountId) -> bool;
+	/// The account `identity` is linked to, and the platform that attested the link.
+	fn owner_of(identity: &Identity) -> Option<(AccountId, PlatformId)>;
+	/// The purposes `who` allows for posts of `identity` right now.
+	fn allowed_purposes(who: &AccountId, identity: &Identity) -> PurposeSet;
+	/// The Nostr platform, if one is registered.
+	fn nostr_platform() -> Option<PlatformId>;
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn handle(s: &str) -> Handle {
+		s.as_bytes().to_vec().try_into().expect("short")
+	}
+
+	#[test]
+	fn identity_syntax() {
+		assert!(Identity::Bluesky(handle("did:plc:ewvi7nxzyoun6zhxrhs64oiz")).validate().is_ok());
+		assert!(Identity::Bluesky(handle("did:web:example.com")).validate().is_ok());
+		assert_eq!(
+			Identity::Bluesky(handle("did:key:abc")).validate(),
+			Err(IdentityError::MalformedDid)
+		);
+		assert_eq!(Identity::Bluesky(handle("did:plc:")).validate(), Err(IdentityError::MalformedDid));
+		assert!(Identity::Mastodon(handle("alice@mastodon.social")).validate().is_ok());
+		for bad in ["alice", "@mastodon.social", "alice@", "Alice@mastodon.social", "a@b@c.d", "a@nodot"] {
+			assert_eq!(
+				Identity::Mastodon(handle(bad)).validate(),
+				Err(IdentityError::MalformedMastodonAccount),
+				"{bad}"
+			);
+		}
+		assert_eq!(
+			Identity::Mastodon(handle("alice@mastodon.social")).mastodon_instance(),
+			Some(&b"mastodon.social"[..])
+		);
+	}
+
+	#[test]
+	fn most_restrictive_statement_wins() {
+		let account = Statements::default()
+			.with(Purpose::AiTraining, Decision::Allow)
+			.with(Purpose::Research, Decision::Allow);
+		let identity = Statements::default().with(Purpose::AiTraining, Decision::Deny);
+		let effective = account.effective_with(&identity);
+		assert!(!effective.contains(Purpose::AiTraining), "a deny anywhere wins");
+		assert!(effective.contains(Purpose::Research));
+		assert!(!effective.contains(Purpose::SearchIndexing), "unset means not allowed");
+		// A later statement for the same purpose replaces the earlier one.
+		let flipped = identity.with(Purpose::AiTraining, Decision::Allow);
+		assert!(account.effective_with(&flipped).contains(Purpose::AiTraining));
+		assert_eq!(flipped.with(Purpose::AiTraining, Decision::Unset), Statements::default());
+	}
+
+	#[test]
+	fn purpose_sets() {
+		let set: PurposeSet = [Purpose::AiTraining, Purpose::Research].into_iter().collect();
+		assert!(set.contains_all(PurposeSet::EMPTY.with(Purpose::Research)));
+		assert!(!set.contains_all(PurposeSet::ALL));
+		assert_eq!(set.iter().collect::<Vec<_>>(), vec![Purpose::AiTraining, Purpose::Research]);
+		assert!(PurposeSet(0b1110_0000).is_empty(), "unknown bits are no purpose");
+	}
+}

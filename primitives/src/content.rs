@@ -1,0 +1,189 @@
+//! Registered posts: what a post is, how it is hashed into a batch's Merkle tree, and how a
+//! proof shows that a post was registered.
+//!
+//! The chain never stores posts. A platform registers a **batch**: the Merkle root of its posts'
+//! leaf hashes and, per author, how many posts the batch holds. Anyone holding a post and its
+//! proof (the bridge keeps them in its manifest) can show the chain that it was registered.
+
+use crate::consent::{Identity, PlatformId};
+use alloc::vec::Vec;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+use sp_core::{ConstU32, RuntimeDebug, H256};
+use sp_runtime::{traits::BlakeTwo256, BoundedVec};
+
+/// A registered batch's id, assigned in order.
+pub type BatchId = u64;
+
+/// The longest post URI (Bluesky `at://` URI, Mastodon status URI), in bytes.
+pub const MAX_URI_LEN: u32 = 512;
+/// The longest content id (a Bluesky CID, as text), in bytes.
+pub const MAX_CID_LEN: u32 = 128;
+
+/// A post's id on its platform.
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	RuntimeDebug,
+)]
+pub enum PostId {
+	/// A Bluesky record: its `at://` URI and the CID of the version registered.
+	Bluesky {
+		/// `at://<did>/app.bsky.feed.post/<rkey>`.
+		uri: BoundedVec<u8, ConstU32<MAX_URI_LEN>>,
+		/// The record's CID.
+		cid: BoundedVec<u8, ConstU32<MAX_CID_LEN>>,
+	},
+	/// A Mastodon status, by its URI.
+	Mastodon {
+		/// `https://<instance>/users/<user>/statuses/<id>`.
+		uri: BoundedVec<u8, ConstU32<MAX_URI_LEN>>,
+	},
+	/// A Nostr event, by its id (the sha256 of its NIP-01 serialization).
+	Nostr {
+		/// The event id.
+		id: [u8; 32],
+	},
+	/// An X post, by its numeric id.
+	X {
+		/// The post id.
+		id: u64,
+	},
+}
+
+/// One registered post: the leaf of its batch's Merkle tree.
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	RuntimeDebug,
+)]
+pub struct PostRecord {
+	/// The platform it was registered through.
+	pub platform: PlatformId,
+	/// Its id on the platform.
+	pub post: PostId,
+	/// A hash of its content (the chain never sees the content; for Nostr, the event id).
+	pub content_hash: H256,
+	/// Its author.
+	pub author: Identity,
+}
+
+impl PostRecord {
+	/// The post's leaf hash: blake2-256 of its SCALE encoding.
+	pub fn leaf_hash(&self) -> H256 {
+		H256(sp_core::hashing::blake2_256(&self.encode()))
+	}
+}
+
+/// The Merkle root of a batch whose leaves are `leaf_hashes`, in order.
+pub fn batch_root(leaf_hashes: impl IntoIterator<Item = H256>) -> H256 {
+	binary_merkle_tree::merkle_root_raw::<BlakeTwo256, _>(leaf_hashes)
+}
+
+/// The proof that leaf `index` of `leaf_hashes` is in their batch: the sibling hashes, leaf to
+/// root.
+pub fn batch_proof(leaf_hashes: Vec<H256>, index: u32) -> Vec<H256> {
+	binary_merkle_tree::merkle_proof_raw::<BlakeTwo256, _>(leaf_hashes, index).proof
+}
+
+/// Whether `proof` shows that `leaf` is leaf `index` of the `leaves`-leaf batch with `root`.
+pub fn verify_batch_proof(root: &H256, proof: &[H256], leaves: u32, index: u32, leaf: H256) -> bool {
+	index < leaves &&
+		binary_merkle_tree::verify_proof::<BlakeTwo256, _, _>(
+			root,
+			proof.iter().copied(),
+			leaves,
+			index,
+			binary_merkle_tree::Leaf::Hash(leaf),
+		)
+}
+
+/// Whether a post is registered, as the chain answers a platform or a buyer.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, RuntimeDebug)]
+pub enum PostStatus<BlockNumber> {
+	/// The post is in the batch and not revoked.
+	Registered,
+	/// The post was in the batch and was revoked in block `at`.
+	Revoked {
+		/// When.
+		at: BlockNumber,
+	},
+	/// The post and proof do not match the batch.
+	NotInBatch,
+	/// No such batch.
+	BatchNotFound,
+}
+
+/// The deepest proof a batch needs: batches hold fewer than 2^32 posts.
+pub const MAX_PROOF_LEN: u32 = 32;
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn post(n: u64) -> PostRecord {
+		PostRecord {
+			platform: 3,
+			post: PostId::X { id: n },
+			content_hash: H256::repeat_byte(n as u8),
+			author: Identity::X(n % 3),
+		}
+	}
+
+	#[test]
+	fn every_leaf_proves_and_nothing_else_does() {
+		for size in [1u64, 2, 3, 7, 8, 33] {
+			let leaves: Vec<H256> = (0..size).map(|n| post(n).leaf_hash()).collect();
+			let root = batch_root(leaves.clone());
+			for (i, leaf) in leaves.iter().enumerate() {
+				let proof = batch_proof(leaves.clone(), i as u32);
+				assert!(proof.len() as u32 <= MAX_PROOF_LEN);
+				assert!(verify_batch_proof(&root, &proof, size as u32, i as u32, *leaf), "{size}/{i}");
+				// The wrong index, leaf or size fails.
+				assert!(!verify_batch_proof(&root, &proof, size as u32, size as u32, *leaf));
+				assert!(!verify_batch_proof(&root, &proof, size as u32, i as u32, post(99).leaf_hash()));
+				if size > 1 {
+					let other = (i + 1) % size as usize;
+					assert!(!verify_batch_proof(&root, &proof, size as u32, other as u32, *leaf));
+				}
+			}
+		}
+	}
+
+	#[test]
+	fn leaf_hash_covers_every_field() {
+		let base = post(1);
+		let mut other = base.clone();
+		other.content_hash = H256::zero();
+		assert_ne!(base.leaf_hash(), other.leaf_hash());
+		let mut other = base.clone();
+		other.author = Identity::X(2);
+		assert_ne!(base.leaf_hash(), other.leaf_hash());
+		let mut other = base.clone();
+		other.platform = 4;
+		assert_ne!(base.leaf_hash(), other.leaf_hash());
+	}
+}
+
+/// Told before an account's count of registered posts on a platform changes, so that rewards
+/// that depend on the count can be settled first (the royalties pallet implements it).
+pub trait ContributionObserver<AccountId> {
+	/// `who`'s count on `platform` is about to change.
+	fn before_change(who: &AccountId, platform: PlatformId);
+}
+
+impl<AccountId> ContributionObserver<AccountId> for () {
+	fn before_change(_: &AccountId, _: PlatformId) {}
+}

@@ -1,0 +1,101 @@
+//! Runtime APIs: every query a client (the node's RPC, the platform bridge, Polkadot.js) makes.
+
+use crate::{
+	consent::{Identity, PlatformId, PlatformKind, PurposeSet, Statements},
+	content::{BatchId, PostRecord, PostStatus},
+};
+use sp_core::H256;
+use alloc::vec::Vec;
+use codec::{Codec, Decode, Encode};
+use scale_info::TypeInfo;
+use sp_runtime::{Perbill, RuntimeDebug};
+
+/// One identity of an account and what it allows.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, RuntimeDebug)]
+pub struct IdentityConsent {
+	/// The identity.
+	pub identity: Identity,
+	/// The platform it is linked through.
+	pub platform: PlatformId,
+	/// Statements that apply to this identity only.
+	pub statements: Statements,
+	/// The purposes its posts may be used for now: account and identity statements combined,
+	/// the most restrictive winning.
+	pub allowed: PurposeSet,
+}
+
+/// An account's consent: its account-wide statements and each linked identity.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, RuntimeDebug)]
+pub struct AccountConsent {
+	/// Statements that apply to all the account's identities.
+	pub statements: Statements,
+	/// The account's identities.
+	pub identities: Vec<IdentityConsent>,
+}
+
+/// A platform, as clients see it.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, RuntimeDebug)]
+pub struct PlatformView<AccountId> {
+	/// Its id.
+	pub id: PlatformId,
+	/// Its kind.
+	pub kind: PlatformKind,
+	/// Its domain.
+	pub domain: Vec<u8>,
+	/// Its operators.
+	pub operators: Vec<AccountId>,
+	/// Who is paid its share.
+	pub payee: Option<AccountId>,
+	/// Its share of sales.
+	pub share: Perbill,
+	/// Whether it is active (not suspended).
+	pub active: bool,
+}
+
+/// A registered batch, as clients see it.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, RuntimeDebug)]
+pub struct BatchView<AccountId, BlockNumber> {
+	/// Its id.
+	pub id: BatchId,
+	/// The platform that registered it.
+	pub platform: PlatformId,
+	/// The Merkle root of its posts.
+	pub root: H256,
+	/// How many posts it holds.
+	pub posts: u32,
+	/// How many distinct authors.
+	pub contributors: u32,
+	/// The block it was registered in.
+	pub registered_at: BlockNumber,
+	/// Who registered it.
+	pub submitter: AccountId,
+}
+
+sp_api::decl_runtime_apis! {
+	/// Consent and identities.
+	pub trait ConsentApi<AccountId> where AccountId: Codec {
+		/// An account's current consent, with each of its identities.
+		fn account_consent(account: AccountId) -> AccountConsent;
+		/// The account an identity is linked to and its current consent, if it is linked.
+		fn identity_consent(identity: Identity) -> Option<(AccountId, IdentityConsent)>;
+		/// A platform.
+		fn platform(id: PlatformId) -> Option<PlatformView<AccountId>>;
+		/// Every platform.
+		fn platforms() -> Vec<PlatformView<AccountId>>;
+	}
+
+	/// Registered posts.
+	pub trait ContentApi<AccountId, BlockNumber> where AccountId: Codec, BlockNumber: Codec {
+		/// A batch.
+		fn batch(id: BatchId) -> Option<BatchView<AccountId, BlockNumber>>;
+		/// The number of batches registered so far (the next batch's id).
+		fn batch_count() -> BatchId;
+		/// Whether `post`, claimed to be leaf `index` of `batch` with `proof`, is registered,
+		/// revoked, or not in the batch.
+		fn post_status(batch: BatchId, post: PostRecord, index: u32, proof: Vec<H256>) -> PostStatus<BlockNumber>;
+		/// An account's registered (not revoked) posts, per platform.
+		fn contributions(account: AccountId) -> Vec<(PlatformId, u64)>;
+		/// A platform's registered (not revoked) posts.
+		fn platform_posts(platform: PlatformId) -> u64;
+	}
+}
