@@ -79,11 +79,8 @@ fn benchmark_extrinsic(
 	call: runtime::RuntimeCall,
 	nonce: u32,
 ) -> std::result::Result<OpaqueExtrinsic, &'static str> {
-	let genesis_hash = client
-		.block_hash(0)
-		.ok()
-		.flatten()
-		.ok_or("the database has no genesis block")?;
+	let genesis_hash =
+		client.block_hash(0).ok().flatten().ok_or("the database has no genesis block")?;
 	let info = client.chain_info();
 	let period = runtime::configs::BlockHashCount::get()
 		.checked_next_power_of_two()

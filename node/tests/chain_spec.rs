@@ -27,7 +27,9 @@ fn local_testnet_spec_names_its_preset_and_four_validators() {
 #[test]
 fn exported_raw_dev_spec_starts_a_chain() {
 	let spec = spec_json(&["export-chain-spec", "--chain", "dev", "--raw"]);
-	let top = spec["genesis"]["raw"]["top"].as_object().expect("a raw spec has genesis storage");
+	let top = spec["genesis"]["raw"]["top"]
+		.as_object()
+		.expect("a raw spec has genesis storage");
 	assert!(top.contains_key("0x3a636f6465"), "the raw spec carries the runtime (:code)");
 
 	let dir = TempDir::new("raw-spec");

@@ -18,7 +18,9 @@ fn dev_chain_produces_finalizes_and_accepts_a_signed_transfer() {
 	let mut node = Node::start("dev", &["--dev", "--tmp"]);
 
 	// Blocks are produced (6 s slots) and finalized by GRANDPA.
-	node.wait_for("block #2", Duration::from_secs(60), |n| (n.block_number(false) >= 2).then_some(()));
+	node.wait_for("block #2", Duration::from_secs(60), |n| {
+		(n.block_number(false) >= 2).then_some(())
+	});
 	node.wait_for("a finalized block", Duration::from_secs(60), |n| {
 		(n.block_number(true) >= 1).then_some(())
 	});

@@ -3,7 +3,8 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
-use sp_core::{ConstU32, RuntimeDebug};
+use core::fmt::Debug;
+use sp_core::ConstU32;
 use sp_runtime::BoundedVec;
 
 /// A platform registered on the chain. Assigned in order of registration.
@@ -30,7 +31,7 @@ pub type Handle = BoundedVec<u8, ConstU32<MAX_HANDLE_LEN>>;
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
-	RuntimeDebug,
+	Debug,
 	serde::Serialize,
 	serde::Deserialize,
 )]
@@ -57,7 +58,7 @@ pub enum PlatformKind {
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
-	RuntimeDebug,
+	Debug,
 )]
 pub enum Identity {
 	/// A Bluesky DID: `did:plc:...` or `did:web:...`, as UTF-8 bytes.
@@ -71,7 +72,7 @@ pub enum Identity {
 }
 
 /// Why an identity is malformed.
-#[derive(Clone, Copy, PartialEq, Eq, RuntimeDebug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum IdentityError {
 	/// A Bluesky identity is not `did:plc:<id>` or `did:web:<domain>`.
 	MalformedDid,
@@ -98,15 +99,17 @@ impl Identity {
 					.strip_prefix(b"did:plc:")
 					.or_else(|| did.strip_prefix(b"did:web:"))
 					.ok_or(IdentityError::MalformedDid)?;
-				let ok = !rest.is_empty() &&
-					rest.iter().all(|c| c.is_ascii_alphanumeric() || b".-_:%".contains(c));
+				let ok = !rest.is_empty()
+					&& rest.iter().all(|c| c.is_ascii_alphanumeric() || b".-_:%".contains(c));
 				ok.then_some(()).ok_or(IdentityError::MalformedDid)
 			},
 			Identity::Mastodon(account) => {
-				let (user, instance) = split_mastodon(account)
-					.ok_or(IdentityError::MalformedMastodonAccount)?;
-				let user_ok = !user.is_empty() &&
-					user.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_');
+				let (user, instance) =
+					split_mastodon(account).ok_or(IdentityError::MalformedMastodonAccount)?;
+				let user_ok = !user.is_empty()
+					&& user
+						.iter()
+						.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_');
 				let instance_ok = is_domain(instance);
 				(user_ok && instance_ok)
 					.then_some(())
@@ -133,13 +136,12 @@ fn split_mastodon(account: &[u8]) -> Option<(&[u8], &[u8])> {
 
 /// A lowercase DNS name with at least one dot.
 pub fn is_domain(name: &[u8]) -> bool {
-	!name.is_empty() &&
-		name.contains(&b'.') &&
-		name.split(|c| *c == b'.').all(|label| {
-			!label.is_empty() &&
-				label.len() <= 63 && label.iter().all(|c| {
-				c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-'
-			})
+	!name.is_empty()
+		&& name.contains(&b'.')
+		&& name.split(|c| *c == b'.').all(|label| {
+			!label.is_empty()
+				&& label.len() <= 63
+				&& label.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
 		})
 }
 
@@ -158,7 +160,7 @@ pub fn is_domain(name: &[u8]) -> bool {
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
-	RuntimeDebug,
+	Debug,
 )]
 pub enum Purpose {
 	/// Training AI models (`train-ai`).
@@ -201,7 +203,7 @@ impl Purpose {
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
-	RuntimeDebug,
+	Debug,
 )]
 pub struct PurposeSet(pub u8);
 
@@ -262,7 +264,7 @@ impl FromIterator<Purpose> for PurposeSet {
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
-	RuntimeDebug,
+	Debug,
 )]
 pub enum Decision {
 	/// The purpose is allowed.
@@ -286,7 +288,7 @@ pub enum Decision {
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
-	RuntimeDebug,
+	Debug,
 )]
 pub struct Statements {
 	/// Purposes explicitly allowed.
@@ -330,7 +332,7 @@ impl Statements {
 }
 
 /// What the chain knows about a platform, for other pallets.
-#[derive(Clone, PartialEq, Eq, RuntimeDebug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub struct PlatformSummary<AccountId> {
 	/// The platform's kind.
 	pub kind: PlatformKind,
@@ -373,9 +375,14 @@ mod tests {
 			Identity::Bluesky(handle("did:key:abc")).validate(),
 			Err(IdentityError::MalformedDid)
 		);
-		assert_eq!(Identity::Bluesky(handle("did:plc:")).validate(), Err(IdentityError::MalformedDid));
+		assert_eq!(
+			Identity::Bluesky(handle("did:plc:")).validate(),
+			Err(IdentityError::MalformedDid)
+		);
 		assert!(Identity::Mastodon(handle("alice@mastodon.social")).validate().is_ok());
-		for bad in ["alice", "@mastodon.social", "alice@", "Alice@mastodon.social", "a@b@c.d", "a@nodot"] {
+		for bad in
+			["alice", "@mastodon.social", "alice@", "Alice@mastodon.social", "a@b@c.d", "a@nodot"]
+		{
 			assert_eq!(
 				Identity::Mastodon(handle(bad)).validate(),
 				Err(IdentityError::MalformedMastodonAccount),

@@ -9,7 +9,8 @@ use crate::consent::{Identity, PlatformId};
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
-use sp_core::{ConstU32, RuntimeDebug, H256};
+use core::fmt::Debug;
+use sp_core::{ConstU32, H256};
 use sp_runtime::{traits::BlakeTwo256, BoundedVec};
 
 /// A registered batch's id, assigned in order.
@@ -30,7 +31,7 @@ pub const MAX_CID_LEN: u32 = 128;
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
-	RuntimeDebug,
+	Debug,
 )]
 pub enum PostId {
 	/// A Bluesky record: its `at://` URI and the CID of the version registered.
@@ -67,7 +68,7 @@ pub enum PostId {
 	DecodeWithMemTracking,
 	MaxEncodedLen,
 	TypeInfo,
-	RuntimeDebug,
+	Debug,
 )]
 pub struct PostRecord {
 	/// The platform it was registered through.
@@ -83,7 +84,7 @@ pub struct PostRecord {
 impl PostRecord {
 	/// The post's leaf hash: blake2-256 of its SCALE encoding.
 	pub fn leaf_hash(&self) -> H256 {
-		H256(sp_core::hashing::blake2_256(&self.encode()))
+		H256(sp_io::hashing::blake2_256(&self.encode()))
 	}
 }
 
@@ -99,9 +100,15 @@ pub fn batch_proof(leaf_hashes: Vec<H256>, index: u32) -> Vec<H256> {
 }
 
 /// Whether `proof` shows that `leaf` is leaf `index` of the `leaves`-leaf batch with `root`.
-pub fn verify_batch_proof(root: &H256, proof: &[H256], leaves: u32, index: u32, leaf: H256) -> bool {
-	index < leaves &&
-		binary_merkle_tree::verify_proof::<BlakeTwo256, _, _>(
+pub fn verify_batch_proof(
+	root: &H256,
+	proof: &[H256],
+	leaves: u32,
+	index: u32,
+	leaf: H256,
+) -> bool {
+	index < leaves
+		&& binary_merkle_tree::verify_proof::<BlakeTwo256, _, _>(
 			root,
 			proof.iter().copied(),
 			leaves,
@@ -111,7 +118,7 @@ pub fn verify_batch_proof(root: &H256, proof: &[H256], leaves: u32, index: u32, 
 }
 
 /// Whether a post is registered, as the chain answers a platform or a buyer.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, RuntimeDebug)]
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
 pub enum PostStatus<BlockNumber> {
 	/// The post is in the batch and not revoked.
 	Registered,
@@ -150,10 +157,19 @@ mod tests {
 			for (i, leaf) in leaves.iter().enumerate() {
 				let proof = batch_proof(leaves.clone(), i as u32);
 				assert!(proof.len() as u32 <= MAX_PROOF_LEN);
-				assert!(verify_batch_proof(&root, &proof, size as u32, i as u32, *leaf), "{size}/{i}");
+				assert!(
+					verify_batch_proof(&root, &proof, size as u32, i as u32, *leaf),
+					"{size}/{i}"
+				);
 				// The wrong index, leaf or size fails.
 				assert!(!verify_batch_proof(&root, &proof, size as u32, size as u32, *leaf));
-				assert!(!verify_batch_proof(&root, &proof, size as u32, i as u32, post(99).leaf_hash()));
+				assert!(!verify_batch_proof(
+					&root,
+					&proof,
+					size as u32,
+					i as u32,
+					post(99).leaf_hash()
+				));
 				if size > 1 {
 					let other = (i + 1) % size as usize;
 					assert!(!verify_batch_proof(&root, &proof, size as u32, other as u32, *leaf));

@@ -13,7 +13,7 @@ use k256::{
 		ops::Reduce,
 		point::{AffineCoordinates, DecompressPoint},
 		subtle::Choice,
-		Field, PrimeField,
+		PrimeField,
 	},
 	sha2::{Digest, Sha256},
 	AffinePoint, FieldBytes, ProjectivePoint, Scalar, U256,
@@ -49,15 +49,14 @@ pub fn verify(public_key: &PublicKey, message: &[u8], signature: &Signature) -> 
 	let (r, s) = signature.split_at(32);
 	// `s` must be below the group order; `r` below the field prime, which the final comparison
 	// with a canonical x coordinate enforces.
-	let Some(s) = Option::<Scalar>::from(Scalar::from_repr(FieldBytes::clone_from_slice(s)))
-	else {
-		return false
+	let Some(s) = Option::<Scalar>::from(Scalar::from_repr(FieldBytes::clone_from_slice(s))) else {
+		return false;
 	};
 	let e = tagged_hash(b"BIP0340/challenge", &[r, public_key, message]);
 	let e = <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(e));
 	let big_r = (ProjectivePoint::GENERATOR * s - ProjectivePoint::from(p) * e).to_affine();
 	if bool::from(big_r.is_identity()) || bool::from(big_r.y_is_odd()) {
-		return false
+		return false;
 	}
 	big_r.x().as_slice() == r
 }
@@ -66,7 +65,7 @@ pub fn verify(public_key: &PublicKey, message: &[u8], signature: &Signature) -> 
 pub fn public_key(secret_key: &[u8; 32]) -> Option<PublicKey> {
 	let d = Option::<Scalar>::from(Scalar::from_repr(FieldBytes::from(*secret_key)))?;
 	if bool::from(d.is_zero()) {
-		return None
+		return None;
 	}
 	Some((ProjectivePoint::GENERATOR * d).to_affine().x().into())
 }
@@ -76,7 +75,7 @@ pub fn public_key(secret_key: &[u8; 32]) -> Option<PublicKey> {
 pub fn sign(secret_key: &[u8; 32], message: &[u8], aux: &[u8; 32]) -> Option<Signature> {
 	let d0 = Option::<Scalar>::from(Scalar::from_repr(FieldBytes::from(*secret_key)))?;
 	if bool::from(d0.is_zero()) {
-		return None
+		return None;
 	}
 	let p = (ProjectivePoint::GENERATOR * d0).to_affine();
 	let d = if bool::from(p.y_is_odd()) { -d0 } else { d0 };
@@ -89,7 +88,7 @@ pub fn sign(secret_key: &[u8; 32], message: &[u8], aux: &[u8; 32]) -> Option<Sig
 	let rand = tagged_hash(b"BIP0340/nonce", &[&t, &px, message]);
 	let k0 = <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(rand));
 	if bool::from(k0.is_zero()) {
-		return None
+		return None;
 	}
 	let r = (ProjectivePoint::GENERATOR * k0).to_affine();
 	let k = if bool::from(r.y_is_odd()) { -k0 } else { k0 };
@@ -109,8 +108,10 @@ mod tests {
 
 	fn hex<const N: usize>(s: &str) -> [u8; N] {
 		let s: String = s.split_whitespace().collect();
-		let bytes: Vec<u8> =
-			(0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect();
+		let bytes: Vec<u8> = (0..s.len())
+			.step_by(2)
+			.map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+			.collect();
 		bytes.try_into().expect("length")
 	}
 

@@ -4,14 +4,15 @@ use crate::{
 	consent::{Identity, PlatformId, PlatformKind, PurposeSet, Statements},
 	content::{BatchId, PostRecord, PostStatus},
 };
-use sp_core::H256;
 use alloc::vec::Vec;
 use codec::{Codec, Decode, Encode};
 use scale_info::TypeInfo;
-use sp_runtime::{Perbill, RuntimeDebug};
+use sp_core::H256;
+use core::fmt::Debug;
+use sp_runtime::Perbill;
 
 /// One identity of an account and what it allows.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, RuntimeDebug)]
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
 pub struct IdentityConsent {
 	/// The identity.
 	pub identity: Identity,
@@ -25,7 +26,7 @@ pub struct IdentityConsent {
 }
 
 /// An account's consent: its account-wide statements and each linked identity.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, RuntimeDebug)]
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
 pub struct AccountConsent {
 	/// Statements that apply to all the account's identities.
 	pub statements: Statements,
@@ -34,7 +35,7 @@ pub struct AccountConsent {
 }
 
 /// A platform, as clients see it.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, RuntimeDebug)]
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
 pub struct PlatformView<AccountId> {
 	/// Its id.
 	pub id: PlatformId,
@@ -53,7 +54,7 @@ pub struct PlatformView<AccountId> {
 }
 
 /// A registered batch, as clients see it.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, RuntimeDebug)]
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
 pub struct BatchView<AccountId, BlockNumber> {
 	/// Its id.
 	pub id: BatchId,

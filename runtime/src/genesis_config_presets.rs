@@ -5,15 +5,15 @@
 //! Both use the well-known development keys (Alice, Bob, ...): never use them on a public network.
 
 use crate::{AccountId, BalancesConfig, ConsentConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
-use licentia_primitives::consent::PlatformKind;
-use sp_runtime::Perbill;
 use alloc::{string::String, vec, vec::Vec};
 use frame_support::build_struct_json_patch;
+use licentia_primitives::consent::PlatformKind;
 use serde_json::Value;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+use sp_runtime::Perbill;
 
 /// What each endowed development account starts with: one million LCT.
 const ENDOWMENT: crate::Balance = 1_000_000 * UNIT;
@@ -45,7 +45,13 @@ fn testnet_genesis(
 fn dev_platforms() -> Vec<(PlatformKind, Vec<u8>, Vec<AccountId>, Option<AccountId>, Perbill)> {
 	let operated = |kind, domain: &str, operator: Sr25519Keyring| {
 		let operator = operator.to_account_id();
-		(kind, domain.as_bytes().to_vec(), vec![operator.clone()], Some(operator), Perbill::from_percent(10))
+		(
+			kind,
+			domain.as_bytes().to_vec(),
+			vec![operator.clone()],
+			Some(operator),
+			Perbill::from_percent(10),
+		)
 	};
 	vec![
 		operated(PlatformKind::Bluesky, "bsky.app", Sr25519Keyring::Bob),

@@ -19,6 +19,8 @@ include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
 extern crate alloc;
 
+use alloc::vec::Vec;
+
 pub mod apis;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarks;
@@ -28,8 +30,6 @@ pub mod genesis_config_presets;
 pub mod signing;
 
 use sp_runtime::{generic, impl_opaque_keys, traits::BlakeTwo256, MultiAddress};
-#[cfg(feature = "std")]
-use sp_version::NativeVersion;
 use sp_version::RuntimeVersion;
 
 pub use frame_system::Call as SystemCall;
@@ -80,12 +80,6 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	transaction_version: 1,
 	system_version: 1,
 };
-
-/// The version of the runtime compiled natively, for the node's `--version` and sanity checks.
-#[cfg(feature = "std")]
-pub fn native_version() -> NativeVersion {
-	NativeVersion { runtime_version: VERSION, can_author_with: Default::default() }
-}
 
 /// How many block hashes `frame_system` keeps, which bounds the mortality of transactions.
 pub const BLOCK_HASH_COUNT: BlockNumber = 2400;

@@ -131,11 +131,8 @@ impl Node {
 
 	/// The number of the best or the finalized block.
 	pub fn block_number(&self, finalized: bool) -> u32 {
-		let hash = if finalized {
-			self.rpc("chain_getFinalizedHead", json!([]))
-		} else {
-			Value::Null
-		};
+		let hash =
+			if finalized { self.rpc("chain_getFinalizedHead", json!([])) } else { Value::Null };
 		let header = self.rpc("chain_getHeader", json!([hash]));
 		let number = header["number"].as_str().unwrap_or_else(|| self.fail("header has a number"));
 		u32::from_str_radix(number.trim_start_matches("0x"), 16)
@@ -207,8 +204,8 @@ impl Drop for Node {
 pub fn rpc_call(port: u16, method: &str, params: Value) -> Result<Value, String> {
 	let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params }).to_string();
 	let response = http_post(port, &body)?;
-	let reply: Value = serde_json::from_str(&response)
-		.map_err(|e| format!("not JSON ({e}): {response}"))?;
+	let reply: Value =
+		serde_json::from_str(&response).map_err(|e| format!("not JSON ({e}): {response}"))?;
 	match reply.get("error") {
 		Some(error) => Err(error.to_string()),
 		None => reply.get("result").cloned().ok_or_else(|| format!("no result: {reply}")),
@@ -218,7 +215,9 @@ pub fn rpc_call(port: u16, method: &str, params: Value) -> Result<Value, String>
 /// POSTs `body` as JSON and returns the response body.
 pub fn http_post(port: u16, body: &str) -> Result<String, String> {
 	let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
-	stream.set_read_timeout(Some(Duration::from_secs(30))).map_err(|e| e.to_string())?;
+	stream
+		.set_read_timeout(Some(Duration::from_secs(30)))
+		.map_err(|e| e.to_string())?;
 	let request = format!(
 		"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
 		 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",

@@ -38,7 +38,11 @@ fn mastodon(instance: &Handle, index: u32) -> Identity {
 }
 
 fn operators<T: Config>(n: u32) -> BoundedVec<T::AccountId, T::MaxOperators> {
-	(0..n).map(|i| funded::<T>("operator", i)).collect::<Vec<_>>().try_into().expect("n <= max")
+	(0..n)
+		.map(|i| funded::<T>("operator", i))
+		.collect::<Vec<_>>()
+		.try_into()
+		.expect("n <= max")
 }
 
 /// A Mastodon platform with the most operators; the caller is the last one.
@@ -58,7 +62,13 @@ fn platform<T: Config>() -> (PlatformId, Handle, T::AccountId) {
 }
 
 /// Links all but one of `who`'s allowed identities, so the next link is the costliest.
-fn fill_identities<T: Config>(who: &T::AccountId, platform: PlatformId, instance: &Handle, op: &T::AccountId, leave: u32) {
+fn fill_identities<T: Config>(
+	who: &T::AccountId,
+	platform: PlatformId,
+	instance: &Handle,
+	op: &T::AccountId,
+	leave: u32,
+) {
 	for i in 0..T::MaxIdentitiesPerAccount::get().saturating_sub(leave) {
 		Pallet::<T>::do_link_identity(op, platform, mastodon(instance, 1_000 + i), who.clone())
 			.expect("room for it");
@@ -86,7 +96,14 @@ mod benchmarks {
 		let ops = operators::<T>(o);
 
 		#[extrinsic_call]
-		_(RawOrigin::Root, id, Some(ops), Some(None), Some(Perbill::one()), Some(PlatformStatus::Suspended));
+		_(
+			RawOrigin::Root,
+			id,
+			Some(ops),
+			Some(None),
+			Some(Perbill::one()),
+			Some(PlatformStatus::Suspended),
+		);
 
 		assert_eq!(Platforms::<T>::get(id).map(|p| p.status), Some(PlatformStatus::Suspended));
 	}
@@ -107,8 +124,14 @@ mod benchmarks {
 	#[benchmark]
 	fn link_nostr() {
 		let ops = operators::<T>(0);
-		Pallet::<T>::do_register_platform(PlatformKind::Nostr, domain(16, 2), ops, None, Perbill::zero())
-			.expect("the first Nostr platform");
+		Pallet::<T>::do_register_platform(
+			PlatformKind::Nostr,
+			domain(16, 2),
+			ops,
+			None,
+			Perbill::zero(),
+		)
+		.expect("the first Nostr platform");
 		let who = funded::<T>("user", 0);
 		let (id, instance, op) = platform::<T>();
 		fill_identities::<T>(&who, id, &instance, &op, 1);

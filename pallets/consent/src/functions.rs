@@ -1,18 +1,16 @@
 //! What the calls do, and what other pallets may ask.
 
-use crate::{pallet::*, *};
+use crate::*;
+// Explicit, so that it wins over the `Identity` storage hasher of the prelude.
 use alloc::{string::String, vec::Vec};
 use codec::Encode;
 use frame_support::{
 	ensure,
 	pallet_prelude::*,
-	traits::{
-		fungible::MutateHold,
-		tokens::Precision,
-		Get,
-	},
+	traits::{fungible::MutateHold, tokens::Precision, Get},
 };
 use frame_system::pallet_prelude::BlockNumberFor;
+use licentia_primitives::consent::Identity;
 use licentia_primitives::{
 	consent::{is_domain, PlatformSummary},
 	runtime_api,
@@ -171,8 +169,8 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_unlink_identity(who: &T::AccountId, identity: Identity) -> DispatchResult {
 		let link = IdentityOwner::<T>::get(&identity).ok_or(Error::<T>::NotLinked)?;
-		let is_operator = Platforms::<T>::get(link.platform)
-			.is_some_and(|info| info.operators.contains(who));
+		let is_operator =
+			Platforms::<T>::get(link.platform).is_some_and(|info| info.operators.contains(who));
 		ensure!(&link.account == who || is_operator, Error::<T>::NotAllowed);
 
 		AccountIdentities::<T>::mutate_exists(&link.account, |maybe| {
@@ -243,10 +241,7 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(statement.expires_at >= now, Error::<T>::StatementExpired);
-		ensure!(
-			statement.nonce == RelayNonce::<T>::get(&statement.account),
-			Error::<T>::BadNonce
-		);
+		ensure!(statement.nonce == RelayNonce::<T>::get(&statement.account), Error::<T>::BadNonce);
 		let payload = Self::relay_payload(&statement);
 		ensure!(signature.verify(&payload[..], &statement.account), Error::<T>::BadSignature);
 
@@ -294,7 +289,7 @@ impl<T: Config> Pallet<T> {
 		json.push_str(&alloc::format!("{created_at},{NOSTR_LINK_KIND},[],\""));
 		json.push_str(&Self::nostr_link_content(account));
 		json.push_str("\"]");
-		sp_core::hashing::sha2_256(json.as_bytes())
+		sp_io::hashing::sha2_256(json.as_bytes())
 	}
 
 	/// Checks the pallet's invariants: every link is listed under its account and the reverse,
@@ -318,7 +313,10 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		for (identity, _) in IdentityConsent::<T>::iter() {
-			ensure!(IdentityOwner::<T>::contains_key(&identity), "consent for an unlinked identity");
+			ensure!(
+				IdentityOwner::<T>::contains_key(&identity),
+				"consent for an unlinked identity"
+			);
 		}
 		let mut platforms = 0u32;
 		for (id, info) in Platforms::<T>::iter() {
@@ -408,8 +406,9 @@ impl<T: Config> ConsentProvider<T::AccountId> for Pallet<T> {
 
 	fn allowed_purposes(who: &T::AccountId, identity: &Identity) -> PurposeSet {
 		match IdentityOwner::<T>::get(identity) {
-			Some(link) if &link.account == who => AccountConsent::<T>::get(who)
-				.effective_with(&IdentityConsent::<T>::get(identity)),
+			Some(link) if &link.account == who => {
+				AccountConsent::<T>::get(who).effective_with(&IdentityConsent::<T>::get(identity))
+			},
 			_ => PurposeSet::EMPTY,
 		}
 	}

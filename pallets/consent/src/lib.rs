@@ -72,6 +72,8 @@ pub mod pallet {
 		traits::fungible::{Inspect, MutateHold},
 	};
 	use frame_system::pallet_prelude::*;
+	// Explicit, so that it wins over the `Identity` storage hasher of the prelude.
+	use licentia_primitives::consent::Identity;
 	use sp_runtime::{
 		traits::{IdentifyAccount, Verify},
 		Perbill,
@@ -195,8 +197,13 @@ pub mod pallet {
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
 		/// Platforms registered at genesis: kind, domain, operators, payee, share.
-		pub platforms:
-			alloc::vec::Vec<(PlatformKind, alloc::vec::Vec<u8>, alloc::vec::Vec<T::AccountId>, Option<T::AccountId>, Perbill)>,
+		pub platforms: alloc::vec::Vec<(
+			PlatformKind,
+			alloc::vec::Vec<u8>,
+			alloc::vec::Vec<T::AccountId>,
+			Option<T::AccountId>,
+			Perbill,
+		)>,
 	}
 
 	#[pallet::genesis_build]
@@ -425,7 +432,11 @@ pub mod pallet {
 		/// `ConsentChanged`.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::set_consent())]
-		pub fn set_consent(origin: OriginFor<T>, scope: Scope, decisions: Decisions) -> DispatchResult {
+		pub fn set_consent(
+			origin: OriginFor<T>,
+			scope: Scope,
+			decisions: Decisions,
+		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_set_consent(who, scope, &decisions)
 		}

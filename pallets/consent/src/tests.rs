@@ -15,8 +15,15 @@ fn did(s: &str) -> Identity {
 fn masto(s: &str) -> Identity {
 	Identity::Mastodon(handle(s))
 }
-fn ops(accounts: &[sp_keyring::Sr25519Keyring]) -> BoundedVec<AccountId, frame_support::traits::ConstU32<4>> {
-	accounts.iter().map(|k| account(*k)).collect::<Vec<_>>().try_into().expect("few")
+fn ops(
+	accounts: &[sp_keyring::Sr25519Keyring],
+) -> BoundedVec<AccountId, frame_support::traits::ConstU32<4>> {
+	accounts
+		.iter()
+		.map(|k| account(*k))
+		.collect::<Vec<_>>()
+		.try_into()
+		.expect("few")
 }
 fn decisions(list: &[(Purpose, Decision)]) -> Decisions {
 	list.to_vec().try_into().expect("few")
@@ -36,10 +43,38 @@ fn held(who: sp_keyring::Sr25519Keyring) -> Balance {
 fn with_platforms(test: impl FnOnce()) {
 	new_test_ext().execute_with(|| {
 		let root = RuntimeOrigin::root();
-		assert_ok!(Consent::register_platform(root.clone(), PlatformKind::Bluesky, handle("bsky.app"), ops(&[Bob]), Some(account(Bob)), Perbill::from_percent(10)));
-		assert_ok!(Consent::register_platform(root.clone(), PlatformKind::Mastodon, handle("mastodon.social"), ops(&[Charlie]), None, Perbill::from_percent(5)));
-		assert_ok!(Consent::register_platform(root.clone(), PlatformKind::Nostr, handle("nostr.example"), ops(&[]), None, Perbill::zero()));
-		assert_ok!(Consent::register_platform(root, PlatformKind::X, handle("x.com"), ops(&[Bob]), Some(account(Bob)), Perbill::from_percent(20)));
+		assert_ok!(Consent::register_platform(
+			root.clone(),
+			PlatformKind::Bluesky,
+			handle("bsky.app"),
+			ops(&[Bob]),
+			Some(account(Bob)),
+			Perbill::from_percent(10)
+		));
+		assert_ok!(Consent::register_platform(
+			root.clone(),
+			PlatformKind::Mastodon,
+			handle("mastodon.social"),
+			ops(&[Charlie]),
+			None,
+			Perbill::from_percent(5)
+		));
+		assert_ok!(Consent::register_platform(
+			root.clone(),
+			PlatformKind::Nostr,
+			handle("nostr.example"),
+			ops(&[]),
+			None,
+			Perbill::zero()
+		));
+		assert_ok!(Consent::register_platform(
+			root,
+			PlatformKind::X,
+			handle("x.com"),
+			ops(&[Bob]),
+			Some(account(Bob)),
+			Perbill::from_percent(20)
+		));
 		test();
 		Consent::do_try_state().expect("invariants hold");
 	});
@@ -59,7 +94,11 @@ mod register_platform {
 			assert_eq!(PlatformByDomain::<Test>::get((PlatformKind::X, handle("x.com"))), Some(3));
 			assert_eq!(
 				last_event(),
-				Event::PlatformRegistered { platform: 3, kind: PlatformKind::X, domain: handle("x.com") }
+				Event::PlatformRegistered {
+					platform: 3,
+					kind: PlatformKind::X,
+					domain: handle("x.com")
+				}
 			);
 		});
 	}
@@ -68,7 +107,14 @@ mod register_platform {
 	fn only_governance() {
 		with_platforms(|| {
 			assert_noop!(
-				Consent::register_platform(RuntimeOrigin::signed(account(Alice)), PlatformKind::X, handle("y.com"), ops(&[]), None, Perbill::zero()),
+				Consent::register_platform(
+					RuntimeOrigin::signed(account(Alice)),
+					PlatformKind::X,
+					handle("y.com"),
+					ops(&[]),
+					None,
+					Perbill::zero()
+				),
 				DispatchError::BadOrigin
 			);
 		});
@@ -78,13 +124,34 @@ mod register_platform {
 	fn each_mastodon_instance_is_its_own_platform_but_a_domain_registers_once() {
 		with_platforms(|| {
 			let root = RuntimeOrigin::root();
-			assert_ok!(Consent::register_platform(root.clone(), PlatformKind::Mastodon, handle("fosstodon.org"), ops(&[Dave]), None, Perbill::zero()));
+			assert_ok!(Consent::register_platform(
+				root.clone(),
+				PlatformKind::Mastodon,
+				handle("fosstodon.org"),
+				ops(&[Dave]),
+				None,
+				Perbill::zero()
+			));
 			assert_noop!(
-				Consent::register_platform(root.clone(), PlatformKind::Mastodon, handle("fosstodon.org"), ops(&[]), None, Perbill::zero()),
+				Consent::register_platform(
+					root.clone(),
+					PlatformKind::Mastodon,
+					handle("fosstodon.org"),
+					ops(&[]),
+					None,
+					Perbill::zero()
+				),
 				Error::<Test>::DomainTaken
 			);
 			// The same domain under another kind is another platform.
-			assert_ok!(Consent::register_platform(root, PlatformKind::Bluesky, handle("fosstodon.org"), ops(&[]), None, Perbill::zero()));
+			assert_ok!(Consent::register_platform(
+				root,
+				PlatformKind::Bluesky,
+				handle("fosstodon.org"),
+				ops(&[]),
+				None,
+				Perbill::zero()
+			));
 		});
 	}
 
@@ -94,12 +161,26 @@ mod register_platform {
 			let root = RuntimeOrigin::root();
 			for bad in ["localhost", "Mastodon.Social", "a..b", "", "has space.com"] {
 				assert_noop!(
-					Consent::register_platform(root.clone(), PlatformKind::Mastodon, handle(bad), ops(&[]), None, Perbill::zero()),
+					Consent::register_platform(
+						root.clone(),
+						PlatformKind::Mastodon,
+						handle(bad),
+						ops(&[]),
+						None,
+						Perbill::zero()
+					),
 					Error::<Test>::MalformedDomain
 				);
 			}
 			assert_noop!(
-				Consent::register_platform(root, PlatformKind::Nostr, handle("other.example"), ops(&[]), None, Perbill::zero()),
+				Consent::register_platform(
+					root,
+					PlatformKind::Nostr,
+					handle("other.example"),
+					ops(&[]),
+					None,
+					Perbill::zero()
+				),
 				Error::<Test>::NostrPlatformExists
 			);
 		});
@@ -112,13 +193,30 @@ mod update_platform {
 	#[test]
 	fn changes_only_what_is_given() {
 		with_platforms(|| {
-			assert_ok!(Consent::update_platform(RuntimeOrigin::root(), 0, None, None, Some(Perbill::from_percent(15)), Some(PlatformStatus::Suspended)));
+			assert_ok!(Consent::update_platform(
+				RuntimeOrigin::root(),
+				0,
+				None,
+				None,
+				Some(Perbill::from_percent(15)),
+				Some(PlatformStatus::Suspended)
+			));
 			let info = Platforms::<Test>::get(0).expect("exists");
 			assert_eq!(info.share, Perbill::from_percent(15));
 			assert_eq!(info.status, PlatformStatus::Suspended);
 			assert_eq!(info.operators, ops(&[Bob]));
-			assert_eq!(last_event(), Event::PlatformUpdated { platform: 0, status: PlatformStatus::Suspended });
-			assert_ok!(Consent::update_platform(RuntimeOrigin::root(), 0, Some(ops(&[Dave])), Some(None), None, None));
+			assert_eq!(
+				last_event(),
+				Event::PlatformUpdated { platform: 0, status: PlatformStatus::Suspended }
+			);
+			assert_ok!(Consent::update_platform(
+				RuntimeOrigin::root(),
+				0,
+				Some(ops(&[Dave])),
+				Some(None),
+				None,
+				None
+			));
 			let info = Platforms::<Test>::get(0).expect("exists");
 			assert_eq!((info.operators, info.payee), (ops(&[Dave]), None));
 		});
@@ -128,7 +226,14 @@ mod update_platform {
 	fn errors() {
 		with_platforms(|| {
 			assert_noop!(
-				Consent::update_platform(RuntimeOrigin::signed(account(Bob)), 0, None, None, None, None),
+				Consent::update_platform(
+					RuntimeOrigin::signed(account(Bob)),
+					0,
+					None,
+					None,
+					None,
+					None
+				),
 				DispatchError::BadOrigin
 			);
 			assert_noop!(
@@ -145,16 +250,41 @@ mod link_identity {
 	#[test]
 	fn operator_attests_and_deposit_is_held() {
 		with_platforms(|| {
-			assert_ok!(Consent::link_identity(RuntimeOrigin::signed(account(Bob)), 0, did("abc"), account(Alice)));
-			assert_eq!(IdentityOwner::<Test>::get(did("abc")).map(|l| l.account), Some(account(Alice)));
-			assert_eq!(AccountIdentities::<Test>::get(account(Alice)).into_inner(), vec![did("abc")]);
+			assert_ok!(Consent::link_identity(
+				RuntimeOrigin::signed(account(Bob)),
+				0,
+				did("abc"),
+				account(Alice)
+			));
+			assert_eq!(
+				IdentityOwner::<Test>::get(did("abc")).map(|l| l.account),
+				Some(account(Alice))
+			);
+			assert_eq!(
+				AccountIdentities::<Test>::get(account(Alice)).into_inner(),
+				vec![did("abc")]
+			);
 			assert_eq!(held(Bob), 10);
 			assert_eq!(
 				last_event(),
-				Event::IdentityLinked { identity: did("abc"), account: account(Alice), platform: 0 }
+				Event::IdentityLinked {
+					identity: did("abc"),
+					account: account(Alice),
+					platform: 0
+				}
 			);
-			assert_ok!(Consent::link_identity(RuntimeOrigin::signed(account(Charlie)), 1, masto("alice@mastodon.social"), account(Alice)));
-			assert_ok!(Consent::link_identity(RuntimeOrigin::signed(account(Bob)), 3, Identity::X(44196397), account(Alice)));
+			assert_ok!(Consent::link_identity(
+				RuntimeOrigin::signed(account(Charlie)),
+				1,
+				masto("alice@mastodon.social"),
+				account(Alice)
+			));
+			assert_ok!(Consent::link_identity(
+				RuntimeOrigin::signed(account(Bob)),
+				3,
+				Identity::X(44196397),
+				account(Alice)
+			));
 		});
 	}
 
@@ -162,33 +292,89 @@ mod link_identity {
 	fn errors() {
 		with_platforms(|| {
 			let bob = RuntimeOrigin::signed(account(Bob));
-			assert_noop!(Consent::link_identity(bob.clone(), 9, did("a"), account(Alice)), Error::<Test>::PlatformNotFound);
-			assert_noop!(Consent::link_identity(RuntimeOrigin::signed(account(Alice)), 0, did("a"), account(Alice)), Error::<Test>::NotOperator);
-			assert_noop!(Consent::link_identity(bob.clone(), 0, Identity::X(1), account(Alice)), Error::<Test>::KindMismatch);
-			assert_noop!(Consent::link_identity(bob.clone(), 0, Identity::Nostr([1; 32]), account(Alice)), Error::<Test>::NostrLinksItself);
 			assert_noop!(
-				Consent::link_identity(bob.clone(), 0, Identity::Bluesky(handle("did:key:zabc")), account(Alice)),
+				Consent::link_identity(bob.clone(), 9, did("a"), account(Alice)),
+				Error::<Test>::PlatformNotFound
+			);
+			assert_noop!(
+				Consent::link_identity(
+					RuntimeOrigin::signed(account(Alice)),
+					0,
+					did("a"),
+					account(Alice)
+				),
+				Error::<Test>::NotOperator
+			);
+			assert_noop!(
+				Consent::link_identity(bob.clone(), 0, Identity::X(1), account(Alice)),
+				Error::<Test>::KindMismatch
+			);
+			assert_noop!(
+				Consent::link_identity(bob.clone(), 0, Identity::Nostr([1; 32]), account(Alice)),
+				Error::<Test>::NostrLinksItself
+			);
+			assert_noop!(
+				Consent::link_identity(
+					bob.clone(),
+					0,
+					Identity::Bluesky(handle("did:key:zabc")),
+					account(Alice)
+				),
 				Error::<Test>::MalformedIdentity
 			);
 			assert_noop!(
-				Consent::link_identity(RuntimeOrigin::signed(account(Charlie)), 1, masto("alice@fosstodon.org"), account(Alice)),
+				Consent::link_identity(
+					RuntimeOrigin::signed(account(Charlie)),
+					1,
+					masto("alice@fosstodon.org"),
+					account(Alice)
+				),
 				Error::<Test>::InstanceMismatch
 			);
 			assert_ok!(Consent::link_identity(bob.clone(), 0, did("a"), account(Alice)));
-			assert_noop!(Consent::link_identity(bob.clone(), 0, did("a"), account(Dave)), Error::<Test>::AlreadyLinked);
+			assert_noop!(
+				Consent::link_identity(bob.clone(), 0, did("a"), account(Dave)),
+				Error::<Test>::AlreadyLinked
+			);
 			assert_ok!(Consent::link_identity(bob.clone(), 0, did("b"), account(Alice)));
 			assert_ok!(Consent::link_identity(bob.clone(), 0, did("c"), account(Alice)));
-			assert_noop!(Consent::link_identity(bob.clone(), 0, did("d"), account(Alice)), Error::<Test>::TooManyIdentities);
-			assert_ok!(Consent::update_platform(RuntimeOrigin::root(), 0, None, None, None, Some(PlatformStatus::Suspended)));
-			assert_noop!(Consent::link_identity(bob, 0, did("e"), account(Dave)), Error::<Test>::PlatformSuspended);
+			assert_noop!(
+				Consent::link_identity(bob.clone(), 0, did("d"), account(Alice)),
+				Error::<Test>::TooManyIdentities
+			);
+			assert_ok!(Consent::update_platform(
+				RuntimeOrigin::root(),
+				0,
+				None,
+				None,
+				None,
+				Some(PlatformStatus::Suspended)
+			));
+			assert_noop!(
+				Consent::link_identity(bob, 0, did("e"), account(Dave)),
+				Error::<Test>::PlatformSuspended
+			);
 		});
 	}
 
 	#[test]
 	fn an_operator_without_funds_cannot_pay_the_deposit() {
 		with_platforms(|| {
-			assert_ok!(Consent::update_platform(RuntimeOrigin::root(), 0, Some(ops(&[Eve])), None, None, None));
-			assert!(Consent::link_identity(RuntimeOrigin::signed(account(Eve)), 0, did("a"), account(Alice)).is_err());
+			assert_ok!(Consent::update_platform(
+				RuntimeOrigin::root(),
+				0,
+				Some(ops(&[Eve])),
+				None,
+				None,
+				None
+			));
+			assert!(Consent::link_identity(
+				RuntimeOrigin::signed(account(Eve)),
+				0,
+				did("a"),
+				account(Alice)
+			)
+			.is_err());
 			assert!(IdentityOwner::<Test>::get(did("a")).is_none(), "nothing is stored");
 			assert!(AccountIdentities::<Test>::get(account(Alice)).is_empty());
 		});
@@ -210,8 +396,17 @@ mod link_nostr {
 	fn a_key_links_itself() {
 		with_platforms(|| {
 			let (public, signature) = proof(&account(Alice), 1_700_000_000);
-			assert_ok!(Consent::link_nostr(RuntimeOrigin::signed(account(Alice)), public, 1_700_000_000, signature));
-			assert_eq!(IdentityOwner::<Test>::get(Identity::Nostr(public)).map(|l| (l.account, l.platform)), Some((account(Alice), 2)));
+			assert_ok!(Consent::link_nostr(
+				RuntimeOrigin::signed(account(Alice)),
+				public,
+				1_700_000_000,
+				signature
+			));
+			assert_eq!(
+				IdentityOwner::<Test>::get(Identity::Nostr(public))
+					.map(|l| (l.account, l.platform)),
+				Some((account(Alice), 2))
+			);
 			assert_eq!(held(Alice), 10);
 		});
 	}
@@ -235,12 +430,22 @@ mod link_nostr {
 			let (public, signature) = proof(&account(Alice), 1_700_000_000);
 			// Replayed by Dave: the event names Alice.
 			assert_noop!(
-				Consent::link_nostr(RuntimeOrigin::signed(account(Dave)), public, 1_700_000_000, signature),
+				Consent::link_nostr(
+					RuntimeOrigin::signed(account(Dave)),
+					public,
+					1_700_000_000,
+					signature
+				),
 				Error::<Test>::BadNostrSignature
 			);
 			// A different timestamp is a different event.
 			assert_noop!(
-				Consent::link_nostr(RuntimeOrigin::signed(account(Alice)), public, 1_700_000_001, signature),
+				Consent::link_nostr(
+					RuntimeOrigin::signed(account(Alice)),
+					public,
+					1_700_000_001,
+					signature
+				),
 				Error::<Test>::BadNostrSignature
 			);
 		});
@@ -270,7 +475,14 @@ mod link_nostr {
 		});
 		with_platforms(|| {
 			let (public, signature) = proof(&account(Alice), 5);
-			assert_ok!(Consent::update_platform(RuntimeOrigin::root(), 2, None, None, None, Some(PlatformStatus::Suspended)));
+			assert_ok!(Consent::update_platform(
+				RuntimeOrigin::root(),
+				2,
+				None,
+				None,
+				None,
+				Some(PlatformStatus::Suspended)
+			));
 			assert_noop!(
 				Consent::link_nostr(RuntimeOrigin::signed(account(Alice)), public, 5, signature),
 				Error::<Test>::PlatformSuspended
@@ -287,7 +499,11 @@ mod unlink_identity {
 		with_platforms(|| {
 			let bob = RuntimeOrigin::signed(account(Bob));
 			assert_ok!(Consent::link_identity(bob.clone(), 0, did("a"), account(Alice)));
-			assert_ok!(Consent::set_consent(RuntimeOrigin::signed(account(Alice)), Scope::Identity(did("a")), decisions(&[(Purpose::Research, Decision::Allow)])));
+			assert_ok!(Consent::set_consent(
+				RuntimeOrigin::signed(account(Alice)),
+				Scope::Identity(did("a")),
+				decisions(&[(Purpose::Research, Decision::Allow)])
+			));
 			assert_ok!(Consent::unlink_identity(RuntimeOrigin::signed(account(Alice)), did("a")));
 			assert_eq!(held(Bob), 0);
 			assert!(IdentityOwner::<Test>::get(did("a")).is_none());
@@ -295,7 +511,11 @@ mod unlink_identity {
 			assert!(!AccountIdentities::<Test>::contains_key(account(Alice)));
 			assert_eq!(
 				last_event(),
-				Event::IdentityUnlinked { identity: did("a"), account: account(Alice), by: account(Alice) }
+				Event::IdentityUnlinked {
+					identity: did("a"),
+					account: account(Alice),
+					by: account(Alice)
+				}
 			);
 			// Relinking (to someone else) works, and the operator may unlink too.
 			assert_ok!(Consent::link_identity(bob.clone(), 0, did("a"), account(Dave)));
@@ -306,11 +526,25 @@ mod unlink_identity {
 	#[test]
 	fn errors() {
 		with_platforms(|| {
-			assert_noop!(Consent::unlink_identity(RuntimeOrigin::signed(account(Alice)), did("a")), Error::<Test>::NotLinked);
-			assert_ok!(Consent::link_identity(RuntimeOrigin::signed(account(Bob)), 0, did("a"), account(Alice)));
-			assert_noop!(Consent::unlink_identity(RuntimeOrigin::signed(account(Dave)), did("a")), Error::<Test>::NotAllowed);
+			assert_noop!(
+				Consent::unlink_identity(RuntimeOrigin::signed(account(Alice)), did("a")),
+				Error::<Test>::NotLinked
+			);
+			assert_ok!(Consent::link_identity(
+				RuntimeOrigin::signed(account(Bob)),
+				0,
+				did("a"),
+				account(Alice)
+			));
+			assert_noop!(
+				Consent::unlink_identity(RuntimeOrigin::signed(account(Dave)), did("a")),
+				Error::<Test>::NotAllowed
+			);
 			// Charlie operates another platform.
-			assert_noop!(Consent::unlink_identity(RuntimeOrigin::signed(account(Charlie)), did("a")), Error::<Test>::NotAllowed);
+			assert_noop!(
+				Consent::unlink_identity(RuntimeOrigin::signed(account(Charlie)), did("a")),
+				Error::<Test>::NotAllowed
+			);
 		});
 	}
 }
@@ -320,8 +554,18 @@ mod set_consent {
 
 	fn linked(test: impl FnOnce()) {
 		with_platforms(|| {
-			assert_ok!(Consent::link_identity(RuntimeOrigin::signed(account(Bob)), 0, did("a"), account(Alice)));
-			assert_ok!(Consent::link_identity(RuntimeOrigin::signed(account(Bob)), 3, Identity::X(7), account(Alice)));
+			assert_ok!(Consent::link_identity(
+				RuntimeOrigin::signed(account(Bob)),
+				0,
+				did("a"),
+				account(Alice)
+			));
+			assert_ok!(Consent::link_identity(
+				RuntimeOrigin::signed(account(Bob)),
+				3,
+				Identity::X(7),
+				account(Alice)
+			));
 			test();
 		});
 	}
@@ -330,7 +574,14 @@ mod set_consent {
 	fn most_restrictive_statement_wins_across_scopes() {
 		linked(|| {
 			let alice = RuntimeOrigin::signed(account(Alice));
-			assert_ok!(Consent::set_consent(alice.clone(), Scope::Account, decisions(&[(Purpose::AiTraining, Decision::Allow), (Purpose::Research, Decision::Allow)])));
+			assert_ok!(Consent::set_consent(
+				alice.clone(),
+				Scope::Account,
+				decisions(&[
+					(Purpose::AiTraining, Decision::Allow),
+					(Purpose::Research, Decision::Allow)
+				])
+			));
 			assert_eq!(
 				last_event(),
 				Event::ConsentChanged {
@@ -340,7 +591,11 @@ mod set_consent {
 					denied: PurposeSet::EMPTY,
 				}
 			);
-			assert_ok!(Consent::set_consent(alice, Scope::Identity(Identity::X(7)), decisions(&[(Purpose::AiTraining, Decision::Deny)])));
+			assert_ok!(Consent::set_consent(
+				alice,
+				Scope::Identity(Identity::X(7)),
+				decisions(&[(Purpose::AiTraining, Decision::Deny)])
+			));
 			let bluesky = Consent::allowed_purposes(&account(Alice), &did("a"));
 			let x = Consent::allowed_purposes(&account(Alice), &Identity::X(7));
 			assert!(bluesky.contains(Purpose::AiTraining) && bluesky.contains(Purpose::Research));
@@ -356,8 +611,14 @@ mod set_consent {
 	fn withdrawal_takes_effect_at_once() {
 		linked(|| {
 			let alice = RuntimeOrigin::signed(account(Alice));
-			assert_ok!(Consent::set_consent(alice.clone(), Scope::Identity(did("a")), decisions(&[(Purpose::AiTraining, Decision::Allow)])));
-			assert!(Consent::allowed_purposes(&account(Alice), &did("a")).contains(Purpose::AiTraining));
+			assert_ok!(Consent::set_consent(
+				alice.clone(),
+				Scope::Identity(did("a")),
+				decisions(&[(Purpose::AiTraining, Decision::Allow)])
+			));
+			assert!(
+				Consent::allowed_purposes(&account(Alice), &did("a")).contains(Purpose::AiTraining)
+			);
 			assert_ok!(Consent::withdraw_consent(alice));
 			assert_eq!(Consent::allowed_purposes(&account(Alice), &did("a")), PurposeSet::EMPTY);
 			assert_eq!(AccountConsent::<Test>::get(account(Alice)).denied, PurposeSet::ALL);
@@ -370,15 +631,34 @@ mod set_consent {
 			let alice = RuntimeOrigin::signed(account(Alice));
 			let dave = RuntimeOrigin::signed(account(Dave));
 			let allow = decisions(&[(Purpose::Research, Decision::Allow)]);
-			assert_noop!(Consent::set_consent(alice.clone(), Scope::Account, decisions(&[])), Error::<Test>::NoDecisions);
 			assert_noop!(
-				Consent::set_consent(alice.clone(), Scope::Account, decisions(&[(Purpose::Research, Decision::Allow), (Purpose::Research, Decision::Deny)])),
+				Consent::set_consent(alice.clone(), Scope::Account, decisions(&[])),
+				Error::<Test>::NoDecisions
+			);
+			assert_noop!(
+				Consent::set_consent(
+					alice.clone(),
+					Scope::Account,
+					decisions(&[
+						(Purpose::Research, Decision::Allow),
+						(Purpose::Research, Decision::Deny)
+					])
+				),
 				Error::<Test>::DuplicatePurpose
 			);
-			assert_noop!(Consent::set_consent(dave.clone(), Scope::Account, allow.clone()), Error::<Test>::NoIdentity);
+			assert_noop!(
+				Consent::set_consent(dave.clone(), Scope::Account, allow.clone()),
+				Error::<Test>::NoIdentity
+			);
 			assert_noop!(Consent::withdraw_consent(dave.clone()), Error::<Test>::NoIdentity);
-			assert_noop!(Consent::set_consent(dave, Scope::Identity(did("a")), allow.clone()), Error::<Test>::NotYourIdentity);
-			assert_noop!(Consent::set_consent(alice, Scope::Identity(did("zzz")), allow), Error::<Test>::NotLinked);
+			assert_noop!(
+				Consent::set_consent(dave, Scope::Identity(did("a")), allow.clone()),
+				Error::<Test>::NotYourIdentity
+			);
+			assert_noop!(
+				Consent::set_consent(alice, Scope::Identity(did("zzz")), allow),
+				Error::<Test>::NotLinked
+			);
 		});
 	}
 }
@@ -395,14 +675,22 @@ mod relay_consent {
 			expires_at,
 		}
 	}
-	fn sign(by: sp_keyring::Sr25519Keyring, statement: &RelayedStatementOf<Test>) -> MultiSignature {
+	fn sign(
+		by: sp_keyring::Sr25519Keyring,
+		statement: &RelayedStatementOf<Test>,
+	) -> MultiSignature {
 		MultiSignature::Sr25519(by.pair().sign(&Consent::relay_payload(statement)))
 	}
 	use sp_core::Pair;
 
 	fn linked(test: impl FnOnce()) {
 		with_platforms(|| {
-			assert_ok!(Consent::link_identity(RuntimeOrigin::signed(account(Bob)), 0, did("a"), account(Alice)));
+			assert_ok!(Consent::link_identity(
+				RuntimeOrigin::signed(account(Bob)),
+				0,
+				did("a"),
+				account(Alice)
+			));
 			test();
 		});
 	}
@@ -412,12 +700,24 @@ mod relay_consent {
 		linked(|| {
 			let s = statement(0, 10);
 			let signature = sign(Alice, &s);
-			assert_ok!(Consent::relay_consent(RuntimeOrigin::signed(account(Bob)), s.clone(), signature.clone()));
-			assert_eq!(last_event(), Event::ConsentRelayed { account: account(Alice), relayer: account(Bob), nonce: 0 });
-			assert!(Consent::allowed_purposes(&account(Alice), &did("a")).contains(Purpose::AiTraining));
+			assert_ok!(Consent::relay_consent(
+				RuntimeOrigin::signed(account(Bob)),
+				s.clone(),
+				signature.clone()
+			));
+			assert_eq!(
+				last_event(),
+				Event::ConsentRelayed { account: account(Alice), relayer: account(Bob), nonce: 0 }
+			);
+			assert!(
+				Consent::allowed_purposes(&account(Alice), &did("a")).contains(Purpose::AiTraining)
+			);
 			assert_eq!(RelayNonce::<Test>::get(account(Alice)), 1);
 			// The same statement again is a replay.
-			assert_noop!(Consent::relay_consent(RuntimeOrigin::signed(account(Bob)), s, signature), Error::<Test>::BadNonce);
+			assert_noop!(
+				Consent::relay_consent(RuntimeOrigin::signed(account(Bob)), s, signature),
+				Error::<Test>::BadNonce
+			);
 		});
 	}
 
@@ -426,11 +726,20 @@ mod relay_consent {
 		linked(|| {
 			let bob = RuntimeOrigin::signed(account(Bob));
 			let s = statement(0, 10);
-			assert_noop!(Consent::relay_consent(bob.clone(), s.clone(), sign(Dave, &s)), Error::<Test>::BadSignature);
+			assert_noop!(
+				Consent::relay_consent(bob.clone(), s.clone(), sign(Dave, &s)),
+				Error::<Test>::BadSignature
+			);
 			let future = statement(1, 10);
-			assert_noop!(Consent::relay_consent(bob.clone(), future.clone(), sign(Alice, &future)), Error::<Test>::BadNonce);
+			assert_noop!(
+				Consent::relay_consent(bob.clone(), future.clone(), sign(Alice, &future)),
+				Error::<Test>::BadNonce
+			);
 			System::set_block_number(11);
-			assert_noop!(Consent::relay_consent(bob.clone(), s.clone(), sign(Alice, &s)), Error::<Test>::StatementExpired);
+			assert_noop!(
+				Consent::relay_consent(bob.clone(), s.clone(), sign(Alice, &s)),
+				Error::<Test>::StatementExpired
+			);
 			// A signature for another chain does not verify here.
 			let s = statement(0, 20);
 			let signature = sign(Alice, &s);
@@ -449,7 +758,13 @@ mod genesis {
 		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 		crate::GenesisConfig::<Test> {
 			platforms: vec![
-				(PlatformKind::Bluesky, b"bsky.app".to_vec(), vec![account(Bob)], None, Perbill::from_percent(10)),
+				(
+					PlatformKind::Bluesky,
+					b"bsky.app".to_vec(),
+					vec![account(Bob)],
+					None,
+					Perbill::from_percent(10),
+				),
 				(PlatformKind::Nostr, b"nostr.example".to_vec(), vec![], None, Perbill::zero()),
 			],
 		}

@@ -1,15 +1,27 @@
 //! The types this pallet stores and takes.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{traits::Get, BoundedVec, CloneNoBound, EqNoBound, PartialEqNoBound, RuntimeDebugNoBound};
-use licentia_primitives::consent::{Decision, Handle, Identity, PlatformKind, PlatformId, Purpose};
+use frame_support::{
+	traits::Get, BoundedVec, CloneNoBound, EqNoBound, PartialEqNoBound, DebugNoBound,
+};
+use licentia_primitives::consent::{Decision, Handle, Identity, PlatformId, PlatformKind, Purpose};
 use scale_info::TypeInfo;
-use sp_core::{ConstU32, RuntimeDebug};
+use core::fmt::Debug;
+use sp_core::ConstU32;
 use sp_runtime::Perbill;
 
 /// Whether a platform may register posts.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, RuntimeDebug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub enum PlatformStatus {
 	/// The platform registers posts and attests identities.
@@ -28,11 +40,14 @@ pub enum PlatformStatus {
 	Decode,
 	MaxEncodedLen,
 	TypeInfo,
-	RuntimeDebugNoBound,
+	DebugNoBound,
 )]
 #[scale_info(skip_type_params(MaxOperators))]
 #[codec(mel_bound(AccountId: MaxEncodedLen))]
-pub struct PlatformInfo<AccountId: Clone + PartialEq + Eq + core::fmt::Debug, MaxOperators: Get<u32>> {
+pub struct PlatformInfo<
+	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
+	MaxOperators: Get<u32>,
+> {
 	/// What kind of platform it is.
 	pub kind: PlatformKind,
 	/// Its domain (`bsky.app`, `mastodon.social`, ...): unique per kind. A Mastodon account
@@ -49,7 +64,7 @@ pub struct PlatformInfo<AccountId: Clone + PartialEq + Eq + core::fmt::Debug, Ma
 }
 
 /// Who an identity belongs to, and who vouched for it.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, RuntimeDebug)]
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 pub struct IdentityLink<AccountId, Balance> {
 	/// The account the identity is linked to: it states consent for the identity's posts and is
 	/// paid for them.
@@ -64,7 +79,15 @@ pub struct IdentityLink<AccountId, Balance> {
 
 /// Where a consent statement applies.
 #[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, RuntimeDebug,
+	Clone,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub enum Scope {
 	/// Every identity linked to the account, now and later.
@@ -82,7 +105,7 @@ pub type Decisions = BoundedVec<(Purpose, Decision), MaxDecisions>;
 /// A consent statement a person signs off chain for a platform to relay (see
 /// [`Pallet::relay_consent`](crate::Pallet::relay_consent)). What is signed is the SCALE encoding
 /// of `(RELAY_CONTEXT, genesis_hash, statement)`.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, RuntimeDebug)]
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
 pub struct RelayedStatement<AccountId, BlockNumber> {
 	/// Whose consent this is: the account that signed.
 	pub account: AccountId,

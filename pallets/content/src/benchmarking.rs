@@ -18,9 +18,9 @@ fn x_platform<T: Config>() -> (PlatformId, T::AccountId) {
 
 /// The root of a perfect tree of `2^proof.len()` leaves whose leaf 0 is `leaf`.
 fn root_of(leaf: H256, proof: &[H256]) -> H256 {
-	proof.iter().fold(leaf, |acc, sibling| {
-		H256(sp_core::hashing::blake2_256(&(acc, *sibling).encode()))
-	})
+	proof
+		.iter()
+		.fold(leaf, |acc, sibling| H256(sp_io::hashing::blake2_256(&(acc, *sibling).encode())))
 }
 
 #[benchmarks]
@@ -55,7 +55,7 @@ mod benchmarks {
 		T::BenchmarkHelper::link(Identity::Nostr(pubkey), &who, nostr_platform);
 		let mut events: Vec<NostrEvent> = (0..e)
 			.map(|i| {
-				let id = sp_core::hashing::sha2_256(&i.to_le_bytes());
+				let id = sp_io::hashing::sha2_256(&i.to_le_bytes());
 				let sig = nostr::sign(&secret, &id, &[0; 32]).expect("signs");
 				NostrEvent { id, pubkey, sig }
 			})

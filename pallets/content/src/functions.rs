@@ -1,9 +1,11 @@
 //! What the calls do, and what clients may ask.
 
-use crate::{pallet::*, *};
+use crate::*;
+// Explicit, so that it wins over the `Identity` storage hasher of the prelude.
 use alloc::vec::Vec;
 use frame_support::{ensure, pallet_prelude::*};
 use frame_system::pallet_prelude::BlockNumberFor;
+use licentia_primitives::consent::Identity;
 use licentia_primitives::{
 	consent::PurposeSet,
 	content::{batch_root, verify_batch_proof, PostStatus},
@@ -60,7 +62,10 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_register_nostr_events(who: T::AccountId, events: &[NostrEvent]) -> DispatchResult {
+	pub(crate) fn do_register_nostr_events(
+		who: T::AccountId,
+		events: &[NostrEvent],
+	) -> DispatchResult {
 		let platform = T::Consent::nostr_platform().ok_or(Error::<T>::NoNostrPlatform)?;
 		let info = T::Consent::platform(platform).ok_or(Error::<T>::PlatformNotFound)?;
 		ensure!(info.active, Error::<T>::PlatformSuspended);
@@ -100,7 +105,12 @@ impl<T: Config> Pallet<T> {
 		let root = batch_root(leaves);
 		let batch = Self::store_batch(who.clone(), platform, root, count, authors.len() as u32)?;
 		Self::add_contribution(&who, platform, count);
-		Self::deposit_event(Event::NostrEventsRegistered { batch, account: who, root, events: count });
+		Self::deposit_event(Event::NostrEventsRegistered {
+			batch,
+			account: who,
+			root,
+			events: count,
+		});
 		Ok(())
 	}
 
@@ -114,8 +124,8 @@ impl<T: Config> Pallet<T> {
 		let info = Batches::<T>::get(batch).ok_or(Error::<T>::BatchNotFound)?;
 		let leaf = post.leaf_hash();
 		ensure!(
-			post.platform == info.platform &&
-				verify_batch_proof(&info.root, proof, info.posts, index, leaf),
+			post.platform == info.platform
+				&& verify_batch_proof(&info.root, proof, info.posts, index, leaf),
 			Error::<T>::BadProof
 		);
 		ensure!(!RevokedPosts::<T>::contains_key(leaf), Error::<T>::AlreadyRevoked);
@@ -125,7 +135,10 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::NotAllowed
 		);
 
-		RevokedPosts::<T>::insert(leaf, Revocation { batch, at: frame_system::Pallet::<T>::block_number() });
+		RevokedPosts::<T>::insert(
+			leaf,
+			Revocation { batch, at: frame_system::Pallet::<T>::block_number() },
+		);
 		// The post was counted for the identity's account when it was registered. If the
 		// identity has since been unlinked, nobody holds its count any more.
 		if let Some(author) = author {
@@ -173,10 +186,10 @@ impl<T: Config> Pallet<T> {
 	) -> PostStatus<BlockNumberFor<T>> {
 		let Some(info) = Batches::<T>::get(batch) else { return PostStatus::BatchNotFound };
 		let leaf = post.leaf_hash();
-		if post.platform != info.platform ||
-			!verify_batch_proof(&info.root, proof, info.posts, index, leaf)
+		if post.platform != info.platform
+			|| !verify_batch_proof(&info.root, proof, info.posts, index, leaf)
 		{
-			return PostStatus::NotInBatch
+			return PostStatus::NotInBatch;
 		}
 		match RevokedPosts::<T>::get(leaf) {
 			Some(revocation) => PostStatus::Revoked { at: revocation.at },

@@ -134,7 +134,7 @@ pub mod pallet {
 	/// the post, which the chain checked against a batch root.
 	#[pallet::storage]
 	pub type RevokedPosts<T: Config> =
-		StorageMap<_, Identity, H256, Revocation<BlockNumberFor<T>>>;
+		StorageMap<_, frame_support::Identity, H256, Revocation<BlockNumberFor<T>>>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -233,8 +233,8 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn integrity_test() {
 			assert!(
-				T::MaxContributorsPerBatch::get() <= u16::MAX as u32 &&
-					T::MaxNostrEvents::get() <= u16::MAX as u32,
+				T::MaxContributorsPerBatch::get() <= u16::MAX as u32
+					&& T::MaxNostrEvents::get() <= u16::MAX as u32,
 				"errors name a batch entry by a u16 index"
 			);
 		}

@@ -127,7 +127,12 @@ impl ConsentSetup {
 	}
 
 	/// Links `identity` to `account` through `platform` and allows `purposes` for it.
-	pub fn link_allowing(identity: Identity, account: &AccountId, platform: PlatformId, purposes: &[Purpose]) {
+	pub fn link_allowing(
+		identity: Identity,
+		account: &AccountId,
+		platform: PlatformId,
+		purposes: &[Purpose],
+	) {
 		let allowed = purposes.iter().copied().collect();
 		Consent::force_link(identity, account, platform, allowed).expect("room for the identity");
 	}

@@ -13,7 +13,9 @@ use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave};
 fn acc(k: sp_keyring::Sr25519Keyring) -> AccountId {
 	k.to_account_id()
 }
-fn contributions(list: &[(Identity, u32)]) -> BoundedVec<Contribution, frame_support::traits::ConstU32<64>> {
+fn contributions(
+	list: &[(Identity, u32)],
+) -> BoundedVec<Contribution, frame_support::traits::ConstU32<64>> {
 	list.iter()
 		.map(|(author, posts)| Contribution { author: author.clone(), posts: *posts })
 		.collect::<Vec<_>>()
@@ -28,7 +30,12 @@ fn last_event() -> Event<Test> {
 		.expect("an event was emitted")
 }
 fn x_post(id: u64, author: u64) -> PostRecord {
-	PostRecord { platform: 0, post: PostId::X { id }, content_hash: H256::repeat_byte(id as u8), author: Identity::X(author) }
+	PostRecord {
+		platform: 0,
+		post: PostId::X { id },
+		content_hash: H256::repeat_byte(id as u8),
+		author: Identity::X(author),
+	}
 }
 
 /// X platform 0 (operator Bob) with authors X(1) -> Alice and X(2) -> Charlie allowing AI
@@ -83,11 +90,21 @@ mod register_batch {
 			let bob = RuntimeOrigin::signed(acc(Bob));
 			let root = H256::repeat_byte(1);
 			assert_noop!(
-				Content::register_batch(bob.clone(), 0, root, contributions(&[(Identity::X(1), 1), (Identity::X(9), 1)])),
+				Content::register_batch(
+					bob.clone(),
+					0,
+					root,
+					contributions(&[(Identity::X(1), 1), (Identity::X(9), 1)])
+				),
 				Error::<Test>::AuthorNotLinked { index: 1 }
 			);
 			assert_noop!(
-				Content::register_batch(bob.clone(), 0, root, contributions(&[(Identity::X(1), 1), (Identity::X(3), 1)])),
+				Content::register_batch(
+					bob.clone(),
+					0,
+					root,
+					contributions(&[(Identity::X(1), 1), (Identity::X(3), 1)])
+				),
 				Error::<Test>::NoConsent { index: 1 }
 			);
 			// Consent withdrawn: rejected from the same block on.
@@ -106,36 +123,91 @@ mod register_batch {
 			let bob = RuntimeOrigin::signed(acc(Bob));
 			let root = H256::repeat_byte(1);
 			let one = contributions(&[(Identity::X(1), 1)]);
-			assert_noop!(Content::register_batch(bob.clone(), 7, root, one.clone()), Error::<Test>::PlatformNotFound);
-			assert_noop!(Content::register_batch(RuntimeOrigin::signed(acc(Alice)), 0, root, one.clone()), Error::<Test>::NotOperator);
-			assert_noop!(Content::register_batch(bob.clone(), 1, root, one.clone()), Error::<Test>::NostrRegistersItself);
-			assert_noop!(Content::register_batch(bob.clone(), 0, root, contributions(&[])), Error::<Test>::EmptyBatch);
 			assert_noop!(
-				Content::register_batch(bob.clone(), 0, root, contributions(&[(Identity::X(2), 1), (Identity::X(1), 1)])),
+				Content::register_batch(bob.clone(), 7, root, one.clone()),
+				Error::<Test>::PlatformNotFound
+			);
+			assert_noop!(
+				Content::register_batch(RuntimeOrigin::signed(acc(Alice)), 0, root, one.clone()),
+				Error::<Test>::NotOperator
+			);
+			assert_noop!(
+				Content::register_batch(bob.clone(), 1, root, one.clone()),
+				Error::<Test>::NostrRegistersItself
+			);
+			assert_noop!(
+				Content::register_batch(bob.clone(), 0, root, contributions(&[])),
+				Error::<Test>::EmptyBatch
+			);
+			assert_noop!(
+				Content::register_batch(
+					bob.clone(),
+					0,
+					root,
+					contributions(&[(Identity::X(2), 1), (Identity::X(1), 1)])
+				),
 				Error::<Test>::NotSorted
 			);
 			assert_noop!(
-				Content::register_batch(bob.clone(), 0, root, contributions(&[(Identity::X(1), 1), (Identity::X(1), 1)])),
+				Content::register_batch(
+					bob.clone(),
+					0,
+					root,
+					contributions(&[(Identity::X(1), 1), (Identity::X(1), 1)])
+				),
 				Error::<Test>::NotSorted
 			);
-			assert_noop!(Content::register_batch(bob.clone(), 0, root, contributions(&[(Identity::X(1), 0)])), Error::<Test>::ZeroPosts);
 			assert_noop!(
-				Content::register_batch(bob.clone(), 0, root, contributions(&[(Identity::X(1), 1_001)])),
+				Content::register_batch(
+					bob.clone(),
+					0,
+					root,
+					contributions(&[(Identity::X(1), 0)])
+				),
+				Error::<Test>::ZeroPosts
+			);
+			assert_noop!(
+				Content::register_batch(
+					bob.clone(),
+					0,
+					root,
+					contributions(&[(Identity::X(1), 1_001)])
+				),
 				Error::<Test>::TooManyPosts
 			);
 			assert_noop!(
-				Content::register_batch(bob.clone(), 0, root, contributions(&[(Identity::X(1), u32::MAX), (Identity::X(2), 1)])),
+				Content::register_batch(
+					bob.clone(),
+					0,
+					root,
+					contributions(&[(Identity::X(1), u32::MAX), (Identity::X(2), 1)])
+				),
 				Error::<Test>::TooManyPosts
 			);
 			// An author linked through another platform.
 			let other = ConsentSetup::register(PlatformKind::X, &acc(Dave));
 			ConsentSetup::link_allowing(Identity::X(50), &acc(Dave), other, &[Purpose::Research]);
 			assert_noop!(
-				Content::register_batch(bob.clone(), 0, root, contributions(&[(Identity::X(50), 1)])),
+				Content::register_batch(
+					bob.clone(),
+					0,
+					root,
+					contributions(&[(Identity::X(50), 1)])
+				),
 				Error::<Test>::AuthorOnOtherPlatform { index: 0 }
 			);
-			assert_ok!(Consent::update_platform(RuntimeOrigin::root(), 0, None, None, None, Some(pallet_consent::PlatformStatus::Suspended)));
-			assert_noop!(Content::register_batch(bob, 0, root, one), Error::<Test>::PlatformSuspended);
+			assert_ok!(Consent::update_platform(
+				RuntimeOrigin::root(),
+				0,
+				None,
+				None,
+				None,
+				Some(pallet_consent::PlatformStatus::Suspended)
+			));
+			assert_noop!(
+				Content::register_batch(bob, 0, root, one),
+				Error::<Test>::PlatformSuspended
+			);
 		});
 	}
 }
@@ -146,18 +218,25 @@ mod register_nostr_events {
 	const SECRET: [u8; 32] = [5; 32];
 
 	fn event(n: u8) -> NostrEvent {
-		let id = sp_core::hashing::sha2_256(&[n]);
+		let id = sp_io::hashing::sha2_256(&[n]);
 		let pubkey = nostr::public_key(&SECRET).expect("valid");
 		NostrEvent { id, pubkey, sig: nostr::sign(&SECRET, &id, &[0; 32]).expect("signs") }
 	}
-	fn sorted(mut events: Vec<NostrEvent>) -> BoundedVec<NostrEvent, frame_support::traits::ConstU32<8>> {
+	fn sorted(
+		mut events: Vec<NostrEvent>,
+	) -> BoundedVec<NostrEvent, frame_support::traits::ConstU32<8>> {
 		events.sort_by_key(|e| e.id);
 		events.try_into().expect("few")
 	}
 	fn linked(test: impl FnOnce()) {
 		setup(|| {
 			let pubkey = nostr::public_key(&SECRET).expect("valid");
-			ConsentSetup::link_allowing(Identity::Nostr(pubkey), &acc(Alice), 1, &[Purpose::Research]);
+			ConsentSetup::link_allowing(
+				Identity::Nostr(pubkey),
+				&acc(Alice),
+				1,
+				&[Purpose::Research],
+			);
 			test();
 		});
 	}
@@ -166,19 +245,38 @@ mod register_nostr_events {
 	fn an_author_registers_signed_events() {
 		linked(|| {
 			let events = sorted(vec![event(1), event(2), event(3)]);
-			assert_ok!(Content::register_nostr_events(RuntimeOrigin::signed(acc(Alice)), events.clone()));
+			assert_ok!(Content::register_nostr_events(
+				RuntimeOrigin::signed(acc(Alice)),
+				events.clone()
+			));
 			let batch = Batches::<Test>::get(0).expect("stored");
 			assert_eq!((batch.platform, batch.posts, batch.contributors), (1, 3, 1));
 			assert_eq!(Contributions::<Test>::get(acc(Alice), 1), 3);
 			// The root is over the events' records, so each event proves against it.
 			let records: Vec<PostRecord> = events
 				.iter()
-				.map(|e| PostRecord { platform: 1, post: PostId::Nostr { id: e.id }, content_hash: H256(e.id), author: Identity::Nostr(e.pubkey) })
+				.map(|e| PostRecord {
+					platform: 1,
+					post: PostId::Nostr { id: e.id },
+					content_hash: H256(e.id),
+					author: Identity::Nostr(e.pubkey),
+				})
 				.collect();
 			let leaves: Vec<H256> = records.iter().map(|r| r.leaf_hash()).collect();
 			assert_eq!(batch.root, batch_root(leaves.clone()));
-			assert_eq!(Content::post_status(0, &records[2], 2, &batch_proof(leaves, 2)), PostStatus::Registered);
-			assert_eq!(last_event(), Event::NostrEventsRegistered { batch: 0, account: acc(Alice), root: batch.root, events: 3 });
+			assert_eq!(
+				Content::post_status(0, &records[2], 2, &batch_proof(leaves, 2)),
+				PostStatus::Registered
+			);
+			assert_eq!(
+				last_event(),
+				Event::NostrEventsRegistered {
+					batch: 0,
+					account: acc(Alice),
+					root: batch.root,
+					events: 3
+				}
+			);
 		});
 	}
 
@@ -186,20 +284,35 @@ mod register_nostr_events {
 	fn errors() {
 		linked(|| {
 			let alice = RuntimeOrigin::signed(acc(Alice));
-			assert_noop!(Content::register_nostr_events(alice.clone(), sorted(vec![])), Error::<Test>::EmptyBatch);
+			assert_noop!(
+				Content::register_nostr_events(alice.clone(), sorted(vec![])),
+				Error::<Test>::EmptyBatch
+			);
 			let mut events = sorted(vec![event(1), event(2)]);
 			events.swap(0, 1);
-			assert_noop!(Content::register_nostr_events(alice.clone(), events), Error::<Test>::NotSorted);
+			assert_noop!(
+				Content::register_nostr_events(alice.clone(), events),
+				Error::<Test>::NotSorted
+			);
 			let mut bad = sorted(vec![event(1), event(2)]);
 			bad[1].sig[10] ^= 1;
-			assert_noop!(Content::register_nostr_events(alice.clone(), bad), Error::<Test>::BadEventSignature { index: 1 });
+			assert_noop!(
+				Content::register_nostr_events(alice.clone(), bad),
+				Error::<Test>::BadEventSignature { index: 1 }
+			);
 			// Someone else's key.
 			assert_noop!(
-				Content::register_nostr_events(RuntimeOrigin::signed(acc(Charlie)), sorted(vec![event(1)])),
+				Content::register_nostr_events(
+					RuntimeOrigin::signed(acc(Charlie)),
+					sorted(vec![event(1)])
+				),
 				Error::<Test>::NotYourKey { index: 0 }
 			);
 			assert_ok!(Consent::withdraw_consent(alice.clone()));
-			assert_noop!(Content::register_nostr_events(alice, sorted(vec![event(1)])), Error::<Test>::NoConsent { index: 0 });
+			assert_noop!(
+				Content::register_nostr_events(alice, sorted(vec![event(1)])),
+				Error::<Test>::NoConsent { index: 0 }
+			);
 		});
 	}
 
@@ -207,7 +320,10 @@ mod register_nostr_events {
 	fn needs_a_nostr_platform() {
 		new_test_ext().execute_with(|| {
 			assert_noop!(
-				Content::register_nostr_events(RuntimeOrigin::signed(acc(Alice)), sorted(vec![event(1)])),
+				Content::register_nostr_events(
+					RuntimeOrigin::signed(acc(Alice)),
+					sorted(vec![event(1)])
+				),
 				Error::<Test>::NoNostrPlatform
 			);
 		});
@@ -230,27 +346,56 @@ mod revoke_post {
 			test(records);
 		});
 	}
-	fn proof(records: &[PostRecord], i: u32) -> BoundedVec<H256, frame_support::traits::ConstU32<MAX_PROOF_LEN>> {
-		batch_proof(records.iter().map(|r| r.leaf_hash()).collect(), i).try_into().expect("short")
+	fn proof(
+		records: &[PostRecord],
+		i: u32,
+	) -> BoundedVec<H256, frame_support::traits::ConstU32<MAX_PROOF_LEN>> {
+		batch_proof(records.iter().map(|r| r.leaf_hash()).collect(), i)
+			.try_into()
+			.expect("short")
 	}
 
 	#[test]
 	fn the_author_withdraws_a_post() {
 		registered(|records| {
-			assert_ok!(Content::revoke_post(RuntimeOrigin::signed(acc(Alice)), 0, records[1].clone(), 1, proof(&records, 1)));
+			assert_ok!(Content::revoke_post(
+				RuntimeOrigin::signed(acc(Alice)),
+				0,
+				records[1].clone(),
+				1,
+				proof(&records, 1)
+			));
 			assert_eq!(Contributions::<Test>::get(acc(Alice), 0), 1);
 			assert_eq!(PlatformPosts::<Test>::get(0), 2);
-			assert_eq!(Content::post_status(0, &records[1], 1, &proof(&records, 1)), PostStatus::Revoked { at: 1 });
-			assert_eq!(Content::post_status(0, &records[0], 0, &proof(&records, 0)), PostStatus::Registered);
-			assert_eq!(last_event(), Event::PostRevoked { batch: 0, post: records[1].leaf_hash(), by: acc(Alice) });
+			assert_eq!(
+				Content::post_status(0, &records[1], 1, &proof(&records, 1)),
+				PostStatus::Revoked { at: 1 }
+			);
+			assert_eq!(
+				Content::post_status(0, &records[0], 0, &proof(&records, 0)),
+				PostStatus::Registered
+			);
+			assert_eq!(
+				last_event(),
+				Event::PostRevoked { batch: 0, post: records[1].leaf_hash(), by: acc(Alice) }
+			);
 		});
 	}
 
 	#[test]
 	fn the_platform_withdraws_a_deleted_post() {
 		registered(|records| {
-			assert_ok!(Content::revoke_post(RuntimeOrigin::signed(acc(Bob)), 0, records[2].clone(), 2, proof(&records, 2)));
-			assert!(!Contributions::<Test>::contains_key(acc(Charlie), 0), "a zero count is removed");
+			assert_ok!(Content::revoke_post(
+				RuntimeOrigin::signed(acc(Bob)),
+				0,
+				records[2].clone(),
+				2,
+				proof(&records, 2)
+			));
+			assert!(
+				!Contributions::<Test>::contains_key(acc(Charlie), 0),
+				"a zero count is removed"
+			);
 		});
 	}
 
@@ -258,14 +403,41 @@ mod revoke_post {
 	fn errors() {
 		registered(|records| {
 			let alice = RuntimeOrigin::signed(acc(Alice));
-			assert_noop!(Content::revoke_post(alice.clone(), 9, records[0].clone(), 0, proof(&records, 0)), Error::<Test>::BatchNotFound);
-			assert_noop!(Content::revoke_post(alice.clone(), 0, records[0].clone(), 1, proof(&records, 0)), Error::<Test>::BadProof);
-			assert_noop!(Content::revoke_post(alice.clone(), 0, x_post(99, 1), 0, proof(&records, 0)), Error::<Test>::BadProof);
-			assert_noop!(Content::revoke_post(alice.clone(), 0, records[2].clone(), 2, proof(&records, 2)), Error::<Test>::NotAllowed);
-			assert_ok!(Content::revoke_post(alice.clone(), 0, records[0].clone(), 0, proof(&records, 0)));
-			assert_noop!(Content::revoke_post(alice, 0, records[0].clone(), 0, proof(&records, 0)), Error::<Test>::AlreadyRevoked);
-			assert_eq!(Content::post_status(9, &records[0], 0, &proof(&records, 0)), PostStatus::BatchNotFound);
-			assert_eq!(Content::post_status(0, &records[0], 1, &proof(&records, 0)), PostStatus::NotInBatch);
+			assert_noop!(
+				Content::revoke_post(alice.clone(), 9, records[0].clone(), 0, proof(&records, 0)),
+				Error::<Test>::BatchNotFound
+			);
+			assert_noop!(
+				Content::revoke_post(alice.clone(), 0, records[0].clone(), 1, proof(&records, 0)),
+				Error::<Test>::BadProof
+			);
+			assert_noop!(
+				Content::revoke_post(alice.clone(), 0, x_post(99, 1), 0, proof(&records, 0)),
+				Error::<Test>::BadProof
+			);
+			assert_noop!(
+				Content::revoke_post(alice.clone(), 0, records[2].clone(), 2, proof(&records, 2)),
+				Error::<Test>::NotAllowed
+			);
+			assert_ok!(Content::revoke_post(
+				alice.clone(),
+				0,
+				records[0].clone(),
+				0,
+				proof(&records, 0)
+			));
+			assert_noop!(
+				Content::revoke_post(alice, 0, records[0].clone(), 0, proof(&records, 0)),
+				Error::<Test>::AlreadyRevoked
+			);
+			assert_eq!(
+				Content::post_status(9, &records[0], 0, &proof(&records, 0)),
+				PostStatus::BatchNotFound
+			);
+			assert_eq!(
+				Content::post_status(0, &records[0], 1, &proof(&records, 0)),
+				PostStatus::NotInBatch
+			);
 		});
 	}
 }

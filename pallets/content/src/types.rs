@@ -6,11 +6,20 @@ use licentia_primitives::{
 	content::BatchId,
 };
 use scale_info::TypeInfo;
-use sp_core::{RuntimeDebug, H256};
+use core::fmt::Debug;
+use sp_core::H256;
 
 /// One author's share of a batch: how many of the batch's posts are theirs.
 #[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, RuntimeDebug,
+	Clone,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub struct Contribution {
 	/// The author.
@@ -20,7 +29,7 @@ pub struct Contribution {
 }
 
 /// A registered batch.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, RuntimeDebug)]
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 pub struct BatchInfo<AccountId, BlockNumber> {
 	/// The platform that registered it.
 	pub platform: PlatformId,
@@ -39,7 +48,15 @@ pub struct BatchInfo<AccountId, BlockNumber> {
 /// A signed Nostr event, as its author registers it: the id is computed off chain (the sha256 of
 /// the event's NIP-01 serialization) and the chain checks the signature over it.
 #[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, RuntimeDebug,
+	Clone,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub struct NostrEvent {
 	/// The event id.
@@ -51,7 +68,7 @@ pub struct NostrEvent {
 }
 
 /// A revoked post.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, RuntimeDebug)]
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 pub struct Revocation<BlockNumber> {
 	/// The batch it was registered in.
 	pub batch: BatchId,

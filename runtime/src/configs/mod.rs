@@ -8,6 +8,7 @@ use frame_support::{
 		IdentityFee, Weight,
 	},
 };
+use frame_support::dispatch::DispatchClass;
 use frame_system::limits::{BlockLength, BlockWeights};
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
@@ -17,8 +18,8 @@ use sp_version::RuntimeVersion;
 use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, OriginCaller, PalletInfo,
 	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
-	RuntimeTask, System, BLOCK_HASH_COUNT, EXISTENTIAL_DEPOSIT, MICRO_UNIT, SLOT_DURATION,
-	SS58_PREFIX, VERSION, MILLI_UNIT, Signature,
+	RuntimeTask, Signature, System, BLOCK_HASH_COUNT, EXISTENTIAL_DEPOSIT, MICRO_UNIT, MILLI_UNIT,
+	SLOT_DURATION, SS58_PREFIX, VERSION,
 };
 
 /// Three quarters of a block's weight and length are for normal transactions; the rest is kept
@@ -34,8 +35,11 @@ parameter_types! {
 		Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
 		NORMAL_DISPATCH_RATIO,
 	);
-	pub RuntimeBlockLength: BlockLength =
-		BlockLength::max_with_normal_ratio(5 * 1024 * 1024, NORMAL_DISPATCH_RATIO);
+	/// 5 MiB blocks, three quarters of them for normal transactions.
+	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
+		.max_length(5 * 1024 * 1024)
+		.modify_max_length_for_class(DispatchClass::Normal, |max| *max = NORMAL_DISPATCH_RATIO * *max)
+		.build();
 	pub const SS58Prefix: u16 = SS58_PREFIX;
 }
 
@@ -208,8 +212,13 @@ pub mod benchmark_helpers {
 		}
 
 		fn link(identity: Identity, account: &AccountId, platform: PlatformId) {
-			pallet_consent::Pallet::<Runtime>::force_link(identity, account, platform, PurposeSet::ALL)
-				.expect("benchmark accounts have room for an identity; qed");
+			pallet_consent::Pallet::<Runtime>::force_link(
+				identity,
+				account,
+				platform,
+				PurposeSet::ALL,
+			)
+			.expect("benchmark accounts have room for an identity; qed");
 		}
 	}
 }
