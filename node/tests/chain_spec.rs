@@ -7,6 +7,9 @@ use common::*;
 use serde_json::Value;
 use std::time::Duration;
 
+/// A fixed p2p key: a validator on a non-development chain refuses to invent one.
+const NODE_KEY: &str = "0000000000000000000000000000000000000000000000000000000000000001";
+
 fn spec_json(args: &[&str]) -> Value {
 	let dir = TempDir::new("spec");
 	let (status, stdout, stderr) = run_node_command(args, &dir.0);
@@ -36,7 +39,7 @@ fn exported_raw_dev_spec_starts_a_chain() {
 	let path = dir.0.join("dev-raw.json");
 	std::fs::write(&path, spec.to_string()).expect("spec can be written");
 	let path = path.to_string_lossy().into_owned();
-	let mut node = Node::start("from-spec", &["--chain", &path, "--alice", "--validator", "--tmp"]);
+	let mut node = Node::start("from-spec", &["--chain", &path, "--alice", "--validator", "--tmp", "--node-key", NODE_KEY]);
 	node.wait_for("a finalized block", Duration::from_secs(90), |n| {
 		(n.block_number(true) >= 1).then_some(())
 	});

@@ -27,17 +27,18 @@ fn env(name: &str, default: u32) -> u32 {
 	std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
-struct Submitter<'a> {
-	node: &'a Node,
+struct Submitter {
+	rpc_port: u16,
 	signer: sr25519::Pair,
 	nonce: u32,
 	context: ChainContext,
 }
 
-impl Submitter<'_> {
+impl Submitter {
 	fn submit(&mut self, call: RuntimeCall) {
 		let xt = signed_extrinsic(call, &self.signer, self.nonce, self.context);
-		self.node.rpc("author_submitExtrinsic", json!([to_hex(&xt.encode())]));
+		rpc_call(self.rpc_port, "author_submitExtrinsic", json!([to_hex(&xt.encode())]))
+			.unwrap_or_else(|e| panic!("submission {} rejected: {e}", self.nonce));
 		self.nonce += 1;
 	}
 }
@@ -78,7 +79,7 @@ fn registration_throughput() {
 	let genesis = node.block_hash(0);
 	let context = ChainContext::immortal(genesis);
 	let mut dave =
-		Submitter { node: &node, signer: Sr25519Keyring::Dave.pair(), nonce: 0, context };
+		Submitter { rpc_port: node.rpc_port, signer: Sr25519Keyring::Dave.pair(), nonce: 0, context };
 
 	// Setup: Dave (the X bridge) links `authors` X accounts, and relays their signed opt-ins.
 	let setup_start = Instant::now();
@@ -174,7 +175,8 @@ fn registration_throughput() {
 	for n in first..=last {
 		let used: frame_support::dispatch::PerDispatchClass<frame_support::weights::Weight> =
 			node.storage(&key, Some(node.block_hash(n))).unwrap_or_default();
-		fills.push(used.normal.ref_time() as f64 / max_normal as f64 * 100.0);
+		let normal = used.get(frame_support::dispatch::DispatchClass::Normal).ref_time();
+		fills.push(normal as f64 / max_normal as f64 * 100.0);
 	}
 	let mean_fill = fills.iter().sum::<f64>() / fills.len() as f64;
 	println!(

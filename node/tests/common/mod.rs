@@ -71,7 +71,7 @@ impl Node {
 			.args(["--rpc-port", &rpc_port.to_string()])
 			.args(["--port", &p2p_port.to_string()])
 			.args(["--prometheus-port", &prometheus_port.to_string()])
-			.args(["--no-telemetry", "--no-mdns", "--no-hardware-benchmarks"])
+			.args(["--no-telemetry", "--no-mdns"])
 			.stdout(Stdio::null())
 			.stderr(log_file)
 			.spawn()
@@ -155,7 +155,8 @@ impl Node {
 	/// The events deposited in block `at`.
 	pub fn events(&self, at: Hash) -> Vec<RuntimeEvent> {
 		type Records = Vec<frame_system::EventRecord<RuntimeEvent, Hash>>;
-		let key = frame_system::Events::<Runtime>::hashed_key();
+		// `System::Events` is private to frame-system: its key is the storage prefix.
+		let key = frame_support::storage::storage_prefix(b"System", b"Events");
 		self.storage::<Records>(&key, Some(at))
 			.unwrap_or_default()
 			.into_iter()

@@ -288,16 +288,16 @@ mod register_nostr_events {
 				Content::register_nostr_events(alice.clone(), sorted(vec![])),
 				Error::<Test>::EmptyBatch
 			);
-			let mut events = sorted(vec![event(1), event(2)]);
+			let mut events = sorted(vec![event(1), event(2)]).into_inner();
 			events.swap(0, 1);
 			assert_noop!(
-				Content::register_nostr_events(alice.clone(), events),
+				Content::register_nostr_events(alice.clone(), events.try_into().expect("few")),
 				Error::<Test>::NotSorted
 			);
-			let mut bad = sorted(vec![event(1), event(2)]);
+			let mut bad = sorted(vec![event(1), event(2)]).into_inner();
 			bad[1].sig[10] ^= 1;
 			assert_noop!(
-				Content::register_nostr_events(alice.clone(), bad),
+				Content::register_nostr_events(alice.clone(), bad.try_into().expect("few")),
 				Error::<Test>::BadEventSignature { index: 1 }
 			);
 			// Someone else's key.
