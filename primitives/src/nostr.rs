@@ -110,7 +110,7 @@ mod tests {
 		let s: String = s.split_whitespace().collect();
 		let bytes: Vec<u8> = (0..s.len())
 			.step_by(2)
-			.map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+			.map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("test vectors are hex"))
 			.collect();
 		bytes.try_into().expect("length")
 	}
