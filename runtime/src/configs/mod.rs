@@ -1,5 +1,6 @@
 //! The configuration of every pallet in the runtime.
 
+use frame_support::dispatch::DispatchClass;
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
@@ -8,7 +9,6 @@ use frame_support::{
 		IdentityFee, Weight,
 	},
 };
-use frame_support::dispatch::DispatchClass;
 use frame_system::limits::{BlockLength, BlockWeights};
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
@@ -30,9 +30,10 @@ parameter_types! {
 	pub const BlockHashCount: BlockNumber = BLOCK_HASH_COUNT;
 	pub const Version: RuntimeVersion = VERSION;
 
-	/// Two seconds of compute per six-second block: the rest of the slot is for gossip and import.
+	/// Two seconds of compute per six-second block (the rest of the slot is for gossip and
+	/// import); proof size is unlimited on a solochain.
 	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
-		Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
+		Weight::MAX.set_ref_time(2u64 * WEIGHT_REF_TIME_PER_SECOND),
 		NORMAL_DISPATCH_RATIO,
 	);
 	/// 5 MiB blocks, three quarters of them for normal transactions.
