@@ -39,7 +39,10 @@ fn exported_raw_dev_spec_starts_a_chain() {
 	let path = dir.0.join("dev-raw.json");
 	std::fs::write(&path, spec.to_string()).expect("spec can be written");
 	let path = path.to_string_lossy().into_owned();
-	let mut node = Node::start("from-spec", &["--chain", &path, "--alice", "--validator", "--tmp", "--node-key", NODE_KEY]);
+	let mut node = Node::start(
+		"from-spec",
+		&["--chain", &path, "--alice", "--validator", "--tmp", "--node-key", NODE_KEY],
+	);
 	node.wait_for("a finalized block", Duration::from_secs(90), |n| {
 		(n.block_number(true) >= 1).then_some(())
 	});

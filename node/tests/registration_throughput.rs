@@ -78,8 +78,12 @@ fn registration_throughput() {
 	);
 	let genesis = node.block_hash(0);
 	let context = ChainContext::immortal(genesis);
-	let mut dave =
-		Submitter { rpc_port: node.rpc_port, signer: Sr25519Keyring::Dave.pair(), nonce: 0, context };
+	let mut dave = Submitter {
+		rpc_port: node.rpc_port,
+		signer: Sr25519Keyring::Dave.pair(),
+		nonce: 0,
+		context,
+	};
 
 	// Setup: Dave (the X bridge) links `authors` X accounts, and relays their signed opt-ins.
 	let setup_start = Instant::now();

@@ -2,8 +2,8 @@
 //! they may allow or deny.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use scale_info::TypeInfo;
 use core::fmt::Debug;
+use scale_info::TypeInfo;
 use sp_core::ConstU32;
 use sp_runtime::BoundedVec;
 
@@ -241,6 +241,10 @@ impl PurposeSet {
 	pub fn difference(self, other: PurposeSet) -> PurposeSet {
 		PurposeSet(self.0 & !other.0)
 	}
+	/// The purposes in both sets.
+	pub fn intersection(self, other: PurposeSet) -> PurposeSet {
+		PurposeSet(self.0 & other.0)
+	}
 	/// The purposes in the set, in order.
 	pub fn iter(self) -> impl Iterator<Item = Purpose> {
 		Purpose::ALL.into_iter().filter(move |p| self.contains(*p))
@@ -355,6 +359,9 @@ pub trait ConsentProvider<AccountId> {
 	fn owner_of(identity: &Identity) -> Option<(AccountId, PlatformId)>;
 	/// The purposes `who` allows for posts of `identity` right now.
 	fn allowed_purposes(who: &AccountId, identity: &Identity) -> PurposeSet;
+	/// The purposes `who` allows for all its posts on `platform` right now: what every one of
+	/// its identities linked through `platform` allows (none if it has no such identity).
+	fn allowed_on_platform(who: &AccountId, platform: PlatformId) -> PurposeSet;
 	/// The Nostr platform, if one is registered.
 	fn nostr_platform() -> Option<PlatformId>;
 }

@@ -8,8 +8,8 @@
 use crate::consent::{Identity, PlatformId};
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use scale_info::TypeInfo;
 use core::fmt::Debug;
+use scale_info::TypeInfo;
 use sp_core::{ConstU32, H256};
 use sp_runtime::{traits::BlakeTwo256, BoundedVec};
 
@@ -23,15 +23,7 @@ pub const MAX_CID_LEN: u32 = 128;
 
 /// A post's id on its platform.
 #[derive(
-	Clone,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
 pub enum PostId {
 	/// A Bluesky record: its `at://` URI and the CID of the version registered.
@@ -60,15 +52,7 @@ pub enum PostId {
 
 /// One registered post: the leaf of its batch's Merkle tree.
 #[derive(
-	Clone,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
 pub struct PostRecord {
 	/// The platform it was registered through.
@@ -193,13 +177,31 @@ mod tests {
 	}
 }
 
-/// Told before an account's count of registered posts on a platform changes, so that rewards
-/// that depend on the count can be settled first (the royalties pallet implements it).
+/// Told when registered posts change, so that what depends on them (rewards, the revocation
+/// feed) follows. The content pallet calls it after the change; the licensing pallet implements it.
 pub trait ContributionObserver<AccountId> {
-	/// `who`'s count on `platform` is about to change.
-	fn before_change(who: &AccountId, platform: PlatformId);
+	/// `who`'s count of registered posts on `platform` has changed.
+	fn contribution_changed(who: &AccountId, platform: PlatformId);
+	/// A post (leaf hash `post` of `batch`, on `platform`) was withdrawn.
+	fn post_revoked(platform: PlatformId, batch: BatchId, post: H256);
 }
 
 impl<AccountId> ContributionObserver<AccountId> for () {
-	fn before_change(_: &AccountId, _: PlatformId) {}
+	fn contribution_changed(_: &AccountId, _: PlatformId) {}
+	fn post_revoked(_: PlatformId, _: BatchId, _: H256) {}
+}
+
+/// What licensing needs to know about registered posts, implemented by the content pallet.
+pub trait ContentProvider<AccountId, BlockNumber> {
+	/// `who`'s registered (not revoked) posts on `platform`.
+	fn contributions(who: &AccountId, platform: PlatformId) -> u64;
+	/// The number of batches registered so far: the id the next batch gets.
+	fn batch_count() -> BatchId;
+	/// Whether `post`, claimed to be leaf `index` of `batch` with `proof`, is registered.
+	fn post_status(
+		batch: BatchId,
+		post: &PostRecord,
+		index: u32,
+		proof: &[H256],
+	) -> PostStatus<BlockNumber>;
 }

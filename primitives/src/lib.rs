@@ -10,6 +10,7 @@ extern crate alloc;
 
 pub mod consent;
 pub mod content;
+pub mod licensing;
 pub mod nostr;
 pub mod runtime_api;
 

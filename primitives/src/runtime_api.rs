@@ -3,12 +3,16 @@
 use crate::{
 	consent::{Identity, PlatformId, PlatformKind, PurposeSet, Statements},
 	content::{BatchId, PostRecord, PostStatus},
+	licensing::{
+		AccessDecision, AccessQuery, FeedRecord, LicenseId, LicenseView, OfferId, OfferView, Quote,
+		Terms, TermsId,
+	},
 };
 use alloc::vec::Vec;
 use codec::{Codec, Decode, Encode};
+use core::fmt::Debug;
 use scale_info::TypeInfo;
 use sp_core::H256;
-use core::fmt::Debug;
 use sp_runtime::Perbill;
 
 /// One identity of an account and what it allows.
@@ -98,5 +102,35 @@ sp_api::decl_runtime_apis! {
 		fn contributions(account: AccountId) -> Vec<(PlatformId, u64)>;
 		/// A platform's registered (not revoked) posts.
 		fn platform_posts(platform: PlatformId) -> u64;
+	}
+
+	/// Terms, offers, licenses, access checks and rewards.
+	pub trait LicensingApi<AccountId, Balance, BlockNumber>
+	where
+		AccountId: Codec,
+		Balance: Codec,
+		BlockNumber: Codec,
+	{
+		/// Registered terms.
+		fn terms(id: TermsId) -> Option<Terms>;
+		/// The id of terms identical to `terms`, if they are registered.
+		fn find_terms(terms: Terms) -> Option<TermsId>;
+		/// An open offer.
+		fn offer(id: OfferId) -> Option<OfferView<AccountId, Balance>>;
+		/// Every open offer.
+		fn offers() -> Vec<OfferView<AccountId, Balance>>;
+		/// What buying `offer` costs now (`None`: unknown, or nothing to license).
+		fn quote(offer: OfferId) -> Option<Quote<Balance>>;
+		/// A license token.
+		fn license(id: LicenseId) -> Option<LicenseView<AccountId, Balance, BlockNumber>>;
+		/// Whether a record may be served under a license, or why not.
+		fn check_access(query: AccessQuery) -> AccessDecision;
+		/// Many access checks at once, in order.
+		fn check_access_batch(queries: Vec<AccessQuery>) -> Vec<AccessDecision>;
+		/// What `account` could claim now.
+		fn pending_rewards(account: AccountId) -> Balance;
+		/// Consent withdrawals and post revocations affecting `license` from block `since` on,
+		/// oldest first, at most `limit`.
+		fn revocations(license: LicenseId, since: BlockNumber, limit: u32) -> Vec<FeedRecord<AccountId, BlockNumber>>;
 	}
 }

@@ -16,10 +16,15 @@ use sp_runtime::{
 };
 use sp_version::RuntimeVersion;
 
+use licentia_primitives::licensing::{
+	AccessDecision, AccessQuery, FeedRecord, LicenseId, LicenseView, OfferId, OfferView, Quote,
+	Terms, TermsId,
+};
+
 use super::{
 	AccountId, Aura, Balance, Block, BlockNumber, Consent, Content, Executive, Grandpa,
-	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
-	TransactionPayment, VERSION,
+	InherentDataExt, Licensing, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys,
+	System, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -315,6 +320,54 @@ impl_runtime_apis! {
 
 		fn platform_posts(platform: licentia_primitives::consent::PlatformId) -> u64 {
 			pallet_content::PlatformPosts::<Runtime>::get(platform)
+		}
+	}
+
+	impl licentia_primitives::runtime_api::LicensingApi<Block, AccountId, Balance, BlockNumber>
+		for Runtime
+	{
+		fn terms(id: TermsId) -> Option<Terms> {
+			pallet_licensing::TermsOf::<Runtime>::get(id).map(|record| record.terms)
+		}
+
+		fn find_terms(terms: Terms) -> Option<TermsId> {
+			pallet_licensing::TermsByHash::<Runtime>::get(terms.hash())
+		}
+
+		fn offer(id: OfferId) -> Option<OfferView<AccountId, Balance>> {
+			Licensing::offer_view(id)
+		}
+
+		fn offers() -> Vec<OfferView<AccountId, Balance>> {
+			Licensing::offer_views()
+		}
+
+		fn quote(offer: OfferId) -> Option<Quote<Balance>> {
+			Licensing::quote(offer)
+		}
+
+		fn license(id: LicenseId) -> Option<LicenseView<AccountId, Balance, BlockNumber>> {
+			Licensing::license_view(id)
+		}
+
+		fn check_access(query: AccessQuery) -> AccessDecision {
+			Licensing::check_access(&query)
+		}
+
+		fn check_access_batch(queries: Vec<AccessQuery>) -> Vec<AccessDecision> {
+			queries.iter().map(Licensing::check_access).collect()
+		}
+
+		fn pending_rewards(account: AccountId) -> Balance {
+			Licensing::pending_rewards(&account)
+		}
+
+		fn revocations(
+			license: LicenseId,
+			since: BlockNumber,
+			limit: u32,
+		) -> Vec<FeedRecord<AccountId, BlockNumber>> {
+			Licensing::revocations(license, since, limit)
 		}
 	}
 

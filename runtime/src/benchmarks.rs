@@ -10,4 +10,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_utility, Utility]
 	[pallet_consent, Consent]
 	[pallet_content, Content]
+	[pallet_licensing, Licensing]
 );

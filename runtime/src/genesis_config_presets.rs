@@ -125,7 +125,8 @@ mod tests {
 	fn every_preset_builds_a_genesis_state() {
 		for id in preset_names() {
 			let patch: Value =
-				serde_json::from_slice(&get_preset(&id).expect("listed presets exist")).expect("JSON");
+				serde_json::from_slice(&get_preset(&id).expect("listed presets exist"))
+					.expect("JSON");
 			// What the node does with a preset: merge it into the default config, then build.
 			let mut config =
 				serde_json::to_value(RuntimeGenesisConfig::default()).expect("config serializes");
@@ -141,10 +142,11 @@ mod tests {
 	/// JSON merge patch (RFC 7386), as the node applies presets.
 	fn merge(base: &mut Value, patch: Value) {
 		match (base, patch) {
-			(Value::Object(base), Value::Object(patch)) =>
+			(Value::Object(base), Value::Object(patch)) => {
 				for (key, value) in patch {
 					merge(base.entry(key).or_insert(Value::Null), value);
-				},
+				}
+			},
 			(base, patch) => *base = patch,
 		}
 	}

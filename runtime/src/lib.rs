@@ -186,4 +186,8 @@ mod runtime {
 	/// Batched registration of opted-in posts, and their revocation.
 	#[runtime::pallet_index(11)]
 	pub type Content = pallet_content;
+
+	/// Terms, offers, license tokens, access checks and contributors' rewards.
+	#[runtime::pallet_index(12)]
+	pub type Licensing = pallet_licensing;
 }

@@ -174,6 +174,83 @@ impl Node {
 		.unwrap_or_default()
 	}
 
+	/// Calls runtime API `method` (`Trait_function`) with SCALE-encoded `args` at the best
+	/// block and decodes its answer.
+	#[track_caller]
+	pub fn runtime_call<R: Decode>(&self, method: &str, args: impl Encode) -> R {
+		let answer = self.rpc("state_call", json!([method, to_hex(&args.encode())]));
+		decode_hex(answer.as_str().unwrap_or_else(|| self.fail("state_call answers hex")))
+	}
+
+	/// Signs each call as its signer (consecutive nonces per signer), submits them all, and
+	/// waits until blocks include every one. Returns, per call, its block's number and the
+	/// events it emitted; a dispatch error fails the test.
+	#[track_caller]
+	pub fn submit_all(
+		&mut self,
+		calls: Vec<(sp_keyring::Sr25519Keyring, licentia_runtime::RuntimeCall)>,
+	) -> Vec<(u32, Vec<RuntimeEvent>)> {
+		use licentia_runtime::signing::{signed_extrinsic, ChainContext};
+		let genesis = self.block_hash(0);
+		let mut nonces = std::collections::BTreeMap::<AccountId, u32>::new();
+		let mut pending = Vec::new();
+		let start = self.block_number(false);
+		for (signer, call) in calls {
+			let who = signer.to_account_id();
+			let nonce = *nonces.entry(who.clone()).or_insert_with(|| {
+				let next = self.rpc("system_accountNextIndex", json!([who.to_string()]));
+				next.as_u64().unwrap_or_else(|| self.fail("nonce is a number")) as u32
+			});
+			nonces.insert(who, nonce + 1);
+			let xt = signed_extrinsic(call, &signer.pair(), nonce, ChainContext::immortal(genesis));
+			let xt_hex = to_hex(&xt.encode());
+			self.rpc("author_submitExtrinsic", json!([xt_hex]));
+			pending.push(xt_hex);
+		}
+
+		let mut found: Vec<Option<(u32, Vec<RuntimeEvent>)>> = vec![None; pending.len()];
+		let mut next = start;
+		self.wait_for("the extrinsics' blocks", Duration::from_secs(90), |n| {
+			let best = n.block_number(false);
+			while next <= best {
+				let hash = n.block_hash(next);
+				let block = n.rpc("chain_getBlock", json!([to_hex(&hash.encode())]));
+				let extrinsics =
+					block["block"]["extrinsics"].as_array().cloned().unwrap_or_default();
+				type Records = Vec<frame_system::EventRecord<RuntimeEvent, Hash>>;
+				let key = frame_support::storage::storage_prefix(b"System", b"Events");
+				let records = n.storage::<Records>(&key, Some(hash)).unwrap_or_default();
+				for (slot, xt_hex) in found.iter_mut().zip(&pending) {
+					let Some(index) = extrinsics.iter().position(|x| x.as_str() == Some(xt_hex))
+					else {
+						continue;
+					};
+					let phase = frame_system::Phase::ApplyExtrinsic(index as u32);
+					let events: Vec<RuntimeEvent> = records
+						.iter()
+						.filter(|r| r.phase == phase)
+						.map(|r| r.event.clone())
+						.collect();
+					for event in &events {
+						if let RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
+							dispatch_error,
+							..
+						}) = event
+						{
+							n.fail(&format!(
+								"extrinsic {index} of block {next} failed: {dispatch_error:?}"
+							));
+						}
+					}
+					*slot = Some((next, events));
+				}
+				next += 1;
+			}
+			found.iter().all(Option::is_some).then_some(())
+		});
+		found.into_iter().map(|f| f.expect("every extrinsic was found")).collect()
+	}
+
 	/// Stops the node with SIGINT, as an operator's Ctrl-C would, and returns how it exited.
 	pub fn stop(mut self) -> ExitStatus {
 		let mut child = self.child.take().expect("a node is stopped once");

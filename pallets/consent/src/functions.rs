@@ -13,6 +13,7 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use licentia_primitives::consent::Identity;
 use licentia_primitives::{
 	consent::{is_domain, PlatformSummary},
+	licensing::ConsentObserver,
 	runtime_api,
 };
 use sp_runtime::{traits::Verify, Perbill};
@@ -141,6 +142,7 @@ impl<T: Config> Pallet<T> {
 			&identity,
 			IdentityLink { account: account.clone(), platform, depositor, deposit },
 		);
+		T::ConsentObserver::consent_changed(&account, platform);
 		Self::deposit_event(Event::IdentityLinked { identity, account, platform });
 		Ok(())
 	}
@@ -164,6 +166,7 @@ impl<T: Config> Pallet<T> {
 		};
 		IdentityOwner::<T>::insert(&identity, link);
 		IdentityConsent::<T>::insert(&identity, Statements { allowed, denied: PurposeSet::EMPTY });
+		T::ConsentObserver::consent_changed(account, platform);
 		Ok(())
 	}
 
@@ -191,6 +194,7 @@ impl<T: Config> Pallet<T> {
 			link.deposit,
 			Precision::BestEffort,
 		)?;
+		T::ConsentObserver::consent_changed(&link.account, link.platform);
 		Self::deposit_event(Event::IdentityUnlinked {
 			identity,
 			account: link.account,
@@ -216,13 +220,30 @@ impl<T: Config> Pallet<T> {
 		};
 		let after = match &scope {
 			Scope::Account => {
-				ensure!(!AccountIdentities::<T>::get(&who).is_empty(), Error::<T>::NoIdentity);
-				AccountConsent::<T>::mutate(&who, apply)
+				let identities = AccountIdentities::<T>::get(&who);
+				ensure!(!identities.is_empty(), Error::<T>::NoIdentity);
+				let after = AccountConsent::<T>::mutate(&who, apply);
+				// Every platform the account has an identity on (at most
+				// `MaxIdentitiesPerAccount`), each once.
+				let mut platforms = Vec::with_capacity(identities.len());
+				for identity in &identities {
+					if let Some(link) = IdentityOwner::<T>::get(identity) {
+						if !platforms.contains(&link.platform) {
+							platforms.push(link.platform);
+						}
+					}
+				}
+				for platform in platforms {
+					T::ConsentObserver::consent_changed(&who, platform);
+				}
+				after
 			},
 			Scope::Identity(identity) => {
 				let link = IdentityOwner::<T>::get(identity).ok_or(Error::<T>::NotLinked)?;
 				ensure!(link.account == who, Error::<T>::NotYourIdentity);
-				IdentityConsent::<T>::mutate(identity, apply)
+				let after = IdentityConsent::<T>::mutate(identity, apply);
+				T::ConsentObserver::consent_changed(&who, link.platform);
+				after
 			},
 		};
 		Self::deposit_event(Event::ConsentChanged {
@@ -411,6 +432,21 @@ impl<T: Config> ConsentProvider<T::AccountId> for Pallet<T> {
 			},
 			_ => PurposeSet::EMPTY,
 		}
+	}
+
+	fn allowed_on_platform(who: &T::AccountId, platform: PlatformId) -> PurposeSet {
+		let account = AccountConsent::<T>::get(who);
+		let mut allowed = None::<PurposeSet>;
+		for identity in AccountIdentities::<T>::get(who) {
+			match IdentityOwner::<T>::get(&identity) {
+				Some(link) if link.platform == platform => {
+					let here = account.effective_with(&IdentityConsent::<T>::get(&identity));
+					allowed = Some(allowed.map_or(here, |a| a.intersection(here)));
+				},
+				_ => {},
+			}
+		}
+		allowed.unwrap_or(PurposeSet::EMPTY)
 	}
 
 	fn nostr_platform() -> Option<PlatformId> {

@@ -131,6 +131,10 @@ pub mod pallet {
 		/// The signer of a relayed statement, which must be the account it speaks for.
 		type RelaySigner: IdentifyAccount<AccountId = Self::AccountId>;
 
+		/// Told after an account's allowed purposes on a platform may have changed (licensing
+		/// settles rewards and records withdrawals for license holders).
+		type ConsentObserver: licentia_primitives::licensing::ConsentObserver<Self::AccountId>;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 

@@ -1,12 +1,12 @@
 //! The types this pallet stores and takes.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use core::fmt::Debug;
 use frame_support::{
-	traits::Get, BoundedVec, CloneNoBound, EqNoBound, PartialEqNoBound, DebugNoBound,
+	traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
 use licentia_primitives::consent::{Decision, Handle, Identity, PlatformId, PlatformKind, Purpose};
 use scale_info::TypeInfo;
-use core::fmt::Debug;
 use sp_core::ConstU32;
 use sp_runtime::Perbill;
 
@@ -33,14 +33,7 @@ pub enum PlatformStatus {
 
 /// A registered platform.
 #[derive(
-	CloneNoBound,
-	PartialEqNoBound,
-	EqNoBound,
-	Encode,
-	Decode,
-	MaxEncodedLen,
-	TypeInfo,
-	DebugNoBound,
+	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound,
 )]
 #[scale_info(skip_type_params(MaxOperators))]
 #[codec(mel_bound(AccountId: MaxEncodedLen))]
@@ -79,15 +72,7 @@ pub struct IdentityLink<AccountId, Balance> {
 
 /// Where a consent statement applies.
 #[derive(
-	Clone,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
 pub enum Scope {
 	/// Every identity linked to the account, now and later.

@@ -142,12 +142,13 @@ impl<T: Config> Pallet<T> {
 		// The post was counted for the identity's account when it was registered. If the
 		// identity has since been unlinked, nobody holds its count any more.
 		if let Some(author) = author {
-			T::ContributionObserver::before_change(&author, info.platform);
 			Contributions::<T>::mutate_exists(&author, info.platform, |count| {
 				*count = count.map(|c| c.saturating_sub(1)).filter(|c| *c > 0);
 			});
+			T::ContributionObserver::contribution_changed(&author, info.platform);
 		}
 		PlatformPosts::<T>::mutate(info.platform, |n| *n = n.saturating_sub(1));
+		T::ContributionObserver::post_revoked(info.platform, batch, leaf);
 		Self::deposit_event(Event::PostRevoked { batch, post: leaf, by: who });
 		Ok(())
 	}
@@ -172,9 +173,20 @@ impl<T: Config> Pallet<T> {
 	}
 
 	fn add_contribution(who: &T::AccountId, platform: PlatformId, posts: u32) {
-		T::ContributionObserver::before_change(who, platform);
 		// Saturating: a u64 of posts cannot be reached at MaxPostsPerBatch per transaction.
 		Contributions::<T>::mutate(who, platform, |n| *n = n.saturating_add(posts as u64));
+		T::ContributionObserver::contribution_changed(who, platform);
+	}
+
+	/// Sets `who`'s count of registered posts on `platform` with no batch behind it: for
+	/// benchmarks and other pallets' tests, never for calls.
+	pub fn force_contribution(who: &T::AccountId, platform: PlatformId, posts: u64) {
+		let before = Contributions::<T>::get(who, platform);
+		Contributions::<T>::insert(who, platform, posts);
+		PlatformPosts::<T>::mutate(platform, |n| {
+			*n = n.saturating_sub(before).saturating_add(posts)
+		});
+		T::ContributionObserver::contribution_changed(who, platform);
 	}
 
 	/// Whether `post`, claimed to be leaf `index` of `batch` with `proof`, is registered.
@@ -239,5 +251,26 @@ impl<T: Config> Pallet<T> {
 			);
 		}
 		Ok(())
+	}
+}
+
+impl<T: Config> licentia_primitives::content::ContentProvider<T::AccountId, BlockNumberFor<T>>
+	for Pallet<T>
+{
+	fn contributions(who: &T::AccountId, platform: PlatformId) -> u64 {
+		Contributions::<T>::get(who, platform)
+	}
+
+	fn batch_count() -> BatchId {
+		NextBatchId::<T>::get()
+	}
+
+	fn post_status(
+		batch: BatchId,
+		post: &PostRecord,
+		index: u32,
+		proof: &[H256],
+	) -> PostStatus<BlockNumberFor<T>> {
+		Self::post_status(batch, post, index, proof)
 	}
 }

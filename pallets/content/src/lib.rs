@@ -45,7 +45,7 @@ pub mod weights;
 
 pub use licentia_primitives::{
 	consent::{ConsentProvider, Identity, PlatformId, PlatformKind},
-	content::{BatchId, ContributionObserver, PostId, PostRecord, MAX_PROOF_LEN},
+	content::{BatchId, ContentProvider, ContributionObserver, PostId, PostRecord, MAX_PROOF_LEN},
 };
 pub use types::*;
 pub use weights::WeightInfo;
@@ -81,7 +81,8 @@ pub mod pallet {
 		/// Platforms, identities and consent.
 		type Consent: ConsentProvider<Self::AccountId>;
 
-		/// Told before an author's post count changes (royalties settle rewards then).
+		/// Told after an author's post count changes and when a post is withdrawn (licensing
+		/// settles rewards and feeds revocations to license holders then).
 		type ContributionObserver: ContributionObserver<Self::AccountId>;
 
 		/// The most distinct authors one batch may have (at most 65,535: errors name an author

@@ -67,6 +67,7 @@ impl pallet_consent::Config for Test {
 	type MaxIdentitiesPerAccount = ConstU32<8>;
 	type RelaySignature = MultiSignature;
 	type RelaySigner = <MultiSignature as Verify>::Signer;
+	type ConsentObserver = ();
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = AliceSigns;

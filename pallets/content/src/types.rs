@@ -1,25 +1,17 @@
 //! The types this pallet stores and takes.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use core::fmt::Debug;
 use licentia_primitives::{
 	consent::{Identity, PlatformId},
 	content::BatchId,
 };
 use scale_info::TypeInfo;
-use core::fmt::Debug;
 use sp_core::H256;
 
 /// One author's share of a batch: how many of the batch's posts are theirs.
 #[derive(
-	Clone,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
 pub struct Contribution {
 	/// The author.
@@ -48,15 +40,7 @@ pub struct BatchInfo<AccountId, BlockNumber> {
 /// A signed Nostr event, as its author registers it: the id is computed off chain (the sha256 of
 /// the event's NIP-01 serialization) and the chain checks the signature over it.
 #[derive(
-	Clone,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
 pub struct NostrEvent {
 	/// The event id.

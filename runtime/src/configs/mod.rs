@@ -152,6 +152,8 @@ impl pallet_consent::Config for Runtime {
 	type MaxIdentitiesPerAccount = ConstU32<16>;
 	type RelaySignature = Signature;
 	type RelaySigner = <Signature as sp_runtime::traits::Verify>::Signer;
+	/// Licensing settles contributors' rewards and feeds withdrawals to license holders.
+	type ConsentObserver = super::Licensing;
 	type WeightInfo = pallet_consent::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = benchmark_helpers::Sr25519Signer;
@@ -159,8 +161,8 @@ impl pallet_consent::Config for Runtime {
 
 impl pallet_content::Config for Runtime {
 	type Consent = super::Consent;
-	/// Royalties will settle rewards here; until then nothing depends on the counts.
-	type ContributionObserver = ();
+	/// Licensing settles contributors' rewards and feeds revocations to license holders.
+	type ContributionObserver = super::Licensing;
 	/// A batch of 4,096 authors fits a block with room to spare (see docs/benchmarks.md).
 	type MaxContributorsPerBatch = ConstU32<4_096>;
 	/// A million posts per batch: a proof is then at most 20 hashes.
@@ -172,10 +174,51 @@ impl pallet_content::Config for Runtime {
 	type BenchmarkHelper = benchmark_helpers::ConsentSetup;
 }
 
+parameter_types! {
+	/// The pot that holds contributors' rewards until they claim them.
+	pub const LicensingPalletId: frame_support::PalletId = frame_support::PalletId(*b"lct/roya");
+	/// The protocol's account: it receives the protocol fee and rounding dust.
+	pub TreasuryAccount: AccountId =
+		sp_runtime::traits::AccountIdConversion::into_account_truncating(
+			&frame_support::PalletId(*b"lct/trsy"),
+		);
+	/// The protocol's share of every sale.
+	pub const ProtocolFee: sp_runtime::Perbill = sp_runtime::Perbill::from_percent(5);
+	/// Terms are about 350 bytes and stay forever.
+	pub const TermsDeposit: Balance = 500 * MILLI_UNIT;
+	/// An offer is about 100 bytes while it is open.
+	pub const OfferDeposit: Balance = 200 * MILLI_UNIT;
+	/// A license is about 200 bytes until it is released after it ends.
+	pub const LicenseDeposit: Balance = 100 * MILLI_UNIT;
+}
+
+impl pallet_licensing::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Consent = super::Consent;
+	type Content = super::Content;
+	/// Sudo, until on-chain governance exists.
+	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	type PalletId = LicensingPalletId;
+	type Treasury = TreasuryAccount;
+	type ProtocolFee = ProtocolFee;
+	type TermsDeposit = TermsDeposit;
+	type OfferDeposit = OfferDeposit;
+	type LicenseDeposit = LicenseDeposit;
+	/// Licenses last at most a year; the revocation feed keeps a year.
+	type MaxDuration = ConstU32<{ 365 * licentia_primitives::time::DAYS }>;
+	/// One platform per identity at most.
+	type MaxPlatformsPerContributor = ConstU32<16>;
+	type WeightInfo = pallet_licensing::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = benchmark_helpers::ConsentSetup;
+}
+
 /// What the pallets' benchmarks need from the runtime.
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmark_helpers {
 	use super::{AccountId, Runtime, RuntimeOrigin, Signature};
+	use codec::Encode;
 	use licentia_primitives::consent::{Identity, PlatformId, PlatformKind, PurposeSet};
 	use sp_core::crypto::KeyTypeId;
 
@@ -220,6 +263,29 @@ pub mod benchmark_helpers {
 				PurposeSet::ALL,
 			)
 			.expect("benchmark accounts have room for an identity; qed");
+		}
+	}
+
+	impl pallet_licensing::BenchmarkHelper<AccountId> for ConsentSetup {
+		fn platform(operator: &AccountId) -> PlatformId {
+			<Self as pallet_content::BenchmarkHelper<AccountId>>::platform(
+				PlatformKind::X,
+				operator,
+			)
+		}
+
+		fn contributor(who: &AccountId, platform: PlatformId, posts: u64) {
+			// An X user id unique to the account and platform.
+			let seed = (who, platform).using_encoded(sp_io::hashing::blake2_256);
+			let user = u64::from_le_bytes(seed[..8].try_into().expect("8 of 32 bytes; qed"));
+			pallet_consent::Pallet::<Runtime>::force_link(
+				Identity::X(user),
+				who,
+				platform,
+				PurposeSet::ALL,
+			)
+			.expect("benchmark accounts have room for an identity; qed");
+			pallet_content::Pallet::<Runtime>::force_contribution(who, platform, posts);
 		}
 	}
 }

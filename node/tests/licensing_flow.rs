@@ -1,0 +1,423 @@
+//! Consent, content and licensing on the real `licentia-node --dev`, over JSON-RPC: operators
+//! link identities, consent is set directly and relayed, every platform kind registers a batch
+//! (Nostr by its author), a withdrawal shows in the runtime API; then an offer is published and
+//! bought from another account, the license is read back, access checks answer, the contributor
+//! and the platform claim, the balances add up to the price, and a revocation reaches the feed.
+
+mod common;
+
+use codec::Encode;
+use common::*;
+use licentia_primitives::{
+	consent::{Decision, Identity, PlatformId, Purpose, PurposeSet},
+	content::{batch_proof, batch_root, BatchId, PostId, PostRecord, PostStatus},
+	licensing::{
+		AccessDecision, AccessQuery, Denial, FeedChange, FeedRecord, LicenseView, Price, Quote,
+		Terms,
+	},
+	nostr,
+	runtime_api::AccountConsent,
+};
+use licentia_runtime::{AccountId, Balance, BlockNumber, Runtime, RuntimeCall, RuntimeEvent, UNIT};
+use pallet_consent::{RelayedStatement, Scope, RELAY_CONTEXT};
+use pallet_content::{Contribution, NostrEvent};
+use sp_core::{Pair, H256};
+use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave, Eve, Ferdie};
+use sp_runtime::MultiSignature;
+use std::time::Duration;
+
+const BLUESKY: PlatformId = 0;
+const MASTODON: PlatformId = 1;
+const X: PlatformId = 3;
+
+fn consent(call: pallet_consent::Call<Runtime>) -> RuntimeCall {
+	RuntimeCall::Consent(call)
+}
+fn content(call: pallet_content::Call<Runtime>) -> RuntimeCall {
+	RuntimeCall::Content(call)
+}
+fn licensing(call: pallet_licensing::Call<Runtime>) -> RuntimeCall {
+	RuntimeCall::Licensing(call)
+}
+
+fn handle(s: &str) -> licentia_primitives::consent::Handle {
+	s.as_bytes().to_vec().try_into().expect("short")
+}
+
+fn allow(purposes: &[Purpose]) -> pallet_consent::Decisions {
+	purposes
+		.iter()
+		.map(|p| (*p, Decision::Allow))
+		.collect::<Vec<_>>()
+		.try_into()
+		.expect("few")
+}
+
+/// `n` posts of `author` on `platform`, as its bridge would hash them.
+fn posts(platform: PlatformId, author: &Identity, n: u64) -> Vec<PostRecord> {
+	(0..n)
+		.map(|i| PostRecord {
+			platform,
+			post: match author {
+				Identity::Bluesky(did) => PostId::Bluesky {
+					uri: format!("at://{}/app.bsky.feed.post/3k{i}", String::from_utf8_lossy(did))
+						.into_bytes()
+						.try_into()
+						.expect("short"),
+					cid: format!("bafyreib{i:052}").into_bytes().try_into().expect("short"),
+				},
+				Identity::Mastodon(_) => PostId::Mastodon {
+					uri: format!("https://mastodon.social/users/ferdie/statuses/{i}")
+						.into_bytes()
+						.try_into()
+						.expect("short"),
+				},
+				_ => PostId::X { id: 1_800_000_000_000_000_000 + i },
+			},
+			content_hash: H256(sp_io::hashing::blake2_256(&(platform, i).encode())),
+			author: author.clone(),
+		})
+		.collect()
+}
+
+fn register(platform: PlatformId, author: &Identity, records: &[PostRecord]) -> RuntimeCall {
+	let root = batch_root(records.iter().map(|p| p.leaf_hash()));
+	let contributors = vec![Contribution { author: author.clone(), posts: records.len() as u32 }];
+	content(pallet_content::Call::register_batch {
+		platform,
+		root,
+		contributors: contributors.try_into().expect("one"),
+	})
+}
+
+fn access(batch: BatchId, records: &[PostRecord], index: u32, purpose: Purpose) -> AccessQuery {
+	let leaves = records.iter().map(|p| p.leaf_hash()).collect();
+	AccessQuery {
+		license: 0,
+		purpose,
+		batch,
+		post: records[index as usize].clone(),
+		index,
+		proof: batch_proof(leaves, index),
+	}
+}
+
+/// Signs `message` with the Nostr secret key and checks it, as a NIP-07 signer would.
+fn nostr_sign(secret: &[u8; 32], message: &[u8; 32]) -> [u8; 64] {
+	nostr::sign(secret, message, &[0x5a; 32]).expect("a valid key signs")
+}
+
+/// Runs `f` against a scratch state that knows only the chain's genesis hash: what off-chain
+/// signers need to build the messages the chain checks.
+fn with_genesis<R>(genesis: H256, f: impl FnOnce() -> R) -> R {
+	sp_io::TestExternalities::default().execute_with(|| {
+		frame_system::BlockHash::<Runtime>::insert(0, genesis);
+		f()
+	})
+}
+
+fn find<T>(events: &[RuntimeEvent], f: impl Fn(&RuntimeEvent) -> Option<T>) -> T {
+	events
+		.iter()
+		.find_map(f)
+		.unwrap_or_else(|| panic!("event not found in {events:?}"))
+}
+
+#[test]
+fn consent_content_and_licensing_end_to_end() {
+	let mut node = Node::start("flow", &["--dev", "--tmp"]);
+	node.wait_for("block #1", Duration::from_secs(60), |n| {
+		(n.block_number(false) >= 1).then_some(())
+	});
+	let genesis = node.block_hash(0);
+	let id = |k: Sr25519Keyring| k.to_account_id();
+
+	// -- Identities: operators attest links; a Nostr key proves itself. --------------------
+	let eve_did = Identity::Bluesky(handle("did:plc:ewvi7nxzyoun6zhxrhs64oiz"));
+	let ferdie_acct = Identity::Mastodon(handle("ferdie@mastodon.social"));
+	let eve_x = Identity::X(1_234_567_890);
+	let nostr_secret = [0x42u8; 32];
+	let nostr_key = nostr::public_key(&nostr_secret).expect("a valid secret key");
+	let created_at = 1_760_000_000;
+	let link_event = with_genesis(genesis, || {
+		pallet_consent::Pallet::<Runtime>::nostr_link_event_id(&nostr_key, created_at, &id(Alice))
+	});
+	let terms = Terms {
+		purposes: PurposeSet::EMPTY.with(Purpose::AiTraining),
+		duration: 1_000,
+		record_cap: None,
+		anonymisation: true,
+		attribution: false,
+		transferable: true,
+		redistribution: false,
+		commercial_use: true,
+		model_weights_release: false,
+		legal_hash: H256::repeat_byte(0x1e),
+		legal_uri: Some(
+			b"https://licentia.example/terms/train-v1".to_vec().try_into().expect("short"),
+		),
+	};
+	node.submit_all(vec![
+		(
+			Bob,
+			consent(pallet_consent::Call::link_identity {
+				platform: BLUESKY,
+				identity: eve_did.clone(),
+				account: id(Eve),
+			}),
+		),
+		(
+			Charlie,
+			consent(pallet_consent::Call::link_identity {
+				platform: MASTODON,
+				identity: ferdie_acct.clone(),
+				account: id(Ferdie),
+			}),
+		),
+		(
+			Dave,
+			consent(pallet_consent::Call::link_identity {
+				platform: X,
+				identity: eve_x.clone(),
+				account: id(Eve),
+			}),
+		),
+		(
+			Alice,
+			consent(pallet_consent::Call::link_nostr {
+				public_key: nostr_key,
+				created_at,
+				signature: nostr_sign(&nostr_secret, &link_event),
+			}),
+		),
+		(Dave, licensing(pallet_licensing::Call::register_terms { terms: terms.clone() })),
+	]);
+
+	// -- Consent: Eve opts in herself; Ferdie signs off chain and Charlie relays it. --------
+	let statement = RelayedStatement {
+		account: id(Ferdie),
+		scope: Scope::Account,
+		decisions: allow(&[Purpose::AiTraining, Purpose::Research]),
+		nonce: 0,
+		expires_at: 10_000,
+	};
+	let signature = Ferdie.pair().sign(&(RELAY_CONTEXT, genesis, &statement).encode());
+	node.submit_all(vec![
+		(
+			Eve,
+			consent(pallet_consent::Call::set_consent {
+				scope: Scope::Account,
+				decisions: allow(&Purpose::ALL),
+			}),
+		),
+		(
+			Charlie,
+			consent(pallet_consent::Call::relay_consent {
+				statement,
+				signature: MultiSignature::Sr25519(signature),
+			}),
+		),
+		(
+			Alice,
+			consent(pallet_consent::Call::set_consent {
+				scope: Scope::Account,
+				decisions: allow(&[Purpose::AiTraining]),
+			}),
+		),
+		(
+			Dave,
+			licensing(pallet_licensing::Call::create_offer {
+				platform: X,
+				terms: 0,
+				price: Price::PerRecord(UNIT),
+			}),
+		),
+	]);
+	let ferdie: AccountConsent = node.runtime_call("ConsentApi_account_consent", id(Ferdie));
+	assert_eq!(ferdie.identities[0].allowed, allow_set(&[Purpose::AiTraining, Purpose::Research]));
+
+	// -- Posts: one batch per platform kind; Nostr events by their author. ------------------
+	let bluesky_posts = posts(BLUESKY, &eve_did, 3);
+	let mastodon_posts = posts(MASTODON, &ferdie_acct, 2);
+	let x_posts = posts(X, &eve_x, 5);
+	let mut nostr_events: Vec<NostrEvent> = (0..2u8)
+		.map(|i| {
+			let id = sp_io::hashing::sha2_256(
+				format!("[0,\"{}\",{},1,[],\"gm {i}\"]", hex(&nostr_key), created_at + i as u64)
+					.as_bytes(),
+			);
+			NostrEvent { id, pubkey: nostr_key, sig: nostr_sign(&nostr_secret, &id) }
+		})
+		.collect();
+	nostr_events.sort_by_key(|e| e.id);
+	let registered = node.submit_all(vec![
+		(Bob, register(BLUESKY, &eve_did, &bluesky_posts)),
+		(Charlie, register(MASTODON, &ferdie_acct, &mastodon_posts)),
+		(Dave, register(X, &eve_x, &x_posts)),
+		(
+			Alice,
+			content(pallet_content::Call::register_nostr_events {
+				events: nostr_events.try_into().expect("two"),
+			}),
+		),
+	]);
+	let batch_of = |events: &[RuntimeEvent]| {
+		find(events, |e| match e {
+			RuntimeEvent::Content(pallet_content::Event::BatchRegistered { batch, .. })
+			| RuntimeEvent::Content(pallet_content::Event::NostrEventsRegistered {
+				batch, ..
+			}) => Some(*batch),
+			_ => None,
+		})
+	};
+	let (bluesky_batch, x_batch) = (batch_of(&registered[0].1), batch_of(&registered[2].1));
+	assert_eq!(node.runtime_call::<BatchId>("ContentApi_batch_count", ()), 4);
+	let status: PostStatus<BlockNumber> = node.runtime_call(
+		"ContentApi_post_status",
+		(bluesky_batch, &bluesky_posts[1], 1u32, batch_proof(leaves(&bluesky_posts), 1)),
+	);
+	assert_eq!(status, PostStatus::Registered);
+	let mut eve_posts: Vec<(PlatformId, u64)> =
+		node.runtime_call("ContentApi_contributions", id(Eve));
+	eve_posts.sort();
+	assert_eq!(eve_posts, vec![(BLUESKY, 3), (X, 5)]);
+	assert_eq!(
+		node.runtime_call::<Vec<(PlatformId, u64)>>("ContentApi_contributions", id(Alice))
+			.len(),
+		1
+	);
+
+	// -- Purchase from a second account; Ferdie withdraws in the same block. ----------------
+	let quote: Option<Quote<Balance>> = node.runtime_call("LicensingApi_quote", 0u32);
+	assert_eq!(quote, Some(Quote { price: 5 * UNIT, records: 5, licensed: 5 }));
+	let treasury = licentia_runtime::configs::TreasuryAccount::get();
+	let pot = pallet_licensing::Pallet::<Runtime>::pot();
+	let (treasury_before, pot_before) = (node.free_balance(&treasury), node.free_balance(&pot));
+	let bought = node.submit_all(vec![
+		(Alice, licensing(pallet_licensing::Call::purchase { offer: 0, max_price: 5 * UNIT })),
+		(Ferdie, consent(pallet_consent::Call::withdraw_consent {})),
+	]);
+	let (protocol, platforms, contributors, dust) = find(&bought[0].1, |e| match e {
+		RuntimeEvent::Licensing(pallet_licensing::Event::PaymentSplit {
+			protocol,
+			platforms,
+			contributors,
+			dust,
+			..
+		}) => Some((*protocol, *platforms, *contributors, *dust)),
+		_ => None,
+	});
+	assert_eq!(protocol + platforms + contributors + dust, 5 * UNIT, "the split is the price");
+	assert_eq!(
+		(node.free_balance(&treasury) - treasury_before) + (node.free_balance(&pot) - pot_before),
+		5 * UNIT,
+		"the treasury and the pot received exactly the price"
+	);
+	let ferdie: AccountConsent = node.runtime_call("ConsentApi_account_consent", id(Ferdie));
+	assert_eq!(ferdie.statements.denied, PurposeSet::ALL, "the withdrawal is visible at once");
+	assert_eq!(ferdie.identities[0].allowed, PurposeSet::EMPTY);
+
+	// The license token: in storage and through the runtime API.
+	let key = pallet_licensing::Licenses::<Runtime>::hashed_key_for(0u64);
+	let stored: pallet_licensing::LicenseOf<Runtime> = node.storage(&key, None).expect("stored");
+	assert_eq!((stored.owner.clone(), stored.price, stored.records), (id(Alice), 5 * UNIT, 5));
+	let view: Option<LicenseView<AccountId, Balance, BlockNumber>> =
+		node.runtime_call("LicensingApi_license", 0u64);
+	let view = view.expect("visible");
+	assert_eq!((view.owner, view.platforms, view.snapshot), (id(Alice), vec![X], 4));
+
+	// -- Access checks. --------------------------------------------------------------------
+	assert_eq!(check(&node, access(x_batch, &x_posts, 2, Purpose::AiTraining)), Ok(()));
+	assert_eq!(
+		check(&node, access(x_batch, &x_posts, 2, Purpose::Research)),
+		Err(Denial::PurposeNotCovered)
+	);
+	assert_eq!(
+		check(&node, access(bluesky_batch, &bluesky_posts, 0, Purpose::AiTraining)),
+		Err(Denial::OutsideSnapshot)
+	);
+	assert_eq!(
+		check(&node, AccessQuery { index: 3, ..access(x_batch, &x_posts, 2, Purpose::AiTraining) }),
+		Err(Denial::NotRegistered)
+	);
+	let batch: Vec<AccessDecision> = node.runtime_call(
+		"LicensingApi_check_access_batch",
+		(0..5)
+			.map(|i| access(x_batch, &x_posts, i, Purpose::AiTraining))
+			.collect::<Vec<_>>(),
+	);
+	assert_eq!(batch, vec![Ok(()); 5]);
+
+	// -- Claims: the contributor and the platform; then Eve withdraws one post. -------------
+	let eve_pending: Balance = node.runtime_call("LicensingApi_pending_rewards", id(Eve));
+	let dave_pending: Balance = node.runtime_call("LicensingApi_pending_rewards", id(Dave));
+	assert_eq!(dave_pending, platforms, "Dave's X platform gets its share");
+	assert!(eve_pending <= contributors && contributors - eve_pending < 5, "one contributor");
+	let eve_before = node.free_balance(&id(Eve));
+	let claimed = node.submit_all(vec![
+		(Eve, licensing(pallet_licensing::Call::claim {})),
+		(Dave, licensing(pallet_licensing::Call::claim {})),
+		(
+			Eve,
+			content(pallet_content::Call::revoke_post {
+				batch: x_batch,
+				post: x_posts[4].clone(),
+				index: 4,
+				proof: batch_proof(leaves(&x_posts), 4).try_into().expect("short"),
+			}),
+		),
+	]);
+	let amount = find(&claimed[0].1, |e| match e {
+		RuntimeEvent::Licensing(pallet_licensing::Event::RewardsClaimed { amount, .. }) => {
+			Some(*amount)
+		},
+		_ => None,
+	});
+	assert_eq!(amount, eve_pending);
+	let fees: Balance = [&claimed[0].1, &claimed[2].1]
+		.iter()
+		.map(|events| {
+			find(events, |e| match e {
+				RuntimeEvent::TransactionPayment(
+					pallet_transaction_payment::Event::TransactionFeePaid { actual_fee, .. },
+				) => Some(*actual_fee),
+				_ => None,
+			})
+		})
+		.sum();
+	assert_eq!(node.free_balance(&id(Eve)), eve_before + amount - fees, "Eve is paid her share");
+	assert_eq!(node.runtime_call::<Balance>("LicensingApi_pending_rewards", id(Eve)), 0);
+
+	// The revocation reaches the license's feed, and access to that post is denied.
+	let feed: Vec<FeedRecord<AccountId, BlockNumber>> =
+		node.runtime_call("LicensingApi_revocations", (0u64, 0u32, 10u32));
+	assert!(
+		feed.iter().any(
+			|r| matches!(r.change, FeedChange::PostRevoked { platform: X, batch, .. } if batch == x_batch)
+		),
+		"{feed:?}"
+	);
+	assert_eq!(
+		check(&node, access(x_batch, &x_posts, 4, Purpose::AiTraining)),
+		Err(Denial::PostRevoked)
+	);
+
+	let status = node.stop();
+	assert!(status.success(), "licentia-node exited with {status}");
+}
+
+fn check(node: &Node, query: AccessQuery) -> AccessDecision {
+	node.runtime_call("LicensingApi_check_access", query)
+}
+
+fn allow_set(purposes: &[Purpose]) -> PurposeSet {
+	purposes.iter().copied().collect()
+}
+
+fn leaves(records: &[PostRecord]) -> Vec<H256> {
+	records.iter().map(|p| p.leaf_hash()).collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+	bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,564 @@
+//! # Licensing pallet
+//!
+//! Sells access to registered posts and pays the people who wrote them.
+//!
+//! ## Overview
+//! - **Terms** say what a license grants (purposes, duration, record cap, anonymisation,
+//!   attribution, transfer, redistribution, commercial use, release of model weights, and the
+//!   hash of the legal text). Identical terms are stored once, under one id.
+//! - **Offers** put a pool of posts (one platform's, by its operator; several platforms', by
+//!   governance) on sale under terms, at a price per record or flat. Offers can be paused and
+//!   closed.
+//! - **Purchase** mints a **license token** owned by the buyer. It covers the batches
+//!   registered before the purchase, and only the posts whose authors allow every purpose of
+//!   the terms; it lasts `duration` blocks. The price is split in the same extrinsic: a
+//!   protocol fee to the treasury, each platform's share, and the contributors' part, in
+//!   proportion to their licensed posts, through per-platform reward counters (see
+//!   [`royalties`]): a purchase costs the same with 10 contributors as with 10 million.
+//!   Contributors (and platforms) **claim** what they are owed.
+//! - **Access checks** ([`Pallet::check_access`], through the runtime API) answer whether a
+//!   record may be served under a license, or why not: expired, revoked, purpose not covered,
+//!   cap reached, outside the snapshot, not registered, post revoked, consent withdrawn.
+//!   Platforms **meter** deliveries against the cap.
+//! - The **revocation feed** lists the consent withdrawals and post revocations since a block,
+//!   so that buyers honour deletions after their purchase. It keeps `FeedRetention` blocks.
+//!
+//! ## Calls
+//! [`register_terms`](Pallet::register_terms), [`create_offer`](Pallet::create_offer),
+//! [`create_pool_offer`](Pallet::create_pool_offer),
+//! [`set_offer_paused`](Pallet::set_offer_paused), [`close_offer`](Pallet::close_offer),
+//! [`purchase`](Pallet::purchase), [`transfer_license`](Pallet::transfer_license),
+//! [`revoke_license`](Pallet::revoke_license),
+//! [`record_deliveries`](Pallet::record_deliveries), [`release_license`](Pallet::release_license),
+//! [`claim`](Pallet::claim).
+//!
+//! ## Deposits
+//! Terms, offers and licenses stay in storage: their creator's deposit is held while they do.
+//! Terms are never removed (licenses refer to them); an offer's deposit returns when it closes,
+//! a license's when it is released after it ends.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+mod functions;
+#[cfg(test)]
+mod mock;
+pub mod royalties;
+#[cfg(test)]
+mod tests;
+pub mod types;
+pub mod weights;
+
+pub use licentia_primitives::{
+	consent::{ConsentProvider, PlatformId, Purpose, PurposeSet},
+	content::{BatchId, ContentProvider, ContributionObserver},
+	licensing::{
+		AccessDecision, AccessQuery, ConsentObserver, Denial, FeedChange, FeedRecord, LicenseId,
+		OfferId, Price, Quote, Terms, TermsId,
+	},
+};
+pub use types::*;
+pub use weights::WeightInfo;
+
+/// What benchmarks need from the runtime: platforms and contributors.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId> {
+	/// Registers an active platform operated by (and paying) `operator`.
+	fn platform(operator: &AccountId) -> PlatformId;
+	/// Makes `who` a contributor of `posts` posts on `platform`, allowing every purpose.
+	fn contributor(who: &AccountId, platform: PlatformId, posts: u64);
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::fungible::{Inspect, Mutate, MutateHold},
+		PalletId,
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_runtime::Perbill;
+
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	/// A license as stored.
+	pub type LicenseOf<T> =
+		License<<T as frame_system::Config>::AccountId, u128, BlockNumberFor<T>>;
+	/// An offer as stored.
+	pub type OfferOf<T> = Offer<<T as frame_system::Config>::AccountId, u128>;
+	/// A revocation feed entry as stored.
+	pub type FeedRecordOf<T> =
+		FeedRecord<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The native token: prices, payments and deposits.
+		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ Mutate<Self::AccountId>
+			+ Inspect<Self::AccountId, Balance = u128>;
+
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// Platforms, identities and consent.
+		type Consent: ConsentProvider<Self::AccountId>;
+
+		/// Registered posts.
+		type Content: ContentProvider<Self::AccountId, BlockNumberFor<Self>>;
+
+		/// Who offers cross-platform pools and revokes licenses (Root until on-chain governance
+		/// exists).
+		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The pot's account is derived from this id.
+		#[pallet::constant]
+		type PalletId: Get<PalletId>;
+
+		/// Receives the protocol fee and rounding dust.
+		type Treasury: Get<Self::AccountId>;
+
+		/// The protocol's share of every price.
+		#[pallet::constant]
+		type ProtocolFee: Get<Perbill>;
+
+		/// The deposit held for registered terms.
+		#[pallet::constant]
+		type TermsDeposit: Get<u128>;
+
+		/// The deposit held for an offer while it is open.
+		#[pallet::constant]
+		type OfferDeposit: Get<u128>;
+
+		/// The deposit held for a license until it is released.
+		#[pallet::constant]
+		type LicenseDeposit: Get<u128>;
+
+		/// The longest license, in blocks. The revocation feed keeps this long.
+		#[pallet::constant]
+		type MaxDuration: Get<u32>;
+
+		/// The most platforms one contributor has posts and consent on: one per identity.
+		#[pallet::constant]
+		type MaxPlatformsPerContributor: Get<u32>;
+
+		/// Weights of this pallet's calls.
+		type WeightInfo: WeightInfo;
+
+		/// Sets up platforms and contributors in benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
+	}
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// Registered terms.
+		Terms,
+		/// An open offer.
+		Offer,
+		/// A license token.
+		License,
+	}
+
+	/// The id the next terms get.
+	#[pallet::storage]
+	pub type NextTermsId<T> = StorageValue<_, TermsId, ValueQuery>;
+
+	/// Registered terms. `Twox64Concat`: ids are assigned in sequence by the chain.
+	#[pallet::storage]
+	pub type TermsOf<T: Config> =
+		StorageMap<_, Twox64Concat, TermsId, TermsRecord<T::AccountId, u128>>;
+
+	/// Terms by their hash, so that identical terms are stored once. `Identity`: the key is a
+	/// blake2-256 hash computed by the chain.
+	#[pallet::storage]
+	pub type TermsByHash<T> = StorageMap<_, frame_support::Identity, sp_core::H256, TermsId>;
+
+	/// The id the next offer gets.
+	#[pallet::storage]
+	pub type NextOfferId<T> = StorageValue<_, OfferId, ValueQuery>;
+
+	/// Open offers. `Twox64Concat`: ids are assigned in sequence by the chain.
+	#[pallet::storage]
+	pub type Offers<T: Config> = StorageMap<_, Twox64Concat, OfferId, OfferOf<T>>;
+
+	/// The id the next license gets.
+	#[pallet::storage]
+	pub type NextLicenseId<T> = StorageValue<_, LicenseId, ValueQuery>;
+
+	/// License tokens. `Twox64Concat`: ids are assigned in sequence by the chain.
+	#[pallet::storage]
+	pub type Licenses<T: Config> = StorageMap<_, Twox64Concat, LicenseId, LicenseOf<T>>;
+
+	/// Per platform, the shares of its contributors per purpose set: what a purchase divides
+	/// by. `Twox64Concat`: platform ids are assigned by the chain.
+	#[pallet::storage]
+	pub type Shares<T> = StorageMap<_, Twox64Concat, PlatformId, ShareTotals, ValueQuery>;
+
+	/// Per platform, the rewards paid per share for each purpose set sold.
+	#[pallet::storage]
+	pub type Counters<T> = StorageMap<_, Twox64Concat, PlatformId, RewardCounters, ValueQuery>;
+
+	/// Each contributor's standing per platform, as of its last change: shares, allowed
+	/// purposes and the counters it settled at. `Blake2_128Concat` on the account: accounts
+	/// are user-chosen.
+	#[pallet::storage]
+	pub type Members<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, PlatformId, PoolMember>;
+
+	/// Settled rewards each account may claim (contributors and platform payees).
+	#[pallet::storage]
+	pub type Owed<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u128, ValueQuery>;
+
+	/// The revocation feed, by sequence number. `Twox64Concat`: assigned by the chain.
+	#[pallet::storage]
+	pub type Feed<T: Config> = StorageMap<_, Twox64Concat, u64, FeedRecordOf<T>>;
+
+	/// The sequence number of the next feed entry.
+	#[pallet::storage]
+	pub type FeedNext<T> = StorageValue<_, u64, ValueQuery>;
+
+	/// The sequence number of the oldest feed entry kept.
+	#[pallet::storage]
+	pub type FeedOldest<T> = StorageValue<_, u64, ValueQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		#[serde(skip)]
+		_config: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			// The pot and the treasury must exist before the first payment into them, which
+			// may be smaller than the existential deposit.
+			let ed = T::Currency::minimum_balance();
+			for account in [Pallet::<T>::pot(), T::Treasury::get()] {
+				if T::Currency::balance(&account) < ed {
+					let _ = T::Currency::mint_into(&account, ed);
+				}
+			}
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// Terms were registered.
+		TermsRegistered {
+			/// Their id.
+			terms: TermsId,
+			/// Their hash.
+			hash: sp_core::H256,
+			/// Who registered them.
+			by: T::AccountId,
+		},
+		/// An offer was opened.
+		OfferCreated {
+			/// The offer.
+			offer: OfferId,
+			/// Its operator (`None`: governance).
+			owner: Option<T::AccountId>,
+			/// Its terms.
+			terms: TermsId,
+			/// Its price.
+			price: Price<u128>,
+		},
+		/// An offer was paused or resumed.
+		OfferPaused {
+			/// The offer.
+			offer: OfferId,
+			/// Whether purchases are now paused.
+			paused: bool,
+		},
+		/// An offer was closed; licenses bought from it stay valid.
+		OfferClosed {
+			/// The offer.
+			offer: OfferId,
+		},
+		/// A license token was minted.
+		LicensePurchased {
+			/// The license.
+			license: LicenseId,
+			/// The offer.
+			offer: OfferId,
+			/// The buyer, who owns it.
+			buyer: T::AccountId,
+			/// What the buyer paid.
+			price: u128,
+			/// The records in the pool at purchase.
+			records: u64,
+			/// The first block it is no longer valid in.
+			expiry: BlockNumberFor<T>,
+		},
+		/// A price was divided.
+		PaymentSplit {
+			/// The license it paid for.
+			license: LicenseId,
+			/// Protocol fee, to the treasury.
+			protocol: u128,
+			/// Platforms' shares, claimable by their payees.
+			platforms: u128,
+			/// Contributors' part, claimable in proportion to their licensed posts.
+			contributors: u128,
+			/// Rounding remainder, to the treasury.
+			dust: u128,
+		},
+		/// A license moved to another owner.
+		LicenseTransferred {
+			/// The license.
+			license: LicenseId,
+			/// The old owner.
+			from: T::AccountId,
+			/// The new owner.
+			to: T::AccountId,
+		},
+		/// Governance revoked a license.
+		LicenseRevoked {
+			/// The license.
+			license: LicenseId,
+		},
+		/// A platform reported records served under a license.
+		DeliveriesRecorded {
+			/// The license.
+			license: LicenseId,
+			/// The platform that served them.
+			platform: PlatformId,
+			/// How many in this report.
+			count: u64,
+			/// How many in total.
+			delivered: u64,
+		},
+		/// A license that had ended was removed and its deposit returned.
+		LicenseReleased {
+			/// The license.
+			license: LicenseId,
+		},
+		/// An account was paid the rewards it was owed.
+		RewardsClaimed {
+			/// The account.
+			who: T::AccountId,
+			/// How much.
+			amount: u128,
+		},
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// Terms must name at least one purpose, and only known ones.
+		NoPurpose,
+		/// A license must last at least one block and at most `MaxDuration`.
+		BadDuration,
+		/// A record cap of zero would license nothing.
+		ZeroCap,
+		/// Identical terms are registered already: use their id.
+		TermsExist,
+		/// No terms have this id.
+		TermsNotFound,
+		/// No platform has this id.
+		PlatformNotFound,
+		/// The platform is suspended: it cannot open offers.
+		PlatformSuspended,
+		/// Only an operator of the platform may offer its posts.
+		NotOperator,
+		/// A pool needs at least one platform, in strictly ascending order.
+		BadPool,
+		/// No offer has this id.
+		OfferNotFound,
+		/// The offer is paused: purchases fail until it is resumed.
+		OfferPaused,
+		/// Only the offer's operator (or governance) may change it.
+		NotOfferOwner,
+		/// The offer's pool holds no posts whose authors allow every purpose of its terms.
+		NothingToLicense,
+		/// The price is above the limit the buyer set.
+		PriceAboveLimit,
+		/// The arithmetic of the price or its split overflowed.
+		Overflow,
+		/// No license has this id.
+		LicenseNotFound,
+		/// Only the license's owner may transfer it.
+		NotLicenseOwner,
+		/// The license's terms do not allow transfer.
+		NotTransferable,
+		/// The license has expired or was revoked.
+		LicenseEnded,
+		/// The license is still valid: it can be released once it has expired or been revoked.
+		LicenseActive,
+		/// The license is revoked already.
+		AlreadyRevoked,
+		/// The platform is not in the license's pool.
+		PlatformNotCovered,
+		/// The deliveries would exceed the license's record cap: nothing was recorded.
+		CapExceeded,
+		/// A delivery report must count at least one record.
+		ZeroDeliveries,
+		/// The account is owed nothing.
+		NothingToClaim,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Drops revocation feed entries older than `MaxDuration`, as far as `remaining` allows.
+		fn on_idle(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
+			Self::prune_feed(now, remaining)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Registers `terms` and holds `TermsDeposit` from the caller. Identical terms are
+		/// stored once: registering them again fails with `TermsExist`. Emits
+		/// `TermsRegistered`.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_terms())]
+		pub fn register_terms(origin: OriginFor<T>, terms: Terms) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_register_terms(who, terms)
+		}
+
+		/// Offers `platform`'s posts under `terms` at `price`. The caller must operate the
+		/// platform; `OfferDeposit` is held until the offer closes. Emits `OfferCreated`.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::create_offer())]
+		pub fn create_offer(
+			origin: OriginFor<T>,
+			platform: PlatformId,
+			terms: TermsId,
+			price: Price<u128>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(T::Consent::is_operator(platform, &who), Error::<T>::NotOperator);
+			let platforms = BoundedVec::truncate_from(alloc::vec![platform]);
+			Self::do_create_offer(Some(who), platforms, terms, price)
+		}
+
+		/// Governance offers a pool of several platforms' posts (strictly ascending ids) under
+		/// `terms` at `price`. No deposit. Emits `OfferCreated`.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::create_pool_offer(platforms.len() as u32))]
+		pub fn create_pool_offer(
+			origin: OriginFor<T>,
+			platforms: PoolPlatforms,
+			terms: TermsId,
+			price: Price<u128>,
+		) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			Self::do_create_offer(None, platforms, terms, price)
+		}
+
+		/// Pauses (or resumes) purchases of an offer. Its operator or governance may call this.
+		/// Emits `OfferPaused`.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::set_offer_paused())]
+		pub fn set_offer_paused(
+			origin: OriginFor<T>,
+			offer: OfferId,
+			paused: bool,
+		) -> DispatchResult {
+			let who = Self::ensure_governance_or_signed(origin)?;
+			Self::do_set_offer_paused(who, offer, paused)
+		}
+
+		/// Closes an offer and returns its deposit. Its operator or governance may call this.
+		/// Licenses bought from it stay valid. Emits `OfferClosed`.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::close_offer())]
+		pub fn close_offer(origin: OriginFor<T>, offer: OfferId) -> DispatchResult {
+			let who = Self::ensure_governance_or_signed(origin)?;
+			Self::do_close_offer(who, offer)
+		}
+
+		/// Buys `offer`: mints a license token owned by the caller and pays the price, if it is
+		/// at most `max_price` (a per-record price grows with the pool). The price is split in
+		/// this call; `LicenseDeposit` is held until the license is released. Emits
+		/// `LicensePurchased` and `PaymentSplit`. Cost: linear in the pool's platforms,
+		/// independent of its contributors.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::purchase(MAX_POOL_PLATFORMS))]
+		pub fn purchase(
+			origin: OriginFor<T>,
+			offer: OfferId,
+			max_price: u128,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let platforms = Self::do_purchase(who, offer, max_price)?;
+			Ok(Some(T::WeightInfo::purchase(platforms)).into())
+		}
+
+		/// Moves a license to `to`, if its terms allow transfer. Only its owner may call this.
+		/// Emits `LicenseTransferred`.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::transfer_license())]
+		pub fn transfer_license(
+			origin: OriginFor<T>,
+			license: LicenseId,
+			to: T::AccountId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_transfer_license(who, license, to)
+		}
+
+		/// Governance revokes a license for a breach of its terms: access checks deny it from
+		/// this block on. Emits `LicenseRevoked`.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::revoke_license())]
+		pub fn revoke_license(origin: OriginFor<T>, license: LicenseId) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			Self::do_revoke_license(license)
+		}
+
+		/// An operator of `platform` records `count` records served under `license`. Refused,
+		/// and nothing recorded, if it would exceed the license's record cap or the license has
+		/// ended. Emits `DeliveriesRecorded`.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::record_deliveries())]
+		pub fn record_deliveries(
+			origin: OriginFor<T>,
+			license: LicenseId,
+			platform: PlatformId,
+			count: u64,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_record_deliveries(who, license, platform, count)
+		}
+
+		/// Removes a license that has expired or was revoked, and returns its deposit to whoever
+		/// paid it. Anyone may call this. Emits `LicenseReleased`.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::release_license())]
+		pub fn release_license(origin: OriginFor<T>, license: LicenseId) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_release_license(license)
+		}
+
+		/// Pays the caller what it is owed: its contributors' rewards on every platform it has
+		/// posts on, settled now, and any platform share it receives. Emits `RewardsClaimed`.
+		/// Cost: linear in the caller's platforms.
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::claim(T::MaxPlatformsPerContributor::get()))]
+		pub fn claim(origin: OriginFor<T>) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let platforms = Self::do_claim(who)?;
+			Ok(Some(T::WeightInfo::claim(platforms)).into())
+		}
+	}
+}

@@ -1,0 +1,221 @@
+//! A test runtime: System, Balances, the real consent and content pallets, and this pallet as
+//! their observer.
+
+use crate as pallet_licensing;
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{fungible::Mutate, ConstU32},
+	PalletId,
+};
+use licentia_primitives::consent::{Identity, PlatformId, PlatformKind, Purpose};
+use sp_runtime::{
+	traits::{IdentifyAccount, IdentityLookup, Verify},
+	BuildStorage, MultiSignature, Perbill,
+};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+pub type AccountId = <<MultiSignature as Verify>::Signer as IdentifyAccount>::AccountId;
+pub type Balance = u128;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Balances = pallet_balances;
+	#[runtime::pallet_index(2)]
+	pub type Consent = pallet_consent;
+	#[runtime::pallet_index(3)]
+	pub type Content = pallet_content;
+	#[runtime::pallet_index(4)]
+	pub type Licensing = pallet_licensing;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountId = AccountId;
+	type Lookup = IdentityLookup<AccountId>;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+parameter_types! {
+	pub const ExistentialDeposit: Balance = 10;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type ExistentialDeposit = ExistentialDeposit;
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+impl pallet_consent::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	type LinkDeposit = ConstU128<1>;
+	type MaxOperators = ConstU32<4>;
+	type MaxIdentitiesPerAccount = ConstU32<8>;
+	type RelaySignature = MultiSignature;
+	type RelaySigner = <MultiSignature as Verify>::Signer;
+	type ConsentObserver = Licensing;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = NoRelay;
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+pub struct NoRelay;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_consent::BenchmarkHelper<AccountId, MultiSignature> for NoRelay {
+	fn sign(payload: &[u8]) -> (AccountId, MultiSignature) {
+		use sp_core::Pair;
+		let alice = sp_keyring::Sr25519Keyring::Alice;
+		(alice.to_account_id(), MultiSignature::Sr25519(alice.pair().sign(payload)))
+	}
+}
+
+impl pallet_content::Config for Test {
+	type Consent = Consent;
+	type ContributionObserver = Licensing;
+	type MaxContributorsPerBatch = ConstU32<64>;
+	type MaxPostsPerBatch = ConstU32<100_000>;
+	type MaxNostrEvents = ConstU32<8>;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = Setup;
+}
+
+use sp_core::ConstU128;
+
+parameter_types! {
+	pub const LicensingPalletId: PalletId = PalletId(*b"lic/pot0");
+	pub TreasuryAccount: AccountId = AccountId::new([0xee; 32]);
+	pub const ProtocolFee: Perbill = Perbill::from_percent(5);
+}
+
+impl pallet_licensing::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Consent = Consent;
+	type Content = Content;
+	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	type PalletId = LicensingPalletId;
+	type Treasury = TreasuryAccount;
+	type ProtocolFee = ProtocolFee;
+	type TermsDeposit = ConstU128<5>;
+	type OfferDeposit = ConstU128<7>;
+	type LicenseDeposit = ConstU128<3>;
+	type MaxDuration = ConstU32<1_000>;
+	type MaxPlatformsPerContributor = ConstU32<8>;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = Setup;
+}
+
+/// Accounts, platforms and contributors through the real pallets' own functions.
+pub struct Setup;
+
+impl Setup {
+	/// A funded account.
+	pub fn account(n: u32) -> AccountId {
+		let mut bytes = [0u8; 32];
+		bytes[..4].copy_from_slice(&n.to_le_bytes());
+		bytes[4] = 1;
+		let who = AccountId::new(bytes);
+		Balances::set_balance(&who, 1_000_000_000);
+		who
+	}
+
+	/// Registers a platform of `kind` operated by (and paying) `operator`, taking `share`.
+	pub fn platform(kind: PlatformKind, operator: &AccountId, share: Perbill) -> PlatformId {
+		let id = pallet_consent::NextPlatformId::<Test>::get();
+		let domain = format!("p{id}.example").into_bytes().try_into().expect("short");
+		let operators = vec![operator.clone()].try_into().expect("one");
+		Consent::register_platform(
+			RuntimeOrigin::root(),
+			kind,
+			domain,
+			operators,
+			Some(operator.clone()),
+			share,
+		)
+		.expect("platform registers");
+		id
+	}
+
+	/// Links X user `user` to `who` through `platform`, allowing `purposes`.
+	pub fn link(
+		who: &AccountId,
+		platform: PlatformId,
+		user: u64,
+		purposes: &[Purpose],
+	) -> Identity {
+		let identity = Identity::X(user);
+		let allowed = purposes.iter().copied().collect();
+		Consent::force_link(identity.clone(), who, platform, allowed).expect("room");
+		identity
+	}
+
+	/// Gives `who` `posts` registered posts on `platform` (no batch behind them).
+	pub fn posts(who: &AccountId, platform: PlatformId, posts: u64) {
+		Content::force_contribution(who, platform, posts);
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_content::BenchmarkHelper<AccountId> for Setup {
+	fn platform(kind: PlatformKind, operator: &AccountId) -> PlatformId {
+		Setup::platform(kind, operator, Perbill::from_percent(10))
+	}
+	fn link(identity: Identity, account: &AccountId, platform: PlatformId) {
+		Consent::force_link(
+			identity,
+			account,
+			platform,
+			licentia_primitives::consent::PurposeSet::ALL,
+		)
+		.expect("room");
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper<AccountId> for Setup {
+	fn platform(operator: &AccountId) -> PlatformId {
+		Balances::set_balance(operator, 1_000_000_000);
+		Setup::platform(PlatformKind::X, operator, Perbill::from_percent(10))
+	}
+	fn contributor(who: &AccountId, platform: PlatformId, posts: u64) {
+		let n = pallet_consent::AccountIdentities::<Test>::get(who).len() as u64;
+		let user = u64::from_le_bytes(who.as_ref()[..8].try_into().expect("8 bytes")) ^ n;
+		Setup::link(who, platform, user, &Purpose::ALL);
+		Setup::posts(who, platform, posts);
+	}
+}
+
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_licensing::GenesisConfig::<Test>::default()
+		.assimilate_storage(&mut storage)
+		.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}

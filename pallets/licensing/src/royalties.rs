@@ -1,0 +1,337 @@
+//! The payment split and contributors' rewards.
+//!
+//! A purchase pays its price once: the protocol fee and the rounding dust to the treasury, each
+//! platform's share to the platform's payee, and the contributors' part into the pot, where it
+//! raises a **reward counter**: rewards per share (per registered post) for the posts whose
+//! authors allow every purpose of the license, on each platform of the pool. That is O(platforms
+//! of the pool), whatever the number of contributors, as `pallet-nomination-pools`' reward
+//! counters are.
+//!
+//! A contributor's rewards are `shares * (counter now - counter when it last settled)`. The
+//! chain settles a contributor (into `Owed`) before its shares change: when it registers or
+//! withdraws posts (the content pallet tells this pallet) and when its consent changes (the
+//! consent pallet does), so nobody is paid for posts they withdrew and nobody loses what they
+//! earned before. A claim settles the caller on each of its platforms and pays what it is owed.
+
+use crate::*;
+use alloc::vec::Vec;
+use frame_support::{
+	ensure,
+	pallet_prelude::*,
+	traits::{fungible::Mutate, tokens::Preservation, Get},
+};
+use licentia_primitives::{consent::PurposeSet, licensing::FeedChange};
+use sp_runtime::{
+	helpers_128bit::multiply_by_rational_with_rounding,
+	traits::{AccountIdConversion, CheckedAdd, Zero},
+	FixedPointNumber, FixedU128, Perbill, Rounding,
+};
+
+/// How one platform's part of a price is divided.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct PlatformSplit {
+	/// The platform's share, paid to its payee.
+	pub platform_cut: u128,
+	/// What the platform's contributors are credited, in total.
+	pub credited: u128,
+	/// The rise of the platform's reward counter.
+	pub increment: FixedU128,
+}
+
+/// How a price is divided. `protocol + dust + sum(platform_cut + credited) == price`.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Split {
+	/// The protocol fee.
+	pub protocol: u128,
+	/// Each platform's part, in the pool's order.
+	pub platforms: Vec<PlatformSplit>,
+	/// Rounding remainders, paid to the treasury with the fee.
+	pub dust: u128,
+}
+
+/// Divides `price`: `protocol_fee` of it to the protocol; the rest among the pool's platforms in
+/// proportion to their `shares` (posts licensed), and of each platform's part its `share` to the
+/// platform and the remainder to its contributors, per share. Parts and the per-share increment
+/// round down, a platform's credit is the increment times its shares rounded up; what rounding
+/// leaves is `dust`. `None` when no platform has a share, or on overflow.
+pub fn split(price: u128, protocol_fee: Perbill, pools: &[(u64, Perbill)]) -> Option<Split> {
+	let total: u128 = pools.iter().map(|(shares, _)| *shares as u128).sum();
+	if total == 0 {
+		return None;
+	}
+	let protocol = protocol_fee.mul_floor(price);
+	let rest = price.checked_sub(protocol)?;
+	let mut paid = protocol;
+	let mut platforms = Vec::with_capacity(pools.len());
+	for (shares, share) in pools {
+		let portion =
+			multiply_by_rational_with_rounding(rest, *shares as u128, total, Rounding::Down)?;
+		let platform_cut = share.mul_floor(portion);
+		let contributors = portion.checked_sub(platform_cut)?;
+		let increment = if *shares == 0 {
+			FixedU128::zero()
+		} else {
+			FixedU128::from_inner(multiply_by_rational_with_rounding(
+				contributors,
+				FixedU128::DIV,
+				*shares as u128,
+				Rounding::Down,
+			)?)
+		};
+		// Rounded up: members' claims round down each, but a member that settles once after
+		// several purchases is paid `floor(shares * sum of increments)`, which can exceed the
+		// sum of each purchase's rounded-down credit. `increment * shares <= contributors`, so
+		// the rounded-up credit still fits the contributors' part.
+		let credited = multiply_by_rational_with_rounding(
+			increment.into_inner(),
+			*shares as u128,
+			FixedU128::DIV,
+			Rounding::Up,
+		)?;
+		paid = paid.checked_add(platform_cut)?.checked_add(credited)?;
+		platforms.push(PlatformSplit { platform_cut, credited, increment });
+	}
+	let dust = price.checked_sub(paid)?;
+	Some(Split { protocol, platforms, dust })
+}
+
+impl<T: Config> Pallet<T> {
+	/// The account that holds contributors' rewards until they claim them.
+	pub fn pot() -> T::AccountId {
+		T::PalletId::get().into_account_truncating()
+	}
+
+	/// Brings `who`'s standing on `platform` up to date with its posts and consent: settles what
+	/// it earned with its old shares into `Owed`, moves its shares in the platform's totals, and
+	/// records a consent withdrawal in the feed. O(1): one member, one platform.
+	pub(crate) fn sync(who: &T::AccountId, platform: PlatformId) {
+		let shares = T::Content::contributions(who, platform);
+		let allowed = T::Consent::allowed_on_platform(who, platform);
+		let old = Members::<T>::get(who, platform);
+		let (old_shares, old_allowed) =
+			old.as_ref().map_or((0, PurposeSet::EMPTY), |m| (m.shares, m.allowed));
+		let (shares, allowed) = if shares == 0 || allowed.is_empty() {
+			(0, PurposeSet::EMPTY)
+		} else {
+			(shares, allowed)
+		};
+		if (old_shares, old_allowed) == (shares, allowed) {
+			return;
+		}
+
+		let counters = Counters::<T>::get(platform);
+		if let Some(member) = &old {
+			Self::credit(who, member.earned(&counters));
+			let lost = old_allowed.difference(allowed);
+			if !lost.is_empty() {
+				Self::feed(FeedChange::ConsentWithdrawn {
+					account: who.clone(),
+					platform,
+					purposes: lost,
+				});
+			}
+		}
+		Shares::<T>::mutate(platform, |totals| {
+			totals.apply(old_shares, old_allowed, false);
+			totals.apply(shares, allowed, true);
+		});
+		if shares == 0 {
+			Members::<T>::remove(who, platform);
+		} else {
+			Members::<T>::insert(who, platform, Self::member(shares, allowed, &counters));
+		}
+	}
+
+	/// A member with `shares` and `allowed`, settled at `counters`.
+	fn member(shares: u64, allowed: PurposeSet, counters: &RewardCounters) -> PoolMember {
+		let debts = counters.iter().filter(|(set, _)| allowed.contains_all(*set)).copied();
+		// A filtered subset of a bounded vector fits the same bound.
+		let debts = BoundedVec::truncate_from(debts.collect());
+		PoolMember { shares, allowed, debts }
+	}
+
+	/// Adds `amount` to what `who` may claim.
+	fn credit(who: &T::AccountId, amount: u128) {
+		if amount > 0 {
+			// Saturating: everything owed is covered by the pot, whose balance is a u128.
+			Owed::<T>::mutate(who, |owed| *owed = owed.saturating_add(amount));
+		}
+	}
+
+	/// Raises `platform`'s reward counter for `set` by `increment`.
+	pub(crate) fn raise_counter(
+		platform: PlatformId,
+		set: PurposeSet,
+		increment: FixedU128,
+	) -> DispatchResult {
+		Counters::<T>::try_mutate(platform, |counters| {
+			match counters.iter_mut().find(|(s, _)| *s == set) {
+				Some((_, counter)) => {
+					*counter = counter.checked_add(&increment).ok_or(Error::<T>::Overflow)?
+				},
+				// At most 31 non-empty purpose sets exist; the bound is 31.
+				None => counters.try_push((set, increment)).map_err(|_| Error::<T>::Overflow)?,
+			}
+			Ok(())
+		})
+	}
+
+	/// Pays a purchase's `split` of `price` from `buyer`: the fee and dust to the treasury, the
+	/// rest to the pot, where platforms and contributors claim it.
+	pub(crate) fn pay(
+		buyer: &T::AccountId,
+		price: u128,
+		platforms: &[PlatformId],
+		set: PurposeSet,
+		split: &Split,
+	) -> DispatchResult {
+		let treasury_part = split.protocol.saturating_add(split.dust);
+		let mut pot_part = 0u128;
+		for (platform, part) in platforms.iter().zip(&split.platforms) {
+			if part.platform_cut > 0 {
+				match T::Consent::platform(*platform).and_then(|p| p.payee) {
+					Some(payee) => Self::credit(&payee, part.platform_cut),
+					None => Self::credit(&T::Treasury::get(), part.platform_cut),
+				}
+			}
+			if part.credited > 0 {
+				Self::raise_counter(*platform, set, part.increment)?;
+			}
+			pot_part = pot_part.saturating_add(part.platform_cut).saturating_add(part.credited);
+		}
+		debug_assert_eq!(treasury_part.saturating_add(pot_part), price);
+		if treasury_part > 0 {
+			T::Currency::transfer(
+				buyer,
+				&T::Treasury::get(),
+				treasury_part,
+				Preservation::Preserve,
+			)?;
+		}
+		if pot_part > 0 {
+			T::Currency::transfer(buyer, &Self::pot(), pot_part, Preservation::Preserve)?;
+		}
+		Ok(())
+	}
+
+	/// Settles `who` on each of its platforms and pays it everything it is owed.
+	pub(crate) fn do_claim(who: T::AccountId) -> Result<u32, DispatchError> {
+		let platforms: Vec<PlatformId> = Members::<T>::iter_key_prefix(&who)
+			.take(T::MaxPlatformsPerContributor::get() as usize)
+			.collect();
+		for platform in &platforms {
+			Self::settle(&who, *platform);
+		}
+		let amount = Owed::<T>::take(&who);
+		ensure!(amount > 0, Error::<T>::NothingToClaim);
+		// The pot keeps its existential deposit: it is never reaped.
+		T::Currency::transfer(&Self::pot(), &who, amount, Preservation::Preserve)?;
+		Self::deposit_event(Event::RewardsClaimed { who, amount });
+		Ok(platforms.len() as u32)
+	}
+
+	/// Credits `who` what it earned on `platform` and settles it at the current counters.
+	fn settle(who: &T::AccountId, platform: PlatformId) {
+		if let Some(member) = Members::<T>::get(who, platform) {
+			let counters = Counters::<T>::get(platform);
+			Self::credit(who, member.earned(&counters));
+			Members::<T>::insert(
+				who,
+				platform,
+				Self::member(member.shares, member.allowed, &counters),
+			);
+		}
+	}
+
+	/// What `who` could claim now: what it is owed plus what it earned since it last settled.
+	pub fn pending_rewards(who: &T::AccountId) -> u128 {
+		Members::<T>::iter_prefix(who)
+			.take(T::MaxPlatformsPerContributor::get() as usize)
+			.map(|(platform, member)| member.earned(&Counters::<T>::get(platform)))
+			.fold(Owed::<T>::get(who), |sum, x| sum.saturating_add(x))
+	}
+}
+
+impl<T: Config> ContributionObserver<T::AccountId> for Pallet<T> {
+	fn contribution_changed(who: &T::AccountId, platform: PlatformId) {
+		Self::sync(who, platform)
+	}
+
+	fn post_revoked(platform: PlatformId, batch: BatchId, post: sp_core::H256) {
+		Self::feed(FeedChange::PostRevoked { platform, batch, post })
+	}
+}
+
+impl<T: Config> ConsentObserver<T::AccountId> for Pallet<T> {
+	fn consent_changed(who: &T::AccountId, platform: PlatformId) {
+		Self::sync(who, platform)
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use proptest::prelude::*;
+
+	proptest! {
+		/// Nothing is created or lost: fee, dust, platform cuts and credits add up to the price,
+		/// and contributors are never credited more than their part.
+		#[test]
+		fn split_conserves_the_price(
+			price in 0u128..=1_000_000_000_000_000_000_000,
+			fee in 0u32..=1_000_000_000,
+			pools in prop::collection::vec((0u64..=10_000_000_000, 0u32..=1_000_000_000), 1..16),
+		) {
+			let pools: Vec<(u64, Perbill)> =
+				pools.into_iter().map(|(s, p)| (s, Perbill::from_parts(p))).collect();
+			let total: u64 = pools.iter().map(|(s, _)| *s).sum();
+			match split(price, Perbill::from_parts(fee), &pools) {
+				None => prop_assert_eq!(total, 0),
+				Some(split) => {
+					let parts: u128 = split
+						.platforms
+						.iter()
+						.map(|p| p.platform_cut + p.credited)
+						.sum();
+					prop_assert_eq!(split.protocol + split.dust + parts, price);
+					for ((shares, _), part) in pools.iter().zip(&split.platforms) {
+						// What members can ever claim from this purchase, rounded down each.
+						let claimable = part.increment.saturating_mul_int(*shares as u128);
+						prop_assert!(claimable <= part.credited);
+					}
+					// Dust is rounding only: under one unit per platform for its portion and
+					// under two for its credit.
+					prop_assert!(split.dust < 3 * pools.len() as u128);
+				},
+			}
+		}
+	}
+
+	#[test]
+	fn split_is_exact_when_it_divides() {
+		let pools = [(10, Perbill::from_percent(10)), (40, Perbill::from_percent(20))];
+		let split = split(1_000, Perbill::from_percent(10), &pools).expect("shares");
+		// 100 fee; 900 rest: 180 and 720; cuts 18 and 144; 162 over 10 shares, 576 over 40.
+		assert_eq!(split.protocol, 100);
+		assert_eq!(
+			split.platforms[0],
+			PlatformSplit {
+				platform_cut: 18,
+				credited: 162,
+				increment: FixedU128::from_rational(162, 10),
+			}
+		);
+		assert_eq!(split.platforms[1].platform_cut, 144);
+		assert_eq!(split.platforms[1].credited, 576);
+		assert_eq!(split.dust, 0);
+	}
+
+	#[test]
+	fn credits_round_up_claims_round_down_and_no_shares_is_no_split() {
+		let split = split(100, Perbill::zero(), &[(3, Perbill::zero())]).expect("shares");
+		// 100 / 3 per share, rounded down in 18 decimals; credited 99.99.. rounded up.
+		assert_eq!((split.platforms[0].credited, split.dust), (100, 0));
+		assert_eq!(split.platforms[0].increment.saturating_mul_int(3u128), 99, "claims round down");
+		assert_eq!(super::split(100, Perbill::zero(), &[(0, Perbill::zero())]), None);
+	}
+}

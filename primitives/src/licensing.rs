@@ -1,0 +1,275 @@
+//! The vocabulary of licensing: terms, offers, license tokens, access decisions and the
+//! revocation feed. Shared by the licensing pallet, its runtime API and off-chain clients.
+
+use crate::{
+	consent::{PlatformId, Purpose, PurposeSet},
+	content::{BatchId, PostRecord},
+};
+use alloc::vec::Vec;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use core::fmt::Debug;
+use scale_info::TypeInfo;
+use sp_core::{ConstU32, H256};
+use sp_runtime::BoundedVec;
+
+/// A terms record's id, assigned in order of registration.
+pub type TermsId = u32;
+/// An offer's id, assigned in order.
+pub type OfferId = u32;
+/// A license token's id, assigned in order of purchase.
+pub type LicenseId = u64;
+
+/// The longest URI of a legal text, in bytes.
+pub const MAX_LEGAL_URI_LEN: u32 = 256;
+
+/// The terms a license grants. Identical terms are stored once and referred to by id, as Story
+/// Protocol's license templates are.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub struct Terms {
+	/// What the data may be used for. A post is licensed only if its author allows every one.
+	pub purposes: PurposeSet,
+	/// How long a license lasts, in blocks from its purchase.
+	pub duration: u32,
+	/// The most records a license may be served (`None`: every record of the snapshot).
+	pub record_cap: Option<u64>,
+	/// Whether the buyer must anonymise authors.
+	pub anonymisation: bool,
+	/// Whether the buyer must credit authors.
+	pub attribution: bool,
+	/// Whether the license may move to another owner.
+	pub transferable: bool,
+	/// Whether the buyer may pass the data on.
+	pub redistribution: bool,
+	/// Whether commercial use is allowed.
+	pub commercial_use: bool,
+	/// Whether weights of a model trained on the data may be released.
+	pub model_weights_release: bool,
+	/// The hash of the legal text these terms summarise.
+	pub legal_hash: H256,
+	/// Where the legal text can be read.
+	pub legal_uri: Option<BoundedVec<u8, ConstU32<MAX_LEGAL_URI_LEN>>>,
+}
+
+impl Terms {
+	/// The id under which identical terms are found: blake2-256 of the SCALE encoding.
+	pub fn hash(&self) -> H256 {
+		H256(sp_io::hashing::blake2_256(&self.encode()))
+	}
+}
+
+/// What an offer costs, in the native token's smallest unit.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum Price<Balance> {
+	/// This much per licensed record (the pool's records at purchase, up to the record cap).
+	PerRecord(Balance),
+	/// This much, whatever the number of records.
+	Flat(Balance),
+}
+
+/// The price of buying an offer now.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct Quote<Balance> {
+	/// What the buyer pays.
+	pub price: Balance,
+	/// The records in the offer's pool now (posts of authors who allow every purpose).
+	pub records: u64,
+	/// The records the license would cover: `records`, up to the terms' record cap.
+	pub licensed: u64,
+}
+
+/// Why the chain refuses to serve a record under a license.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum Denial {
+	/// No license has this id (or it was released after it ended).
+	UnknownLicense,
+	/// The license has expired.
+	Expired,
+	/// Governance revoked the license.
+	LicenseRevoked,
+	/// The purpose asked for is not one the terms grant.
+	PurposeNotCovered,
+	/// The license has been served its record cap.
+	CapReached,
+	/// The post's batch was registered after the purchase, or by a platform outside the pool.
+	OutsideSnapshot,
+	/// The post and proof do not match a registered batch.
+	NotRegistered,
+	/// The post was withdrawn.
+	PostRevoked,
+	/// The author no longer allows every purpose of the license (or unlinked the identity).
+	ConsentWithdrawn,
+}
+
+/// The chain's answer to an access check.
+pub type AccessDecision = Result<(), Denial>;
+
+/// One access check: may `post`, leaf `index` of `batch` with `proof`, be served for `purpose`
+/// under `license`?
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
+pub struct AccessQuery {
+	/// The license.
+	pub license: LicenseId,
+	/// The purpose the record is served for.
+	pub purpose: Purpose,
+	/// The batch the post was registered in.
+	pub batch: BatchId,
+	/// The post.
+	pub post: PostRecord,
+	/// Its leaf index in the batch.
+	pub index: u32,
+	/// Its Merkle proof.
+	pub proof: Vec<H256>,
+}
+
+/// A change that a license holder must honour: data they hold may no longer be used.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub enum FeedChange<AccountId> {
+	/// `account` stopped allowing `purposes` for its posts on `platform`.
+	ConsentWithdrawn {
+		/// The contributor.
+		account: AccountId,
+		/// The platform their posts are on.
+		platform: PlatformId,
+		/// The purposes no longer allowed.
+		purposes: PurposeSet,
+	},
+	/// A post was withdrawn.
+	PostRevoked {
+		/// Its platform.
+		platform: PlatformId,
+		/// Its batch.
+		batch: BatchId,
+		/// Its leaf hash.
+		post: H256,
+	},
+}
+
+/// An entry of the revocation feed.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub struct FeedRecord<AccountId, BlockNumber> {
+	/// The block the change took effect in.
+	pub at: BlockNumber,
+	/// The change.
+	pub change: FeedChange<AccountId>,
+}
+
+/// A license token, as clients see it.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct LicenseView<AccountId, Balance, BlockNumber> {
+	/// Its id.
+	pub id: LicenseId,
+	/// Who holds it.
+	pub owner: AccountId,
+	/// The offer it was bought from.
+	pub offer: OfferId,
+	/// Its terms.
+	pub terms: TermsId,
+	/// The purposes its terms grant.
+	pub purposes: PurposeSet,
+	/// The platforms whose posts it covers.
+	pub platforms: Vec<PlatformId>,
+	/// The block it was bought in.
+	pub start: BlockNumber,
+	/// The first block it is no longer valid in.
+	pub expiry: BlockNumber,
+	/// It covers batches with an id below this one (those registered before the purchase).
+	pub snapshot: BatchId,
+	/// The records in the pool at purchase.
+	pub records: u64,
+	/// The most records it may be served (`None`: no cap).
+	pub cap: Option<u64>,
+	/// Records served so far, as platforms reported.
+	pub delivered: u64,
+	/// What the buyer paid.
+	pub price: Balance,
+	/// When governance revoked it, if it did.
+	pub revoked: Option<BlockNumber>,
+}
+
+/// An offer, as clients see it.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct OfferView<AccountId, Balance> {
+	/// Its id.
+	pub id: OfferId,
+	/// The operator that made it (`None`: governance).
+	pub owner: Option<AccountId>,
+	/// The platforms whose posts it licenses.
+	pub platforms: Vec<PlatformId>,
+	/// Its terms.
+	pub terms: TermsId,
+	/// Its price.
+	pub price: Price<Balance>,
+	/// Whether purchases are paused.
+	pub paused: bool,
+}
+
+/// Told when an account's allowed purposes on a platform may have changed (the consent pallet
+/// calls it after the change; licensing settles rewards and records withdrawals).
+pub trait ConsentObserver<AccountId> {
+	/// `who`'s consent for its posts on `platform` may have changed.
+	fn consent_changed(who: &AccountId, platform: PlatformId);
+}
+
+impl<AccountId> ConsentObserver<AccountId> for () {
+	fn consent_changed(_: &AccountId, _: PlatformId) {}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn terms() -> Terms {
+		Terms {
+			purposes: PurposeSet::EMPTY.with(Purpose::AiTraining),
+			duration: 100,
+			record_cap: Some(10),
+			anonymisation: true,
+			attribution: false,
+			transferable: false,
+			redistribution: false,
+			commercial_use: true,
+			model_weights_release: false,
+			legal_hash: H256::repeat_byte(1),
+			legal_uri: None,
+		}
+	}
+
+	#[test]
+	fn identical_terms_hash_alike_and_every_field_counts() {
+		assert_eq!(terms().hash(), terms().hash());
+		let mut other = terms();
+		other.model_weights_release = true;
+		assert_ne!(terms().hash(), other.hash());
+		let mut other = terms();
+		other.record_cap = None;
+		assert_ne!(terms().hash(), other.hash());
+	}
+}
