@@ -16,13 +16,18 @@ use sp_runtime::{traits::Bounded, Perbill};
 
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let who: T::AccountId = account(name, index, 0);
-	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 4u32.into());
+	// Enough for any deposit, and little enough that dozens of accounts cannot overflow the
+	// total issuance (a mint that would is silently refused).
+	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 1_000_000u32.into());
 	who
 }
 
-/// A domain of `len` bytes: `aaa...a.org`.
+/// A domain of `len` bytes: labels of at most 63 `a`s (DNS's limit) joined by dots, then `.org`.
 fn domain(len: u32, seed: u8) -> Handle {
-	let mut d: Vec<u8> = alloc::vec![b'a' + seed % 26; len.saturating_sub(4) as usize];
+	let body = len.saturating_sub(4) as usize;
+	let mut d: Vec<u8> = (0..body)
+		.map(|i| if i % 64 == 63 && i + 1 < body { b'.' } else { b'a' + seed % 26 })
+		.collect();
 	d.extend_from_slice(b".org");
 	d.try_into().expect("len <= MAX_HANDLE_LEN")
 }
@@ -75,6 +80,39 @@ fn fill_identities<T: Config>(
 	}
 }
 
+/// `who` with an identity on each of `MaxIdentitiesPerAccount` Mastodon platforms and posts on
+/// each: an account-wide consent change then settles it on every one of them.
+fn spread_identities<T: Config>(who: &T::AccountId) {
+	for i in 0..T::MaxIdentitiesPerAccount::get() {
+		let op = funded::<T>("spread-operator", i);
+		let instance: Handle = alloc::format!("instance{i}.example.org")
+			.into_bytes()
+			.try_into()
+			.expect("a short domain");
+		let ops: BoundedVec<_, _> = alloc::vec![op.clone()].try_into().expect("one fits");
+		let id = Pallet::<T>::do_register_platform(
+			PlatformKind::Mastodon,
+			instance.clone(),
+			ops,
+			Some(op.clone()),
+			Perbill::from_percent(10),
+		)
+		.expect("a fresh domain registers");
+		Pallet::<T>::do_link_identity(&op, id, mastodon(&instance, i), who.clone())
+			.expect("room for it");
+		T::BenchmarkHelper::posts(who, id);
+	}
+}
+
+fn all(decision: Decision) -> Decisions {
+	Purpose::ALL
+		.iter()
+		.map(|p| (*p, decision))
+		.collect::<Vec<_>>()
+		.try_into()
+		.expect("5 purposes fit")
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -113,6 +151,9 @@ mod benchmarks {
 		let (id, instance, op) = platform::<T>();
 		let who = funded::<T>("user", 0);
 		fill_identities::<T>(&who, id, &instance, &op, 1);
+		Pallet::<T>::do_set_consent(who.clone(), Scope::Account, &all(Decision::Allow))
+			.expect("has identities");
+		T::BenchmarkHelper::posts(&who, id);
 		let identity = mastodon(&instance, 0);
 
 		#[extrinsic_call]
@@ -123,15 +164,17 @@ mod benchmarks {
 
 	#[benchmark]
 	fn link_nostr() {
-		let ops = operators::<T>(0);
-		Pallet::<T>::do_register_platform(
-			PlatformKind::Nostr,
-			domain(16, 2),
-			ops,
-			None,
-			Perbill::zero(),
-		)
-		.expect("the first Nostr platform");
+		// A chain spec (the dev one) may register the Nostr platform at genesis.
+		if NostrPlatform::<T>::get().is_none() {
+			Pallet::<T>::do_register_platform(
+				PlatformKind::Nostr,
+				domain(16, 2),
+				operators::<T>(0),
+				None,
+				Perbill::zero(),
+			)
+			.expect("the first Nostr platform");
+		}
 		let who = funded::<T>("user", 0);
 		let (id, instance, op) = platform::<T>();
 		fill_identities::<T>(&who, id, &instance, &op, 1);
@@ -154,7 +197,10 @@ mod benchmarks {
 		let (id, instance, op) = platform::<T>();
 		let who = funded::<T>("user", 0);
 		fill_identities::<T>(&who, id, &instance, &op, 0);
+		T::BenchmarkHelper::posts(&who, id);
 		let identity = AccountIdentities::<T>::get(&who).first().cloned().expect("filled");
+		Pallet::<T>::do_set_consent(who.clone(), Scope::Account, &all(Decision::Allow))
+			.expect("has identities");
 		Pallet::<T>::do_set_consent(
 			who.clone(),
 			Scope::Identity(identity.clone()),
@@ -168,42 +214,44 @@ mod benchmarks {
 		assert!(!IdentityOwner::<T>::contains_key(identity));
 	}
 
+	/// Account-wide: the costliest scope, since every platform of the account is settled.
 	#[benchmark]
 	fn set_consent() {
-		let (id, instance, op) = platform::<T>();
 		let who = funded::<T>("user", 0);
-		fill_identities::<T>(&who, id, &instance, &op, 0);
+		spread_identities::<T>(&who);
 		let identity = AccountIdentities::<T>::get(&who).last().cloned().expect("filled");
-		let decisions: Decisions = Purpose::ALL
-			.iter()
-			.map(|p| (*p, Decision::Allow))
-			.collect::<Vec<_>>()
-			.try_into()
-			.expect("5 purposes fit");
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), Scope::Identity(identity.clone()), decisions);
+		_(RawOrigin::Signed(who.clone()), Scope::Account, all(Decision::Allow));
 
 		assert_eq!(Pallet::<T>::allowed_purposes(&who, &identity), PurposeSet::ALL);
 	}
 
+	/// Withdrawing everything an account allowed on every platform it has posts on.
+	#[benchmark]
+	fn withdraw_consent() {
+		let who = funded::<T>("user", 0);
+		spread_identities::<T>(&who);
+		Pallet::<T>::do_set_consent(who.clone(), Scope::Account, &all(Decision::Allow))
+			.expect("has identities");
+		let identity = AccountIdentities::<T>::get(&who).last().cloned().expect("filled");
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+
+		assert_eq!(Pallet::<T>::allowed_purposes(&who, &identity), PurposeSet::EMPTY);
+	}
+
 	#[benchmark]
 	fn relay_consent() {
-		let (id, instance, op) = platform::<T>();
+		let op = funded::<T>("relayer", 0);
 		// The signer is made by the helper; learn its account from a throwaway signature.
 		let (who, _) = T::BenchmarkHelper::sign(b"probe");
-		fill_identities::<T>(&who, id, &instance, &op, 0);
-		let identity = AccountIdentities::<T>::get(&who).last().cloned().expect("filled");
-		let decisions: Decisions = Purpose::ALL
-			.iter()
-			.map(|p| (*p, Decision::Allow))
-			.collect::<Vec<_>>()
-			.try_into()
-			.expect("5 purposes fit");
+		spread_identities::<T>(&who);
 		let statement = RelayedStatement {
 			account: who.clone(),
-			scope: Scope::Identity(identity),
-			decisions,
+			scope: Scope::Account,
+			decisions: all(Decision::Allow),
 			nonce: 0,
 			expires_at: frame_system::Pallet::<T>::block_number(),
 		};

@@ -62,6 +62,9 @@ pub use weights::WeightInfo;
 pub trait BenchmarkHelper<AccountId, Signature> {
 	/// A fresh account that can sign, and its signature of `payload`.
 	fn sign(payload: &[u8]) -> (AccountId, Signature);
+	/// Gives `who` registered posts on `platform`, so that consent changes cost what they cost
+	/// a contributor (licensing settles it on every platform its consent changes for).
+	fn posts(_who: &AccountId, _platform: PlatformId) {}
 }
 
 #[frame_support::pallet]
@@ -449,7 +452,7 @@ pub mod pallet {
 		/// Identity-scoped allows stay recorded but a deny at account scope overrides them.
 		/// Emits `ConsentChanged`.
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::set_consent())]
+		#[pallet::weight(T::WeightInfo::withdraw_consent())]
 		pub fn withdraw_consent(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let decisions: Decisions = Purpose::ALL

@@ -20,6 +20,7 @@ pub trait WeightInfo {
 	fn unlink_identity() -> Weight;
 	fn set_consent() -> Weight;
 	fn relay_consent() -> Weight;
+	fn withdraw_consent() -> Weight;
 }
 
 /// Weights for `pallet_consent` using the runtime's database weights.
@@ -46,6 +47,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn relay_consent() -> Weight {
 		Weight::zero()
 	}
+	fn withdraw_consent() -> Weight {
+		Weight::zero()
+	}
 }
 
 impl WeightInfo for () {
@@ -68,6 +72,9 @@ impl WeightInfo for () {
 		Weight::zero()
 	}
 	fn relay_consent() -> Weight {
+		Weight::zero()
+	}
+	fn withdraw_consent() -> Weight {
 		Weight::zero()
 	}
 }

@@ -11,9 +11,11 @@ use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{fungible::Mutate, EnsureOrigin, Get},
 	weights::Weight,
+	BoundedVec,
 };
 use frame_system::RawOrigin;
 use sp_core::H256;
+use sp_runtime::traits::Saturating;
 
 const FUNDS: u128 = 1_000_000_000_000_000_000;
 

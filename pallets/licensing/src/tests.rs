@@ -866,8 +866,15 @@ mod invariants {
 						Step::Buy { offer } => {
 							let before = free(&w.buyer);
 							if Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), offer as u32, u128::MAX).is_ok() {
-								let price = Licenses::<Test>::get(NextLicenseId::<Test>::get() - 1).expect("minted").price;
+								let license = NextLicenseId::<Test>::get() - 1;
+								let price = Licenses::<Test>::get(license).expect("minted").price;
 								prop_assert_eq!(before - free(&w.buyer), price + 3);
+								let split = System::events().into_iter().rev().find_map(|r| match r.event {
+									RuntimeEvent::Licensing(Event::PaymentSplit { protocol, platforms, contributors, dust, .. }) =>
+										Some(protocol + platforms + contributors + dust),
+									_ => None,
+								});
+								prop_assert_eq!(split, Some(price), "shares + fees + dust == price");
 								paid_in += price;
 							}
 						},
@@ -894,7 +901,9 @@ mod invariants {
 					prop_assert_eq!(Licensing::do_try_state(), Ok(()));
 					prop_assert_eq!(Balances::total_issuance(), issuance);
 				}
-				let _ = paid_in;
+				// Everything paid in either went to the treasury or is still in the pot, less
+				// what was claimed.
+				prop_assert!(free(&Licensing::pot()) + paid_out <= pot0 + paid_in);
 				prop_assert!(free(&Licensing::pot()) + paid_out >= pot0);
 				Ok(())
 			})?;

@@ -234,6 +234,10 @@ pub mod benchmark_helpers {
 				.expect("the key was generated in the keystore just above; qed");
 			(AccountId::from(public), Signature::Sr25519(signature))
 		}
+
+		fn posts(who: &AccountId, platform: PlatformId) {
+			pallet_content::Pallet::<Runtime>::force_contribution(who, platform, 1_000);
+		}
 	}
 
 	/// Platforms and authors, through the consent pallet.
@@ -241,6 +245,12 @@ pub mod benchmark_helpers {
 
 	impl pallet_content::BenchmarkHelper<AccountId> for ConsentSetup {
 		fn platform(kind: PlatformKind, operator: &AccountId) -> PlatformId {
+			// There is one Nostr platform, and the dev chain spec registers it at genesis.
+			if let Some(nostr) = pallet_consent::NostrPlatform::<Runtime>::get() {
+				if kind == PlatformKind::Nostr {
+					return nostr;
+				}
+			}
 			let id = pallet_consent::NextPlatformId::<Runtime>::get();
 			let domain = alloc::format!("platform{id}.example").into_bytes();
 			pallet_consent::Pallet::<Runtime>::register_platform(
