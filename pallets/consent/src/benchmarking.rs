@@ -253,7 +253,7 @@ mod benchmarks {
 			scope: Scope::Account,
 			decisions: all(Decision::Allow),
 			nonce: 0,
-			expires_at: frame_system::Pallet::<T>::block_number(),
+			expires_at: frame_system::Pallet::<T>::block_number() + 1_000u32.into(),
 		};
 		let (signer, signature) = T::BenchmarkHelper::sign(&Pallet::<T>::relay_payload(&statement));
 		assert!(signer == who, "the helper signs with one key");
