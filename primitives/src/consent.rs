@@ -60,15 +60,17 @@ pub enum PlatformKind {
 	TypeInfo,
 	Debug,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub enum Identity {
 	/// A Bluesky DID: `did:plc:...` or `did:web:...`, as UTF-8 bytes.
-	Bluesky(Handle),
+	Bluesky(#[cfg_attr(feature = "std", serde(with = "crate::json::text"))] Handle),
 	/// A Mastodon account, `user@instance`, as UTF-8 bytes (lowercase).
-	Mastodon(Handle),
+	Mastodon(#[cfg_attr(feature = "std", serde(with = "crate::json::text"))] Handle),
 	/// A Nostr public key: the 32-byte x-only secp256k1 key of BIP-340.
-	Nostr([u8; 32]),
+	Nostr(#[cfg_attr(feature = "std", serde(with = "crate::json::hex_array"))] [u8; 32]),
 	/// An X user id (a u64; JSON carries it as a string).
-	X(u64),
+	X(#[cfg_attr(feature = "std", serde(with = "crate::json::number_text"))] u64),
 }
 
 /// Why an identity is malformed.
@@ -162,6 +164,8 @@ pub fn is_domain(name: &[u8]) -> bool {
 	TypeInfo,
 	Debug,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub enum Purpose {
 	/// Training AI models (`train-ai`).
 	AiTraining,
@@ -205,6 +209,8 @@ impl Purpose {
 	TypeInfo,
 	Debug,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(into = "Vec<Purpose>", from = "Vec<Purpose>"))]
 pub struct PurposeSet(pub u8);
 
 impl PurposeSet {
@@ -251,6 +257,20 @@ impl PurposeSet {
 	}
 }
 
+#[cfg(feature = "std")]
+impl From<PurposeSet> for Vec<Purpose> {
+	fn from(set: PurposeSet) -> Self {
+		set.iter().collect()
+	}
+}
+
+#[cfg(feature = "std")]
+impl From<Vec<Purpose>> for PurposeSet {
+	fn from(purposes: Vec<Purpose>) -> Self {
+		purposes.into_iter().collect()
+	}
+}
+
 impl FromIterator<Purpose> for PurposeSet {
 	fn from_iter<I: IntoIterator<Item = Purpose>>(iter: I) -> Self {
 		iter.into_iter().fold(PurposeSet::EMPTY, PurposeSet::with)
@@ -270,6 +290,8 @@ impl FromIterator<Purpose> for PurposeSet {
 	TypeInfo,
 	Debug,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub enum Decision {
 	/// The purpose is allowed.
 	Allow,
@@ -294,6 +316,8 @@ pub enum Decision {
 	TypeInfo,
 	Debug,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub struct Statements {
 	/// Purposes explicitly allowed.
 	pub allowed: PurposeSet,

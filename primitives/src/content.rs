@@ -25,27 +25,34 @@ pub const MAX_CID_LEN: u32 = 128;
 #[derive(
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub enum PostId {
 	/// A Bluesky record: its `at://` URI and the CID of the version registered.
 	Bluesky {
 		/// `at://<did>/app.bsky.feed.post/<rkey>`.
+		#[cfg_attr(feature = "std", serde(with = "crate::json::text"))]
 		uri: BoundedVec<u8, ConstU32<MAX_URI_LEN>>,
 		/// The record's CID.
+		#[cfg_attr(feature = "std", serde(with = "crate::json::text"))]
 		cid: BoundedVec<u8, ConstU32<MAX_CID_LEN>>,
 	},
 	/// A Mastodon status, by its URI.
 	Mastodon {
 		/// `https://<instance>/users/<user>/statuses/<id>`.
+		#[cfg_attr(feature = "std", serde(with = "crate::json::text"))]
 		uri: BoundedVec<u8, ConstU32<MAX_URI_LEN>>,
 	},
 	/// A Nostr event, by its id (the sha256 of its NIP-01 serialization).
 	Nostr {
 		/// The event id.
+		#[cfg_attr(feature = "std", serde(with = "crate::json::hex_array"))]
 		id: [u8; 32],
 	},
 	/// An X post, by its numeric id.
 	X {
 		/// The post id.
+		#[cfg_attr(feature = "std", serde(with = "crate::json::number_text"))]
 		id: u64,
 	},
 }
@@ -54,6 +61,8 @@ pub enum PostId {
 #[derive(
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub struct PostRecord {
 	/// The platform it was registered through.
 	pub platform: PlatformId,
@@ -103,6 +112,8 @@ pub fn verify_batch_proof(
 
 /// Whether a post is registered, as the chain answers a platform or a buyer.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub enum PostStatus<BlockNumber> {
 	/// The post is in the batch and not revoked.
 	Registered,

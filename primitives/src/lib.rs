@@ -10,6 +10,8 @@ extern crate alloc;
 
 pub mod consent;
 pub mod content;
+#[cfg(feature = "std")]
+pub mod json;
 pub mod licensing;
 pub mod nostr;
 pub mod runtime_api;

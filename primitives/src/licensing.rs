@@ -27,12 +27,15 @@ pub const MAX_LEGAL_URI_LEN: u32 = 256;
 #[derive(
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub struct Terms {
 	/// What the data may be used for. A post is licensed only if its author allows every one.
 	pub purposes: PurposeSet,
 	/// How long a license lasts, in blocks from its purchase.
 	pub duration: u32,
 	/// The most records a license may be served (`None`: every record of the snapshot).
+	#[cfg_attr(feature = "std", serde(default))]
 	pub record_cap: Option<u64>,
 	/// Whether the buyer must anonymise authors.
 	pub anonymisation: bool,
@@ -49,6 +52,7 @@ pub struct Terms {
 	/// The hash of the legal text these terms summarise.
 	pub legal_hash: H256,
 	/// Where the legal text can be read.
+	#[cfg_attr(feature = "std", serde(default, with = "crate::json::opt_text"))]
 	pub legal_uri: Option<BoundedVec<u8, ConstU32<MAX_LEGAL_URI_LEN>>>,
 }
 
@@ -72,17 +76,36 @@ impl Terms {
 	TypeInfo,
 	Debug,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+#[cfg_attr(
+	feature = "std",
+	serde(bound(
+		serialize = "Balance: core::fmt::Display",
+		deserialize = "Balance: core::str::FromStr"
+	))
+)]
 pub enum Price<Balance> {
 	/// This much per licensed record (the pool's records at purchase, up to the record cap).
-	PerRecord(Balance),
+	PerRecord(#[cfg_attr(feature = "std", serde(with = "crate::json::number_text"))] Balance),
 	/// This much, whatever the number of records.
-	Flat(Balance),
+	Flat(#[cfg_attr(feature = "std", serde(with = "crate::json::number_text"))] Balance),
 }
 
 /// The price of buying an offer now.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+#[cfg_attr(
+	feature = "std",
+	serde(bound(
+		serialize = "Balance: core::fmt::Display",
+		deserialize = "Balance: core::str::FromStr"
+	))
+)]
 pub struct Quote<Balance> {
 	/// What the buyer pays.
+	#[cfg_attr(feature = "std", serde(with = "crate::json::number_text"))]
 	pub price: Balance,
 	/// The records in the offer's pool now (posts of authors who allow every purpose).
 	pub records: u64,
@@ -103,6 +126,8 @@ pub struct Quote<Balance> {
 	TypeInfo,
 	Debug,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub enum Denial {
 	/// No license has this id (or it was released after it ended).
 	UnknownLicense,
@@ -130,6 +155,8 @@ pub type AccessDecision = Result<(), Denial>;
 /// One access check: may `post`, leaf `index` of `batch` with `proof`, be served for `purpose`
 /// under `license`?
 #[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub struct AccessQuery {
 	/// The license.
 	pub license: LicenseId,
@@ -149,6 +176,8 @@ pub struct AccessQuery {
 #[derive(
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub enum FeedChange<AccountId> {
 	/// `account` stopped allowing `purposes` for its posts on `platform`.
 	ConsentWithdrawn {
@@ -174,6 +203,8 @@ pub enum FeedChange<AccountId> {
 #[derive(
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub struct FeedRecord<AccountId, BlockNumber> {
 	/// The block the change took effect in.
 	pub at: BlockNumber,
@@ -183,6 +214,15 @@ pub struct FeedRecord<AccountId, BlockNumber> {
 
 /// A license token, as clients see it.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+#[cfg_attr(
+	feature = "std",
+	serde(bound(
+		serialize = "AccountId: serde::Serialize, BlockNumber: serde::Serialize, Balance: core::fmt::Display",
+		deserialize = "AccountId: serde::Deserialize<'de>, BlockNumber: serde::Deserialize<'de>, Balance: core::str::FromStr"
+	))
+)]
 pub struct LicenseView<AccountId, Balance, BlockNumber> {
 	/// Its id.
 	pub id: LicenseId,
@@ -209,6 +249,7 @@ pub struct LicenseView<AccountId, Balance, BlockNumber> {
 	/// Records served so far, as platforms reported.
 	pub delivered: u64,
 	/// What the buyer paid.
+	#[cfg_attr(feature = "std", serde(with = "crate::json::number_text"))]
 	pub price: Balance,
 	/// When governance revoked it, if it did.
 	pub revoked: Option<BlockNumber>,
@@ -216,6 +257,15 @@ pub struct LicenseView<AccountId, Balance, BlockNumber> {
 
 /// An offer, as clients see it.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+#[cfg_attr(
+	feature = "std",
+	serde(bound(
+		serialize = "AccountId: serde::Serialize, Balance: core::fmt::Display",
+		deserialize = "AccountId: serde::Deserialize<'de>, Balance: core::str::FromStr"
+	))
+)]
 pub struct OfferView<AccountId, Balance> {
 	/// Its id.
 	pub id: OfferId,

@@ -17,6 +17,8 @@ use sp_runtime::Perbill;
 
 /// One identity of an account and what it allows.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub struct IdentityConsent {
 	/// The identity.
 	pub identity: Identity,
@@ -31,6 +33,8 @@ pub struct IdentityConsent {
 
 /// An account's consent: its account-wide statements and each linked identity.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub struct AccountConsent {
 	/// Statements that apply to all the account's identities.
 	pub statements: Statements,
@@ -40,12 +44,15 @@ pub struct AccountConsent {
 
 /// A platform, as clients see it.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub struct PlatformView<AccountId> {
 	/// Its id.
 	pub id: PlatformId,
 	/// Its kind.
 	pub kind: PlatformKind,
 	/// Its domain.
+	#[cfg_attr(feature = "std", serde(with = "crate::json::vec_text"))]
 	pub domain: Vec<u8>,
 	/// Its operators.
 	pub operators: Vec<AccountId>,
@@ -59,6 +66,8 @@ pub struct PlatformView<AccountId> {
 
 /// A registered batch, as clients see it.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub struct BatchView<AccountId, BlockNumber> {
 	/// Its id.
 	pub id: BatchId,

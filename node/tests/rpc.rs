@@ -1,0 +1,107 @@
+//! The `licentia_` JSON-RPC namespace on the real `licentia-node --dev`: typed answers, and
+//! malformed or oversized input answered with documented error codes, never a crash.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+use sp_keyring::Sr25519Keyring;
+use std::time::Duration;
+
+/// The error code of a JSON-RPC error returned as text by `try_rpc`.
+fn code(error: String) -> i64 {
+	let error: Value = serde_json::from_str(&error).unwrap_or_else(|_| panic!("not JSON: {error}"));
+	error["code"].as_i64().unwrap_or_else(|| panic!("no code: {error}"))
+}
+
+fn post_query(license: u64, nostr_id: &str) -> Value {
+	json!({
+		"license": license,
+		"purpose": "aiTraining",
+		"batch": 0,
+		"post": {
+			"platform": 2,
+			"post": { "nostr": { "id": nostr_id } },
+			"contentHash": format!("0x{}", "11".repeat(32)),
+			"author": { "nostr": format!("0x{}", "22".repeat(32)) },
+		},
+		"index": 0,
+		"proof": [],
+	})
+}
+
+#[test]
+fn licentia_methods_answer_and_reject_bad_input_with_codes() {
+	let mut node = Node::start("rpc", &["--dev", "--tmp"]);
+	node.wait_for("block #1", Duration::from_secs(60), |n| {
+		(n.block_number(false) >= 1).then_some(())
+	});
+
+	// Typed answers.
+	let platforms = node.rpc("licentia_platforms", json!([]));
+	let platforms = platforms.as_array().expect("a list");
+	assert_eq!(platforms.len(), 4, "{platforms:?}");
+	assert_eq!(platforms[0]["kind"], json!("Bluesky"));
+	assert_eq!(platforms[0]["domain"], json!("bsky.app"));
+	assert_eq!(
+		platforms[3]["operators"][0],
+		json!(Sr25519Keyring::Dave.to_account_id().to_string())
+	);
+	let mastodon = node.rpc("licentia_platform", json!([1]));
+	assert_eq!(mastodon["domain"], json!("mastodon.social"));
+	assert_eq!(node.rpc("licentia_batchCount", json!([])), json!(0));
+	assert_eq!(node.rpc("licentia_offers", json!([])), json!([]));
+	let alice = Sr25519Keyring::Alice.to_account_id().to_string();
+	let consent = node.rpc("licentia_accountConsent", json!([alice]));
+	assert_eq!(consent, json!({ "statements": { "allowed": [], "denied": [] }, "identities": [] }));
+	assert_eq!(node.rpc("licentia_pendingRewards", json!([alice])), json!("0"));
+	let access =
+		node.rpc("licentia_checkAccess", json!([post_query(0, &format!("0x{}", "33".repeat(32)))]));
+	assert_eq!(access, json!({ "allowed": false, "reason": "unknownLicense" }));
+
+	// Unknown ids: 4004.
+	for (method, params) in [
+		("licentia_platform", json!([99])),
+		("licentia_batch", json!([0])),
+		("licentia_terms", json!([0])),
+		("licentia_offer", json!([0])),
+		("licentia_license", json!([0])),
+		("licentia_revocations", json!([0, 0])),
+		("licentia_identityConsent", json!([{ "x": "42" }])),
+	] {
+		let error = node.try_rpc(method, params).expect_err(method);
+		assert_eq!(code(error), 4004, "{method}");
+	}
+
+	// Malformed input: -32602 (invalid params), before the runtime is asked anything.
+	for (what, method, params) in [
+		("a bad SS58 address", "licentia_accountConsent", json!(["5NotAnAddress"])),
+		("bad hex", "licentia_checkAccess", json!([post_query(0, "0xzz")])),
+		("a short event id", "licentia_checkAccess", json!([post_query(0, "0x1234")])),
+		("an unknown purpose", "licentia_checkAccess", json!([{ "purpose": "mining" }])),
+		("a negative id", "licentia_platform", json!([-1])),
+		("an X id that is not a number", "licentia_identityConsent", json!([{ "x": "forty-two" }])),
+		("no params", "licentia_platform", json!([])),
+	] {
+		let error = node.try_rpc(method, params).expect_err(what);
+		assert_eq!(code(error), -32602, "{what}");
+	}
+
+	// Oversized batches: 4001.
+	let queries: Vec<Value> =
+		(0..4_097).map(|_| post_query(0, &format!("0x{}", "44".repeat(32)))).collect();
+	let error = node
+		.try_rpc("licentia_checkAccessBatch", json!([queries]))
+		.expect_err("too many");
+	assert_eq!(code(error), 4001);
+	let answers = node.rpc("licentia_checkAccessBatch", json!([queries[..1_000].to_vec()]));
+	assert_eq!(answers.as_array().map(Vec::len), Some(1_000));
+
+	// Not JSON at all: the server answers with a parse error and keeps serving.
+	let reply = http_post(node.rpc_port, "{ this is not json").expect("an answer");
+	assert!(reply.contains("-32700"), "{reply}");
+	let health = node.rpc("system_health", json!([]));
+	assert_eq!(health["isSyncing"], json!(false));
+	let status = node.stop();
+	assert!(status.success(), "licentia-node exited with {status}");
+}
