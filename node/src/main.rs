@@ -5,6 +5,8 @@
 //! subcommands (`key`, `build-spec`, `export-chain-spec`, `purge-chain`, `benchmark`, ...).
 
 #![warn(missing_docs)]
+// `sc_cli::Error`, the error type of every subcommand, is large; it is returned once, at exit.
+#![allow(clippy::result_large_err)]
 
 mod benchmarking;
 mod chain_spec;

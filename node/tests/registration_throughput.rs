@@ -58,7 +58,7 @@ fn wait_events(
 		let best = n.block_number(false);
 		while next <= best {
 			let hits = n.events(n.block_hash(next)).iter().filter(|e| is_match(e)).count();
-			seen.extend(std::iter::repeat(next).take(hits));
+			seen.extend(std::iter::repeat_n(next, hits));
 			next += 1;
 		}
 		(seen.len() >= count).then_some(())

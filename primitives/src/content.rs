@@ -131,6 +131,35 @@ pub enum PostStatus<BlockNumber> {
 /// The deepest proof a batch needs: batches hold fewer than 2^32 posts.
 pub const MAX_PROOF_LEN: u32 = 32;
 
+/// Told when registered posts change, so that what depends on them (rewards, the revocation
+/// feed) follows. The content pallet calls it after the change; the licensing pallet implements it.
+pub trait ContributionObserver<AccountId> {
+	/// `who`'s count of registered posts on `platform` has changed.
+	fn contribution_changed(who: &AccountId, platform: PlatformId);
+	/// A post (leaf hash `post` of `batch`, on `platform`) was withdrawn.
+	fn post_revoked(platform: PlatformId, batch: BatchId, post: H256);
+}
+
+impl<AccountId> ContributionObserver<AccountId> for () {
+	fn contribution_changed(_: &AccountId, _: PlatformId) {}
+	fn post_revoked(_: PlatformId, _: BatchId, _: H256) {}
+}
+
+/// What licensing needs to know about registered posts, implemented by the content pallet.
+pub trait ContentProvider<AccountId, BlockNumber> {
+	/// `who`'s registered (not revoked) posts on `platform`.
+	fn contributions(who: &AccountId, platform: PlatformId) -> u64;
+	/// The number of batches registered so far: the id the next batch gets.
+	fn batch_count() -> BatchId;
+	/// Whether `post`, claimed to be leaf `index` of `batch` with `proof`, is registered.
+	fn post_status(
+		batch: BatchId,
+		post: &PostRecord,
+		index: u32,
+		proof: &[H256],
+	) -> PostStatus<BlockNumber>;
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -186,33 +215,4 @@ mod tests {
 		other.platform = 4;
 		assert_ne!(base.leaf_hash(), other.leaf_hash());
 	}
-}
-
-/// Told when registered posts change, so that what depends on them (rewards, the revocation
-/// feed) follows. The content pallet calls it after the change; the licensing pallet implements it.
-pub trait ContributionObserver<AccountId> {
-	/// `who`'s count of registered posts on `platform` has changed.
-	fn contribution_changed(who: &AccountId, platform: PlatformId);
-	/// A post (leaf hash `post` of `batch`, on `platform`) was withdrawn.
-	fn post_revoked(platform: PlatformId, batch: BatchId, post: H256);
-}
-
-impl<AccountId> ContributionObserver<AccountId> for () {
-	fn contribution_changed(_: &AccountId, _: PlatformId) {}
-	fn post_revoked(_: PlatformId, _: BatchId, _: H256) {}
-}
-
-/// What licensing needs to know about registered posts, implemented by the content pallet.
-pub trait ContentProvider<AccountId, BlockNumber> {
-	/// `who`'s registered (not revoked) posts on `platform`.
-	fn contributions(who: &AccountId, platform: PlatformId) -> u64;
-	/// The number of batches registered so far: the id the next batch gets.
-	fn batch_count() -> BatchId;
-	/// Whether `post`, claimed to be leaf `index` of `batch` with `proof`, is registered.
-	fn post_status(
-		batch: BatchId,
-		post: &PostRecord,
-		index: u32,
-		proof: &[H256],
-	) -> PostStatus<BlockNumber>;
 }

@@ -87,7 +87,7 @@ pub fn hex(bytes: &[u8]) -> String {
 /// The bytes of `0x`-prefixed (or bare) hex.
 pub fn unhex(text: &str) -> Result<Vec<u8>, String> {
 	let digits = text.strip_prefix("0x").unwrap_or(text);
-	if digits.len() % 2 != 0 {
+	if !digits.len().is_multiple_of(2) {
 		return Err(format!("odd number of hex digits in {text:?}"));
 	}
 	(0..digits.len())

@@ -42,7 +42,10 @@ fn testnet_genesis(
 
 /// One platform of each kind, operated (and paid) by a development account: Bob runs the
 /// Bluesky bridge, Charlie the mastodon.social one, Dave the X one. Nostr has no operator.
-fn dev_platforms() -> Vec<(PlatformKind, Vec<u8>, Vec<AccountId>, Option<AccountId>, Perbill)> {
+/// A platform at genesis: kind, domain, operators, payee, share of sales.
+type GenesisPlatform = (PlatformKind, Vec<u8>, Vec<AccountId>, Option<AccountId>, Perbill);
+
+fn dev_platforms() -> Vec<GenesisPlatform> {
 	let operated = |kind, domain: &str, operator: Sr25519Keyring| {
 		let operator = operator.to_account_id();
 		(

@@ -32,7 +32,7 @@ fn last_event() -> Event<Test> {
 	System::events()
 		.into_iter()
 		.filter_map(|r| if let RuntimeEvent::Consent(e) = r.event { Some(e) } else { None })
-		.last()
+		.next_back()
 		.expect("an event was emitted")
 }
 fn held(who: sp_keyring::Sr25519Keyring) -> Balance {
@@ -416,7 +416,7 @@ mod link_nostr {
 		with_platforms(|| {
 			let content = Consent::nostr_link_content(&account(Alice));
 			assert!(content.starts_with("licentia:link:0x"));
-			assert!(content.ends_with(&format!("{}", hex(&account(Alice).as_ref()))));
+			assert!(content.ends_with(&hex(account(Alice).as_ref())));
 		});
 	}
 

@@ -26,7 +26,7 @@ fn last_event() -> Event<Test> {
 	System::events()
 		.into_iter()
 		.filter_map(|r| if let RuntimeEvent::Content(e) = r.event { Some(e) } else { None })
-		.last()
+		.next_back()
 		.expect("an event was emitted")
 }
 fn x_post(id: u64, author: u64) -> PostRecord {

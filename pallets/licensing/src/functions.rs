@@ -14,6 +14,9 @@ use licentia_primitives::{
 };
 use sp_runtime::{traits::Saturating, Perbill};
 
+/// Per platform of a pool: its licensed shares and the platform's share of sales.
+type PoolShares = Vec<(u64, Perbill)>;
+
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_register_terms(who: T::AccountId, terms: Terms) -> DispatchResult {
 		ensure!(
@@ -119,7 +122,7 @@ impl<T: Config> Pallet<T> {
 	fn price_of(
 		offer: &OfferOf<T>,
 		terms: &Terms,
-	) -> Result<(Quote<u128>, Vec<(u64, Perbill)>), DispatchError> {
+	) -> Result<(Quote<u128>, PoolShares), DispatchError> {
 		let mut pools = Vec::with_capacity(offer.platforms.len());
 		let mut records: u64 = 0;
 		for platform in &offer.platforms {

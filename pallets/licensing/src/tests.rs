@@ -886,7 +886,7 @@ mod invariants {
 						},
 						Step::Posts { who, posts } => {
 							let i = who as usize;
-							let platform = if i % 2 == 0 { w.platform } else { other };
+							let platform = if i.is_multiple_of(2) { w.platform } else { other };
 							Setup::posts(&people[i], platform, posts as u64);
 						},
 						Step::Consent { who, allow } => {

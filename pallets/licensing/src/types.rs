@@ -97,14 +97,8 @@ pub fn counter_of(counters: &RewardCounters, set: PurposeSet) -> FixedU128 {
 
 /// The shares of one platform's contributors, per purpose set: entry `s` is the sum of the
 /// post counts of the contributors who allow every purpose of `PurposeSet(s)`.
-#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(Clone, Copy, Default, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 pub struct ShareTotals(pub [u64; 32]);
-
-impl Default for ShareTotals {
-	fn default() -> Self {
-		ShareTotals([0; 32])
-	}
-}
 
 impl ShareTotals {
 	/// The shares of the contributors who allow every purpose of `set`.
