@@ -151,13 +151,57 @@ pub trait ContentProvider<AccountId, BlockNumber> {
 	fn contributions(who: &AccountId, platform: PlatformId) -> u64;
 	/// The number of batches registered so far: the id the next batch gets.
 	fn batch_count() -> BatchId;
+	/// What a proof is checked against: the batch's platform, Merkle root and number of posts.
+	fn batch_root(batch: BatchId) -> Option<BatchRoot>;
+	/// The block in which the post with leaf hash `leaf` was revoked, if it was.
+	fn revoked_at(leaf: &H256) -> Option<BlockNumber>;
+
 	/// Whether `post`, claimed to be leaf `index` of `batch` with `proof`, is registered.
 	fn post_status(
 		batch: BatchId,
 		post: &PostRecord,
 		index: u32,
 		proof: &[H256],
-	) -> PostStatus<BlockNumber>;
+	) -> PostStatus<BlockNumber> {
+		match Self::batch_root(batch) {
+			Some(root) => root.post_status(post, index, proof, Self::revoked_at),
+			None => PostStatus::BatchNotFound,
+		}
+	}
+}
+
+/// What proofs of a batch's posts are checked against.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct BatchRoot {
+	/// The platform that registered the batch.
+	pub platform: PlatformId,
+	/// The Merkle root of its posts' leaf hashes.
+	pub root: H256,
+	/// How many posts (leaves) it holds.
+	pub posts: u32,
+}
+
+impl BatchRoot {
+	/// Whether `post` is leaf `index` of this batch (by `proof`) and, if so, whether it was
+	/// revoked (`revoked_at` of its leaf hash).
+	pub fn post_status<BlockNumber>(
+		&self,
+		post: &PostRecord,
+		index: u32,
+		proof: &[H256],
+		revoked_at: impl FnOnce(&H256) -> Option<BlockNumber>,
+	) -> PostStatus<BlockNumber> {
+		let leaf = post.leaf_hash();
+		if post.platform != self.platform
+			|| !verify_batch_proof(&self.root, proof, self.posts, index, leaf)
+		{
+			return PostStatus::NotInBatch;
+		}
+		match revoked_at(&leaf) {
+			Some(at) => PostStatus::Revoked { at },
+			None => PostStatus::Registered,
+		}
+	}
 }
 
 #[cfg(test)]

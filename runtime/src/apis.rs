@@ -355,7 +355,7 @@ impl_runtime_apis! {
 		}
 
 		fn check_access_batch(queries: Vec<AccessQuery>) -> Vec<AccessDecision> {
-			queries.iter().map(Licensing::check_access).collect()
+			Licensing::check_access_batch(&queries)
 		}
 
 		fn pending_rewards(account: AccountId) -> Balance {

@@ -8,7 +8,7 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use licentia_primitives::consent::Identity;
 use licentia_primitives::{
 	consent::PurposeSet,
-	content::{batch_root, verify_batch_proof, PostStatus},
+	content::{batch_root, verify_batch_proof, BatchRoot, ContentProvider, PostStatus},
 	nostr,
 };
 use sp_core::H256;
@@ -196,17 +196,9 @@ impl<T: Config> Pallet<T> {
 		index: u32,
 		proof: &[H256],
 	) -> PostStatus<BlockNumberFor<T>> {
-		let Some(info) = Batches::<T>::get(batch) else { return PostStatus::BatchNotFound };
-		let leaf = post.leaf_hash();
-		if post.platform != info.platform
-			|| !verify_batch_proof(&info.root, proof, info.posts, index, leaf)
-		{
-			return PostStatus::NotInBatch;
-		}
-		match RevokedPosts::<T>::get(leaf) {
-			Some(revocation) => PostStatus::Revoked { at: revocation.at },
-			None => PostStatus::Registered,
-		}
+		<Self as ContentProvider<T::AccountId, BlockNumberFor<T>>>::post_status(
+			batch, post, index, proof,
+		)
 	}
 
 	/// A batch, as the runtime API shows it.
@@ -254,9 +246,7 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
-impl<T: Config> licentia_primitives::content::ContentProvider<T::AccountId, BlockNumberFor<T>>
-	for Pallet<T>
-{
+impl<T: Config> ContentProvider<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
 	fn contributions(who: &T::AccountId, platform: PlatformId) -> u64 {
 		Contributions::<T>::get(who, platform)
 	}
@@ -265,12 +255,15 @@ impl<T: Config> licentia_primitives::content::ContentProvider<T::AccountId, Bloc
 		NextBatchId::<T>::get()
 	}
 
-	fn post_status(
-		batch: BatchId,
-		post: &PostRecord,
-		index: u32,
-		proof: &[H256],
-	) -> PostStatus<BlockNumberFor<T>> {
-		Self::post_status(batch, post, index, proof)
+	fn batch_root(batch: BatchId) -> Option<BatchRoot> {
+		Batches::<T>::get(batch).map(|b| BatchRoot {
+			platform: b.platform,
+			root: b.root,
+			posts: b.posts,
+		})
+	}
+
+	fn revoked_at(leaf: &H256) -> Option<BlockNumberFor<T>> {
+		RevokedPosts::<T>::get(leaf).map(|revocation| revocation.at)
 	}
 }

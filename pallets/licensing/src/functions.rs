@@ -1,7 +1,7 @@
 //! What the calls do, access checks, the revocation feed, and what clients may ask.
 
 use crate::*;
-use alloc::vec::Vec;
+use alloc::{collections::BTreeMap, vec::Vec};
 use frame_support::{
 	ensure,
 	pallet_prelude::*,
@@ -9,7 +9,8 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::{BlockNumberFor, OriginFor};
 use licentia_primitives::{
-	content::PostStatus,
+	consent::Identity,
+	content::{BatchRoot, ContentProvider, PostStatus},
 	licensing::{LicenseView, OfferView},
 };
 use sp_runtime::{traits::Saturating, Perbill};
@@ -274,30 +275,14 @@ impl<T: Config> Pallet<T> {
 	/// May `query.post` be served for `query.purpose` under `query.license` now? The first
 	/// reason that applies, in the order of [`Denial`]'s variants, is the answer.
 	pub fn check_access(query: &AccessQuery) -> AccessDecision {
-		let license = Licenses::<T>::get(query.license).ok_or(Denial::UnknownLicense)?;
-		let now = frame_system::Pallet::<T>::block_number();
-		ensure!(license.revoked.is_none(), Denial::LicenseRevoked);
-		ensure!(now < license.expiry, Denial::Expired);
-		ensure!(license.purposes.contains(query.purpose), Denial::PurposeNotCovered);
-		ensure!(license.cap.is_none_or(|cap| license.delivered < cap), Denial::CapReached);
-		ensure!(
-			query.batch < license.snapshot && license.platforms.contains(&query.post.platform),
-			Denial::OutsideSnapshot
-		);
-		match T::Content::post_status(query.batch, &query.post, query.index, &query.proof) {
-			PostStatus::Registered => {},
-			PostStatus::Revoked { .. } => return Err(Denial::PostRevoked),
-			PostStatus::NotInBatch | PostStatus::BatchNotFound => {
-				return Err(Denial::NotRegistered)
-			},
-		}
-		let allowed = T::Consent::owner_of(&query.post.author)
-			.map(|(account, _)| T::Consent::allowed_purposes(&account, &query.post.author));
-		ensure!(
-			allowed.is_some_and(|allowed| allowed.contains_all(license.purposes)),
-			Denial::ConsentWithdrawn
-		);
-		Ok(())
+		AccessChecker::<T>::new().check(query)
+	}
+
+	/// Answers `queries` in order, as [`Self::check_access`] answers each; each license, batch
+	/// and author's consent is read once, however many queries name it.
+	pub fn check_access_batch(queries: &[AccessQuery]) -> Vec<AccessDecision> {
+		let mut checker = AccessChecker::<T>::new();
+		queries.iter().map(|query| checker.check(query)).collect()
 	}
 
 	/// Appends `change` to the revocation feed.
@@ -446,6 +431,68 @@ impl<T: Config> Pallet<T> {
 		ensure!(FeedOldest::<T>::get() <= FeedNext::<T>::get(), "the feed's ends crossed");
 		let next = NextLicenseId::<T>::get();
 		ensure!(Licenses::<T>::iter_keys().all(|id| id < next), "a license id was never assigned");
+		Ok(())
+	}
+}
+
+/// Answers access checks at the current block, remembering what it read: a platform checks
+/// thousands of records of one license, from a few batches and authors, at once.
+struct AccessChecker<T: Config> {
+	now: BlockNumberFor<T>,
+	licenses: BTreeMap<LicenseId, Option<LicenseOf<T>>>,
+	batches: BTreeMap<BatchId, Option<BatchRoot>>,
+	allowed: BTreeMap<Identity, Option<PurposeSet>>,
+}
+
+impl<T: Config> AccessChecker<T> {
+	fn new() -> Self {
+		Self {
+			now: frame_system::Pallet::<T>::block_number(),
+			licenses: BTreeMap::new(),
+			batches: BTreeMap::new(),
+			allowed: BTreeMap::new(),
+		}
+	}
+
+	fn check(&mut self, query: &AccessQuery) -> AccessDecision {
+		let license = self
+			.licenses
+			.entry(query.license)
+			.or_insert_with(|| Licenses::<T>::get(query.license))
+			.as_ref()
+			.ok_or(Denial::UnknownLicense)?;
+		ensure!(license.revoked.is_none(), Denial::LicenseRevoked);
+		ensure!(self.now < license.expiry, Denial::Expired);
+		ensure!(license.purposes.contains(query.purpose), Denial::PurposeNotCovered);
+		ensure!(license.cap.is_none_or(|cap| license.delivered < cap), Denial::CapReached);
+		ensure!(
+			query.batch < license.snapshot && license.platforms.contains(&query.post.platform),
+			Denial::OutsideSnapshot
+		);
+		let purposes = license.purposes;
+
+		let batch = self
+			.batches
+			.entry(query.batch)
+			.or_insert_with(|| T::Content::batch_root(query.batch))
+			.ok_or(Denial::NotRegistered)?;
+		match batch.post_status(&query.post, query.index, &query.proof, T::Content::revoked_at) {
+			PostStatus::Registered => {},
+			PostStatus::Revoked { .. } => return Err(Denial::PostRevoked),
+			PostStatus::NotInBatch | PostStatus::BatchNotFound => {
+				return Err(Denial::NotRegistered)
+			},
+		}
+
+		let author = &query.post.author;
+		let allowed = *self.allowed.entry(author.clone()).or_insert_with(|| {
+			T::Consent::owner_of(author)
+				.map(|(account, _)| T::Consent::allowed_purposes(&account, author))
+		});
+		ensure!(
+			allowed.is_some_and(|allowed| allowed.contains_all(purposes)),
+			Denial::ConsentWithdrawn
+		);
 		Ok(())
 	}
 }

@@ -724,6 +724,32 @@ mod access {
 			));
 			assert_eq!(Licensing::check_access(&q), Err(Denial::PostRevoked));
 
+			// A batch of queries (it reads each license, batch and author once) answers each
+			// as a single check does, whatever its position.
+			let queries = vec![
+				q.clone(),
+				AccessQuery { license: 9, ..q.clone() },
+				query(0, batch, &posts, 1),
+				AccessQuery { purpose: Purpose::Research, ..q.clone() },
+				query(0, late, &late_posts, 0),
+				AccessQuery { index: 1, ..q.clone() },
+				query(0, batch, &posts, 1),
+			];
+			let one_by_one: Vec<_> = queries.iter().map(Licensing::check_access).collect();
+			assert_eq!(
+				one_by_one,
+				vec![
+					Err(Denial::PostRevoked),
+					Err(Denial::UnknownLicense),
+					Err(Denial::ConsentWithdrawn),
+					Err(Denial::PurposeNotCovered),
+					Err(Denial::OutsideSnapshot),
+					Err(Denial::NotRegistered),
+					Err(Denial::ConsentWithdrawn),
+				]
+			);
+			assert_eq!(Licensing::check_access_batch(&queries), one_by_one);
+
 			// The cap, expiry and revocation apply to the license itself.
 			let (batch2, posts2) = register(&w, &[1]);
 			assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, u128::MAX));

@@ -1,0 +1,164 @@
+//! The connection to a Licentia node: subxt for transactions (types generated from the runtime's
+//! metadata, checked against the node's at start-up) and the node's `licentia_` JSON-RPC methods
+//! for queries.
+
+use anyhow::{anyhow, bail, Context, Result};
+use codec::{Decode, Encode};
+use serde::de::DeserializeOwned;
+use subxt::{
+	rpcs::{client::RpcParams, RpcClient},
+	tx::Payload,
+	OnlineClient, PolkadotConfig,
+};
+use subxt_signer::{sr25519::Keypair, SecretUri};
+
+/// The chain's types and calls, generated from `bridge/metadata.scale` (see `scripts/metadata`).
+/// They also derive SCALE's `Encode` and `Decode`, so that [`convert`] can move values between
+/// them and the chain's own Rust types.
+#[subxt::subxt(
+	runtime_metadata_path = "metadata.scale",
+	derive_for_all_types = "::subxt::ext::codec::Encode, ::subxt::ext::codec::Decode"
+)]
+pub mod api {}
+
+/// A finalized transaction: its block and its events.
+pub struct Included {
+	/// The finalized block it is in.
+	pub block: licentia_primitives::Hash,
+	/// Its events.
+	pub events: subxt::extrinsics::ExtrinsicEvents<PolkadotConfig>,
+}
+
+/// The JSON-RPC error code of "no such platform, identity, batch, terms, offer or license".
+pub const NOT_FOUND: i32 = 4004;
+
+/// A connected node.
+pub struct Chain {
+	client: OnlineClient<PolkadotConfig>,
+	rpc: RpcClient,
+}
+
+impl Chain {
+	/// Connects to `url` and checks that the node runs the runtime this bridge was built for.
+	pub async fn connect(url: &str) -> Result<Self> {
+		let rpc = RpcClient::from_insecure_url(url)
+			.await
+			.with_context(|| format!("connecting to {url}"))?;
+		let client = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone())
+			.await
+			.with_context(|| format!("reading the chain's metadata from {url}"))?;
+		let at = client.at_current_block().await?;
+		if !api::is_codegen_valid_for(&at.metadata()) {
+			bail!(
+				"the node at {url} runs a runtime whose calls, events or storage differ from the \
+				 ones this bridge was built for (bridge/metadata.scale): rebuild the bridge from \
+				 the node's metadata (scripts/metadata, then cargo build)"
+			);
+		}
+		Ok(Self { client, rpc })
+	}
+
+	/// Signs `call` as `signer`, submits it, waits until it is finalized and returns its events;
+	/// a dispatch error becomes an error naming the pallet's error.
+	pub async fn submit<Call: Payload>(&self, call: &Call, signer: &Keypair) -> Result<Included> {
+		let at = self.client.at_current_block().await?;
+		let progress = at
+			.transactions()
+			.sign_and_submit_then_watch_default(call, signer)
+			.await
+			.context("submitting the transaction")?;
+		let finalized = progress
+			.wait_for_finalized()
+			.await
+			.map_err(|e| anyhow!("the transaction was not finalized: {e}"))?;
+		let events = finalized
+			.wait_for_success()
+			.await
+			.map_err(|e| anyhow!("the transaction failed: {e}"))?;
+		Ok(Included { block: finalized.block_hash().0.into(), events })
+	}
+
+	/// A constant of the runtime, from its metadata.
+	pub async fn constant<Addr: subxt::constants::Address>(
+		&self,
+		address: &Addr,
+	) -> Result<Addr::Target> {
+		let at = self.client.at_current_block().await?;
+		at.constants().entry(address).map_err(|e| anyhow!("reading a constant: {e}"))
+	}
+
+	/// Calls a `licentia_` (or any) JSON-RPC method.
+	pub async fn rpc<T: DeserializeOwned>(
+		&self,
+		method: &str,
+		params: impl IntoIterator<Item = serde_json::Value>,
+	) -> Result<T> {
+		self.try_rpc(method, params).await?.map_err(|(code, message)| {
+			anyhow!("{method} failed: {message} (JSON-RPC error {code})")
+		})
+	}
+
+	/// Like [`Self::rpc`], but a JSON-RPC error is an answer: `Err((code, message))`.
+	pub async fn try_rpc<T: DeserializeOwned>(
+		&self,
+		method: &str,
+		params: impl IntoIterator<Item = serde_json::Value>,
+	) -> Result<Result<T, (i32, String)>> {
+		let mut list = RpcParams::new();
+		for param in params {
+			list.push(param).context("encoding the parameters")?;
+		}
+		match self.rpc.request::<T>(method, list).await {
+			Ok(answer) => Ok(Ok(answer)),
+			Err(subxt::rpcs::Error::User(error)) => {
+				let data = error.data.map(|d| format!(": {}", d.get())).unwrap_or_default();
+				Ok(Err((error.code, format!("{}{data}", error.message))))
+			},
+			Err(error) => Err(anyhow!("{method}: {error}")),
+		}
+	}
+
+	/// The next relay nonce of `who`: the one its next signed consent statement must carry.
+	pub async fn relay_nonce(&self, who: &subxt::utils::AccountId32) -> Result<u32> {
+		let at = self.client.at_current_block().await?;
+		let value = at
+			.storage()
+			.fetch(api::storage().consent().relay_nonce(), (who.clone(),))
+			.await?;
+		Ok(value.decode()?)
+	}
+
+	/// The number of the last finalized block.
+	pub async fn finalized_number(&self) -> Result<u32> {
+		let at = self.client.at_current_block().await?;
+		u32::try_from(at.block_number()).context("a block number beyond u32")
+	}
+
+	/// The genesis hash: signed statements name the chain they are for.
+	pub fn genesis_hash(&self) -> [u8; 32] {
+		self.client.genesis_hash().0
+	}
+}
+
+/// An sr25519 key from a secret URI: `//Alice`, a mnemonic, `0x<seed>`, with `//hard/soft` paths.
+pub fn keypair(suri: &str) -> Result<Keypair> {
+	let uri: SecretUri = suri.parse().map_err(|e| anyhow!("not a secret URI: {e}"))?;
+	Keypair::from_uri(&uri).map_err(|e| anyhow!("not a usable key: {e}"))
+}
+
+/// The account of a key.
+pub fn account_of(signer: &Keypair) -> subxt::utils::AccountId32 {
+	signer.public_key().into()
+}
+
+/// Re-types a value between the chain's own Rust types (licentia-primitives) and the types
+/// generated from metadata: both encode to the same SCALE bytes, which this checks.
+pub fn convert<B: Decode>(value: &impl Encode) -> Result<B> {
+	let bytes = value.encode();
+	let mut input = &bytes[..];
+	let converted = B::decode(&mut input).context("the chain's types and the bridge's differ")?;
+	if !input.is_empty() {
+		bail!("the chain's types and the bridge's differ: {} bytes left over", input.len());
+	}
+	Ok(converted)
+}

@@ -1,0 +1,388 @@
+//! The bridge's smaller commands: links, consent statements, offers, access checks, licenses and
+//! claims. Each returns the JSON document the CLI prints.
+
+use crate::{
+	chain::{self, api, Chain},
+	formats::{self, nip01_serialization, Target},
+	manifest::{Manifest, RegisteredPost},
+};
+use anyhow::{anyhow, bail, Context, Result};
+use codec::Encode;
+use licentia_primitives::{
+	consent::{Decision, Identity, PlatformId, Purpose},
+	licensing::{AccessQuery, LicenseId, Terms},
+	nostr,
+	runtime_api::PlatformView,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use sp_crypto_hashing::sha2_256;
+use std::{collections::BTreeMap, path::Path, str::FromStr};
+use subxt::utils::AccountId32;
+use subxt_signer::sr25519::Keypair;
+
+/// The domain separator of a relayed consent statement (`pallet_consent::RELAY_CONTEXT`).
+const RELAY_CONTEXT: &[u8] = b"licentia/relayed-consent/v1";
+/// The Nostr event kind of a link proof (`pallet_consent::NOSTR_LINK_KIND`).
+const NOSTR_LINK_KIND: u64 = 22242;
+/// The RPC's limit on one `licentia_checkAccessBatch`.
+const ACCESS_BATCH: usize = 4096;
+
+/// Parses `kind:value`: `bluesky:did:plc:...`, `mastodon:user@instance`, `x:<id>`, `nostr:<hex>`.
+pub fn parse_identity(text: &str) -> Result<Identity> {
+	let (kind, value) = text.split_once(':').context("an identity is kind:value")?;
+	let bytes = || {
+		value
+			.as_bytes()
+			.to_vec()
+			.try_into()
+			.map_err(|_| anyhow!("{value:?} is too long"))
+	};
+	let identity = match kind {
+		"bluesky" => Identity::Bluesky(bytes()?),
+		"mastodon" => Identity::Mastodon(bytes()?),
+		"x" => {
+			Identity::X(value.parse().with_context(|| format!("{value:?} is not an X user id"))?)
+		},
+		"nostr" => Identity::Nostr(hex_array(value)?),
+		_ => bail!("unknown identity kind {kind:?}: bluesky, mastodon, x or nostr"),
+	};
+	identity.validate().map_err(|e| anyhow!("{text:?} is malformed: {e:?}"))?;
+	Ok(identity)
+}
+
+fn hex_array<const N: usize>(text: &str) -> Result<[u8; N]> {
+	let bytes = hex::decode(text.trim_start_matches("0x")).context("not hex")?;
+	bytes
+		.try_into()
+		.map_err(|b: Vec<u8>| anyhow!("{} bytes where {N} are expected", b.len()))
+}
+
+fn purpose(name: &str) -> Result<Purpose> {
+	serde_json::from_value(json!(name)).map_err(|_| {
+		anyhow!("unknown purpose {name:?}: aiTraining, generativeTraining, inference, search or research")
+	})
+}
+
+fn account(ss58: &str) -> Result<AccountId32> {
+	AccountId32::from_str(ss58).map_err(|e| anyhow!("{ss58:?} is not an SS58 address: {e}"))
+}
+
+/// `link`: an operator attests that `identity` is `account`'s.
+pub async fn link(
+	chain: &Chain,
+	platform: PlatformId,
+	identity: &str,
+	who: &str,
+	signer: &Keypair,
+) -> Result<Value> {
+	let identity = parse_identity(identity)?;
+	let call = api::transactions().consent().link_identity(
+		platform,
+		chain::convert(&identity)?,
+		account(who)?,
+	);
+	let included = chain.submit(&call, signer).await?;
+	Ok(json!({ "linked": identity, "account": who, "block": included.block }))
+}
+
+/// `link-nostr`: signs the NIP-01 link event with the Nostr key and submits it as the account.
+pub async fn link_nostr(chain: &Chain, secret: &str, signer: &Keypair) -> Result<Value> {
+	let secret: [u8; 32] = hex_array(secret).context("the Nostr secret key")?;
+	let public_key = nostr::public_key(&secret).context("not a valid secp256k1 secret key")?;
+	let who = chain::account_of(signer);
+	let created_at = std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.context("the clock is before 1970")?
+		.as_secs();
+	let content =
+		format!("licentia:link:0x{}:0x{}", hex::encode(chain.genesis_hash()), hex::encode(who.0));
+	let id = sha2_256(
+		nip01_serialization(&hex::encode(public_key), created_at, NOSTR_LINK_KIND, &[], &content)
+			.as_bytes(),
+	);
+	let aux = sha2_256(&[&secret[..], &created_at.to_le_bytes()].concat());
+	let signature = nostr::sign(&secret, &id, &aux).context("signing the link event")?;
+	let call = api::transactions().consent().link_nostr(public_key, created_at, signature);
+	let included = chain.submit(&call, signer).await?;
+	Ok(json!({
+		"linked": Identity::Nostr(public_key),
+		"account": who.to_string(),
+		"block": included.block,
+	}))
+}
+
+/// What `consent sign` is asked to sign.
+pub struct ConsentRequest {
+	pub allow: Vec<String>,
+	pub deny: Vec<String>,
+	pub identity: Option<String>,
+	pub nonce: Option<u32>,
+	pub expires_at: Option<u32>,
+}
+
+/// A signed consent statement, as a file.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SignedStatement {
+	account: String,
+	/// `null`: every identity of the account.
+	identity: Option<Identity>,
+	decisions: Vec<(Purpose, Decision)>,
+	nonce: u32,
+	expires_at: u32,
+	/// The sr25519 signature of `(RELAY_CONTEXT, genesis hash, statement)`, hex.
+	signature: String,
+}
+
+/// `pallet_consent::Scope`, for encoding.
+#[derive(Encode)]
+enum Scope {
+	Account,
+	Identity(Identity),
+}
+
+/// `pallet_consent::RelayedStatement`, for encoding.
+#[derive(Encode)]
+struct Statement {
+	account: [u8; 32],
+	scope: Scope,
+	decisions: Vec<(Purpose, Decision)>,
+	nonce: u32,
+	expires_at: u32,
+}
+
+impl SignedStatement {
+	fn statement(&self) -> Result<Statement> {
+		Ok(Statement {
+			account: account(&self.account)?.0,
+			scope: self.identity.clone().map_or(Scope::Account, Scope::Identity),
+			decisions: self.decisions.clone(),
+			nonce: self.nonce,
+			expires_at: self.expires_at,
+		})
+	}
+}
+
+fn signed_payload(genesis: [u8; 32], statement: &Statement) -> Vec<u8> {
+	(RELAY_CONTEXT, genesis, statement).encode()
+}
+
+/// `consent sign`: what a person's wallet does, for a platform to relay.
+pub async fn sign_consent(
+	chain: &Chain,
+	signer: &Keypair,
+	request: ConsentRequest,
+	out: &Path,
+) -> Result<Value> {
+	let who = chain::account_of(signer);
+	let mut decisions = Vec::new();
+	for name in &request.allow {
+		decisions.push((purpose(name)?, Decision::Allow));
+	}
+	for name in &request.deny {
+		decisions.push((purpose(name)?, Decision::Deny));
+	}
+	if decisions.is_empty() {
+		bail!("a statement needs at least one --allow or --deny");
+	}
+	let nonce = match request.nonce {
+		Some(nonce) => nonce,
+		None => chain.relay_nonce(&who).await?,
+	};
+	let expires_at = match request.expires_at {
+		Some(at) => at,
+		None => chain.finalized_number().await?.saturating_add(14_400),
+	};
+	let mut statement = SignedStatement {
+		account: who.to_string(),
+		identity: request.identity.as_deref().map(parse_identity).transpose()?,
+		decisions,
+		nonce,
+		expires_at,
+		signature: String::new(),
+	};
+	let payload = signed_payload(chain.genesis_hash(), &statement.statement()?);
+	statement.signature = format!("0x{}", hex::encode(signer.sign(&payload).0));
+	std::fs::write(out, serde_json::to_string_pretty(&statement)?)
+		.with_context(|| format!("writing {}", out.display()))?;
+	Ok(serde_json::to_value(&statement)?)
+}
+
+/// `consent relay`: submits a statement someone signed; the relayer pays the fee.
+pub async fn relay_consent(chain: &Chain, file: &Path, signer: &Keypair) -> Result<Value> {
+	let text =
+		std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+	let signed: SignedStatement = serde_json::from_str(&text)
+		.with_context(|| format!("{} is not a statement", file.display()))?;
+	let statement = signed.statement()?;
+	let signature: [u8; 64] = hex_array(&signed.signature).context("the signature")?;
+	let valid = subxt_signer::sr25519::verify(
+		&subxt_signer::sr25519::Signature(signature),
+		signed_payload(chain.genesis_hash(), &statement),
+		&subxt_signer::sr25519::PublicKey(statement.account),
+	);
+	if !valid {
+		bail!("the statement's signature does not verify for {} on this chain", signed.account);
+	}
+	let call = api::transactions().consent().relay_consent(
+		chain::convert(&statement)?,
+		api::runtime_types::sp_runtime::MultiSignature::Sr25519(signature),
+	);
+	let included = chain.submit(&call, signer).await?;
+	Ok(json!({ "relayed": signed.account, "nonce": signed.nonce, "block": included.block }))
+}
+
+/// A price from the CLI's flags.
+pub fn price(
+	per_record: Option<u128>,
+	flat: Option<u128>,
+) -> Result<api::runtime_types::licentia_primitives::licensing::Price<u128>> {
+	use api::runtime_types::licentia_primitives::licensing::Price;
+	match (per_record, flat) {
+		(Some(p), None) => Ok(Price::PerRecord(p)),
+		(None, Some(f)) => Ok(Price::Flat(f)),
+		_ => bail!("give exactly one of --per-record and --flat"),
+	}
+}
+
+/// `offer`: registers the terms unless identical terms exist, then offers the platform's posts.
+pub async fn offer(
+	chain: &Chain,
+	platform: PlatformId,
+	terms_file: &Path,
+	price: api::runtime_types::licentia_primitives::licensing::Price<u128>,
+	signer: &Keypair,
+) -> Result<Value> {
+	let text = std::fs::read_to_string(terms_file)
+		.with_context(|| format!("reading {}", terms_file.display()))?;
+	let terms: Terms = serde_json::from_str(&text)
+		.with_context(|| format!("{} is not terms (see docs/rpc.md)", terms_file.display()))?;
+	let existing: Option<u32> =
+		chain.rpc("licentia_findTerms", [serde_json::to_value(&terms)?]).await?;
+	let terms_id = match existing {
+		Some(id) => id,
+		None => {
+			let call = api::transactions().licensing().register_terms(chain::convert(&terms)?);
+			let included = chain.submit(&call, signer).await?;
+			included
+				.events
+				.find_first::<api::licensing::events::TermsRegistered>()
+				.context("no TermsRegistered event")??
+				.terms
+		},
+	};
+	let call = api::transactions().licensing().create_offer(platform, terms_id, price);
+	let included = chain.submit(&call, signer).await?;
+	let created = included
+		.events
+		.find_first::<api::licensing::events::OfferCreated>()
+		.context("no OfferCreated event")??;
+	Ok(json!({ "offer": created.offer, "terms": terms_id, "block": included.block }))
+}
+
+/// One post's access decision, as `check-access` prints it.
+#[derive(Serialize)]
+struct Checked<'a> {
+	#[serde(flatten)]
+	post: &'a RegisteredPost,
+	decision: Value,
+}
+
+/// `check-access`: asks the node whether each post may be served under `license`.
+pub async fn check_access(
+	chain: &Chain,
+	license: LicenseId,
+	purpose_name: &str,
+	manifest: &Path,
+	platform: Option<PlatformId>,
+	files: &[std::path::PathBuf],
+) -> Result<Value> {
+	let purpose = purpose(purpose_name)?;
+	let manifest = Manifest::open(manifest)?;
+	let mut posts: Vec<RegisteredPost> = Vec::new();
+	let mut unknown = Vec::new();
+	if let Some(platform) = platform {
+		let view: PlatformView<String> = chain.rpc("licentia_platform", [json!(platform)]).await?;
+		let target = Target {
+			id: view.id,
+			kind: view.kind,
+			domain: String::from_utf8_lossy(&view.domain).into_owned(),
+		};
+		for file in files {
+			for post in formats::read_file(&target, file)?.posts {
+				match manifest.get(platform, &post.record.post) {
+					Some(registered) => posts.push(registered.clone()),
+					None => unknown.push(post.record.post),
+				}
+			}
+		}
+	} else {
+		posts = manifest.posts().cloned().collect();
+	}
+
+	let progress = indicatif::ProgressBar::new(posts.len() as u64);
+	let mut decisions = Vec::with_capacity(posts.len());
+	for chunk in posts.chunks(ACCESS_BATCH) {
+		let queries: Vec<AccessQuery> = chunk
+			.iter()
+			.map(|p| AccessQuery {
+				license,
+				purpose,
+				batch: p.batch,
+				post: p.post.clone(),
+				index: p.index,
+				proof: p.proof.clone(),
+			})
+			.collect();
+		let answers: Vec<Value> = chain
+			.rpc("licentia_checkAccessBatch", [serde_json::to_value(&queries)?])
+			.await?;
+		decisions.extend(answers);
+		progress.inc(chunk.len() as u64);
+	}
+	progress.finish_and_clear();
+
+	let mut tally = BTreeMap::<String, usize>::new();
+	for decision in &decisions {
+		let reason = match decision.get("reason").and_then(Value::as_str) {
+			Some(reason) => reason.to_string(),
+			None => "allowed".to_string(),
+		};
+		*tally.entry(reason).or_default() += 1;
+	}
+	let checked: Vec<Checked> = posts
+		.iter()
+		.zip(decisions)
+		.map(|(post, decision)| Checked { post, decision })
+		.collect();
+	Ok(json!({
+		"license": license,
+		"purpose": purpose,
+		"tally": tally,
+		"notInManifest": unknown,
+		"posts": checked,
+	}))
+}
+
+/// `license`: the license as the chain shows it.
+pub async fn license(chain: &Chain, id: LicenseId) -> Result<Value> {
+	chain.rpc("licentia_license", [json!(id)]).await
+}
+
+/// `claim`: pays out the signer's rewards.
+pub async fn claim(chain: &Chain, signer: &Keypair) -> Result<Value> {
+	let who = chain::account_of(signer);
+	let pending: String = chain.rpc("licentia_pendingRewards", [json!(who.to_string())]).await?;
+	let included = chain.submit(&api::transactions().licensing().claim(), signer).await?;
+	let claimed = included
+		.events
+		.find_first::<api::licensing::events::RewardsClaimed>()
+		.context("no RewardsClaimed event")??;
+	Ok(json!({
+		"account": who.to_string(),
+		"pendingBefore": pending,
+		"claimed": claimed.amount.to_string(),
+		"block": included.block,
+	}))
+}

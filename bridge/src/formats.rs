@@ -1,0 +1,478 @@
+//! Platform export formats: what each platform's export looks like, and the posts in it.
+//!
+//! Every reader turns an export into [`Post`]s (a chain [`PostRecord`] plus, for Nostr, the signed
+//! event) and [`Rejection`]s (an item that claims to be a post and is wrong, with the reason).
+//! Items that are not original posts (likes, deletions, reblogs, identity events) are counted as
+//! skipped: they are not errors, an export is full of them.
+//!
+//! What a post's `content_hash` is, per platform (the chain never sees content, a buyer holding a
+//! record can recompute it):
+//! - Bluesky: blake2-256 of the record's `text`, as UTF-8;
+//! - Mastodon: blake2-256 of the status's `content` (the HTML the API serves);
+//! - X: blake2-256 of the post's `text`;
+//! - Nostr: the event id itself (the chain defines it so for self-registered events).
+
+use anyhow::{bail, Context, Result};
+use licentia_primitives::Hash as H256;
+use licentia_primitives::{
+	consent::{Identity, PlatformId, PlatformKind, MAX_HANDLE_LEN},
+	content::{PostId, PostRecord, MAX_CID_LEN, MAX_URI_LEN},
+	nostr,
+};
+use serde::Deserialize;
+use serde_json::Value;
+use sp_crypto_hashing::{blake2_256, sha2_256};
+
+/// A post found in an export.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Post {
+	/// Where it was: `line N` or `item N` of the file.
+	pub position: Position,
+	/// The record the chain will hold (its leaf).
+	pub record: PostRecord,
+	/// For Nostr: the signed event the author registers.
+	pub event: Option<SignedEvent>,
+}
+
+/// A Nostr event's id, key and signature: what `register_nostr_events` takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SignedEvent {
+	/// The event id: sha256 of its NIP-01 serialization.
+	pub id: [u8; 32],
+	/// The author's x-only key.
+	pub pubkey: [u8; 32],
+	/// The BIP-340 signature of `id`.
+	pub sig: [u8; 64],
+}
+
+/// An item that looked like a post and could not be taken, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+	/// Where it was.
+	pub position: Position,
+	/// Why.
+	pub reason: String,
+}
+
+/// The position of an item in an export: a line of a JSON-lines file or an element of an array.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Position {
+	/// 1-based line number.
+	Line(usize),
+	/// 1-based array element.
+	Item(usize),
+}
+
+impl std::fmt::Display for Position {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		match self {
+			Position::Line(n) => write!(f, "line {n}"),
+			Position::Item(n) => write!(f, "item {n}"),
+		}
+	}
+}
+
+/// What an export holds.
+#[derive(Debug, Default)]
+pub struct Export {
+	/// The posts, in file order.
+	pub posts: Vec<Post>,
+	/// The items rejected, with reasons.
+	pub rejected: Vec<Rejection>,
+	/// How many items were not original posts (likes, deletions, reblogs, other events).
+	pub skipped: usize,
+}
+
+/// The platform an export is read for: posts are registered through it.
+#[derive(Clone, Debug)]
+pub struct Target {
+	/// Its id on chain.
+	pub id: PlatformId,
+	/// Its kind.
+	pub kind: PlatformKind,
+	/// Its domain (a Mastodon instance's accounts live there).
+	pub domain: String,
+}
+
+/// Reads `text`, an export of `target`'s kind.
+///
+/// The file may be JSON lines, one JSON array, or (X) an API response with a `data` array.
+pub fn read(target: &Target, text: &str) -> Result<Export> {
+	let mut export = Export::default();
+	for (position, item) in items(text)? {
+		let item = match item {
+			Ok(item) => item,
+			Err(reason) => {
+				export.rejected.push(Rejection { position, reason });
+				continue;
+			},
+		};
+		let parsed = match target.kind {
+			PlatformKind::Bluesky => bluesky(target, &item),
+			PlatformKind::Mastodon => mastodon(target, &item),
+			PlatformKind::Nostr => nostr_event(target, &item),
+			PlatformKind::X => x_post(target, &item),
+		};
+		match parsed {
+			Ok(Some((record, event))) => export.posts.push(Post { position, record, event }),
+			Ok(None) => export.skipped += 1,
+			Err(reason) => export.rejected.push(Rejection { position, reason }),
+		}
+	}
+	Ok(export)
+}
+
+type Parsed = Result<Option<(PostRecord, Option<SignedEvent>)>, String>;
+
+/// The JSON items of an export, each with its position; an item that is not JSON is an error
+/// in place (the rest of the file is still read).
+fn items(text: &str) -> Result<Vec<(Position, Result<Value, String>)>> {
+	let trimmed = text.trim_start();
+	if trimmed.starts_with('[') || trimmed.starts_with('{') {
+		if let Ok(whole) = serde_json::from_str::<Value>(text) {
+			let array = match whole {
+				Value::Array(items) => items,
+				Value::Object(mut object) => match object.remove("data") {
+					Some(Value::Array(items)) => items,
+					// A single object: a one-line JSON-lines file.
+					_ => vec![Value::Object(object)],
+				},
+				_ => bail!("the export is neither JSON lines nor a JSON array"),
+			};
+			return Ok(array
+				.into_iter()
+				.enumerate()
+				.map(|(i, item)| (Position::Item(i + 1), Ok(item)))
+				.collect());
+		}
+	}
+	Ok(text
+		.lines()
+		.enumerate()
+		.filter(|(_, line)| !line.trim().is_empty())
+		.map(|(i, line)| {
+			let item = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"));
+			(Position::Line(i + 1), item)
+		})
+		.collect())
+}
+
+/// `bytes` as one of the chain's bounded byte strings, at most `max` long.
+fn bounded<B: TryFrom<Vec<u8>>>(bytes: &[u8], what: &str, max: u32) -> Result<B, String> {
+	B::try_from(bytes.to_vec()).map_err(|_| format!("{what} is longer than {max} bytes"))
+}
+
+fn text_hash(text: &str) -> H256 {
+	H256::from(blake2_256(text.as_bytes()))
+}
+
+/// A Bluesky Jetstream event: only `app.bsky.feed.post` creations are posts.
+fn bluesky(target: &Target, item: &Value) -> Parsed {
+	#[derive(Deserialize)]
+	struct Event {
+		did: String,
+		kind: String,
+		commit: Option<Commit>,
+	}
+	#[derive(Deserialize)]
+	struct Commit {
+		operation: String,
+		collection: String,
+		rkey: String,
+		cid: Option<String>,
+		record: Option<Value>,
+	}
+	let event: Event =
+		serde_json::from_value(item.clone()).map_err(|e| format!("not a Jetstream event: {e}"))?;
+	let Some(commit) = event.commit.filter(|_| event.kind == "commit") else { return Ok(None) };
+	if commit.collection != "app.bsky.feed.post" || commit.operation != "create" {
+		return Ok(None);
+	}
+	let author = Identity::Bluesky(bounded(event.did.as_bytes(), "the DID", MAX_HANDLE_LEN)?);
+	author.validate().map_err(|_| format!("{:?} is not a DID", event.did))?;
+	let cid = commit.cid.ok_or("a post creation without a cid")?;
+	let text = commit
+		.record
+		.as_ref()
+		.and_then(|r| r.get("text"))
+		.and_then(Value::as_str)
+		.ok_or("a post record without text")?;
+	let uri = format!("at://{}/app.bsky.feed.post/{}", event.did, commit.rkey);
+	let post = PostId::Bluesky {
+		uri: bounded(uri.as_bytes(), "the post's at:// URI", MAX_URI_LEN)?,
+		cid: bounded(cid.as_bytes(), "the cid", MAX_CID_LEN)?,
+	};
+	Ok(Some((record(target, post, text_hash(text), author), None)))
+}
+
+/// A Mastodon status as the REST API returns it: reblogs are not original posts, and accounts of
+/// other instances are not this platform's to register.
+fn mastodon(target: &Target, item: &Value) -> Parsed {
+	#[derive(Deserialize)]
+	struct Status {
+		uri: String,
+		content: String,
+		account: Account,
+		reblog: Option<Value>,
+	}
+	#[derive(Deserialize)]
+	struct Account {
+		acct: String,
+	}
+	let status: Status =
+		serde_json::from_value(item.clone()).map_err(|e| format!("not a Mastodon status: {e}"))?;
+	if status.reblog.is_some() {
+		return Ok(None);
+	}
+	// `acct` is `user` for the instance's own accounts and `user@instance` for remote ones.
+	let account = match status.account.acct.split_once('@') {
+		None => format!("{}@{}", status.account.acct, target.domain),
+		Some((_, instance)) if instance.eq_ignore_ascii_case(&target.domain) => {
+			status.account.acct.clone()
+		},
+		Some(_) => return Ok(None),
+	}
+	.to_lowercase();
+	let author = Identity::Mastodon(bounded(account.as_bytes(), "the account", MAX_HANDLE_LEN)?);
+	author
+		.validate()
+		.map_err(|_| format!("{account:?} is not a Mastodon account"))?;
+	let post =
+		PostId::Mastodon { uri: bounded(status.uri.as_bytes(), "the status URI", MAX_URI_LEN)? };
+	Ok(Some((record(target, post, text_hash(&status.content), author), None)))
+}
+
+/// An X post: `id_str` (or `id`) and `author_id`, both decimal strings in the API's JSON.
+fn x_post(target: &Target, item: &Value) -> Parsed {
+	let number = |field: &str| -> Result<Option<u64>, String> {
+		match item.get(field) {
+			None | Some(Value::Null) => Ok(None),
+			Some(Value::String(s)) => {
+				s.parse().map(Some).map_err(|_| format!("{field} {s:?} is not a u64"))
+			},
+			Some(Value::Number(n)) => {
+				n.as_u64().map(Some).ok_or_else(|| format!("{field} {n} is not a u64"))
+			},
+			Some(other) => Err(format!("{field} is {other}, not a number")),
+		}
+	};
+	let id = match number("id_str")? {
+		Some(id) => id,
+		None => number("id")?.ok_or("an X post without id_str or id")?,
+	};
+	let author = number("author_id")?.ok_or("an X post without author_id")?;
+	let text = item.get("text").and_then(Value::as_str).ok_or("an X post without text")?;
+	Ok(Some((record(target, PostId::X { id }, text_hash(text), Identity::X(author)), None)))
+}
+
+/// A Nostr NIP-01 event: its id is recomputed and its signature verified. Only text notes
+/// (kind 1) are posts.
+fn nostr_event(target: &Target, item: &Value) -> Parsed {
+	#[derive(Deserialize)]
+	struct Event {
+		id: String,
+		pubkey: String,
+		created_at: u64,
+		kind: u64,
+		tags: Vec<Vec<String>>,
+		content: String,
+		sig: String,
+	}
+	let event: Event =
+		serde_json::from_value(item.clone()).map_err(|e| format!("not a NIP-01 event: {e}"))?;
+	if event.kind != 1 {
+		return Ok(None);
+	}
+	let id: [u8; 32] = hex_array(&event.id, "id")?;
+	let pubkey: [u8; 32] = hex_array(&event.pubkey, "pubkey")?;
+	let sig: [u8; 64] = hex_array(&event.sig, "sig")?;
+	let serialized = nip01_serialization(
+		&event.pubkey,
+		event.created_at,
+		event.kind,
+		&event.tags,
+		&event.content,
+	);
+	let computed = sha2_256(serialized.as_bytes());
+	if computed != id {
+		return Err(format!(
+			"the id does not match the event: it hashes to {}",
+			hex::encode(computed)
+		));
+	}
+	if !nostr::verify(&pubkey, &id, &sig) {
+		return Err("the signature does not verify (BIP-340) against the pubkey".into());
+	}
+	let post = PostId::Nostr { id };
+	let record = record(target, post, H256::from(id), Identity::Nostr(pubkey));
+	Ok(Some((record, Some(SignedEvent { id, pubkey, sig }))))
+}
+
+fn record(target: &Target, post: PostId, content_hash: H256, author: Identity) -> PostRecord {
+	PostRecord { platform: target.id, post, content_hash, author }
+}
+
+fn hex_array<const N: usize>(text: &str, field: &str) -> Result<[u8; N], String> {
+	let bytes = hex::decode(text).map_err(|e| format!("{field} is not hex: {e}"))?;
+	bytes
+		.try_into()
+		.map_err(|b: Vec<u8>| format!("{field} is {} bytes, not {N}", b.len()))
+}
+
+/// The NIP-01 serialization an event id hashes: `[0,<pubkey>,<created_at>,<kind>,<tags>,<content>]`
+/// without whitespace, strings escaped exactly as NIP-01 says (only `\n`, `"`, `\\`, `\r`, `\t`,
+/// `\b` and `\f`; everything else verbatim).
+pub fn nip01_serialization(
+	pubkey: &str,
+	created_at: u64,
+	kind: u64,
+	tags: &[Vec<String>],
+	content: &str,
+) -> String {
+	let mut out = String::with_capacity(128 + content.len());
+	out.push_str("[0,");
+	push_string(&mut out, pubkey);
+	out.push_str(&format!(",{created_at},{kind},["));
+	for (i, tag) in tags.iter().enumerate() {
+		if i > 0 {
+			out.push(',');
+		}
+		out.push('[');
+		for (j, value) in tag.iter().enumerate() {
+			if j > 0 {
+				out.push(',');
+			}
+			push_string(&mut out, value);
+		}
+		out.push(']');
+	}
+	out.push_str("],");
+	push_string(&mut out, content);
+	out.push(']');
+	out
+}
+
+fn push_string(out: &mut String, value: &str) {
+	out.push('"');
+	for c in value.chars() {
+		match c {
+			'\n' => out.push_str("\\n"),
+			'"' => out.push_str("\\\""),
+			'\\' => out.push_str("\\\\"),
+			'\r' => out.push_str("\\r"),
+			'\t' => out.push_str("\\t"),
+			'\u{8}' => out.push_str("\\b"),
+			'\u{c}' => out.push_str("\\f"),
+			c => out.push(c),
+		}
+	}
+	out.push('"');
+}
+
+/// Reads an export file.
+pub fn read_file(target: &Target, path: &std::path::Path) -> Result<Export> {
+	let text =
+		std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+	read(target, &text).with_context(|| format!("reading {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn target(kind: PlatformKind, domain: &str) -> Target {
+		Target { id: 7, kind, domain: domain.into() }
+	}
+
+	#[test]
+	fn nip01_escapes_only_what_the_spec_names() {
+		let s = nip01_serialization("ab", 1, 1, &[vec!["t".into(), "x\"y".into()]], "a\nb\u{1}é/");
+		assert_eq!(s, "[0,\"ab\",1,1,[[\"t\",\"x\\\"y\"]],\"a\\nb\u{1}é/\"]");
+	}
+
+	#[test]
+	fn jetstream_posts_are_read_and_other_events_skipped() {
+		let text = concat!(
+			r#"{"did":"did:plc:abc","time_us":1,"kind":"commit","commit":{"rev":"r","operation":"create","collection":"app.bsky.feed.post","rkey":"3k","record":{"text":"hi"},"cid":"bafy"}}"#,
+			"\n",
+			r#"{"did":"did:plc:abc","time_us":2,"kind":"commit","commit":{"rev":"r","operation":"create","collection":"app.bsky.feed.like","rkey":"3l","record":{},"cid":"bafz"}}"#,
+			"\n",
+			r#"{"did":"did:plc:abc","time_us":3,"kind":"identity","identity":{}}"#,
+			"\n",
+			"not json\n",
+			r#"{"did":"nope","time_us":4,"kind":"commit","commit":{"rev":"r","operation":"create","collection":"app.bsky.feed.post","rkey":"3m","record":{"text":"x"},"cid":"bafy"}}"#,
+		);
+		let export = read(&target(PlatformKind::Bluesky, "bsky.app"), text).unwrap();
+		assert_eq!(export.posts.len(), 1);
+		assert_eq!(export.skipped, 2);
+		let positions: Vec<_> = export.rejected.iter().map(|r| r.position).collect();
+		assert_eq!(positions, vec![Position::Line(4), Position::Line(5)]);
+		let post = &export.posts[0].record;
+		assert_eq!(
+			post.post,
+			PostId::Bluesky {
+				uri: b"at://did:plc:abc/app.bsky.feed.post/3k".to_vec().try_into().unwrap(),
+				cid: b"bafy".to_vec().try_into().unwrap(),
+			}
+		);
+		assert_eq!(post.content_hash, H256::from(blake2_256(b"hi")));
+	}
+
+	#[test]
+	fn mastodon_local_accounts_get_the_instance_and_remote_ones_are_skipped() {
+		let status = |acct: &str, reblog: &str| {
+			format!(
+				r#"{{"uri":"https://m.example/users/a/statuses/1","content":"<p>x</p>","account":{{"acct":"{acct}"}},"reblog":{reblog}}}"#
+			)
+		};
+		let text = format!(
+			"[{},{},{},{}]",
+			status("Ada", "null"),
+			status("ada@m.example", "null"),
+			status("linus@other.example", "null"),
+			status("ada", "{}")
+		);
+		let export = read(&target(PlatformKind::Mastodon, "m.example"), &text).unwrap();
+		let authors: Vec<_> = export.posts.iter().map(|p| p.record.author.clone()).collect();
+		let ada = Identity::Mastodon(b"ada@m.example".to_vec().try_into().unwrap());
+		assert_eq!(authors, vec![ada.clone(), ada]);
+		assert_eq!(export.skipped, 2);
+	}
+
+	#[test]
+	fn x_ids_come_from_id_str_or_id_and_must_be_numbers() {
+		let text = r#"{"data":[{"id":"5","id_str":"5","author_id":"9","text":"a"},{"id":"6","author_id":"9","text":"b"},{"id_str":"x","author_id":"9","text":"c"},{"id":"7","text":"d"}]}"#;
+		let export = read(&target(PlatformKind::X, "x.com"), text).unwrap();
+		let ids: Vec<_> = export.posts.iter().map(|p| p.record.post.clone()).collect();
+		assert_eq!(ids, vec![PostId::X { id: 5 }, PostId::X { id: 6 }]);
+		assert_eq!(export.rejected.len(), 2);
+		assert!(export.rejected[0].reason.contains("id_str"), "{:?}", export.rejected);
+		assert!(export.rejected[1].reason.contains("author_id"), "{:?}", export.rejected);
+	}
+
+	#[test]
+	fn nostr_events_are_checked_for_id_and_signature() {
+		let secret = [0x42u8; 32];
+		let pubkey = nostr::public_key(&secret).unwrap();
+		let pubkey_hex = hex::encode(pubkey);
+		let event = |content: &str, tamper_id: bool, tamper_sig: bool| {
+			let id = sha2_256(nip01_serialization(&pubkey_hex, 10, 1, &[], content).as_bytes());
+			let mut sig = nostr::sign(&secret, &id, &[7; 32]).unwrap();
+			if tamper_sig {
+				sig[5] ^= 1;
+			}
+			let shown = if tamper_id { format!("{content}!") } else { content.to_string() };
+			serde_json::json!({"id": hex::encode(id), "pubkey": pubkey_hex, "created_at": 10,
+				"kind": 1, "tags": [], "content": shown, "sig": hex::encode(sig)})
+			.to_string()
+		};
+		let text =
+			[event("gm \"é\"\n", false, false), event("a", true, false), event("b", false, true)]
+				.join("\n");
+		let export = read(&target(PlatformKind::Nostr, "nostr.com"), &text).unwrap();
+		assert_eq!(export.posts.len(), 1);
+		assert_eq!(export.posts[0].event.unwrap().pubkey, pubkey);
+		assert!(export.rejected[0].reason.contains("does not match"), "{:?}", export.rejected);
+		assert!(export.rejected[1].reason.contains("signature"), "{:?}", export.rejected);
+	}
+}

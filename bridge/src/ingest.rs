@@ -1,0 +1,383 @@
+//! `ingest`: from a platform export to registered batches and a manifest of proofs.
+//!
+//! 1. Read the export ([`formats`]): posts, rejections (with reasons), skipped items.
+//! 2. Drop posts the manifest already has; settle batches a previous run left pending.
+//! 3. Ask the node about each author (`licentia_identityConsent`): only authors linked through
+//!    this platform (for Nostr: to the signer's account) who allow some purpose are registered.
+//! 4. Batch: authors in ascending order, at most the chain's `MaxContributorsPerBatch` authors and
+//!    `--batch-posts` posts per batch (Nostr: `MaxNostrEvents` events, ascending ids).
+//! 5. For each batch: write it to the manifest as pending, sign, submit, wait for finality, and
+//!    write every post's index and proof.
+
+use crate::{
+	chain::{self, api, Chain, NOT_FOUND},
+	formats::{self, Post, Target},
+	manifest::{self, Entry, Manifest, RegisteredPost},
+};
+use anyhow::{bail, Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use licentia_primitives::{
+	consent::{Identity, PlatformId, PlatformKind},
+	content::{batch_proof, batch_root, BatchId, PostRecord},
+	runtime_api::{BatchView, IdentityConsent, PlatformView},
+	Hash,
+};
+use serde::Serialize;
+use serde_json::json;
+use std::{
+	collections::{BTreeMap, BTreeSet},
+	path::PathBuf,
+};
+use subxt_signer::sr25519::Keypair;
+
+/// What `ingest` does.
+pub struct Options {
+	/// The platform the posts are registered through.
+	pub platform: PlatformId,
+	/// The export files.
+	pub files: Vec<PathBuf>,
+	/// The manifest.
+	pub manifest: PathBuf,
+	/// At most this many posts per batch.
+	pub batch_posts: u32,
+	/// Read and filter, but do not submit.
+	pub dry_run: bool,
+}
+
+/// What `ingest` did.
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+	/// Posts read from the exports.
+	pub posts: usize,
+	/// Items that are not original posts (likes, deletions, reblogs, other instances...).
+	pub skipped: usize,
+	/// Items rejected, with where and why.
+	pub rejected: Vec<String>,
+	/// Posts the manifest already had (or that appeared twice in the input).
+	pub already_registered: usize,
+	/// Posts left out because their author has not opted in here, by reason.
+	pub not_opted_in: BTreeMap<String, usize>,
+	/// Posts registered by this run.
+	pub registered: usize,
+	/// Batches registered by this run (including pending ones found on chain).
+	pub batches: Vec<BatchId>,
+	/// Posts the manifest holds now.
+	pub manifest_posts: usize,
+}
+
+/// Why an author's posts are not registered.
+fn refusal(
+	target: &Target,
+	signer: &subxt::utils::AccountId32,
+	answer: Result<(String, IdentityConsent), (i32, String)>,
+) -> Result<Option<&'static str>> {
+	let (account, consent) = match answer {
+		Ok(found) => found,
+		Err((NOT_FOUND, _)) => return Ok(Some("not linked to an account")),
+		Err((code, message)) => bail!("licentia_identityConsent failed: {message} ({code})"),
+	};
+	Ok(if consent.platform != target.id {
+		Some("linked through another platform")
+	} else if consent.allowed.is_empty() {
+		Some("allows no purpose")
+	} else if target.kind == PlatformKind::Nostr && account != signer.to_string() {
+		Some("a Nostr key linked to another account than the signer")
+	} else {
+		None
+	})
+}
+
+/// Runs `ingest`.
+pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<Summary> {
+	let platform: PlatformView<String> =
+		chain.rpc("licentia_platform", [json!(options.platform)]).await?;
+	let target = Target {
+		id: platform.id,
+		kind: platform.kind,
+		domain: String::from_utf8_lossy(&platform.domain).into_owned(),
+	};
+	let mut summary = Summary::default();
+	let mut posts = Vec::new();
+	for file in &options.files {
+		let export = formats::read_file(&target, file)?;
+		summary.skipped += export.skipped;
+		summary.rejected.extend(
+			export
+				.rejected
+				.iter()
+				.map(|r| format!("{}: {}: {}", file.display(), r.position, r.reason)),
+		);
+		posts.extend(export.posts);
+	}
+	summary.posts = posts.len();
+	for rejection in &summary.rejected {
+		eprintln!("rejected: {rejection}");
+	}
+
+	let mut manifest = Manifest::open(&options.manifest)?;
+	let signer_account = chain::account_of(signer);
+	if !options.dry_run {
+		settle_pending(chain, &mut manifest, &signer_account, &mut summary).await?;
+	}
+
+	// New posts only, each once.
+	let mut seen = BTreeSet::new();
+	posts.retain(|p| {
+		let new = !manifest.contains(target.id, &p.record.post)
+			&& seen.insert(manifest::key(target.id, &p.record.post));
+		summary.already_registered += usize::from(!new);
+		new
+	});
+
+	// Opted-in authors only.
+	let authors: BTreeSet<Identity> = posts.iter().map(|p| p.record.author.clone()).collect();
+	let mut refused = BTreeMap::new();
+	for author in authors {
+		let answer = chain
+			.try_rpc("licentia_identityConsent", [serde_json::to_value(&author)?])
+			.await?;
+		if let Some(reason) = refusal(&target, &signer_account, answer)? {
+			refused.insert(author, reason);
+		}
+	}
+	posts.retain(|p| match refused.get(&p.record.author) {
+		Some(reason) => {
+			*summary.not_opted_in.entry(reason.to_string()).or_default() += 1;
+			false
+		},
+		None => true,
+	});
+	for (author, reason) in &refused {
+		eprintln!("skipping the posts of {}: {reason}", serde_json::to_string(author)?);
+	}
+	if options.dry_run || posts.is_empty() {
+		summary.manifest_posts = manifest.len();
+		return Ok(summary);
+	}
+
+	let batches = if target.kind == PlatformKind::Nostr {
+		let max = chain.constant(&api::constants().content().max_nostr_events()).await? as usize;
+		nostr_batches(posts, max)
+	} else {
+		let max_authors =
+			chain.constant(&api::constants().content().max_contributors_per_batch()).await?;
+		let max_posts = chain.constant(&api::constants().content().max_posts_per_batch()).await?;
+		author_batches(posts, max_authors as usize, options.batch_posts.min(max_posts) as usize)
+	};
+
+	let total: usize = batches.iter().map(Vec::len).sum();
+	let progress = ProgressBar::new(total as u64).with_style(
+		ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} posts ({elapsed})")
+			.expect("a valid template")
+			.progress_chars("=> "),
+	);
+	progress.set_message("registering");
+	for batch in batches {
+		let registered = register(chain, signer, &target, &mut manifest, batch).await?;
+		summary.registered += registered.1;
+		summary.batches.push(registered.0);
+		progress.inc(registered.1 as u64);
+	}
+	progress.finish_with_message("registered");
+	summary.manifest_posts = manifest.len();
+	Ok(summary)
+}
+
+/// Posts grouped by author, authors ascending, cut into batches of at most `max_authors`
+/// authors and `max_posts` posts (an author with more posts than that spans batches).
+fn author_batches(posts: Vec<Post>, max_authors: usize, max_posts: usize) -> Vec<Vec<Post>> {
+	let mut by_author: BTreeMap<Identity, Vec<Post>> = BTreeMap::new();
+	for post in posts {
+		by_author.entry(post.record.author.clone()).or_default().push(post);
+	}
+	let mut batches = vec![];
+	let (mut batch, mut authors) = (Vec::new(), 0);
+	for (_, mut own) in by_author {
+		while !own.is_empty() {
+			if authors == max_authors || batch.len() == max_posts {
+				batches.push(std::mem::take(&mut batch));
+				authors = 0;
+			}
+			let room = max_posts - batch.len();
+			let rest = own.split_off(own.len().min(room));
+			batch.append(&mut own);
+			own = rest;
+			authors += 1;
+		}
+	}
+	if !batch.is_empty() {
+		batches.push(batch);
+	}
+	batches
+}
+
+/// Nostr events in ascending id order, `max` per registration.
+fn nostr_batches(mut posts: Vec<Post>, max: usize) -> Vec<Vec<Post>> {
+	posts.sort_by_key(|p| p.event.map(|e| e.id));
+	posts.chunks(max.max(1)).map(<[Post]>::to_vec).collect()
+}
+
+/// Registers one batch: pending in the manifest, submitted, finalized, recorded with proofs.
+async fn register(
+	chain: &Chain,
+	signer: &Keypair,
+	target: &Target,
+	manifest: &mut Manifest,
+	batch: Vec<Post>,
+) -> Result<(BatchId, usize)> {
+	let records: Vec<PostRecord> = batch.iter().map(|p| p.record.clone()).collect();
+	let root = batch_root(records.iter().map(PostRecord::leaf_hash));
+	let batches_before: BatchId = chain.rpc("licentia_batchCount", []).await?;
+	manifest.append(Entry::Pending { root, batches_before, posts: records.clone() })?;
+
+	let (id, block) = if target.kind == PlatformKind::Nostr {
+		let events: Vec<_> = batch
+			.iter()
+			.filter_map(|p| p.event)
+			.map(|e| api::runtime_types::pallet_content::types::NostrEvent {
+				id: e.id,
+				pubkey: e.pubkey,
+				sig: e.sig,
+			})
+			.collect();
+		let call = api::transactions().content().register_nostr_events(
+			api::runtime_types::bounded_collections::bounded_vec::BoundedVec(events),
+		);
+		let included = chain.submit(&call, signer).await?;
+		let registered = included
+			.events
+			.find_first::<api::content::events::NostrEventsRegistered>()
+			.context("no NostrEventsRegistered event")??;
+		check_root(registered.root.0, root)?;
+		(registered.batch, included.block)
+	} else {
+		let mut contributions: Vec<(Identity, u32)> = Vec::new();
+		for record in &records {
+			match contributions.last_mut() {
+				Some((author, posts)) if *author == record.author => *posts += 1,
+				_ => contributions.push((record.author.clone(), 1)),
+			}
+		}
+		let call = api::transactions().content().register_batch(
+			target.id,
+			subxt::utils::H256(root.0),
+			chain::convert(&contributions)?,
+		);
+		let included = chain.submit(&call, signer).await?;
+		let registered = included
+			.events
+			.find_first::<api::content::events::BatchRegistered>()
+			.context("no BatchRegistered event")??;
+		check_root(registered.root.0, root)?;
+		(registered.batch, included.block)
+	};
+	record_registered(manifest, id, root, block, records)?;
+	Ok((id, batch.len()))
+}
+
+fn check_root(on_chain: [u8; 32], ours: Hash) -> Result<()> {
+	if on_chain != ours.0 {
+		bail!("the chain registered root 0x{} for batch root {ours:?}", hex::encode(on_chain));
+	}
+	Ok(())
+}
+
+/// Writes batch `id`'s posts and proofs to the manifest.
+fn record_registered(
+	manifest: &mut Manifest,
+	batch: BatchId,
+	root: Hash,
+	block: Hash,
+	records: Vec<PostRecord>,
+) -> Result<()> {
+	let leaves: Vec<Hash> = records.iter().map(PostRecord::leaf_hash).collect();
+	let posts = records
+		.into_iter()
+		.enumerate()
+		.map(|(index, post)| RegisteredPost {
+			batch,
+			index: index as u32,
+			post,
+			proof: batch_proof(leaves.clone(), index as u32),
+		})
+		.collect();
+	manifest.append(Entry::Registered { batch, root, block, posts })
+}
+
+/// Batches a previous run submitted without seeing them registered: found on chain by root (and
+/// submitter), they are recorded; not found, their posts are registered again by this run.
+async fn settle_pending(
+	chain: &Chain,
+	manifest: &mut Manifest,
+	signer: &subxt::utils::AccountId32,
+	summary: &mut Summary,
+) -> Result<()> {
+	let pending: Vec<(Hash, BatchId, Vec<PostRecord>)> = manifest
+		.pending()
+		.map(|(root, (before, posts))| (*root, *before, posts.clone()))
+		.collect();
+	if pending.is_empty() {
+		return Ok(());
+	}
+	let count: BatchId = chain.rpc("licentia_batchCount", []).await?;
+	for (root, before, posts) in pending {
+		for id in before..count {
+			let batch: BatchView<String, u32> = chain.rpc("licentia_batch", [json!(id)]).await?;
+			if batch.root == root && batch.submitter == signer.to_string() {
+				eprintln!("a batch submitted before the last stop is on chain: batch {id}");
+				summary.batches.push(id);
+				summary.registered += posts.len();
+				record_registered(manifest, id, root, Hash::zero(), posts)?;
+				break;
+			}
+		}
+	}
+	Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use licentia_primitives::content::PostId;
+
+	fn post(author: u64, id: u64) -> Post {
+		Post {
+			position: formats::Position::Line(1),
+			record: PostRecord {
+				platform: 3,
+				post: PostId::X { id },
+				content_hash: Hash::zero(),
+				author: Identity::X(author),
+			},
+			event: None,
+		}
+	}
+
+	fn shape(batches: &[Vec<Post>]) -> Vec<Vec<(u64, u64)>> {
+		batches
+			.iter()
+			.map(|b| {
+				b.iter()
+					.map(|p| match (&p.record.author, &p.record.post) {
+						(Identity::X(a), PostId::X { id }) => (*a, *id),
+						_ => unreachable!(),
+					})
+					.collect()
+			})
+			.collect()
+	}
+
+	#[test]
+	fn batches_group_posts_by_ascending_author_within_both_limits() {
+		let posts = vec![post(9, 1), post(2, 2), post(9, 3), post(5, 4), post(2, 5)];
+		let all = author_batches(posts.clone(), 10, 10);
+		assert_eq!(shape(&all), vec![vec![(2, 2), (2, 5), (5, 4), (9, 1), (9, 3)]]);
+		let two_authors = author_batches(posts.clone(), 2, 10);
+		assert_eq!(shape(&two_authors), vec![vec![(2, 2), (2, 5), (5, 4)], vec![(9, 1), (9, 3)]]);
+		let three_posts = author_batches(posts, 10, 3);
+		assert_eq!(shape(&three_posts), vec![vec![(2, 2), (2, 5), (5, 4)], vec![(9, 1), (9, 3)]]);
+		let one_post = author_batches(vec![post(1, 1), post(1, 2)], 10, 1);
+		assert_eq!(shape(&one_post), vec![vec![(1, 1)], vec![(1, 2)]]);
+	}
+}

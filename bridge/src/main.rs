@@ -1,0 +1,226 @@
+//! # licentia-bridge
+//!
+//! The command-line bridge between a social platform and a Licentia node: it registers the
+//! opted-in posts of a platform's exports, attests identity links, relays consent statements,
+//! checks access for a license holder, and claims rewards. See `bridge/README.md`.
+
+mod chain;
+mod commands;
+mod formats;
+mod ingest;
+mod manifest;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "licentia-bridge", version, about, long_about = None)]
+struct Cli {
+	/// The node's WebSocket JSON-RPC endpoint.
+	#[arg(long, global = true, env = "LICENTIA_URL", default_value = "ws://127.0.0.1:9944")]
+	url: String,
+	/// Print the result as one JSON document on stdout (progress and warnings go to stderr).
+	#[arg(long, global = true)]
+	json: bool,
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+	/// Registers the opted-in posts of platform exports and records their proofs in a manifest.
+	///
+	/// Formats (by the platform's kind): Bluesky Jetstream JSON lines, Mastodon statuses (REST
+	/// API JSON), Nostr NIP-01 events (JSON lines or array; ids and signatures are checked), X
+	/// posts (API v2 JSON or an array). Rerunning it resumes: posts in the manifest are skipped.
+	Ingest {
+		/// The platform's id on chain.
+		#[arg(long)]
+		platform: u32,
+		/// The platform operator's key (for Nostr: the events' author's account).
+		#[arg(long, env = "LICENTIA_SIGNER", hide_env_values = true)]
+		signer: String,
+		/// Where registered posts and their proofs are recorded.
+		#[arg(long, default_value = "licentia-manifest.jsonl")]
+		manifest: PathBuf,
+		/// At most this many posts per batch.
+		#[arg(long, default_value_t = 65_536)]
+		batch_posts: u32,
+		/// Read, filter and report, but register nothing.
+		#[arg(long)]
+		dry_run: bool,
+		/// The export files.
+		#[arg(required = true)]
+		files: Vec<PathBuf>,
+	},
+	/// Attests that a platform identity belongs to an account (as the platform's operator).
+	Link {
+		/// The platform's id on chain.
+		#[arg(long)]
+		platform: u32,
+		/// `bluesky:did:plc:...`, `mastodon:user@instance`, `x:<user id>` or `nostr:<hex key>`.
+		#[arg(long)]
+		identity: String,
+		/// The account (SS58).
+		#[arg(long)]
+		account: String,
+		/// The operator's key.
+		#[arg(long, env = "LICENTIA_SIGNER", hide_env_values = true)]
+		signer: String,
+	},
+	/// Links a Nostr key to the signer's account: signs the link event with the Nostr secret
+	/// key, locally, and submits it.
+	LinkNostr {
+		/// The Nostr secret key, hex (or set LICENTIA_NOSTR_SECRET).
+		#[arg(long, env = "LICENTIA_NOSTR_SECRET", hide_env_values = true)]
+		nostr_secret: String,
+		/// The account's key.
+		#[arg(long, env = "LICENTIA_SIGNER", hide_env_values = true)]
+		signer: String,
+	},
+	/// Consent statements signed by a person off chain and relayed by a platform.
+	#[command(subcommand)]
+	Consent(ConsentCommand),
+	/// Registers terms (if new) and offers the platform's posts under them.
+	Offer {
+		/// The platform's id on chain.
+		#[arg(long)]
+		platform: u32,
+		/// The terms, as JSON (see docs/rpc.md, "Terms").
+		#[arg(long)]
+		terms: PathBuf,
+		/// The price per licensed record, in planck.
+		#[arg(long, conflicts_with = "flat", required_unless_present = "flat")]
+		per_record: Option<u128>,
+		/// A flat price, in planck.
+		#[arg(long)]
+		flat: Option<u128>,
+		/// The operator's key.
+		#[arg(long, env = "LICENTIA_SIGNER", hide_env_values = true)]
+		signer: String,
+	},
+	/// Checks whether posts may be served under a license: every post of the manifest, or those
+	/// of the given export files.
+	CheckAccess {
+		/// The license.
+		#[arg(long)]
+		license: u64,
+		/// What the records are served for: aiTraining, generativeTraining, inference, search,
+		/// research.
+		#[arg(long, default_value = "aiTraining")]
+		purpose: String,
+		/// The manifest that holds the posts' proofs.
+		#[arg(long, default_value = "licentia-manifest.jsonl")]
+		manifest: PathBuf,
+		/// With export files: the platform they come from.
+		#[arg(long, requires = "files")]
+		platform: Option<u32>,
+		/// Export files whose posts to check (default: every post of the manifest).
+		files: Vec<PathBuf>,
+	},
+	/// Shows a license.
+	License {
+		/// The license's id.
+		id: u64,
+	},
+	/// Claims the signer's rewards: contributors' shares and platforms' shares of sales.
+	Claim {
+		/// The claimant's key.
+		#[arg(long, env = "LICENTIA_SIGNER", hide_env_values = true)]
+		signer: String,
+	},
+}
+
+#[derive(Subcommand)]
+enum ConsentCommand {
+	/// Signs a consent statement (what a person's wallet does) and writes it to a file.
+	Sign {
+		/// The person's key.
+		#[arg(long, env = "LICENTIA_SIGNER", hide_env_values = true)]
+		signer: String,
+		/// Purposes to allow, comma-separated.
+		#[arg(long, value_delimiter = ',')]
+		allow: Vec<String>,
+		/// Purposes to deny, comma-separated.
+		#[arg(long, value_delimiter = ',')]
+		deny: Vec<String>,
+		/// Apply to one identity only (default: every identity of the account).
+		#[arg(long)]
+		identity: Option<String>,
+		/// The account's next relay nonce (default: asked from the node).
+		#[arg(long)]
+		nonce: Option<u32>,
+		/// The last block the statement may be included in (default: 14,400 blocks from now).
+		#[arg(long)]
+		expires_at: Option<u32>,
+		/// Where to write the signed statement.
+		#[arg(long)]
+		out: PathBuf,
+	},
+	/// Submits a signed statement (the relayer pays the fee).
+	Relay {
+		/// The signed statement, as `consent sign` writes it.
+		#[arg(long)]
+		statement: PathBuf,
+		/// The relayer's key.
+		#[arg(long, env = "LICENTIA_SIGNER", hide_env_values = true)]
+		signer: String,
+	},
+}
+
+#[tokio::main]
+async fn main() {
+	let cli = Cli::parse();
+	if let Err(error) = run(cli).await {
+		eprintln!("error: {error:#}");
+		std::process::exit(1);
+	}
+}
+
+async fn run(cli: Cli) -> Result<()> {
+	let chain = chain::Chain::connect(&cli.url).await?;
+	let output = match cli.command {
+		Command::Ingest { platform, signer, manifest, batch_posts, dry_run, files } => {
+			let options = ingest::Options { platform, files, manifest, batch_posts, dry_run };
+			let summary = ingest::run(&chain, &chain::keypair(&signer)?, &options).await?;
+			serde_json::to_value(summary)?
+		},
+		Command::Link { platform, identity, account, signer } => {
+			commands::link(&chain, platform, &identity, &account, &chain::keypair(&signer)?).await?
+		},
+		Command::LinkNostr { nostr_secret, signer } => {
+			commands::link_nostr(&chain, &nostr_secret, &chain::keypair(&signer)?).await?
+		},
+		Command::Consent(ConsentCommand::Sign {
+			signer,
+			allow,
+			deny,
+			identity,
+			nonce,
+			expires_at,
+			out,
+		}) => {
+			let statement = commands::ConsentRequest { allow, deny, identity, nonce, expires_at };
+			commands::sign_consent(&chain, &chain::keypair(&signer)?, statement, &out).await?
+		},
+		Command::Consent(ConsentCommand::Relay { statement, signer }) => {
+			commands::relay_consent(&chain, &statement, &chain::keypair(&signer)?).await?
+		},
+		Command::Offer { platform, terms, per_record, flat, signer } => {
+			let price = commands::price(per_record, flat)?;
+			commands::offer(&chain, platform, &terms, price, &chain::keypair(&signer)?).await?
+		},
+		Command::CheckAccess { license, purpose, manifest, platform, files } => {
+			commands::check_access(&chain, license, &purpose, &manifest, platform, &files).await?
+		},
+		Command::License { id } => commands::license(&chain, id).await?,
+		Command::Claim { signer } => commands::claim(&chain, &chain::keypair(&signer)?).await?,
+	};
+	if cli.json {
+		println!("{output}");
+	} else {
+		println!("{}", serde_json::to_string_pretty(&output)?);
+	}
+	Ok(())
+}
