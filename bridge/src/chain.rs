@@ -6,6 +6,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use codec::{Decode, Encode};
 use serde::de::DeserializeOwned;
 use subxt::{
+	config::DefaultExtrinsicParamsBuilder,
 	rpcs::{client::RpcParams, RpcClient},
 	tx::Payload,
 	OnlineClient, PolkadotConfig,
@@ -27,6 +28,14 @@ pub struct Included {
 	pub block: licentia_primitives::Hash,
 	/// Its events.
 	pub events: subxt::extrinsics::ExtrinsicEvents<PolkadotConfig>,
+}
+
+impl Included {
+	/// The fee the signer paid, in planck.
+	pub fn fee(&self) -> Option<u128> {
+		let paid = self.events.find_first::<api::transaction_payment::events::TransactionFeePaid>();
+		paid.and_then(Result::ok).map(|paid| paid.actual_fee)
+	}
 }
 
 /// The JSON-RPC error code of "no such platform, identity, batch, terms, offer or license".
@@ -61,10 +70,25 @@ impl Chain {
 	/// Signs `call` as `signer`, submits it, waits until it is finalized and returns its events;
 	/// a dispatch error becomes an error naming the pallet's error.
 	pub async fn submit<Call: Payload>(&self, call: &Call, signer: &Keypair) -> Result<Included> {
+		self.submit_with_nonce(call, signer, None).await
+	}
+
+	/// [`Self::submit`] with the given nonce (default: the next one of the finalized state). A
+	/// nonce is used once, so two submissions with the same nonce cannot both be included.
+	pub async fn submit_with_nonce<Call: Payload>(
+		&self,
+		call: &Call,
+		signer: &Keypair,
+		nonce: Option<u64>,
+	) -> Result<Included> {
+		let mut params = DefaultExtrinsicParamsBuilder::<PolkadotConfig>::new();
+		if let Some(nonce) = nonce {
+			params = params.nonce(nonce);
+		}
 		let at = self.client.at_current_block().await?;
 		let progress = at
 			.transactions()
-			.sign_and_submit_then_watch_default(call, signer)
+			.sign_and_submit_then_watch(call, signer, params.build())
 			.await
 			.context("submitting the transaction")?;
 		let finalized = progress
@@ -76,6 +100,17 @@ impl Chain {
 			.await
 			.map_err(|e| anyhow!("the transaction failed: {e}"))?;
 		Ok(Included { block: finalized.block_hash().0.into(), events })
+	}
+
+	/// The next nonce of `who` counting the transactions in the node's pool.
+	pub async fn pool_nonce(&self, who: &subxt::utils::AccountId32) -> Result<u64> {
+		self.rpc("system_accountNextIndex", [serde_json::json!(who.to_string())]).await
+	}
+
+	/// The next nonce of `who` in the finalized state.
+	pub async fn finalized_nonce(&self, who: &subxt::utils::AccountId32) -> Result<u64> {
+		let at = self.client.at_current_block().await?;
+		Ok(at.transactions().account_nonce(who).await?)
 	}
 
 	/// A constant of the runtime, from its metadata.

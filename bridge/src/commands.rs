@@ -383,6 +383,7 @@ pub async fn claim(chain: &Chain, signer: &Keypair) -> Result<Value> {
 		"account": who.to_string(),
 		"pendingBefore": pending,
 		"claimed": claimed.amount.to_string(),
+		"fee": included.fee().map(|fee| fee.to_string()),
 		"block": included.block,
 	}))
 }

@@ -12,7 +12,7 @@
 use crate::{
 	chain::{self, api, Chain, NOT_FOUND},
 	formats::{self, Post, Target},
-	manifest::{self, Entry, Manifest, RegisteredPost},
+	manifest::{self, Entry, Manifest, Pending, RegisteredPost},
 };
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -229,7 +229,8 @@ async fn register(
 	let records: Vec<PostRecord> = batch.iter().map(|p| p.record.clone()).collect();
 	let root = batch_root(records.iter().map(PostRecord::leaf_hash));
 	let batches_before: BatchId = chain.rpc("licentia_batchCount", []).await?;
-	manifest.append(Entry::Pending { root, batches_before, posts: records.clone() })?;
+	let nonce = chain.pool_nonce(&chain::account_of(signer)).await?;
+	manifest.append(Entry::Pending { root, batches_before, nonce, posts: records.clone() })?;
 
 	let (id, block) = if target.kind == PlatformKind::Nostr {
 		let events: Vec<_> = batch
@@ -244,7 +245,7 @@ async fn register(
 		let call = api::transactions().content().register_nostr_events(
 			api::runtime_types::bounded_collections::bounded_vec::BoundedVec(events),
 		);
-		let included = chain.submit(&call, signer).await?;
+		let included = chain.submit_with_nonce(&call, signer, Some(nonce)).await?;
 		let registered = included
 			.events
 			.find_first::<api::content::events::NostrEventsRegistered>()
@@ -264,7 +265,7 @@ async fn register(
 			subxt::utils::H256(root.0),
 			chain::convert(&contributions)?,
 		);
-		let included = chain.submit(&call, signer).await?;
+		let included = chain.submit_with_nonce(&call, signer, Some(nonce)).await?;
 		let registered = included
 			.events
 			.find_first::<api::content::events::BatchRegistered>()
@@ -305,35 +306,59 @@ fn record_registered(
 	manifest.append(Entry::Registered { batch, root, block, posts })
 }
 
-/// Batches a previous run submitted without seeing them registered: found on chain by root (and
-/// submitter), they are recorded; not found, their posts are registered again by this run.
+/// Batches a previous run submitted without seeing them registered. Each one's transaction
+/// used a known nonce, and a nonce is used once: once the finalized nonce is past it, the batch
+/// is on chain (found by root and submitter, and recorded) or never will be (abandoned, its posts
+/// are registered again); while a transaction with that nonce may still be in the pool, wait.
 async fn settle_pending(
 	chain: &Chain,
 	manifest: &mut Manifest,
 	signer: &subxt::utils::AccountId32,
 	summary: &mut Summary,
 ) -> Result<()> {
-	let pending: Vec<(Hash, BatchId, Vec<PostRecord>)> = manifest
-		.pending()
-		.map(|(root, (before, posts))| (*root, *before, posts.clone()))
-		.collect();
-	if pending.is_empty() {
-		return Ok(());
-	}
-	let count: BatchId = chain.rpc("licentia_batchCount", []).await?;
-	for (root, before, posts) in pending {
-		for id in before..count {
-			let batch: BatchView<String, u32> = chain.rpc("licentia_batch", [json!(id)]).await?;
-			if batch.root == root && batch.submitter == signer.to_string() {
-				eprintln!("a batch submitted before the last stop is on chain: batch {id}");
-				summary.batches.push(id);
-				summary.registered += posts.len();
-				record_registered(manifest, id, root, Hash::zero(), posts)?;
+	let pending: Vec<(Hash, Pending)> =
+		manifest.pending().map(|(root, pending)| (*root, pending.clone())).collect();
+	for (root, pending) in pending {
+		loop {
+			if chain.finalized_nonce(signer).await? > pending.nonce {
+				match find_batch(chain, root, pending.batches_before, signer).await? {
+					Some(id) => {
+						eprintln!("a batch submitted before the last stop is on chain: batch {id}");
+						summary.batches.push(id);
+						summary.registered += pending.posts.len();
+						record_registered(manifest, id, root, Hash::zero(), pending.posts)?;
+					},
+					None => manifest.append(Entry::Abandoned { root })?,
+				}
 				break;
 			}
+			if chain.pool_nonce(signer).await? <= pending.nonce {
+				// Nothing with that nonce is queued: the transaction never reached the node.
+				manifest.append(Entry::Abandoned { root })?;
+				break;
+			}
+			eprintln!("waiting for a batch submitted before the last stop to be finalized");
+			tokio::time::sleep(std::time::Duration::from_secs(2)).await;
 		}
 	}
 	Ok(())
+}
+
+/// The id of the batch with `root` registered by `signer`, looking from id `from` on.
+async fn find_batch(
+	chain: &Chain,
+	root: Hash,
+	from: BatchId,
+	signer: &subxt::utils::AccountId32,
+) -> Result<Option<BatchId>> {
+	let count: BatchId = chain.rpc("licentia_batchCount", []).await?;
+	for id in from..count {
+		let batch: BatchView<String, u32> = chain.rpc("licentia_batch", [json!(id)]).await?;
+		if batch.root == root && batch.submitter == signer.to_string() {
+			return Ok(Some(id));
+		}
+	}
+	Ok(None)
 }
 
 #[cfg(test)]

@@ -33,8 +33,17 @@ pub enum Entry {
 		/// The number of batches on chain before it was submitted: it can only have an id at
 		/// least this.
 		batches_before: BatchId,
+		/// The signer's nonce its transaction uses: once the finalized nonce is past it, the
+		/// batch is on chain or never will be.
+		nonce: u64,
 		/// Its posts, in leaf order.
 		posts: Vec<PostRecord>,
+	},
+	/// A pending batch that never reached the chain: its posts are free to register again.
+	#[serde(rename_all = "camelCase")]
+	Abandoned {
+		/// Its Merkle root.
+		root: Hash,
 	},
 	/// A batch on chain (finalized).
 	#[serde(rename_all = "camelCase")]
@@ -70,9 +79,20 @@ pub struct Manifest {
 	/// Registered posts by (platform, post id).
 	registered: BTreeMap<String, RegisteredPost>,
 	/// Pending batches not known to be registered, by root.
-	pending: BTreeMap<Hash, (BatchId, Vec<PostRecord>)>,
+	pending: BTreeMap<Hash, Pending>,
 	/// The file ends in a line cut short: the next entry starts on a new line.
 	torn: bool,
+}
+
+/// A batch submitted and not yet known to be registered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pending {
+	/// The number of batches before it.
+	pub batches_before: BatchId,
+	/// The nonce its transaction uses.
+	pub nonce: u64,
+	/// Its posts, in leaf order.
+	pub posts: Vec<PostRecord>,
 }
 
 /// The key of a post: the same post is never registered twice through one manifest, whatever
@@ -113,8 +133,11 @@ impl Manifest {
 
 	fn apply(&mut self, entry: Entry) {
 		match entry {
-			Entry::Pending { root, batches_before, posts } => {
-				self.pending.insert(root, (batches_before, posts));
+			Entry::Pending { root, batches_before, nonce, posts } => {
+				self.pending.insert(root, Pending { batches_before, nonce, posts });
+			},
+			Entry::Abandoned { root } => {
+				self.pending.remove(&root);
 			},
 			Entry::Registered { root, posts, .. } => {
 				self.pending.remove(&root);
@@ -158,7 +181,7 @@ impl Manifest {
 	}
 
 	/// Posts of batches that were submitted but not seen registered.
-	pub fn pending(&self) -> impl Iterator<Item = (&Hash, &(BatchId, Vec<PostRecord>))> {
+	pub fn pending(&self) -> impl Iterator<Item = (&Hash, &Pending)> {
 		self.pending.iter()
 	}
 

@@ -16,8 +16,22 @@ use std::{
 	time::{Duration, Instant},
 };
 
-/// The node binary cargo built for these tests.
-pub const NODE: &str = env!("CARGO_BIN_EXE_licentia-node");
+/// The node binary cargo built: this package's own, or (for the other packages' tests that
+/// include this harness) the one beside the test's target directory.
+pub fn node_binary() -> PathBuf {
+	if let Some(path) = option_env!("CARGO_BIN_EXE_licentia-node") {
+		return path.into();
+	}
+	let exe = std::env::current_exe().expect("the test knows its path");
+	// target/<profile>/deps/<test> -> target/<profile>/licentia-node
+	let path = exe
+		.parent()
+		.and_then(Path::parent)
+		.expect("a cargo target dir")
+		.join("licentia-node");
+	assert!(path.exists(), "{} is missing: build the workspace (scripts/build)", path.display());
+	path
+}
 
 /// A port nobody listens on right now.
 pub fn free_port() -> u16 {
@@ -66,7 +80,7 @@ impl Node {
 		let log = dir.0.join("node.log");
 		let (rpc_port, p2p_port, prometheus_port) = (free_port(), free_port(), free_port());
 		let log_file = std::fs::File::create(&log).expect("log file can be created");
-		let child = Command::new(NODE)
+		let child = Command::new(node_binary())
 			.args(args)
 			.args(["--rpc-port", &rpc_port.to_string()])
 			.args(["--port", &p2p_port.to_string()])
@@ -348,7 +362,11 @@ pub fn decode_hex<T: Decode>(hex: &str) -> T {
 
 /// Runs the node binary with `args` to completion and returns (status, stdout, stderr).
 pub fn run_node_command(args: &[&str], cwd: &Path) -> (ExitStatus, String, String) {
-	let output = Command::new(NODE).args(args).current_dir(cwd).output().expect("node runs");
+	let output = Command::new(node_binary())
+		.args(args)
+		.current_dir(cwd)
+		.output()
+		.expect("node runs");
 	(
 		output.status,
 		String::from_utf8_lossy(&output.stdout).into_owned(),

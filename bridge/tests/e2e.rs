@@ -1,0 +1,384 @@
+//! End to end, as the three kinds of users meet the chain: a dev node; platforms link identities,
+//! relay signed consent and ingest their exports with `licentia-bridge` (one ingest killed
+//! mid-way and resumed); a Nostr user registers their own events; an AI buyer purchases through
+//! `@polkadot/api` (scripts/buyer); access checks allow and deny with the right reasons; a
+//! contributor claims their share; a consent withdrawal reaches the license's revocation feed.
+//!
+//! Needs Node.js and `scripts/buyer`'s packages (`npm ci` there; scripts/test does it).
+
+#[path = "../../node/tests/common/mod.rs"]
+mod common;
+
+use common::Node;
+use licentia_runtime::{AccountId, Balance};
+use serde_json::{json, Value};
+use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave, Eve, Ferdie};
+use std::{
+	path::{Path, PathBuf},
+	process::{Child, Command, Stdio},
+	time::{Duration, Instant},
+};
+
+const BLUESKY: u32 = 0; // dev preset: bsky.app, operated by Bob
+const MASTODON: u32 = 1; // mastodon.social, operated by Charlie
+const NOSTR: u32 = 2; // no operator: authors register their own events
+const X: u32 = 3; // x.com, operated by Dave
+/// The Nostr test key of bridge/testdata (see its README): never use it elsewhere.
+const NOSTR_SECRET: &str = "60c3d7be835a8f575550e201eeaa632f6281bb8101d34c805de42eedb0e7e735";
+
+fn repo() -> PathBuf {
+	Path::new(env!("CARGO_MANIFEST_DIR"))
+		.parent()
+		.expect("bridge/ is in the repository")
+		.into()
+}
+
+fn testdata(name: &str) -> String {
+	repo().join("bridge/testdata").join(name).display().to_string()
+}
+
+fn suri(who: Sr25519Keyring) -> String {
+	format!("//{who:?}")
+}
+
+fn address(who: Sr25519Keyring) -> String {
+	who.to_account_id().to_string()
+}
+
+/// A command running against the node; `finish` parses its one JSON document.
+struct Run {
+	what: String,
+	child: Child,
+}
+
+impl Run {
+	fn finish(self) -> Value {
+		let output = self.child.wait_with_output().expect("the command runs");
+		let stdout = String::from_utf8_lossy(&output.stdout);
+		let stderr = String::from_utf8_lossy(&output.stderr);
+		assert!(output.status.success(), "{} failed: {}\n{stderr}", self.what, output.status);
+		serde_json::from_str(stdout.trim())
+			.unwrap_or_else(|e| panic!("{} printed no JSON ({e}):\n{stdout}\n{stderr}", self.what))
+	}
+}
+
+struct Env {
+	node: Node,
+	dir: common::TempDir,
+}
+
+impl Env {
+	fn url(&self) -> String {
+		format!("ws://127.0.0.1:{}", self.node.rpc_port)
+	}
+
+	fn path(&self, name: &str) -> String {
+		self.dir.0.join(name).display().to_string()
+	}
+
+	fn bridge(&self, args: &[&str]) -> Run {
+		let child = Command::new(env!("CARGO_BIN_EXE_licentia-bridge"))
+			.args(["--url", &self.url(), "--json"])
+			.args(args)
+			.stdout(Stdio::piped())
+			.stderr(Stdio::piped())
+			.spawn()
+			.expect("licentia-bridge starts");
+		Run { what: format!("licentia-bridge {}", args.join(" ")), child }
+	}
+
+	fn buyer(&self, script: &str, args: &[&str]) -> Run {
+		let child = Command::new("node")
+			.arg(repo().join("scripts/buyer").join(script))
+			.args(["--url", &self.url(), "--json"])
+			.args(args)
+			.stdout(Stdio::piped())
+			.stderr(Stdio::piped())
+			.spawn()
+			.expect("Node.js runs (scripts/setup installs it)");
+		Run { what: format!("{script} {}", args.join(" ")), child }
+	}
+
+	fn pending_rewards(&self, who: Sr25519Keyring) -> Balance {
+		let answer = self.node.rpc("licentia_pendingRewards", json!([address(who)]));
+		answer.as_str().and_then(|s| s.parse().ok()).expect("a decimal string")
+	}
+}
+
+/// Runs the commands at once (each signer's transactions stay in order within its command) and
+/// returns their JSON documents in the same order.
+fn all(runs: Vec<Run>) -> Vec<Value> {
+	runs.into_iter().map(Run::finish).collect()
+}
+
+fn num(value: &Value) -> u128 {
+	match value {
+		Value::Number(n) => n.as_u64().expect("a u64") as u128,
+		Value::String(s) => s.parse().expect("a decimal string"),
+		other => panic!("{other} is not a number"),
+	}
+}
+
+/// The access queries a platform hands a buyer: the manifest's registered posts.
+fn queries(manifest: &str, purpose: &str) -> Vec<Value> {
+	let text = std::fs::read_to_string(manifest).expect("the manifest exists");
+	text.lines()
+		.map(|line| serde_json::from_str::<Value>(line).expect("JSON lines"))
+		.filter(|entry| entry["type"] == "registered")
+		.flat_map(|entry| entry["posts"].as_array().cloned().unwrap_or_default())
+		.map(|post| {
+			json!({ "purpose": purpose, "batch": post["batch"], "post": post["post"],
+				"index": post["index"], "proof": post["proof"] })
+		})
+		.collect()
+}
+
+#[test]
+fn platforms_buyers_and_contributors_end_to_end() {
+	let started = Instant::now();
+	let node = Node::start("e2e", &["--dev", "--tmp"]);
+	let env = Env { node, dir: common::TempDir::new("e2e-files") };
+	// Linked, never opts in.
+	let nemo = &Sr25519Keyring::One.to_account_id().to_string();
+
+	// -- Identities: operators attest links; Alice's Nostr key proves itself. ----------------
+	let link = |platform: u32, identity: &str, account: &str, signer: Sr25519Keyring| {
+		env.bridge(&[
+			"link",
+			"--platform",
+			&platform.to_string(),
+			"--identity",
+			identity,
+			"--account",
+			account,
+			"--signer",
+			&suri(signer),
+		])
+	};
+	let (eve, ferdie) = (address(Eve), address(Ferdie));
+	// One command per signer at a time: a signer's transactions use consecutive nonces.
+	let mut linked = all(vec![
+		link(BLUESKY, "bluesky:did:plc:ragtjsm2j2vknwkz3zp4oxrd", &eve, Bob),
+		link(MASTODON, "mastodon:ada@mastodon.social", &eve, Charlie),
+		link(X, "x:2244994945", &eve, Dave),
+		env.bridge(&["link-nostr", "--nostr-secret", NOSTR_SECRET, "--signer", &suri(Alice)]),
+	]);
+	linked.extend(all(vec![
+		link(BLUESKY, "bluesky:did:plc:z72i7hdynmk6r22z27h6tvur", &ferdie, Bob),
+		link(MASTODON, "mastodon:grace@mastodon.social", &ferdie, Charlie),
+		link(X, "x:783214", &ferdie, Dave),
+	]));
+	linked.extend(all(vec![link(MASTODON, "mastodon:nemo@mastodon.social", nemo, Charlie)]));
+	for link in &linked {
+		assert!(link["block"].is_string(), "{link}");
+	}
+	let alice_nostr = env.node.rpc("licentia_accountConsent", json!([address(Alice)]));
+	assert_eq!(alice_nostr["identities"][0]["identity"]["nostr"].as_str().map(str::len), Some(66));
+
+	// -- Consent: Eve and Ferdie sign statements off chain, platforms relay them; Alice relays
+	// her own. Nemo never opts in. -----------------------------------------------------------
+	let sign = |who: Sr25519Keyring, allow: &str, file: &str| {
+		env.bridge(&["consent", "sign", "--signer", &suri(who), "--allow", allow, "--out", file])
+	};
+	let files = [env.path("eve.json"), env.path("ferdie.json"), env.path("alice.json")];
+	all(vec![
+		sign(Eve, "aiTraining,research", &files[0]),
+		sign(Ferdie, "aiTraining", &files[1]),
+		sign(Alice, "aiTraining", &files[2]),
+	]);
+	let relay = |file: &str, relayer: Sr25519Keyring| {
+		env.bridge(&["consent", "relay", "--statement", file, "--signer", &suri(relayer)])
+	};
+	let relayed = all(vec![relay(&files[0], Bob), relay(&files[1], Dave), relay(&files[2], Alice)]);
+	assert_eq!(relayed[0]["relayed"], json!(eve));
+	let eve_consent = env.node.rpc("licentia_accountConsent", json!([eve]));
+	assert_eq!(eve_consent["statements"]["allowed"], json!(["aiTraining", "research"]));
+
+	// -- Posts: the X bridge is killed right after it wrote its first batch as pending, and
+	// run again; the others ingest in parallel. ----------------------------------------------
+	let x_manifest = env.path("x.jsonl");
+	let ingest = |platform: u32,
+	              signer: Sr25519Keyring,
+	              file: &str,
+	              manifest: &str,
+	              extra: &[&str]| {
+		let platform = platform.to_string();
+		let signer = suri(signer);
+		let mut args =
+			vec!["ingest", "--platform", &platform, "--signer", &signer, "--manifest", manifest];
+		args.extend_from_slice(extra);
+		args.push(file);
+		env.bridge(&args)
+	};
+	let mut killed =
+		ingest(X, Dave, &testdata("x.json"), &x_manifest, &["--batch-posts", "2"]).child;
+	let deadline = Instant::now() + Duration::from_secs(60);
+	while !std::fs::read_to_string(&x_manifest).unwrap_or_default().contains("\"pending\"") {
+		assert!(Instant::now() < deadline, "the X ingest never wrote a pending batch");
+		std::thread::sleep(Duration::from_millis(20));
+	}
+	killed.kill().expect("the bridge can be killed");
+	killed.wait().expect("the bridge stops");
+
+	let (bluesky_manifest, mastodon_manifest, nostr_manifest) =
+		(env.path("bluesky.jsonl"), env.path("mastodon.jsonl"), env.path("nostr.jsonl"));
+	let ingested = all(vec![
+		ingest(BLUESKY, Bob, &testdata("bluesky.jsonl"), &bluesky_manifest, &[]),
+		ingest(MASTODON, Charlie, &testdata("mastodon.json"), &mastodon_manifest, &[]),
+		ingest(NOSTR, Alice, &testdata("nostr.jsonl"), &nostr_manifest, &[]),
+		ingest(X, Dave, &testdata("x.json"), &x_manifest, &["--batch-posts", "2"]),
+	]);
+	let [bluesky, mastodon, nostr, x] = &ingested[..] else { unreachable!() };
+
+	// Bluesky: 7 posts; a like, a deletion, an identity and an account event skipped; the
+	// unlinked author's 2 posts left out.
+	assert_eq!((bluesky["posts"].clone(), bluesky["skipped"].clone()), (json!(7), json!(4)));
+	assert_eq!(bluesky["registered"], json!(5), "{bluesky}");
+	assert_eq!(bluesky["notOptedIn"], json!({ "not linked to an account": 2 }));
+	// Mastodon: a reblog and another instance's status skipped; Nemo is linked but allows
+	// nothing.
+	assert_eq!(mastodon["registered"], json!(4), "{mastodon}");
+	assert_eq!(mastodon["skipped"], json!(2));
+	assert_eq!(mastodon["notOptedIn"], json!({ "allows no purpose": 1 }));
+	// Nostr: ids recomputed and signatures verified; the reaction skipped; K2 is not linked.
+	assert_eq!(nostr["registered"], json!(3), "{nostr}");
+	let rejected = nostr["rejected"].as_array().expect("a list");
+	assert_eq!(rejected.len(), 2, "{nostr}");
+	assert!(rejected[0]
+		.as_str()
+		.is_some_and(|r| r.contains("line 4: the id does not match")));
+	assert!(rejected[1]
+		.as_str()
+		.is_some_and(|r| r.contains("line 6: the signature does not verify")));
+	assert_eq!(nostr["notOptedIn"], json!({ "not linked to an account": 1 }));
+	// X: whatever the killed run left, the resumed one ends with each post registered once.
+	assert_eq!(x["manifestPosts"], json!(4), "{x}");
+	let contributions = |who: Sr25519Keyring| {
+		let answer = env.node.rpc("licentia_contributions", json!([address(who)]));
+		let mut pairs: Vec<(u64, u64)> = serde_json::from_value(answer).expect("pairs");
+		pairs.sort();
+		pairs
+	};
+	assert_eq!(contributions(Eve), vec![(0, 3), (1, 2), (3, 2)], "no post counted twice");
+	assert_eq!(contributions(Ferdie), vec![(0, 2), (1, 2), (3, 2)]);
+	assert_eq!(contributions(Alice), vec![(2, 3)]);
+	// And a rerun registers nothing.
+	let again = all(vec![ingest(X, Dave, &testdata("x.json"), &x_manifest, &[])]);
+	assert_eq!(
+		(again[0]["registered"].clone(), again[0]["alreadyRegistered"].clone()),
+		(json!(0), json!(4))
+	);
+
+	// -- An offer of X posts; the buyer purchases through @polkadot/api. ---------------------
+	let terms = env.path("terms.json");
+	std::fs::write(
+		&terms,
+		json!({ "purposes": ["aiTraining"], "duration": 1000, "recordCap": null,
+			"anonymisation": true, "attribution": true, "transferable": false,
+			"redistribution": false, "commercialUse": true, "modelWeightsRelease": false,
+			"legalHash": format!("0x{}", "1e".repeat(32)),
+			"legalUri": "https://licentia.example/terms/train-v1" })
+		.to_string(),
+	)
+	.expect("a temp file");
+	let offer = all(vec![env.bridge(&[
+		"offer",
+		"--platform",
+		"3",
+		"--terms",
+		&terms,
+		"--per-record",
+		"1000000000000",
+		"--signer",
+		&suri(Dave),
+	])]);
+	assert_eq!(offer[0]["offer"], json!(0));
+
+	let offers = all(vec![env.buyer("offers.mjs", &[])]);
+	assert_eq!(offers[0][0]["terms"]["purposes"], json!(["AiTraining"]), "{}", offers[0]);
+	assert_eq!(num(&offers[0][0]["quote"]["price"]), 4_000_000_000_000, "4 X posts at 1 LCT");
+
+	let mut checks = queries(&x_manifest, "aiTraining");
+	checks.push(queries(&x_manifest, "research")[0].clone());
+	checks.push(queries(&bluesky_manifest, "aiTraining")[0].clone());
+	let checks_file = env.path("checks.json");
+	std::fs::write(&checks_file, Value::Array(checks).to_string()).expect("a temp file");
+	let (eve_pending_before, dave_pending_before) =
+		(env.pending_rewards(Eve), env.pending_rewards(Dave));
+	let bought = all(vec![
+		env.buyer("buy.mjs", &["--offer", "0", "--suri", "//Charlie", "--check", &checks_file])
+	])
+	.remove(0);
+	assert_eq!(bought["license"], json!(0), "{bought}");
+	assert_eq!(bought["purchased"]["buyer"], json!(address(Charlie)));
+	assert_eq!(bought["stored"]["purposes"], json!(["AiTraining"]));
+	assert_eq!(bought["view"]["records"], json!(4));
+	let split = &bought["split"];
+	let parts = ["protocol", "platforms", "contributors", "dust"].map(|k| num(&split[k]));
+	assert_eq!(parts.iter().sum::<u128>(), 4_000_000_000_000, "the split is the price: {split}");
+	let allowed = json!({ "allowed": true });
+	assert_eq!(
+		bought["access"],
+		json!([allowed, allowed, allowed, allowed,
+			{ "allowed": false, "reason": "purposeNotCovered" },
+			{ "allowed": false, "reason": "outsideSnapshot" }]),
+		"{bought}"
+	);
+	// Eve and Ferdie have 2 posts each in the pool: half of the contributors' part each (up to
+	// rounding); Dave's platform gets its share.
+	let eve_share = env.pending_rewards(Eve) - eve_pending_before;
+	assert!((parts[2] / 2).abs_diff(eve_share) <= 1, "Eve earns half: {eve_share} of {}", parts[2]);
+	assert_eq!(env.pending_rewards(Dave) - dave_pending_before, parts[1]);
+
+	// -- The platform checks its manifest against the license. -------------------------------
+	let checked =
+		all(vec![env.bridge(&["check-access", "--license", "0", "--manifest", &x_manifest])]);
+	assert_eq!(checked[0]["tally"], json!({ "allowed": 4 }), "{}", checked[0]);
+
+	// -- Eve claims: her balance grows by her share, less the fee. ---------------------------
+	let eve_account: AccountId = Eve.to_account_id();
+	let before = env.node.free_balance(&eve_account);
+	let claim = all(vec![env.bridge(&["claim", "--signer", "//Eve"])]).remove(0);
+	let (claimed, fee) = (num(&claim["claimed"]), num(&claim["fee"]));
+	assert_eq!(claimed, num(&claim["pendingBefore"]));
+	assert!(claimed >= eve_share && claimed > 0);
+	assert_eq!(env.node.free_balance(&eve_account), before + claimed - fee, "{claim}");
+	assert_eq!(env.pending_rewards(Eve), 0);
+
+	// -- Ferdie withdraws (a signed deny, relayed): the license's feed shows it, and access to
+	// Ferdie's posts is denied. ----------------------------------------------------------------
+	let withdrawal = env.path("ferdie-withdraws.json");
+	all(vec![env.bridge(&[
+		"consent",
+		"sign",
+		"--signer",
+		"//Ferdie",
+		"--deny",
+		"aiTraining",
+		"--out",
+		&withdrawal,
+	])]);
+	all(vec![relay(&withdrawal, Dave)]);
+	let license = all(vec![env.buyer("license.mjs", &["--license", "0"])]).remove(0);
+	let withdrawn = license["revocations"]
+		.as_array()
+		.expect("a list")
+		.iter()
+		.filter_map(|r| r["change"].get("consentWithdrawn"))
+		.find(|c| c["account"] == json!(ferdie) && c["platform"] == json!(X))
+		.unwrap_or_else(|| panic!("no withdrawal in the feed: {license}"))
+		.clone();
+	assert_eq!(withdrawn["purposes"], json!(["aiTraining"]));
+	let checked =
+		all(vec![env.bridge(&["check-access", "--license", "0", "--manifest", &x_manifest])]);
+	assert_eq!(
+		checked[0]["tally"],
+		json!({ "allowed": 2, "consentWithdrawn": 2 }),
+		"{}",
+		checked[0]
+	);
+
+	eprintln!("end to end in {:.0} s", started.elapsed().as_secs_f64());
+	let status = env.node.stop();
+	assert!(status.success(), "licentia-node exited with {status}");
+}
