@@ -152,11 +152,18 @@ fn access_throughput() {
 	let answer = rpc_call(node.rpc_port, "licentia_checkAccessBatch", json!([access]))
 		.unwrap_or_else(|e| node.fail(&format!("checkAccessBatch failed: {e}")));
 	assert_eq!(answer, Value::Array(vec![json!({ "allowed": true }); queries]));
-	let runtime_start = Instant::now();
-	let decisions: Vec<AccessDecision> =
-		node.runtime_call("LicensingApi_check_access_batch", &access);
-	let runtime_only = runtime_start.elapsed();
-	assert_eq!(decisions, vec![Ok(()); queries]);
+	// For comparison, the same runtime API through the generic `state_call` (hex-encoded SCALE
+	// in JSON): the best of five calls.
+	let runtime_only = (0..5)
+		.map(|_| {
+			let start = Instant::now();
+			let decisions: Vec<AccessDecision> =
+				node.runtime_call("LicensingApi_check_access_batch", &access);
+			assert_eq!(decisions, vec![Ok(()); queries]);
+			start.elapsed()
+		})
+		.min()
+		.expect("five calls");
 
 	// Throughput: `clients` threads post the same request back to back for `seconds`.
 	let checked = AtomicU64::new(0);
@@ -188,7 +195,7 @@ fn access_throughput() {
 		"access-check throughput: {checked} checks in {requests} requests of {queries} \
 		 ({} KiB of JSON each; {authors} authors x {posts_per_author} posts, proofs of {} hashes), \
 		 {clients} clients, {elapsed:.1} s: {:.0} checks/s, {:.0} ms per request; \
-		 the runtime API alone (SCALE, one request, no JSON): {:.0} ms = {:.0} checks/s",
+		 the same runtime API through the generic state_call (hex-encoded SCALE), best of 5: {:.0} ms = {:.0} checks/s",
 		body.len() / 1024,
 		access[0].proof.len(),
 		checked as f64 / elapsed,
