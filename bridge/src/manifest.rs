@@ -213,10 +213,15 @@ mod tests {
 		let _ = std::fs::remove_file(&path);
 		let mut m = Manifest::open(&path).unwrap();
 		let (a, b) = (Hash::repeat_byte(0xa), Hash::repeat_byte(0xb));
-		m.append(Entry::Pending { root: a, batches_before: 0, posts: vec![post(1)] })
+		let c = Hash::repeat_byte(0xc);
+		m.append(Entry::Pending { root: a, batches_before: 0, nonce: 0, posts: vec![post(1)] })
 			.unwrap();
-		m.append(Entry::Pending { root: b, batches_before: 1, posts: vec![post(2)] })
+		m.append(Entry::Pending { root: b, batches_before: 1, nonce: 1, posts: vec![post(2)] })
 			.unwrap();
+		// A batch that never reached the chain is abandoned: its posts are free again.
+		m.append(Entry::Pending { root: c, batches_before: 1, nonce: 1, posts: vec![post(3)] })
+			.unwrap();
+		m.append(Entry::Abandoned { root: c }).unwrap();
 		let registered = RegisteredPost { batch: 0, index: 0, post: post(1), proof: vec![] };
 		m.append(Entry::Registered {
 			batch: 0,
