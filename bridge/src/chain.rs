@@ -156,10 +156,7 @@ impl Chain {
 	/// The next relay nonce of `who`: the one its next signed consent statement must carry.
 	pub async fn relay_nonce(&self, who: &subxt::utils::AccountId32) -> Result<u32> {
 		let at = self.client.at_current_block().await?;
-		let value = at
-			.storage()
-			.fetch(api::storage().consent().relay_nonce(), (who.clone(),))
-			.await?;
+		let value = at.storage().fetch(api::storage().consent().relay_nonce(), (*who,)).await?;
 		Ok(value.decode()?)
 	}
 

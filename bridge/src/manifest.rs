@@ -122,7 +122,7 @@ impl Manifest {
 			}
 			// A line cut short by a crash mid-write is the last one: what it described is
 			// re-checked against the chain, so it is ignored.
-			let Ok(entry) = serde_json::from_str::<Entry>(&line) else {
+			let Ok(entry) = serde_json::from_str::<Entry>(line) else {
 				eprintln!("{}: line {} is incomplete; ignoring it", path.display(), n + 1);
 				continue;
 			};

@@ -51,7 +51,11 @@ impl Localnet {
 			String::from_utf8_lossy(&output.stdout),
 			String::from_utf8_lossy(&output.stderr)
 		);
-		assert!(output.status.success(), "scripts/localnet {command} failed:\n{text}\n{}", self.logs());
+		assert!(
+			output.status.success(),
+			"scripts/localnet {command} failed:\n{text}\n{}",
+			self.logs()
+		);
 		text
 	}
 
@@ -62,7 +66,10 @@ impl Localnet {
 				let log = std::fs::read_to_string(self.dir.0.join(format!("{name}.log")))
 					.unwrap_or_default();
 				let tail: Vec<&str> = log.lines().rev().take(15).collect();
-				format!("----- {name} -----\n{}", tail.into_iter().rev().collect::<Vec<_>>().join("\n"))
+				format!(
+					"----- {name} -----\n{}",
+					tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+				)
 			})
 			.collect::<Vec<_>>()
 			.join("\n")
@@ -88,7 +95,9 @@ impl Localnet {
 	}
 
 	fn hash_at(&self, node: usize, number: u32) -> Option<String> {
-		self.rpc(node, "chain_getBlockHash", json!([number]))?.as_str().map(String::from)
+		self.rpc(node, "chain_getBlockHash", json!([number]))?
+			.as_str()
+			.map(String::from)
 	}
 
 	fn kill(&self, node: usize) {
@@ -120,7 +129,10 @@ impl Localnet {
 	/// Submits `call` signed by `signer` to `node` with the nonce the node's pool expects.
 	fn submit(&self, node: usize, signer: Sr25519Keyring, call: RuntimeCall) {
 		let genesis: Hash = decode_hex(
-			self.rpc(node, "chain_getBlockHash", json!([0])).expect("genesis").as_str().unwrap(),
+			self.rpc(node, "chain_getBlockHash", json!([0]))
+				.expect("genesis")
+				.as_str()
+				.unwrap(),
 		);
 		let who = signer.to_account_id().to_string();
 		let nonce = self.rpc(node, "system_accountNextIndex", json!([who])).expect("a nonce");
@@ -136,7 +148,8 @@ impl Localnet {
 
 	/// Whether `node` has a value at `key`, at block `at` (the best block if `None`).
 	fn exists(&self, node: usize, key: &[u8], at: Option<&str>) -> bool {
-		self.rpc(node, "state_getStorage", json!([to_hex(key), at])).is_some_and(|v| v.is_string())
+		self.rpc(node, "state_getStorage", json!([to_hex(key), at]))
+			.is_some_and(|v| v.is_string())
 	}
 }
 
@@ -212,7 +225,8 @@ fn four_validators_survive_crashes_and_restarts() {
 			decisions: vec![(Purpose::AiTraining, Decision::Allow)].try_into().expect("one"),
 		}),
 	);
-	let consent_key = pallet_consent::AccountConsent::<Runtime>::hashed_key_for(Eve.to_account_id());
+	let consent_key =
+		pallet_consent::AccountConsent::<Runtime>::hashed_key_for(Eve.to_account_id());
 	net.wait("Eve's consent to be in a block", Duration::from_secs(60), || {
 		net.exists(0, &consent_key, None)
 	});
@@ -243,9 +257,10 @@ fn four_validators_survive_crashes_and_restarts() {
 		}),
 	);
 	let three = [0, 1, 2];
-	let progress = net.wait("finality to go on with three of four", Duration::from_secs(120), || {
-		finalized_everywhere(&net, &three) >= before_kill + 5
-	});
+	let progress =
+		net.wait("finality to go on with three of four", Duration::from_secs(120), || {
+			finalized_everywhere(&net, &three) >= before_kill + 5
+		});
 	net.submit(
 		1,
 		Alice,
@@ -274,7 +289,10 @@ fn four_validators_survive_crashes_and_restarts() {
 	let restart_total = restarted.elapsed();
 	for number in [before_kill, target] {
 		let hashes: Vec<_> = all.iter().map(|n| net.hash_at(*n, number)).collect();
-		assert!(hashes.iter().all(|h| h.is_some() && *h == hashes[0]), "block {number}: {hashes:?}");
+		assert!(
+			hashes.iter().all(|h| h.is_some() && *h == hashes[0]),
+			"block {number}: {hashes:?}"
+		);
 	}
 	eprintln!(
 		"Dave restarted and reached finalized #{target} in {:.1} s (after {:.1} s down)",
@@ -291,9 +309,10 @@ fn four_validators_survive_crashes_and_restarts() {
 	}
 	let restarted = Instant::now();
 	net.script("start");
-	let resumed = net.wait("finality beyond the last finalized block", Duration::from_secs(180), || {
-		finalized_everywhere(&net, &all) > last
-	});
+	let resumed =
+		net.wait("finality beyond the last finalized block", Duration::from_secs(180), || {
+			finalized_everywhere(&net, &all) > last
+		});
 	eprintln!(
 		"after SIGKILL of all four at finalized #{last}: finalizing again (#{}) {:.1} s after the restart",
 		finalized_everywhere(&net, &all),
@@ -301,16 +320,24 @@ fn four_validators_survive_crashes_and_restarts() {
 	);
 	let _ = resumed;
 	for node in all {
-		assert_eq!(net.hash_at(node, last), Some(last_hash.clone()), "{} kept #{last}", NAMES[node]);
+		assert_eq!(
+			net.hash_at(node, last),
+			Some(last_hash.clone()),
+			"{} kept #{last}",
+			NAMES[node]
+		);
 	}
 	// Everything the chain held is still there, at the new finalized head.
 	let head = net.rpc(2, "chain_getFinalizedHead", json!([])).expect("a head");
 	let head = head.as_str().expect("a hash");
 	let batch_key = pallet_content::Batches::<Runtime>::hashed_key_for(0u64);
 	let link_key = pallet_consent::IdentityOwner::<Runtime>::hashed_key_for(Identity::X(7));
-	for (what, key) in
-		[("license 0", &license_key), ("batch 0", &batch_key), ("the link", &link_key), ("Eve's consent", &consent_key)]
-	{
+	for (what, key) in [
+		("license 0", &license_key),
+		("batch 0", &batch_key),
+		("the link", &link_key),
+		("Eve's consent", &consent_key),
+	] {
 		assert!(net.exists(2, key, Some(head)), "{what} survived the restart");
 	}
 

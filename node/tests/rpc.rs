@@ -105,3 +105,91 @@ fn licentia_methods_answer_and_reject_bad_input_with_codes() {
 	let status = node.stop();
 	assert!(status.success(), "licentia-node exited with {status}");
 }
+
+/// Abuse of one node's RPC: connections beyond `--rpc-max-connections`, a body beyond
+/// `--rpc-max-request-size`, and a burst of invalid extrinsics. The node refuses each, and goes
+/// on producing blocks and answering well-formed requests.
+#[test]
+fn rpc_abuse_is_refused_and_the_node_goes_on() {
+	use codec::Encode;
+	use licentia_runtime::{
+		signing::{signed_extrinsic, ChainContext},
+		RuntimeCall,
+	};
+	use std::{io::Write, net::TcpStream};
+
+	let mut node = Node::start(
+		"rpc-abuse",
+		&["--dev", "--tmp", "--rpc-max-connections", "8", "--rpc-max-request-size", "1"],
+	);
+	node.wait_for("block #1", Duration::from_secs(60), |n| {
+		(n.block_number(false) >= 1).then_some(())
+	});
+	let port = node.rpc_port;
+	let answers = |n: &Node| n.try_rpc("system_health", json!([])).is_ok();
+
+	// Connections beyond the limit: hold 8 open (a request whose body never comes), then more.
+	let held: Vec<TcpStream> = (0..8)
+		.map(|_| {
+			let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("the node accepts");
+			stream
+				.write_all(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+				.expect("a partial request");
+			stream
+		})
+		.collect();
+	std::thread::sleep(Duration::from_millis(500));
+	let refused = (0..20).filter(|_| !answers(&node)).count();
+	assert!(refused > 0, "a 9th connection is refused while 8 are held");
+	drop(held);
+	node.wait_for("the node to answer again", Duration::from_secs(30), |n| {
+		answers(n).then_some(())
+	});
+
+	// A body over the 1 MiB request limit is refused; the connection limit is free again.
+	let big = format!(
+		"{{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"system_health\",\"params\":[\"{}\"]}}",
+		"x".repeat(2 * 1024 * 1024)
+	);
+	let reply = http_post(port, &big).unwrap_or_default();
+	assert!(!reply.contains("\"result\""), "an oversized request is not served: {reply:.200}");
+	assert!(answers(&node));
+
+	// A burst of invalid extrinsics: undecodable bytes, a bad signature, a stale nonce.
+	let genesis = node.block_hash(0);
+	let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![1, 2, 3] });
+	let valid =
+		signed_extrinsic(call, &Sr25519Keyring::Eve.pair(), 0, ChainContext::immortal(genesis))
+			.encode();
+	let mut bad_signature = valid.clone();
+	// The signature follows the compact length, the version byte and the 33-byte address.
+	bad_signature[40] ^= 0xff;
+	let stale = {
+		node.submit_all(vec![(
+			Sr25519Keyring::Eve,
+			RuntimeCall::System(frame_system::Call::remark { remark: vec![9] }),
+		)]);
+		valid.clone() // nonce 0, now used
+	};
+	let before = node.block_number(false);
+	let mut codes = std::collections::BTreeMap::<i64, usize>::new();
+	for i in 0..300 {
+		let bytes = match i % 3 {
+			0 => vec![0xde, 0xad, 0xbe, 0xef, i as u8],
+			1 => bad_signature.clone(),
+			_ => stale.clone(),
+		};
+		let error = node
+			.try_rpc("author_submitExtrinsic", json!([to_hex(&bytes)]))
+			.expect_err("an invalid extrinsic is refused");
+		*codes.entry(code(error)).or_default() += 1;
+	}
+	eprintln!("300 invalid extrinsics refused with codes {codes:?}");
+	assert_eq!(codes.values().sum::<usize>(), 300);
+	node.wait_for("two more blocks", Duration::from_secs(60), |n| {
+		(n.block_number(false) >= before + 2).then_some(())
+	});
+	assert!(answers(&node));
+	let status = node.stop();
+	assert!(status.success(), "licentia-node exited with {status}");
+}

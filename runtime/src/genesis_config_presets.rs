@@ -43,7 +43,7 @@ fn testnet_genesis(
 /// One platform of each kind, operated (and paid) by a development account: Bob runs the
 /// Bluesky bridge, Charlie the mastodon.social one, Dave the X one. Nostr has no operator.
 /// A platform at genesis: kind, domain, operators, payee, share of sales.
-type GenesisPlatform = (PlatformKind, Vec<u8>, Vec<AccountId>, Option<AccountId>, Perbill);
+type GenesisPlatform = pallet_consent::GenesisPlatform<AccountId>;
 
 fn dev_platforms() -> Vec<GenesisPlatform> {
 	let operated = |kind, domain: &str, operator: Sr25519Keyring| {

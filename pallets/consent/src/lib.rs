@@ -200,17 +200,15 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type RelayNonce<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
 
+	/// A platform registered at genesis: kind, domain, operators, payee, share.
+	pub type GenesisPlatform<AccountId> =
+		(PlatformKind, alloc::vec::Vec<u8>, alloc::vec::Vec<AccountId>, Option<AccountId>, Perbill);
+
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
-		/// Platforms registered at genesis: kind, domain, operators, payee, share.
-		pub platforms: alloc::vec::Vec<(
-			PlatformKind,
-			alloc::vec::Vec<u8>,
-			alloc::vec::Vec<T::AccountId>,
-			Option<T::AccountId>,
-			Perbill,
-		)>,
+		/// Platforms registered at genesis.
+		pub platforms: alloc::vec::Vec<GenesisPlatform<T::AccountId>>,
 	}
 
 	#[pallet::genesis_build]
