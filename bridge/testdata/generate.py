@@ -1,21 +1,44 @@
 #!/usr/bin/env python3
 """Writes the bridge's sample exports (bridge/testdata/*), deterministically.
 
-Every post, account and key here was made up for Licentia's tests. The Nostr events are signed
-with BIP-340 (pure Python, after the BIP's reference code) by two test keys derived from fixed
-labels: they are public, never use them for anything else.
+Every post here was made up for Licentia's tests. The Nostr events are signed with BIP-340
+(pure Python, after the BIP's reference implementation) by two test keys derived from fixed
+labels: they are public, never use them for anything else. See README.md for what each file holds.
 
-Run: python3 bridge/testdata/generate.py   (rerunning reproduces the same bytes)
+    python3 bridge/testdata/generate.py           # (re)writes the four files
+    python3 bridge/testdata/generate.py --check   # exits 1 if a file differs from what it writes
+
+Standard library only. Nothing depends on the clock, randomness or the environment: rerunning
+reproduces the same bytes.
 """
 
 import base64
+import datetime
 import hashlib
 import json
 import pathlib
+import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
 
-# --- BIP-340 (reference implementation, condensed) ---------------------------------------
+
+def sha256(data):
+    return hashlib.sha256(data).digest()
+
+
+def iso(micros):
+    """An RFC 3339 UTC timestamp with milliseconds, as all four platforms print them."""
+    t = datetime.datetime.fromtimestamp(micros // 1_000_000, tz=datetime.timezone.utc)
+    return t.strftime("%Y-%m-%dT%H:%M:%S") + f".{micros // 1000 % 1000:03d}Z"
+
+
+def seconds(text):
+    """Unix seconds of a UTC timestamp written as YYYY-MM-DDTHH:MM:SS."""
+    t = datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=datetime.timezone.utc)
+    return int(t.timestamp())
+
+
+# --- BIP-340 (after bitcoin/bips bip-0340/reference.py) ---------------------------------------
 P = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F
 N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 G = (
@@ -25,8 +48,8 @@ G = (
 
 
 def tagged_hash(tag, msg):
-    t = hashlib.sha256(tag.encode()).digest()
-    return hashlib.sha256(t + t + msg).digest()
+    tag_hash = sha256(tag.encode())
+    return sha256(tag_hash + tag_hash + msg)
 
 
 def point_add(p1, p2):
@@ -44,13 +67,21 @@ def point_add(p1, p2):
     return (x3, (lam * (p1[0] - x3) - p1[1]) % P)
 
 
-def point_mul(p, n):
-    r = None
+def point_mul(point, n):
+    result = None
     for i in range(256):
         if (n >> i) & 1:
-            r = point_add(r, p)
-        p = point_add(p, p)
-    return r
+            result = point_add(result, point)
+        point = point_add(point, point)
+    return result
+
+
+def int_from_bytes(b):
+    return int.from_bytes(b, "big")
+
+
+def bytes_from_int(x):
+    return x.to_bytes(32, "big")
 
 
 def lift_x(x):
@@ -63,201 +94,375 @@ def lift_x(x):
     return (x, y if y & 1 == 0 else P - y)
 
 
-def int_of(b):
-    return int.from_bytes(b, "big")
+def pubkey_gen(seckey):
+    d0 = int_from_bytes(seckey)
+    if not 1 <= d0 <= N - 1:
+        raise ValueError("the secret key must be an integer in the range 1..n-1")
+    return bytes_from_int(point_mul(G, d0)[0])
 
 
-def bytes_of(x):
-    return x.to_bytes(32, "big")
-
-
-def pubkey(secret):
-    return bytes_of(point_mul(G, int_of(secret))[0])
-
-
-def sign(secret, msg, aux):
-    d0 = int_of(secret)
+def schnorr_sign(msg, seckey, aux_rand):
+    d0 = int_from_bytes(seckey)
+    if not 1 <= d0 <= N - 1:
+        raise ValueError("the secret key must be an integer in the range 1..n-1")
+    if len(aux_rand) != 32:
+        raise ValueError("aux_rand must be 32 bytes")
     pt = point_mul(G, d0)
     d = d0 if pt[1] % 2 == 0 else N - d0
-    t = bytes_of(d ^ int_of(tagged_hash("BIP0340/aux", aux)))
-    k0 = int_of(tagged_hash("BIP0340/nonce", t + bytes_of(pt[0]) + msg)) % N
+    t = bytes(a ^ b for a, b in zip(bytes_from_int(d), tagged_hash("BIP0340/aux", aux_rand)))
+    k0 = int_from_bytes(tagged_hash("BIP0340/nonce", t + bytes_from_int(pt[0]) + msg)) % N
+    if k0 == 0:
+        raise RuntimeError("k0 is 0 (negligible probability)")
     r = point_mul(G, k0)
     k = k0 if r[1] % 2 == 0 else N - k0
-    e = int_of(tagged_hash("BIP0340/challenge", bytes_of(r[0]) + bytes_of(pt[0]) + msg)) % N
-    sig = bytes_of(r[0]) + bytes_of((k + e * d) % N)
-    assert verify(bytes_of(pt[0]), msg, sig)
+    e = int_from_bytes(tagged_hash("BIP0340/challenge", bytes_from_int(r[0]) + bytes_from_int(pt[0]) + msg)) % N
+    sig = bytes_from_int(r[0]) + bytes_from_int((k + e * d) % N)
+    if not schnorr_verify(msg, bytes_from_int(pt[0]), sig):
+        raise RuntimeError("the signature just made does not verify")
     return sig
 
 
-def verify(pub, msg, sig):
-    p = lift_x(int_of(pub))
-    r, s = int_of(sig[:32]), int_of(sig[32:])
-    if p is None or r >= P or s >= N:
+def schnorr_verify(msg, pubkey, sig):
+    if len(pubkey) != 32 or len(sig) != 64:
+        raise ValueError("a public key is 32 bytes, a signature 64")
+    pt = lift_x(int_from_bytes(pubkey))
+    r, s = int_from_bytes(sig[:32]), int_from_bytes(sig[32:])
+    if pt is None or r >= P or s >= N:
         return False
-    e = int_of(tagged_hash("BIP0340/challenge", sig[:32] + pub + msg)) % N
-    big_r = point_add(point_mul(G, s), point_mul(p, N - e))
+    e = int_from_bytes(tagged_hash("BIP0340/challenge", sig[:32] + pubkey + msg)) % N
+    big_r = point_add(point_mul(G, s), point_mul(pt, N - e))
     return big_r is not None and big_r[1] % 2 == 0 and big_r[0] == r
 
 
-# --- NIP-01 ---------------------------------------------------------------------------------
-ESCAPES = {"\n": "\\n", '"': '\\"', "\\": "\\\\", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+# Vectors 0-3 and 5-7 of bip-0340/test-vectors.csv: secret key, public key, aux_rand, message,
+# signature, verification result. Checked before anything is signed.
+BIP340_VECTORS = [
+    ("0000000000000000000000000000000000000000000000000000000000000003",
+     "F9308A019258C31049344F85F89D5229B531C845836F99B08601F113BCE036F9",
+     "0000000000000000000000000000000000000000000000000000000000000000",
+     "0000000000000000000000000000000000000000000000000000000000000000",
+     "E907831F80848D1069A5371B402410364BDF1C5F8307B0084C55F1CE2DCA8215"
+     "25F66A4A85EA8B71E482A74F382D2CE5EBEEE8FDB2172F477DF4900D310536C0", True),
+    ("B7E151628AED2A6ABF7158809CF4F3C762E7160F38B4DA56A784D9045190CFEF",
+     "DFF1D77F2A671C5F36183726DB2341BE58FEAE1DA2DECED843240F7B502BA659",
+     "0000000000000000000000000000000000000000000000000000000000000001",
+     "243F6A8885A308D313198A2E03707344A4093822299F31D0082EFA98EC4E6C89",
+     "6896BD60EEAE296DB48A229FF71DFE071BDE413E6D43F917DC8DCF8C78DE3341"
+     "8906D11AC976ABCCB20B091292BFF4EA897EFCB639EA871CFA95F6DE339E4B0A", True),
+    ("C90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B14E5C9",
+     "DD308AFEC5777E13121FA72B9CC1B7CC0139715309B086C960E18FD969774EB8",
+     "C87AA53824B4D7AE2EB035A2B5BBBCCC080E76CDC6D1692C4B0B62D798E6D906",
+     "7E2D58D8B3BCDF1ABADEC7829054F90DDA9805AAB56C77333024B9D0A508B75C",
+     "5831AAEED7B44BB74E5EAB94BA9D4294C49BCF2A60728D8B4C200F50DD313C1B"
+     "AB745879A5AD954A72C45A91C3A51D3C7ADEA98D82F8481E0E1E03674A6F3FB7", True),
+    ("0B432B2677937381AEF05BB02A66ECD012773062CF3FA2549E44F58ED2401710",
+     "25D1DFF95105F5253C4022F628A996AD3A0D95FBF21D468A1B33F8C160D8F517",
+     "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF",
+     "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF",
+     "7EB0509757E246F19449885651611CB965ECC1A187DD51B64FDA1EDC9637D5EC"
+     "97582B9CB13DB3933705B32BA982AF5AF25FD78881EBB32771FC5922EFC66EA3", True),
+    ("", "EEFDEA4CDB677750A420FEE807EACF21EB9898AE79B9768766E4FAA04A2D4A34", "",
+     "243F6A8885A308D313198A2E03707344A4093822299F31D0082EFA98EC4E6C89",
+     "6CFF5C3BA86C69EA4B7376F31A9BCB4F74C1976089B2D9963DA2E5543E177769"
+     "69E89B4C5564D00349106B8497785DD7D1D713A8AE82B32FA79D5F7FC407D39B", False),
+    ("", "DFF1D77F2A671C5F36183726DB2341BE58FEAE1DA2DECED843240F7B502BA659", "",
+     "243F6A8885A308D313198A2E03707344A4093822299F31D0082EFA98EC4E6C89",
+     "FFF97BD5755EEEA420453A14355235D382F6472F8568A18B2F057A1460297556"
+     "3CC27944640AC607CD107AE10923D9EF7A73C643E166BE5EBEAFA34B1AC553E2", False),
+    ("", "DFF1D77F2A671C5F36183726DB2341BE58FEAE1DA2DECED843240F7B502BA659", "",
+     "243F6A8885A308D313198A2E03707344A4093822299F31D0082EFA98EC4E6C89",
+     "1FA62E331EDBC21C394792D2AB1100A7B432B013DF3F6FF4F99FCB33E0E1515F"
+     "28890B3EDB6E7189B630448B515CE4F8622A954CFE545735AAEA5134FCCDB2BD", False),
+]
+
+
+def check_bip340():
+    for seckey, pubkey, aux, msg, sig, valid in BIP340_VECTORS:
+        pubkey, msg, sig = bytes.fromhex(pubkey), bytes.fromhex(msg), bytes.fromhex(sig)
+        if seckey:
+            seckey = bytes.fromhex(seckey)
+            assert pubkey_gen(seckey) == pubkey, "BIP-340 key generation"
+            assert schnorr_sign(msg, seckey, bytes.fromhex(aux)) == sig, "BIP-340 signing"
+        assert schnorr_verify(msg, pubkey, sig) == valid, "BIP-340 verification"
+
+
+# --- Nostr (NIP-01) ---------------------------------------------------------------------------
+K1 = sha256(b"licentia test nostr key 1")
+K2 = sha256(b"licentia test nostr key 2")
+AUX_RAND = sha256(b"licentia testdata bip340 aux_rand")
+
+# NIP-01: in the serialized event only these are escaped; every other character is written as
+# is, UTF-8 encoded (so unlike json.dumps, no \u00XX for other control characters, and no
+# escaping of non-ASCII).
+NIP01_ESCAPES = {"\n": "\\n", '"': '\\"', "\\": "\\\\", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 
 
 def nip01_string(s):
-    return '"' + "".join(ESCAPES.get(c, c) for c in s) + '"'
+    return '"' + "".join(NIP01_ESCAPES.get(c, c) for c in s) + '"'
 
 
-def nip01_id(pub_hex, created_at, kind, tags, content):
-    tags_json = "[" + ",".join("[" + ",".join(nip01_string(v) for v in tag) + "]" for tag in tags) + "]"
-    text = f"[0,{nip01_string(pub_hex)},{created_at},{kind},{tags_json},{nip01_string(content)}]"
-    return hashlib.sha256(text.encode("utf-8")).digest()
+def nip01_serialization(pubkey_hex, created_at, kind, tags, content):
+    tags_text = "[" + ",".join("[" + ",".join(nip01_string(v) for v in tag) + "]" for tag in tags) + "]"
+    return f"[0,{nip01_string(pubkey_hex)},{created_at},{kind},{tags_text},{nip01_string(content)}]"
 
 
-def nostr_event(secret, created_at, content, tags=()):
-    pub_hex = pubkey(secret).hex()
-    tags = [list(t) for t in tags]
-    event_id = nip01_id(pub_hex, created_at, 1, tags, content)
-    sig = sign(secret, event_id, hashlib.sha256(b"licentia testdata aux" + event_id).digest())
-    return {"id": event_id.hex(), "pubkey": pub_hex, "created_at": created_at, "kind": 1,
-            "tags": tags, "content": content, "sig": sig.hex()}
+def nip01_id(event):
+    text = nip01_serialization(event["pubkey"], event["created_at"], event["kind"], event["tags"], event["content"])
+    return sha256(text.encode("utf-8"))
 
 
-# --- Bluesky ------------------------------------------------------------------------------
-def cid(record):
-    digest = hashlib.sha256(json.dumps(record, sort_keys=True, separators=(",", ":")).encode()).digest()
-    raw = bytes([0x01, 0x71, 0x12, 0x20]) + digest
-    return "b" + base64.b32encode(raw).decode().lower().rstrip("=")
+def nostr_event(seckey, created_at, content, tags=(), kind=1):
+    event = {"id": "", "pubkey": pubkey_gen(seckey).hex(), "created_at": created_at, "kind": kind,
+             "tags": [list(tag) for tag in tags], "content": content, "sig": ""}
+    event_id = nip01_id(event)
+    event["id"] = event_id.hex()
+    event["sig"] = schnorr_sign(event_id, seckey, AUX_RAND).hex()
+    return event
 
 
-TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
-
-
-def tid(micros, clock=7):
-    value = (micros << 10) | clock
-    return "".join(TID_ALPHABET[(value >> (5 * i)) & 31] for i in reversed(range(13)))
-
-
-def bluesky_lines():
-    authors = {
-        "did:plc:ragtjsm2j2vknwkz3zp4oxrd": ["Morning light over the harbour.", "Reading about tide tables again.", "The ferry was late, the coffee was not."],
-        "did:plc:z72i7hdynmk6r22z27h6tvur": ["New sketch: a heron, in ink.", "Ink washes dry faster in winter."],
-        "did:plc:vwzwgnygau7ed7b7wt5ux7y2": ["Not licensing this one.", "Or this one."],
-    }
-    lines, t = [], 1_732_000_000_000_000
-    for did, texts in authors.items():
-        for text in texts:
-            t += 1_000_003
-            record = {"$type": "app.bsky.feed.post", "createdAt": "2024-11-19T07:06:40.000Z", "langs": ["en"], "text": text}
-            lines.append({"did": did, "time_us": t, "kind": "commit",
-                          "commit": {"rev": tid(t, 1), "operation": "create", "collection": "app.bsky.feed.post",
-                                     "rkey": tid(t), "record": record, "cid": cid(record)}})
-    first = "did:plc:ragtjsm2j2vknwkz3zp4oxrd"
-    like = {"$type": "app.bsky.feed.like", "createdAt": "2024-11-19T07:10:00.000Z",
-            "subject": {"uri": f"at://{first}/app.bsky.feed.post/{lines[0]['commit']['rkey']}", "cid": lines[0]["commit"]["cid"]}}
-    t += 1_000_003
-    lines.insert(2, {"did": "did:plc:z72i7hdynmk6r22z27h6tvur", "time_us": t, "kind": "commit",
-                     "commit": {"rev": tid(t, 1), "operation": "create", "collection": "app.bsky.feed.like", "rkey": tid(t), "record": like, "cid": cid(like)}})
-    t += 1_000_003
-    lines.insert(4, {"did": first, "time_us": t, "kind": "commit",
-                     "commit": {"rev": tid(t, 1), "operation": "delete", "collection": "app.bsky.feed.post", "rkey": tid(t - 50_000_000)}})
-    t += 1_000_003
-    lines.append({"did": first, "time_us": t, "kind": "identity",
-                  "identity": {"did": first, "handle": "harbour.example.com", "seq": 1409752997, "time": "2024-11-19T07:20:00.000Z"}})
-    t += 1_000_003
-    lines.append({"did": first, "time_us": t, "kind": "account",
-                  "account": {"active": True, "did": first, "seq": 1409753013, "time": "2024-11-19T07:20:01.000Z"}})
-    return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
-
-
-# --- Mastodon -----------------------------------------------------------------------------
-def mastodon_json():
-    def account(n, username, acct, domain="mastodon.social"):
-        return {"id": str(109_000_000_000_000_000 + n), "username": username, "acct": acct,
-                "display_name": username.capitalize(), "locked": False, "bot": False,
-                "created_at": "2022-11-01T00:00:00.000Z", "note": "", "url": f"https://{domain}/@{username}",
-                "avatar": f"https://{domain}/avatars/original/missing.png", "followers_count": 10 + n,
-                "following_count": 5, "statuses_count": 40 + n}
-
-    def status(n, acc, content, domain="mastodon.social"):
-        sid = str(113_500_000_000_000_000 + n)
-        user = acc["username"]
-        return {"id": sid, "created_at": f"2024-11-19T08:{n:02d}:00.000Z", "in_reply_to_id": None,
-                "in_reply_to_account_id": None, "sensitive": False, "spoiler_text": "", "visibility": "public",
-                "language": "en", "uri": f"https://{domain}/users/{user}/statuses/{sid}",
-                "url": f"https://{domain}/@{user}/{sid}", "replies_count": 0, "reblogs_count": 0,
-                "favourites_count": n % 3, "edited_at": None, "content": f"<p>{content}</p>", "reblog": None,
-                "account": acc, "media_attachments": [], "mentions": [], "tags": [], "emojis": [],
-                "card": None, "poll": None}
-
-    ada, grace, nemo = account(1, "ada", "ada"), account(2, "grace", "grace"), account(3, "nemo", "nemo")
-    linus = account(4, "linus", "linus@fosstodon.org", "fosstodon.org")
-    statuses = [
-        status(1, ada, "Notes on the analytical engine, part one."),
-        status(2, grace, "Found a moth in the relay today."),
-        status(3, ada, "Part two: on loops &amp; the Jacquard loom."),
-        status(4, nemo, "I have not opted in."),
-        status(5, grace, "Compilers are just translators with opinions."),
-        status(6, linus, "Posted from another instance.", "fosstodon.org"),
-    ]
-    reblog = status(7, grace, "")
-    reblog["content"] = ""
-    reblog["reblog"] = statuses[0]
-    reblog["uri"] = f"https://mastodon.social/users/grace/statuses/{reblog['id']}/activity"
-    statuses.append(reblog)
-    return json.dumps(statuses, indent=2, ensure_ascii=False) + "\n"
-
-
-# --- Nostr --------------------------------------------------------------------------------
-K1 = hashlib.sha256(b"licentia test nostr key 1").digest()
-K2 = hashlib.sha256(b"licentia test nostr key 2").digest()
+def nostr_valid(event):
+    """(id matches, signature verifies): what the bridge checks."""
+    computed = nip01_id(event)
+    return (computed.hex() == event["id"],
+            schnorr_verify(bytes.fromhex(event["id"]), bytes.fromhex(event["pubkey"]), bytes.fromhex(event["sig"])))
 
 
 def nostr_lines():
-    good = [
-        nostr_event(K1, 1_732_003_200, "gm, relays"),
-        nostr_event(K1, 1_732_003_260, "Licensing my notes, on my terms.", [("t", "licentia")]),
-        nostr_event(K1, 1_732_003_320, 'A "quoted" line,\nthen a café ☕'),
-    ]
-    other = nostr_event(K2, 1_732_003_380, "K2 has not linked its key.")
-    altered = nostr_event(K1, 1_732_003_440, "signed, then altered")
-    altered["content"] = "signed, then ALTERED"
-    bad_sig = nostr_event(K1, 1_732_003_500, "a signature with one byte flipped")
-    sig = bytearray(bytes.fromhex(bad_sig["sig"]))
-    sig[40] ^= 0x01
+    t = seconds("2024-11-19T08:00:00")
+    note1 = nostr_event(K1, t + 12, "gm nostr. Trying out per-post licensing: my notes, my terms.")
+    note2 = nostr_event(K1, t + 431, "Opted my notes in for research and AI training, nothing else.",
+                        [("t", "licentia")])
+    k2_note = nostr_event(K2, t + 587, "Zaps are the only license I need.")
+    altered = nostr_event(K1, t + 903, "Price check: 21 sats per note.")
+    altered["content"] = "Price check: 2100 sats per note."  # edited after signing
+    note3 = nostr_event(K1, t + 1260, 'She said "bonjour",\nthen ordered a café crème ☕ \\o/')
+    bad_sig = nostr_event(K1, t + 1744, "This one's signature gets a byte flipped.")
+    sig = bytearray.fromhex(bad_sig["sig"])
+    sig[40] ^= 0x01  # one bit of one byte (the 41st: in s)
     bad_sig["sig"] = sig.hex()
-    reaction = nostr_event(K1, 1_732_003_560, "+")
-    reaction["kind"] = 7  # a reaction: not a post (its id is then wrong too, but it is skipped first)
-    events = [good[0], good[1], other, altered, good[2], bad_sig, reaction]
+    reaction = nostr_event(K1, t + 1802, "+", [("e", k2_note["id"]), ("p", k2_note["pubkey"])], kind=7)
+
+    for event in (note1, note2, k2_note, note3, reaction):
+        assert nostr_valid(event) == (True, True), event
+    assert nostr_valid(altered)[0] is False, "the altered event's id must no longer match"
+    assert nostr_valid(bad_sig) == (True, False), "the flipped signature must fail, its id match"
+
+    # Line order is relied on by bridge/tests/e2e.rs (rejections on lines 4 and 6).
+    events = [note1, note2, k2_note, altered, note3, bad_sig, reaction]
     return "".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n" for e in events)
 
 
-# --- X ------------------------------------------------------------------------------------
+# --- Bluesky (Jetstream) ----------------------------------------------------------------------
+TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"  # base32-sortable
+
+
+def tid(micros, clock_id):
+    """An atproto TID: 13 base32-sortable chars of (0 bit, 53-bit microseconds, 10-bit clock id)."""
+    assert 0 <= micros < 1 << 53 and 0 <= clock_id < 1 << 10
+    value = (micros << 10) | clock_id
+    return "".join(TID_ALPHABET[(value >> (5 * i)) & 31] for i in reversed(range(13)))
+
+
+def cid(record):
+    """A CIDv1 string (base32 'b', dag-cbor 0x71, sha2-256 0x12, 32 bytes) whose digest is the
+    sha256 of the record's canonical JSON (keys sorted, no whitespace, UTF-8). Real CIDs hash the
+    record's DAG-CBOR encoding; the bridge does not recompute CIDs."""
+    canonical = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    raw = bytes([0x01, 0x71, 0x12, 0x20]) + sha256(canonical)
+    return "b" + base64.b32encode(raw).decode("ascii").lower().rstrip("=")
+
+
+DID_A = "did:plc:ragtjsm2j2vknwkz3zp4oxrd"
+DID_B = "did:plc:z72i7hdynmk6r22z27h6tvur"
+DID_C = "did:plc:vwzwgnygau7ed7b7wt5ux7y2"
+CLOCK_ID = {DID_A: 17, DID_B: 402, DID_C: 763}  # each PDS's TID clock id
+
+
+def bluesky_lines():
+    start = seconds("2024-11-19T07:06:40") * 1_000_000
+    lines = []
+
+    def commit(did, at, operation, collection, record=None, rkey=None):
+        """A commit made `at` (µs): its rkey is a TID of the record's creation, its rev a TID of
+        the commit a few ms later, and Jetstream stamps time_us when it relays it."""
+        us = start + at
+        body = {"rev": tid(us + 2_113, CLOCK_ID[did]), "operation": operation, "collection": collection,
+                "rkey": rkey or tid(us, CLOCK_ID[did])}
+        if record is not None:
+            body["record"] = record
+            body["cid"] = cid(record)
+        lines.append({"did": did, "time_us": us + 311_407, "kind": "commit", "commit": body})
+        return body
+
+    def post(did, at, text, langs=("en",)):
+        record = {"$type": "app.bsky.feed.post", "createdAt": iso(start + at), "langs": list(langs), "text": text}
+        return commit(did, at, "create", "app.bsky.feed.post", record)
+
+    a1 = post(DID_A, 0, "Low tide this morning, the whole harbour smelled of seaweed and diesel.")
+    post(DID_B, 41_208_551, "New sketch: a heron in ink, waiting longer than I could.")
+    like = {"$type": "app.bsky.feed.like", "createdAt": iso(start + 97_005_120),
+            "subject": {"cid": a1["cid"], "uri": f"at://{DID_A}/app.bsky.feed.post/{a1['rkey']}"}}
+    commit(DID_B, 97_005_120, "create", "app.bsky.feed.like", like)
+    post(DID_A, 180_442_907, "Reading tide tables again. Spring tides next week, 5.9 m at Dover.")
+    post(DID_C, 233_870_016, "Not licensing anything, just here for the cat pictures.")
+    # A deletes a post written two days earlier (not in this export).
+    commit(DID_A, 301_115_768, "delete", "app.bsky.feed.post",
+           rkey=tid(start - 2 * 86_400_000_000 + 5_551_213, CLOCK_ID[DID_A]))
+    post(DID_B, 377_931_004, "Les lavis d'encre sèchent plus vite en hiver. 🖌️", langs=("fr", "en"))
+    post(DID_A, 452_660_210, "The 07:40 ferry was late; the coffee on board was not.")
+    post(DID_C, 518_004_733, "Another cat picture. Still not licensing it.")
+    t = start + 590_218_337
+    lines.append({"did": DID_C, "time_us": t, "kind": "identity",
+                  "identity": {"did": DID_C, "handle": "cats.example.com", "seq": 4_203_117_552, "time": iso(t - 402_113)}})
+    t = start + 612_774_020
+    lines.append({"did": DID_C, "time_us": t, "kind": "account",
+                  "account": {"active": True, "did": DID_C, "seq": 4_203_125_908, "time": iso(t - 388_506)}})
+
+    times = [line["time_us"] for line in lines]
+    assert times == sorted(times), "Jetstream's time_us only grows"
+    new_rkeys = [line["commit"]["rkey"] for line in lines if line.get("commit", {}).get("operation") == "create"]
+    assert new_rkeys == sorted(new_rkeys), "created rkeys increase"
+    return "".join(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n" for line in lines)
+
+
+# --- Mastodon (REST API statuses) -------------------------------------------------------------
+INSTANCE = "mastodon.social"
+
+
+def mastodon_id(ms, label):
+    """A Mastodon snowflake: milliseconds << 16, low 16 bits pseudo-random (here from a label)."""
+    return str((ms << 16) | int.from_bytes(sha256(label.encode())[:2], "big"))
+
+
+def mastodon_json():
+    def account(username, domain, created, bio, counts):
+        acct = username if domain == INSTANCE else f"{username}@{domain}"
+        ms = seconds(created + "T00:00:00") * 1000
+        return {
+            "id": mastodon_id(ms, "account " + acct), "username": username, "acct": acct,
+            "display_name": username.capitalize(), "locked": False, "bot": False, "discoverable": True,
+            "indexable": True, "group": False, "created_at": created + "T00:00:00.000Z",
+            "note": f"<p>{bio}</p>", "url": f"https://{domain}/@{username}",
+            "uri": f"https://{domain}/users/{username}",
+            "avatar": "https://mastodon.social/avatars/original/missing.png",
+            "avatar_static": "https://mastodon.social/avatars/original/missing.png",
+            "header": "https://mastodon.social/headers/original/missing.png",
+            "header_static": "https://mastodon.social/headers/original/missing.png",
+            "followers_count": counts[0], "following_count": counts[1], "statuses_count": counts[2],
+            "last_status_at": "2024-11-19", "hide_collections": False, "emojis": [], "fields": [],
+        }
+
+    def status(acc, when, content, counts=(0, 0, 0), tags=(), origin_id=None):
+        ms = seconds(when) * 1000
+        sid = mastodon_id(ms, f"status {acc['acct']} {when}")
+        domain = acc["url"].split("/")[2]
+        oid = origin_id or sid  # a remote status keeps its own instance's id in its uri and url
+        return {
+            "id": sid, "created_at": iso(ms * 1000), "in_reply_to_id": None, "in_reply_to_account_id": None,
+            "sensitive": False, "spoiler_text": "", "visibility": "public", "language": "en",
+            "uri": f"https://{domain}/users/{acc['username']}/statuses/{oid}",
+            "url": f"https://{domain}/@{acc['username']}/{oid}",
+            "replies_count": counts[0], "reblogs_count": counts[1], "favourites_count": counts[2],
+            "edited_at": None, "content": content, "reblog": None, "account": acc,
+            "media_attachments": [], "mentions": [],
+            "tags": [{"name": t, "url": f"https://{INSTANCE}/tags/{t}"} for t in tags],
+            "emojis": [], "card": None, "poll": None,
+        }
+
+    def hashtag(t):
+        return f'<a href="https://{INSTANCE}/tags/{t}" class="mention hashtag" rel="tag">#<span>{t}</span></a>'
+
+    ada = account("ada", INSTANCE, "2022-11-03", "Mathematician. Notes on engines.", (1815, 212, 96))
+    grace = account("grace", INSTANCE, "2022-11-07", "Compilers, debugging, nanoseconds.", (2306, 341, 158))
+    nemo = account("nemo", INSTANCE, "2023-02-14", "Lurking.", (12, 48, 7))
+    linus = account("linus", "fosstodon.org", "2022-12-01", "Kernel things.", (960, 75, 431))
+
+    ada1 = status(ada, "2024-11-19T08:01:13", "<p>Notes on the Analytical Engine, part one: the store "
+                  "and the mill.</p>", (2, 5, 14))
+    ada2 = status(ada, "2024-11-19T08:44:52", "<p>Part two: on loops &amp; the Jacquard loom.<br />"
+                  "The cards repeat; the engine need not.</p>", (1, 3, 9))
+    grace1 = status(grace, "2024-11-19T08:17:30", "<p>Found a moth in relay #70 today. First actual "
+                    "case of bug being found.</p>", (4, 12, 31))
+    grace2 = status(grace, "2024-11-19T09:05:08", f"<p>Compilers are translators with opinions. "
+                    f"{hashtag('compilers')}</p>", (0, 2, 6), tags=("compilers",))
+    nemo1 = status(nemo, "2024-11-19T08:30:41", "<p>I read everything and post nothing.</p>")
+    linus1 = status(linus, "2024-11-19T08:52:19", "<p>Posted from another instance: federated "
+                    "here, not mastodon.social&#39;s to license.</p>", (3, 1, 8),
+                    origin_id=mastodon_id(seconds("2024-11-19T08:52:18") * 1000, "fosstodon linus"))
+
+    # grace boosts ada's first status: a wrapper status with no content of its own; its uri and
+    # url are the Announce activity's.
+    boost = status(grace, "2024-11-19T09:12:47", "")
+    boost["uri"] = boost["url"] = f"https://{INSTANCE}/users/grace/statuses/{boost['id']}/activity"
+    boost["language"] = None
+    boost["reblog"] = ada1
+
+    statuses = [ada1, ada2, grace1, grace2, nemo1, linus1, boost]
+    # The API lists statuses newest first.
+    statuses.sort(key=lambda s: int(s["id"]), reverse=True)
+    assert len({s["uri"] for s in statuses}) == len(statuses)
+    return json.dumps(statuses, indent=2, ensure_ascii=False) + "\n"
+
+
+# --- X (API v2) -------------------------------------------------------------------------------
+TWITTER_EPOCH_MS = 1_288_834_974_657
+
+
+def x_id(when, worker, sequence):
+    """An X snowflake: milliseconds since the Twitter epoch << 22, then 10 worker bits, 12 sequence."""
+    ms = seconds(when) * 1000 + sequence * 7 % 1000
+    value = ((ms - TWITTER_EPOCH_MS) << 22) | (worker << 12) | sequence
+    assert value < 1 << 63 and len(str(value)) == 19
+    return str(value), iso(ms * 1000)
+
+
 def x_json():
     posts = [
-        ("1858792000000000001", "2244994945", "Shipping the new API docs today."),
-        ("1858792000000000002", "783214", "A thread on rate limits, 1/3."),
-        ("1858792000000000003", "2244994945", "Docs are live."),
-        ("1858792000000000004", "17874544", "Not opted in."),
-        ("1858792000000000005", "783214", "Rate limits, 2/3: be kind to servers."),
+        ("2024-11-19T09:02:11", 371, 5, "2244994945", "Shipping the new API docs today. Q&amp;A thread below 👇"),
+        ("2024-11-19T09:14:40", 88, 0, "783214", "A thread on rate limits, 1/3: the limit is per app, not per user."),
+        ("2024-11-19T09:20:03", 371, 17, "17874544", "Not opted in: this post stays out of every dataset."),
+        ("2024-11-19T09:31:57", 512, 2, "2244994945", "Docs are live. Tell us what's missing."),
+        ("2024-11-19T09:47:25", 88, 9, "783214", "Rate limits, 2/3: back off exponentially, be kind to servers."),
     ]
-    data = [{"id": i, "id_str": i, "author_id": a, "text": t, "created_at": "2024-11-19T09:00:00.000Z",
-             "edit_history_tweet_ids": [i]} for i, a, t in posts]
-    users = [{"id": "2244994945", "name": "Dev Docs", "username": "devdocs_example"},
-             {"id": "783214", "name": "Rate Limits", "username": "ratelimits_example"},
-             {"id": "17874544", "name": "Opted Out", "username": "optedout_example"}]
+    data = []
+    for when, worker, sequence, author, text in posts:
+        pid, created = x_id(when, worker, sequence)
+        data.append({"id": pid, "id_str": pid, "author_id": author, "text": text, "created_at": created,
+                     "edit_history_tweet_ids": [pid]})
+    data.sort(key=lambda p: int(p["id"]), reverse=True)  # the API lists posts newest first
+    users = [{"id": "2244994945", "name": "Dev Docs (sample)", "username": "devdocs_sample"},
+             {"id": "783214", "name": "Rate Limits (sample)", "username": "ratelimits_sample"},
+             {"id": "17874544", "name": "Opted Out (sample)", "username": "optedout_sample"}]
     body = {"data": data, "includes": {"users": users},
-            "meta": {"result_count": len(data), "newest_id": data[-1]["id"], "oldest_id": data[0]["id"]}}
-    return json.dumps(body, indent=2) + "\n"
+            "meta": {"result_count": len(data), "newest_id": data[0]["id"], "oldest_id": data[-1]["id"]}}
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
-def main():
-    files = {"bluesky.jsonl": bluesky_lines(), "mastodon.json": mastodon_json(),
-             "nostr.jsonl": nostr_lines(), "x.json": x_json()}
-    for name, text in files.items():
-        (HERE / name).write_text(text, encoding="utf-8")
-    print("K1 secret", K1.hex(), "pubkey", pubkey(K1).hex())
-    print("K2 secret", K2.hex(), "pubkey", pubkey(K2).hex())
+# --- main ---------------------------------------------------------------------------------------
+def files():
+    check_bip340()
+    return {"bluesky.jsonl": bluesky_lines(), "mastodon.json": mastodon_json(),
+            "nostr.jsonl": nostr_lines(), "x.json": x_json()}
+
+
+def main(argv):
+    check = "--check" in argv[1:]
+    stale = []
+    for name, text in files().items():
+        path, data = HERE / name, text.encode("utf-8")
+        if check:
+            if not path.exists() or path.read_bytes() != data:
+                stale.append(name)
+        else:
+            path.write_bytes(data)
+        print(f"{name}  sha256 {hashlib.sha256(data).hexdigest()}")
+    for label, key in (("K1", K1), ("K2", K2)):
+        print(f"{label} secret {key.hex()}  x-only pubkey {pubkey_gen(key).hex()}  (test keys, never use)")
+    if stale:
+        print("differs from the generator's output:", ", ".join(stale), file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv))

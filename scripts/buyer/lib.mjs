@@ -1,21 +1,39 @@
 // Shared by the buyer scripts: arguments, the connection, signing and sending, JSON output.
 //
-// Nothing here knows the chain's types: @polkadot/api reads calls, events, storage and runtime
-// APIs from the node's metadata. The node's `licentia_` JSON-RPC methods are not in metadata, so
-// they are called through the provider (`rpc` below), with the JSON documented in docs/rpc.md.
+// Nothing here knows the chain's types: @polkadot/api reads calls, events, errors, storage and
+// runtime APIs (`api.call.licensingApi.*`) from the node's metadata, and the few types the
+// scripts build themselves are looked up in that metadata by their Rust path. The node's
+// `licentia_` JSON-RPC methods are not in metadata, so they are sent as raw JSON-RPC through
+// the WsProvider (`rpc` below), with the JSON documented in docs/rpc.md.
 
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
+import { stringCamelCase } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { readFileSync } from 'node:fs';
 
-/** Parses `--name value` and `--flag` arguments; `spec` gives defaults (`undefined`: required). */
+export const DEFAULT_URL = 'ws://127.0.0.1:9944';
+
+// ---------------------------------------------------------------------------------------------
+// Arguments and output
+
+/**
+ * Parses `--name value`, `--name=value` and `--flag` arguments. `spec` gives the defaults:
+ * `undefined` marks a required option, a boolean a flag. `--help` prints `usage` and exits.
+ */
 export function parseArgs(usage, spec) {
   const args = { ...spec };
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i++) {
-    const name = argv[i].replace(/^--/, '');
-    if (!argv[i].startsWith('--') || !(name in spec)) fail(`unknown argument ${argv[i]}\n${usage}`);
+    if (argv[i] === '--help' || argv[i] === '-h') {
+      console.log(usage);
+      process.exit(0);
+    }
+    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
+    const name = flag.replace(/^--/, '');
+    if (!flag.startsWith('--') || !(name in spec)) fail(`unknown argument ${argv[i]}\n${usage}`);
     if (typeof spec[name] === 'boolean') args[name] = true;
+    else if (inline !== undefined) args[name] = inline;
     else if (i + 1 < argv.length) args[name] = argv[++i];
     else fail(`--${name} needs a value\n${usage}`);
   }
@@ -25,116 +43,312 @@ export function parseArgs(usage, spec) {
   return args;
 }
 
+/** A non-negative integer argument (ids, planck), as a string of digits. */
+export function integerArg(args, name) {
+  const value = String(args[name]).replace(/_/g, '');
+  if (!/^\d+$/.test(value)) fail(`--${name} must be a non-negative integer, not ${args[name]}`);
+  return value;
+}
+
 /** Prints `message` to stderr and exits with status 1. */
 export function fail(message) {
   console.error(`error: ${message}`);
   process.exit(1);
 }
 
-/** Progress and notes: stderr, so that `--json` keeps stdout to one JSON document. */
+/** Progress and notes go to stderr, so that `--json` keeps stdout to one JSON document. */
 export function log(...parts) {
   console.error(...parts);
 }
 
+/** Prints one JSON document on stdout. */
+export function printJson(value) {
+  console.log(JSON.stringify(value, null, 2));
+}
+
+/** Reads a JSON file, or the JSON text itself if `source` starts with `{` or `[`. */
+export function readJson(source) {
+  const text = /^\s*[[{]/.test(source) ? source : readFileSync(source, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    fail(`${source}: not JSON (${e.message})`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connection
+
 /** The provider of each connection, for methods that are not in metadata (see `rpc`). */
 const providers = new WeakMap();
 
-/** Connects to `url`; fails (rather than retrying forever) if the node is not there. */
+/**
+ * Connects to `url` with no custom types and checks that the node is a Licentia node. Fails
+ * (rather than retrying forever) if nothing answers.
+ */
 export async function connect(url) {
   // No automatic reconnection: a script should fail at once, not wait for a node forever.
   const provider = new WsProvider(url, false);
+  let api;
   try {
     await provider.connect();
-    const api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
-    providers.set(api, provider);
-    return api;
+    api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
   } catch (e) {
     fail(`no node answers at ${url}: ${e.message}`);
+  }
+  if (!api.tx.licensing || !api.call.licensingApi) {
+    fail(`${url} is not a Licentia node: its metadata has no licensing pallet or LicensingApi`);
+  }
+  providers.set(api, provider);
+  return api;
+}
+
+/**
+ * Calls a node RPC method that is not in metadata (the `licentia_` namespace) with JSON params,
+ * as `provider.send(method, params)` on the WsProvider given to `ApiPromise.create`: ApiPromise
+ * does not expose its provider, and `api.rpc` only knows the methods it has definitions for.
+ * A JSON-RPC error rejects with `method: code: message`, its `code` and `data` kept.
+ */
+export async function rpc(api, method, params) {
+  try {
+    return await providers.get(api).send(method, params);
+  } catch (e) {
+    const error = new Error(`${method}: ${e.message}`);
+    Object.assign(error, { code: e.code, data: e.data });
+    throw error;
   }
 }
 
 /** An sr25519 key pair from a secret URI (`//Alice`, a mnemonic, `0x<seed>`...). */
 export async function keyPair(suri) {
   await cryptoWaitReady();
-  return new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(suri);
+  try {
+    return new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(suri);
+  } catch (e) {
+    fail(`--suri is not a secret URI (//Alice, a mnemonic, 0x<seed>): ${e.message}`);
+  }
 }
 
-/** Calls a node RPC method that is not in metadata (the `licentia_` namespace). */
-export function rpc(api, method, params) {
-  return providers.get(api).send(method, params);
+// ---------------------------------------------------------------------------------------------
+// Transactions
+
+/** A dispatch error, as the metadata names and documents it. */
+export class DispatchFailure extends Error {
+  constructor(api, dispatchError) {
+    let error;
+    if (dispatchError.isModule) {
+      const { section, name, docs } = api.registry.findMetaError(dispatchError.asModule);
+      error = { pallet: section, name, docs: docs.join(' ') };
+    } else {
+      // Token, Arithmetic, BadOrigin, ...: errors of the dispatch machinery itself, documented
+      // in the metadata's `sp_runtime::DispatchError` (and `TokenError`, `ArithmeticError`...).
+      const inner = typeof dispatchError.value?.type === 'string' ? dispatchError.value.type : null;
+      const docs = variantDocs(api, 'sp_runtime::DispatchError', dispatchError.type) +
+        (inner ? ` ${variantDocs(api, `sp_runtime::${dispatchError.type}Error`, inner)}` : '');
+      error = { pallet: null, name: inner ? `${dispatchError.type}.${inner}` : dispatchError.type, docs: docs.trim() };
+    }
+    super(`${error.pallet ? `${error.pallet}.` : ''}${error.name}${error.docs ? `: ${error.docs}` : ''}`);
+    this.dispatchError = error;
+  }
 }
 
 /**
- * Signs and sends `tx` as `pair`; resolves once a block includes it, with the block hash, the
- * transaction's events and its fee. A dispatch error rejects with the pallet's error name and
- * its documentation, as the metadata gives them.
+ * Signs `tx` as `pair`, submits it and resolves once a block includes it, with the block hash
+ * and number, the extrinsic's hash, its events and the fee paid. A dispatch error rejects
+ * with a `DispatchFailure` (the pallet's error name and its documentation, from metadata); a
+ * transaction the pool refuses (bad nonce, cannot pay the fee...) rejects with the node's
+ * message.
  */
-export function send(api, tx, pair) {
+export function send(api, tx, pair, what = `${tx.method.section}.${tx.method.method}`) {
   return new Promise((resolve, reject) => {
     let unsubscribe = () => {};
-    tx.signAndSend(pair, ({ status, events, dispatchError }) => {
-      if (dispatchError) {
-        unsubscribe();
-        if (dispatchError.isModule) {
-          const { section, name, docs } = api.registry.findMetaError(dispatchError.asModule);
-          reject(new Error(`${section}.${name}: ${docs.join(' ')}`));
-        } else {
-          reject(new Error(dispatchError.toString()));
-        }
-        return;
-      }
+    let done = false;
+    const finish = (f, value) => {
+      if (done) return;
+      done = true;
+      unsubscribe();
+      f(value);
+    };
+    tx.signAndSend(pair, (result) => {
+      const { status, events, dispatchError, txHash } = result;
+      if (status.isReady) log(`${what}: submitted ${txHash.toHex()}`);
       if (status.isInBlock || status.isFinalized) {
-        unsubscribe();
-        const fee = events.find(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event));
-        resolve({
-          block: (status.isInBlock ? status.asInBlock : status.asFinalized).toHex(),
-          events: events.map(({ event }) => event),
-          fee: fee ? fee.event.data.actualFee.toString() : null,
-        });
+        const block = (status.isInBlock ? status.asInBlock : status.asFinalized).toHex();
+        if (dispatchError) {
+          finish(reject, Object.assign(new DispatchFailure(api, dispatchError), { block }));
+          return;
+        }
+        const feePaid = events.find(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event));
+        api.rpc.chain.getHeader(block).then((header) => {
+          log(`${what}: in block #${header.number.toNumber()} ${block}`);
+          finish(resolve, {
+            block,
+            blockNumber: header.number.toNumber(),
+            txHash: txHash.toHex(),
+            events: events.map(({ event }) => event),
+            fee: feePaid ? eventFields(feePaid.event).actualFee : null,
+            tip: feePaid ? eventFields(feePaid.event).tip : null,
+          });
+        }, (e) => finish(reject, e));
       } else if (status.isDropped || status.isInvalid || status.isUsurped) {
-        unsubscribe();
-        reject(new Error(`the transaction was ${status.type}`));
+        finish(reject, new Error(`${what}: the transaction was ${status.type}`));
       }
     })
-      .then((u) => { unsubscribe = u; })
-      .catch(reject);
+      .then((u) => {
+        unsubscribe = u;
+        if (done) u();
+      })
+      .catch((e) => finish(reject, new Error(`${what}: the node refused the transaction: ${e.message}`)));
   });
 }
 
-/** Prints `value`: one JSON document with `--json`, indented JSON otherwise. */
-export function output(json, value) {
-  console.log(json ? JSON.stringify(value) : JSON.stringify(value, null, 2));
+/** The first event of `events` that `kind` (e.g. `api.events.licensing.LicensePurchased`) is. */
+export function findEvent(events, kind) {
+  return events.find((e) => kind.is(e));
 }
 
-/** A codec (or plain value) as JSON: numbers beyond 2^53 (balances) as decimal strings. */
-export function plain(value) {
-  return JSON.parse(JSON.stringify(value?.toPrimitive ? value.toPrimitive() : value, (_, v) =>
-    (typeof v === 'bigint' ? v.toString() : v)));
+/** An event's fields by their metadata names, camelCased, as JSON (see `toJson`). */
+export function eventFields(event) {
+  return Object.fromEntries(event.meta.fields.map((f, i) => [stringCamelCase(f.name.unwrap().toString()), toJson(event.data[i])]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Types from metadata
+
+/** The metadata's type with Rust path `path` (e.g. `licentia_primitives::consent::Purpose`). */
+export function typeByPath(api, path) {
+  const found = api.registry.lookup.types.find(({ type }) => type.path.map(String).join('::') === path);
+  if (!found) throw new Error(`the metadata has no type ${path}`);
+  return api.registry.createLookupType(found.id);
+}
+
+/** The documentation of variant `name` of the metadata's enum at `path` ('' if there is none). */
+export function variantDocs(api, path, name) {
+  const found = api.registry.lookup.types.find(({ type }) => type.path.map(String).join('::') === path);
+  const variant = found?.type.def.isVariant ? found.type.def.asVariant.variants.find((v) => v.name.toString() === name) : null;
+  return variant ? variant.docs.map(String).join(' ').trim() : '';
+}
+
+/** The `Purpose` variants in order, as the metadata names them (`AiTraining`, ...). */
+export function purposeVariants(api) {
+  return api.registry.createType(typeByPath(api, 'licentia_primitives::consent::Purpose')).defKeys;
 }
 
 /**
- * The names of the purposes in a `PurposeSet` (a bitmask in SCALE: bit i is the i-th variant of
- * the `Purpose` enum, whose names come from metadata).
+ * The names of the purposes in a `PurposeSet`: in SCALE (and so in metadata) a bare u8 whose
+ * bit i is the i-th variant of the `Purpose` enum.
  */
 export function purposeNames(api, bits) {
-  const names = [];
-  const variants = api.registry.createType('LicentiaPrimitivesConsentPurpose').defKeys;
-  variants.forEach((name, i) => {
-    if (Number(bits) & (1 << i)) names.push(name);
-  });
-  return names;
+  return purposeVariants(api).filter((_, i) => Number(bits) & (1 << i));
 }
 
-/** Terms as JSON, with purpose names and the legal URI as text rather than bytes. */
-export function describeTerms(api, terms) {
-  const json = plain(terms);
-  json.purposes = purposeNames(api, terms.purposes.toNumber ? terms.purposes.toNumber() : terms.purposes);
-  json.legalUri = terms.legalUri.isSome ? terms.legalUri.unwrap().toUtf8() : null;
-  return json;
+/** The `PurposeSet` bitmask of purpose names (`aiTraining`, `AiTraining`, `ai-training`...). */
+export function purposeBits(api, names) {
+  const variants = purposeVariants(api);
+  const norm = (s) => String(s).toLowerCase().replace(/[^a-z]/g, '');
+  let bits = 0;
+  for (const name of names) {
+    const i = variants.findIndex((v) => norm(v) === norm(name));
+    if (i < 0) fail(`unknown purpose ${name} (the chain knows ${variants.join(', ')})`);
+    bits |= 1 << i;
+  }
+  return bits;
 }
 
-/** An event's fields by name (the names come from metadata). */
-export function eventFields(event) {
-  const names = event.data.names ?? event.meta.fields.map((f) => f.name.unwrap().toString());
-  return Object.fromEntries(names.map((name, i) => [name, plain(event.data[i])]));
+/**
+ * A decoded value as JSON: structs as objects (camelCase fields), enums as `"Variant"` or
+ * `{"variant": value}`, `Option` as `null` or the value, accounts as SS58, hashes and
+ * non-text bytes as hex, text bytes as text. Balances (u128) are always decimal strings;
+ * other integers are numbers, or decimal strings beyond 2^53. Fields named `purposes`,
+ * `allowed` or `denied` that are `PurposeSet`s (u8) become lists of purpose names.
+ */
+export function toJson(value, field = '') {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'object' || typeof value.toPrimitive !== 'function') return value;
+  if (typeof value.isSome === 'boolean' && typeof value.isNone === 'boolean' && typeof value.unwrap === 'function') {
+    // An Option.
+    return value.isSome ? toJson(value.unwrap(), field) : null;
+  }
+  const raw = value.toRawType();
+  if (raw === 'u128' || raw === 'i128' || raw === 'Balance') return value.toString();
+  if (raw === 'u8' && ['purposes', 'allowed', 'denied'].includes(field)) {
+    return purposeNames({ registry: value.registry }, value.toNumber());
+  }
+  if (value instanceof Map && value.defKeys) {
+    // A struct.
+    return Object.fromEntries([...value.entries()].map(([k, v]) => [k, toJson(v, k)]));
+  }
+  if (typeof value.isBasic === 'boolean' && typeof value.type === 'string' && 'value' in value) {
+    // An enum (Result included: {"ok": ...} / {"err": ...}).
+    return value.isBasic ? value.type : { [stringCamelCase(value.type)]: toJson(value.value, field) };
+  }
+  if (Array.isArray(value) && !(value instanceof Uint8Array)) return value.map((v) => toJson(v, field));
+  return value.toPrimitive();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Presentation
+
+/** `planck` in the chain's token (symbol and decimals from the chain's properties). */
+export function formatBalance(api, planck) {
+  const decimals = api.registry.chainDecimals[0] ?? 12;
+  const symbol = api.registry.chainTokens[0] ?? 'UNIT';
+  const value = BigInt(planck.toString());
+  const unit = 10n ** BigInt(decimals);
+  const fraction = (value % unit).toString().padStart(decimals, '0').replace(/0+$/, '');
+  return `${(value / unit).toLocaleString('en-US')}${fraction ? `.${fraction}` : ''} ${symbol}`;
+}
+
+/** A number of blocks and, from Aura's slot duration, roughly how long that is. */
+export function formatBlocks(api, blocks) {
+  const ms = Number(api.consts.aura?.slotDuration ?? 6000) * Number(blocks);
+  const minutes = ms / 60000;
+  const approx =
+    minutes < 120 ? `${Math.round(minutes)} min` : minutes < 2880 ? `${(minutes / 60).toFixed(1)} h` : `${(minutes / 1440).toFixed(1)} days`;
+  return `${blocks} blocks (~${approx})`;
+}
+
+/** A price as JSON (`{"perRecord": "..."}` / `{"flat": "..."}`) in words. */
+export function formatPrice(api, price) {
+  if (price.perRecord !== undefined) return `${formatBalance(api, price.perRecord)} per record`;
+  if (price.flat !== undefined) return `${formatBalance(api, price.flat)} flat`;
+  return JSON.stringify(price);
+}
+
+/** Terms (as `toJson` gives them) in a few lines. */
+export function formatTerms(terms, indent = '  ') {
+  const yes = (b) => (b ? 'yes' : 'no');
+  return [
+    `purposes:        ${terms.purposes.join(', ')}`,
+    `duration:        ${terms.durationText ?? `${terms.duration} blocks`}`,
+    `record cap:      ${terms.recordCap ?? 'none (every record of the snapshot)'}`,
+    `anonymisation:   ${terms.anonymisation ? 'required' : 'not required'}`,
+    `attribution:     ${terms.attribution ? 'required' : 'not required'}`,
+    `transferable:    ${yes(terms.transferable)}`,
+    `redistribution:  ${yes(terms.redistribution)}; commercial use: ${yes(terms.commercialUse)}; model weights release: ${yes(terms.modelWeightsRelease)}`,
+    `legal text:      ${terms.legalUri ?? '(no URI)'} ${terms.legalHash}`,
+  ]
+    .map((line) => indent + line)
+    .join('\n');
+}
+
+/** A license (as `toJson` gives `licensing.licenses` or `licensingApi.license`) in a few lines. */
+export function formatLicense(api, license, now) {
+  const state = license.revoked !== null && license.revoked !== undefined
+    ? `revoked at block ${license.revoked}`
+    : now >= license.expiry
+      ? 'expired'
+      : `valid for ${formatBlocks(api, license.expiry - now)} more`;
+  return [
+    `owner:       ${license.owner}`,
+    `offer:       ${license.offer} (terms ${license.terms})`,
+    `purposes:    ${license.purposes.join(', ')}`,
+    `platforms:   ${license.platforms.join(', ')}`,
+    `valid:       blocks ${license.start} to ${license.expiry} (exclusive): ${state}`,
+    `snapshot:    batches below ${license.snapshot}`,
+    `records:     ${license.records} in the pool at purchase; cap ${license.cap ?? 'none'}; delivered ${license.delivered}`,
+    `price:       ${formatBalance(api, license.price)}`,
+  ]
+    .map((line) => `  ${line}`)
+    .join('\n');
 }

@@ -1,28 +1,76 @@
 #!/usr/bin/env node
-// Shows a license token: its storage entry (`licensing.licenses`) and the runtime API's view
-// (`licensingApi.license`), the revocation feed since a block, and, with `--check`, access
-// decisions for a JSON array of queries (see buy.mjs).
-import { readFileSync } from 'node:fs';
-import { connect, fail, output, parseArgs, plain, purposeNames, rpc } from './lib.mjs';
+// Shows a license token: its storage entry (`licensing.licenses`), the runtime API's view
+// (`licensingApi.license`) and its terms (`licensing.termsOf`); the revocation feed since a block
+// (`licentia_revocations`: consent withdrawals and revoked posts the holder must honour); and,
+// with `--check`, the access decisions for a JSON array of queries (`licentia_checkAccessBatch`).
+// The `licentia_` methods are the node's JSON-RPC, not in metadata: sent as raw JSON-RPC.
+import {
+  DEFAULT_URL, connect, fail, formatBalance, formatBlocks, formatLicense, formatTerms, integerArg, parseArgs, printJson, purposeNames,
+  readJson, rpc, toJson,
+} from './lib.mjs';
+import { stringCamelCase } from '@polkadot/util';
 
-const usage =
-  'usage: license.mjs --license <id> [--since <block>] [--check <queries.json>] [--url ws://127.0.0.1:9944] [--json]';
-const args = parseArgs(usage, { url: 'ws://127.0.0.1:9944', license: undefined, since: '0', check: '', json: false });
+const usage = `usage: license.mjs --license ID [--since BLOCK] [--check QUERIES] [--url ${DEFAULT_URL}] [--json]
+
+--since: the revocation feed from this block on (default 0).
+--check QUERIES: a JSON file (or inline JSON) with an array of access queries (docs/rpc.md)
+  without "license" ("purpose" defaults to the license's first), checked against this license.
+--json: one JSON document on stdout.`;
+const args = parseArgs(usage, { url: DEFAULT_URL, license: undefined, since: '0', check: '', json: false });
+const id = Number(integerArg(args, 'license'));
+const queries = args.check !== '' ? readJson(args.check) : null;
+if (queries !== null && !Array.isArray(queries)) fail(`--check ${args.check}: not a JSON array of access queries`);
 const api = await connect(args.url);
-const id = Number(args.license);
 
-const stored = await api.query.licensing.licenses(id);
-if (stored.isNone) fail(`no license ${id}`);
-const view = (await api.call.licensingApi.license(id)).unwrap();
+// One block for every read, so that they agree.
+const hash = await api.rpc.chain.getBlockHash();
+const at = await api.at(hash);
+const now = (await api.rpc.chain.getHeader(hash)).number.toNumber();
+const stored = await at.query.licensing.licenses(id);
+if (stored.isNone) fail(`no license ${id} (${api.errors.licensing.LicenseNotFound.meta.docs.join(' ')})`);
+const view = await at.call.licensingApi.license(id);
+const terms = await at.query.licensing.termsOf(stored.unwrap().terms);
+
 const report = {
   license: id,
-  stored: { ...plain(stored.unwrap()), purposes: purposeNames(api, stored.unwrap().purposes.toNumber()) },
-  view: { ...plain(view), purposes: purposeNames(api, view.purposes.toNumber()) },
-  revocations: await rpc(api, 'licentia_revocations', [id, Number(args.since)]),
+  block: hash.toHex(),
+  blockNumber: now,
+  status: stored.unwrap().revoked.isSome ? 'revoked' : now >= stored.unwrap().expiry.toNumber() ? 'expired' : 'valid',
+  stored: toJson(stored.unwrap()),
+  view: view.isSome ? toJson(view.unwrap()) : null,
+  terms: terms.isSome ? toJson(terms.unwrap().terms) : null,
+  revocations: await call('licentia_revocations', [id, Number(integerArg(args, 'since')), null, hash.toHex()]),
 };
-if (args.check !== '') {
-  const queries = JSON.parse(readFileSync(args.check, 'utf8')).map((q) => ({ ...q, license: id }));
-  report.access = await rpc(api, 'licentia_checkAccessBatch', [queries]);
+if (queries) {
+  const purpose = stringCamelCase(purposeNames(api, stored.unwrap().purposes.toNumber())[0]);
+  report.access = await call('licentia_checkAccessBatch', [queries.map((q) => ({ purpose, ...q, license: id })), hash.toHex()]);
 }
-output(args.json, report);
+
+if (args.json) {
+  printJson(report);
+} else {
+  console.log(`license ${id} at block #${now}: ${report.status}`);
+  console.log(formatLicense(api, report.view ?? report.stored, now));
+  console.log(`  transferable: ${report.stored.transferable}; deposit ${formatBalance(api, report.stored.deposit)} held from ${report.stored.depositor}`);
+  if (report.terms) {
+    console.log(`terms ${report.stored.terms}:`);
+    console.log(formatTerms({ ...report.terms, durationText: formatBlocks(api, report.terms.duration) }));
+  }
+  console.log(`revocation feed since block ${args.since}: ${report.revocations.length ? '' : 'empty'}`);
+  for (const r of report.revocations) console.log(`  block ${r.at}: ${JSON.stringify(r.change)}`);
+  if (report.access) {
+    report.access.forEach((d, i) => {
+      const q = queries[i];
+      console.log(`access[${i}] batch ${q.batch} index ${q.index} ${q.purpose ?? ''}: ${d.allowed ? 'allowed' : `denied: ${d.reason}`}`);
+    });
+  }
+}
 await api.disconnect();
+
+async function call(method, params) {
+  try {
+    return await rpc(api, method, params);
+  } catch (e) {
+    fail(e.message);
+  }
+}

@@ -1,26 +1,75 @@
 #!/usr/bin/env node
-// Lists the open offers: terms, price and current quote. Everything from the chain's metadata
-// (storage `licensing.offers`, `licensing.termsOf`; runtime API `licensingApi.quote`).
-import { connect, describeTerms, output, parseArgs, plain } from './lib.mjs';
+// Lists every open offer: its pool of platforms, its terms, its price and what buying it costs
+// now. Everything comes from the chain's metadata: storage `licensing.offers` and
+// `licensing.termsOf`, the runtime calls `licensingApi.quote` and `consentApi.platform`.
+import {
+  DEFAULT_URL, connect, formatBalance, formatBlocks, formatPrice, formatTerms, parseArgs, printJson, toJson,
+} from './lib.mjs';
 
-const usage = 'usage: offers.mjs [--url ws://127.0.0.1:9944] [--json]';
-const args = parseArgs(usage, { url: 'ws://127.0.0.1:9944', json: false });
+const usage = `usage: offers.mjs [--url ${DEFAULT_URL}] [--json]
+
+Lists the open offers (closed offers leave storage) with their terms, price and current quote.
+--json prints one JSON array on stdout.`;
+const args = parseArgs(usage, { url: DEFAULT_URL, json: false });
 const api = await connect(args.url);
+
+const platforms = new Map();
+async function platform(id) {
+  if (!platforms.has(id)) {
+    const view = await api.call.consentApi.platform(id);
+    platforms.set(id, view.isSome ? toJson(view.unwrap()) : null);
+  }
+  return platforms.get(id);
+}
 
 const offers = [];
 for (const [key, value] of await api.query.licensing.offers.entries()) {
   const id = key.args[0].toNumber();
-  const offer = value.unwrap();
-  const terms = await api.query.licensing.termsOf(offer.terms);
+  const offer = toJson(value.unwrap());
+  const record = await api.query.licensing.termsOf(offer.terms);
+  const terms = record.isSome ? toJson(record.unwrap().terms) : null;
+  // `None`: nothing to license (no post in the pool whose author allows every purpose).
   const quote = await api.call.licensingApi.quote(id);
+  const pool = [];
+  for (const p of offer.platforms) {
+    const view = await platform(p);
+    pool.push({ id: p, kind: view?.kind ?? null, domain: view?.domain ?? null });
+  }
   offers.push({
     id,
-    ...plain(offer),
-    termsId: offer.terms.toNumber(),
-    terms: describeTerms(api, terms.unwrap().terms),
-    quote: quote.isSome ? plain(quote.unwrap()) : null,
+    owner: offer.owner,
+    platforms: offer.platforms,
+    pool,
+    termsId: offer.terms,
+    terms,
+    price: offer.price,
+    paused: offer.paused,
+    deposit: offer.deposit,
+    quote: quote.isSome ? toJson(quote.unwrap()) : null,
+    purchasable: !offer.paused && quote.isSome,
   });
 }
 offers.sort((a, b) => a.id - b.id);
-output(args.json, offers);
+
+if (args.json) {
+  printJson(offers);
+} else if (offers.length === 0) {
+  console.log('no open offers');
+} else {
+  const nothing = api.errors.licensing.NothingToLicense.meta.docs.join(' ');
+  for (const o of offers) {
+    const pool = o.pool.map((p) => `${p.id} (${p.kind} ${p.domain})`).join(', ');
+    console.log(`offer ${o.id}${o.paused ? ' [PAUSED: purchases fail with licensing.OfferPaused]' : ''}`);
+    console.log(`  owner:           ${o.owner ?? 'governance (pool offer)'}`);
+    console.log(`  platforms:       ${pool}`);
+    console.log(`  terms id:        ${o.termsId}`);
+    if (o.terms) console.log(formatTerms({ ...o.terms, durationText: formatBlocks(api, o.terms.duration) }));
+    console.log(`  price:           ${formatPrice(api, o.price)}`);
+    console.log(
+      o.quote
+        ? `  quote now:       ${formatBalance(api, o.quote.price)} (${o.quote.price} planck) for ${o.quote.licensed} licensed of ${o.quote.records} records`
+        : `  quote now:       none: ${nothing} (licensing.NothingToLicense)`,
+    );
+  }
+}
 await api.disconnect();

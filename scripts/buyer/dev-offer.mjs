@@ -1,0 +1,255 @@
+#!/usr/bin/env node
+// FOR DEVELOPMENT CHAINS AND DEMOS ONLY: puts something on sale, as a platform's operator.
+//
+// On `licentia-node --dev`, //Dave operates the X platform (id 3), //Bob Bluesky (0) and
+// //Charlie mastodon.social (1) (runtime/src/genesis_config_presets.rs). As the operator, this
+// script registers terms (or reuses identical registered ones: `licensingApi.findTerms`) and
+// opens an offer of its platform's posts.
+//
+// An offer can only be bought when its pool holds posts whose authors allow every purpose of
+// its terms: otherwise `licensingApi.quote` is `None` and `licensing.purchase` fails with
+// `licensing.NothingToLicense`. So, unless `--posts 0`, it also makes a contributor: the
+// operator links an identity on its platform to the contributor's account
+// (`consent.linkIdentity`), the contributor allows the terms' purposes (`consent.setConsent`),
+// and the operator registers a batch of that author's posts (`content.registerBatch`: the
+// Merkle root of the posts' leaf hashes). Real platforms do this with licentia-bridge, from
+// their users' actual opt-ins and posts; here the posts are made up.
+//
+// `--queries FILE` writes the access queries for those posts (docs/rpc.md's JSON, without
+// `license`), for `buy.mjs --post FILE` / `--check FILE` and `license.mjs --check FILE`.
+import { blake2AsHex, blake2AsU8a } from '@polkadot/util-crypto';
+import { stringCamelCase, u8aConcat, u8aToHex } from '@polkadot/util';
+import { writeFileSync } from 'node:fs';
+import {
+  DEFAULT_URL, connect, eventFields, fail, findEvent, formatBalance, integerArg, keyPair, log, parseArgs,
+  printJson, purposeBits, purposeNames, readJson, send, toJson, typeByPath,
+} from './lib.mjs';
+
+const usage = `usage: dev-offer.mjs [--suri //Dave] [--platform ID] [--terms FILE]
+                    [--per-record PLANCK | --flat PLANCK] [--posts 5] [--contributor //Eve]
+                    [--author IDENTITY] [--queries FILE] [--url ${DEFAULT_URL}] [--json]
+
+For development chains only. As the platform's operator (--suri), registers terms and opens an
+offer of the platform's posts; with --posts N (default 5; 0 for none) it also links --author
+(an identity on the platform; by default an X id, a did:plc or user@domain) to --contributor,
+has the contributor allow the terms' purposes, and registers a batch of N made-up posts.
+--terms: JSON terms as docs/rpc.md shows them (default: AI training, 1,000 blocks, no cap).
+--per-record: price per record, planck (default 1 LCT = 10^12). --queries FILE: writes the
+access queries of the registered posts. --json prints one JSON document.`;
+const args = parseArgs(usage, {
+  url: DEFAULT_URL, suri: '//Dave', platform: '', terms: '', 'per-record': '', flat: '', posts: '5',
+  contributor: '//Eve', author: '', queries: '', json: false,
+});
+const api = await connect(args.url);
+const operator = await keyPair(args.suri);
+const posts = Number(integerArg(args, 'posts'));
+
+// -- The platform: the one given, or the first active one the signer operates. --------------
+const platforms = (await api.call.consentApi.platforms()).map((p) => toJson(p));
+const platform = args.platform !== ''
+  ? platforms.find((p) => p.id === Number(integerArg(args, 'platform')))
+  : platforms.find((p) => p.active && p.operators.includes(operator.address));
+if (!platform) {
+  fail(args.platform !== ''
+    ? `no platform ${args.platform}`
+    : `${operator.address} operates no active platform; on --dev, //Dave operates X, //Bob Bluesky, //Charlie Mastodon`);
+}
+if (!platform.operators.includes(operator.address)) {
+  fail(`${operator.address} is not an operator of platform ${platform.id} (${platform.domain}): ` +
+    `${api.errors.licensing.NotOperator.meta.docs.join(' ')}`);
+}
+log(`platform ${platform.id}: ${platform.kind} ${platform.domain}, operated by ${operator.address}`);
+
+// -- Terms: reuse identical registered terms, or register them. ------------------------------
+const termsJson = args.terms !== '' ? readJson(args.terms) : {
+  purposes: ['aiTraining'], duration: 1000, recordCap: null, anonymisation: true, attribution: true,
+  transferable: false, redistribution: false, commercialUse: true, modelWeightsRelease: false,
+  legalHash: `0x${'1e'.repeat(32)}`, legalUri: 'https://licentia.example/terms/train-v1',
+};
+const termsType = typeByPath(api, 'licentia_primitives::licensing::Terms');
+const terms = api.registry.createType(termsType, {
+  ...termsJson,
+  purposes: purposeBits(api, termsJson.purposes ?? []),
+  legalUri: termsJson.legalUri ?? null,
+});
+let termsId;
+const existing = await api.call.licensingApi.findTerms(terms);
+if (existing.isSome) {
+  termsId = existing.unwrap().toNumber();
+  log(`terms ${termsId}: identical terms are registered already, reusing them`);
+} else {
+  const { events } = await run(api.tx.licensing.registerTerms(terms), operator);
+  termsId = eventFields(findEvent(events, api.events.licensing.TermsRegistered)).terms;
+  log(`terms ${termsId} registered (deposit ${formatBalance(api, api.consts.licensing.termsDeposit)} held)`);
+}
+
+// -- The offer. -------------------------------------------------------------------------------
+if (args['per-record'] !== '' && args.flat !== '') fail('give --per-record or --flat, not both');
+const price = args.flat !== ''
+  ? { Flat: integerArg(args, 'flat') }
+  : { PerRecord: args['per-record'] !== '' ? integerArg(args, 'per-record') : (10n ** BigInt(api.registry.chainDecimals[0])).toString() };
+const created = await run(api.tx.licensing.createOffer(platform.id, termsId, price), operator);
+const offer = eventFields(findEvent(created.events, api.events.licensing.OfferCreated));
+log(`offer ${offer.offer} opened (deposit ${formatBalance(api, api.consts.licensing.offerDeposit)} held while it is open)`);
+
+// -- A contributor and a batch of their posts. ------------------------------------------------
+let registered = null;
+if (posts > 0) registered = await registerPosts();
+
+const quote = await api.call.licensingApi.quote(offer.offer);
+const report = {
+  offer: offer.offer,
+  platform: platform.id,
+  operator: operator.address,
+  termsId,
+  terms: toJson(terms),
+  price: offer.price,
+  ...registered,
+  quote: quote.isSome ? toJson(quote.unwrap()) : null,
+};
+if (args.json) {
+  printJson(report);
+} else {
+  console.log(`offer ${report.offer}: platform ${platform.id} (${platform.kind} ${platform.domain}), terms ${termsId}`);
+  if (registered) {
+    console.log(`batch ${registered.batch}: ${registered.posts} posts by ${JSON.stringify(registered.author)} -> ${registered.contributor}`);
+    if (registered.queriesFile) console.log(`access queries: ${registered.queriesFile}`);
+  }
+  console.log(report.quote
+    ? `quote: ${formatBalance(api, report.quote.price)} for ${report.quote.licensed} records`
+    : `quote: none (${api.errors.licensing.NothingToLicense.meta.docs.join(' ')})`);
+}
+await api.disconnect();
+
+// ---------------------------------------------------------------------------------------------
+
+/** Sends, and on failure exits with the pallet's error. */
+async function run(tx, pair) {
+  try {
+    return await send(api, tx, pair);
+  } catch (e) {
+    fail(e.message);
+  }
+}
+
+/** Links an author to the contributor, has them allow the terms' purposes, registers posts. */
+async function registerPosts() {
+  const contributor = await keyPair(args.contributor);
+  const identity = authorIdentity();
+  const identityType = typeByPath(api, 'licentia_primitives::consent::Identity');
+  const identityCodec = api.registry.createType(identityType, identity);
+
+  // Link (attested by the operator), unless it is linked to the contributor already.
+  const linked = await api.call.consentApi.identityConsent(identityCodec);
+  if (linked.isSome) {
+    const [account] = linked.unwrap();
+    if (account.toString() !== contributor.address) {
+      fail(`${JSON.stringify(toJson(identityCodec))} is linked to ${account} already; give another --author`);
+    }
+    log(`${JSON.stringify(toJson(identityCodec))} is linked to ${contributor.address} already`);
+  } else {
+    await run(api.tx.consent.linkIdentity(platform.id, identityCodec, contributor.address), operator);
+  }
+
+  // Consent is opt-in, per purpose: the contributor allows every purpose of the terms.
+  const needed = terms.purposes.toNumber();
+  const consent = await api.call.consentApi.identityConsent(identityCodec);
+  const allowed = consent.isSome ? consent.unwrap()[1].allowed.toNumber() : 0;
+  if ((allowed & needed) !== needed) {
+    const decisions = purposeNames(api, needed).map((p) => [p, 'Allow']);
+    await run(api.tx.consent.setConsent('Account', decisions), contributor);
+  }
+
+  // A batch of made-up posts by that author: the chain stores only its Merkle root.
+  const batch = (await api.query.content.nextBatchId()).toNumber();
+  const recordType = typeByPath(api, 'licentia_primitives::content::PostRecord');
+  const records = Array.from({ length: posts }, (_, i) => api.registry.createType(recordType, {
+    platform: platform.id,
+    post: postId(identity, batch, i),
+    contentHash: blake2AsHex(`licentia dev-offer post ${platform.id}/${batch}/${i}`),
+    author: identity,
+  }));
+  // A post's leaf hash is blake2-256 of its SCALE encoding (primitives/src/content.rs).
+  const leaves = records.map((r) => blake2AsU8a(r.toU8a()));
+  const contribution = [{ author: identityCodec, posts }];
+  const { events } = await run(api.tx.content.registerBatch(platform.id, merkleRoot(leaves), contribution), operator);
+  const event = eventFields(findEvent(events, api.events.content.BatchRegistered));
+
+  const purpose = stringCamelCase(purposeNames(api, needed)[0]);
+  const queries = records.map((record, index) => ({
+    purpose,
+    batch: event.batch,
+    post: toJson(record),
+    index,
+    proof: merkleProof(leaves, index).map((h) => u8aToHex(h)),
+  }));
+  // The chain agrees that the first post is registered under that proof.
+  const q = queries[0];
+  const status = await api.call.contentApi.postStatus(q.batch, records[0], 0, q.proof);
+  log(`batch ${event.batch}: ${posts} posts, root ${event.root}; post 0 is ${status.type}`);
+  if (args.queries !== '') writeFileSync(args.queries, `${JSON.stringify(queries, null, 2)}\n`);
+  return {
+    contributor: contributor.address,
+    author: toJson(identityCodec),
+    batch: event.batch,
+    posts,
+    root: event.root,
+    queriesFile: args.queries || null,
+  };
+}
+
+/** The author's identity on the platform, as the metadata's `Identity` enum takes it. */
+function authorIdentity() {
+  switch (platform.kind) {
+    case 'X':
+      return { X: integerArg({ author: args.author || '1234567890' }, 'author') };
+    case 'Bluesky':
+      return { Bluesky: args.author || 'did:plc:ewvi7nxzyoun6zhxrhs64oiz' };
+    case 'Mastodon':
+      return { Mastodon: args.author || `eve@${platform.domain}` };
+    default:
+      return fail(`${platform.kind} posts are registered by their authors, not by an operator`);
+  }
+}
+
+/** A made-up post id of the platform's kind, unique per batch. */
+function postId(identity, batch, i) {
+  const n = BigInt(batch) * 1000n + BigInt(i);
+  if (identity.X) return { X: { id: (1_800_000_000_000_000_000n + n).toString() } };
+  if (identity.Bluesky) {
+    return { Bluesky: { uri: `at://${identity.Bluesky}/app.bsky.feed.post/3kdev${n}`, cid: `bafyreidev${n}` } };
+  }
+  const [user, instance] = identity.Mastodon.split('@');
+  return { Mastodon: { uri: `https://${instance}/users/${user}/statuses/${n}` } };
+}
+
+// The batch's binary Merkle tree, as `binary_merkle_tree::merkle_root_raw::<BlakeTwo256>` builds
+// it over the leaf hashes: pairs are hashed together, an odd last node moves up unchanged.
+function merkleRows(leaves) {
+  const rows = [leaves];
+  while (rows[rows.length - 1].length > 1) {
+    const row = rows[rows.length - 1];
+    const next = [];
+    for (let i = 0; i < row.length; i += 2) {
+      next.push(i + 1 < row.length ? blake2AsU8a(u8aConcat(row[i], row[i + 1])) : row[i]);
+    }
+    rows.push(next);
+  }
+  return rows;
+}
+
+function merkleRoot(leaves) {
+  return u8aToHex(merkleRows(leaves).pop()[0]);
+}
+
+/** The sibling hashes from leaf `index` to the root (none where a node moved up alone). */
+function merkleProof(leaves, index) {
+  const proof = [];
+  let position = index;
+  for (const row of merkleRows(leaves).slice(0, -1)) {
+    const sibling = position ^ 1;
+    if (sibling < row.length) proof.push(row[sibling]);
+    position >>= 1;
+  }
+  return proof;
+}
