@@ -315,7 +315,9 @@ impl<T: Config> Pallet<T> {
 
 	/// Checks the pallet's invariants: every link is listed under its account and the reverse,
 	/// every identity statement belongs to a linked identity, every platform is indexed by domain.
-	#[cfg(any(feature = "try-runtime", test))]
+	///
+	/// Also built with `std`, so that other pallets' tests can check these invariants too.
+	#[cfg(any(feature = "try-runtime", feature = "std", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		for (identity, link) in IdentityOwner::<T>::iter() {
 			ensure!(

@@ -223,7 +223,9 @@ impl<T: Config> Pallet<T> {
 
 	/// Checks the pallet's invariants: every batch has an id below the next one, and the posts
 	/// counted per platform add up to at least every author's count.
-	#[cfg(any(feature = "try-runtime", test))]
+	///
+	/// Also built with `std`, so that other pallets' tests can check these invariants too.
+	#[cfg(any(feature = "try-runtime", feature = "std", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let next = NextBatchId::<T>::get();
 		for (id, batch) in Batches::<T>::iter() {

@@ -405,7 +405,9 @@ impl<T: Config> Pallet<T> {
 
 	/// Checks the pallet's invariants: the pot holds at least everything owed, each platform's
 	/// share totals are the sum of its members', and ids and the feed are consistent.
-	#[cfg(any(feature = "try-runtime", test))]
+	///
+	/// Also built with `std`, so that other pallets' tests can check these invariants too.
+	#[cfg(any(feature = "try-runtime", feature = "std", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use frame_support::traits::fungible::Inspect;
 		let mut owed: u128 = Owed::<T>::iter_values().fold(0, |a, b| a.saturating_add(b));

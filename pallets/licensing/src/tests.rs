@@ -924,6 +924,8 @@ mod invariants {
 							);
 						},
 					}
+					prop_assert_eq!(Consent::do_try_state(), Ok(()));
+					prop_assert_eq!(Content::do_try_state(), Ok(()));
 					prop_assert_eq!(Licensing::do_try_state(), Ok(()));
 					prop_assert_eq!(Balances::total_issuance(), issuance);
 				}
@@ -939,7 +941,7 @@ mod invariants {
 
 /// Every call of the three pallets, with random and adversarial arguments (unknown ids, empty
 /// and oversized sets, zero and maximal prices and durations, forged proofs, invalid purpose
-/// bits) from random origins, in random order across blocks: nothing panics, licensing's
+/// bits) from random origins, in random order across blocks: nothing panics, the three pallets'
 /// invariants (`do_try_state`) hold after every call, and no balance is created or destroyed.
 mod random_calls {
 	use super::*;
@@ -1116,6 +1118,8 @@ mod random_calls {
 					};
 					let _ = call.dispatch_bypass_filter(origin);
 					Licensing::on_idle(now, Weight::from_parts(u64::MAX / 2, u64::MAX / 2));
+					prop_assert_eq!(Consent::do_try_state(), Ok(()));
+					prop_assert_eq!(Content::do_try_state(), Ok(()));
 					prop_assert_eq!(Licensing::do_try_state(), Ok(()));
 					prop_assert_eq!(Balances::total_issuance(), issuance);
 				}
