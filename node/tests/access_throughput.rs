@@ -9,12 +9,11 @@
 
 mod common;
 
-use codec::Encode;
 use common::*;
 use licentia_primitives::{
-	consent::{Decision, Identity, Purpose, PurposeSet},
+	consent::{Identity, Purpose},
 	content::{batch_proof, batch_root, PostId, PostRecord},
-	licensing::{AccessDecision, AccessQuery, Price, Terms},
+	licensing::{AccessDecision, AccessQuery, Price},
 };
 use licentia_runtime::{RuntimeCall, UNIT};
 use serde_json::{json, Value};
@@ -57,21 +56,7 @@ fn access_throughput() {
 			})
 		})
 		.collect();
-	let opt_ins = pairs
-		.iter()
-		.map(|pair| {
-			let statement = pallet_consent::RelayedStatement {
-				account: pair.public().into(),
-				scope: pallet_consent::Scope::Account,
-				decisions: vec![(Purpose::AiTraining, Decision::Allow)].try_into().expect("one"),
-				nonce: 0,
-				expires_at: u32::MAX,
-			};
-			let payload = (pallet_consent::RELAY_CONTEXT, genesis, &statement).encode();
-			let signature = sp_runtime::MultiSignature::Sr25519(pair.sign(&payload));
-			RuntimeCall::Consent(pallet_consent::Call::relay_consent { statement, signature })
-		})
-		.collect();
+	let opt_ins = pairs.iter().map(|pair| relayed_opt_in(pair, genesis)).collect();
 	let utility = |calls| RuntimeCall::Utility(pallet_utility::Call::batch_all { calls });
 	node.submit_all(vec![(Dave, utility(links)), (Dave, utility(opt_ins))]);
 
@@ -92,19 +77,7 @@ fn access_throughput() {
 		.collect::<Vec<_>>()
 		.try_into()
 		.expect("AUTHORS <= MaxContributorsPerBatch");
-	let terms = Terms {
-		purposes: PurposeSet::EMPTY.with(Purpose::AiTraining),
-		duration: 100_000,
-		record_cap: None,
-		anonymisation: true,
-		attribution: false,
-		transferable: false,
-		redistribution: false,
-		commercial_use: true,
-		model_weights_release: false,
-		legal_hash: H256::repeat_byte(0x1e),
-		legal_uri: None,
-	};
+	let terms = training_terms(100_000);
 	let licensing = RuntimeCall::Licensing;
 	node.submit_all(vec![
 		(

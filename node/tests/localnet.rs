@@ -8,11 +8,11 @@
 mod common;
 
 use codec::Encode;
-use common::{decode_hex, free_port, rpc_call, to_hex, TempDir};
+use common::{decode_hex, free_port, rpc_call, to_hex, training_terms, TempDir};
 use licentia_primitives::{
-	consent::{Decision, Identity, Purpose, PurposeSet},
+	consent::{Decision, Identity, Purpose},
 	content::{batch_root, PostId, PostRecord},
-	licensing::{Price, Terms},
+	licensing::Price,
 };
 use licentia_runtime::{
 	signing::{signed_extrinsic, ChainContext},
@@ -195,19 +195,7 @@ fn four_validators_survive_crashes_and_restarts() {
 			author: Identity::X(7),
 		})
 		.collect();
-	let terms = Terms {
-		purposes: PurposeSet::EMPTY.with(Purpose::AiTraining),
-		duration: 10_000,
-		record_cap: None,
-		anonymisation: true,
-		attribution: false,
-		transferable: false,
-		redistribution: false,
-		commercial_use: true,
-		model_weights_release: false,
-		legal_hash: H256::repeat_byte(0x1e),
-		legal_uri: None,
-	};
+	let terms = training_terms(10_000);
 	net.submit(
 		0,
 		Dave,

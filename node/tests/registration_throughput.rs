@@ -9,7 +9,7 @@ mod common;
 use codec::Encode;
 use common::*;
 use licentia_primitives::{
-	consent::{Decision, Identity, Purpose},
+	consent::Identity,
 	content::{batch_root, PostId, PostRecord},
 };
 use licentia_runtime::{
@@ -107,21 +107,7 @@ fn registration_throughput() {
 	for chunk in (0..authors).collect::<Vec<_>>().chunks(256) {
 		let calls = chunk
 			.iter()
-			.map(|i| {
-				let pair = &author_pairs[*i as usize];
-				let statement = pallet_consent::RelayedStatement {
-					account: pair.public().into(),
-					scope: pallet_consent::Scope::Account,
-					decisions: vec![(Purpose::AiTraining, Decision::Allow)]
-						.try_into()
-						.expect("one"),
-					nonce: 0,
-					expires_at: u32::MAX,
-				};
-				let payload = (pallet_consent::RELAY_CONTEXT, genesis, &statement).encode();
-				let signature = sp_runtime::MultiSignature::Sr25519(pair.sign(&payload));
-				RuntimeCall::Consent(pallet_consent::Call::relay_consent { statement, signature })
-			})
+			.map(|i| relayed_opt_in(&author_pairs[*i as usize], genesis))
 			.collect();
 		dave.submit(RuntimeCall::Utility(pallet_utility::Call::batch_all { calls }));
 	}

@@ -373,3 +373,44 @@ pub fn run_node_command(args: &[&str], cwd: &Path) -> (ExitStatus, String, Strin
 		String::from_utf8_lossy(&output.stderr).into_owned(),
 	)
 }
+
+/// Terms for AI training only, lasting `duration` blocks, without a cap: what the throughput and
+/// network tests license.
+pub fn training_terms(duration: u32) -> licentia_primitives::licensing::Terms {
+	use licentia_primitives::consent::{Purpose, PurposeSet};
+	licentia_primitives::licensing::Terms {
+		purposes: PurposeSet::EMPTY.with(Purpose::AiTraining),
+		duration,
+		record_cap: None,
+		anonymisation: true,
+		attribution: false,
+		transferable: false,
+		redistribution: false,
+		commercial_use: true,
+		model_weights_release: false,
+		legal_hash: sp_core::H256::repeat_byte(0x1e),
+		legal_uri: None,
+	}
+}
+
+/// `pair`'s signed opt-in to AI training (relay nonce 0, never expiring), as a platform relays it.
+pub fn relayed_opt_in(
+	pair: &sp_core::sr25519::Pair,
+	genesis: Hash,
+) -> licentia_runtime::RuntimeCall {
+	use licentia_primitives::consent::{Decision, Purpose};
+	use sp_core::Pair;
+	let statement = pallet_consent::RelayedStatement {
+		account: pair.public().into(),
+		scope: pallet_consent::Scope::Account,
+		decisions: vec![(Purpose::AiTraining, Decision::Allow)].try_into().expect("one"),
+		nonce: 0,
+		expires_at: u32::MAX,
+	};
+	let payload = (pallet_consent::RELAY_CONTEXT, genesis, &statement).encode();
+	let signature = sp_runtime::MultiSignature::Sr25519(pair.sign(&payload));
+	licentia_runtime::RuntimeCall::Consent(pallet_consent::Call::relay_consent {
+		statement,
+		signature,
+	})
+}
