@@ -13,6 +13,7 @@ use std::{
 	net::{TcpListener, TcpStream},
 	path::{Path, PathBuf},
 	process::{Child, Command, ExitStatus, Stdio},
+	sync::atomic::{AtomicUsize, Ordering},
 	time::{Duration, Instant},
 };
 
@@ -45,11 +46,13 @@ pub fn free_port() -> u16 {
 pub struct TempDir(pub PathBuf);
 
 impl TempDir {
+	/// A directory of its own, even for tests of one binary running in parallel with one name.
 	pub fn new(name: &str) -> Self {
+		static NEXT: AtomicUsize = AtomicUsize::new(0);
 		let dir = std::env::temp_dir().join(format!(
 			"licentia-test-{name}-{}-{}",
 			std::process::id(),
-			Instant::now().elapsed().as_nanos()
+			NEXT.fetch_add(1, Ordering::Relaxed)
 		));
 		let _ = std::fs::remove_dir_all(&dir);
 		std::fs::create_dir_all(&dir).expect("temp dir can be created");
