@@ -182,7 +182,12 @@ impl<T: Config> Pallet<T> {
 	/// benchmarks and other pallets' tests, never for calls.
 	pub fn force_contribution(who: &T::AccountId, platform: PlatformId, posts: u64) {
 		let before = Contributions::<T>::get(who, platform);
-		Contributions::<T>::insert(who, platform, posts);
+		// Like the calls, never store a zero count: zero is "no entry".
+		if posts == 0 {
+			Contributions::<T>::remove(who, platform);
+		} else {
+			Contributions::<T>::insert(who, platform, posts);
+		}
 		PlatformPosts::<T>::mutate(platform, |n| {
 			*n = n.saturating_sub(before).saturating_add(posts)
 		});
