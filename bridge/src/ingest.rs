@@ -15,6 +15,7 @@ use crate::{
 	manifest::{self, Entry, Manifest, Pending, RegisteredPost},
 };
 use anyhow::{bail, Context, Result};
+use futures::{stream, StreamExt, TryStreamExt};
 use indicatif::{ProgressBar, ProgressStyle};
 use licentia_primitives::{
 	consent::{Identity, PlatformId, PlatformKind},
@@ -29,6 +30,10 @@ use std::{
 	path::PathBuf,
 };
 use subxt_signer::sr25519::Keypair;
+
+/// How many `licentia_identityConsent` questions are in flight at once. One at a time, an export
+/// with thousands of authors waited a round trip per author; the node answers them in parallel.
+const CONSENT_QUERIES_IN_FLIGHT: usize = 32;
 
 /// What `ingest` does.
 pub struct Options {
@@ -130,13 +135,19 @@ pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<S
 		new
 	});
 
-	// Opted-in authors only.
+	// Opted-in authors only: one question per author, several in flight on the one connection.
 	let authors: BTreeSet<Identity> = posts.iter().map(|p| p.record.author.clone()).collect();
+	let answers: Vec<_> = stream::iter(authors)
+		.map(|author| async move {
+			let param = serde_json::to_value(&author)?;
+			let answer = chain.try_rpc("licentia_identityConsent", [param]).await?;
+			anyhow::Ok((author, answer))
+		})
+		.buffer_unordered(CONSENT_QUERIES_IN_FLIGHT)
+		.try_collect()
+		.await?;
 	let mut refused = BTreeMap::new();
-	for author in authors {
-		let answer = chain
-			.try_rpc("licentia_identityConsent", [serde_json::to_value(&author)?])
-			.await?;
+	for (author, answer) in answers {
 		if let Some(reason) = refusal(&target, &signer_account, answer)? {
 			refused.insert(author, reason);
 		}

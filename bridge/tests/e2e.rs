@@ -297,6 +297,7 @@ fn platforms_buyers_and_contributors_end_to_end() {
 	let offers = all(vec![env.buyer("offers.mjs", &[])]);
 	assert_eq!(offers[0][0]["terms"]["purposes"], json!(["AiTraining"]), "{}", offers[0]);
 	assert_eq!(num(&offers[0][0]["quote"]["price"]), 4_000_000_000_000, "4 X posts at 1 LCT");
+	assert_eq!((&offers[0][0]["refusal"], &offers[0][0]["purchasable"]), (&Value::Null, &json!(true)));
 
 	let mut checks = queries(&x_manifest, "aiTraining");
 	checks.push(queries(&x_manifest, "research")[0].clone());

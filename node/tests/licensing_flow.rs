@@ -13,6 +13,7 @@ use licentia_primitives::{
 	content::{batch_proof, batch_root, BatchId, PostId, PostRecord, PostStatus},
 	licensing::{
 		AccessDecision, AccessQuery, Denial, FeedChange, FeedRecord, LicenseView, Price, Quote,
+		QuoteError, QuoteResult,
 		Terms,
 	},
 	nostr,
@@ -23,6 +24,7 @@ use pallet_consent::{RelayedStatement, Scope, RELAY_CONTEXT};
 use pallet_content::{Contribution, NostrEvent};
 use sp_core::{Pair, H256};
 use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave, Eve, Ferdie};
+use serde_json::json;
 use sp_runtime::MultiSignature;
 use std::time::Duration;
 
@@ -235,6 +237,12 @@ fn consent_content_and_licensing_end_to_end() {
 	]);
 	let ferdie: AccountConsent = node.runtime_call("ConsentApi_account_consent", id(Ferdie));
 	assert_eq!(ferdie.identities[0].allowed, allow_set(&[Purpose::AiTraining, Purpose::Research]));
+	// The offer is open, but no post is registered yet: the quote says why it cannot be bought.
+	let quote: QuoteResult<Balance> = node.runtime_call("LicensingApi_quote", 0u32);
+	assert_eq!(quote, Err(QuoteError::NothingToLicense));
+	let refusal = node.try_rpc("licentia_quote", json!([0])).expect_err("nothing to license");
+	let refusal: serde_json::Value = serde_json::from_str(&refusal).expect("a JSON-RPC error");
+	assert_eq!((&refusal["code"], &refusal["data"]), (&json!(4009), &json!("nothingToLicense")));
 
 	// -- Posts: one batch per platform kind; Nostr events by their author. ------------------
 	let bluesky_posts = posts(BLUESKY, &eve_did, 3);
@@ -288,8 +296,12 @@ fn consent_content_and_licensing_end_to_end() {
 	);
 
 	// -- Purchase from a second account; Ferdie withdraws in the same block. ----------------
-	let quote: Option<Quote<Balance>> = node.runtime_call("LicensingApi_quote", 0u32);
-	assert_eq!(quote, Some(Quote { price: 5 * UNIT, records: 5, licensed: 5 }));
+	let quote: QuoteResult<Balance> = node.runtime_call("LicensingApi_quote", 0u32);
+	assert_eq!(quote, Ok(Quote { price: 5 * UNIT, records: 5, licensed: 5 }));
+	assert_eq!(
+		node.rpc("licentia_quote", json!([0])),
+		json!({ "price": (5 * UNIT).to_string(), "records": 5, "licensed": 5 })
+	);
 	let treasury = licentia_runtime::configs::TreasuryAccount::get();
 	let pot = pallet_licensing::Pallet::<Runtime>::pot();
 	let (treasury_before, pot_before) = (node.free_balance(&treasury), node.free_balance(&pot));

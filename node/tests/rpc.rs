@@ -65,6 +65,7 @@ fn licentia_methods_answer_and_reject_bad_input_with_codes() {
 		("licentia_batch", json!([0])),
 		("licentia_terms", json!([0])),
 		("licentia_offer", json!([0])),
+		("licentia_quote", json!([0])),
 		("licentia_license", json!([0])),
 		("licentia_revocations", json!([0, 0])),
 		("licentia_identityConsent", json!([{ "x": "42" }])),

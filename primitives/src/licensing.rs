@@ -113,6 +113,39 @@ pub struct Quote<Balance> {
 	pub licensed: u64,
 }
 
+/// Why an offer cannot be bought now: what a purchase would fail with, named before a buyer
+/// pays a transaction fee to find out.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub enum QuoteError {
+	/// No open offer has this id.
+	OfferNotFound,
+	/// The offer's owner has paused it.
+	OfferPaused,
+	/// The offer's terms are not registered.
+	TermsNotFound,
+	/// No post in the offer's pool is licensable under its terms: none registered, or no
+	/// author allows every purpose.
+	NothingToLicense,
+	/// The price does not fit the balance type (a per-record price times the records).
+	Overflow,
+}
+
+/// What buying an offer would cost now, or why it cannot be bought.
+pub type QuoteResult<Balance> = Result<Quote<Balance>, QuoteError>;
+
 /// Why the chain refuses to serve a record under a license.
 #[derive(
 	Clone,

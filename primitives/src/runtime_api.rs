@@ -4,7 +4,7 @@ use crate::{
 	consent::{Identity, PlatformId, PlatformKind, PurposeSet, Statements},
 	content::{BatchId, PostRecord, PostStatus},
 	licensing::{
-		AccessDecision, AccessQuery, FeedRecord, LicenseId, LicenseView, OfferId, OfferView, Quote,
+		AccessDecision, AccessQuery, FeedRecord, LicenseId, LicenseView, OfferId, OfferView, QuoteResult,
 		Terms, TermsId,
 	},
 };
@@ -128,8 +128,9 @@ sp_api::decl_runtime_apis! {
 		fn offer(id: OfferId) -> Option<OfferView<AccountId, Balance>>;
 		/// Every open offer.
 		fn offers() -> Vec<OfferView<AccountId, Balance>>;
-		/// What buying `offer` costs now (`None`: unknown, or nothing to license).
-		fn quote(offer: OfferId) -> Option<Quote<Balance>>;
+		/// What buying `offer` costs now, or why it cannot be bought: the error a purchase
+		/// would fail with, short of the buyer's price limit and funds.
+		fn quote(offer: OfferId) -> QuoteResult<Balance>;
 		/// A license token.
 		fn license(id: LicenseId) -> Option<LicenseView<AccountId, Balance, BlockNumber>>;
 		/// Whether a record may be served under a license, or why not.

@@ -17,7 +17,7 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use licentia_primitives::licensing::{
-	AccessDecision, AccessQuery, FeedRecord, LicenseId, LicenseView, OfferId, OfferView, Quote,
+	AccessDecision, AccessQuery, FeedRecord, LicenseId, LicenseView, OfferId, OfferView, QuoteResult,
 	Terms, TermsId,
 };
 
@@ -342,7 +342,7 @@ impl_runtime_apis! {
 			Licensing::offer_views()
 		}
 
-		fn quote(offer: OfferId) -> Option<Quote<Balance>> {
+		fn quote(offer: OfferId) -> QuoteResult<Balance> {
 			Licensing::quote(offer)
 		}
 

@@ -10,7 +10,7 @@
 // is printed with its name and documentation from metadata, and the script exits with status 1.
 import {
   DEFAULT_URL, DispatchFailure, connect, eventFields, fail, findEvent, formatBalance, formatLicense,
-  integerArg, keyPair, log, parseArgs, printJson, purposeNames, readJson, rpc, send, toJson,
+  integerArg, keyPair, log, parseArgs, printJson, purposeNames, quoteOf, readJson, rpc, send, toJson,
 } from './lib.mjs';
 import { stringCamelCase } from '@polkadot/util';
 
@@ -37,7 +37,6 @@ if (checkQueries !== null && !Array.isArray(checkQueries)) fail(`--check ${args.
 
 const api = await connect(args.url);
 const buyer = await keyPair(args.suri);
-const errorDocs = (name) => api.errors.licensing[name].meta.docs.join(' ');
 
 /** Exits with status 1: the error on stderr and, with --json, as `{"error": ...}` on stdout. */
 function refuse(error, extra = {}) {
@@ -47,24 +46,19 @@ function refuse(error, extra = {}) {
 }
 
 // -- The offer and its quote. -----------------------------------------------------------------
-const stored = await api.query.licensing.offers(offer);
-if (stored.isNone) refuse({ pallet: 'licensing', name: 'OfferNotFound', docs: errorDocs('OfferNotFound') }, { submitted: false });
-const quote = await api.call.licensingApi.quote(offer);
+const { quote, refusal } = await quoteOf(api, offer);
 let maxPrice = args['max-price'] !== '' ? integerArg(args, 'max-price') : null;
-if (quote.isNone) {
+if (refusal) {
   // The chain would refuse the purchase: say why without paying a fee for it (an explicit
   // --max-price submits it anyway, and the chain's own error is printed).
-  log(`offer ${offer} has no quote: nothing in its pool can be licensed`);
-  if (maxPrice === null) {
-    refuse({ pallet: 'licensing', name: 'NothingToLicense', docs: errorDocs('NothingToLicense') }, { quote: null, submitted: false });
-  }
+  log(`offer ${offer} cannot be bought now: licensing.${refusal.name}`);
+  if (maxPrice === null) refuse(refusal, { quote: null, submitted: false });
 } else {
-  const { price, records, licensed } = quote.unwrap();
+  const { price, records, licensed } = quote;
   log(`offer ${offer}: ${licensed} of ${records} records for ${formatBalance(api, price)} (${price} planck)`);
   // Paying at most the quote protects the buyer from a price change between quote and inclusion.
-  maxPrice ??= price.toString();
+  maxPrice ??= price;
 }
-if (stored.unwrap().paused.isTrue) log(`offer ${offer} is paused: the chain will refuse the purchase`);
 log(`buying as ${buyer.address}, paying at most ${formatBalance(api, maxPrice)}`);
 const before = (await api.query.system.account(buyer.address)).data;
 
@@ -73,7 +67,7 @@ let result;
 try {
   result = await send(api, api.tx.licensing.purchase(offer, maxPrice), buyer);
 } catch (e) {
-  const extra = { quote: quote.isSome ? toJson(quote.unwrap()) : null, maxPrice };
+  const extra = { quote, maxPrice };
   // Included but failed: the fee was paid, nothing else happened.
   if (e instanceof DispatchFailure) refuse(e.dispatchError, { ...extra, submitted: true, block: e.block });
   // Refused by the node before inclusion (cannot pay the fee, bad nonce...), or dropped.
@@ -92,7 +86,7 @@ const after = (await at.query.system.account(buyer.address)).data;
 const report = {
   offer,
   buyer: buyer.address,
-  quote: quote.isSome ? toJson(quote.unwrap()) : null,
+  quote,
   maxPrice,
   license,
   block: result.block,

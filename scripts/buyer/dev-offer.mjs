@@ -7,7 +7,7 @@
 // opens an offer of its platform's posts.
 //
 // An offer can only be bought when its pool holds posts whose authors allow every purpose of
-// its terms: otherwise `licensingApi.quote` is `None` and `licensing.purchase` fails with
+// its terms: otherwise `licensingApi.quote` is `Err(NothingToLicense)` and `licensing.purchase` fails with
 // `licensing.NothingToLicense`. So, unless `--posts 0`, it also makes a contributor: the
 // operator links an identity on its platform to the contributor's account
 // (`consent.linkIdentity`), the contributor allows the terms' purposes (`consent.setConsent`),
@@ -22,7 +22,7 @@ import { stringCamelCase, u8aConcat, u8aToHex } from '@polkadot/util';
 import { writeFileSync } from 'node:fs';
 import {
   DEFAULT_URL, connect, eventFields, fail, findEvent, formatBalance, integerArg, keyPair, log, parseArgs,
-  printJson, purposeBits, purposeNames, readJson, send, toJson, typeByPath,
+  printJson, purposeBits, purposeNames, quoteOf, readJson, send, toJson, typeByPath,
 } from './lib.mjs';
 
 const usage = `usage: dev-offer.mjs [--suri //Dave] [--platform ID] [--terms FILE]
@@ -96,7 +96,7 @@ log(`offer ${offer.offer} opened (deposit ${formatBalance(api, api.consts.licens
 let registered = null;
 if (posts > 0) registered = await registerPosts();
 
-const quote = await api.call.licensingApi.quote(offer.offer);
+const { quote, refusal } = await quoteOf(api, offer.offer);
 const report = {
   offer: offer.offer,
   platform: platform.id,
@@ -105,7 +105,8 @@ const report = {
   terms: toJson(terms),
   price: offer.price,
   ...registered,
-  quote: quote.isSome ? toJson(quote.unwrap()) : null,
+  quote,
+  refusal: refusal?.name ?? null,
 };
 if (args.json) {
   printJson(report);
@@ -117,7 +118,7 @@ if (args.json) {
   }
   console.log(report.quote
     ? `quote: ${formatBalance(api, report.quote.price)} for ${report.quote.licensed} records`
-    : `quote: none (${api.errors.licensing.NothingToLicense.meta.docs.join(' ')})`);
+    : `quote: none (licensing.${refusal.name}: ${refusal.docs})`);
 }
 await api.disconnect();
 

@@ -207,6 +207,21 @@ export function findEvent(events, kind) {
   return events.find((e) => kind.is(e));
 }
 
+/**
+ * What buying `offer` costs now (the `licensingApi.quote` runtime call), or why the chain would
+ * refuse the purchase: `{ quote, refusal }`, one of them null. `quote` is JSON (see `toJson`);
+ * `refusal` is `{ pallet, name, docs }` of the `licensing` error the purchase would fail with
+ * (the runtime's `QuoteError` variants are named after those errors).
+ */
+export async function quoteOf(api, offer) {
+  const result = await api.call.licensingApi.quote(offer);
+  if (result.isOk) return { quote: toJson(result.asOk), refusal: null };
+  const name = result.asErr.type;
+  const docs = api.errors.licensing[name]?.meta.docs.join(' ')
+    ?? variantDocs(api, 'licentia_primitives::licensing::QuoteError', name);
+  return { quote: null, refusal: { pallet: 'licensing', name, docs } };
+}
+
 /** An event's fields by their metadata names, camelCased, as JSON (see `toJson`). */
 export function eventFields(event) {
   return Object.fromEntries(event.meta.fields.map((f, i) => [stringCamelCase(f.name.unwrap().toString()), toJson(event.data[i])]));

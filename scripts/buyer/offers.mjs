@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Lists every open offer: its pool of platforms, its terms, its price and what buying it costs
 // now. Everything comes from the chain's metadata: storage `licensing.offers` and
-// `licensing.termsOf`, the runtime calls `licensingApi.quote` and `consentApi.platform`.
+// `licensing.termsOf`, the runtime calls `licensingApi.quote` (the price, or why a purchase
+// would fail) and `consentApi.platform`.
 import {
-  DEFAULT_URL, connect, formatBalance, formatBlocks, formatPrice, formatTerms, parseArgs, printJson, toJson,
+  DEFAULT_URL, connect, formatBalance, formatBlocks, formatPrice, formatTerms, parseArgs, printJson, quoteOf,
+  toJson,
 } from './lib.mjs';
 
 const usage = `usage: offers.mjs [--url ${DEFAULT_URL}] [--json]
@@ -28,8 +30,8 @@ for (const [key, value] of await api.query.licensing.offers.entries()) {
   const offer = toJson(value.unwrap());
   const record = await api.query.licensing.termsOf(offer.terms);
   const terms = record.isSome ? toJson(record.unwrap().terms) : null;
-  // `None`: nothing to license (no post in the pool whose author allows every purpose).
-  const quote = await api.call.licensingApi.quote(id);
+  // Or why a purchase would fail now (paused, nothing to license...).
+  const { quote, refusal } = await quoteOf(api, id);
   const pool = [];
   for (const p of offer.platforms) {
     const view = await platform(p);
@@ -45,8 +47,10 @@ for (const [key, value] of await api.query.licensing.offers.entries()) {
     price: offer.price,
     paused: offer.paused,
     deposit: offer.deposit,
-    quote: quote.isSome ? toJson(quote.unwrap()) : null,
-    purchasable: !offer.paused && quote.isSome,
+    quote,
+    refusal: refusal?.name ?? null,
+    refusalDocs: refusal?.docs ?? null,
+    purchasable: refusal === null,
   });
 }
 offers.sort((a, b) => a.id - b.id);
@@ -56,7 +60,6 @@ if (args.json) {
 } else if (offers.length === 0) {
   console.log('no open offers');
 } else {
-  const nothing = api.errors.licensing.NothingToLicense.meta.docs.join(' ');
   for (const o of offers) {
     const pool = o.pool.map((p) => `${p.id} (${p.kind} ${p.domain})`).join(', ');
     console.log(`offer ${o.id}${o.paused ? ' [PAUSED: purchases fail with licensing.OfferPaused]' : ''}`);
@@ -68,7 +71,7 @@ if (args.json) {
     console.log(
       o.quote
         ? `  quote now:       ${formatBalance(api, o.quote.price)} (${o.quote.price} planck) for ${o.quote.licensed} licensed of ${o.quote.records} records`
-        : `  quote now:       none: ${nothing} (licensing.NothingToLicense)`,
+        : `  quote now:       none: ${o.refusalDocs} (licensing.${o.refusal})`,
     );
   }
 }

@@ -7,6 +7,8 @@
 //!   runs (bad hex, wrong lengths, unknown variants, numbers out of range);
 //! - [`TOO_MANY`] (`4001`): a batch beyond [`MAX_ACCESS_BATCH`] queries;
 //! - [`NOT_FOUND`] (`4004`): no such platform, batch, terms, offer or license;
+//! - [`NOT_FOR_SALE`] (`4009`): the offer exists but cannot be bought now; `data` names why
+//!   (`offerPaused`, `termsNotFound`, `nothingToLicense`, `overflow`);
 //! - [`RUNTIME`] (`5000`): the runtime API call failed (for example, an unknown block hash).
 
 use std::sync::Arc;
@@ -16,8 +18,8 @@ use licentia_primitives::{
 	consent::{Identity, PlatformId},
 	content::{BatchId, PostRecord, PostStatus},
 	licensing::{
-		AccessQuery, Denial, FeedRecord, LicenseId, LicenseView, OfferId, OfferView, Quote, Terms,
-		TermsId,
+		AccessQuery, Denial, FeedRecord, LicenseId, LicenseView, OfferId, OfferView, Quote,
+		QuoteError, Terms, TermsId,
 	},
 	runtime_api::{
 		AccountConsent, BatchView, ConsentApi, ContentApi, IdentityConsent, LicensingApi,
@@ -39,6 +41,8 @@ pub const MAX_FEED_PAGE: u32 = 1_000;
 pub const TOO_MANY: i32 = 4001;
 /// Error code: no such item.
 pub const NOT_FOUND: i32 = 4004;
+/// Error code: the offer cannot be bought now (the reason is the error's `data`).
+pub const NOT_FOR_SALE: i32 = 4009;
 /// Error code: the runtime API call failed.
 pub const RUNTIME: i32 = 5000;
 
@@ -131,9 +135,9 @@ pub trait LicentiaApi {
 	#[method(name = "licentia_offers")]
 	fn offers(&self, at: Option<H256>) -> RpcResult<Vec<OfferView<AccountId, Balance>>>;
 
-	/// What buying an offer costs now (`null`: nothing to license).
+	/// What buying an offer costs now; `4009` with the reason when it cannot be bought.
 	#[method(name = "licentia_quote")]
-	fn quote(&self, offer: OfferId, at: Option<H256>) -> RpcResult<Option<Quote<Balance>>>;
+	fn quote(&self, offer: OfferId, at: Option<H256>) -> RpcResult<Quote<Balance>>;
 
 	/// A license token.
 	#[method(name = "licentia_license")]
@@ -283,8 +287,16 @@ where
 		self.client.runtime_api().offers(self.at(at)).map_err(runtime_error)
 	}
 
-	fn quote(&self, offer: OfferId, at: Option<H256>) -> RpcResult<Option<Quote<Balance>>> {
-		self.client.runtime_api().quote(self.at(at), offer).map_err(runtime_error)
+	fn quote(&self, offer: OfferId, at: Option<H256>) -> RpcResult<Quote<Balance>> {
+		match self.client.runtime_api().quote(self.at(at), offer).map_err(runtime_error)? {
+			Ok(quote) => Ok(quote),
+			Err(QuoteError::OfferNotFound) => Err(error(NOT_FOUND, "no such offer")),
+			Err(reason) => Err(ErrorObjectOwned::owned(
+				NOT_FOR_SALE,
+				"the offer cannot be bought now",
+				Some(reason),
+			)),
+		}
 	}
 
 	fn license(

@@ -15,8 +15,25 @@ use licentia_primitives::{
 };
 use sp_runtime::{traits::Saturating, Perbill};
 
-/// Per platform of a pool: its licensed shares and the platform's share of sales.
-type PoolShares = Vec<(u64, Perbill)>;
+/// A purchase as it would happen now: the offer, its terms, the price and the split of it.
+struct Sale<T: Config> {
+	offer: OfferOf<T>,
+	terms: Terms,
+	quote: Quote<u128>,
+	split: royalties::Split,
+}
+
+impl<T: Config> From<QuoteError> for Error<T> {
+	fn from(e: QuoteError) -> Self {
+		match e {
+			QuoteError::OfferNotFound => Error::OfferNotFound,
+			QuoteError::OfferPaused => Error::OfferPaused,
+			QuoteError::TermsNotFound => Error::TermsNotFound,
+			QuoteError::NothingToLicense => Error::NothingToLicense,
+			QuoteError::Overflow => Error::Overflow,
+		}
+	}
+}
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_register_terms(who: T::AccountId, terms: Terms) -> DispatchResult {
@@ -119,28 +136,32 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// The price of `offer` now, and each pool platform's licensed shares and platform share.
-	fn price_of(
-		offer: &OfferOf<T>,
-		terms: &Terms,
-	) -> Result<(Quote<u128>, PoolShares), DispatchError> {
+	/// Everything a purchase of `offer_id` needs, or the reason it cannot happen: the offer,
+	/// its terms, the price and its split. The purchase and the `quote` runtime API both ask
+	/// here, so a quote names exactly the error a purchase would fail with.
+	fn sale(offer_id: OfferId) -> Result<Sale<T>, QuoteError> {
+		let offer = Offers::<T>::get(offer_id).ok_or(QuoteError::OfferNotFound)?;
+		ensure!(!offer.paused, QuoteError::OfferPaused);
+		let terms = TermsOf::<T>::get(offer.terms).ok_or(QuoteError::TermsNotFound)?.terms;
 		let mut pools = Vec::with_capacity(offer.platforms.len());
 		let mut records: u64 = 0;
 		for platform in &offer.platforms {
 			let shares = Shares::<T>::get(platform).of(terms.purposes);
 			let share = T::Consent::platform(*platform).map_or(Perbill::zero(), |p| p.share);
-			records = records.checked_add(shares).ok_or(Error::<T>::Overflow)?;
+			records = records.checked_add(shares).ok_or(QuoteError::Overflow)?;
 			pools.push((shares, share));
 		}
-		ensure!(records > 0, Error::<T>::NothingToLicense);
+		ensure!(records > 0, QuoteError::NothingToLicense);
 		let licensed = terms.record_cap.map_or(records, |cap| cap.min(records));
 		let price = match offer.price {
 			Price::PerRecord(per_record) => {
-				per_record.checked_mul(licensed as u128).ok_or(Error::<T>::Overflow)?
+				per_record.checked_mul(licensed as u128).ok_or(QuoteError::Overflow)?
 			},
 			Price::Flat(price) => price,
 		};
-		Ok((Quote { price, records, licensed }, pools))
+		let split =
+			royalties::split(price, T::ProtocolFee::get(), &pools).ok_or(QuoteError::Overflow)?;
+		Ok(Sale { offer, terms, quote: Quote { price, records, licensed }, split })
 	}
 
 	pub(crate) fn do_purchase(
@@ -148,13 +169,8 @@ impl<T: Config> Pallet<T> {
 		offer_id: OfferId,
 		max_price: u128,
 	) -> Result<u32, DispatchError> {
-		let offer = Offers::<T>::get(offer_id).ok_or(Error::<T>::OfferNotFound)?;
-		ensure!(!offer.paused, Error::<T>::OfferPaused);
-		let terms = TermsOf::<T>::get(offer.terms).ok_or(Error::<T>::TermsNotFound)?.terms;
-		let (quote, pools) = Self::price_of(&offer, &terms)?;
+		let Sale { offer, terms, quote, split } = Self::sale(offer_id).map_err(Error::<T>::from)?;
 		ensure!(quote.price <= max_price, Error::<T>::PriceAboveLimit);
-		let split = royalties::split(quote.price, T::ProtocolFee::get(), &pools)
-			.ok_or(Error::<T>::Overflow)?;
 
 		let id = NextLicenseId::<T>::get();
 		NextLicenseId::<T>::put(id.checked_add(1).ok_or(Error::<T>::Overflow)?);
@@ -357,11 +373,9 @@ impl<T: Config> Pallet<T> {
 			.collect()
 	}
 
-	/// The price of buying `offer` now, if it can be bought.
-	pub fn quote(offer: OfferId) -> Option<Quote<u128>> {
-		let offer = Offers::<T>::get(offer)?;
-		let terms = TermsOf::<T>::get(offer.terms)?.terms;
-		Self::price_of(&offer, &terms).ok().map(|(quote, _)| quote)
+	/// The price of buying `offer` now, or why it cannot be bought.
+	pub fn quote(offer: OfferId) -> QuoteResult<u128> {
+		Self::sale(offer).map(|sale| sale.quote)
 	}
 
 	/// A license, as the runtime API shows it.

@@ -59,7 +59,7 @@ pub use licentia_primitives::{
 	content::{BatchId, ContentProvider, ContributionObserver},
 	licensing::{
 		AccessDecision, AccessQuery, ConsentObserver, Denial, FeedChange, FeedRecord, LicenseId,
-		OfferId, Price, Quote, Terms, TermsId,
+		OfferId, Price, Quote, QuoteError, QuoteResult, Terms, TermsId,
 	},
 };
 pub use types::*;
@@ -87,6 +87,12 @@ pub mod pallet {
 
 	/// The in-code storage version.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	/// An amount of the native token. Calls, events and constants name it so (not `u128`), as
+	/// `pallet-balances` does, so that wallets show it as an amount of the token.
+	pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<
+		<T as frame_system::Config>::AccountId,
+	>>::Balance;
 
 	/// A license as stored.
 	pub type LicenseOf<T> =
@@ -134,15 +140,15 @@ pub mod pallet {
 
 		/// The deposit held for registered terms.
 		#[pallet::constant]
-		type TermsDeposit: Get<u128>;
+		type TermsDeposit: Get<BalanceOf<Self>>;
 
 		/// The deposit held for an offer while it is open.
 		#[pallet::constant]
-		type OfferDeposit: Get<u128>;
+		type OfferDeposit: Get<BalanceOf<Self>>;
 
 		/// The deposit held for a license until it is released.
 		#[pallet::constant]
-		type LicenseDeposit: Get<u128>;
+		type LicenseDeposit: Get<BalanceOf<Self>>;
 
 		/// The longest license, in blocks. The revocation feed keeps this long.
 		#[pallet::constant]
@@ -275,7 +281,7 @@ pub mod pallet {
 			/// Its terms.
 			terms: TermsId,
 			/// Its price.
-			price: Price<u128>,
+			price: Price<BalanceOf<T>>,
 		},
 		/// An offer was paused or resumed.
 		OfferPaused {
@@ -298,7 +304,7 @@ pub mod pallet {
 			/// The buyer, who owns it.
 			buyer: T::AccountId,
 			/// What the buyer paid.
-			price: u128,
+			price: BalanceOf<T>,
 			/// The records in the pool at purchase.
 			records: u64,
 			/// The first block it is no longer valid in.
@@ -309,13 +315,13 @@ pub mod pallet {
 			/// The license it paid for.
 			license: LicenseId,
 			/// Protocol fee, to the treasury.
-			protocol: u128,
+			protocol: BalanceOf<T>,
 			/// Platforms' shares, claimable by their payees.
-			platforms: u128,
+			platforms: BalanceOf<T>,
 			/// Contributors' part, claimable in proportion to their licensed posts.
-			contributors: u128,
+			contributors: BalanceOf<T>,
 			/// Rounding remainder, to the treasury.
-			dust: u128,
+			dust: BalanceOf<T>,
 		},
 		/// A license moved to another owner.
 		LicenseTransferred {
@@ -352,7 +358,7 @@ pub mod pallet {
 			/// The account.
 			who: T::AccountId,
 			/// How much.
-			amount: u128,
+			amount: BalanceOf<T>,
 		},
 	}
 
@@ -443,7 +449,7 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			platform: PlatformId,
 			terms: TermsId,
-			price: Price<u128>,
+			price: Price<BalanceOf<T>>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(T::Consent::is_operator(platform, &who), Error::<T>::NotOperator);
@@ -459,7 +465,7 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			platforms: PoolPlatforms,
 			terms: TermsId,
-			price: Price<u128>,
+			price: Price<BalanceOf<T>>,
 		) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			Self::do_create_offer(None, platforms, terms, price)
@@ -497,7 +503,7 @@ pub mod pallet {
 		pub fn purchase(
 			origin: OriginFor<T>,
 			offer: OfferId,
-			max_price: u128,
+			max_price: BalanceOf<T>,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let platforms = Self::do_purchase(who, offer, max_price)?;

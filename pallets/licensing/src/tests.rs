@@ -260,6 +260,7 @@ mod offers {
 				true
 			));
 			System::assert_last_event(Event::OfferPaused { offer: 0, paused: true }.into());
+			assert_eq!(Licensing::quote(0), Err(QuoteError::OfferPaused));
 			assert_noop!(
 				Licensing::purchase(buyer.clone(), 0, u128::MAX),
 				Error::<Test>::OfferPaused
@@ -282,7 +283,7 @@ mod purchase {
 			let issuance = Balances::total_issuance();
 			assert_eq!(
 				Licensing::quote(0),
-				Some(Quote { price: 1_000, records: 100, licensed: 100 })
+				Ok(Quote { price: 1_000, records: 100, licensed: 100 })
 			);
 			assert_noop!(
 				Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, 999),
@@ -334,8 +335,22 @@ mod purchase {
 			let op = RuntimeOrigin::signed(w.operator.clone());
 			assert_ok!(Licensing::create_offer(op.clone(), w.platform, 1, Price::PerRecord(10)));
 			assert_ok!(Licensing::create_offer(op, w.platform, 1, Price::Flat(77)));
-			assert_eq!(Licensing::quote(1), Some(Quote { price: 400, records: 100, licensed: 40 }));
-			assert_eq!(Licensing::quote(2), Some(Quote { price: 77, records: 100, licensed: 40 }));
+			assert_eq!(Licensing::quote(1), Ok(Quote { price: 400, records: 100, licensed: 40 }));
+			assert_eq!(Licensing::quote(2), Ok(Quote { price: 77, records: 100, licensed: 40 }));
+		});
+	}
+
+	#[test]
+	fn a_price_that_overflows_is_refused_before_anything_moves() {
+		new_test_ext().execute_with(|| {
+			let w = world();
+			let op = RuntimeOrigin::signed(w.operator.clone());
+			assert_ok!(Licensing::create_offer(op, w.platform, 0, Price::PerRecord(u128::MAX)));
+			assert_eq!(Licensing::quote(1), Err(QuoteError::Overflow));
+			assert_noop!(
+				Licensing::purchase(RuntimeOrigin::signed(w.buyer), 1, u128::MAX),
+				Error::<Test>::Overflow
+			);
 		});
 	}
 
@@ -346,7 +361,7 @@ mod purchase {
 			let carol = Setup::account(4);
 			Setup::link(&carol, w.platform, 3, &[TRAINING]);
 			Setup::posts(&carol, w.platform, 50);
-			assert_eq!(Licensing::quote(0).map(|q| q.records), Some(150));
+			assert_eq!(Licensing::quote(0).map(|q| q.records), Ok(150));
 			assert_ok!(Licensing::register_terms(
 				RuntimeOrigin::signed(w.operator.clone()),
 				terms(&[TRAINING, Purpose::Research])
@@ -359,7 +374,7 @@ mod purchase {
 			));
 			assert_eq!(
 				Licensing::quote(1).map(|q| q.records),
-				Some(100),
+				Ok(100),
 				"carol allows training only"
 			);
 		});
@@ -370,6 +385,7 @@ mod purchase {
 		new_test_ext().execute_with(|| {
 			let w = world();
 			let buyer = RuntimeOrigin::signed(w.buyer.clone());
+			assert_eq!(Licensing::quote(9), Err(QuoteError::OfferNotFound));
 			assert_noop!(
 				Licensing::purchase(buyer.clone(), 9, u128::MAX),
 				Error::<Test>::OfferNotFound
@@ -382,6 +398,7 @@ mod purchase {
 			);
 			assert_ok!(Consent::withdraw_consent(RuntimeOrigin::signed(w.alice)));
 			assert_ok!(Consent::withdraw_consent(RuntimeOrigin::signed(w.bob)));
+			assert_eq!(Licensing::quote(0), Err(QuoteError::NothingToLicense));
 			assert_noop!(Licensing::purchase(buyer, 0, u128::MAX), Error::<Test>::NothingToLicense);
 		});
 	}
