@@ -38,6 +38,31 @@ impl Included {
 	}
 }
 
+/// A transaction in the node's pool (see [`Chain::submit_then_watch`]).
+pub struct Submitted(
+	subxt::tx::TransactionProgress<
+		PolkadotConfig,
+		subxt::client::OnlineClientAtBlockImpl<PolkadotConfig>,
+	>,
+);
+
+impl Submitted {
+	/// Waits until the transaction is finalized and returns its events; a dispatch error
+	/// becomes an error naming the pallet's error.
+	pub async fn finalized(self) -> Result<Included> {
+		let finalized = self
+			.0
+			.wait_for_finalized()
+			.await
+			.map_err(|e| anyhow!("the transaction was not finalized: {e}"))?;
+		let events = finalized
+			.wait_for_success()
+			.await
+			.map_err(|e| anyhow!("the transaction failed: {e}"))?;
+		Ok(Included { block: finalized.block_hash().0.into(), events })
+	}
+}
+
 /// The JSON-RPC error code of "no such platform, identity, batch, terms, offer or license".
 pub const NOT_FOUND: i32 = 4004;
 
@@ -81,6 +106,18 @@ impl Chain {
 		signer: &Keypair,
 		nonce: Option<u64>,
 	) -> Result<Included> {
+		self.submit_then_watch(call, signer, nonce).await?.finalized().await
+	}
+
+	/// Signs `call` as `signer` with `nonce` and hands it to the node's pool, without waiting
+	/// for it: several transactions of one signer (consecutive nonces) can be on their way at
+	/// once, each waited for with [`Submitted::finalized`].
+	pub async fn submit_then_watch<Call: Payload>(
+		&self,
+		call: &Call,
+		signer: &Keypair,
+		nonce: Option<u64>,
+	) -> Result<Submitted> {
 		let mut params = DefaultExtrinsicParamsBuilder::<PolkadotConfig>::new();
 		if let Some(nonce) = nonce {
 			params = params.nonce(nonce);
@@ -91,15 +128,7 @@ impl Chain {
 			.sign_and_submit_then_watch(call, signer, params.build())
 			.await
 			.context("submitting the transaction")?;
-		let finalized = progress
-			.wait_for_finalized()
-			.await
-			.map_err(|e| anyhow!("the transaction was not finalized: {e}"))?;
-		let events = finalized
-			.wait_for_success()
-			.await
-			.map_err(|e| anyhow!("the transaction failed: {e}"))?;
-		Ok(Included { block: finalized.block_hash().0.into(), events })
+		Ok(Submitted(progress))
 	}
 
 	/// The next nonce of `who` counting the transactions in the node's pool.

@@ -6,11 +6,12 @@
 //!    this platform (for Nostr: to the signer's account) who allow some purpose are registered.
 //! 4. Batch: authors in ascending order, at most the chain's `MaxContributorsPerBatch` authors and
 //!    `--batch-posts` posts per batch (Nostr: `MaxNostrEvents` events, ascending ids).
-//! 5. For each batch: write it to the manifest as pending, sign, submit, wait for finality, and
-//!    write every post's index and proof.
+//! 5. For each batch: write it to the manifest as pending, sign and submit it (up to
+//!    [`BATCHES_IN_FLIGHT`] at once, consecutive nonces), wait for its finality, and write every
+//!    post's index and proof.
 
 use crate::{
-	chain::{self, api, Chain, NOT_FOUND},
+	chain::{self, api, Chain, Submitted, NOT_FOUND},
 	formats::{self, Post, Target},
 	manifest::{self, Entry, Manifest, Pending, RegisteredPost},
 };
@@ -26,7 +27,7 @@ use licentia_primitives::{
 use serde::Serialize;
 use serde_json::json;
 use std::{
-	collections::{BTreeMap, BTreeSet},
+	collections::{BTreeMap, BTreeSet, VecDeque},
 	path::PathBuf,
 };
 use subxt_signer::sr25519::Keypair;
@@ -34,6 +35,10 @@ use subxt_signer::sr25519::Keypair;
 /// How many `licentia_identityConsent` questions are in flight at once. One at a time, an export
 /// with thousands of authors waited a round trip per author; the node answers them in parallel.
 const CONSENT_QUERIES_IN_FLIGHT: usize = 32;
+
+/// How many batches may be submitted and not yet finalized at once. One at a time, each batch
+/// waited for its finality before the next was submitted: a block and a finality round apiece.
+const BATCHES_IN_FLIGHT: usize = 4;
 
 /// What `ingest` does.
 pub struct Options {
@@ -123,7 +128,7 @@ pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<S
 	let mut manifest = Manifest::open(&options.manifest)?;
 	let signer_account = chain::account_of(signer);
 	if !options.dry_run {
-		settle_pending(chain, &mut manifest, &signer_account, &mut summary).await?;
+		settle_pending(chain, signer, &mut manifest, &mut summary).await?;
 	}
 
 	// New posts only, each once.
@@ -184,11 +189,21 @@ pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<S
 			.progress_chars("=> "),
 	);
 	progress.set_message("registering");
+	// Up to BATCHES_IN_FLIGHT batches in the pool at once, with consecutive nonces, so that a
+	// batch is included while the one before it is being finalized. Each is written to the
+	// manifest as pending before it is submitted: a run stopped here settles them next time.
+	let mut nonce = chain.pool_nonce(&signer_account).await?;
+	let mut in_flight = VecDeque::with_capacity(BATCHES_IN_FLIGHT);
 	for batch in batches {
-		let registered = register(chain, signer, &target, &mut manifest, batch).await?;
-		summary.registered += registered.1;
-		summary.batches.push(registered.0);
-		progress.inc(registered.1 as u64);
+		if in_flight.len() == BATCHES_IN_FLIGHT {
+			let oldest = in_flight.pop_front().expect("a full window");
+			record(&mut manifest, &mut summary, &progress, oldest).await?;
+		}
+		in_flight.push_back(submit(chain, signer, &target, &mut manifest, batch, nonce).await?);
+		nonce += 1;
+	}
+	while let Some(oldest) = in_flight.pop_front() {
+		record(&mut manifest, &mut summary, &progress, oldest).await?;
 	}
 	progress.finish_with_message("registered");
 	summary.manifest_posts = manifest.len();
@@ -229,21 +244,30 @@ fn nostr_batches(mut posts: Vec<Post>, max: usize) -> Vec<Vec<Post>> {
 	posts.chunks(max.max(1)).map(<[Post]>::to_vec).collect()
 }
 
-/// Registers one batch: pending in the manifest, submitted, finalized, recorded with proofs.
-async fn register(
+/// A batch submitted and not yet recorded.
+struct InFlight {
+	root: Hash,
+	records: Vec<PostRecord>,
+	nostr: bool,
+	submitted: Submitted,
+}
+
+/// Writes `batch` to the manifest as pending (with `nonce`), then signs and submits it.
+async fn submit(
 	chain: &Chain,
 	signer: &Keypair,
 	target: &Target,
 	manifest: &mut Manifest,
 	batch: Vec<Post>,
-) -> Result<(BatchId, usize)> {
+	nonce: u64,
+) -> Result<InFlight> {
 	let records: Vec<PostRecord> = batch.iter().map(|p| p.record.clone()).collect();
 	let root = batch_root(records.iter().map(PostRecord::leaf_hash));
 	let batches_before: BatchId = chain.rpc("licentia_batchCount", []).await?;
-	let nonce = chain.pool_nonce(&chain::account_of(signer)).await?;
 	manifest.append(Entry::Pending { root, batches_before, nonce, posts: records.clone() })?;
 
-	let (id, block) = if target.kind == PlatformKind::Nostr {
+	let nostr = target.kind == PlatformKind::Nostr;
+	let submitted = if nostr {
 		let events: Vec<_> = batch
 			.iter()
 			.filter_map(|p| p.event)
@@ -256,13 +280,7 @@ async fn register(
 		let call = api::transactions().content().register_nostr_events(
 			api::runtime_types::bounded_collections::bounded_vec::BoundedVec(events),
 		);
-		let included = chain.submit_with_nonce(&call, signer, Some(nonce)).await?;
-		let registered = included
-			.events
-			.find_first::<api::content::events::NostrEventsRegistered>()
-			.context("no NostrEventsRegistered event")??;
-		check_root(registered.root.0, root)?;
-		(registered.batch, included.block)
+		chain.submit_then_watch(&call, signer, Some(nonce)).await?
 	} else {
 		let mut contributions: Vec<(Identity, u32)> = Vec::new();
 		for record in &records {
@@ -276,16 +294,40 @@ async fn register(
 			subxt::utils::H256(root.0),
 			chain::convert(&contributions)?,
 		);
-		let included = chain.submit_with_nonce(&call, signer, Some(nonce)).await?;
+		chain.submit_then_watch(&call, signer, Some(nonce)).await?
+	};
+	Ok(InFlight { root, records, nostr, submitted })
+}
+
+/// Waits until a submitted batch is finalized and records it with its proofs.
+async fn record(
+	manifest: &mut Manifest,
+	summary: &mut Summary,
+	progress: &ProgressBar,
+	batch: InFlight,
+) -> Result<()> {
+	let InFlight { root, records, nostr, submitted } = batch;
+	let included = submitted.finalized().await?;
+	let (id, on_chain_root) = if nostr {
+		let registered = included
+			.events
+			.find_first::<api::content::events::NostrEventsRegistered>()
+			.context("no NostrEventsRegistered event")??;
+		(registered.batch, registered.root.0)
+	} else {
 		let registered = included
 			.events
 			.find_first::<api::content::events::BatchRegistered>()
 			.context("no BatchRegistered event")??;
-		check_root(registered.root.0, root)?;
-		(registered.batch, included.block)
+		(registered.batch, registered.root.0)
 	};
-	record_registered(manifest, id, root, block, records)?;
-	Ok((id, batch.len()))
+	check_root(on_chain_root, root)?;
+	let posts = records.len();
+	record_registered(manifest, id, root, included.block, records)?;
+	summary.registered += posts;
+	summary.batches.push(id);
+	progress.inc(posts as u64);
+	Ok(())
 }
 
 fn check_root(on_chain: [u8; 32], ours: Hash) -> Result<()> {
@@ -317,22 +359,32 @@ fn record_registered(
 	manifest.append(Entry::Registered { batch, root, block, posts })
 }
 
-/// Batches a previous run submitted without seeing them registered. Each one's transaction
-/// used a known nonce, and a nonce is used once: once the finalized nonce is past it, the batch
-/// is on chain (found by root and submitter, and recorded) or never will be (abandoned, its posts
-/// are registered again); while a transaction with that nonce may still be in the pool, wait.
+/// Batches a previous run submitted without seeing them registered, settled in nonce order.
+/// Each one's transaction used a known nonce, and a nonce is used once: once the finalized
+/// nonce is past it, the batch is on chain (found by root and submitter, and recorded) or never
+/// will be (abandoned, its posts are registered again); while a transaction with that nonce may
+/// still be in the pool, wait.
+///
+/// A nonce that is neither used nor ready in the pool was never taken up (the run stopped
+/// before submitting, or the pool dropped the transaction). A later batch of that run may then
+/// still wait in the pool's future queue for it, and would be included the moment this run
+/// used the nonce for something else, after its posts had been registered again. So the gap is
+/// filled first, with a `system.remark`: such a batch is then included, and found.
 async fn settle_pending(
 	chain: &Chain,
+	signer: &Keypair,
 	manifest: &mut Manifest,
-	signer: &subxt::utils::AccountId32,
 	summary: &mut Summary,
 ) -> Result<()> {
-	let pending: Vec<(Hash, Pending)> =
+	let account = chain::account_of(signer);
+	let mut pending: Vec<(Hash, Pending)> =
 		manifest.pending().map(|(root, pending)| (*root, pending.clone())).collect();
+	pending.sort_by_key(|(_, p)| p.nonce);
+	let last_nonce = pending.last().map(|(_, p)| p.nonce);
 	for (root, pending) in pending {
 		loop {
-			if chain.finalized_nonce(signer).await? > pending.nonce {
-				match find_batch(chain, root, pending.batches_before, signer).await? {
+			if chain.finalized_nonce(&account).await? > pending.nonce {
+				match find_batch(chain, root, pending.batches_before, &account).await? {
 					Some(id) => {
 						eprintln!("a batch submitted before the last stop is on chain: batch {id}");
 						summary.batches.push(id);
@@ -343,8 +395,12 @@ async fn settle_pending(
 				}
 				break;
 			}
-			if chain.pool_nonce(signer).await? <= pending.nonce {
-				// Nothing with that nonce is queued: the transaction never reached the node.
+			if chain.pool_nonce(&account).await? <= pending.nonce {
+				if Some(pending.nonce) != last_nonce {
+					eprintln!("filling nonce {} so that later pending batches can settle", pending.nonce);
+					let remark = api::transactions().system().remark(b"licentia-bridge".to_vec());
+					chain.submit_with_nonce(&remark, signer, Some(pending.nonce)).await?;
+				}
 				manifest.append(Entry::Abandoned { root })?;
 				break;
 			}
