@@ -7,7 +7,7 @@
 //! 4. Batch: authors in ascending order, at most the chain's `MaxContributorsPerBatch` authors and
 //!    `--batch-posts` posts per batch (Nostr: `MaxNostrEvents` events, ascending ids).
 //! 5. For each batch: write it to the manifest as pending, sign and submit it (up to
-//!    [`BATCHES_IN_FLIGHT`] at once, consecutive nonces), wait for its finality, and write every
+//!    `--in-flight` at once, consecutive nonces), wait for its finality, and write every
 //!    post's index and proof.
 
 use crate::{
@@ -36,10 +36,6 @@ use subxt_signer::sr25519::Keypair;
 /// with thousands of authors waited a round trip per author; the node answers them in parallel.
 const CONSENT_QUERIES_IN_FLIGHT: usize = 32;
 
-/// How many batches may be submitted and not yet finalized at once. One at a time, each batch
-/// waited for its finality before the next was submitted: a block and a finality round apiece.
-const BATCHES_IN_FLIGHT: usize = 4;
-
 /// What `ingest` does.
 pub struct Options {
 	/// The platform the posts are registered through.
@@ -50,6 +46,8 @@ pub struct Options {
 	pub manifest: PathBuf,
 	/// At most this many posts per batch.
 	pub batch_posts: u32,
+	/// At most this many batches submitted and not yet finalized.
+	pub in_flight: usize,
 	/// Read and filter, but do not submit.
 	pub dry_run: bool,
 }
@@ -189,15 +187,17 @@ pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<S
 			.progress_chars("=> "),
 	);
 	progress.set_message("registering");
-	// Up to BATCHES_IN_FLIGHT batches in the pool at once, with consecutive nonces, so that a
-	// batch is included while the one before it is being finalized. Each is written to the
-	// manifest as pending before it is submitted: a run stopped here settles them next time.
+	// Up to `in_flight` batches in the pool at once, with consecutive nonces, so that a batch is
+	// included while the one before it is being finalized (one at a time, each waited for a
+	// block and a finality round). Each is written to the manifest as pending before it is
+	// submitted: a run stopped here settles them next time.
 	let mut nonce = chain.pool_nonce(&signer_account).await?;
-	let mut in_flight = VecDeque::with_capacity(BATCHES_IN_FLIGHT);
+	let mut in_flight = VecDeque::with_capacity(options.in_flight);
 	for batch in batches {
-		if in_flight.len() == BATCHES_IN_FLIGHT {
-			let oldest = in_flight.pop_front().expect("a full window");
-			record(&mut manifest, &mut summary, &progress, oldest).await?;
+		if in_flight.len() >= options.in_flight {
+			if let Some(oldest) = in_flight.pop_front() {
+				record(&mut manifest, &mut summary, &progress, oldest).await?;
+			}
 		}
 		in_flight.push_back(submit(chain, signer, &target, &mut manifest, batch, nonce).await?);
 		nonce += 1;

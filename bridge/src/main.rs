@@ -47,6 +47,9 @@ enum Command {
 		/// At most this many posts per batch.
 		#[arg(long, default_value_t = 65_536)]
 		batch_posts: u32,
+		/// At most this many batches submitted and not yet finalized (1: one at a time).
+		#[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+		in_flight: u16,
 		/// Read, filter and report, but register nothing.
 		#[arg(long)]
 		dry_run: bool,
@@ -181,8 +184,10 @@ async fn main() {
 async fn run(cli: Cli) -> Result<()> {
 	let chain = chain::Chain::connect(&cli.url).await?;
 	let output = match cli.command {
-		Command::Ingest { platform, signer, manifest, batch_posts, dry_run, files } => {
-			let options = ingest::Options { platform, files, manifest, batch_posts, dry_run };
+		Command::Ingest { platform, signer, manifest, batch_posts, in_flight, dry_run, files } => {
+			let in_flight = usize::from(in_flight);
+			let options =
+				ingest::Options { platform, files, manifest, batch_posts, in_flight, dry_run };
 			let summary = ingest::run(&chain, &chain::keypair(&signer)?, &options).await?;
 			serde_json::to_value(summary)?
 		},

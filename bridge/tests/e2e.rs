@@ -383,3 +383,73 @@ fn platforms_buyers_and_contributors_end_to_end() {
 	let status = env.node.stop();
 	assert!(status.success(), "licentia-node exited with {status}");
 }
+
+/// Not part of the test suite (`scripts/bench-ingest` runs it): how fast `ingest` works on a dev
+/// node. A dry run over `AUTHORS` (default 4,096) unlinked X authors measures the consent
+/// questions; then `BATCHES` (default 16) one-post batches by one opted-in author are
+/// registered one at a time (`--in-flight 1`) and with the default window, timed from start to
+/// the last batch finalized and recorded.
+#[test]
+#[ignore]
+fn ingest_throughput() {
+	let setting = |name: &str, default: usize| {
+		std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+	};
+	let (authors, batches) = (setting("AUTHORS", 4_096), setting("BATCHES", 16));
+	let node = Node::start("ingest-bench", &["--dev", "--tmp"]);
+	let env = Env { node, dir: common::TempDir::new("ingest-bench") };
+	let export = |name: &str, posts: Vec<(u64, u64)>| {
+		let data: Vec<Value> = posts
+			.into_iter()
+			.map(|(id, author)| {
+				json!({ "id_str": id.to_string(), "author_id": author.to_string(),
+					"text": format!("post {id}") })
+			})
+			.collect();
+		let file = env.path(name);
+		std::fs::write(&file, json!({ "data": data }).to_string()).expect("a temp file");
+		file
+	};
+	let ingest = |file: &str, manifest: &str, extra: &[&str]| {
+		let mut args = vec!["ingest", "--platform", "3", "--signer", "//Dave"];
+		args.extend_from_slice(&["--manifest", manifest]);
+		args.extend_from_slice(extra);
+		args.push(file);
+		let started = Instant::now();
+		let summary = env.bridge(&args).finish();
+		(summary, started.elapsed().as_secs_f64())
+	};
+
+	let unlinked = export("unlinked.json", (0..authors as u64).map(|i| (i + 1, i + 1_000)).collect());
+	let (dry, seconds) = ingest(&unlinked, &env.path("dry.jsonl"), &["--dry-run"]);
+	assert_eq!(dry["notOptedIn"], json!({ "not linked to an account": authors }), "{dry}");
+	println!(
+		"consent questions: {authors} authors in {seconds:.2} s: {:.0} authors/s",
+		authors as f64 / seconds
+	);
+
+	let eve = address(Eve);
+	all(vec![env.bridge(&[
+		"link", "--platform", "3", "--identity", "x:2244994945", "--account", &eve, "--signer",
+		"//Dave",
+	])]);
+	let statement = env.path("eve.json");
+	all(vec![env.bridge(&[
+		"consent", "sign", "--signer", "//Eve", "--allow", "aiTraining", "--out", &statement,
+	])]);
+	all(vec![env.bridge(&["consent", "relay", "--statement", &statement, "--signer", "//Dave"])]);
+	for (run, in_flight) in ["1", "4"].into_iter().enumerate() {
+		let first = 1_000_000 * (run as u64 + 1);
+		let posts = (first..first + batches as u64).map(|id| (id, 2_244_994_945)).collect();
+		let file = export(&format!("eve-{in_flight}.json"), posts);
+		let manifest = env.path(&format!("eve-{in_flight}.jsonl"));
+		let flags = ["--batch-posts", "1", "--in-flight", in_flight];
+		let (summary, seconds) = ingest(&file, &manifest, &flags);
+		assert_eq!(summary["registered"], json!(batches), "{summary}");
+		println!(
+			"registration, --in-flight {in_flight}: {batches} one-post batches finalized and \
+			 recorded in {seconds:.1} s: {:.2} s per batch",
+			seconds / batches as f64
+		);
+	}
+}
