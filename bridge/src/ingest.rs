@@ -397,7 +397,10 @@ async fn settle_pending(
 			}
 			if chain.pool_nonce(&account).await? <= pending.nonce {
 				if Some(pending.nonce) != last_nonce {
-					eprintln!("filling nonce {} so that later pending batches can settle", pending.nonce);
+					eprintln!(
+						"filling nonce {} so that later pending batches can settle",
+						pending.nonce
+					);
 					let remark = api::transactions().system().remark(b"licentia-bridge".to_vec());
 					chain.submit_with_nonce(&remark, signer, Some(pending.nonce)).await?;
 				}

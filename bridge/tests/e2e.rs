@@ -297,7 +297,10 @@ fn platforms_buyers_and_contributors_end_to_end() {
 	let offers = all(vec![env.buyer("offers.mjs", &[])]);
 	assert_eq!(offers[0][0]["terms"]["purposes"], json!(["AiTraining"]), "{}", offers[0]);
 	assert_eq!(num(&offers[0][0]["quote"]["price"]), 4_000_000_000_000, "4 X posts at 1 LCT");
-	assert_eq!((&offers[0][0]["refusal"], &offers[0][0]["purchasable"]), (&Value::Null, &json!(true)));
+	assert_eq!(
+		(&offers[0][0]["refusal"], &offers[0][0]["purchasable"]),
+		(&Value::Null, &json!(true))
+	);
 
 	let mut checks = queries(&x_manifest, "aiTraining");
 	checks.push(queries(&x_manifest, "research")[0].clone());
@@ -420,7 +423,8 @@ fn ingest_throughput() {
 		(summary, started.elapsed().as_secs_f64())
 	};
 
-	let unlinked = export("unlinked.json", (0..authors as u64).map(|i| (i + 1, i + 1_000)).collect());
+	let unlinked =
+		export("unlinked.json", (0..authors as u64).map(|i| (i + 1, i + 1_000)).collect());
 	let (dry, seconds) = ingest(&unlinked, &env.path("dry.jsonl"), &["--dry-run"]);
 	assert_eq!(dry["notOptedIn"], json!({ "not linked to an account": authors }), "{dry}");
 	println!(
@@ -428,16 +432,13 @@ fn ingest_throughput() {
 		authors as f64 / seconds
 	);
 
-	let eve = address(Eve);
-	all(vec![env.bridge(&[
-		"link", "--platform", "3", "--identity", "x:2244994945", "--account", &eve, "--signer",
-		"//Dave",
-	])]);
-	let statement = env.path("eve.json");
-	all(vec![env.bridge(&[
-		"consent", "sign", "--signer", "//Eve", "--allow", "aiTraining", "--out", &statement,
-	])]);
-	all(vec![env.bridge(&["consent", "relay", "--statement", &statement, "--signer", "//Dave"])]);
+	let (eve, statement) = (address(Eve), env.path("eve.json"));
+	let link = ["link", "--platform", "3", "--identity", "x:2244994945", "--account", &eve];
+	let sign = ["consent", "sign", "--allow", "aiTraining", "--out", &statement];
+	let relay = ["consent", "relay", "--statement", &statement];
+	for (args, signer) in [(&link[..], "//Dave"), (&sign[..], "//Eve"), (&relay[..], "//Dave")] {
+		all(vec![env.bridge(&[args, &["--signer", signer]].concat())]);
+	}
 	for (run, in_flight) in ["1", "4"].into_iter().enumerate() {
 		let first = 1_000_000 * (run as u64 + 1);
 		let posts = (first..first + batches as u64).map(|id| (id, 2_244_994_945)).collect();

@@ -13,8 +13,7 @@ use licentia_primitives::{
 	content::{batch_proof, batch_root, BatchId, PostId, PostRecord, PostStatus},
 	licensing::{
 		AccessDecision, AccessQuery, Denial, FeedChange, FeedRecord, LicenseView, Price, Quote,
-		QuoteError, QuoteResult,
-		Terms,
+		QuoteError, QuoteResult, Terms,
 	},
 	nostr,
 	runtime_api::AccountConsent,
@@ -22,9 +21,9 @@ use licentia_primitives::{
 use licentia_runtime::{AccountId, Balance, BlockNumber, Runtime, RuntimeCall, RuntimeEvent, UNIT};
 use pallet_consent::{RelayedStatement, Scope, RELAY_CONTEXT};
 use pallet_content::{Contribution, NostrEvent};
+use serde_json::json;
 use sp_core::{Pair, H256};
 use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave, Eve, Ferdie};
-use serde_json::json;
 use sp_runtime::MultiSignature;
 use std::time::Duration;
 

@@ -4,8 +4,8 @@ use crate::{
 	consent::{Identity, PlatformId, PlatformKind, PurposeSet, Statements},
 	content::{BatchId, PostRecord, PostStatus},
 	licensing::{
-		AccessDecision, AccessQuery, FeedRecord, LicenseId, LicenseView, OfferId, OfferView, QuoteResult,
-		Terms, TermsId,
+		AccessDecision, AccessQuery, FeedRecord, LicenseId, LicenseView, OfferId, OfferView,
+		QuoteResult, Terms, TermsId,
 	},
 };
 use alloc::vec::Vec;

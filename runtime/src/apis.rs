@@ -17,8 +17,8 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use licentia_primitives::licensing::{
-	AccessDecision, AccessQuery, FeedRecord, LicenseId, LicenseView, OfferId, OfferView, QuoteResult,
-	Terms, TermsId,
+	AccessDecision, AccessQuery, FeedRecord, LicenseId, LicenseView, OfferId, OfferView,
+	QuoteResult, Terms, TermsId,
 };
 
 use super::{

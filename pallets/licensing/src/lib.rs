@@ -90,9 +90,8 @@ pub mod pallet {
 
 	/// An amount of the native token. Calls, events and constants name it so (not `u128`), as
 	/// `pallet-balances` does, so that wallets show it as an amount of the token.
-	pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<
-		<T as frame_system::Config>::AccountId,
-	>>::Balance;
+	pub type BalanceOf<T> =
+		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 
 	/// A license as stored.
 	pub type LicenseOf<T> =
