@@ -454,3 +454,91 @@ fn ingest_throughput() {
 		);
 	}
 }
+
+/// A run stopped with two batches pending: the first never reached the node, the second waits in
+/// the pool's future queue for the first one's nonce. The resumed run fills that nonce with a
+/// remark, so the second batch is included and found on chain; the first one's post is
+/// registered again. Every post ends up registered once.
+#[test]
+fn a_resumed_ingest_fills_a_nonce_gap_and_finds_the_batch_queued_behind_it() {
+	use codec::Encode;
+	use licentia_primitives::{
+		consent::Identity,
+		content::{batch_root, PostId, PostRecord},
+	};
+	use licentia_runtime::{
+		signing::{signed_extrinsic, ChainContext},
+		RuntimeCall,
+	};
+
+	let mut node = Node::start("gap", &["--dev", "--tmp"]);
+	let genesis = node.block_hash(0);
+	let author = Identity::X(2_244_994_945);
+	let link = pallet_consent::Call::link_identity {
+		platform: X,
+		identity: author.clone(),
+		account: Eve.to_account_id(),
+	};
+	node.submit_all(vec![
+		(Dave, RuntimeCall::Consent(link)),
+		(Dave, common::relayed_opt_in(&Eve.pair(), genesis)),
+	]);
+
+	// Posts 1 and 2 of Eve's, as the bridge reads them from the export below.
+	let record = |id: u64| PostRecord {
+		platform: X,
+		post: PostId::X { id },
+		content_hash: sp_crypto_hashing::blake2_256(format!("post {id}").as_bytes()).into(),
+		author: author.clone(),
+	};
+	let root = |id: u64| batch_root([record(id).leaf_hash()]);
+	let nonce = node
+		.rpc("system_accountNextIndex", json!([address(Dave)]))
+		.as_u64()
+		.expect("a nonce");
+	let batches_before = node.rpc("licentia_batchCount", json!([]));
+	// The second batch, signed with the nonce after the first's: it waits for the gap.
+	let queued = RuntimeCall::Content(pallet_content::Call::register_batch {
+		platform: X,
+		root: root(2),
+		contributors: vec![pallet_content::Contribution { author: author.clone(), posts: 1 }]
+			.try_into()
+			.expect("one"),
+	});
+	let xt =
+		signed_extrinsic(queued, &Dave.pair(), nonce as u32 + 1, ChainContext::immortal(genesis));
+	node.rpc("author_submitExtrinsic", json!([common::to_hex(&xt.encode())]));
+
+	let env = Env { node, dir: common::TempDir::new("gap-files") };
+	let pending = |id: u64, nonce: u64| {
+		json!({ "type": "pending", "root": root(id), "batchesBefore": batches_before,
+			"nonce": nonce, "posts": [record(id)] })
+		.to_string()
+	};
+	let manifest = env.path("x.jsonl");
+	std::fs::write(&manifest, format!("{}\n{}\n", pending(1, nonce), pending(2, nonce + 1)))
+		.expect("a temp file");
+	let export = env.path("x.json");
+	let posts: Vec<Value> = [1, 2]
+		.map(|id| json!({ "id_str": id.to_string(), "author_id": "2244994945", "text": format!("post {id}") }))
+		.into();
+	std::fs::write(&export, json!({ "data": posts }).to_string()).expect("a temp file");
+
+	let args =
+		["ingest", "--platform", "3", "--signer", "//Dave", "--manifest", &manifest, &export];
+	let summary = all(vec![env.bridge(&args)]).remove(0);
+	assert_eq!(
+		(&summary["registered"], &summary["manifestPosts"]),
+		(&json!(2), &json!(2)),
+		"{summary}"
+	);
+	assert_eq!(
+		summary["batches"].as_array().map(Vec::len),
+		Some(2),
+		"the queued one and a new one"
+	);
+	let contributions = env.node.rpc("licentia_contributions", json!([address(Eve)]));
+	assert_eq!(contributions, json!([[X, 2]]), "each post counted once");
+	let finalized_nonce = env.node.rpc("system_accountNextIndex", json!([address(Dave)]));
+	assert_eq!(finalized_nonce, json!(nonce + 3), "the remark, the queued batch, the new one");
+}
