@@ -3,13 +3,13 @@
 
 use crate::{
 	chain::{self, api, Chain},
-	formats::{self, nip01_serialization, Target},
+	formats::{self, Target},
 	manifest::{Manifest, RegisteredPost},
 };
 use anyhow::{anyhow, bail, Context, Result};
 use codec::Encode;
 use licentia_primitives::{
-	consent::{Decision, Identity, PlatformId, Purpose},
+	consent::{Decision, Identity, PlatformId, Purpose, RELAY_CONTEXT},
 	licensing::{AccessQuery, LicenseId, Terms},
 	nostr,
 	runtime_api::PlatformView,
@@ -21,10 +21,6 @@ use std::{collections::BTreeMap, path::Path, str::FromStr};
 use subxt::utils::AccountId32;
 use subxt_signer::sr25519::Keypair;
 
-/// The domain separator of a relayed consent statement (`pallet_consent::RELAY_CONTEXT`).
-const RELAY_CONTEXT: &[u8] = b"licentia/relayed-consent/v1";
-/// The Nostr event kind of a link proof (`pallet_consent::NOSTR_LINK_KIND`).
-const NOSTR_LINK_KIND: u64 = 22242;
 /// The RPC's limit on one `licentia_checkAccessBatch`.
 const ACCESS_BATCH: usize = 4096;
 
@@ -95,12 +91,7 @@ pub async fn link_nostr(chain: &Chain, secret: &str, signer: &Keypair) -> Result
 		.duration_since(std::time::UNIX_EPOCH)
 		.context("the clock is before 1970")?
 		.as_secs();
-	let content =
-		format!("licentia:link:0x{}:0x{}", hex::encode(chain.genesis_hash()), hex::encode(who.0));
-	let id = sha2_256(
-		nip01_serialization(&hex::encode(public_key), created_at, NOSTR_LINK_KIND, &[], &content)
-			.as_bytes(),
-	);
+	let id = nostr::link_event_id(&public_key, created_at, &chain.genesis_hash(), &who.0);
 	let aux = sha2_256(&[&secret[..], &created_at.to_le_bytes()].concat());
 	let signature = nostr::sign(&secret, &id, &aux).context("signing the link event")?;
 	let call = api::transactions().consent().link_nostr(public_key, created_at, signature);

@@ -322,7 +322,7 @@ fn hex_array<const N: usize>(text: &str, field: &str) -> Result<[u8; N], String>
 /// The NIP-01 serialization an event id hashes: `[0,<pubkey>,<created_at>,<kind>,<tags>,<content>]`
 /// without whitespace, strings escaped exactly as NIP-01 says (only `\n`, `"`, `\\`, `\r`, `\t`,
 /// `\b` and `\f`; everything else verbatim).
-pub fn nip01_serialization(
+fn nip01_serialization(
 	pubkey: &str,
 	created_at: u64,
 	kind: u64,
@@ -388,6 +388,22 @@ mod tests {
 	fn nip01_escapes_only_what_the_spec_names() {
 		let s = nip01_serialization("ab", 1, 1, &[vec!["t".into(), "x\"y".into()]], "a\nb\u{1}é/");
 		assert_eq!(s, "[0,\"ab\",1,1,[[\"t\",\"x\\\"y\"]],\"a\\nb\u{1}é/\"]");
+	}
+
+	/// The runtime computes the link event's id with a shortcut (its content needs no escaping):
+	/// it must be the id any Nostr client computes for that event.
+	#[test]
+	fn the_chains_link_event_id_is_the_nip01_id_of_the_link_event() {
+		use licentia_primitives::nostr::{link_content, link_event_id, LINK_KIND};
+		let (key, genesis, account) = ([3u8; 32], [7u8; 32], [9u8; 32]);
+		let content = link_content(&genesis, &account);
+		assert_eq!(content, format!("licentia:link:0x{}:0x{}", "07".repeat(32), "09".repeat(32)));
+		let general =
+			nip01_serialization(&hex::encode(key), 1_700_000_000, LINK_KIND.into(), &[], &content);
+		assert_eq!(
+			link_event_id(&key, 1_700_000_000, &genesis, &account),
+			sha2_256(general.as_bytes())
+		);
 	}
 
 	#[test]

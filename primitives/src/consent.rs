@@ -10,6 +10,10 @@ use sp_runtime::BoundedVec;
 /// A platform registered on the chain. Assigned in order of registration.
 pub type PlatformId = u32;
 
+/// The domain separator of a relayed consent statement's signed payload: a person signs the
+/// SCALE encoding of `(RELAY_CONTEXT, genesis_hash, statement)` for a platform to relay.
+pub const RELAY_CONTEXT: &[u8] = b"licentia/relayed-consent/v1";
+
 /// The longest Bluesky DID, Mastodon account (`user@instance`) or platform domain, in bytes.
 /// `did:plc:` DIDs are 32 bytes; `did:web:` DIDs and Mastodon accounts are DNS names plus a
 /// user part, which 255 bytes covers.

@@ -7,6 +7,7 @@
 //! both the native and the wasm build. The algorithm is BIP-340's `Verify`, step by step, and the
 //! tests run BIP-340's own test vectors through it.
 
+use alloc::{format, string::String};
 use k256::{
 	elliptic_curve::{
 		group::prime::PrimeCurveAffine,
@@ -23,6 +24,47 @@ use k256::{
 pub type PublicKey = [u8; 32];
 /// A BIP-340 signature: `r` (32 bytes) then `s` (32 bytes).
 pub type Signature = [u8; 64];
+
+/// The kind of the event that links a Nostr key to an account. 22242 is NIP-42's
+/// client-authentication kind: ephemeral, so relays do not keep it if a client publishes it by
+/// mistake.
+pub const LINK_KIND: u16 = 22242;
+
+/// The content of the event that links a Nostr key to `account` (its SCALE encoding) on the
+/// chain whose genesis hash is `genesis`: `licentia:link:0x<genesis>:0x<account>`, lowercase hex.
+/// Naming the chain and the account keeps the proof from being replayed elsewhere.
+pub fn link_content(genesis: &[u8], account: &[u8]) -> String {
+	let mut content = String::from("licentia:link:0x");
+	push_hex(&mut content, genesis);
+	content.push_str(":0x");
+	push_hex(&mut content, account);
+	content
+}
+
+/// The NIP-01 id of the link event by `public_key`, created at `created_at`, with no tags and
+/// [`link_content`]: `sha256([0,"<pubkey>",<created_at>,22242,[],"<content>"])`. The content
+/// holds only `[a-z0-9:]`, so its JSON needs no escaping.
+pub fn link_event_id(
+	public_key: &PublicKey,
+	created_at: u64,
+	genesis: &[u8],
+	account: &[u8],
+) -> [u8; 32] {
+	let mut json = String::from("[0,\"");
+	push_hex(&mut json, public_key);
+	json.push_str(&format!("\",{created_at},{LINK_KIND},[],\""));
+	json.push_str(&link_content(genesis, account));
+	json.push_str("\"]");
+	Sha256::digest(json.as_bytes()).into()
+}
+
+fn push_hex(out: &mut String, bytes: &[u8]) {
+	const HEX: &[u8; 16] = b"0123456789abcdef";
+	for b in bytes {
+		out.push(HEX[(b >> 4) as usize] as char);
+		out.push(HEX[(b & 0xf) as usize] as char);
+	}
+}
 
 /// `SHA256(SHA256(tag) || SHA256(tag) || data...)`: BIP-340's tagged hash.
 fn tagged_hash(tag: &[u8], parts: &[&[u8]]) -> [u8; 32] {

@@ -18,10 +18,6 @@ use licentia_primitives::{
 };
 use sp_runtime::{traits::Verify, Perbill};
 
-/// The Nostr event kind of a link proof. 22242 is NIP-42's client-authentication kind:
-/// ephemeral, so relays do not keep it if a client publishes it by mistake.
-pub const NOSTR_LINK_KIND: u16 = 22242;
-
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_register_platform(
 		kind: PlatformKind,
@@ -287,30 +283,26 @@ impl<T: Config> Pallet<T> {
 		(RELAY_CONTEXT, Self::genesis_hash(), statement).encode()
 	}
 
-	/// The content of the Nostr event that links `public_key` to `account` on this chain:
-	/// `licentia:link:0x<genesis hash>:0x<account>`, in lowercase hex.
+	/// The content of the Nostr event that links a key to `account` on this chain
+	/// ([`nostr::link_content`](licentia_primitives::nostr::link_content)).
 	pub fn nostr_link_content(account: &T::AccountId) -> String {
-		let mut content = String::from("licentia:link:0x");
-		push_hex(&mut content, Self::genesis_hash().as_ref());
-		content.push_str(":0x");
-		push_hex(&mut content, &account.encode());
-		content
+		licentia_primitives::nostr::link_content(Self::genesis_hash().as_ref(), &account.encode())
 	}
 
-	/// The NIP-01 id of the link event: `sha256([0,"<pubkey>",<created_at>,<kind>,[],"<content>"])`.
-	/// The content holds only `[a-z0-9:]`, so its JSON needs no escaping.
+	/// The NIP-01 id of the event by `public_key` that links it to `account` on this chain
+	/// ([`nostr::link_event_id`](licentia_primitives::nostr::link_event_id)).
 	pub fn nostr_link_event_id(
 		public_key: &[u8; 32],
 		created_at: u64,
 		account: &T::AccountId,
 	) -> [u8; 32] {
-		let mut json = String::from("[0,\"");
-		push_hex(&mut json, public_key);
-		json.push_str("\",");
-		json.push_str(&alloc::format!("{created_at},{NOSTR_LINK_KIND},[],\""));
-		json.push_str(&Self::nostr_link_content(account));
-		json.push_str("\"]");
-		sp_io::hashing::sha2_256(json.as_bytes())
+		let genesis = Self::genesis_hash();
+		licentia_primitives::nostr::link_event_id(
+			public_key,
+			created_at,
+			genesis.as_ref(),
+			&account.encode(),
+		)
 	}
 
 	/// Checks the pallet's invariants: every link is listed under its account and the reverse,
@@ -398,14 +390,6 @@ impl<T: Config> Pallet<T> {
 	/// Every platform (their number is governance's to bound: one per registration).
 	pub fn platform_views() -> Vec<runtime_api::PlatformView<T::AccountId>> {
 		(0..NextPlatformId::<T>::get()).filter_map(Self::platform_view).collect()
-	}
-}
-
-fn push_hex(out: &mut String, bytes: &[u8]) {
-	const HEX: &[u8; 16] = b"0123456789abcdef";
-	for b in bytes {
-		out.push(HEX[(b >> 4) as usize] as char);
-		out.push(HEX[(b & 0xf) as usize] as char);
 	}
 }
 

@@ -403,7 +403,8 @@ pub mod pallet {
 		/// Links the Nostr key `public_key` to the caller's account.
 		///
 		/// The proof is an ordinary Nostr event, signed with any Nostr signer: kind
-		/// [`NOSTR_LINK_KIND`](functions::NOSTR_LINK_KIND), no tags, created at `created_at`, whose
+		/// [`LINK_KIND`](licentia_primitives::nostr::LINK_KIND) (22242), no tags, created at
+		/// `created_at`, whose
 		/// content is `licentia:link:0x<genesis hash>:0x<account>` (see
 		/// [`Pallet::nostr_link_content`]); `signature` is its BIP-340 signature. Naming the
 		/// chain and the account makes the proof useless anywhere else. Holds

@@ -104,8 +104,4 @@ pub struct RelayedStatement<AccountId, BlockNumber> {
 	pub expires_at: BlockNumber,
 }
 
-/// The domain separator of a relayed consent statement's signed payload.
-pub const RELAY_CONTEXT: &[u8] = b"licentia/relayed-consent/v1";
-
-/// The domain separator of the message a Nostr key signs to link itself to an account.
-pub const NOSTR_LINK_CONTEXT: &[u8] = b"licentia/link-nostr/v1";
+pub use licentia_primitives::consent::RELAY_CONTEXT;
