@@ -242,6 +242,10 @@ fn consent_content_and_licensing_end_to_end() {
 	let refusal = node.try_rpc("licentia_quote", json!([0])).expect_err("nothing to license");
 	let refusal: serde_json::Value = serde_json::from_str(&refusal).expect("a JSON-RPC error");
 	assert_eq!((&refusal["code"], &refusal["data"]), (&json!(4009), &json!("nothingToLicense")));
+	assert_eq!(
+		refusal["message"],
+		json!("the offer cannot be bought now: no post in its pool has an author who allows every purpose of its terms")
+	);
 
 	// -- Posts: one batch per platform kind; Nostr events by their author. ------------------
 	let bluesky_posts = posts(BLUESKY, &eve_did, 3);

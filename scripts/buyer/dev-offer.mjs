@@ -7,8 +7,8 @@
 // opens an offer of its platform's posts.
 //
 // An offer can only be bought when its pool holds posts whose authors allow every purpose of
-// its terms: otherwise `licensingApi.quote` is `Err(NothingToLicense)` and `licensing.purchase` fails with
-// `licensing.NothingToLicense`. So, unless `--posts 0`, it also makes a contributor: the
+// its terms: otherwise `licensingApi.quote` is `Err(NothingToLicense)` and `licensing.purchase`
+// fails with `licensing.NothingToLicense`. So, unless `--posts 0`, it also makes a contributor: the
 // operator links an identity on its platform to the contributor's account
 // (`consent.linkIdentity`), the contributor allows the terms' purposes (`consent.setConsent`),
 // and the operator registers a batch of that author's posts (`content.registerBatch`: the

@@ -195,6 +195,22 @@ fn runtime_error(e: ApiError) -> ErrorObjectOwned {
 	error(RUNTIME, format!("runtime API call failed: {e}"))
 }
 
+/// Why an offer cannot be bought, as an error: 4004 for an unknown offer, otherwise 4009 with
+/// the reason in words and, as `data`, by name.
+fn not_for_sale(reason: QuoteError) -> ErrorObjectOwned {
+	let why = match reason {
+		QuoteError::OfferNotFound => return error(NOT_FOUND, "no such offer"),
+		QuoteError::OfferPaused => "its owner has paused it",
+		QuoteError::TermsNotFound => "its terms are not registered",
+		QuoteError::NothingToLicense => {
+			"no post in its pool has an author who allows every purpose of its terms"
+		},
+		QuoteError::Overflow => "its price does not fit a balance",
+	};
+	let message = format!("the offer cannot be bought now: {why}");
+	ErrorObjectOwned::owned(NOT_FOR_SALE, message, Some(reason))
+}
+
 fn found<T>(value: Option<T>, what: &str) -> RpcResult<T> {
 	value.ok_or_else(|| error(NOT_FOUND, format!("no such {what}")))
 }
@@ -288,15 +304,11 @@ where
 	}
 
 	fn quote(&self, offer: OfferId, at: Option<H256>) -> RpcResult<Quote<Balance>> {
-		match self.client.runtime_api().quote(self.at(at), offer).map_err(runtime_error)? {
-			Ok(quote) => Ok(quote),
-			Err(QuoteError::OfferNotFound) => Err(error(NOT_FOUND, "no such offer")),
-			Err(reason) => Err(ErrorObjectOwned::owned(
-				NOT_FOR_SALE,
-				"the offer cannot be bought now",
-				Some(reason),
-			)),
-		}
+		self.client
+			.runtime_api()
+			.quote(self.at(at), offer)
+			.map_err(runtime_error)?
+			.map_err(not_for_sale)
 	}
 
 	fn license(

@@ -404,8 +404,7 @@ pub mod pallet {
 		///
 		/// The proof is an ordinary Nostr event, signed with any Nostr signer: kind
 		/// [`LINK_KIND`](licentia_primitives::nostr::LINK_KIND) (22242), no tags, created at
-		/// `created_at`, whose
-		/// content is `licentia:link:0x<genesis hash>:0x<account>` (see
+		/// `created_at`, whose content is `licentia:link:0x<genesis hash>:0x<account>` (see
 		/// [`Pallet::nostr_link_content`]); `signature` is its BIP-340 signature. Naming the
 		/// chain and the account makes the proof useless anywhere else. Holds
 		/// [`Config::LinkDeposit`] from the caller. Emits `IdentityLinked`.

@@ -88,8 +88,9 @@ pub mod pallet {
 	/// The in-code storage version.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
 
-	/// An amount of the native token. Calls, events and constants name it so (not `u128`), as
-	/// `pallet-balances` does, so that wallets show it as an amount of the token.
+	/// An amount of the native token. Calls and events name it so (not `u128`), as
+	/// `pallet-balances` does: metadata then types those fields `BalanceOf<T>`, which wallets
+	/// show as an amount of the token.
 	pub type BalanceOf<T> =
 		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 
