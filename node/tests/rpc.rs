@@ -194,3 +194,157 @@ fn rpc_abuse_is_refused_and_the_node_goes_on() {
 	let status = node.stop();
 	assert!(status.success(), "licentia-node exited with {status}");
 }
+
+/// Every place a `licentia_` method reads text (hex keys, ids and hashes, SS58 addresses,
+/// numbers as strings, DIDs and URIs, the `at` block hash), filled with hostile text: multi-byte
+/// UTF-8 where hex digits belong (the input that used to stop the node), four-byte characters, a
+/// NUL, numbers beyond `u64` and `u128`. Each request gets a JSON-RPC answer (a documented error
+/// code, or a result where the text is legal, as a DID of any characters is), and the node goes
+/// on answering and producing blocks.
+#[test]
+fn hostile_text_in_every_licentia_method_is_answered_and_the_node_lives() {
+	let mut node = Node::start("rpc-hostile", &["--dev", "--tmp"]);
+	node.wait_for("block #1", Duration::from_secs(60), |n| {
+		(n.block_number(false) >= 1).then_some(())
+	});
+	let alice = Sr25519Keyring::Alice.to_account_id().to_string();
+	let hash = format!("0x{}", "11".repeat(32));
+	let key = format!("0x{}", "22".repeat(32));
+	let terms = json!({
+		"purposes": ["aiTraining"], "duration": 100, "recordCap": null, "anonymisation": true,
+		"attribution": false, "transferable": false, "redistribution": false,
+		"commercialUse": true, "modelWeightsRelease": false, "legalHash": hash,
+		"legalUri": "https://example.com/terms",
+	});
+	let posts = [
+		json!({ "nostr": { "id": key } }),
+		json!({ "x": { "id": "1800000000000000000" } }),
+		json!({ "bluesky": { "uri": "at://did:plc:abc/app.bsky.feed.post/3k", "cid": "bafy" } }),
+		json!({ "mastodon": { "uri": "https://mastodon.social/users/a/statuses/1" } }),
+	];
+	let authors = [
+		json!({ "nostr": key }),
+		json!({ "x": "1234567890" }),
+		json!({ "bluesky": "did:plc:abc" }),
+		json!({ "mastodon": "a@mastodon.social" }),
+	];
+	let record = |i: usize| {
+		json!({ "platform": 2, "post": posts[i], "contentHash": hash, "author": authors[i] })
+	};
+	let query = |i: usize| {
+		json!({ "license": 0, "purpose": "aiTraining", "batch": 0, "post": record(i),
+			"index": 0, "proof": [hash] })
+	};
+	let mut calls = vec![
+		("licentia_accountConsent", json!([alice, hash])),
+		("licentia_platform", json!([0, hash])),
+		("licentia_platforms", json!([hash])),
+		("licentia_batch", json!([0, hash])),
+		("licentia_batchCount", json!([hash])),
+		("licentia_contributions", json!([alice, hash])),
+		("licentia_terms", json!([0, hash])),
+		("licentia_findTerms", json!([terms, hash])),
+		("licentia_offer", json!([0, hash])),
+		("licentia_offers", json!([hash])),
+		("licentia_quote", json!([0, hash])),
+		("licentia_license", json!([0, hash])),
+		("licentia_pendingRewards", json!([alice, hash])),
+		("licentia_revocations", json!([0, 0, 10, hash])),
+	];
+	for i in 0..posts.len() {
+		calls.push(("licentia_identityConsent", json!([authors[i], hash])));
+		calls.push(("licentia_postStatus", json!([{ "batch": 0, "post": record(i), "index": 0, "proof": [hash] }, hash])));
+		calls.push(("licentia_checkAccess", json!([query(i), hash])));
+		calls.push(("licentia_checkAccessBatch", json!([[query(i), query(0)], hash])));
+	}
+	let hostile = [
+		format!("0x{}", "é".repeat(32)),
+		"é".repeat(32),
+		format!("0x{}", "1é".repeat(21)),
+		format!("0x{}", "😀".repeat(16)),
+		format!("0x{}€", "a".repeat(61)),
+		"\u{0}".to_string(),
+		"18446744073709551616".to_string(),
+		"340282366920938463463374607431768211456".to_string(),
+		"x".repeat(70_000),
+	];
+
+	let mut asked = 0;
+	let mut codes = std::collections::BTreeMap::<i64, usize>::new();
+	for (method, params) in &calls {
+		// Every request is well-formed to begin with, so what follows tests the hostile value.
+		if let Err(e) = node.try_rpc(method, params.clone()) {
+			assert_ne!(code(e.clone()), -32602, "{method} {params}: the template is valid: {e}");
+		}
+		for path in leaves(params) {
+			for text in &hostile {
+				let mut params = params.clone();
+				*params.pointer_mut(&path).expect("a leaf") = json!(text);
+				asked += 1;
+				// An answer, never a dropped connection; an error is one the docs list. Hex,
+				// SS58, numeric and named places refuse every hostile value as invalid params;
+				// free text (a DID, an account, a URI, a CID) may be legal and merely unknown.
+				let free_text = FREE_TEXT.iter().any(|name| path.ends_with(&format!("/{name}")));
+				match node.try_rpc(method, params) {
+					Ok(_) => assert!(free_text, "{method} {path} accepted {text:.40}"),
+					Err(error) => {
+						let code = code(error.clone());
+						assert!(
+							code == -32602 || (free_text && [4004, 5000].contains(&code)),
+							"{method} {path}: {error:.300}"
+						);
+						*codes.entry(code).or_default() += 1;
+					},
+				}
+			}
+		}
+	}
+	// The regression itself, named: a Nostr key of multi-byte characters is invalid params.
+	for method in ["licentia_identityConsent", "licentia_checkAccess"] {
+		let params = if method == "licentia_identityConsent" {
+			json!([{ "nostr": hostile[0] }])
+		} else {
+			let mut q = query(0);
+			q["post"]["post"]["nostr"]["id"] = json!(hostile[0]);
+			json!([q])
+		};
+		let error = node.try_rpc(method, params).expect_err("multi-byte hex is refused");
+		assert_eq!(code(error), -32602, "{method}");
+	}
+	eprintln!("{asked} hostile requests answered with codes {codes:?}");
+
+	// The node is alive: it answers, and blocks go on.
+	let before = node.block_number(false);
+	node.wait_for("two more blocks", Duration::from_secs(60), |n| {
+		(n.block_number(false) >= before + 2).then_some(())
+	});
+	assert_eq!(node.rpc("licentia_platforms", json!([])).as_array().map(Vec::len), Some(4));
+	let status = node.stop();
+	assert!(status.success(), "licentia-node exited with {status}");
+}
+
+/// The fields whose value is free UTF-8 text rather than hex, a number, an address or a name.
+const FREE_TEXT: [&str; 5] = ["bluesky", "mastodon", "uri", "cid", "legalUri"];
+
+/// The JSON pointers of every string and number in `value`.
+fn leaves(value: &Value) -> Vec<String> {
+	fn walk(value: &Value, path: String, out: &mut Vec<String>) {
+		match value {
+			Value::String(_) | Value::Number(_) => out.push(path),
+			Value::Array(items) => {
+				for (i, item) in items.iter().enumerate() {
+					walk(item, format!("{path}/{i}"), out);
+				}
+			},
+			Value::Object(fields) => {
+				for (name, item) in fields {
+					walk(item, format!("{path}/{}", name.replace('~', "~0").replace('/', "~1")), out);
+				}
+			},
+			_ => {},
+		}
+	}
+	let mut out = Vec::new();
+	walk(value, String::new(), &mut out);
+	out
+}

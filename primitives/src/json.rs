@@ -56,7 +56,9 @@ pub mod opt_text {
 	}
 }
 
-/// A fixed-size byte array as `0x`-prefixed hex of exactly its length.
+/// A fixed-size byte array as `0x`-prefixed lowercase hex of exactly its length (the prefix is
+/// optional on input). Decoded by the `hex` crate, which reads bytes, not characters: any string,
+/// however it mixes multi-byte UTF-8 into its digits, is an error, never a panic.
 pub mod hex_array {
 	use super::*;
 
@@ -64,38 +66,27 @@ pub mod hex_array {
 		bytes: &[u8; N],
 		s: S,
 	) -> Result<S::Ok, S::Error> {
-		s.serialize_str(&format!("0x{}", hex(bytes)))
+		s.serialize_str(&format!("0x{}", hex::encode(bytes)))
 	}
 
 	pub fn deserialize<'de, D: Deserializer<'de>, const N: usize>(
 		d: D,
 	) -> Result<[u8; N], D::Error> {
 		let text = String::deserialize(d)?;
-		let bytes = unhex(&text).map_err(D::Error::custom)?;
-		let len = bytes.len();
-		bytes
-			.try_into()
-			.map_err(|_| D::Error::custom(format!("expected {N} bytes of hex, got {len}")))
+		let digits = text.strip_prefix("0x").unwrap_or(&text);
+		let mut bytes = [0u8; N];
+		hex::decode_to_slice(digits, &mut bytes).map_err(|e| match e {
+			hex::FromHexError::InvalidStringLength | hex::FromHexError::OddLength => {
+				D::Error::custom(format!(
+					"expected {N} bytes as {} hex digits, got {} characters",
+					2 * N,
+					digits.chars().count()
+				))
+			},
+			e => D::Error::custom(format!("not hex: {e}")),
+		})?;
+		Ok(bytes)
 	}
-}
-
-/// Lowercase hex of `bytes`, without a prefix.
-pub fn hex(bytes: &[u8]) -> String {
-	bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The bytes of `0x`-prefixed (or bare) hex.
-pub fn unhex(text: &str) -> Result<Vec<u8>, String> {
-	let digits = text.strip_prefix("0x").unwrap_or(text);
-	if !digits.len().is_multiple_of(2) {
-		return Err(format!("odd number of hex digits in {text:?}"));
-	}
-	(0..digits.len())
-		.step_by(2)
-		.map(|i| {
-			u8::from_str_radix(&digits[i..i + 2], 16).map_err(|_| format!("not hex: {text:?}"))
-		})
-		.collect()
 }
 
 /// A number that JavaScript cannot hold exactly (a u64 id, a u128 balance), as a decimal string;
