@@ -1,8 +1,9 @@
 //! Benchmarks of every call, at their worst case.
 
 use super::*;
-use crate::pallet::{
-	AccountIdentities, BalanceOf, Call, Config, NostrPlatform, Pallet, RelayNonce,
+use crate::{
+	mock_utils::{self, decisions, opt_in},
+	pallet::{AccountIdentities, BalanceOf, Call, Config, NostrPlatform, Pallet, RelayNonce},
 };
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
@@ -85,32 +86,16 @@ fn fill_identities<T: Config>(
 fn spread_identities<T: Config>(who: &T::AccountId) {
 	for i in 0..T::MaxIdentitiesPerAccount::get() {
 		let op = funded::<T>("spread-operator", i);
-		let instance: Handle = alloc::format!("instance{i}.example.org")
-			.into_bytes()
-			.try_into()
-			.expect("a short domain");
-		let ops: BoundedVec<_, _> = alloc::vec![op.clone()].try_into().expect("one fits");
-		let id = Pallet::<T>::do_register_platform(
+		let id = mock_utils::register_platform::<T>(
 			PlatformKind::Mastodon,
-			instance.clone(),
-			ops,
-			Some(op.clone()),
+			&op,
 			Perbill::from_percent(10),
-		)
-		.expect("a fresh domain registers");
+		);
+		let instance = Platforms::<T>::get(id).expect("registered just above").domain;
 		Pallet::<T>::do_link_identity(&op, id, mastodon(&instance, i), who.clone())
 			.expect("room for it");
 		T::BenchmarkHelper::posts(who, id);
 	}
-}
-
-fn all(decision: Decision) -> Decisions {
-	Purpose::ALL
-		.iter()
-		.map(|p| (*p, decision))
-		.collect::<Vec<_>>()
-		.try_into()
-		.expect("5 purposes fit")
 }
 
 #[benchmarks]
@@ -151,8 +136,7 @@ mod benchmarks {
 		let (id, instance, op) = platform::<T>();
 		let who = funded::<T>("user", 0);
 		fill_identities::<T>(&who, id, &instance, &op, 1);
-		Pallet::<T>::do_set_consent(who.clone(), Scope::Account, &all(Decision::Allow))
-			.expect("has identities");
+		opt_in::<T>(&who, Scope::Account, &Purpose::ALL);
 		T::BenchmarkHelper::posts(&who, id);
 		let identity = mastodon(&instance, 0);
 
@@ -199,14 +183,8 @@ mod benchmarks {
 		fill_identities::<T>(&who, id, &instance, &op, 0);
 		T::BenchmarkHelper::posts(&who, id);
 		let identity = AccountIdentities::<T>::get(&who).first().cloned().expect("filled");
-		Pallet::<T>::do_set_consent(who.clone(), Scope::Account, &all(Decision::Allow))
-			.expect("has identities");
-		Pallet::<T>::do_set_consent(
-			who.clone(),
-			Scope::Identity(identity.clone()),
-			&[(Purpose::Research, Decision::Allow)],
-		)
-		.expect("linked");
+		opt_in::<T>(&who, Scope::Account, &Purpose::ALL);
+		opt_in::<T>(&who, Scope::Identity(identity.clone()), &[Purpose::Research]);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(op), identity.clone());
@@ -222,7 +200,11 @@ mod benchmarks {
 		let identity = AccountIdentities::<T>::get(&who).last().cloned().expect("filled");
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), Scope::Account, all(Decision::Allow));
+		_(
+			RawOrigin::Signed(who.clone()),
+			Scope::Account,
+			decisions(&Purpose::ALL, Decision::Allow),
+		);
 
 		assert_eq!(Pallet::<T>::allowed_purposes(&who, &identity), PurposeSet::ALL);
 	}
@@ -232,8 +214,7 @@ mod benchmarks {
 	fn withdraw_consent() {
 		let who = funded::<T>("user", 0);
 		spread_identities::<T>(&who);
-		Pallet::<T>::do_set_consent(who.clone(), Scope::Account, &all(Decision::Allow))
-			.expect("has identities");
+		opt_in::<T>(&who, Scope::Account, &Purpose::ALL);
 		let identity = AccountIdentities::<T>::get(&who).last().cloned().expect("filled");
 
 		#[extrinsic_call]
@@ -251,7 +232,7 @@ mod benchmarks {
 		let statement = RelayedStatement {
 			account: who.clone(),
 			scope: Scope::Account,
-			decisions: all(Decision::Allow),
+			decisions: decisions(&Purpose::ALL, Decision::Allow),
 			nonce: 0,
 			expires_at: frame_system::Pallet::<T>::block_number() + 1_000u32.into(),
 		};

@@ -45,6 +45,8 @@ mod benchmarking;
 mod functions;
 #[cfg(test)]
 mod mock;
+#[cfg(any(feature = "std", feature = "runtime-benchmarks"))]
+pub mod mock_utils;
 #[cfg(test)]
 mod tests;
 pub mod types;
@@ -58,13 +60,29 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 /// What benchmarks need from the runtime: an account that can sign, and its signature.
+///
+/// `()` signs with an sr25519 key of the keystore, for runtimes whose accounts and signatures
+/// are `AccountId32` and `MultiSignature`.
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper<AccountId, Signature> {
-	/// A fresh account that can sign, and its signature of `payload`.
+	/// An account that can sign (the same one at every call), and its signature of `payload`.
 	fn sign(payload: &[u8]) -> (AccountId, Signature);
 	/// Gives `who` registered posts on `platform`, so that consent changes cost what they cost
 	/// a contributor (licensing settles it on every platform its consent changes for).
 	fn posts(_who: &AccountId, _platform: PlatformId) {}
+}
+
+/// Signs with the key `//licentia` of the keystore, which the benchmark CLI and
+/// [`mock_utils::test_externalities`] provide; gives no posts.
+#[cfg(feature = "runtime-benchmarks")]
+impl BenchmarkHelper<sp_runtime::AccountId32, sp_runtime::MultiSignature> for () {
+	fn sign(payload: &[u8]) -> (sp_runtime::AccountId32, sp_runtime::MultiSignature) {
+		const KEY_TYPE: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"bnch");
+		let public = sp_io::crypto::sr25519_generate(KEY_TYPE, Some(b"//licentia".to_vec()));
+		let signature = sp_io::crypto::sr25519_sign(KEY_TYPE, &public, payload)
+			.expect("the key was generated in the keystore just above; qed");
+		(public.into(), sp_runtime::MultiSignature::Sr25519(signature))
+	}
 }
 
 #[frame_support::pallet]

@@ -67,19 +67,7 @@ impl pallet_consent::Config for Test {
 	type ConsentObserver = ();
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = AliceSigns;
-}
-
-/// Benchmarks sign relayed statements as Alice.
-#[cfg(feature = "runtime-benchmarks")]
-pub struct AliceSigns;
-#[cfg(feature = "runtime-benchmarks")]
-impl crate::BenchmarkHelper<AccountId, MultiSignature> for AliceSigns {
-	fn sign(payload: &[u8]) -> (AccountId, MultiSignature) {
-		use sp_core::Pair;
-		let alice = sp_keyring::Sr25519Keyring::Alice;
-		(alice.to_account_id(), MultiSignature::Sr25519(alice.pair().sign(payload)))
-	}
+	type BenchmarkHelper = ();
 }
 
 /// A well-known test account.
@@ -87,10 +75,11 @@ pub fn account(k: sp_keyring::Sr25519Keyring) -> AccountId {
 	k.to_account_id()
 }
 
+/// What each endowed account holds at genesis.
 pub const ENDOWMENT: Balance = 1_000;
 
 /// Alice, Bob, Charlie and Dave hold [`ENDOWMENT`]; Eve holds nothing. Events are recorded from
-/// block 1.
+/// block 1, and benchmarks sign in the keystore.
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	use sp_keyring::Sr25519Keyring::*;
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
@@ -100,7 +89,5 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();
-	let mut ext = sp_io::TestExternalities::new(storage);
-	ext.execute_with(|| System::set_block_number(1));
-	ext
+	pallet_consent::mock_utils::test_externalities::<Test>(storage)
 }

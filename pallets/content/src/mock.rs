@@ -3,6 +3,7 @@
 use crate as pallet_content;
 use frame_support::{derive_impl, parameter_types, traits::ConstU32};
 use licentia_primitives::consent::{Identity, PlatformId, PlatformKind, Purpose};
+use pallet_consent::mock_utils;
 use sp_runtime::{
 	traits::{IdentifyAccount, IdentityLookup, Verify},
 	BuildStorage, MultiSignature, Perbill,
@@ -70,18 +71,7 @@ impl pallet_consent::Config for Test {
 	type ConsentObserver = ();
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = AliceSigns;
-}
-
-#[cfg(feature = "runtime-benchmarks")]
-pub struct AliceSigns;
-#[cfg(feature = "runtime-benchmarks")]
-impl pallet_consent::BenchmarkHelper<AccountId, MultiSignature> for AliceSigns {
-	fn sign(payload: &[u8]) -> (AccountId, MultiSignature) {
-		use sp_core::Pair;
-		let alice = sp_keyring::Sr25519Keyring::Alice;
-		(alice.to_account_id(), MultiSignature::Sr25519(alice.pair().sign(payload)))
-	}
+	type BenchmarkHelper = ();
 }
 
 impl pallet_content::Config for Test {
@@ -95,8 +85,26 @@ impl pallet_content::Config for Test {
 	type BenchmarkHelper = ConsentSetup;
 }
 
-/// Platforms and authors through the consent pallet's own functions.
+/// Platforms and authors, made by [`pallet_consent::mock_utils`].
 pub struct ConsentSetup;
+
+impl ConsentSetup {
+	/// Registers a platform of `kind` operated by `operator`, taking 10% of sales.
+	pub fn register(kind: PlatformKind, operator: &AccountId) -> PlatformId {
+		mock_utils::register_platform::<Test>(kind, operator, Perbill::from_percent(10))
+	}
+
+	/// Links `identity` to `account` through `platform` and allows `purposes` for it.
+	pub fn link_allowing(
+		identity: Identity,
+		account: &AccountId,
+		platform: PlatformId,
+		purposes: &[Purpose],
+	) {
+		mock_utils::link_allowing::<Test>(identity, account, platform, purposes)
+	}
+}
+
 #[cfg(feature = "runtime-benchmarks")]
 impl crate::BenchmarkHelper<AccountId> for ConsentSetup {
 	fn platform(kind: PlatformKind, operator: &AccountId) -> PlatformId {
@@ -107,41 +115,8 @@ impl crate::BenchmarkHelper<AccountId> for ConsentSetup {
 	}
 }
 
-impl ConsentSetup {
-	/// Registers a platform of `kind` operated by `operator` (funded for deposits).
-	pub fn register(kind: PlatformKind, operator: &AccountId) -> PlatformId {
-		use frame_support::traits::fungible::Mutate;
-		let _ = Balances::mint_into(operator, 1_000_000);
-		let id = pallet_consent::NextPlatformId::<Test>::get();
-		let domain = format!("p{id}.example").into_bytes().try_into().expect("short");
-		let operators = vec![operator.clone()].try_into().expect("one");
-		Consent::register_platform(
-			RuntimeOrigin::root(),
-			kind,
-			domain,
-			operators,
-			Some(operator.clone()),
-			Perbill::from_percent(10),
-		)
-		.expect("platform registers");
-		id
-	}
-
-	/// Links `identity` to `account` through `platform` and allows `purposes` for it.
-	pub fn link_allowing(
-		identity: Identity,
-		account: &AccountId,
-		platform: PlatformId,
-		purposes: &[Purpose],
-	) {
-		let allowed = purposes.iter().copied().collect();
-		Consent::force_link(identity, account, platform, allowed).expect("room for the identity");
-	}
-}
-
+/// Events are recorded from block 1.
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	let mut ext = sp_io::TestExternalities::new(storage);
-	ext.execute_with(|| System::set_block_number(1));
-	ext
+	mock_utils::test_externalities::<Test>(storage)
 }

@@ -4,10 +4,11 @@
 use crate as pallet_licensing;
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{fungible::Mutate, ConstU32},
+	traits::{fungible::Mutate, ConstU128, ConstU32},
 	PalletId,
 };
 use licentia_primitives::consent::{Identity, PlatformId, PlatformKind, Purpose};
+use pallet_consent::mock_utils;
 use sp_runtime::{
 	traits::{IdentifyAccount, IdentityLookup, Verify},
 	BuildStorage, MultiSignature, Perbill,
@@ -78,18 +79,7 @@ impl pallet_consent::Config for Test {
 	type ConsentObserver = Licensing;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = NoRelay;
-}
-
-#[cfg(feature = "runtime-benchmarks")]
-pub struct NoRelay;
-#[cfg(feature = "runtime-benchmarks")]
-impl pallet_consent::BenchmarkHelper<AccountId, MultiSignature> for NoRelay {
-	fn sign(payload: &[u8]) -> (AccountId, MultiSignature) {
-		use sp_core::Pair;
-		let alice = sp_keyring::Sr25519Keyring::Alice;
-		(alice.to_account_id(), MultiSignature::Sr25519(alice.pair().sign(payload)))
-	}
+	type BenchmarkHelper = ();
 }
 
 impl pallet_content::Config for Test {
@@ -102,8 +92,6 @@ impl pallet_content::Config for Test {
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = Setup;
 }
-
-use sp_core::ConstU128;
 
 parameter_types! {
 	pub const LicensingPalletId: PalletId = PalletId(*b"lic/pot0");
@@ -130,7 +118,8 @@ impl pallet_licensing::Config for Test {
 	type BenchmarkHelper = Setup;
 }
 
-/// Accounts, platforms and contributors through the real pallets' own functions.
+/// Accounts, platforms and contributors, made through the real pallets (platforms and links by
+/// [`pallet_consent::mock_utils`]).
 pub struct Setup;
 
 impl Setup {
@@ -146,19 +135,7 @@ impl Setup {
 
 	/// Registers a platform of `kind` operated by (and paying) `operator`, taking `share`.
 	pub fn platform(kind: PlatformKind, operator: &AccountId, share: Perbill) -> PlatformId {
-		let id = pallet_consent::NextPlatformId::<Test>::get();
-		let domain = format!("p{id}.example").into_bytes().try_into().expect("short");
-		let operators = vec![operator.clone()].try_into().expect("one");
-		Consent::register_platform(
-			RuntimeOrigin::root(),
-			kind,
-			domain,
-			operators,
-			Some(operator.clone()),
-			share,
-		)
-		.expect("platform registers");
-		id
+		mock_utils::register_platform::<Test>(kind, operator, share)
 	}
 
 	/// Links X user `user` to `who` through `platform`, allowing `purposes`.
@@ -169,8 +146,7 @@ impl Setup {
 		purposes: &[Purpose],
 	) -> Identity {
 		let identity = Identity::X(user);
-		let allowed = purposes.iter().copied().collect();
-		Consent::force_link(identity.clone(), who, platform, allowed).expect("room");
+		mock_utils::link_allowing::<Test>(identity.clone(), who, platform, purposes);
 		identity
 	}
 
@@ -186,36 +162,26 @@ impl pallet_content::BenchmarkHelper<AccountId> for Setup {
 		Setup::platform(kind, operator, Perbill::from_percent(10))
 	}
 	fn link(identity: Identity, account: &AccountId, platform: PlatformId) {
-		Consent::force_link(
-			identity,
-			account,
-			platform,
-			licentia_primitives::consent::PurposeSet::ALL,
-		)
-		.expect("room");
+		mock_utils::link_allowing::<Test>(identity, account, platform, &Purpose::ALL);
 	}
 }
 
 #[cfg(feature = "runtime-benchmarks")]
 impl crate::BenchmarkHelper<AccountId> for Setup {
 	fn platform(operator: &AccountId) -> PlatformId {
-		Balances::set_balance(operator, 1_000_000_000);
 		Setup::platform(PlatformKind::X, operator, Perbill::from_percent(10))
 	}
 	fn contributor(who: &AccountId, platform: PlatformId, posts: u64) {
-		let n = pallet_consent::AccountIdentities::<Test>::get(who).len() as u64;
-		let user = u64::from_le_bytes(who.as_ref()[..8].try_into().expect("8 bytes")) ^ n;
-		Setup::link(who, platform, user, &Purpose::ALL);
+		mock_utils::link_contributor::<Test>(who, platform);
 		Setup::posts(who, platform, posts);
 	}
 }
 
+/// Licensing's genesis (its pot and the treasury exist); events are recorded from block 1.
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_licensing::GenesisConfig::<Test>::default()
 		.assimilate_storage(&mut storage)
 		.unwrap();
-	let mut ext = sp_io::TestExternalities::new(storage);
-	ext.execute_with(|| System::set_block_number(1));
-	ext
+	mock_utils::test_externalities::<Test>(storage)
 }

@@ -156,7 +156,7 @@ impl pallet_consent::Config for Runtime {
 	type ConsentObserver = super::Licensing;
 	type WeightInfo = pallet_consent::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = benchmark_helpers::Sr25519Signer;
+	type BenchmarkHelper = benchmark_helpers::Setup;
 }
 
 impl pallet_content::Config for Runtime {
@@ -171,7 +171,7 @@ impl pallet_content::Config for Runtime {
 	type MaxNostrEvents = ConstU32<64>;
 	type WeightInfo = pallet_content::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = benchmark_helpers::ConsentSetup;
+	type BenchmarkHelper = benchmark_helpers::Setup;
 }
 
 parameter_types! {
@@ -211,28 +211,26 @@ impl pallet_licensing::Config for Runtime {
 	type MaxPlatformsPerContributor = ConstU32<16>;
 	type WeightInfo = pallet_licensing::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = benchmark_helpers::ConsentSetup;
+	type BenchmarkHelper = benchmark_helpers::Setup;
 }
 
 /// What the pallets' benchmarks need from the runtime.
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmark_helpers {
-	use super::{AccountId, Runtime, RuntimeOrigin, Signature};
-	use codec::Encode;
-	use licentia_primitives::consent::{Identity, PlatformId, PlatformKind, PurposeSet};
-	use sp_core::crypto::KeyTypeId;
+	use super::{AccountId, Runtime, Signature};
+	use licentia_primitives::consent::{Identity, PlatformId, PlatformKind, Purpose};
+	use pallet_consent::mock_utils;
+	use sp_runtime::Perbill;
 
-	const BENCH_KEY: KeyTypeId = KeyTypeId(*b"bnch");
+	/// Signatures, platforms and contributors, made through the pallets themselves (platforms
+	/// and links by [`pallet_consent::mock_utils`]).
+	pub struct Setup;
 
-	/// Signs with one sr25519 key from the benchmark keystore.
-	pub struct Sr25519Signer;
-
-	impl pallet_consent::BenchmarkHelper<AccountId, Signature> for Sr25519Signer {
+	/// Signs as `()` does, with a key of the benchmark keystore. Unlike `()`, it gives accounts
+	/// posts, so that consent changes are measured with licensing's settlement of them.
+	impl pallet_consent::BenchmarkHelper<AccountId, Signature> for Setup {
 		fn sign(payload: &[u8]) -> (AccountId, Signature) {
-			let public = sp_io::crypto::sr25519_generate(BENCH_KEY, Some(b"//licentia".to_vec()));
-			let signature = sp_io::crypto::sr25519_sign(BENCH_KEY, &public, payload)
-				.expect("the key was generated in the keystore just above; qed");
-			(AccountId::from(public), Signature::Sr25519(signature))
+			<() as pallet_consent::BenchmarkHelper<AccountId, Signature>>::sign(payload)
 		}
 
 		fn posts(who: &AccountId, platform: PlatformId) {
@@ -240,61 +238,27 @@ pub mod benchmark_helpers {
 		}
 	}
 
-	/// Platforms and authors, through the consent pallet.
-	pub struct ConsentSetup;
-
-	impl pallet_content::BenchmarkHelper<AccountId> for ConsentSetup {
+	impl pallet_content::BenchmarkHelper<AccountId> for Setup {
 		fn platform(kind: PlatformKind, operator: &AccountId) -> PlatformId {
-			// There is one Nostr platform, and the dev chain spec registers it at genesis.
-			if let Some(nostr) = pallet_consent::NostrPlatform::<Runtime>::get() {
-				if kind == PlatformKind::Nostr {
-					return nostr;
-				}
-			}
-			let id = pallet_consent::NextPlatformId::<Runtime>::get();
-			let domain = alloc::format!("platform{id}.example").into_bytes();
-			pallet_consent::Pallet::<Runtime>::register_platform(
-				RuntimeOrigin::root(),
-				kind,
-				domain.try_into().expect("a short domain; qed"),
-				alloc::vec![operator.clone()].try_into().expect("one operator fits; qed"),
-				Some(operator.clone()),
-				sp_runtime::Perbill::from_percent(10),
-			)
-			.expect("a fresh domain registers; qed");
-			id
+			mock_utils::register_platform::<Runtime>(kind, operator, Perbill::from_percent(10))
 		}
 
 		fn link(identity: Identity, account: &AccountId, platform: PlatformId) {
-			pallet_consent::Pallet::<Runtime>::force_link(
-				identity,
-				account,
-				platform,
-				PurposeSet::ALL,
-			)
-			.expect("benchmark accounts have room for an identity; qed");
+			mock_utils::link_allowing::<Runtime>(identity, account, platform, &Purpose::ALL);
 		}
 	}
 
-	impl pallet_licensing::BenchmarkHelper<AccountId> for ConsentSetup {
+	impl pallet_licensing::BenchmarkHelper<AccountId> for Setup {
 		fn platform(operator: &AccountId) -> PlatformId {
-			<Self as pallet_content::BenchmarkHelper<AccountId>>::platform(
+			mock_utils::register_platform::<Runtime>(
 				PlatformKind::X,
 				operator,
+				Perbill::from_percent(10),
 			)
 		}
 
 		fn contributor(who: &AccountId, platform: PlatformId, posts: u64) {
-			// An X user id unique to the account and platform.
-			let seed = (who, platform).using_encoded(sp_io::hashing::blake2_256);
-			let user = u64::from_le_bytes(seed[..8].try_into().expect("8 of 32 bytes; qed"));
-			pallet_consent::Pallet::<Runtime>::force_link(
-				Identity::X(user),
-				who,
-				platform,
-				PurposeSet::ALL,
-			)
-			.expect("benchmark accounts have room for an identity; qed");
+			mock_utils::link_contributor::<Runtime>(who, platform);
 			pallet_content::Pallet::<Runtime>::force_contribution(who, platform, posts);
 		}
 	}
