@@ -327,39 +327,39 @@ impl_runtime_apis! {
 		for Runtime
 	{
 		fn terms(id: TermsId) -> Option<Terms> {
-			pallet_licensing::TermsOf::<Runtime>::get(id).map(|record| record.terms)
+			Licensing::api_terms(id)
 		}
 
 		fn find_terms(terms: Terms) -> Option<TermsId> {
-			pallet_licensing::TermsByHash::<Runtime>::get(terms.hash())
+			Licensing::api_find_terms(&terms)
 		}
 
 		fn offer(id: OfferId) -> Option<OfferView<AccountId, Balance>> {
-			Licensing::offer_view(id)
+			Licensing::api_offer(id)
 		}
 
 		fn offers() -> Vec<OfferView<AccountId, Balance>> {
-			Licensing::offer_views()
+			Licensing::api_offers()
 		}
 
 		fn quote(offer: OfferId) -> QuoteResult<Balance> {
-			Licensing::quote(offer)
+			Licensing::api_quote(offer)
 		}
 
 		fn license(id: LicenseId) -> Option<LicenseView<AccountId, Balance, BlockNumber>> {
-			Licensing::license_view(id)
+			Licensing::api_license(id)
 		}
 
 		fn check_access(query: AccessQuery) -> AccessDecision {
-			Licensing::check_access(&query)
+			Licensing::api_check_access(&query)
 		}
 
 		fn check_access_batch(queries: Vec<AccessQuery>) -> Vec<AccessDecision> {
-			Licensing::check_access_batch(&queries)
+			Licensing::api_check_access_batch(&queries)
 		}
 
 		fn pending_rewards(account: AccountId) -> Balance {
-			Licensing::pending_rewards(&account)
+			Licensing::api_pending_rewards(&account)
 		}
 
 		fn revocations(
@@ -367,7 +367,7 @@ impl_runtime_apis! {
 			since: BlockNumber,
 			limit: u32,
 		) -> Vec<FeedRecord<AccountId, BlockNumber>> {
-			Licensing::revocations(license, since, limit)
+			Licensing::api_revocations(license, since, limit)
 		}
 	}
 

@@ -240,7 +240,7 @@ mod benchmarks {
 	fn prune_feed(n: Linear<0, 1_000>) {
 		let who: T::AccountId = account("contributor", 0, 0);
 		for i in 0..n {
-			Licensing::<T>::feed(FeedChange::ConsentWithdrawn {
+			Licensing::<T>::append_to_feed(FeedChange::ConsentWithdrawn {
 				account: who.clone(),
 				platform: i,
 				purposes: PurposeSet::ALL,

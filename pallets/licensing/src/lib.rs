@@ -16,7 +16,7 @@
 //!   proportion to their licensed posts, through per-platform reward counters (see
 //!   [`royalties`]): a purchase costs the same with 10 contributors as with 10 million.
 //!   Contributors (and platforms) **claim** what they are owed.
-//! - **Access checks** ([`Pallet::check_access`], through the runtime API) answer whether a
+//! - **Access checks** ([`Pallet::api_check_access`], through the runtime API) answer whether a
 //!   record may be served under a license, or why not: expired, revoked, purpose not covered,
 //!   cap reached, outside the snapshot, not registered, post revoked, consent withdrawn.
 //!   Platforms **meter** deliveries against the cap.
@@ -36,6 +36,14 @@
 //! Terms, offers and licenses stay in storage: their creator's deposit is held while they do.
 //! Terms are never removed (licenses refer to them); an offer's deposit returns when it closes,
 //! a license's when it is released after it ends.
+//!
+//! ## Where the code is
+//! This file declares the pallet: its configuration, storage, events, errors and calls, each
+//! documented where it is read (hence its length). Each call checks its origin and hands over to
+//! a `do_*` function in the module of its domain: `terms`, `offers` (offers and purchases),
+//! `licenses`, [`royalties`] (the split and rewards), `access` (access checks), `feed` (the
+//! revocation feed). `queries` answers the runtime API, `try_state` checks the invariants and
+//! [`migrations`] upgrades storage.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -43,14 +51,22 @@ extern crate alloc;
 
 pub use pallet::*;
 
+mod access;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
-mod functions;
+mod feed;
+mod licenses;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
+mod offers;
+mod queries;
 pub mod royalties;
+mod terms;
 #[cfg(test)]
 mod tests;
+#[cfg(any(feature = "try-runtime", feature = "std", test))]
+mod try_state;
 pub mod types;
 pub mod weights;
 
@@ -85,8 +101,8 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::Perbill;
 
-	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// The in-code storage version. 1: the reward storage items renamed (see [`migrations`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	/// An amount of the native token. Calls and events name it so (not `u128`), as
 	/// `pallet-balances` does: metadata then types those fields `BalanceOf<T>`, which wallets
@@ -96,9 +112,11 @@ pub mod pallet {
 
 	/// A license as stored.
 	pub type LicenseOf<T> =
-		License<<T as frame_system::Config>::AccountId, u128, BlockNumberFor<T>>;
+		License<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
 	/// An offer as stored.
-	pub type OfferOf<T> = Offer<<T as frame_system::Config>::AccountId, u128>;
+	pub type OfferOf<T> = Offer<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
+	/// Registered terms as stored.
+	pub type TermsRecordOf<T> = TermsRecord<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
 	/// A revocation feed entry as stored.
 	pub type FeedRecordOf<T> =
 		FeedRecord<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
@@ -109,7 +127,8 @@ pub mod pallet {
 
 	#[pallet::config]
 	pub trait Config: frame_system::Config {
-		/// The native token: prices, payments and deposits.
+		/// The native token: prices, payments and deposits. Its balance is a `u128`: the split of
+		/// a price and the reward counters compute in `u128` (see [`royalties`]).
 		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
 			+ Mutate<Self::AccountId>
 			+ Inspect<Self::AccountId, Balance = u128>;
@@ -183,8 +202,7 @@ pub mod pallet {
 
 	/// Registered terms. `Twox64Concat`: ids are assigned in sequence by the chain.
 	#[pallet::storage]
-	pub type TermsOf<T: Config> =
-		StorageMap<_, Twox64Concat, TermsId, TermsRecord<T::AccountId, u128>>;
+	pub type TermsOf<T: Config> = StorageMap<_, Twox64Concat, TermsId, TermsRecordOf<T>>;
 
 	/// Terms by their hash, so that identical terms are stored once. `Identity`: the key is a
 	/// blake2-256 hash computed by the chain.
@@ -210,22 +228,25 @@ pub mod pallet {
 	/// Per platform, the shares of its contributors per purpose set: what a purchase divides
 	/// by. `Twox64Concat`: platform ids are assigned by the chain.
 	#[pallet::storage]
-	pub type Shares<T> = StorageMap<_, Twox64Concat, PlatformId, ShareTotals, ValueQuery>;
+	pub type PlatformShareTotals<T> =
+		StorageMap<_, Twox64Concat, PlatformId, ShareTotals, ValueQuery>;
 
 	/// Per platform, the rewards paid per share for each purpose set sold.
 	#[pallet::storage]
-	pub type Counters<T> = StorageMap<_, Twox64Concat, PlatformId, RewardCounters, ValueQuery>;
+	pub type PlatformRewardCounters<T> =
+		StorageMap<_, Twox64Concat, PlatformId, RewardCounters, ValueQuery>;
 
 	/// Each contributor's standing per platform, as of its last change: shares, allowed
-	/// purposes and the counters it settled at. `Blake2_128Concat` on the account: accounts
-	/// are user-chosen.
+	/// purposes and the counters it last settled at. `Blake2_128Concat` on the account:
+	/// accounts are user-chosen.
 	#[pallet::storage]
-	pub type Members<T: Config> =
+	pub type PoolMembers<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, PlatformId, PoolMember>;
 
 	/// Settled rewards each account may claim (contributors and platform payees).
 	#[pallet::storage]
-	pub type Owed<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u128, ValueQuery>;
+	pub type Owed<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, BalanceOf<T>, ValueQuery>;
 
 	/// The revocation feed, by sequence number. `Twox64Concat`: assigned by the chain.
 	#[pallet::storage]
@@ -265,43 +286,31 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// Terms were registered.
 		TermsRegistered {
-			/// Their id.
 			terms: TermsId,
-			/// Their hash.
+			/// Their hash, under which identical terms are found (`TermsByHash`).
 			hash: sp_core::H256,
-			/// Who registered them.
+			/// Who registered them and pays their deposit.
 			by: T::AccountId,
 		},
 		/// An offer was opened.
 		OfferCreated {
-			/// The offer.
 			offer: OfferId,
-			/// Its operator (`None`: governance).
+			/// The operator that made it and pays its deposit (`None`: governance).
 			owner: Option<T::AccountId>,
-			/// Its terms.
 			terms: TermsId,
-			/// Its price.
 			price: Price<BalanceOf<T>>,
 		},
-		/// An offer was paused or resumed.
-		OfferPaused {
-			/// The offer.
-			offer: OfferId,
-			/// Whether purchases are now paused.
-			paused: bool,
-		},
+		/// An offer was paused: purchases fail until it is resumed.
+		OfferPaused { offer: OfferId },
+		/// A paused offer was resumed: it may be bought again.
+		OfferResumed { offer: OfferId },
 		/// An offer was closed; licenses bought from it stay valid.
-		OfferClosed {
-			/// The offer.
-			offer: OfferId,
-		},
+		OfferClosed { offer: OfferId },
 		/// A license token was minted.
 		LicensePurchased {
-			/// The license.
 			license: LicenseId,
-			/// The offer.
 			offer: OfferId,
-			/// The buyer, who owns it.
+			/// Who bought it, and owns it.
 			buyer: T::AccountId,
 			/// What the buyer paid.
 			price: BalanceOf<T>,
@@ -325,41 +334,28 @@ pub mod pallet {
 		},
 		/// A license moved to another owner.
 		LicenseTransferred {
-			/// The license.
 			license: LicenseId,
 			/// The old owner.
 			from: T::AccountId,
 			/// The new owner.
 			to: T::AccountId,
 		},
-		/// Governance revoked a license.
-		LicenseRevoked {
-			/// The license.
-			license: LicenseId,
-		},
+		/// Governance revoked a license: access checks deny it from this block on.
+		LicenseRevoked { license: LicenseId },
 		/// A platform reported records served under a license.
 		DeliveriesRecorded {
-			/// The license.
 			license: LicenseId,
 			/// The platform that served them.
 			platform: PlatformId,
 			/// How many in this report.
 			count: u64,
-			/// How many in total.
+			/// How many under the license so far, this report included.
 			delivered: u64,
 		},
 		/// A license that had ended was removed and its deposit returned.
-		LicenseReleased {
-			/// The license.
-			license: LicenseId,
-		},
+		LicenseReleased { license: LicenseId },
 		/// An account was paid the rewards it was owed.
-		RewardsClaimed {
-			/// The account.
-			who: T::AccountId,
-			/// How much.
-			amount: BalanceOf<T>,
-		},
+		RewardsClaimed { who: T::AccountId, amount: BalanceOf<T> },
 	}
 
 	#[pallet::error]
@@ -392,7 +388,8 @@ pub mod pallet {
 		NothingToLicense,
 		/// The price is above the limit the buyer set.
 		PriceAboveLimit,
-		/// The arithmetic of the price or its split overflowed.
+		/// An amount or a count overflowed: the price of a large pool at a high per-record
+		/// price, a reward counter, or every id of a kind used. Nothing changed.
 		Overflow,
 		/// No license has this id.
 		LicenseNotFound,
@@ -452,7 +449,6 @@ pub mod pallet {
 			price: Price<BalanceOf<T>>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(T::Consent::is_operator(platform, &who), Error::<T>::NotOperator);
 			let platforms = BoundedVec::truncate_from(alloc::vec![platform]);
 			Self::do_create_offer(Some(who), platforms, terms, price)
 		}
@@ -471,8 +467,8 @@ pub mod pallet {
 			Self::do_create_offer(None, platforms, terms, price)
 		}
 
-		/// Pauses (or resumes) purchases of an offer. Its operator or governance may call this.
-		/// Emits `OfferPaused`.
+		/// Pauses (`paused`) or resumes purchases of an offer. Its operator or governance may
+		/// call this. Emits `OfferPaused` or `OfferResumed`.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::set_offer_paused())]
 		pub fn set_offer_paused(

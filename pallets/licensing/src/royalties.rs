@@ -7,11 +7,21 @@
 //! of the pool), whatever the number of contributors, as `pallet-nomination-pools`' reward
 //! counters are.
 //!
-//! A contributor's rewards are `shares * (counter now - counter when it last settled)`. The
-//! chain settles a contributor (into `Owed`) before its shares change: when it registers or
-//! withdraws posts (the content pallet tells this pallet) and when its consent changes (the
-//! consent pallet does), so nobody is paid for posts they withdrew and nobody loses what they
-//! earned before. A claim settles the caller on each of its platforms and pays what it is owed.
+//! A contributor's rewards are `shares * (counter now - counter when it last settled)`. Two
+//! functions bring a contributor up to date:
+//! - `update_standing`, when its shares or allowed purposes change:
+//!   when it registers or withdraws posts (the content pallet tells this pallet) and when its
+//!   consent changes (the consent pallet does). It settles what the member earned with its old
+//!   shares, then moves its shares in the platform's totals, so nobody is paid for posts they
+//!   withdrew and nobody loses what they earned before.
+//! - `settle_rewards`, when its shares stay: a claim settles the caller
+//!   on each of its platforms, then pays what it is owed.
+//!
+//! Settling credits what was earned to `Owed` and records the counters it was settled at in the
+//! member's `last_recorded_reward_counters`.
+//!
+//! Amounts are `u128`, the balance type the pallet's `Config::Currency` must have: the split
+//! and the counters ([`FixedU128`]) compute in it.
 
 use crate::*;
 use alloc::vec::Vec;
@@ -104,10 +114,10 @@ impl<T: Config> Pallet<T> {
 	/// Brings `who`'s standing on `platform` up to date with its posts and consent: settles what
 	/// it earned with its old shares into `Owed`, moves its shares in the platform's totals, and
 	/// records a consent withdrawal in the feed. O(1): one member, one platform.
-	pub(crate) fn sync(who: &T::AccountId, platform: PlatformId) {
+	pub(crate) fn update_standing(who: &T::AccountId, platform: PlatformId) {
 		let shares = T::Content::contributions(who, platform);
 		let allowed = T::Consent::allowed_on_platform(who, platform);
-		let old = Members::<T>::get(who, platform);
+		let old = PoolMembers::<T>::get(who, platform);
 		let (old_shares, old_allowed) =
 			old.as_ref().map_or((0, PurposeSet::EMPTY), |m| (m.shares, m.allowed));
 		let (shares, allowed) = if shares == 0 || allowed.is_empty() {
@@ -119,40 +129,36 @@ impl<T: Config> Pallet<T> {
 			return;
 		}
 
-		let counters = Counters::<T>::get(platform);
+		let counters = PlatformRewardCounters::<T>::get(platform);
 		if let Some(member) = &old {
 			Self::credit(who, member.earned(&counters));
 			let lost = old_allowed.difference(allowed);
 			if !lost.is_empty() {
-				Self::feed(FeedChange::ConsentWithdrawn {
+				Self::append_to_feed(FeedChange::ConsentWithdrawn {
 					account: who.clone(),
 					platform,
 					purposes: lost,
 				});
 			}
 		}
-		Shares::<T>::mutate(platform, |totals| {
-			totals.apply(old_shares, old_allowed, false);
-			totals.apply(shares, allowed, true);
+		PlatformShareTotals::<T>::mutate(platform, |totals| {
+			totals.remove(old_shares, old_allowed);
+			totals.add(shares, allowed);
 		});
 		if shares == 0 {
-			Members::<T>::remove(who, platform);
+			PoolMembers::<T>::remove(who, platform);
 		} else {
-			Members::<T>::insert(who, platform, Self::member(shares, allowed, &counters));
+			PoolMembers::<T>::insert(
+				who,
+				platform,
+				PoolMember::settled_at(shares, allowed, &counters),
+			);
 		}
 	}
 
-	/// A member with `shares` and `allowed`, settled at `counters`.
-	fn member(shares: u64, allowed: PurposeSet, counters: &RewardCounters) -> PoolMember {
-		let debts = counters.iter().filter(|(set, _)| allowed.contains_all(*set)).copied();
-		// A filtered subset of a bounded vector fits the same bound.
-		let debts = BoundedVec::truncate_from(debts.collect());
-		PoolMember { shares, allowed, debts }
-	}
-
 	/// Adds `amount` to what `who` may claim.
-	fn credit(who: &T::AccountId, amount: u128) {
-		if amount > 0 {
+	fn credit(who: &T::AccountId, amount: BalanceOf<T>) {
+		if !amount.is_zero() {
 			// Saturating: everything owed is covered by the pot, whose balance is a u128.
 			Owed::<T>::mutate(who, |owed| *owed = owed.saturating_add(amount));
 		}
@@ -164,7 +170,7 @@ impl<T: Config> Pallet<T> {
 		set: PurposeSet,
 		increment: FixedU128,
 	) -> DispatchResult {
-		Counters::<T>::try_mutate(platform, |counters| {
+		PlatformRewardCounters::<T>::try_mutate(platform, |counters| {
 			match counters.iter_mut().find(|(s, _)| *s == set) {
 				Some((_, counter)) => {
 					*counter = counter.checked_add(&increment).ok_or(Error::<T>::Overflow)?
@@ -180,13 +186,13 @@ impl<T: Config> Pallet<T> {
 	/// rest to the pot, where platforms and contributors claim it.
 	pub(crate) fn pay(
 		buyer: &T::AccountId,
-		price: u128,
+		price: BalanceOf<T>,
 		platforms: &[PlatformId],
 		set: PurposeSet,
 		split: &Split,
 	) -> DispatchResult {
 		let treasury_part = split.protocol.saturating_add(split.dust);
-		let mut pot_part = 0u128;
+		let mut pot_part = BalanceOf::<T>::zero();
 		for (platform, part) in platforms.iter().zip(&split.platforms) {
 			if part.platform_cut > 0 {
 				match T::Consent::platform(*platform).and_then(|p| p.payee) {
@@ -216,11 +222,11 @@ impl<T: Config> Pallet<T> {
 
 	/// Settles `who` on each of its platforms and pays it everything it is owed.
 	pub(crate) fn do_claim(who: T::AccountId) -> Result<u32, DispatchError> {
-		let platforms: Vec<PlatformId> = Members::<T>::iter_key_prefix(&who)
+		let platforms: Vec<PlatformId> = PoolMembers::<T>::iter_key_prefix(&who)
 			.take(T::MaxPlatformsPerContributor::get() as usize)
 			.collect();
 		for platform in &platforms {
-			Self::settle(&who, *platform);
+			Self::settle_rewards(&who, *platform);
 		}
 		let amount = Owed::<T>::take(&who);
 		ensure!(amount > 0, Error::<T>::NothingToClaim);
@@ -230,41 +236,31 @@ impl<T: Config> Pallet<T> {
 		Ok(platforms.len() as u32)
 	}
 
-	/// Credits `who` what it earned on `platform` and settles it at the current counters.
-	fn settle(who: &T::AccountId, platform: PlatformId) {
-		if let Some(member) = Members::<T>::get(who, platform) {
-			let counters = Counters::<T>::get(platform);
+	/// Credits `who` what it earned on `platform` and records the current counters as those it
+	/// last settled at. Its shares and allowed purposes stay.
+	fn settle_rewards(who: &T::AccountId, platform: PlatformId) {
+		if let Some(member) = PoolMembers::<T>::get(who, platform) {
+			let counters = PlatformRewardCounters::<T>::get(platform);
 			Self::credit(who, member.earned(&counters));
-			Members::<T>::insert(
-				who,
-				platform,
-				Self::member(member.shares, member.allowed, &counters),
-			);
+			let settled = PoolMember::settled_at(member.shares, member.allowed, &counters);
+			PoolMembers::<T>::insert(who, platform, settled);
 		}
-	}
-
-	/// What `who` could claim now: what it is owed plus what it earned since it last settled.
-	pub fn pending_rewards(who: &T::AccountId) -> u128 {
-		Members::<T>::iter_prefix(who)
-			.take(T::MaxPlatformsPerContributor::get() as usize)
-			.map(|(platform, member)| member.earned(&Counters::<T>::get(platform)))
-			.fold(Owed::<T>::get(who), |sum, x| sum.saturating_add(x))
 	}
 }
 
 impl<T: Config> ContributionObserver<T::AccountId> for Pallet<T> {
 	fn contribution_changed(who: &T::AccountId, platform: PlatformId) {
-		Self::sync(who, platform)
+		Self::update_standing(who, platform)
 	}
 
 	fn post_revoked(platform: PlatformId, batch: BatchId, post: sp_core::H256) {
-		Self::feed(FeedChange::PostRevoked { platform, batch, post })
+		Self::append_to_feed(FeedChange::PostRevoked { platform, batch, post })
 	}
 }
 
 impl<T: Config> ConsentObserver<T::AccountId> for Pallet<T> {
 	fn consent_changed(who: &T::AccountId, platform: PlatformId) {
-		Self::sync(who, platform)
+		Self::update_standing(who, platform)
 	}
 }
 

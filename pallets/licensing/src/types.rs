@@ -106,14 +106,24 @@ impl ShareTotals {
 		self.0.get(set.0 as usize).copied().unwrap_or(0)
 	}
 
-	/// Adds (or removes) `shares` of a contributor who allows `allowed` to every set it allows.
-	pub fn apply(&mut self, shares: u64, allowed: PurposeSet, add: bool) {
+	/// Adds the `shares` of a contributor who allows `allowed` to every set it allows.
+	pub fn add(&mut self, shares: u64, allowed: PurposeSet) {
+		// Totals are sums of post counts, which are u64s counted by the chain: they cannot
+		// overflow.
+		self.update(allowed, |total| total.saturating_add(shares))
+	}
+
+	/// Removes the `shares` of a contributor who allowed `allowed` from every set it allowed.
+	pub fn remove(&mut self, shares: u64, allowed: PurposeSet) {
+		// Removals only remove what was added: they cannot underflow.
+		self.update(allowed, |total| total.saturating_sub(shares))
+	}
+
+	/// Applies `change` to the total of every non-empty set that `allowed` covers.
+	fn update(&mut self, allowed: PurposeSet, change: impl Fn(u64) -> u64) {
 		for (s, total) in self.0.iter_mut().enumerate().skip(1) {
 			if allowed.contains_all(PurposeSet(s as u8)) {
-				// Totals are sums of post counts, which are u64s counted by the chain: they
-				// cannot overflow, and removals only remove what was added.
-				*total =
-					if add { total.saturating_add(shares) } else { total.saturating_sub(shares) };
+				*total = change(*total);
 			}
 		}
 	}
@@ -126,18 +136,28 @@ pub struct PoolMember {
 	pub shares: u64,
 	/// The purposes it allowed for all of them.
 	pub allowed: PurposeSet,
-	/// The platform's reward counters when it last settled, for the sets it allows.
-	pub debts: RewardCounters,
+	/// The platform's reward counters when the member last settled (for the sets it allows):
+	/// what it earned up to then is paid or in `Owed`, so it earns only what they rose since.
+	pub last_recorded_reward_counters: RewardCounters,
 }
 
 impl PoolMember {
+	/// A member with `shares` and `allowed`, settled at `counters`.
+	pub fn settled_at(shares: u64, allowed: PurposeSet, counters: &RewardCounters) -> Self {
+		let settled = counters.iter().filter(|(set, _)| allowed.contains_all(*set)).copied();
+		// A filtered subset of a bounded vector fits the same bound.
+		let last_recorded_reward_counters = BoundedVec::truncate_from(settled.collect());
+		PoolMember { shares, allowed, last_recorded_reward_counters }
+	}
+
 	/// What the member earned since it last settled, rounded down.
 	pub fn earned(&self, counters: &RewardCounters) -> u128 {
 		counters
 			.iter()
 			.filter(|(set, _)| self.allowed.contains_all(*set))
 			.map(|(set, counter)| {
-				let delta = counter.saturating_sub(counter_of(&self.debts, *set));
+				let last = counter_of(&self.last_recorded_reward_counters, *set);
+				let delta = counter.saturating_sub(last);
 				// Rounds down: members never claim more than was credited.
 				delta.saturating_mul_int(self.shares as u128)
 			})

@@ -1,0 +1,74 @@
+//! Access checks: may a record be served under a license now, or why not.
+
+use crate::*;
+use alloc::collections::BTreeMap;
+use frame_support::ensure;
+use frame_system::pallet_prelude::BlockNumberFor;
+use licentia_primitives::{
+	consent::Identity,
+	content::{BatchRoot, PostStatus},
+};
+
+/// Answers access checks at the current block, remembering what it read: a platform checks
+/// thousands of records of one license, from a few batches and authors, at once.
+pub(crate) struct AccessChecker<T: Config> {
+	now: BlockNumberFor<T>,
+	licenses: BTreeMap<LicenseId, Option<LicenseOf<T>>>,
+	batches: BTreeMap<BatchId, Option<BatchRoot>>,
+	allowed: BTreeMap<Identity, Option<PurposeSet>>,
+}
+
+impl<T: Config> AccessChecker<T> {
+	pub(crate) fn new() -> Self {
+		Self {
+			now: frame_system::Pallet::<T>::block_number(),
+			licenses: BTreeMap::new(),
+			batches: BTreeMap::new(),
+			allowed: BTreeMap::new(),
+		}
+	}
+
+	/// May `query.post` be served for `query.purpose` under `query.license`? The first reason
+	/// that applies, in the order of [`Denial`]'s variants, is the answer.
+	pub(crate) fn check(&mut self, query: &AccessQuery) -> AccessDecision {
+		let license = self
+			.licenses
+			.entry(query.license)
+			.or_insert_with(|| Licenses::<T>::get(query.license))
+			.as_ref()
+			.ok_or(Denial::UnknownLicense)?;
+		ensure!(license.revoked.is_none(), Denial::LicenseRevoked);
+		ensure!(self.now < license.expiry, Denial::Expired);
+		ensure!(license.purposes.contains(query.purpose), Denial::PurposeNotCovered);
+		ensure!(license.cap.is_none_or(|cap| license.delivered < cap), Denial::CapReached);
+		ensure!(
+			query.batch < license.snapshot && license.platforms.contains(&query.post.platform),
+			Denial::OutsideSnapshot
+		);
+		let purposes = license.purposes;
+
+		let batch = self
+			.batches
+			.entry(query.batch)
+			.or_insert_with(|| T::Content::batch_root(query.batch))
+			.ok_or(Denial::NotRegistered)?;
+		match batch.post_status(&query.post, query.index, &query.proof, T::Content::revoked_at) {
+			PostStatus::Registered => {},
+			PostStatus::Revoked { .. } => return Err(Denial::PostRevoked),
+			PostStatus::NotInBatch | PostStatus::BatchNotFound => {
+				return Err(Denial::NotRegistered)
+			},
+		}
+
+		let author = &query.post.author;
+		let allowed = *self.allowed.entry(author.clone()).or_insert_with(|| {
+			T::Consent::owner_of(author)
+				.map(|(account, _)| T::Consent::allowed_purposes(&account, author))
+		});
+		ensure!(
+			allowed.is_some_and(|allowed| allowed.contains_all(purposes)),
+			Denial::ConsentWithdrawn
+		);
+		Ok(())
+	}
+}

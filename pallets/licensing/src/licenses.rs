@@ -1,0 +1,77 @@
+//! License tokens after their purchase: transfer, revocation by governance, metered deliveries,
+//! and release once they have ended.
+
+use crate::*;
+use frame_support::{
+	ensure,
+	pallet_prelude::*,
+	traits::{fungible::MutateHold, tokens::Precision},
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+
+impl<T: Config> Pallet<T> {
+	/// Whether `license` may still be used at `now`: neither revoked nor expired.
+	pub(crate) fn is_live(license: &LicenseOf<T>, now: BlockNumberFor<T>) -> bool {
+		license.revoked.is_none() && now < license.expiry
+	}
+
+	pub(crate) fn do_transfer_license(
+		who: T::AccountId,
+		id: LicenseId,
+		to: T::AccountId,
+	) -> DispatchResult {
+		let mut license = Licenses::<T>::get(id).ok_or(Error::<T>::LicenseNotFound)?;
+		ensure!(license.owner == who, Error::<T>::NotLicenseOwner);
+		ensure!(license.transferable, Error::<T>::NotTransferable);
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(Self::is_live(&license, now), Error::<T>::LicenseEnded);
+		license.owner = to.clone();
+		Licenses::<T>::insert(id, license);
+		Self::deposit_event(Event::LicenseTransferred { license: id, from: who, to });
+		Ok(())
+	}
+
+	pub(crate) fn do_revoke_license(id: LicenseId) -> DispatchResult {
+		let mut license = Licenses::<T>::get(id).ok_or(Error::<T>::LicenseNotFound)?;
+		ensure!(license.revoked.is_none(), Error::<T>::AlreadyRevoked);
+		license.revoked = Some(frame_system::Pallet::<T>::block_number());
+		Licenses::<T>::insert(id, license);
+		Self::deposit_event(Event::LicenseRevoked { license: id });
+		Ok(())
+	}
+
+	pub(crate) fn do_record_deliveries(
+		who: T::AccountId,
+		id: LicenseId,
+		platform: PlatformId,
+		count: u64,
+	) -> DispatchResult {
+		let mut license = Licenses::<T>::get(id).ok_or(Error::<T>::LicenseNotFound)?;
+		ensure!(license.platforms.contains(&platform), Error::<T>::PlatformNotCovered);
+		Self::ensure_operator(platform, &who)?;
+		ensure!(count > 0, Error::<T>::ZeroDeliveries);
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(Self::is_live(&license, now), Error::<T>::LicenseEnded);
+		let delivered = license.delivered.checked_add(count).ok_or(Error::<T>::CapExceeded)?;
+		ensure!(license.cap.is_none_or(|cap| delivered <= cap), Error::<T>::CapExceeded);
+		license.delivered = delivered;
+		Licenses::<T>::insert(id, license);
+		Self::deposit_event(Event::DeliveriesRecorded { license: id, platform, count, delivered });
+		Ok(())
+	}
+
+	pub(crate) fn do_release_license(id: LicenseId) -> DispatchResult {
+		let license = Licenses::<T>::get(id).ok_or(Error::<T>::LicenseNotFound)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(!Self::is_live(&license, now), Error::<T>::LicenseActive);
+		Licenses::<T>::remove(id);
+		T::Currency::release(
+			&HoldReason::License.into(),
+			&license.depositor,
+			license.deposit,
+			Precision::BestEffort,
+		)?;
+		Self::deposit_event(Event::LicenseReleased { license: id });
+		Ok(())
+	}
+}

@@ -1,0 +1,96 @@
+//! Access checks (the `check_access` runtime APIs): every reason for a denial.
+
+use super::*;
+
+#[test]
+fn every_denial_reason() {
+	run(|| {
+		let w = world();
+		let (batch, posts) = register(&w, &[1, 2]);
+		assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, u128::MAX));
+		let (late, late_posts) = register(&w, &[1]);
+		let q = query(0, batch, &posts, 0);
+		assert_eq!(Licensing::api_check_access(&q), Ok(()));
+		assert_eq!(Licensing::api_check_access(&query(0, batch, &posts, 1)), Ok(()));
+
+		assert_eq!(
+			Licensing::api_check_access(&AccessQuery { license: 9, ..q.clone() }),
+			Err(Denial::UnknownLicense)
+		);
+		assert_eq!(
+			Licensing::api_check_access(&AccessQuery { purpose: Purpose::Research, ..q.clone() }),
+			Err(Denial::PurposeNotCovered)
+		);
+		assert_eq!(
+			Licensing::api_check_access(&query(0, late, &late_posts, 0)),
+			Err(Denial::OutsideSnapshot)
+		);
+		assert_eq!(
+			Licensing::api_check_access(&AccessQuery { index: 1, ..q.clone() }),
+			Err(Denial::NotRegistered)
+		);
+		// Bob denies training for his identity only.
+		assert_ok!(Consent::set_consent(
+			RuntimeOrigin::signed(w.bob.clone()),
+			Scope::Identity(Identity::X(2)),
+			vec![(TRAINING, Decision::Deny)].try_into().expect("one")
+		));
+		assert_eq!(
+			Licensing::api_check_access(&query(0, batch, &posts, 1)),
+			Err(Denial::ConsentWithdrawn)
+		);
+		// Alice's post is withdrawn.
+		let leaves = posts.iter().map(|p| p.leaf_hash()).collect();
+		assert_ok!(Content::revoke_post(
+			RuntimeOrigin::signed(w.alice.clone()),
+			batch,
+			posts[0].clone(),
+			0,
+			batch_proof(leaves, 0).try_into().expect("short")
+		));
+		assert_eq!(Licensing::api_check_access(&q), Err(Denial::PostRevoked));
+
+		// A batch of queries (it reads each license, batch and author once) answers each
+		// as a single check does, whatever its position.
+		let queries = vec![
+			q.clone(),
+			AccessQuery { license: 9, ..q.clone() },
+			query(0, batch, &posts, 1),
+			AccessQuery { purpose: Purpose::Research, ..q.clone() },
+			query(0, late, &late_posts, 0),
+			AccessQuery { index: 1, ..q.clone() },
+			query(0, batch, &posts, 1),
+		];
+		let one_by_one: Vec<_> = queries.iter().map(Licensing::api_check_access).collect();
+		assert_eq!(
+			one_by_one,
+			vec![
+				Err(Denial::PostRevoked),
+				Err(Denial::UnknownLicense),
+				Err(Denial::ConsentWithdrawn),
+				Err(Denial::PurposeNotCovered),
+				Err(Denial::OutsideSnapshot),
+				Err(Denial::NotRegistered),
+				Err(Denial::ConsentWithdrawn),
+			]
+		);
+		assert_eq!(Licensing::api_check_access_batch(&queries), one_by_one);
+
+		// The cap, expiry and revocation apply to the license itself.
+		let (batch2, posts2) = register(&w, &[1]);
+		assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, u128::MAX));
+		let q2 = query(1, batch2, &posts2, 0);
+		assert_eq!(Licensing::api_check_access(&q2), Ok(()));
+		assert_ok!(Licensing::record_deliveries(
+			RuntimeOrigin::signed(w.operator.clone()),
+			1,
+			w.platform,
+			1_000
+		));
+		assert_eq!(Licensing::api_check_access(&q2), Err(Denial::CapReached));
+		System::set_block_number(101);
+		assert_eq!(Licensing::api_check_access(&q2), Err(Denial::Expired));
+		assert_ok!(Licensing::revoke_license(RuntimeOrigin::root(), 1));
+		assert_eq!(Licensing::api_check_access(&q2), Err(Denial::LicenseRevoked));
+	});
+}

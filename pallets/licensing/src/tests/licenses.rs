@@ -1,0 +1,141 @@
+//! `transfer_license`, `revoke_license`, `release_license` and `record_deliveries`.
+
+use super::*;
+
+fn bought() -> World {
+	let w = world();
+	assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, u128::MAX));
+	w
+}
+
+#[test]
+fn transfers_only_by_the_owner_of_a_live_transferable_license() {
+	run(|| {
+		let w = bought();
+		assert_noop!(
+			Licensing::transfer_license(RuntimeOrigin::signed(w.alice.clone()), 0, w.bob.clone()),
+			Error::<Test>::NotLicenseOwner
+		);
+		assert_noop!(
+			Licensing::transfer_license(RuntimeOrigin::signed(w.buyer.clone()), 7, w.bob.clone()),
+			Error::<Test>::LicenseNotFound
+		);
+		assert_ok!(Licensing::transfer_license(
+			RuntimeOrigin::signed(w.buyer.clone()),
+			0,
+			w.bob.clone()
+		));
+		System::assert_last_event(
+			Event::LicenseTransferred { license: 0, from: w.buyer.clone(), to: w.bob.clone() }
+				.into(),
+		);
+		System::set_block_number(101);
+		assert_noop!(
+			Licensing::transfer_license(RuntimeOrigin::signed(w.bob), 0, w.buyer),
+			Error::<Test>::LicenseEnded
+		);
+	});
+}
+
+#[test]
+fn non_transferable_terms_keep_the_license_with_its_buyer() {
+	run(|| {
+		let w = world();
+		let mut fixed = terms(&[TRAINING]);
+		fixed.transferable = false;
+		assert_ok!(Licensing::register_terms(RuntimeOrigin::signed(w.operator.clone()), fixed));
+		assert_ok!(Licensing::create_offer(
+			RuntimeOrigin::signed(w.operator),
+			w.platform,
+			1,
+			Price::Flat(10)
+		));
+		assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 1, 10));
+		assert_noop!(
+			Licensing::transfer_license(RuntimeOrigin::signed(w.buyer), 0, w.bob),
+			Error::<Test>::NotTransferable
+		);
+	});
+}
+
+#[test]
+fn governance_revokes_and_anyone_releases_ended_licenses() {
+	run(|| {
+		let w = bought();
+		let anyone = RuntimeOrigin::signed(w.alice.clone());
+		assert_noop!(Licensing::release_license(anyone.clone(), 0), Error::<Test>::LicenseActive);
+		assert_noop!(Licensing::revoke_license(anyone.clone(), 0), DispatchError::BadOrigin);
+		assert_noop!(
+			Licensing::revoke_license(RuntimeOrigin::root(), 3),
+			Error::<Test>::LicenseNotFound
+		);
+		assert_ok!(Licensing::revoke_license(RuntimeOrigin::root(), 0));
+		System::assert_last_event(Event::LicenseRevoked { license: 0 }.into());
+		assert_noop!(
+			Licensing::revoke_license(RuntimeOrigin::root(), 0),
+			Error::<Test>::AlreadyRevoked
+		);
+		let before = free(&w.buyer);
+		assert_ok!(Licensing::release_license(anyone.clone(), 0));
+		System::assert_last_event(Event::LicenseReleased { license: 0 }.into());
+		assert_eq!(free(&w.buyer), before + 3, "the deposit returns to the buyer");
+		assert_noop!(Licensing::release_license(anyone, 0), Error::<Test>::LicenseNotFound);
+	});
+}
+
+#[test]
+fn expired_licenses_can_be_released() {
+	run(|| {
+		let w = bought();
+		System::set_block_number(101);
+		assert_ok!(Licensing::release_license(RuntimeOrigin::signed(w.alice), 0));
+	});
+}
+
+#[test]
+fn platforms_meter_deliveries_up_to_the_cap() {
+	run(|| {
+		let w = bought();
+		let op = RuntimeOrigin::signed(w.operator.clone());
+		assert_ok!(Licensing::record_deliveries(op.clone(), 0, w.platform, 600));
+		System::assert_last_event(
+			Event::DeliveriesRecorded {
+				license: 0,
+				platform: w.platform,
+				count: 600,
+				delivered: 600,
+			}
+			.into(),
+		);
+		assert_noop!(
+			Licensing::record_deliveries(op.clone(), 0, w.platform, 401),
+			Error::<Test>::CapExceeded
+		);
+		assert_noop!(
+			Licensing::record_deliveries(op.clone(), 0, w.platform, u64::MAX),
+			Error::<Test>::CapExceeded
+		);
+		assert_noop!(
+			Licensing::record_deliveries(op.clone(), 0, w.platform, 0),
+			Error::<Test>::ZeroDeliveries
+		);
+		assert_noop!(
+			Licensing::record_deliveries(op.clone(), 0, w.platform + 1, 1),
+			Error::<Test>::PlatformNotCovered
+		);
+		assert_noop!(
+			Licensing::record_deliveries(RuntimeOrigin::signed(w.alice), 0, w.platform, 1),
+			Error::<Test>::NotOperator
+		);
+		assert_noop!(
+			Licensing::record_deliveries(op.clone(), 9, w.platform, 1),
+			Error::<Test>::LicenseNotFound
+		);
+		assert_ok!(Licensing::record_deliveries(op.clone(), 0, w.platform, 400));
+		System::set_block_number(101);
+		assert_noop!(
+			Licensing::record_deliveries(op, 0, w.platform, 1),
+			Error::<Test>::LicenseEnded
+		);
+	});
+}

@@ -1,0 +1,142 @@
+//! Tests, one file per call or domain: the calls, access checks, the feed, the split's
+//! invariants, random calls, the cost of a purchase and the storage migration. Every test that
+//! runs through [`run`] ends with the three pallets' `try_state` checks.
+
+mod access;
+mod claims;
+mod cost;
+mod feed;
+mod invariants;
+mod licenses;
+mod migrations;
+mod offers;
+mod purchase;
+mod random_calls;
+mod register_terms;
+
+use crate::{mock::*, *};
+use codec::Encode;
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{
+		fungible::{Inspect, Mutate},
+		Hooks,
+	},
+	weights::Weight,
+};
+use licentia_primitives::{
+	consent::{Identity, PlatformKind},
+	content::{batch_proof, batch_root, PostId, PostRecord},
+};
+use pallet_consent::{Decision, PlatformStatus, Scope};
+use sp_core::H256;
+use sp_runtime::{DispatchError, Perbill, TokenError};
+
+const TRAINING: Purpose = Purpose::AiTraining;
+
+fn terms(purposes: &[Purpose]) -> Terms {
+	Terms {
+		purposes: purposes.iter().copied().collect(),
+		duration: 100,
+		record_cap: Some(1_000),
+		anonymisation: true,
+		attribution: false,
+		transferable: true,
+		redistribution: false,
+		commercial_use: true,
+		model_weights_release: false,
+		legal_hash: H256::repeat_byte(7),
+		legal_uri: Some(b"https://licentia.example/terms/v1".to_vec().try_into().expect("short")),
+	}
+}
+
+/// Runs `test` on a fresh chain, then checks the invariants of the three pallets: the one place
+/// where every test's end state is checked.
+fn run(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		check_invariants();
+	});
+}
+
+/// The three pallets' `try_state` checks.
+fn check_invariants() {
+	Consent::do_try_state().expect("consent's invariants hold");
+	Content::do_try_state().expect("content's invariants hold");
+	Licensing::do_try_state().expect("licensing's invariants hold");
+}
+
+fn free(who: &AccountId) -> Balance {
+	Balances::balance(who)
+}
+
+/// An X platform (10% share) operated by `operator`, two contributors allowing every purpose
+/// with 30 and 70 posts, terms `0` for AI training and offer `0` at 10 per record.
+struct World {
+	operator: AccountId,
+	platform: PlatformId,
+	alice: AccountId,
+	bob: AccountId,
+	buyer: AccountId,
+}
+
+fn world() -> World {
+	let operator = Setup::account(100);
+	let platform = Setup::platform(PlatformKind::X, &operator, Perbill::from_percent(10));
+	let (alice, bob, buyer) = (Setup::account(1), Setup::account(2), Setup::account(3));
+	Setup::link(&alice, platform, 1, &Purpose::ALL);
+	Setup::link(&bob, platform, 2, &Purpose::ALL);
+	Setup::posts(&alice, platform, 30);
+	Setup::posts(&bob, platform, 70);
+	assert_ok!(Licensing::register_terms(
+		RuntimeOrigin::signed(operator.clone()),
+		terms(&[TRAINING])
+	));
+	assert_ok!(Licensing::create_offer(
+		RuntimeOrigin::signed(operator.clone()),
+		platform,
+		0,
+		Price::PerRecord(10)
+	));
+	World { operator, platform, alice, bob, buyer }
+}
+
+/// A batch of one X post per author, registered through the content pallet.
+fn register(w: &World, authors: &[u64]) -> (BatchId, Vec<PostRecord>) {
+	let batch = pallet_content::NextBatchId::<Test>::get();
+	let posts: Vec<PostRecord> = authors
+		.iter()
+		.map(|a| PostRecord {
+			platform: w.platform,
+			post: PostId::X { id: batch * 1_000 + a },
+			content_hash: H256::repeat_byte(*a as u8),
+			author: Identity::X(*a),
+		})
+		.collect();
+	let root = batch_root(posts.iter().map(|p| p.leaf_hash()));
+	let contributors = authors
+		.iter()
+		.map(|a| pallet_content::Contribution { author: Identity::X(*a), posts: 1 })
+		.collect::<Vec<_>>()
+		.try_into()
+		.expect("few");
+	assert_ok!(Content::register_batch(
+		RuntimeOrigin::signed(w.operator.clone()),
+		w.platform,
+		root,
+		contributors
+	));
+	(batch, posts)
+}
+
+fn query(license: LicenseId, batch: BatchId, posts: &[PostRecord], index: u32) -> AccessQuery {
+	let leaves = posts.iter().map(|p| p.leaf_hash()).collect();
+	AccessQuery {
+		license,
+		purpose: TRAINING,
+		batch,
+		post: posts[index as usize].clone(),
+		index,
+		proof: batch_proof(leaves, index),
+	}
+}

@@ -1,0 +1,38 @@
+//! The pallet's invariants, checked by `try-runtime` and after every test.
+
+use crate::*;
+use alloc::collections::BTreeMap;
+use frame_support::{ensure, traits::fungible::Inspect};
+
+impl<T: Config> Pallet<T> {
+	/// Checks the pallet's invariants: the pot holds at least everything owed, each platform's
+	/// share totals are the sum of its members', and ids and the feed are consistent.
+	///
+	/// Also built with `std`, so that other pallets' tests can check these invariants too.
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		let mut owed: BalanceOf<T> =
+			Owed::<T>::iter_values().fold(Default::default(), |a, b| a.saturating_add(b));
+		let mut totals = BTreeMap::<PlatformId, ShareTotals>::new();
+		for (_, platform, member) in PoolMembers::<T>::iter() {
+			ensure!(member.shares > 0 && !member.allowed.is_empty(), "an empty member is stored");
+			owed = owed.saturating_add(member.earned(&PlatformRewardCounters::<T>::get(platform)));
+			totals.entry(platform).or_default().add(member.shares, member.allowed);
+		}
+		let pot = T::Currency::balance(&Self::pot());
+		ensure!(
+			pot >= owed.saturating_add(T::Currency::minimum_balance()),
+			"the pot holds less than what is owed"
+		);
+		for (platform, stored) in PlatformShareTotals::<T>::iter() {
+			ensure!(
+				totals.remove(&platform).unwrap_or_default() == stored,
+				"a platform's share totals are not its members' sum"
+			);
+		}
+		ensure!(totals.values().all(|t| *t == ShareTotals::default()), "members without totals");
+		ensure!(FeedOldest::<T>::get() <= FeedNext::<T>::get(), "the feed's ends crossed");
+		let next = NextLicenseId::<T>::get();
+		ensure!(Licenses::<T>::iter_keys().all(|id| id < next), "a license id was never assigned");
+		Ok(())
+	}
+}
