@@ -1,5 +1,10 @@
 //! The vocabulary of consent: platforms, the identities people hold on them, and the purposes
-//! they may allow or deny.
+//! they may allow or deny; what other pallets ask of consent ([`ConsentProvider`]) and are told
+//! when it changes ([`ConsentObserver`]).
+//!
+//! Over 400 lines because it is the whole consent vocabulary in one module, which clients import
+//! from one place; much of the length is derive lists (one trait a line, as rustfmt lays them
+//! out), the syntax checks of identities, and tests.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use core::fmt::Debug;
@@ -392,6 +397,17 @@ pub trait ConsentProvider<AccountId> {
 	fn allowed_on_platform(who: &AccountId, platform: PlatformId) -> PurposeSet;
 	/// The Nostr platform, if one is registered.
 	fn nostr_platform() -> Option<PlatformId>;
+}
+
+/// Told when an account's allowed purposes on a platform may have changed (the consent pallet
+/// calls it after the change; licensing settles rewards and records withdrawals).
+pub trait ConsentObserver<AccountId> {
+	/// `who`'s consent for its posts on `platform` may have changed.
+	fn consent_changed(who: &AccountId, platform: PlatformId);
+}
+
+impl<AccountId> ConsentObserver<AccountId> for () {
+	fn consent_changed(_: &AccountId, _: PlatformId) {}
 }
 
 #[cfg(test)]

@@ -314,17 +314,6 @@ pub struct OfferView<AccountId, Balance> {
 	pub paused: bool,
 }
 
-/// Told when an account's allowed purposes on a platform may have changed (the consent pallet
-/// calls it after the change; licensing settles rewards and records withdrawals).
-pub trait ConsentObserver<AccountId> {
-	/// `who`'s consent for its posts on `platform` may have changed.
-	fn consent_changed(who: &AccountId, platform: PlatformId);
-}
-
-impl<AccountId> ConsentObserver<AccountId> for () {
-	fn consent_changed(_: &AccountId, _: PlatformId) {}
-}
-
 #[cfg(test)]
 mod tests {
 	use super::*;

@@ -1,4 +1,6 @@
-//! The runtime APIs: everything the node and clients may ask the runtime.
+//! The runtime APIs: everything the node and clients may ask the runtime. Licentia's own APIs
+//! only delegate, each method to the pallet function made for it (`api_<method>`): no storage is
+//! read here.
 
 use alloc::vec::Vec;
 use frame_support::{
@@ -16,9 +18,14 @@ use sp_runtime::{
 };
 use sp_version::RuntimeVersion;
 
-use licentia_primitives::licensing::{
-	AccessDecision, AccessQuery, FeedRecord, LicenseId, LicenseView, OfferId, OfferView,
-	QuoteResult, Terms, TermsId,
+use licentia_primitives::{
+	consent::{Identity, PlatformId},
+	content::{BatchId, PostRecord, PostStatus},
+	licensing::{
+		AccessDecision, AccessQuery, FeedRecord, LicenseId, LicenseView, OfferId, OfferView,
+		QuoteResult, Terms, TermsId,
+	},
+	runtime_api::{AccountConsent, BatchView, IdentityConsent, PlatformView},
 };
 
 use super::{
@@ -273,53 +280,47 @@ impl_runtime_apis! {
 	}
 
 	impl licentia_primitives::runtime_api::ConsentApi<Block, AccountId> for Runtime {
-		fn account_consent(account: AccountId) -> licentia_primitives::runtime_api::AccountConsent {
-			Consent::account_consent(&account)
+		fn account_consent(account: AccountId) -> AccountConsent {
+			Consent::api_account_consent(&account)
 		}
 
-		fn identity_consent(
-			identity: licentia_primitives::consent::Identity,
-		) -> Option<(AccountId, licentia_primitives::runtime_api::IdentityConsent)> {
-			Consent::identity_consent(&identity)
+		fn identity_consent(identity: Identity) -> Option<(AccountId, IdentityConsent)> {
+			Consent::api_identity_consent(&identity)
 		}
 
-		fn platform(
-			id: licentia_primitives::consent::PlatformId,
-		) -> Option<licentia_primitives::runtime_api::PlatformView<AccountId>> {
-			Consent::platform_view(id)
+		fn platform(id: PlatformId) -> Option<PlatformView<AccountId>> {
+			Consent::api_platform(id)
 		}
 
-		fn platforms() -> Vec<licentia_primitives::runtime_api::PlatformView<AccountId>> {
-			Consent::platform_views()
+		fn platforms() -> Vec<PlatformView<AccountId>> {
+			Consent::api_platforms()
 		}
 	}
 
 	impl licentia_primitives::runtime_api::ContentApi<Block, AccountId, BlockNumber> for Runtime {
-		fn batch(
-			id: licentia_primitives::content::BatchId,
-		) -> Option<licentia_primitives::runtime_api::BatchView<AccountId, BlockNumber>> {
-			Content::batch_view(id)
+		fn batch(id: BatchId) -> Option<BatchView<AccountId, BlockNumber>> {
+			Content::api_batch(id)
 		}
 
-		fn batch_count() -> licentia_primitives::content::BatchId {
-			pallet_content::NextBatchId::<Runtime>::get()
+		fn batch_count() -> BatchId {
+			Content::api_batch_count()
 		}
 
 		fn post_status(
-			batch: licentia_primitives::content::BatchId,
-			post: licentia_primitives::content::PostRecord,
+			batch: BatchId,
+			post: PostRecord,
 			index: u32,
 			proof: Vec<sp_core::H256>,
-		) -> licentia_primitives::content::PostStatus<BlockNumber> {
-			Content::post_status(batch, &post, index, &proof)
+		) -> PostStatus<BlockNumber> {
+			Content::api_post_status(batch, &post, index, &proof)
 		}
 
-		fn contributions(account: AccountId) -> Vec<(licentia_primitives::consent::PlatformId, u64)> {
-			Content::contributions_of(&account)
+		fn contributions(account: AccountId) -> Vec<(PlatformId, u64)> {
+			Content::api_contributions(&account)
 		}
 
-		fn platform_posts(platform: licentia_primitives::consent::PlatformId) -> u64 {
-			pallet_content::PlatformPosts::<Runtime>::get(platform)
+		fn platform_posts(platform: PlatformId) -> u64 {
+			Content::api_platform_posts(platform)
 		}
 	}
 

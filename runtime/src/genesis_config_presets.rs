@@ -8,6 +8,7 @@ use crate::{AccountId, BalancesConfig, ConsentConfig, RuntimeGenesisConfig, Sudo
 use alloc::{string::String, vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use licentia_primitives::consent::PlatformKind;
+use pallet_consent::GenesisPlatform;
 use serde_json::Value;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
@@ -42,24 +43,27 @@ fn testnet_genesis(
 
 /// One platform of each kind, operated (and paid) by a development account: Bob runs the
 /// Bluesky bridge, Charlie the mastodon.social one, Dave the X one. Nostr has no operator.
-/// A platform at genesis: kind, domain, operators, payee, share of sales.
-type GenesisPlatform = pallet_consent::GenesisPlatform<AccountId>;
-
-fn dev_platforms() -> Vec<GenesisPlatform> {
+fn dev_platforms() -> Vec<GenesisPlatform<AccountId>> {
 	let operated = |kind, domain: &str, operator: Sr25519Keyring| {
 		let operator = operator.to_account_id();
-		(
+		GenesisPlatform {
 			kind,
-			domain.as_bytes().to_vec(),
-			vec![operator.clone()],
-			Some(operator),
-			Perbill::from_percent(10),
-		)
+			domain: domain.as_bytes().to_vec(),
+			operators: vec![operator.clone()],
+			payee: Some(operator),
+			share: Perbill::from_percent(10),
+		}
 	};
 	vec![
 		operated(PlatformKind::Bluesky, "bsky.app", Sr25519Keyring::Bob),
 		operated(PlatformKind::Mastodon, "mastodon.social", Sr25519Keyring::Charlie),
-		(PlatformKind::Nostr, b"nostr.com".to_vec(), vec![], None, Perbill::zero()),
+		GenesisPlatform {
+			kind: PlatformKind::Nostr,
+			domain: b"nostr.com".to_vec(),
+			operators: vec![],
+			payee: None,
+			share: Perbill::zero(),
+		},
 		operated(PlatformKind::X, "x.com", Sr25519Keyring::Dave),
 	]
 }

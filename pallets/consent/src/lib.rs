@@ -33,6 +33,13 @@
 //! Nostr key's account) has [`Config::LinkDeposit`] held until the link goes. Consent statements
 //! need a linked identity, so they are bounded by the links (at most one statement set per
 //! account and one per identity) and carry no deposit of their own.
+//!
+//! ## Where the code is
+//! This file declares the pallet: its configuration, storage, events, errors and calls, each
+//! documented where it is read (hence its length). Each call checks its origin and hands over to
+//! a `do_*` function in the module of its domain: `platforms`, `identities` (links) or
+//! `statements` (consent, set, withdrawn or relayed). `queries` answers the runtime API and
+//! other pallets ([`ConsentProvider`]); `try_state` checks the invariants.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -42,19 +49,24 @@ pub use pallet::*;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
-mod functions;
+mod identities;
 #[cfg(test)]
 mod mock;
 #[cfg(any(feature = "std", feature = "runtime-benchmarks"))]
 pub mod mock_utils;
+mod platforms;
+mod queries;
+mod statements;
 #[cfg(test)]
 mod tests;
+#[cfg(any(feature = "try-runtime", feature = "std", test))]
+mod try_state;
 pub mod types;
 pub mod weights;
 
 pub use licentia_primitives::consent::{
-	ConsentProvider, Decision, Handle, Identity, PlatformId, PlatformKind, Purpose, PurposeSet,
-	Statements,
+	ConsentObserver, ConsentProvider, Decision, Handle, Identity, PlatformId, PlatformKind,
+	Purpose, PurposeSet, Statements,
 };
 pub use types::*;
 pub use weights::WeightInfo;
@@ -154,7 +166,7 @@ pub mod pallet {
 
 		/// Told after an account's allowed purposes on a platform may have changed (licensing
 		/// settles rewards and records withdrawals for license holders).
-		type ConsentObserver: licentia_primitives::licensing::ConsentObserver<Self::AccountId>;
+		type ConsentObserver: ConsentObserver<Self::AccountId>;
 
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
@@ -218,10 +230,6 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type RelayNonce<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
 
-	/// A platform registered at genesis: kind, domain, operators, payee, share.
-	pub type GenesisPlatform<AccountId> =
-		(PlatformKind, alloc::vec::Vec<u8>, alloc::vec::Vec<AccountId>, Option<AccountId>, Perbill);
-
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
@@ -232,7 +240,7 @@ pub mod pallet {
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
-			for (kind, domain, operators, payee, share) in &self.platforms {
+			for GenesisPlatform { kind, domain, operators, payee, share } in &self.platforms {
 				let domain: Handle =
 					domain.clone().try_into().expect("genesis platform domains are short; qed");
 				let operators = operators
@@ -249,24 +257,15 @@ pub mod pallet {
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
 		/// Governance registered a platform.
-		PlatformRegistered {
-			/// Its id.
-			platform: PlatformId,
-			/// Its kind.
-			kind: PlatformKind,
-			/// Its domain.
-			domain: Handle,
-		},
+		PlatformRegistered { platform: PlatformId, kind: PlatformKind, domain: Handle },
 		/// Governance changed a platform's operators, payee, share or status.
 		PlatformUpdated {
-			/// The platform.
 			platform: PlatformId,
 			/// Its status after the change.
 			status: PlatformStatus,
 		},
 		/// An identity was linked to an account.
 		IdentityLinked {
-			/// The identity.
 			identity: Identity,
 			/// The account it now belongs to.
 			account: T::AccountId,
@@ -275,7 +274,6 @@ pub mod pallet {
 		},
 		/// An identity was unlinked; its identity-scoped consent is gone with it.
 		IdentityUnlinked {
-			/// The identity.
 			identity: Identity,
 			/// The account it belonged to.
 			account: T::AccountId,
@@ -284,7 +282,6 @@ pub mod pallet {
 		},
 		/// An account's consent changed. Effective from this block.
 		ConsentChanged {
-			/// The account.
 			account: T::AccountId,
 			/// Where the statements apply.
 			scope: Scope,
@@ -353,6 +350,8 @@ pub mod pallet {
 		BadNonce,
 		/// The relayed statement expired before it was included.
 		StatementExpired,
+		/// Every platform id is used: no platform can be registered any more.
+		Overflow,
 	}
 
 	#[pallet::hooks]
@@ -471,13 +470,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::withdraw_consent())]
 		pub fn withdraw_consent(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let decisions: Decisions = Purpose::ALL
-				.iter()
-				.map(|p| (*p, Decision::Deny))
-				.collect::<alloc::vec::Vec<_>>()
-				.try_into()
-				.map_err(|_| Error::<T>::NoDecisions)?;
-			Self::do_set_consent(who, Scope::Account, &decisions)
+			Self::do_withdraw_consent(who)
 		}
 
 		/// Records a statement that `statement.account` signed off chain. Anyone may submit it

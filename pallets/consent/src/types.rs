@@ -1,5 +1,6 @@
 //! The types this pallet stores and takes.
 
+use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use core::fmt::Debug;
 use frame_support::{
@@ -105,3 +106,20 @@ pub struct RelayedStatement<AccountId, BlockNumber> {
 }
 
 pub use licentia_primitives::consent::RELAY_CONTEXT;
+
+/// A platform registered at genesis, as [`register_platform`](crate::Pallet::register_platform)
+/// would register it.
+#[derive(Clone, PartialEq, Eq, Debug, sp_runtime::Serialize, sp_runtime::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, crate = "sp_runtime::serde")]
+pub struct GenesisPlatform<AccountId> {
+	/// Its kind.
+	pub kind: PlatformKind,
+	/// Its domain: a lowercase DNS name, unique per kind.
+	pub domain: Vec<u8>,
+	/// Its operators, at most `MaxOperators`.
+	pub operators: Vec<AccountId>,
+	/// Who is paid its share of sales.
+	pub payee: Option<AccountId>,
+	/// Its share of each sale of its posts.
+	pub share: Perbill,
+}

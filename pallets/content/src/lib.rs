@@ -26,6 +26,11 @@
 //! and is paid for by its transaction fee (its weight includes its storage writes). Revocations
 //! are bounded by the posts registered and cost only their fee: withdrawing a post must stay
 //! cheap.
+//!
+//! ## Where the code is
+//! This file declares the pallet; each call hands over to a `do_*` function in `registration`
+//! (batches and Nostr events) or `revocation`. `queries` answers the runtime API and other
+//! pallets ([`ContentProvider`]); `try_state` checks the invariants.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -35,11 +40,15 @@ pub use pallet::*;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
-mod functions;
 #[cfg(test)]
 mod mock;
+mod queries;
+mod registration;
+mod revocation;
 #[cfg(test)]
 mod tests;
+#[cfg(any(feature = "try-runtime", feature = "std", test))]
+mod try_state;
 pub mod types;
 pub mod weights;
 
@@ -142,26 +151,23 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// A platform registered a batch of posts.
 		BatchRegistered {
-			/// The batch.
 			batch: BatchId,
-			/// The platform.
 			platform: PlatformId,
-			/// The Merkle root of its posts.
+			/// The Merkle root of its posts' leaf hashes.
 			root: H256,
-			/// How many posts.
+			/// How many posts it holds.
 			posts: u32,
 			/// How many distinct authors.
 			contributors: u32,
 		},
 		/// A Nostr author registered their own events as a batch.
 		NostrEventsRegistered {
-			/// The batch.
 			batch: BatchId,
 			/// The author's account.
 			account: T::AccountId,
-			/// The Merkle root of the events.
+			/// The Merkle root of the events' leaf hashes.
 			root: H256,
-			/// How many events.
+			/// How many events it holds.
 			events: u32,
 		},
 		/// A post was withdrawn: licenses must stop serving it.
@@ -228,6 +234,8 @@ pub mod pallet {
 		AlreadyRevoked,
 		/// Only the post's author or an operator of its platform may revoke it.
 		NotAllowed,
+		/// Every batch id is used: no batch can be registered any more.
+		Overflow,
 	}
 
 	#[pallet::hooks]

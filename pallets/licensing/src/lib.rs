@@ -71,11 +71,11 @@ pub mod types;
 pub mod weights;
 
 pub use licentia_primitives::{
-	consent::{ConsentProvider, PlatformId, Purpose, PurposeSet},
+	consent::{ConsentObserver, ConsentProvider, PlatformId, Purpose, PurposeSet},
 	content::{BatchId, ContentProvider, ContributionObserver},
 	licensing::{
-		AccessDecision, AccessQuery, ConsentObserver, Denial, FeedChange, FeedRecord, LicenseId,
-		OfferId, Price, Quote, QuoteError, QuoteResult, Terms, TermsId,
+		AccessDecision, AccessQuery, Denial, FeedChange, FeedRecord, LicenseId, OfferId, Price,
+		Quote, QuoteError, QuoteResult, Terms, TermsId,
 	},
 };
 pub use types::*;

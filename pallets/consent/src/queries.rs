@@ -1,0 +1,101 @@
+//! What clients and other pallets may ask. The `api_*` functions answer the `ConsentApi` runtime
+//! API, one per method and named after it, and nothing else calls them; other pallets ask
+//! through [`ConsentProvider`]. They only read.
+
+use crate::*;
+use alloc::vec::Vec;
+// Explicit, so that it wins over the `Identity` storage hasher of the prelude.
+use licentia_primitives::consent::Identity;
+use licentia_primitives::{consent::PlatformSummary, runtime_api};
+
+impl<T: Config> Pallet<T> {
+	/// An account's statements and each of its identities with what it allows.
+	pub fn api_account_consent(who: &T::AccountId) -> runtime_api::AccountConsent {
+		let identities = AccountIdentities::<T>::get(who)
+			.into_iter()
+			.filter_map(|identity| Self::api_identity_consent(&identity).map(|(_, view)| view))
+			.collect();
+		runtime_api::AccountConsent { statements: AccountConsent::<T>::get(who), identities }
+	}
+
+	/// The account an identity is linked to, and what the identity allows.
+	pub fn api_identity_consent(
+		identity: &Identity,
+	) -> Option<(T::AccountId, runtime_api::IdentityConsent)> {
+		let link = IdentityOwner::<T>::get(identity)?;
+		let statements = IdentityConsent::<T>::get(identity);
+		let allowed = AccountConsent::<T>::get(&link.account).effective_with(&statements);
+		let view = runtime_api::IdentityConsent {
+			identity: identity.clone(),
+			platform: link.platform,
+			statements,
+			allowed,
+		};
+		Some((link.account, view))
+	}
+
+	/// A platform, as clients see it.
+	pub fn api_platform(id: PlatformId) -> Option<runtime_api::PlatformView<T::AccountId>> {
+		Platforms::<T>::get(id).map(|info| runtime_api::PlatformView {
+			id,
+			kind: info.kind,
+			domain: info.domain.into_inner(),
+			operators: info.operators.into_inner(),
+			payee: info.payee,
+			share: info.share,
+			active: info.status == PlatformStatus::Active,
+		})
+	}
+
+	/// Every platform (their number is governance's to bound: one per registration).
+	pub fn api_platforms() -> Vec<runtime_api::PlatformView<T::AccountId>> {
+		(0..NextPlatformId::<T>::get()).filter_map(Self::api_platform).collect()
+	}
+}
+
+impl<T: Config> ConsentProvider<T::AccountId> for Pallet<T> {
+	fn platform(id: PlatformId) -> Option<PlatformSummary<T::AccountId>> {
+		Platforms::<T>::get(id).map(|info| PlatformSummary {
+			kind: info.kind,
+			active: info.status == PlatformStatus::Active,
+			payee: info.payee,
+			share: info.share,
+		})
+	}
+
+	fn is_operator(id: PlatformId, who: &T::AccountId) -> bool {
+		Platforms::<T>::get(id).is_some_and(|info| info.operators.contains(who))
+	}
+
+	fn owner_of(identity: &Identity) -> Option<(T::AccountId, PlatformId)> {
+		IdentityOwner::<T>::get(identity).map(|link| (link.account, link.platform))
+	}
+
+	fn allowed_purposes(who: &T::AccountId, identity: &Identity) -> PurposeSet {
+		match IdentityOwner::<T>::get(identity) {
+			Some(link) if &link.account == who => {
+				AccountConsent::<T>::get(who).effective_with(&IdentityConsent::<T>::get(identity))
+			},
+			_ => PurposeSet::EMPTY,
+		}
+	}
+
+	fn allowed_on_platform(who: &T::AccountId, platform: PlatformId) -> PurposeSet {
+		let account = AccountConsent::<T>::get(who);
+		let mut allowed = None::<PurposeSet>;
+		for identity in AccountIdentities::<T>::get(who) {
+			match IdentityOwner::<T>::get(&identity) {
+				Some(link) if link.platform == platform => {
+					let here = account.effective_with(&IdentityConsent::<T>::get(&identity));
+					allowed = Some(allowed.map_or(here, |a| a.intersection(here)));
+				},
+				_ => {},
+			}
+		}
+		allowed.unwrap_or(PurposeSet::EMPTY)
+	}
+
+	fn nostr_platform() -> Option<PlatformId> {
+		NostrPlatform::<T>::get()
+	}
+}

@@ -1,0 +1,101 @@
+//! Consent statements: set by the account, withdrawn in one call, or signed off chain and
+//! relayed by anyone.
+
+use crate::*;
+use alloc::vec::Vec;
+use codec::Encode;
+use frame_support::{ensure, pallet_prelude::*};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::traits::Verify;
+
+impl<T: Config> Pallet<T> {
+	pub(crate) fn do_set_consent(
+		who: T::AccountId,
+		scope: Scope,
+		decisions: &[(Purpose, Decision)],
+	) -> DispatchResult {
+		ensure!(!decisions.is_empty(), Error::<T>::NoDecisions);
+		let mut seen = PurposeSet::EMPTY;
+		for (purpose, _) in decisions {
+			ensure!(!seen.contains(*purpose), Error::<T>::DuplicatePurpose);
+			seen = seen.with(*purpose);
+		}
+		let apply = |statements: &mut Statements| {
+			*statements = decisions.iter().fold(*statements, |s, (p, d)| s.with(*p, *d));
+			*statements
+		};
+		let after = match &scope {
+			Scope::Account => {
+				let identities = AccountIdentities::<T>::get(&who);
+				ensure!(!identities.is_empty(), Error::<T>::NoIdentity);
+				let after = AccountConsent::<T>::mutate(&who, apply);
+				// Every platform the account has an identity on (at most
+				// `MaxIdentitiesPerAccount`), each once.
+				let mut platforms = Vec::with_capacity(identities.len());
+				for identity in &identities {
+					if let Some(link) = IdentityOwner::<T>::get(identity) {
+						if !platforms.contains(&link.platform) {
+							platforms.push(link.platform);
+						}
+					}
+				}
+				for platform in platforms {
+					T::ConsentObserver::consent_changed(&who, platform);
+				}
+				after
+			},
+			Scope::Identity(identity) => {
+				let link = IdentityOwner::<T>::get(identity).ok_or(Error::<T>::NotLinked)?;
+				ensure!(link.account == who, Error::<T>::NotYourIdentity);
+				let after = IdentityConsent::<T>::mutate(identity, apply);
+				T::ConsentObserver::consent_changed(&who, link.platform);
+				after
+			},
+		};
+		Self::deposit_event(Event::ConsentChanged {
+			account: who,
+			scope,
+			allowed: after.allowed,
+			denied: after.denied,
+		});
+		Ok(())
+	}
+
+	/// Denies every purpose for all of `who`'s identities: the one-click withdrawal.
+	pub(crate) fn do_withdraw_consent(who: T::AccountId) -> DispatchResult {
+		let decisions: Vec<_> = Purpose::ALL.iter().map(|p| (*p, Decision::Deny)).collect();
+		Self::do_set_consent(who, Scope::Account, &decisions)
+	}
+
+	pub(crate) fn do_relay_consent(
+		relayer: T::AccountId,
+		statement: RelayedStatementOf<T>,
+		signature: T::RelaySignature,
+	) -> DispatchResult {
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(statement.expires_at >= now, Error::<T>::StatementExpired);
+		ensure!(statement.nonce == RelayNonce::<T>::get(&statement.account), Error::<T>::BadNonce);
+		let payload = Self::relay_payload(&statement);
+		ensure!(signature.verify(&payload[..], &statement.account), Error::<T>::BadSignature);
+
+		let RelayedStatement { account, scope, decisions, nonce, .. } = statement;
+		Self::do_set_consent(account.clone(), scope, &decisions)?;
+		// `nonce` equals the stored nonce, and a u32 of statements per account cannot be
+		// exhausted at one statement per transaction fee; saturate rather than fail regardless.
+		RelayNonce::<T>::insert(&account, nonce.saturating_add(1));
+		Self::deposit_event(Event::ConsentRelayed { account, relayer, nonce });
+		Ok(())
+	}
+
+	/// The genesis hash: what signed proofs name so that they cannot be replayed on another
+	/// chain.
+	pub fn genesis_hash() -> T::Hash {
+		frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::default())
+	}
+
+	/// The bytes an account signs to relay `statement`: `(RELAY_CONTEXT, genesis_hash,
+	/// statement)`, SCALE-encoded.
+	pub fn relay_payload(statement: &RelayedStatementOf<T>) -> Vec<u8> {
+		(RELAY_CONTEXT, Self::genesis_hash(), statement).encode()
+	}
+}

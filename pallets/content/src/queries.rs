@@ -1,0 +1,78 @@
+//! What clients and other pallets may ask. The `api_*` functions answer the `ContentApi` runtime
+//! API, one per method and named after it, and nothing else calls them; other pallets ask
+//! through [`ContentProvider`]. They only read.
+
+use crate::*;
+use alloc::vec::Vec;
+use frame_system::pallet_prelude::BlockNumberFor;
+use licentia_primitives::{
+	content::{BatchRoot, PostStatus},
+	runtime_api::BatchView,
+};
+use sp_core::H256;
+
+impl<T: Config> Pallet<T> {
+	/// A batch, as clients see it.
+	pub fn api_batch(id: BatchId) -> Option<BatchView<T::AccountId, BlockNumberFor<T>>> {
+		Batches::<T>::get(id).map(|b| BatchView {
+			id,
+			platform: b.platform,
+			root: b.root,
+			posts: b.posts,
+			contributors: b.contributors,
+			registered_at: b.registered_at,
+			submitter: b.submitter,
+		})
+	}
+
+	/// The number of batches registered so far (the next batch's id).
+	pub fn api_batch_count() -> BatchId {
+		NextBatchId::<T>::get()
+	}
+
+	/// Whether `post`, claimed to be leaf `index` of `batch` with `proof`, is registered,
+	/// revoked, or not in the batch.
+	pub fn api_post_status(
+		batch: BatchId,
+		post: &PostRecord,
+		index: u32,
+		proof: &[H256],
+	) -> PostStatus<BlockNumberFor<T>> {
+		<Self as ContentProvider<T::AccountId, BlockNumberFor<T>>>::post_status(
+			batch, post, index, proof,
+		)
+	}
+
+	/// An account's registered (not revoked) posts per platform (bounded by the number of
+	/// platforms).
+	pub fn api_contributions(who: &T::AccountId) -> Vec<(PlatformId, u64)> {
+		Contributions::<T>::iter_prefix(who).collect()
+	}
+
+	/// A platform's registered (not revoked) posts.
+	pub fn api_platform_posts(platform: PlatformId) -> u64 {
+		PlatformPosts::<T>::get(platform)
+	}
+}
+
+impl<T: Config> ContentProvider<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
+	fn contributions(who: &T::AccountId, platform: PlatformId) -> u64 {
+		Contributions::<T>::get(who, platform)
+	}
+
+	fn batch_count() -> BatchId {
+		NextBatchId::<T>::get()
+	}
+
+	fn batch_root(batch: BatchId) -> Option<BatchRoot> {
+		Batches::<T>::get(batch).map(|b| BatchRoot {
+			platform: b.platform,
+			root: b.root,
+			posts: b.posts,
+		})
+	}
+
+	fn revoked_at(leaf: &H256) -> Option<BlockNumberFor<T>> {
+		RevokedPosts::<T>::get(leaf).map(|revocation| revocation.at)
+	}
+}

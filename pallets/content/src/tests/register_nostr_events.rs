@@ -1,0 +1,112 @@
+//! `register_nostr_events`: Nostr authors register their own signed events.
+
+use super::*;
+
+const SECRET: [u8; 32] = [5; 32];
+
+fn event(n: u8) -> NostrEvent {
+	let id = sp_io::hashing::sha2_256(&[n]);
+	let pubkey = nostr::public_key(&SECRET).expect("valid");
+	NostrEvent { id, pubkey, sig: nostr::sign(&SECRET, &id, &[0; 32]).expect("signs") }
+}
+fn sorted(
+	mut events: Vec<NostrEvent>,
+) -> BoundedVec<NostrEvent, frame_support::traits::ConstU32<8>> {
+	events.sort_by_key(|e| e.id);
+	events.try_into().expect("few")
+}
+fn linked(test: impl FnOnce()) {
+	setup(|| {
+		let pubkey = nostr::public_key(&SECRET).expect("valid");
+		ConsentSetup::link_allowing(Identity::Nostr(pubkey), &acc(Alice), 1, &[Purpose::Research]);
+		test();
+	});
+}
+
+#[test]
+fn an_author_registers_signed_events() {
+	linked(|| {
+		let events = sorted(vec![event(1), event(2), event(3)]);
+		assert_ok!(Content::register_nostr_events(
+			RuntimeOrigin::signed(acc(Alice)),
+			events.clone()
+		));
+		let batch = Batches::<Test>::get(0).expect("stored");
+		assert_eq!((batch.platform, batch.posts, batch.contributors), (1, 3, 1));
+		assert_eq!(Contributions::<Test>::get(acc(Alice), 1), 3);
+		// The root is over the events' records, so each event proves against it.
+		let records: Vec<PostRecord> = events
+			.iter()
+			.map(|e| PostRecord {
+				platform: 1,
+				post: PostId::Nostr { id: e.id },
+				content_hash: H256(e.id),
+				author: Identity::Nostr(e.pubkey),
+			})
+			.collect();
+		let leaves: Vec<H256> = records.iter().map(|r| r.leaf_hash()).collect();
+		assert_eq!(batch.root, batch_root(leaves.clone()));
+		assert_eq!(
+			Content::api_post_status(0, &records[2], 2, &batch_proof(leaves, 2)),
+			PostStatus::Registered
+		);
+		assert_eq!(
+			last_event(),
+			Event::NostrEventsRegistered {
+				batch: 0,
+				account: acc(Alice),
+				root: batch.root,
+				events: 3
+			}
+		);
+	});
+}
+
+#[test]
+fn errors() {
+	linked(|| {
+		let alice = RuntimeOrigin::signed(acc(Alice));
+		assert_noop!(
+			Content::register_nostr_events(alice.clone(), sorted(vec![])),
+			Error::<Test>::EmptyBatch
+		);
+		let mut events = sorted(vec![event(1), event(2)]).into_inner();
+		events.swap(0, 1);
+		assert_noop!(
+			Content::register_nostr_events(alice.clone(), events.try_into().expect("few")),
+			Error::<Test>::NotSorted
+		);
+		let mut bad = sorted(vec![event(1), event(2)]).into_inner();
+		bad[1].sig[10] ^= 1;
+		assert_noop!(
+			Content::register_nostr_events(alice.clone(), bad.try_into().expect("few")),
+			Error::<Test>::BadEventSignature { index: 1 }
+		);
+		// Someone else's key.
+		assert_noop!(
+			Content::register_nostr_events(
+				RuntimeOrigin::signed(acc(Charlie)),
+				sorted(vec![event(1)])
+			),
+			Error::<Test>::NotYourKey { index: 0 }
+		);
+		assert_ok!(Consent::withdraw_consent(alice.clone()));
+		assert_noop!(
+			Content::register_nostr_events(alice, sorted(vec![event(1)])),
+			Error::<Test>::NoConsent { index: 0 }
+		);
+	});
+}
+
+#[test]
+fn needs_a_nostr_platform() {
+	run(|| {
+		assert_noop!(
+			Content::register_nostr_events(
+				RuntimeOrigin::signed(acc(Alice)),
+				sorted(vec![event(1)])
+			),
+			Error::<Test>::NoNostrPlatform
+		);
+	});
+}

@@ -1,0 +1,108 @@
+//! `revoke_post`: the author or the platform withdraws one post, with its proof.
+
+use super::*;
+
+/// Batch 0: posts 10 and 11 by X(1) (Alice), 12 by X(2) (Charlie).
+fn registered(test: impl FnOnce(Vec<PostRecord>)) {
+	setup(|| {
+		let (root, records) = x_batch(&[(10, 1), (11, 1), (12, 2)]);
+		assert_ok!(Content::register_batch(
+			RuntimeOrigin::signed(acc(Bob)),
+			0,
+			root,
+			contributions(&[(Identity::X(1), 2), (Identity::X(2), 1)])
+		));
+		test(records);
+	});
+}
+fn proof(
+	records: &[PostRecord],
+	i: u32,
+) -> BoundedVec<H256, frame_support::traits::ConstU32<MAX_PROOF_LEN>> {
+	batch_proof(records.iter().map(|r| r.leaf_hash()).collect(), i)
+		.try_into()
+		.expect("short")
+}
+
+#[test]
+fn the_author_withdraws_a_post() {
+	registered(|records| {
+		assert_ok!(Content::revoke_post(
+			RuntimeOrigin::signed(acc(Alice)),
+			0,
+			records[1].clone(),
+			1,
+			proof(&records, 1)
+		));
+		assert_eq!(Contributions::<Test>::get(acc(Alice), 0), 1);
+		assert_eq!(PlatformPosts::<Test>::get(0), 2);
+		assert_eq!(
+			Content::api_post_status(0, &records[1], 1, &proof(&records, 1)),
+			PostStatus::Revoked { at: 1 }
+		);
+		assert_eq!(
+			Content::api_post_status(0, &records[0], 0, &proof(&records, 0)),
+			PostStatus::Registered
+		);
+		assert_eq!(
+			last_event(),
+			Event::PostRevoked { batch: 0, post: records[1].leaf_hash(), by: acc(Alice) }
+		);
+	});
+}
+
+#[test]
+fn the_platform_withdraws_a_deleted_post() {
+	registered(|records| {
+		assert_ok!(Content::revoke_post(
+			RuntimeOrigin::signed(acc(Bob)),
+			0,
+			records[2].clone(),
+			2,
+			proof(&records, 2)
+		));
+		assert!(!Contributions::<Test>::contains_key(acc(Charlie), 0), "a zero count is removed");
+	});
+}
+
+#[test]
+fn errors() {
+	registered(|records| {
+		let alice = RuntimeOrigin::signed(acc(Alice));
+		assert_noop!(
+			Content::revoke_post(alice.clone(), 9, records[0].clone(), 0, proof(&records, 0)),
+			Error::<Test>::BatchNotFound
+		);
+		assert_noop!(
+			Content::revoke_post(alice.clone(), 0, records[0].clone(), 1, proof(&records, 0)),
+			Error::<Test>::BadProof
+		);
+		assert_noop!(
+			Content::revoke_post(alice.clone(), 0, x_post(99, 1), 0, proof(&records, 0)),
+			Error::<Test>::BadProof
+		);
+		assert_noop!(
+			Content::revoke_post(alice.clone(), 0, records[2].clone(), 2, proof(&records, 2)),
+			Error::<Test>::NotAllowed
+		);
+		assert_ok!(Content::revoke_post(
+			alice.clone(),
+			0,
+			records[0].clone(),
+			0,
+			proof(&records, 0)
+		));
+		assert_noop!(
+			Content::revoke_post(alice, 0, records[0].clone(), 0, proof(&records, 0)),
+			Error::<Test>::AlreadyRevoked
+		);
+		assert_eq!(
+			Content::api_post_status(9, &records[0], 0, &proof(&records, 0)),
+			PostStatus::BatchNotFound
+		);
+		assert_eq!(
+			Content::api_post_status(0, &records[0], 1, &proof(&records, 0)),
+			PostStatus::NotInBatch
+		);
+	});
+}

@@ -1,0 +1,32 @@
+//! The pallet's invariants, checked by `try-runtime` and after every test.
+
+use crate::*;
+use alloc::collections::BTreeMap;
+use frame_support::ensure;
+
+impl<T: Config> Pallet<T> {
+	/// Checks the pallet's invariants: every batch has an id below the next one, and the posts
+	/// counted per platform add up to at least every author's count.
+	///
+	/// Also built with `std`, so that other pallets' tests can check these invariants too.
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		let next = NextBatchId::<T>::get();
+		for (id, batch) in Batches::<T>::iter() {
+			ensure!(id < next, "a batch id was never assigned");
+			ensure!(batch.posts > 0 && batch.contributors > 0, "an empty batch is stored");
+		}
+		let mut per_platform = BTreeMap::<PlatformId, u64>::new();
+		for (_, platform, count) in Contributions::<T>::iter() {
+			ensure!(count > 0, "a zero contribution is stored");
+			let sum = per_platform.entry(platform).or_default();
+			*sum = sum.saturating_add(count);
+		}
+		for (platform, sum) in per_platform {
+			ensure!(
+				PlatformPosts::<T>::get(platform) >= sum,
+				"authors hold more posts than their platform registered"
+			);
+		}
+		Ok(())
+	}
+}
