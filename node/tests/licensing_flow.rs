@@ -12,11 +12,11 @@ use licentia_primitives::{
 	consent::{Decision, Identity, PlatformId, Purpose, PurposeSet},
 	content::{batch_proof, batch_root, BatchId, PostId, PostRecord, PostStatus},
 	licensing::{
-		AccessDecision, AccessQuery, Denial, FeedChange, FeedRecord, LicenseView, Price, Quote,
-		QuoteError, QuoteResult, Terms,
+		AccessDecision, AccessQuery, Denial, FeedChange, FeedRecord, Price, Quote, QuoteError,
+		QuoteResult, Terms,
 	},
 	nostr,
-	runtime_api::AccountConsent,
+	runtime_api::{AccountConsent, LicenseView},
 };
 use licentia_runtime::{AccountId, Balance, BlockNumber, Runtime, RuntimeCall, RuntimeEvent, UNIT};
 use pallet_consent::{RelayedStatement, Scope, RELAY_CONTEXT};

@@ -1,5 +1,6 @@
-//! The vocabulary of licensing: terms, offers, license tokens, access decisions and the
-//! revocation feed. Shared by the licensing pallet, its runtime API and off-chain clients.
+//! The vocabulary of licensing: terms, prices and quotes, access queries and decisions, and the
+//! revocation feed. Shared by the licensing pallet, its runtime API and off-chain clients (the
+//! views of offers and licenses that the API returns are in [`runtime_api`](crate::runtime_api)).
 
 use crate::{
 	consent::{PlatformId, Purpose, PurposeSet},
@@ -243,75 +244,6 @@ pub struct FeedRecord<AccountId, BlockNumber> {
 	pub at: BlockNumber,
 	/// The change.
 	pub change: FeedChange<AccountId>,
-}
-
-/// A license token, as clients see it.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
-#[cfg_attr(
-	feature = "std",
-	serde(bound(
-		serialize = "AccountId: serde::Serialize, BlockNumber: serde::Serialize, Balance: core::fmt::Display",
-		deserialize = "AccountId: serde::Deserialize<'de>, BlockNumber: serde::Deserialize<'de>, Balance: core::str::FromStr"
-	))
-)]
-pub struct LicenseView<AccountId, Balance, BlockNumber> {
-	/// Its id.
-	pub id: LicenseId,
-	/// Who holds it.
-	pub owner: AccountId,
-	/// The offer it was bought from.
-	pub offer: OfferId,
-	/// Its terms.
-	pub terms: TermsId,
-	/// The purposes its terms grant.
-	pub purposes: PurposeSet,
-	/// The platforms whose posts it covers.
-	pub platforms: Vec<PlatformId>,
-	/// The block it was bought in.
-	pub start: BlockNumber,
-	/// The first block it is no longer valid in.
-	pub expiry: BlockNumber,
-	/// It covers batches with an id below this one (those registered before the purchase).
-	pub snapshot: BatchId,
-	/// The records in the pool at purchase.
-	pub records: u64,
-	/// The most records it may be served (`None`: no cap).
-	pub cap: Option<u64>,
-	/// Records served so far, as platforms reported.
-	pub delivered: u64,
-	/// What the buyer paid.
-	#[cfg_attr(feature = "std", serde(with = "crate::json::number_text"))]
-	pub price: Balance,
-	/// When governance revoked it, if it did.
-	pub revoked: Option<BlockNumber>,
-}
-
-/// An offer, as clients see it.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
-#[cfg_attr(
-	feature = "std",
-	serde(bound(
-		serialize = "AccountId: serde::Serialize, Balance: core::fmt::Display",
-		deserialize = "AccountId: serde::Deserialize<'de>, Balance: core::str::FromStr"
-	))
-)]
-pub struct OfferView<AccountId, Balance> {
-	/// Its id.
-	pub id: OfferId,
-	/// The operator that made it (`None`: governance).
-	pub owner: Option<AccountId>,
-	/// The platforms whose posts it licenses.
-	pub platforms: Vec<PlatformId>,
-	/// Its terms.
-	pub terms: TermsId,
-	/// Its price.
-	pub price: Price<Balance>,
-	/// Whether purchases are paused.
-	pub paused: bool,
 }
 
 #[cfg(test)]

@@ -1,11 +1,21 @@
 //! Runtime APIs: every query a client (the node's RPC, the platform bridge, Polkadot.js) makes.
+//!
+//! Where a type lives: this module declares the APIs and the **views** they return, a stored
+//! record as clients see it (`*View`, [`AccountConsent`], [`IdentityConsent`]), which nothing
+//! but the APIs produces. The domain modules ([`consent`](crate::consent),
+//! [`content`](crate::content), [`licensing`](crate::licensing)) hold the vocabulary the pallets
+//! store and pass each other (ids, terms, prices, quotes, access decisions, feed records), even
+//! where an API returns it too.
+//!
+//! Each API method is answered by one pallet function named after it (`api_<method>`, as
+//! `pallet-nomination-pools` answers its runtime API): the runtime only delegates.
 
 use crate::{
 	consent::{Identity, PlatformId, PlatformKind, PurposeSet, Statements},
 	content::{BatchId, PostRecord, PostStatus},
 	licensing::{
-		AccessDecision, AccessQuery, FeedRecord, LicenseId, LicenseView, OfferId, OfferView,
-		QuoteResult, Terms, TermsId,
+		AccessDecision, AccessQuery, FeedRecord, LicenseId, OfferId, Price, QuoteResult, Terms,
+		TermsId,
 	},
 };
 use alloc::vec::Vec;
@@ -83,6 +93,75 @@ pub struct BatchView<AccountId, BlockNumber> {
 	pub registered_at: BlockNumber,
 	/// Who registered it.
 	pub submitter: AccountId,
+}
+
+/// A license token, as clients see it.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+#[cfg_attr(
+	feature = "std",
+	serde(bound(
+		serialize = "AccountId: serde::Serialize, BlockNumber: serde::Serialize, Balance: core::fmt::Display",
+		deserialize = "AccountId: serde::Deserialize<'de>, BlockNumber: serde::Deserialize<'de>, Balance: core::str::FromStr"
+	))
+)]
+pub struct LicenseView<AccountId, Balance, BlockNumber> {
+	/// Its id.
+	pub id: LicenseId,
+	/// Who holds it.
+	pub owner: AccountId,
+	/// The offer it was bought from.
+	pub offer: OfferId,
+	/// Its terms.
+	pub terms: TermsId,
+	/// The purposes its terms grant.
+	pub purposes: PurposeSet,
+	/// The platforms whose posts it covers.
+	pub platforms: Vec<PlatformId>,
+	/// The block it was bought in.
+	pub start: BlockNumber,
+	/// The first block it is no longer valid in.
+	pub expiry: BlockNumber,
+	/// It covers batches with an id below this one (those registered before the purchase).
+	pub snapshot: BatchId,
+	/// The records in the pool at purchase.
+	pub records: u64,
+	/// The most records it may be served (`None`: no cap).
+	pub cap: Option<u64>,
+	/// Records served so far, as platforms reported.
+	pub delivered: u64,
+	/// What the buyer paid.
+	#[cfg_attr(feature = "std", serde(with = "crate::json::number_text"))]
+	pub price: Balance,
+	/// When governance revoked it, if it did.
+	pub revoked: Option<BlockNumber>,
+}
+
+/// An offer, as clients see it.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+#[cfg_attr(
+	feature = "std",
+	serde(bound(
+		serialize = "AccountId: serde::Serialize, Balance: core::fmt::Display",
+		deserialize = "AccountId: serde::Deserialize<'de>, Balance: core::str::FromStr"
+	))
+)]
+pub struct OfferView<AccountId, Balance> {
+	/// Its id.
+	pub id: OfferId,
+	/// The operator that made it (`None`: governance).
+	pub owner: Option<AccountId>,
+	/// The platforms whose posts it licenses.
+	pub platforms: Vec<PlatformId>,
+	/// Its terms.
+	pub terms: TermsId,
+	/// Its price.
+	pub price: Price<Balance>,
+	/// Whether purchases are paused.
+	pub paused: bool,
 }
 
 sp_api::decl_runtime_apis! {

@@ -22,10 +22,11 @@ use licentia_primitives::{
 	consent::{Identity, PlatformId},
 	content::{BatchId, PostRecord, PostStatus},
 	licensing::{
-		AccessDecision, AccessQuery, FeedRecord, LicenseId, LicenseView, OfferId, OfferView,
-		QuoteResult, Terms, TermsId,
+		AccessDecision, AccessQuery, FeedRecord, LicenseId, OfferId, QuoteResult, Terms, TermsId,
 	},
-	runtime_api::{AccountConsent, BatchView, IdentityConsent, PlatformView},
+	runtime_api::{
+		AccountConsent, BatchView, IdentityConsent, LicenseView, OfferView, PlatformView,
+	},
 };
 
 use super::{

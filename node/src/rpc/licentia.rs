@@ -18,12 +18,11 @@ use licentia_primitives::{
 	consent::{Identity, PlatformId},
 	content::{BatchId, PostRecord, PostStatus},
 	licensing::{
-		AccessQuery, Denial, FeedRecord, LicenseId, LicenseView, OfferId, OfferView, Quote,
-		QuoteError, Terms, TermsId,
+		AccessQuery, Denial, FeedRecord, LicenseId, OfferId, Quote, QuoteError, Terms, TermsId,
 	},
 	runtime_api::{
-		AccountConsent, BatchView, ConsentApi, ContentApi, IdentityConsent, LicensingApi,
-		PlatformView,
+		AccountConsent, BatchView, ConsentApi, ContentApi, IdentityConsent, LicenseView,
+		LicensingApi, OfferView, PlatformView,
 	},
 	AccountId, Balance, BlockNumber,
 };

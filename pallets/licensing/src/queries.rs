@@ -5,7 +5,7 @@ use crate::*;
 use alloc::vec::Vec;
 use frame_support::traits::Get;
 use frame_system::pallet_prelude::BlockNumberFor;
-use licentia_primitives::licensing::{LicenseView, OfferView};
+use licentia_primitives::runtime_api::{LicenseView, OfferView};
 
 impl<T: Config> Pallet<T> {
 	/// Registered terms.
