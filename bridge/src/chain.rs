@@ -1,13 +1,17 @@
 //! The connection to a Licentia node: subxt for transactions (types generated from the runtime's
 //! metadata, checked against the node's at start-up) and the node's `licentia_` JSON-RPC methods
-//! for queries.
+//! for queries, called through `licentia-rpc`'s typed client over the same WebSocket.
 
 use anyhow::{anyhow, bail, Context, Result};
 use codec::{Decode, Encode};
-use serde::de::DeserializeOwned;
+use std::sync::Arc;
 use subxt::{
-	config::DefaultExtrinsicParamsBuilder,
-	rpcs::{client::RpcParams, RpcClient},
+	config::{DefaultExtrinsicParamsBuilder, RpcConfigFor},
+	ext::jsonrpsee::{core::client::Error as RpcError, types::ErrorObjectOwned},
+	rpcs::{
+		client::{jsonrpsee_client, JsonrpseeRpcClient},
+		LegacyRpcMethods, RpcClient,
+	},
 	tx::Payload,
 	OnlineClient, PolkadotConfig,
 };
@@ -63,21 +67,50 @@ impl Submitted {
 	}
 }
 
-/// The JSON-RPC error code of "no such platform, identity, batch, terms, offer or license".
-pub const NOT_FOUND: i32 = 4004;
+/// The node's refusal of a call: its JSON-RPC error (code, message, data).
+pub type Refusal = ErrorObjectOwned;
+
+/// What the bridge makes of the result of a typed `licentia_` call (a method of
+/// [`licentia_rpc::LicentiaApiClient`] on [`Chain::licentia`]).
+pub trait Answer<T> {
+	/// The value; the node's refusal (its message and JSON-RPC error code) or a lost connection
+	/// is an error.
+	fn answer(self) -> Result<T>;
+	/// The value, or the node's refusal as an answer (its code one of `licentia_rpc`'s
+	/// constants, such as [`licentia_rpc::NOT_FOUND`]); only a lost connection is an error.
+	fn or_refusal(self) -> Result<Result<T, Refusal>>;
+}
+
+impl<T> Answer<T> for Result<T, RpcError> {
+	fn answer(self) -> Result<T> {
+		self.or_refusal()?.map_err(|refusal| {
+			let data = refusal.data().map(|d| format!(": {}", d.get())).unwrap_or_default();
+			anyhow!("{}{data} (JSON-RPC error {})", refusal.message(), refusal.code())
+		})
+	}
+
+	fn or_refusal(self) -> Result<Result<T, Refusal>> {
+		match self {
+			Ok(value) => Ok(Ok(value)),
+			Err(RpcError::Call(refusal)) => Ok(Err(refusal)),
+			Err(error) => Err(anyhow!("the node did not answer: {error}")),
+		}
+	}
+}
 
 /// A connected node.
 pub struct Chain {
 	client: OnlineClient<PolkadotConfig>,
-	rpc: RpcClient,
+	methods: LegacyRpcMethods<RpcConfigFor<PolkadotConfig>>,
+	licentia: Arc<JsonrpseeRpcClient>,
 }
 
 impl Chain {
 	/// Connects to `url` and checks that the node runs the runtime this bridge was built for.
 	pub async fn connect(url: &str) -> Result<Self> {
-		let rpc = RpcClient::from_insecure_url(url)
-			.await
-			.with_context(|| format!("connecting to {url}"))?;
+		let licentia =
+			Arc::new(jsonrpsee_client(url).await.with_context(|| format!("connecting to {url}"))?);
+		let rpc = RpcClient::new(licentia.clone());
 		let client = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone())
 			.await
 			.with_context(|| format!("reading the chain's metadata from {url}"))?;
@@ -89,7 +122,13 @@ impl Chain {
 				 the node's metadata (scripts/metadata, then cargo build)"
 			);
 		}
-		Ok(Self { client, rpc })
+		Ok(Self { client, methods: LegacyRpcMethods::new(rpc), licentia })
+	}
+
+	/// The node's `licentia_` methods: call them with [`licentia_rpc::LicentiaApiClient`]'s
+	/// typed methods, and read their results with [`Answer`].
+	pub fn licentia(&self) -> &JsonrpseeRpcClient {
+		&self.licentia
 	}
 
 	/// Signs `call` as `signer`, submits it, waits until it is finalized and returns its events;
@@ -133,7 +172,8 @@ impl Chain {
 
 	/// The next nonce of `who` counting the transactions in the node's pool.
 	pub async fn pool_nonce(&self, who: &subxt::utils::AccountId32) -> Result<u64> {
-		self.rpc("system_accountNextIndex", [serde_json::json!(who.to_string())]).await
+		let nonce = self.methods.system_account_next_index(who).await;
+		nonce.map_err(|e| anyhow!("asking the node for the next nonce of {who}: {e}"))
 	}
 
 	/// The next nonce of `who` in the finalized state.
@@ -149,37 +189,6 @@ impl Chain {
 	) -> Result<Addr::Target> {
 		let at = self.client.at_current_block().await?;
 		at.constants().entry(address).map_err(|e| anyhow!("reading a constant: {e}"))
-	}
-
-	/// Calls a `licentia_` (or any) JSON-RPC method.
-	pub async fn rpc<T: DeserializeOwned>(
-		&self,
-		method: &str,
-		params: impl IntoIterator<Item = serde_json::Value>,
-	) -> Result<T> {
-		self.try_rpc(method, params).await?.map_err(|(code, message)| {
-			anyhow!("{method} failed: {message} (JSON-RPC error {code})")
-		})
-	}
-
-	/// Like [`Self::rpc`], but a JSON-RPC error is an answer: `Err((code, message))`.
-	pub async fn try_rpc<T: DeserializeOwned>(
-		&self,
-		method: &str,
-		params: impl IntoIterator<Item = serde_json::Value>,
-	) -> Result<Result<T, (i32, String)>> {
-		let mut list = RpcParams::new();
-		for param in params {
-			list.push(param).context("encoding the parameters")?;
-		}
-		match self.rpc.request::<T>(method, list).await {
-			Ok(answer) => Ok(Ok(answer)),
-			Err(subxt::rpcs::Error::User(error)) => {
-				let data = error.data.map(|d| format!(": {}", d.get())).unwrap_or_default();
-				Ok(Err((error.code, format!("{}{data}", error.message))))
-			},
-			Err(error) => Err(anyhow!("{method}: {error}")),
-		}
 	}
 
 	/// The next relay nonce of `who`: the one its next signed consent statement must carry.
@@ -210,6 +219,12 @@ pub fn keypair(suri: &str) -> Result<Keypair> {
 /// The account of a key.
 pub fn account_of(signer: &Keypair) -> subxt::utils::AccountId32 {
 	signer.public_key().into()
+}
+
+/// An account as the chain's own types (licentia-primitives') spell it, as the `licentia_`
+/// methods take and answer accounts.
+pub fn primitive_account(who: &subxt::utils::AccountId32) -> licentia_primitives::AccountId {
+	who.0.into()
 }
 
 /// Re-types a value between the chain's own Rust types (licentia-primitives) and the types

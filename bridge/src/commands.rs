@@ -2,7 +2,7 @@
 //! claims. Each returns the JSON document the CLI prints.
 
 use crate::{
-	chain::{self, api, Chain},
+	chain::{self, api, Answer, Chain},
 	formats::{self, Target},
 	manifest::{Manifest, RegisteredPost},
 };
@@ -12,17 +12,14 @@ use licentia_primitives::{
 	consent::{Decision, Identity, PlatformId, Purpose, RELAY_CONTEXT},
 	licensing::{AccessQuery, LicenseId, Terms},
 	nostr,
-	runtime_api::PlatformView,
 };
+use licentia_rpc::{Access, LicentiaApiClient, MAX_ACCESS_BATCH};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sp_crypto_hashing::sha2_256;
 use std::{collections::BTreeMap, path::Path, str::FromStr};
 use subxt::utils::AccountId32;
 use subxt_signer::sr25519::Keypair;
-
-/// The RPC's limit on one `licentia_checkAccessBatch`.
-const ACCESS_BATCH: usize = 4096;
 
 /// Parses `kind:value`: `bluesky:did:plc:...`, `mastodon:user@instance`, `x:<id>`, `nostr:<hex>`.
 pub fn parse_identity(text: &str) -> Result<Identity> {
@@ -249,8 +246,8 @@ pub async fn offer(
 		.with_context(|| format!("reading {}", terms_file.display()))?;
 	let terms: Terms = serde_json::from_str(&text)
 		.with_context(|| format!("{} is not terms (see docs/rpc.md)", terms_file.display()))?;
-	let existing: Option<u32> =
-		chain.rpc("licentia_findTerms", [serde_json::to_value(&terms)?]).await?;
+	let existing = chain.licentia().find_terms(terms.clone(), None).await.answer();
+	let existing = existing.context("looking for identical registered terms")?;
 	let terms_id = match existing {
 		Some(id) => id,
 		None => {
@@ -277,7 +274,7 @@ pub async fn offer(
 struct Checked<'a> {
 	#[serde(flatten)]
 	post: &'a RegisteredPost,
-	decision: Value,
+	decision: Access,
 }
 
 /// `check-access`: asks the node whether each post may be served under `license`.
@@ -294,7 +291,8 @@ pub async fn check_access(
 	let mut posts: Vec<RegisteredPost> = Vec::new();
 	let mut unknown = Vec::new();
 	if let Some(platform) = platform {
-		let view: PlatformView<String> = chain.rpc("licentia_platform", [json!(platform)]).await?;
+		let view = chain.licentia().platform(platform, None).await.answer();
+		let view = view.with_context(|| format!("reading platform {platform}"))?;
 		let target = Target {
 			id: view.id,
 			kind: view.kind,
@@ -314,7 +312,7 @@ pub async fn check_access(
 
 	let progress = indicatif::ProgressBar::new(posts.len() as u64);
 	let mut decisions = Vec::with_capacity(posts.len());
-	for chunk in posts.chunks(ACCESS_BATCH) {
+	for chunk in posts.chunks(MAX_ACCESS_BATCH) {
 		let queries: Vec<AccessQuery> = chunk
 			.iter()
 			.map(|p| AccessQuery {
@@ -326,21 +324,20 @@ pub async fn check_access(
 				proof: p.proof.clone(),
 			})
 			.collect();
-		let answers: Vec<Value> = chain
-			.rpc("licentia_checkAccessBatch", [serde_json::to_value(&queries)?])
-			.await?;
-		decisions.extend(answers);
+		let answers = chain.licentia().check_access_batch(queries, None).await.answer();
+		decisions.extend(answers.context("checking access")?);
 		progress.inc(chunk.len() as u64);
 	}
 	progress.finish_and_clear();
 
 	let mut tally = BTreeMap::<String, usize>::new();
 	for decision in &decisions {
-		let reason = match decision.get("reason").and_then(Value::as_str) {
-			Some(reason) => reason.to_string(),
-			None => "allowed".to_string(),
+		let reason = match decision.reason {
+			Some(reason) => serde_json::to_value(reason)?,
+			None => json!("allowed"),
 		};
-		*tally.entry(reason).or_default() += 1;
+		let reason = reason.as_str().context("a denial is named by a string")?;
+		*tally.entry(reason.to_string()).or_default() += 1;
 	}
 	let checked: Vec<Checked> = posts
 		.iter()
@@ -358,13 +355,15 @@ pub async fn check_access(
 
 /// `license`: the license as the chain shows it.
 pub async fn license(chain: &Chain, id: LicenseId) -> Result<Value> {
-	chain.rpc("licentia_license", [json!(id)]).await
+	let license = chain.licentia().license(id, None).await.answer();
+	Ok(serde_json::to_value(license.with_context(|| format!("reading license {id}"))?)?)
 }
 
 /// `claim`: pays out the signer's rewards.
 pub async fn claim(chain: &Chain, signer: &Keypair) -> Result<Value> {
 	let who = chain::account_of(signer);
-	let pending: String = chain.rpc("licentia_pendingRewards", [json!(who.to_string())]).await?;
+	let pending = chain.licentia().pending_rewards(chain::primitive_account(&who), None).await;
+	let pending = pending.answer().context("reading the pending rewards")?;
 	let included = chain.submit(&api::transactions().licensing().claim(), signer).await?;
 	let claimed = included
 		.events

@@ -11,7 +11,7 @@
 //!    post's index and proof.
 
 use crate::{
-	chain::{self, api, Chain, Submitted, NOT_FOUND},
+	chain::{self, api, Answer, Chain, Refusal, Submitted},
 	formats::{self, Post, Target},
 	manifest::{self, Entry, Manifest, Pending, RegisteredPost},
 };
@@ -21,11 +21,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use licentia_primitives::{
 	consent::{Identity, PlatformId, PlatformKind},
 	content::{batch_proof, batch_root, BatchId, PostRecord},
-	runtime_api::{BatchView, IdentityConsent, PlatformView},
-	Hash,
+	runtime_api::IdentityConsent,
+	AccountId, Hash,
 };
+use licentia_rpc::{LicentiaApiClient, NOT_FOUND};
 use serde::Serialize;
-use serde_json::json;
 use std::{
 	collections::{BTreeMap, BTreeSet, VecDeque},
 	path::PathBuf,
@@ -78,18 +78,20 @@ pub struct Summary {
 fn refusal(
 	target: &Target,
 	signer: &subxt::utils::AccountId32,
-	answer: Result<(String, IdentityConsent), (i32, String)>,
+	answer: Result<(AccountId, IdentityConsent), Refusal>,
 ) -> Result<Option<&'static str>> {
 	let (account, consent) = match answer {
 		Ok(found) => found,
-		Err((NOT_FOUND, _)) => return Ok(Some("not linked to an account")),
-		Err((code, message)) => bail!("licentia_identityConsent failed: {message} ({code})"),
+		Err(refusal) if refusal.code() == NOT_FOUND => return Ok(Some("not linked to an account")),
+		Err(refusal) => {
+			bail!("asking for an author's consent: {} ({})", refusal.message(), refusal.code())
+		},
 	};
 	Ok(if consent.platform != target.id {
 		Some("linked through another platform")
 	} else if consent.allowed.is_empty() {
 		Some("allows no purpose")
-	} else if target.kind == PlatformKind::Nostr && account != signer.to_string() {
+	} else if target.kind == PlatformKind::Nostr && account != chain::primitive_account(signer) {
 		Some("a Nostr key linked to another account than the signer")
 	} else {
 		None
@@ -98,8 +100,8 @@ fn refusal(
 
 /// Runs `ingest`.
 pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<Summary> {
-	let platform: PlatformView<String> =
-		chain.rpc("licentia_platform", [json!(options.platform)]).await?;
+	let platform = chain.licentia().platform(options.platform, None).await.answer();
+	let platform = platform.with_context(|| format!("reading platform {}", options.platform))?;
 	let target = Target {
 		id: platform.id,
 		kind: platform.kind,
@@ -142,9 +144,8 @@ pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<S
 	let authors: BTreeSet<Identity> = posts.iter().map(|p| p.record.author.clone()).collect();
 	let answers: Vec<_> = stream::iter(authors)
 		.map(|author| async move {
-			let param = serde_json::to_value(&author)?;
-			let answer = chain.try_rpc("licentia_identityConsent", [param]).await?;
-			anyhow::Ok((author, answer))
+			let answer = chain.licentia().identity_consent(author.clone(), None).await;
+			anyhow::Ok((author, answer.or_refusal()?))
 		})
 		.buffer_unordered(CONSENT_QUERIES_IN_FLIGHT)
 		.try_collect()
@@ -263,7 +264,8 @@ async fn submit(
 ) -> Result<InFlight> {
 	let records: Vec<PostRecord> = batch.iter().map(|p| p.record.clone()).collect();
 	let root = batch_root(records.iter().map(PostRecord::leaf_hash));
-	let batches_before: BatchId = chain.rpc("licentia_batchCount", []).await?;
+	let batches_before = chain.licentia().batch_count(None).await.answer();
+	let batches_before = batches_before.context("counting the registered batches")?;
 	manifest.append(Entry::Pending { root, batches_before, nonce, posts: records.clone() })?;
 
 	let nostr = target.kind == PlatformKind::Nostr;
@@ -421,10 +423,11 @@ async fn find_batch(
 	from: BatchId,
 	signer: &subxt::utils::AccountId32,
 ) -> Result<Option<BatchId>> {
-	let count: BatchId = chain.rpc("licentia_batchCount", []).await?;
-	for id in from..count {
-		let batch: BatchView<String, u32> = chain.rpc("licentia_batch", [json!(id)]).await?;
-		if batch.root == root && batch.submitter == signer.to_string() {
+	let count = chain.licentia().batch_count(None).await.answer();
+	for id in from..count.context("counting the registered batches")? {
+		let batch = chain.licentia().batch(id, None).await.answer();
+		let batch = batch.with_context(|| format!("reading batch {id}"))?;
+		if batch.root == root && batch.submitter == chain::primitive_account(signer) {
 			return Ok(Some(id));
 		}
 	}

@@ -1,6 +1,5 @@
-//! The node's JSON-RPC methods beyond the standard ones `sc-service` provides.
-
-pub mod licentia;
+//! The node's JSON-RPC methods beyond the standard ones `sc-service` provides. The `licentia_`
+//! methods are declared and implemented in `licentia-rpc` (node/rpc), beside their typed client.
 
 use std::sync::Arc;
 
@@ -35,7 +34,7 @@ where
 	C::Api: licentia_primitives::runtime_api::LicensingApi<Block, AccountId, Balance, BlockNumber>,
 	P: TransactionPool + 'static,
 {
-	use licentia::{Licentia, LicentiaApiServer};
+	use licentia_rpc::{Licentia, LicentiaApiServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 

@@ -4,14 +4,16 @@
 mod common;
 
 use common::*;
+use licentia_rpc::{MAX_ACCESS_BATCH, NOT_FOUND, RUNTIME, TOO_MANY};
 use serde_json::{json, Value};
 use sp_keyring::Sr25519Keyring;
 use std::time::Duration;
 
 /// The error code of a JSON-RPC error returned as text by `try_rpc`.
-fn code(error: String) -> i64 {
+fn code(error: String) -> i32 {
 	let error: Value = serde_json::from_str(&error).unwrap_or_else(|_| panic!("not JSON: {error}"));
-	error["code"].as_i64().unwrap_or_else(|| panic!("no code: {error}"))
+	let code = error["code"].as_i64().and_then(|code| i32::try_from(code).ok());
+	code.unwrap_or_else(|| panic!("no code: {error}"))
 }
 
 fn post_query(license: u64, nostr_id: &str) -> Value {
@@ -37,7 +39,7 @@ fn licentia_methods_answer_and_reject_bad_input_with_codes() {
 		(n.block_number(false) >= 1).then_some(())
 	});
 
-	// Typed answers.
+	// Typed answers, as JSON: the wire format docs/rpc.md documents.
 	let platforms = node.rpc("licentia_platforms", json!([]));
 	let platforms = platforms.as_array().expect("a list");
 	assert_eq!(platforms.len(), 4, "{platforms:?}");
@@ -59,20 +61,9 @@ fn licentia_methods_answer_and_reject_bad_input_with_codes() {
 		node.rpc("licentia_checkAccess", json!([post_query(0, &format!("0x{}", "33".repeat(32)))]));
 	assert_eq!(access, json!({ "allowed": false, "reason": "unknownLicense" }));
 
-	// Unknown ids: 4004.
-	for (method, params) in [
-		("licentia_platform", json!([99])),
-		("licentia_batch", json!([0])),
-		("licentia_terms", json!([0])),
-		("licentia_offer", json!([0])),
-		("licentia_quote", json!([0])),
-		("licentia_license", json!([0])),
-		("licentia_revocations", json!([0, 0])),
-		("licentia_identityConsent", json!([{ "x": "42" }])),
-	] {
-		let error = node.try_rpc(method, params).expect_err(method);
-		assert_eq!(code(error), 4004, "{method}");
-	}
+	// Every method through the typed client, as the bridge calls them; unknown ids: NOT_FOUND.
+	let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+	runtime.expect("a tokio runtime").block_on(typed_answers(node.rpc_port));
 
 	// Malformed input: -32602 (invalid params), before the runtime is asked anything.
 	for (what, method, params) in [
@@ -88,13 +79,14 @@ fn licentia_methods_answer_and_reject_bad_input_with_codes() {
 		assert_eq!(code(error), -32602, "{what}");
 	}
 
-	// Oversized batches: 4001.
-	let queries: Vec<Value> =
-		(0..4_097).map(|_| post_query(0, &format!("0x{}", "44".repeat(32)))).collect();
+	// Oversized batches: TOO_MANY.
+	let queries: Vec<Value> = (0..MAX_ACCESS_BATCH + 1)
+		.map(|_| post_query(0, &format!("0x{}", "44".repeat(32))))
+		.collect();
 	let error = node
 		.try_rpc("licentia_checkAccessBatch", json!([queries]))
 		.expect_err("too many");
-	assert_eq!(code(error), 4001);
+	assert_eq!(code(error), TOO_MANY);
 	let answers = node.rpc("licentia_checkAccessBatch", json!([queries[..1_000].to_vec()]));
 	assert_eq!(answers.as_array().map(Vec::len), Some(1_000));
 
@@ -105,6 +97,66 @@ fn licentia_methods_answer_and_reject_bad_input_with_codes() {
 	assert_eq!(health["isSyncing"], json!(false));
 	let status = node.stop();
 	assert!(status.success(), "licentia-node exited with {status}");
+}
+
+/// Every `licentia_` method of a fresh dev node through `licentia-rpc`'s typed client: each answer
+/// reads back into its Rust type, and an unknown id is refused with [`NOT_FOUND`].
+async fn typed_answers(rpc_port: u16) {
+	use jsonrpsee::{core::client::Error, ws_client::WsClientBuilder};
+	use licentia_primitives::{
+		consent::{Identity, PlatformKind},
+		content::PostStatus,
+		licensing::{AccessQuery, Denial},
+	};
+	use licentia_rpc::{Access, LicentiaApiClient, PostProof};
+
+	fn refusal<T: std::fmt::Debug>(answer: Result<T, Error>) -> i32 {
+		match answer {
+			Err(Error::Call(refusal)) => refusal.code(),
+			other => panic!("not a refusal: {other:?}"),
+		}
+	}
+
+	let url = format!("ws://127.0.0.1:{rpc_port}");
+	let client = WsClientBuilder::default().build(url).await.expect("the node accepts");
+	let alice = Sr25519Keyring::Alice.to_account_id();
+
+	let platforms = client.platforms(None).await.expect("platforms");
+	assert_eq!(platforms.len(), 4, "{platforms:?}");
+	assert_eq!(platforms[0].kind, PlatformKind::Bluesky);
+	assert_eq!(platforms[0].domain, b"bsky.app");
+	assert_eq!(platforms[3].operators, vec![Sr25519Keyring::Dave.to_account_id()]);
+	assert_eq!(client.platform(1, None).await.expect("a platform"), platforms[1]);
+	assert_eq!(client.batch_count(None).await.expect("a count"), 0);
+	assert!(client.offers(None).await.expect("offers").is_empty());
+	let consent = client.account_consent(alice.clone(), None).await.expect("consent");
+	assert!(consent.identities.is_empty(), "{consent:?}");
+	assert_eq!(client.contributions(alice.clone(), None).await.expect("contributions"), vec![]);
+	assert_eq!(client.pending_rewards(alice, None).await.expect("rewards"), "0");
+	assert_eq!(client.find_terms(training_terms(100), None).await.expect("an answer"), None);
+
+	let query: AccessQuery =
+		serde_json::from_value(post_query(0, &format!("0x{}", "33".repeat(32)))).expect("a query");
+	let unknown = Access { allowed: false, reason: Some(Denial::UnknownLicense) };
+	assert_eq!(client.check_access(query.clone(), None).await.expect("a decision"), unknown);
+	let decisions = client.check_access_batch(vec![query.clone(); 2], None).await;
+	assert_eq!(decisions.expect("decisions"), vec![unknown.clone(), unknown]);
+	let proof = PostProof { batch: 0, post: query.post.clone(), index: 0, proof: vec![] };
+	let status = client.post_status(proof, None).await.expect("a status");
+	assert_eq!(status, PostStatus::BatchNotFound);
+
+	for (what, code) in [
+		("platform 99", refusal(client.platform(99, None).await)),
+		("batch 0", refusal(client.batch(0, None).await)),
+		("terms 0", refusal(client.terms(0, None).await)),
+		("offer 0", refusal(client.offer(0, None).await)),
+		("a quote of offer 0", refusal(client.quote(0, None).await)),
+		("license 0", refusal(client.license(0, None).await)),
+		("the revocations of license 0", refusal(client.revocations(0, 0, None, None).await)),
+		("an unlinked identity", refusal(client.identity_consent(Identity::X(42), None).await)),
+	] {
+		assert_eq!(code, NOT_FOUND, "{what}");
+	}
 }
 
 /// Abuse of one node's RPC: connections beyond `--rpc-max-connections`, a body beyond
@@ -173,7 +225,7 @@ fn rpc_abuse_is_refused_and_the_node_goes_on() {
 		valid.clone() // nonce 0, now used
 	};
 	let before = node.block_number(false);
-	let mut codes = std::collections::BTreeMap::<i64, usize>::new();
+	let mut codes = std::collections::BTreeMap::<i32, usize>::new();
 	for i in 0..300 {
 		let bytes = match i % 3 {
 			0 => vec![0xde, 0xad, 0xbe, 0xef, i as u8],
@@ -270,7 +322,7 @@ fn hostile_text_in_every_licentia_method_is_answered_and_the_node_lives() {
 	];
 
 	let mut asked = 0;
-	let mut codes = std::collections::BTreeMap::<i64, usize>::new();
+	let mut codes = std::collections::BTreeMap::<i32, usize>::new();
 	for (method, params) in &calls {
 		// Every request is well-formed to begin with, so what follows tests the hostile value.
 		if let Err(e) = node.try_rpc(method, params.clone()) {
@@ -290,7 +342,7 @@ fn hostile_text_in_every_licentia_method_is_answered_and_the_node_lives() {
 					Err(error) => {
 						let code = code(error.clone());
 						assert!(
-							code == -32602 || (free_text && [4004, 5000].contains(&code)),
+							code == -32602 || (free_text && [NOT_FOUND, RUNTIME].contains(&code)),
 							"{method} {path}: {error:.300}"
 						);
 						*codes.entry(code).or_default() += 1;
