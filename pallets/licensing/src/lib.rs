@@ -302,8 +302,6 @@ pub mod pallet {
 		},
 		/// An offer was paused: purchases fail until it is resumed.
 		OfferPaused { offer: OfferId },
-		/// A paused offer was resumed: it may be bought again.
-		OfferResumed { offer: OfferId },
 		/// An offer was closed; licenses bought from it stay valid.
 		OfferClosed { offer: OfferId },
 		/// A license token was minted.
@@ -356,6 +354,9 @@ pub mod pallet {
 		LicenseReleased { license: LicenseId },
 		/// An account was paid the rewards it was owed.
 		RewardsClaimed { who: T::AccountId, amount: BalanceOf<T> },
+		// Last, so that the events before it keep their indices.
+		/// A paused offer was resumed: it may be bought again.
+		OfferResumed { offer: OfferId },
 	}
 
 	#[pallet::error]
