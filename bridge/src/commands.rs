@@ -45,15 +45,15 @@ pub fn parse_identity(text: &str) -> Result<Identity> {
 }
 
 fn hex_array<const N: usize>(text: &str) -> Result<[u8; N]> {
-	let bytes = hex::decode(text.trim_start_matches("0x")).context("not hex")?;
-	bytes
-		.try_into()
-		.map_err(|b: Vec<u8>| anyhow!("{} bytes where {N} are expected", b.len()))
+	let mut bytes = [0u8; N];
+	hex::decode_to_slice(text.strip_prefix("0x").unwrap_or(text), &mut bytes)
+		.with_context(|| format!("not {N} bytes of hex"))?;
+	Ok(bytes)
 }
 
 fn purpose(name: &str) -> Result<Purpose> {
 	serde_json::from_value(json!(name)).map_err(|_| {
-		anyhow!("unknown purpose {name:?}: aiTraining, generativeTraining, inference, search or research")
+		anyhow!("unknown purpose {name:?}: aiTraining, generativeAiTraining, aiInference, searchIndexing or research")
 	})
 }
 

@@ -109,8 +109,8 @@ enum Command {
 		/// The license.
 		#[arg(long)]
 		license: u64,
-		/// What the records are served for: aiTraining, generativeTraining, inference, search,
-		/// research.
+		/// What the records are served for: aiTraining, generativeAiTraining, aiInference,
+		/// searchIndexing, research.
 		#[arg(long, default_value = "aiTraining")]
 		purpose: String,
 		/// The manifest that holds the posts' proofs.

@@ -191,19 +191,13 @@ K1 = sha256(b"licentia test nostr key 1")
 K2 = sha256(b"licentia test nostr key 2")
 AUX_RAND = sha256(b"licentia testdata bip340 aux_rand")
 
-# NIP-01: in the serialized event only these are escaped; every other character is written as
-# is, UTF-8 encoded (so unlike json.dumps, no \u00XX for other control characters, and no
-# escaping of non-ASCII).
-NIP01_ESCAPES = {"\n": "\\n", '"': '\\"', "\\": "\\\\", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-
-
-def nip01_string(s):
-    return '"' + "".join(NIP01_ESCAPES.get(c, c) for c in s) + '"'
-
-
+# NIP-01's serialization, as every common client computes it (JSON.stringify in nostr-tools,
+# serde_json in rust-nostr): no whitespace, non-ASCII written as is, UTF-8 encoded, and control
+# characters escaped, \n \r \t \b \f by name and the others as \u00XX. Python's json.dumps with
+# ensure_ascii=False writes exactly that.
 def nip01_serialization(pubkey_hex, created_at, kind, tags, content):
-    tags_text = "[" + ",".join("[" + ",".join(nip01_string(v) for v in tag) + "]" for tag in tags) + "]"
-    return f"[0,{nip01_string(pubkey_hex)},{created_at},{kind},{tags_text},{nip01_string(content)}]"
+    return json.dumps([0, pubkey_hex, created_at, kind, [list(t) for t in tags], content],
+                      ensure_ascii=False, separators=(",", ":"))
 
 
 def nip01_id(event):

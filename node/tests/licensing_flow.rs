@@ -255,7 +255,7 @@ fn consent_content_and_licensing_end_to_end() {
 	let mut nostr_events: Vec<NostrEvent> = (0..2u8)
 		.map(|i| {
 			let id = sp_io::hashing::sha2_256(
-				format!("[0,\"{}\",{},1,[],\"gm {i}\"]", hex(&nostr_key), created_at + i as u64)
+				format!("[0,\"{}\",{},1,[],\"gm {i}\"]", hex::encode(nostr_key), created_at + i as u64)
 					.as_bytes(),
 			);
 			NostrEvent { id, pubkey: nostr_key, sig: nostr_sign(&nostr_secret, &id) }
@@ -432,8 +432,4 @@ fn allow_set(purposes: &[Purpose]) -> PurposeSet {
 
 fn leaves(records: &[PostRecord]) -> Vec<H256> {
 	records.iter().map(|p| p.leaf_hash()).collect()
-}
-
-fn hex(bytes: &[u8]) -> String {
-	bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -312,7 +312,8 @@ fn hostile_text_in_every_licentia_method_is_answered_and_the_node_lives() {
 	let hostile = [
 		format!("0x{}", "é".repeat(32)),
 		"é".repeat(32),
-		format!("0x{}", "1é".repeat(21)),
+		format!("0xa{}a", "é".repeat(31)),
+		format!("0x{}1", "1é".repeat(21)),
 		format!("0x{}", "😀".repeat(16)),
 		format!("0x{}€", "a".repeat(61)),
 		"\u{0}".to_string(),
@@ -351,13 +352,14 @@ fn hostile_text_in_every_licentia_method_is_answered_and_the_node_lives() {
 			}
 		}
 	}
-	// The regression itself, named: a Nostr key of multi-byte characters is invalid params.
+	// The regression itself, named: a Nostr key with a two-byte character at an odd offset (the
+	// old decoder sliced it in half and panicked) is invalid params.
 	for method in ["licentia_identityConsent", "licentia_checkAccess"] {
 		let params = if method == "licentia_identityConsent" {
-			json!([{ "nostr": hostile[0] }])
+			json!([{ "nostr": hostile[2] }])
 		} else {
 			let mut q = query(0);
-			q["post"]["post"]["nostr"]["id"] = json!(hostile[0]);
+			q["post"]["post"]["nostr"]["id"] = json!(hostile[2]);
 			json!([q])
 		};
 		let error = node.try_rpc(method, params).expect_err("multi-byte hex is refused");

@@ -1,23 +1,15 @@
-//! Nostr keys and signatures: BIP-340 Schnorr over secp256k1, on the curve arithmetic of the
-//! `k256` crate (RustCrypto).
+//! Nostr keys and signatures: BIP-340 Schnorr over secp256k1, verified by `k256`'s `schnorr`
+//! module (RustCrypto: the crate family `sp-core` already uses for ECDSA), and the one Nostr
+//! event the chain reads itself, the event that links a key to an account.
 //!
-//! `k256` is already in the runtime (sp-core and frame-support use it for ECDSA), so verification
-//! is written here over its `arithmetic` and `sha256` features rather than by enabling its
-//! `schnorr` feature: that would change `k256`'s features and recompile every crate above it in
-//! both the native and the wasm build. The algorithm is BIP-340's `Verify`, step by step, and the
-//! tests run BIP-340's own test vectors through it.
+//! The functions here are thin: they turn the fixed-size byte arrays the chain stores into
+//! `k256`'s types and back, so that every caller (the pallets, their benchmarks, the bridge)
+//! shares one definition and none handles curve arithmetic.
 
 use alloc::{format, string::String};
 use k256::{
-	elliptic_curve::{
-		group::prime::PrimeCurveAffine,
-		ops::Reduce,
-		point::{AffineCoordinates, DecompressPoint},
-		subtle::Choice,
-		PrimeField,
-	},
+	schnorr::{SigningKey, VerifyingKey},
 	sha2::{Digest, Sha256},
-	AffinePoint, FieldBytes, ProjectivePoint, Scalar, U256,
 };
 
 /// An x-only public key (32 bytes).
@@ -34,114 +26,50 @@ pub const LINK_KIND: u16 = 22242;
 /// chain whose genesis hash is `genesis`: `licentia:link:0x<genesis>:0x<account>`, lowercase hex.
 /// Naming the chain and the account keeps the proof from being replayed elsewhere.
 pub fn link_content(genesis: &[u8], account: &[u8]) -> String {
-	let mut content = String::from("licentia:link:0x");
-	push_hex(&mut content, genesis);
-	content.push_str(":0x");
-	push_hex(&mut content, account);
-	content
+	format!("licentia:link:0x{}:0x{}", hex::encode(genesis), hex::encode(account))
 }
 
 /// The NIP-01 id of the link event by `public_key`, created at `created_at`, with no tags and
 /// [`link_content`]: `sha256([0,"<pubkey>",<created_at>,22242,[],"<content>"])`. The content
-/// holds only `[a-z0-9:]`, so its JSON needs no escaping.
+/// holds only `[a-z0-9:]`, so its JSON needs no escaping; the bridge's tests check this id
+/// against rust-nostr's own serialisation of the same event.
 pub fn link_event_id(
 	public_key: &PublicKey,
 	created_at: u64,
 	genesis: &[u8],
 	account: &[u8],
 ) -> [u8; 32] {
-	let mut json = String::from("[0,\"");
-	push_hex(&mut json, public_key);
-	json.push_str(&format!("\",{created_at},{LINK_KIND},[],\""));
-	json.push_str(&link_content(genesis, account));
-	json.push_str("\"]");
+	let json = format!(
+		"[0,\"{}\",{created_at},{LINK_KIND},[],\"{}\"]",
+		hex::encode(public_key),
+		link_content(genesis, account)
+	);
 	Sha256::digest(json.as_bytes()).into()
-}
-
-fn push_hex(out: &mut String, bytes: &[u8]) {
-	const HEX: &[u8; 16] = b"0123456789abcdef";
-	for b in bytes {
-		out.push(HEX[(b >> 4) as usize] as char);
-		out.push(HEX[(b & 0xf) as usize] as char);
-	}
-}
-
-/// `SHA256(SHA256(tag) || SHA256(tag) || data...)`: BIP-340's tagged hash.
-fn tagged_hash(tag: &[u8], parts: &[&[u8]]) -> [u8; 32] {
-	let tag_hash = Sha256::digest(tag);
-	let mut hasher = Sha256::new();
-	hasher.update(tag_hash);
-	hasher.update(tag_hash);
-	for part in parts {
-		hasher.update(part);
-	}
-	hasher.finalize().into()
-}
-
-/// The point with x coordinate `x` and an even y (BIP-340's `lift_x`), if there is one.
-fn lift_x(x: &[u8; 32]) -> Option<AffinePoint> {
-	Option::from(AffinePoint::decompress(&FieldBytes::from(*x), Choice::from(0)))
 }
 
 /// Whether `signature` is a valid BIP-340 signature by `public_key` of `message`.
 ///
-/// Nostr signs the 32-byte event id; any message length is accepted, as BIP-340 allows.
+/// False for a key that is not the x coordinate of a curve point, an `r` that is not a field
+/// element, an `s` not below the group order, or a signature of anything else. Nostr signs the
+/// 32-byte event id; any message length is accepted, as BIP-340 allows.
 pub fn verify(public_key: &PublicKey, message: &[u8], signature: &Signature) -> bool {
-	let Some(p) = lift_x(public_key) else { return false };
-	let (r, s) = signature.split_at(32);
-	// `s` must be below the group order; `r` below the field prime, which the final comparison
-	// with a canonical x coordinate enforces.
-	let Some(s) = Option::<Scalar>::from(Scalar::from_repr(FieldBytes::clone_from_slice(s))) else {
-		return false;
-	};
-	let e = tagged_hash(b"BIP0340/challenge", &[r, public_key, message]);
-	let e = <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(e));
-	let big_r = (ProjectivePoint::GENERATOR * s - ProjectivePoint::from(p) * e).to_affine();
-	if bool::from(big_r.is_identity()) || bool::from(big_r.y_is_odd()) {
-		return false;
-	}
-	big_r.x().as_slice() == r
+	let Ok(key) = VerifyingKey::from_bytes(public_key) else { return false };
+	let Ok(signature) = k256::schnorr::Signature::try_from(&signature[..]) else { return false };
+	key.verify_raw(message, &signature).is_ok()
 }
 
-/// The x-only public key of `secret_key`, if it is a valid secret key.
+/// The x-only public key of `secret_key`, if it is a valid secret key (not zero, below the
+/// group order).
 pub fn public_key(secret_key: &[u8; 32]) -> Option<PublicKey> {
-	let d = Option::<Scalar>::from(Scalar::from_repr(FieldBytes::from(*secret_key)))?;
-	if bool::from(d.is_zero()) {
-		return None;
-	}
-	Some((ProjectivePoint::GENERATOR * d).to_affine().x().into())
+	let key = SigningKey::from_bytes(secret_key).ok()?;
+	Some(key.verifying_key().to_bytes().into())
 }
 
 /// Signs `message` with `secret_key` as BIP-340's `Sign` does, with the auxiliary randomness
 /// `aux` (all zeros is allowed). For tests, benchmarks and clients; the chain only verifies.
 pub fn sign(secret_key: &[u8; 32], message: &[u8], aux: &[u8; 32]) -> Option<Signature> {
-	let d0 = Option::<Scalar>::from(Scalar::from_repr(FieldBytes::from(*secret_key)))?;
-	if bool::from(d0.is_zero()) {
-		return None;
-	}
-	let p = (ProjectivePoint::GENERATOR * d0).to_affine();
-	let d = if bool::from(p.y_is_odd()) { -d0 } else { d0 };
-	let px: [u8; 32] = p.x().into();
-	let t: [u8; 32] = {
-		let mask = tagged_hash(b"BIP0340/aux", &[aux]);
-		let d_bytes: [u8; 32] = d.to_repr().into();
-		core::array::from_fn(|i| d_bytes[i] ^ mask[i])
-	};
-	let rand = tagged_hash(b"BIP0340/nonce", &[&t, &px, message]);
-	let k0 = <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(rand));
-	if bool::from(k0.is_zero()) {
-		return None;
-	}
-	let r = (ProjectivePoint::GENERATOR * k0).to_affine();
-	let k = if bool::from(r.y_is_odd()) { -k0 } else { k0 };
-	let rx: [u8; 32] = r.x().into();
-	let e = tagged_hash(b"BIP0340/challenge", &[&rx, &px, message]);
-	let e = <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(e));
-	let s: [u8; 32] = (k + e * d).to_repr().into();
-	let mut signature = [0u8; 64];
-	signature[..32].copy_from_slice(&rx);
-	signature[32..].copy_from_slice(&s);
-	Some(signature)
+	let key = SigningKey::from_bytes(secret_key).ok()?;
+	Some(key.sign_raw(message, aux).ok()?.to_bytes())
 }
 
 #[cfg(test)]
@@ -149,12 +77,9 @@ mod tests {
 	use super::*;
 
 	fn hex<const N: usize>(s: &str) -> [u8; N] {
-		let s: String = s.split_whitespace().collect();
-		let bytes: Vec<u8> = (0..s.len())
-			.step_by(2)
-			.map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("test vectors are hex"))
-			.collect();
-		bytes.try_into().expect("length")
+		let mut bytes = [0u8; N];
+		::hex::decode_to_slice(s, &mut bytes).expect("test vectors are hex of their length");
+		bytes
 	}
 
 	// BIP-340 test vectors 0-3 (bitcoin/bips, bip-0340/test-vectors.csv): secret key, public
@@ -257,5 +182,91 @@ mod tests {
 		assert!(verify(&pk, b"licentia", &sig));
 		assert!(!verify(&pk, b"licentiA", &sig));
 		assert!(!verify(&[0u8; 32], b"licentia", &sig), "x = 0 is not on the curve");
+	}
+
+	/// The group order n of secp256k1, big-endian.
+	const ORDER: [u8; 32] = [
+		0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFE,
+		0xBA, 0xAE, 0xDC, 0xE6, 0xAF, 0x48, 0xA0, 0x3B, 0xBF, 0xD2, 0x5E, 0x8C, 0xD0, 0x36, 0x41, 0x41,
+	];
+	/// The field prime p of secp256k1, big-endian.
+	const PRIME: [u8; 32] = [
+		0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+		0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFC, 0x2F,
+	];
+
+	/// A big-endian 256-bit number at or above `bound`: `bound + delta`, saturating at 2^256 - 1.
+	fn at_or_above(bound: [u8; 32], delta: u64) -> [u8; 32] {
+		let mut out = bound;
+		let mut carry = delta as u128;
+		for byte in out.iter_mut().rev() {
+			let sum = *byte as u128 + (carry & 0xff);
+			*byte = sum as u8;
+			carry = (carry >> 8) + (sum >> 8);
+		}
+		if carry > 0 {
+			[0xff; 32]
+		} else {
+			out
+		}
+	}
+
+	fn valid(secret: [u8; 32], message: &[u8]) -> Option<(PublicKey, Signature)> {
+		Some((public_key(&secret)?, sign(&secret, message, &[0; 32])?))
+	}
+
+	proptest::proptest! {
+		/// Signatures made by any valid key verify, and only for their own message and key.
+		#[test]
+		fn any_key_signs_and_verifies(secret in proptest::prelude::any::<[u8; 32]>(), message in proptest::collection::vec(0u8.., 0..100)) {
+			if let Some((key, signature)) = valid(secret, &message) {
+				proptest::prop_assert!(verify(&key, &message, &signature));
+				let mut other = message.clone();
+				other.push(0);
+				proptest::prop_assert!(!verify(&key, &other, &signature));
+			}
+		}
+
+		/// `s` at or above the group order is refused, even where `s - n` would verify.
+		#[test]
+		fn s_at_or_above_the_order_fails(secret in proptest::prelude::any::<[u8; 32]>(), delta in 0u64..u64::MAX) {
+			if let Some((key, mut signature)) = valid(secret, b"event id") {
+				signature[32..].copy_from_slice(&at_or_above(ORDER, delta));
+				proptest::prop_assert!(!verify(&key, b"event id", &signature));
+			}
+		}
+
+		/// `r` at or above the field prime is refused.
+		#[test]
+		fn r_at_or_above_the_prime_fails(secret in proptest::prelude::any::<[u8; 32]>(), delta in 0u64..u64::MAX) {
+			if let Some((key, mut signature)) = valid(secret, b"event id") {
+				signature[..32].copy_from_slice(&at_or_above(PRIME, delta));
+				proptest::prop_assert!(!verify(&key, b"event id", &signature));
+			}
+		}
+
+		/// A key that is not the x coordinate of a curve point verifies nothing; arbitrary
+		/// bytes never verify and never panic.
+		#[test]
+		fn arbitrary_keys_and_signatures_fail(key in proptest::prelude::any::<[u8; 32]>(), r in proptest::prelude::any::<[u8; 32]>(), s in proptest::prelude::any::<[u8; 32]>(), message in proptest::collection::vec(0u8.., 0..64)) {
+			let mut signature = [0u8; 64];
+			signature[..32].copy_from_slice(&r);
+			signature[32..].copy_from_slice(&s);
+			proptest::prop_assert!(!verify(&key, &message, &signature));
+			if VerifyingKey::from_bytes(&key).is_err() {
+				if let Some((_, signature)) = valid([7; 32], &message) {
+					proptest::prop_assert!(!verify(&key, &message, &signature));
+				}
+			}
+		}
+
+		/// Keys and signatures of the wrong length never reach `verify`: their SCALE decoding,
+		/// which is how they enter the chain, fails.
+		#[test]
+		fn wrong_lengths_do_not_decode(bytes in proptest::collection::vec(0u8.., 0..200)) {
+			use codec::Decode;
+			let decoded = <(PublicKey, Signature)>::decode(&mut &bytes[..]);
+			proptest::prop_assert_eq!(decoded.is_ok(), bytes.len() >= 96);
+		}
 	}
 }
