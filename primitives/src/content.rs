@@ -126,6 +126,9 @@ pub enum PostStatus<BlockNumber> {
 	NotInBatch,
 	/// No such batch.
 	BatchNotFound,
+	/// The post is in the batch and not revoked, but its author is not linked (any more)
+	/// through the post's own platform: no license covers it and nobody is paid for it.
+	Unlinked,
 }
 
 /// The deepest proof a batch needs: batches hold fewer than 2^32 posts.

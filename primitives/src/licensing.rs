@@ -142,6 +142,11 @@ pub enum QuoteError {
 	NothingToLicense,
 	/// The price does not fit the balance type (a per-record price times the records).
 	Overflow,
+	/// A platform of the offer's pool is suspended (or gone): its posts cannot be sold.
+	PlatformSuspended,
+	/// The offer's owner no longer operates a platform of its pool: an operator's offer lapses
+	/// with its role.
+	OwnerNotOperator,
 }
 
 /// What buying an offer would cost now, or why it cannot be bought.
@@ -179,7 +184,8 @@ pub enum Denial {
 	NotRegistered,
 	/// The post was withdrawn.
 	PostRevoked,
-	/// The author no longer allows every purpose of the license (or unlinked the identity).
+	/// The author no longer allows every purpose of the license, unlinked the identity, or is
+	/// linked through another platform than the one that registered the post.
 	ConsentWithdrawn,
 }
 

@@ -54,6 +54,8 @@ fn not_for_sale(reason: QuoteError) -> ErrorObjectOwned {
 			"no post in its pool has an author who allows every purpose of its terms"
 		},
 		QuoteError::Overflow => "its price does not fit a balance",
+		QuoteError::PlatformSuspended => "a platform of its pool is suspended",
+		QuoteError::OwnerNotOperator => "its owner no longer operates every platform of it",
 	};
 	let message = format!("the offer cannot be bought now: {why}");
 	ErrorObjectOwned::owned(NOT_FOR_SALE, message, Some(reason))

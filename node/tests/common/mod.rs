@@ -344,23 +344,15 @@ fn dechunk(mut body: &str) -> String {
 
 /// `0x`-prefixed lowercase hex.
 pub fn to_hex(bytes: &[u8]) -> String {
-	let mut s = String::with_capacity(2 + bytes.len() * 2);
-	s.push_str("0x");
-	for b in bytes {
-		s.push_str(&format!("{b:02x}"));
-	}
-	s
+	format!("0x{}", hex::encode(bytes))
 }
 
 /// Decodes a SCALE value from `0x`-prefixed hex; panics with the input on failure.
 #[track_caller]
-pub fn decode_hex<T: Decode>(hex: &str) -> T {
-	let digits = hex.trim_start_matches("0x");
-	let bytes: Vec<u8> = (0..digits.len())
-		.step_by(2)
-		.map(|i| u8::from_str_radix(&digits[i..i + 2], 16).expect("valid hex"))
-		.collect();
-	T::decode(&mut &bytes[..]).unwrap_or_else(|e| panic!("cannot decode {hex}: {e}"))
+pub fn decode_hex<T: Decode>(text: &str) -> T {
+	let bytes = hex::decode(text.trim_start_matches("0x"))
+		.unwrap_or_else(|e| panic!("not hex ({e}): {text}"));
+	T::decode(&mut &bytes[..]).unwrap_or_else(|e| panic!("cannot decode {text}: {e}"))
 }
 
 /// Runs the node binary with `args` to completion and returns (status, stdout, stderr).
@@ -408,7 +400,7 @@ pub fn relayed_opt_in(
 		scope: pallet_consent::Scope::Account,
 		decisions: vec![(Purpose::AiTraining, Decision::Allow)].try_into().expect("one"),
 		nonce: 0,
-		expires_at: u32::MAX,
+		expires_at: 10_000,
 	};
 	let payload = (pallet_consent::RELAY_CONTEXT, genesis, &statement).encode();
 	let signature = sp_runtime::MultiSignature::Sr25519(pair.sign(&payload));

@@ -158,6 +158,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxIdentitiesPerAccount: Get<u32>;
 
+		/// The longest a relayed statement may be valid: its `expires_at` is at most this many
+		/// blocks after the block that includes it.
+		#[pallet::constant]
+		type MaxRelayValidity: Get<BlockNumberFor<Self>>;
+
 		/// The signature of a relayed consent statement (`MultiSignature` in the runtime).
 		type RelaySignature: Verify<Signer = Self::RelaySigner> + Parameter;
 
@@ -350,6 +355,9 @@ pub mod pallet {
 		BadNonce,
 		/// The relayed statement expired before it was included.
 		StatementExpired,
+		/// The relayed statement expires more than `MaxRelayValidity` blocks from now: sign one
+		/// that expires sooner.
+		ExpiryTooFar,
 		/// Every platform id is used: no platform can be registered any more.
 		Overflow,
 	}
@@ -450,7 +458,9 @@ pub mod pallet {
 		/// Records the caller's decisions for `scope`: all its identities, or one of them.
 		///
 		/// Each decision replaces the previous one for that purpose at that scope. A `Deny` at
-		/// either scope overrides an `Allow` at the other. Takes effect in this block. Emits
+		/// either scope overrides an `Allow` at the other. Takes effect in this block. The
+		/// account's own word is its latest: every relayed statement it signed before and that
+		/// was not yet relayed becomes invalid (its relay nonce moves on). Emits
 		/// `ConsentChanged`.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::set_consent())]
@@ -460,25 +470,31 @@ pub mod pallet {
 			decisions: Decisions,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_set_consent(who, scope, &decisions)
+			Self::do_set_consent(who.clone(), scope, &decisions)?;
+			Self::invalidate_relayed_statements(&who);
+			Ok(())
 		}
 
 		/// Denies every purpose for all of the caller's identities: the one-click withdrawal.
 		/// Identity-scoped allows stay recorded but a deny at account scope overrides them.
-		/// Emits `ConsentChanged`.
+		/// Relayed statements signed before become invalid, as with `set_consent`. Emits
+		/// `ConsentChanged`.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::withdraw_consent())]
 		pub fn withdraw_consent(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_withdraw_consent(who)
+			Self::do_withdraw_consent(who.clone())?;
+			Self::invalidate_relayed_statements(&who);
+			Ok(())
 		}
 
 		/// Records a statement that `statement.account` signed off chain. Anyone may submit it
 		/// and pays the fee, typically the platform the person opted in on.
 		///
 		/// `signature` signs the SCALE encoding of `(RELAY_CONTEXT, genesis_hash, statement)`.
-		/// The statement must carry the account's next relay nonce and not be expired. Emits
-		/// `ConsentRelayed` and `ConsentChanged`.
+		/// The statement must carry the account's next relay nonce, not be expired, and expire
+		/// within `MaxRelayValidity` blocks of its inclusion (a signed statement cannot wait
+		/// for years). Emits `ConsentRelayed` and `ConsentChanged`.
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::relay_consent())]
 		pub fn relay_consent(

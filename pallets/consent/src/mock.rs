@@ -60,6 +60,7 @@ impl pallet_consent::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	type LinkDeposit = LinkDeposit;
+	type MaxRelayValidity = frame_support::traits::ConstU64<1_000>;
 	type MaxOperators = ConstU32<4>;
 	type MaxIdentitiesPerAccount = ConstU32<3>;
 	type RelaySignature = MultiSignature;

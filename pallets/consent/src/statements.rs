@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 use codec::Encode;
 use frame_support::{ensure, pallet_prelude::*};
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::traits::Verify;
+use sp_runtime::traits::{Saturating, Verify};
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_set_consent(
@@ -74,6 +74,10 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(statement.expires_at >= now, Error::<T>::StatementExpired);
+		ensure!(
+			statement.expires_at <= now.saturating_add(T::MaxRelayValidity::get()),
+			Error::<T>::ExpiryTooFar
+		);
 		ensure!(statement.nonce == RelayNonce::<T>::get(&statement.account), Error::<T>::BadNonce);
 		let payload = Self::relay_payload(&statement);
 		ensure!(signature.verify(&payload[..], &statement.account), Error::<T>::BadSignature);
@@ -85,6 +89,12 @@ impl<T: Config> Pallet<T> {
 		RelayNonce::<T>::insert(&account, nonce.saturating_add(1));
 		Self::deposit_event(Event::ConsentRelayed { account, relayer, nonce });
 		Ok(())
+	}
+
+	/// Moves `who`'s relay nonce on, so that no statement it signed before can be relayed: called
+	/// when the account states its consent itself.
+	pub(crate) fn invalidate_relayed_statements(who: &T::AccountId) {
+		RelayNonce::<T>::mutate(who, |nonce| *nonce = nonce.saturating_add(1));
 	}
 
 	/// The genesis hash: what signed proofs name so that they cannot be replayed on another

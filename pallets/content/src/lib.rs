@@ -140,6 +140,14 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type PlatformPosts<T: Config> = StorageMap<_, Twox64Concat, PlatformId, u64, ValueQuery>;
 
+	/// The batch each Nostr event was registered in, by event id: an event is registered once,
+	/// whoever submits it and however often. `Blake2_128Concat`: an event id is a sha256 its
+	/// author can grind, so it is hashed again before it shapes the trie. One entry per event,
+	/// written in the call that pays for its signature check; revoking the post keeps the entry,
+	/// so a revoked event cannot come back.
+	#[pallet::storage]
+	pub type NostrEvents<T: Config> = StorageMap<_, Blake2_128Concat, [u8; 32], BatchId>;
+
 	/// Revoked posts, by leaf hash. `Identity` hasher: the key is already a blake2-256 hash of
 	/// the post, which the chain checked against a batch root.
 	#[pallet::storage]
@@ -221,6 +229,12 @@ pub mod pallet {
 			/// The event's position.
 			index: u16,
 		},
+		/// The Nostr event at `index` is registered already (in this call or an earlier one): an
+		/// event is registered once.
+		EventRegistered {
+			/// The event's position.
+			index: u16,
+		},
 		/// The signature of the Nostr event at `index` does not verify.
 		BadEventSignature {
 			/// The event's position.
@@ -275,8 +289,9 @@ pub mod pallet {
 		}
 
 		/// Registers the caller's own Nostr events, in strictly ascending id order. Each event's
-		/// key must be linked to the caller, allow some purpose, and have signed the event id.
-		/// The chain computes the batch's Merkle root itself. Emits `NostrEventsRegistered`.
+		/// key must be linked to the caller, allow some purpose, and have signed the event id; an
+		/// event registered before, by anyone, is refused (`EventRegistered`). The chain computes
+		/// the batch's Merkle root itself. Emits `NostrEventsRegistered`.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::register_nostr_events(events.len() as u32))]
 		pub fn register_nostr_events(

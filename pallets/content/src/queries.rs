@@ -31,16 +31,24 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Whether `post`, claimed to be leaf `index` of `batch` with `proof`, is registered,
-	/// revoked, or not in the batch.
+	/// revoked, or not in the batch; a registered post whose author is not linked through the
+	/// post's own platform is `Unlinked`, as access checks treat it.
 	pub fn api_post_status(
 		batch: BatchId,
 		post: &PostRecord,
 		index: u32,
 		proof: &[H256],
 	) -> PostStatus<BlockNumberFor<T>> {
-		<Self as ContentProvider<T::AccountId, BlockNumberFor<T>>>::post_status(
+		let status = <Self as ContentProvider<T::AccountId, BlockNumberFor<T>>>::post_status(
 			batch, post, index, proof,
-		)
+		);
+		let linked_here = || {
+			T::Consent::owner_of(&post.author).is_some_and(|(_, through)| through == post.platform)
+		};
+		match status {
+			PostStatus::Registered if !linked_here() => PostStatus::Unlinked,
+			status => status,
+		}
 	}
 
 	/// An account's registered (not revoked) posts per platform (bounded by the number of

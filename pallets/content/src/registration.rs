@@ -83,6 +83,10 @@ impl<T: Config> Pallet<T> {
 				Error::<T>::NoConsent { index }
 			);
 			ensure!(
+				!NostrEvents::<T>::contains_key(event.id),
+				Error::<T>::EventRegistered { index }
+			);
+			ensure!(
 				nostr::verify(&event.pubkey, &event.id, &event.sig),
 				Error::<T>::BadEventSignature { index }
 			);
@@ -100,6 +104,9 @@ impl<T: Config> Pallet<T> {
 		let count = events.len() as u32;
 		let root = batch_root(leaves);
 		let batch = Self::store_batch(who.clone(), platform, root, count, authors.len() as u32)?;
+		for event in events {
+			NostrEvents::<T>::insert(event.id, batch);
+		}
 		Self::add_contribution(&who, platform, count);
 		Self::deposit_event(Event::NostrEventsRegistered {
 			batch,

@@ -15,7 +15,8 @@ pub(crate) struct AccessChecker<T: Config> {
 	now: BlockNumberFor<T>,
 	licenses: BTreeMap<LicenseId, Option<LicenseOf<T>>>,
 	batches: BTreeMap<BatchId, Option<BatchRoot>>,
-	allowed: BTreeMap<Identity, Option<PurposeSet>>,
+	/// Per author: the platform it is linked through and the purposes it allows.
+	allowed: BTreeMap<Identity, Option<(PlatformId, PurposeSet)>>,
 }
 
 impl<T: Config> AccessChecker<T> {
@@ -55,18 +56,23 @@ impl<T: Config> AccessChecker<T> {
 		match batch.post_status(&query.post, query.index, &query.proof, T::Content::revoked_at) {
 			PostStatus::Registered => {},
 			PostStatus::Revoked { .. } => return Err(Denial::PostRevoked),
-			PostStatus::NotInBatch | PostStatus::BatchNotFound => {
+			// `BatchRoot::post_status` never answers `Unlinked`: the author is checked below.
+			PostStatus::NotInBatch | PostStatus::BatchNotFound | PostStatus::Unlinked => {
 				return Err(Denial::NotRegistered)
 			},
 		}
 
+		// The author's consent counts only through the platform the post was registered by: a
+		// record of one platform's user inside another platform's batch is never served.
 		let author = &query.post.author;
 		let allowed = *self.allowed.entry(author.clone()).or_insert_with(|| {
 			T::Consent::owner_of(author)
-				.map(|(account, _)| T::Consent::allowed_purposes(&account, author))
+				.map(|(account, through)| (through, T::Consent::allowed_purposes(&account, author)))
 		});
 		ensure!(
-			allowed.is_some_and(|allowed| allowed.contains_all(purposes)),
+			allowed.is_some_and(|(through, allowed)| {
+				through == query.post.platform && allowed.contains_all(purposes)
+			}),
 			Denial::ConsentWithdrawn
 		);
 		Ok(())

@@ -373,9 +373,11 @@ pub mod pallet {
 		TermsNotFound,
 		/// No platform has this id.
 		PlatformNotFound,
-		/// The platform is suspended: it cannot open offers.
+		/// The platform is suspended: it cannot open offers, and offers of its posts cannot be
+		/// bought until governance reactivates it.
 		PlatformSuspended,
-		/// Only an operator of the platform may offer its posts.
+		/// Only an operator of the platform may offer its posts; an operator's offer cannot be
+		/// bought once its owner no longer operates every platform of it.
 		NotOperator,
 		/// A pool needs at least one platform, in strictly ascending order.
 		BadPool,
@@ -412,6 +414,9 @@ pub mod pallet {
 		ZeroDeliveries,
 		/// The account is owed nothing.
 		NothingToClaim,
+		/// An offer's price must not be zero: a free license would pay contributors nothing
+		/// for their posts.
+		ZeroPrice,
 	}
 
 	#[pallet::hooks]

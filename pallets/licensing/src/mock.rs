@@ -72,6 +72,7 @@ impl pallet_consent::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	type LinkDeposit = ConstU128<1>;
+	type MaxRelayValidity = frame_support::traits::ConstU64<1_000>;
 	type MaxOperators = ConstU32<4>;
 	type MaxIdentitiesPerAccount = ConstU32<8>;
 	type RelaySignature = MultiSignature;

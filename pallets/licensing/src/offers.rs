@@ -11,10 +11,7 @@ use frame_support::{
 	traits::{fungible::MutateHold, tokens::Precision},
 };
 use frame_system::pallet_prelude::OriginFor;
-use sp_runtime::{
-	traits::{Saturating, Zero},
-	Perbill,
-};
+use sp_runtime::traits::{Saturating, Zero};
 
 /// A purchase as it would happen now: the offer, its terms, the price and the split of it.
 pub(crate) struct Sale<T: Config> {
@@ -32,6 +29,8 @@ impl<T: Config> From<QuoteError> for Error<T> {
 			QuoteError::TermsNotFound => Error::TermsNotFound,
 			QuoteError::NothingToLicense => Error::NothingToLicense,
 			QuoteError::Overflow => Error::Overflow,
+			QuoteError::PlatformSuspended => Error::PlatformSuspended,
+			QuoteError::OwnerNotOperator => Error::NotOperator,
 		}
 	}
 }
@@ -70,6 +69,10 @@ impl<T: Config> Pallet<T> {
 		}
 		ensure!(!platforms.is_empty(), Error::<T>::BadPool);
 		ensure!(platforms.windows(2).all(|w| w[0] < w[1]), Error::<T>::BadPool);
+		let free = match price {
+			Price::PerRecord(price) | Price::Flat(price) => price.is_zero(),
+		};
+		ensure!(!free, Error::<T>::ZeroPrice);
 		for platform in &platforms {
 			let info = T::Consent::platform(*platform).ok_or(Error::<T>::PlatformNotFound)?;
 			ensure!(info.active, Error::<T>::PlatformSuspended);
@@ -144,8 +147,14 @@ impl<T: Config> Pallet<T> {
 		let mut pools = Vec::with_capacity(offer.platforms.len());
 		let mut records: u64 = 0;
 		for platform in &offer.platforms {
+			let info = T::Consent::platform(*platform)
+				.filter(|info| info.active)
+				.ok_or(QuoteError::PlatformSuspended)?;
+			if let Some(owner) = &offer.owner {
+				ensure!(T::Consent::is_operator(*platform, owner), QuoteError::OwnerNotOperator);
+			}
 			let shares = PlatformShareTotals::<T>::get(platform).of(terms.purposes);
-			let share = T::Consent::platform(*platform).map_or(Perbill::zero(), |p| p.share);
+			let share = info.share;
 			records = records.checked_add(shares).ok_or(QuoteError::Overflow)?;
 			pools.push((shares, share));
 		}

@@ -150,6 +150,8 @@ impl pallet_consent::Config for Runtime {
 	type LinkDeposit = LinkDeposit;
 	type MaxOperators = ConstU32<16>;
 	type MaxIdentitiesPerAccount = ConstU32<16>;
+	/// A signed statement is relayed within a month of its inclusion or not at all.
+	type MaxRelayValidity = ConstU32<{ 30 * licentia_primitives::time::DAYS }>;
 	type RelaySignature = Signature;
 	type RelaySigner = <Signature as sp_runtime::traits::Verify>::Signer;
 	/// Licensing settles contributors' rewards and feeds withdrawals to license holders.

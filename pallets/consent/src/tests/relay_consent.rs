@@ -78,3 +78,48 @@ fn errors() {
 		assert_noop!(Consent::relay_consent(bob, s, signature), Error::<Test>::BadSignature);
 	});
 }
+
+/// A statement cannot be signed to last for years: it must expire within `MaxRelayValidity`
+/// (1,000 blocks in the mock) of the block that includes it.
+#[test]
+fn a_relayed_statement_expires_within_the_bound() {
+	linked(|| {
+		let bob = RuntimeOrigin::signed(account(Bob));
+		let far = statement(0, 1 + 1_001);
+		assert_noop!(
+			Consent::relay_consent(bob.clone(), far.clone(), sign(Alice, &far)),
+			Error::<Test>::ExpiryTooFar
+		);
+		let limit = statement(0, 1 + 1_000);
+		assert_ok!(Consent::relay_consent(bob, limit.clone(), sign(Alice, &limit)));
+	});
+}
+
+/// The attack: a platform holds an opt-in the person signed earlier and relays it after the
+/// person withdrew directly. The person's own later word wins: `set_consent` and
+/// `withdraw_consent` make every statement signed before unrelayable.
+#[test]
+fn a_direct_statement_invalidates_earlier_signed_ones() {
+	linked(|| {
+		let bob = RuntimeOrigin::signed(account(Bob));
+		let alice = RuntimeOrigin::signed(account(Alice));
+		let held = statement(0, 100);
+		let signature = sign(Alice, &held);
+		assert_ok!(Consent::withdraw_consent(alice.clone()));
+		assert_noop!(
+			Consent::relay_consent(bob.clone(), held.clone(), signature.clone()),
+			Error::<Test>::BadNonce
+		);
+		assert!(Consent::allowed_purposes(&account(Alice), &did("a")).is_empty());
+
+		let held = statement(1, 100);
+		let signature = sign(Alice, &held);
+		assert_ok!(Consent::set_consent(
+			alice,
+			Scope::Account,
+			decisions(&[(Purpose::Research, Decision::Allow)])
+		));
+		assert_noop!(Consent::relay_consent(bob, held, signature), Error::<Test>::BadNonce);
+		assert_eq!(RelayNonce::<Test>::get(account(Alice)), 2);
+	});
+}

@@ -110,3 +110,28 @@ fn needs_a_nostr_platform() {
 		);
 	});
 }
+
+/// The attack: an author submits the same signed events again to multiply their count. The
+/// second submission is refused whole, alone or mixed with new events.
+#[test]
+fn an_event_is_registered_once() {
+	linked(|| {
+		let origin = || RuntimeOrigin::signed(acc(Alice));
+		assert_ok!(Content::register_nostr_events(origin(), sorted(vec![event(1), event(2)])));
+		assert_eq!(Contributions::<Test>::get(acc(Alice), 1), 2);
+
+		assert_noop!(
+			Content::register_nostr_events(origin(), sorted(vec![event(1)])),
+			Error::<Test>::EventRegistered { index: 0 }
+		);
+		let mixed = sorted(vec![event(2), event(3)]);
+		let index = mixed.iter().position(|e| e.id == event(2).id).expect("there") as u16;
+		assert_noop!(
+			Content::register_nostr_events(origin(), mixed),
+			Error::<Test>::EventRegistered { index }
+		);
+		assert_eq!(NostrEvents::<Test>::get(event(1).id), Some(0));
+		assert_eq!(NostrEvents::<Test>::get(event(3).id), None);
+		assert_eq!(Contributions::<Test>::get(acc(Alice), 1), 2);
+	});
+}

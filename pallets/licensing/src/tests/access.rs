@@ -94,3 +94,48 @@ fn every_denial_reason() {
 		assert_eq!(Licensing::api_check_access(&q2), Err(Denial::LicenseRevoked));
 	});
 }
+
+/// The attack: a platform puts a post of another platform's user inside its own batch (the leaf
+/// names the user; the count is declared for one of its own users). The post proves against the
+/// batch, but the user's consent was given through the other platform: access is denied, and
+/// `post_status` answers `Unlinked`.
+#[test]
+fn a_record_of_another_platforms_user_is_never_served() {
+	run(|| {
+		let w = world();
+		// Dave's X identity 9 is linked through a second X platform, with every purpose allowed.
+		let other = Setup::platform(PlatformKind::X, &Setup::account(200), Perbill::zero());
+		let dave = Setup::account(4);
+		Setup::link(&dave, other, 9, &Purpose::ALL);
+		// The first platform registers a batch of Alice's post and a post "by" Dave.
+		let posts: Vec<PostRecord> = [1u64, 9]
+			.iter()
+			.map(|a| PostRecord {
+				platform: w.platform,
+				post: PostId::X { id: 5_000 + a },
+				content_hash: H256::repeat_byte(*a as u8),
+				author: Identity::X(*a),
+			})
+			.collect();
+		let root = batch_root(posts.iter().map(|p| p.leaf_hash()));
+		let contributors = vec![pallet_content::Contribution { author: Identity::X(1), posts: 2 }];
+		assert_ok!(Content::register_batch(
+			RuntimeOrigin::signed(w.operator.clone()),
+			w.platform,
+			root,
+			contributors.try_into().expect("one")
+		));
+		assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, u128::MAX));
+
+		assert_eq!(Licensing::api_check_access(&query(0, 0, &posts, 0)), Ok(()));
+		assert_eq!(
+			Licensing::api_check_access(&query(0, 0, &posts, 1)),
+			Err(Denial::ConsentWithdrawn)
+		);
+		let q = query(0, 0, &posts, 1);
+		assert_eq!(
+			Content::api_post_status(0, &q.post, q.index, &q.proof),
+			licentia_primitives::content::PostStatus::Unlinked
+		);
+	});
+}

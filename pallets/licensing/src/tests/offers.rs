@@ -126,3 +126,92 @@ fn a_paused_offer_cannot_be_bought_until_resumed() {
 		assert_ok!(Licensing::purchase(buyer, 0, u128::MAX));
 	});
 }
+
+/// A free offer would license contributors' posts for nothing: refused, per record and flat,
+/// for operators and for governance's pools.
+#[test]
+fn an_offer_has_a_price() {
+	run(|| {
+		let w = world();
+		let op = RuntimeOrigin::signed(w.operator.clone());
+		for price in [Price::PerRecord(0), Price::Flat(0)] {
+			assert_noop!(
+				Licensing::create_offer(op.clone(), w.platform, 0, price),
+				Error::<Test>::ZeroPrice
+			);
+			assert_noop!(
+				Licensing::create_pool_offer(
+					RuntimeOrigin::root(),
+					PoolPlatforms::truncate_from(vec![w.platform]),
+					0,
+					price
+				),
+				Error::<Test>::ZeroPrice
+			);
+		}
+	});
+}
+
+/// An open offer cannot be bought while a platform of its pool is suspended, nor once the
+/// operator who opened it no longer operates the platform (its successor must offer anew); the
+/// quote names the same reason, and resuming the platform makes it buyable again.
+#[test]
+fn offers_of_suspended_platforms_or_former_operators_cannot_be_bought() {
+	run(|| {
+		let w = world();
+		let buy = || Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, u128::MAX);
+		let set_status = |status| {
+			Consent::update_platform(
+				RuntimeOrigin::root(),
+				w.platform,
+				None,
+				None,
+				None,
+				Some(status),
+			)
+		};
+		assert_ok!(set_status(PlatformStatus::Suspended));
+		assert_eq!(Licensing::api_quote(0), Err(QuoteError::PlatformSuspended));
+		assert_noop!(buy(), Error::<Test>::PlatformSuspended);
+		assert_ok!(set_status(PlatformStatus::Active));
+		assert!(Licensing::api_quote(0).is_ok());
+
+		let successor = Setup::account(300);
+		assert_ok!(Consent::update_platform(
+			RuntimeOrigin::root(),
+			w.platform,
+			Some(vec![successor].try_into().expect("one")),
+			None,
+			None,
+			None
+		));
+		assert_eq!(Licensing::api_quote(0), Err(QuoteError::OwnerNotOperator));
+		assert_noop!(buy(), Error::<Test>::NotOperator);
+	});
+}
+
+/// An operator buying its own offer moves no pool money to itself: the protocol fee and the
+/// contributors' part leave it for good, and only its platform's cut comes back (to its payee,
+/// itself here). Buying its own offer is refused by nothing, and pointless.
+#[test]
+fn buying_ones_own_offer_costs_the_fee_and_the_contributors_part() {
+	run(|| {
+		let w = world();
+		let before = free(&w.operator);
+		let quote = Licensing::api_quote(0).expect("buyable");
+		assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.operator.clone()), 0, u128::MAX));
+		assert_ok!(Licensing::claim(RuntimeOrigin::signed(w.operator.clone())));
+		use frame_support::traits::Get;
+		let deposit: Balance = <Test as crate::Config>::LicenseDeposit::get();
+		let net_loss = before - free(&w.operator) - deposit;
+		// 10% platform share of what is left after the protocol fee comes back, nothing else.
+		let fee = <Test as crate::Config>::ProtocolFee::get() * quote.price;
+		let cut = Perbill::from_percent(10) * (quote.price - fee);
+		// (Up to a planck of rounding either way.)
+		assert!(
+			(quote.price - cut).abs_diff(net_loss) <= 1,
+			"lost {net_loss}: fee {fee}, cut {cut}"
+		);
+		assert!(net_loss > quote.price / 2, "most of the price is gone");
+	});
+}
