@@ -255,8 +255,12 @@ fn consent_content_and_licensing_end_to_end() {
 	let mut nostr_events: Vec<NostrEvent> = (0..2u8)
 		.map(|i| {
 			let id = sp_io::hashing::sha2_256(
-				format!("[0,\"{}\",{},1,[],\"gm {i}\"]", hex::encode(nostr_key), created_at + i as u64)
-					.as_bytes(),
+				format!(
+					"[0,\"{}\",{},1,[],\"gm {i}\"]",
+					hex::encode(nostr_key),
+					created_at + i as u64
+				)
+				.as_bytes(),
 			);
 			NostrEvent { id, pubkey: nostr_key, sig: nostr_sign(&nostr_secret, &id) }
 		})

@@ -280,9 +280,7 @@ fn hostile_text_in_every_licentia_method_is_answered_and_the_node_lives() {
 		json!({ "bluesky": "did:plc:abc" }),
 		json!({ "mastodon": "a@mastodon.social" }),
 	];
-	let record = |i: usize| {
-		json!({ "platform": 2, "post": posts[i], "contentHash": hash, "author": authors[i] })
-	};
+	let record = |i: usize| json!({ "platform": 2, "post": posts[i], "contentHash": hash, "author": authors[i] });
 	let query = |i: usize| {
 		json!({ "license": 0, "purpose": "aiTraining", "batch": 0, "post": record(i),
 			"index": 0, "proof": [hash] })
@@ -305,7 +303,10 @@ fn hostile_text_in_every_licentia_method_is_answered_and_the_node_lives() {
 	];
 	for i in 0..posts.len() {
 		calls.push(("licentia_identityConsent", json!([authors[i], hash])));
-		calls.push(("licentia_postStatus", json!([{ "batch": 0, "post": record(i), "index": 0, "proof": [hash] }, hash])));
+		calls.push((
+			"licentia_postStatus",
+			json!([{ "batch": 0, "post": record(i), "index": 0, "proof": [hash] }, hash]),
+		));
 		calls.push(("licentia_checkAccess", json!([query(i), hash])));
 		calls.push(("licentia_checkAccessBatch", json!([[query(i), query(0)], hash])));
 	}
@@ -392,7 +393,11 @@ fn leaves(value: &Value) -> Vec<String> {
 			},
 			Value::Object(fields) => {
 				for (name, item) in fields {
-					walk(item, format!("{path}/{}", name.replace('~', "~0").replace('/', "~1")), out);
+					walk(
+						item,
+						format!("{path}/{}", name.replace('~', "~0").replace('/', "~1")),
+						out,
+					);
 				}
 			},
 			_ => {},
