@@ -87,14 +87,7 @@ fn errors() {
 			Consent::link_identity(bob.clone(), 0, did("d"), account(Alice)),
 			Error::<Test>::TooManyIdentities
 		);
-		assert_ok!(Consent::update_platform(
-			RuntimeOrigin::root(),
-			0,
-			None,
-			None,
-			None,
-			Some(PlatformStatus::Suspended)
-		));
+		suspend(0);
 		assert_noop!(
 			Consent::link_identity(bob, 0, did("e"), account(Dave)),
 			Error::<Test>::PlatformSuspended

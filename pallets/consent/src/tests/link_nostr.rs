@@ -92,14 +92,7 @@ fn needs_a_nostr_platform_that_is_active() {
 	});
 	with_platforms(|| {
 		let (public, signature) = proof(&account(Alice), 5);
-		assert_ok!(Consent::update_platform(
-			RuntimeOrigin::root(),
-			2,
-			None,
-			None,
-			None,
-			Some(PlatformStatus::Suspended)
-		));
+		suspend(2);
 		assert_noop!(
 			Consent::link_nostr(RuntimeOrigin::signed(account(Alice)), public, 5, signature),
 			Error::<Test>::PlatformSuspended

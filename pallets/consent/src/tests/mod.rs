@@ -90,6 +90,28 @@ fn with_platforms(test: impl FnOnce()) {
 }
 
 /// Runs `test` on a fresh chain (see [`run_on`]).
+/// Bob, the operator of platform 0 (Bluesky), links the DID `did:plc:a` to Alice.
+fn link_alices_did() {
+	assert_ok!(Consent::link_identity(
+		RuntimeOrigin::signed(account(Bob)),
+		0,
+		did("a"),
+		account(Alice)
+	));
+}
+
+/// Governance suspends `platform`.
+fn suspend(platform: PlatformId) {
+	assert_ok!(Consent::update_platform(
+		RuntimeOrigin::root(),
+		platform,
+		None,
+		None,
+		None,
+		Some(PlatformStatus::Suspended)
+	));
+}
+
 fn run(test: impl FnOnce()) {
 	run_on(new_test_ext(), test)
 }

@@ -18,12 +18,7 @@ use sp_core::Pair;
 
 fn linked(test: impl FnOnce()) {
 	with_platforms(|| {
-		assert_ok!(Consent::link_identity(
-			RuntimeOrigin::signed(account(Bob)),
-			0,
-			did("a"),
-			account(Alice)
-		));
+		link_alices_did();
 		test();
 	});
 }

@@ -4,12 +4,7 @@ use super::*;
 
 fn linked(test: impl FnOnce()) {
 	with_platforms(|| {
-		assert_ok!(Consent::link_identity(
-			RuntimeOrigin::signed(account(Bob)),
-			0,
-			did("a"),
-			account(Alice)
-		));
+		link_alices_did();
 		assert_ok!(Consent::link_identity(
 			RuntimeOrigin::signed(account(Bob)),
 			3,
