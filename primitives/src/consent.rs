@@ -139,7 +139,7 @@ impl Identity {
 	}
 }
 
-fn split_mastodon(account: &[u8]) -> Option<(&[u8], &[u8])> {
+pub(crate) fn split_mastodon(account: &[u8]) -> Option<(&[u8], &[u8])> {
 	let at = account.iter().position(|c| *c == b'@')?;
 	let (user, instance) = (&account[..at], &account[at + 1..]);
 	(!instance.contains(&b'@')).then_some((user, instance))

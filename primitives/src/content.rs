@@ -57,6 +57,75 @@ pub enum PostId {
 	},
 }
 
+/// A post's place in its author's history: within one author, a later post has a larger key.
+///
+/// Platform batches are laid out by it (see [`PostId::order_key`]): the chain keeps, per
+/// identity, the largest key registered so far, so that no post is registered twice.
+pub type OrderKey = u64;
+
+impl PostId {
+	/// The post's order key, if this is a post of `author` that a platform batch may hold:
+	/// - X: the post id (a snowflake: its top bits are the time it was posted);
+	/// - Bluesky: the record key, a TID (microseconds since 1970 and a clock id, base32-sortable),
+	///   of a URI `at://<author's DID>/app.bsky.feed.post/<rkey>`;
+	/// - Mastodon: the status id (a snowflake) of a URI
+	///   `https://<instance>/users/<user>/statuses/<id>` where `user@instance` is the author
+	///   (ASCII case ignored, as Mastodon does), in decimal without leading zeros.
+	///
+	/// `None` for anything else: a post of another kind than its author, a URI that names another
+	/// account, a record key that is not a TID, and Nostr events (their authors register them
+	/// with their signatures).
+	pub fn order_key(&self, author: &Identity) -> Option<OrderKey> {
+		match (self, author) {
+			(PostId::X { id }, Identity::X(_)) => Some(*id),
+			(PostId::Bluesky { uri, .. }, Identity::Bluesky(did)) => {
+				let rest = uri.strip_prefix(b"at://")?.strip_prefix(&did[..])?;
+				tid(rest.strip_prefix(b"/app.bsky.feed.post/")?)
+			},
+			(PostId::Mastodon { uri }, Identity::Mastodon(account)) => {
+				let (user, instance) = crate::consent::split_mastodon(account)?;
+				let rest = strip_prefix_ascii_ci(uri.strip_prefix(b"https://")?, instance)?;
+				let rest = strip_prefix_ascii_ci(rest.strip_prefix(b"/users/")?, user)?;
+				decimal(rest.strip_prefix(b"/statuses/")?)
+			},
+			_ => None,
+		}
+	}
+}
+
+/// `text` without `prefix`, ignoring ASCII case.
+fn strip_prefix_ascii_ci<'a>(text: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
+	let head = text.get(..prefix.len())?;
+	head.eq_ignore_ascii_case(prefix).then(|| &text[prefix.len()..])
+}
+
+/// A canonical decimal u64: digits only, no leading zero (except "0"), no overflow.
+fn decimal(text: &[u8]) -> Option<u64> {
+	if text.is_empty() || (text.len() > 1 && text[0] == b'0') {
+		return None;
+	}
+	text.iter().try_fold(0u64, |n, c| {
+		let digit = c.checked_sub(b'0').filter(|d| *d < 10)?;
+		n.checked_mul(10)?.checked_add(digit as u64)
+	})
+}
+
+/// Decodes a TID (AT Protocol timestamp identifier): 13 characters of the base32-sortable
+/// alphabet `234567abcdefghijklmnopqrstuvwxyz`, the first one of `234567abcdefghij` (the
+/// AT Protocol's syntax): 65 bits whose top one is zero. Text order and numeric order agree.
+pub fn tid(text: &[u8]) -> Option<u64> {
+	const ALPHABET: &[u8; 32] = b"234567abcdefghijklmnopqrstuvwxyz";
+	if text.len() != 13 {
+		return None;
+	}
+	let value = text.iter().try_fold(0u128, |n, c| {
+		let digit = ALPHABET.iter().position(|a| a == c)?;
+		Some(n << 5 | digit as u128)
+	})?;
+	// 13 x 5 = 65 bits: the first character carries the top bit, which must be zero.
+	u64::try_from(value).ok()
+}
+
 /// One registered post: the leaf of its batch's Merkle tree.
 #[derive(
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
@@ -129,6 +198,12 @@ pub enum PostStatus<BlockNumber> {
 	/// The post is in the batch and not revoked, but its author is not linked (any more)
 	/// through the post's own platform: no license covers it and nobody is paid for it.
 	Unlinked,
+	/// The post is in a batch that is still in its challenge window: no license covers it and
+	/// nobody is paid for it before the batch is activated, from block `until` on.
+	Pending {
+		/// The first block in which the batch can be activated.
+		until: BlockNumber,
+	},
 }
 
 /// The deepest proof a batch needs: batches hold fewer than 2^32 posts.

@@ -93,6 +93,9 @@ pub struct BatchView<AccountId, BlockNumber> {
 	pub registered_at: BlockNumber,
 	/// Who registered it.
 	pub submitter: AccountId,
+	/// While the batch is in its challenge window, the first block it can be activated in; its
+	/// posts count and can be licensed once it is activated (then `None`).
+	pub pending_until: Option<BlockNumber>,
 }
 
 /// A license token, as clients see it.
@@ -184,7 +187,7 @@ sp_api::decl_runtime_apis! {
 		/// The number of batches registered so far (the next batch's id).
 		fn batch_count() -> BatchId;
 		/// Whether `post`, claimed to be leaf `index` of `batch` with `proof`, is registered,
-		/// revoked, or not in the batch.
+		/// revoked, pending (its batch is in its challenge window), unlinked, or not in the batch.
 		fn post_status(batch: BatchId, post: PostRecord, index: u32, proof: Vec<H256>) -> PostStatus<BlockNumber>;
 		/// An account's registered (not revoked) posts, per platform.
 		fn contributions(account: AccountId) -> Vec<(PlatformId, u64)>;

@@ -4,7 +4,10 @@
 //! `--chain local` from [`LOCAL_TESTNET_RUNTIME_PRESET`](sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).
 //! Both use the well-known development keys (Alice, Bob, ...): never use them on a public network.
 
-use crate::{AccountId, BalancesConfig, ConsentConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
+use crate::{
+	AccountId, BalancesConfig, BlockNumber, ConsentConfig, ContentConfig, RuntimeGenesisConfig,
+	SudoConfig, UNIT,
+};
 use alloc::{string::String, vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use licentia_primitives::consent::PlatformKind;
@@ -19,12 +22,13 @@ use sp_runtime::Perbill;
 /// What each endowed development account starts with: one million LCT.
 const ENDOWMENT: crate::Balance = 1_000_000 * UNIT;
 
-/// A genesis state with the given validators (Aura and GRANDPA keys), endowed accounts and the
-/// Sudo key.
+/// A genesis state with the given validators (Aura and GRANDPA keys), endowed accounts, Sudo
+/// key and challenge and answer windows (in blocks) for platform batches.
 fn testnet_genesis(
 	initial_authorities: Vec<(AuraId, GrandpaId)>,
 	endowed_accounts: Vec<AccountId>,
 	root: AccountId,
+	(challenge_window, answer_window): (BlockNumber, BlockNumber),
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
@@ -38,6 +42,10 @@ fn testnet_genesis(
 		},
 		sudo: SudoConfig { key: Some(root) },
 		consent: ConsentConfig { platforms: dev_platforms() },
+		content: ContentConfig {
+			challenge_window: Some(challenge_window),
+			answer_window: Some(answer_window),
+		},
 	})
 }
 
@@ -82,11 +90,14 @@ fn endowed_dev_accounts() -> Vec<AccountId> {
 }
 
 /// The development chain: Alice alone produces and finalizes blocks and holds the Sudo key.
+/// Batches can be activated two blocks (12 s) after registration, and requests answered
+/// within one block, so that tests and demos need not wait.
 pub fn development_config_genesis() -> Value {
 	testnet_genesis(
 		vec![authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		endowed_dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
+		(2, 1),
 	)
 }
 
@@ -102,6 +113,8 @@ pub fn local_config_genesis() -> Value {
 		],
 		endowed_dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
+		// A minute to challenge, half a minute to answer.
+		(10, 5),
 	)
 }
 

@@ -1,14 +1,21 @@
 //! Benchmarks of every call, parameterised by what their cost grows with.
 
 use super::*;
-use crate::pallet::{Batches, Call, Config, Contributions, NextBatchId, Pallet, RevokedPosts};
+use crate::pallet::{
+	BalanceOf, Batches, Call, Config, Contributions, LeafRequests, Marks, NextBatchId, Pallet,
+	PendingBatches, RevokedPosts, Windows,
+};
 use alloc::vec::Vec;
 use codec::Encode;
 use frame_benchmarking::v2::*;
-use frame_support::{traits::Get, BoundedVec};
+use frame_support::{
+	traits::{fungible::Mutate, EnsureOrigin, Get},
+	BoundedVec,
+};
 use frame_system::RawOrigin;
 use licentia_primitives::nostr;
 use sp_core::H256;
+use sp_runtime::traits::{Bounded, One};
 
 /// One X platform operated by a fresh account.
 fn x_platform<T: Config>() -> (PlatformId, T::AccountId) {
@@ -18,31 +25,243 @@ fn x_platform<T: Config>() -> (PlatformId, T::AccountId) {
 
 /// The root of a perfect tree of `2^proof.len()` leaves whose leaf 0 is `leaf`.
 fn root_of(leaf: H256, proof: &[H256]) -> H256 {
-	proof
-		.iter()
-		.fold(leaf, |acc, sibling| H256(sp_io::hashing::blake2_256(&(acc, *sibling).encode())))
+	proof.iter().fold(leaf, |acc, sibling| hash_pair(acc, *sibling))
+}
+
+fn hash_pair(left: H256, right: H256) -> H256 {
+	H256(sp_io::hashing::blake2_256(&(left, right).encode()))
+}
+
+/// A perfect tree of `2^levels` leaves whose leaves `index` and `index + 1` are `a` and `b` (the
+/// others made up): its root and the two leaves' proofs.
+fn pair_tree(a: H256, b: H256, index: u32, levels: u32) -> (H256, Vec<H256>, Vec<H256>) {
+	let filler = |level: u32, side: u8| H256::repeat_byte(level as u8 ^ side);
+	let (mut a, mut b, mut index) = (a, b, index);
+	let (mut proof_a, mut proof_b) = (Vec::new(), Vec::new());
+	let mut level = 0;
+	// Until the two paths meet, each has its own siblings.
+	while level < levels {
+		if index % 2 == 0 {
+			// Siblings: one parent, and from here on one path.
+			proof_a.push(b);
+			proof_b.push(a);
+			let mut node = hash_pair(a, b);
+			let mut at = index / 2;
+			for up in level + 1..levels {
+				let sibling = filler(up, 1);
+				proof_a.push(sibling);
+				proof_b.push(sibling);
+				node =
+					if at % 2 == 0 { hash_pair(node, sibling) } else { hash_pair(sibling, node) };
+				at /= 2;
+			}
+			return (node, proof_a, proof_b);
+		}
+		let (left, right) = (filler(level, 2), filler(level, 3));
+		proof_a.push(left);
+		proof_b.push(right);
+		(a, b) = (hash_pair(left, a), hash_pair(b, right));
+		index = (index - 1) / 2;
+		level += 1;
+	}
+	unreachable!("two leaves of one tree meet below its root")
+}
+
+/// Gives `who` more than any bond or deposit needs.
+fn fund<T: Config>(who: &T::AccountId) {
+	T::Currency::set_balance(who, BalanceOf::<T>::max_value() / 4u32.into());
+}
+
+/// `c` linked authors of `platform`, one post each, keys 1..; the last has `last_posts` posts.
+fn contributors<T: Config>(platform: PlatformId, c: u32, last_posts: u32) -> Vec<Contribution> {
+	(0..c as u64)
+		.map(|i| {
+			let author = Identity::X(i);
+			T::BenchmarkHelper::link(author.clone(), &account("author", i as u32, 0), platform);
+			let posts = if i + 1 == c as u64 { last_posts } else { 1 };
+			Contribution { author, posts, first_key: 1, last_key: posts as u64 }
+		})
+		.collect()
+}
+
+/// Registers pending batch 0 of `c` contributors (see [`contributors`]) with `root`, by a
+/// funded operator of a new X platform; `root` is made knowing the platform.
+fn pending_batch<T: Config>(
+	c: u32,
+	last_posts: u32,
+	root: impl FnOnce(PlatformId) -> H256,
+) -> Vec<Contribution> {
+	let (platform, operator) = x_platform::<T>();
+	fund::<T>(&operator);
+	let list = contributors::<T>(platform, c, last_posts);
+	Pallet::<T>::do_register_batch(operator, platform, root(platform), &list)
+		.expect("a valid batch");
+	list
+}
+
+/// Opens `MaxOpenRequests` requests on batch 0, from leaf `from` on.
+fn open_requests<T: Config>(from: u32) {
+	let requester: T::AccountId = account("requester", 0, 0);
+	fund::<T>(&requester);
+	for index in from..from + T::MaxOpenRequests::get() {
+		Pallet::<T>::do_request_leaf(requester.clone(), 0, index).expect("room for requests");
+	}
+}
+
+/// Moves to the first block after batch 0's window (and after any request's deadline).
+fn after_the_window<T: Config>() {
+	let windows = Windows::<T>::get();
+	let now = frame_system::Pallet::<T>::block_number();
+	frame_system::Pallet::<T>::set_block_number(
+		now + windows.challenge + windows.answer + One::one(),
+	);
+}
+
+/// How many levels a full batch's tree has.
+fn levels<T: Config>() -> u32 {
+	32 - T::MaxPostsPerBatch::get().saturating_sub(1).leading_zeros()
 }
 
 #[benchmarks]
 mod benchmarks {
 	use super::*;
+	use alloc::boxed::Box;
 
 	#[benchmark]
 	fn register_batch(c: Linear<1, { T::MaxContributorsPerBatch::get() }>) {
 		let (platform, operator) = x_platform::<T>();
-		let contributors: Vec<Contribution> = (0..c as u64)
-			.map(|i| {
-				let author = Identity::X(i);
-				T::BenchmarkHelper::link(author.clone(), &account("author", i as u32, 0), platform);
-				Contribution { author, posts: 1 }
-			})
-			.collect();
-		let contributors: BoundedVec<_, _> = contributors.try_into().expect("c <= max");
+		fund::<T>(&operator);
+		let list = contributors::<T>(platform, c, 1);
+		// Every author has a high-water mark already: the worst case reads and writes it.
+		for author in &list {
+			Marks::<T>::insert(&author.author, 0);
+		}
+		let contributors: BoundedVec<_, _> = list.try_into().expect("c <= max");
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(operator), platform, H256::repeat_byte(1), contributors);
 
+		assert_eq!(PendingBatches::<T>::get(0).map(|b| b.info.contributors), Some(c));
+	}
+
+	#[benchmark]
+	fn activate_batch(c: Linear<1, { T::MaxContributorsPerBatch::get() }>) {
+		let list = pending_batch::<T>(c, 1, |_| H256::repeat_byte(1));
+		after_the_window::<T>();
+		let contributors: BoundedVec<_, _> = list.try_into().expect("c <= max");
+		let caller: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), 0, contributors);
+
 		assert_eq!(Batches::<T>::get(0).map(|b| b.contributors), Some(c));
+	}
+
+	#[benchmark]
+	fn challenge(c: Linear<1, { T::MaxContributorsPerBatch::get() }>) {
+		// The worst proof: two leaves of a full batch, in the last contributor's range (the scan
+		// for it is the longest), with every request slot open to refund.
+		let max = T::MaxPostsPerBatch::get();
+		let index = c - 1;
+		let mut leaves = None;
+		let list = pending_batch::<T>(c, max - (c - 1), |platform| {
+			let post = |id: u64| PostRecord {
+				platform,
+				post: PostId::X { id },
+				content_hash: H256::repeat_byte(7),
+				author: Identity::X(c as u64 - 1),
+			};
+			let (first, second) = (post(2), post(1));
+			let (root, first_proof, second_proof) =
+				pair_tree(first.leaf_hash(), second.leaf_hash(), index, levels::<T>());
+			leaves = Some((first, first_proof, second, second_proof));
+			root
+		});
+		let (first, first_proof, second, second_proof) = leaves.expect("made with the root");
+		open_requests::<T>(0);
+		let contributors: BoundedVec<_, _> = list.try_into().expect("c <= max");
+		let fraud = Fraud::Disorder {
+			index,
+			first,
+			first_proof: first_proof.try_into().expect("short"),
+			second,
+			second_proof: second_proof.try_into().expect("short"),
+		};
+		let challenger: T::AccountId = whitelisted_caller();
+		fund::<T>(&challenger);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(challenger), 0, contributors, Box::new(fraud));
+
+		assert!(!PendingBatches::<T>::contains_key(0));
+	}
+
+	#[benchmark]
+	fn request_leaf() {
+		pending_batch::<T>(1, T::MaxPostsPerBatch::get(), |_| H256::repeat_byte(1));
+		let requester: T::AccountId = whitelisted_caller();
+		fund::<T>(&requester);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(requester), 0, 7);
+
+		assert!(LeafRequests::<T>::contains_key(0, 7));
+	}
+
+	#[benchmark]
+	fn answer_leaf() {
+		let max = T::MaxPostsPerBatch::get();
+		let mut opened = None;
+		pending_batch::<T>(1, max, |platform| {
+			let post = PostRecord {
+				platform,
+				post: PostId::X { id: 1 },
+				content_hash: H256::repeat_byte(7),
+				author: Identity::X(0),
+			};
+			let (root, proof, _) =
+				pair_tree(post.leaf_hash(), H256::repeat_byte(8), 0, levels::<T>());
+			opened = Some((post, proof));
+			root
+		});
+		let (post, proof) = opened.expect("made with the root");
+		let requester: T::AccountId = account("requester", 0, 0);
+		fund::<T>(&requester);
+		Pallet::<T>::do_request_leaf(requester, 0, 0).expect("open");
+		let proof: BoundedVec<_, _> = proof.try_into().expect("short");
+		let caller: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), 0, 0, post, proof);
+
+		assert!(!LeafRequests::<T>::contains_key(0, 0));
+	}
+
+	#[benchmark]
+	fn void_unanswered(c: Linear<1, { T::MaxContributorsPerBatch::get() }>) {
+		let list = pending_batch::<T>(c, T::MaxPostsPerBatch::get() - (c - 1), |_| H256::zero());
+		open_requests::<T>(0);
+		after_the_window::<T>();
+		let contributors: BoundedVec<_, _> = list.try_into().expect("c <= max");
+		let caller: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), 0, 0, contributors);
+
+		assert!(!PendingBatches::<T>::contains_key(0));
+	}
+
+	#[benchmark]
+	fn set_windows() -> Result<(), BenchmarkError> {
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let windows = ChallengeWindows { challenge: 100u32.into(), answer: 50u32.into() };
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, windows);
+
+		assert_eq!(Windows::<T>::get(), windows);
+		Ok(())
 	}
 
 	#[benchmark]
@@ -84,13 +303,12 @@ mod benchmarks {
 		// A batch of 2^p posts with `post` first; only its root and size matter to the proof.
 		let leaves = 1u32 << p;
 		let root = root_of(post.leaf_hash(), &proof);
-		Pallet::<T>::do_register_batch(
-			operator,
-			platform,
-			root,
-			&[Contribution { author: Identity::X(1), posts: 1 }],
-		)
-		.expect("the author is linked");
+		fund::<T>(&operator);
+		let list = [Contribution { author: Identity::X(1), posts: 1, first_key: 1, last_key: 1 }];
+		Pallet::<T>::do_register_batch(operator, platform, root, &list)
+			.expect("the author is linked");
+		after_the_window::<T>();
+		Pallet::<T>::do_activate_batch(0, &list).expect("the window has ended");
 		Batches::<T>::mutate(0, |b| {
 			if let Some(b) = b {
 				b.posts = leaves

@@ -11,11 +11,35 @@
 //! near 2,000 posts/s and grow its state without bound; a batch costs one item plus one counter
 //! update per distinct author, whatever its number of posts.
 //!
+//! ## Counts that are provable
+//! The chain cannot see a batch's leaves, so the layout of a batch is part of the protocol and a
+//! lie about it is provable with one or two leaves ([`Contribution`], [`Fraud`]): leaves are
+//! grouped by contributor in the order of the contributor list, each group exactly its declared
+//! count long, and within a group the posts' order keys (snowflake ids, TIDs) strictly increase
+//! from the declared first key to the declared last. The chain keeps, per identity, the largest
+//! key registered ([`Marks`]) and refuses a contributor whose first key is not above it, so no
+//! post is counted twice, in one batch or across batches.
+//!
+//! A platform batch is **pending** for a challenge window: its registrant holds a bond
+//! (`BondBase + BondPerPost x posts`), and anyone may prove fraud with
+//! [`challenge`](Pallet::challenge), or ask for any leaf with
+//! [`request_leaf`](Pallet::request_leaf), which the registrant must open with
+//! [`answer_leaf`](Pallet::answer_leaf) in time or lose the bond
+//! ([`void_unanswered`](Pallet::void_unanswered)): a tree padded with leaves nobody can open is
+//! caught too. A voided batch is removed, its bond slashed (`ChallengerReward` of it to the
+//! challenger, the rest to the treasury). After the window, anyone may
+//! [`activate_batch`](Pallet::activate_batch): its counts then earn, and its posts can be
+//! licensed. docs/design.md explains the windows.
+//!
 //! ## Calls
 //! - [`register_batch`](Pallet::register_batch): a platform operator registers a batch. Every
 //!   author must be linked (through this platform) and must allow at least one purpose; the
 //!   batch is all-or-nothing and the error names the first author that fails
 //!   (`AuthorNotLinked { index }`, ...), so a bridge filters its posts first (it asks the node).
+//! - [`activate_batch`](Pallet::activate_batch), [`challenge`](Pallet::challenge),
+//!   [`request_leaf`](Pallet::request_leaf), [`answer_leaf`](Pallet::answer_leaf),
+//!   [`void_unanswered`](Pallet::void_unanswered): the challenge window, above.
+//! - [`set_windows`](Pallet::set_windows): governance sets the window lengths.
 //! - [`register_nostr_events`](Pallet::register_nostr_events): a Nostr author registers their
 //!   own signed events; each signature is checked on chain.
 //! - [`revoke_post`](Pallet::revoke_post): the author or the platform withdraws one post, with
@@ -29,7 +53,7 @@
 //!
 //! ## Where the code is
 //! This file declares the pallet; each call hands over to a `do_*` function in `registration`
-//! (batches and Nostr events) or `revocation`. `queries` answers the runtime API and other
+//! (batches and Nostr events), `challenges` (the window) or `revocation`. `queries` answers the runtime API and other
 //! pallets ([`ContentProvider`]); `try_state` checks the invariants.
 
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -40,6 +64,7 @@ pub use pallet::*;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod challenges;
 #[cfg(test)]
 mod mock;
 mod queries;
@@ -54,7 +79,9 @@ pub mod weights;
 
 pub use licentia_primitives::{
 	consent::{ConsentProvider, Identity, PlatformId, PlatformKind},
-	content::{BatchId, ContentProvider, ContributionObserver, PostId, PostRecord, MAX_PROOF_LEN},
+	content::{
+		BatchId, ContentProvider, ContributionObserver, OrderKey, PostId, PostRecord, MAX_PROOF_LEN,
+	},
 };
 pub use types::*;
 pub use weights::WeightInfo;
@@ -71,15 +98,28 @@ pub trait BenchmarkHelper<AccountId> {
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use frame_support::pallet_prelude::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::fungible::{Inspect, Mutate, MutateHold},
+	};
 	use frame_system::pallet_prelude::*;
 	use sp_core::H256;
+	use sp_runtime::Perbill;
 
 	/// The in-code storage version.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
 
 	/// A batch as stored.
 	pub type BatchOf<T> = BatchInfo<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+	/// The balance type of [`Config::Currency`].
+	pub type BalanceOf<T> =
+		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+	/// A pending batch as stored.
+	pub type PendingBatchOf<T> =
+		PendingBatch<<T as frame_system::Config>::AccountId, BlockNumberFor<T>, BalanceOf<T>>;
+	/// A leaf request as stored.
+	pub type LeafRequestOf<T> =
+		LeafRequest<<T as frame_system::Config>::AccountId, BlockNumberFor<T>, BalanceOf<T>>;
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -89,6 +129,39 @@ pub mod pallet {
 	pub trait Config: frame_system::Config {
 		/// Platforms, identities and consent.
 		type Consent: ConsentProvider<Self::AccountId>;
+
+		/// Holds bonds and request deposits, and pays slashed bonds out.
+		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ Mutate<Self::AccountId>;
+
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// Sets the window lengths.
+		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Receives what is slashed from a voided batch's bond beyond the challenger's reward.
+		type Treasury: Get<Self::AccountId>;
+
+		/// The bond every platform batch holds, whatever its size.
+		#[pallet::constant]
+		type BondBase: Get<BalanceOf<Self>>;
+
+		/// The bond each post of a platform batch adds.
+		#[pallet::constant]
+		type BondPerPost: Get<BalanceOf<Self>>;
+
+		/// The part of a voided batch's bond its challenger receives.
+		#[pallet::constant]
+		type ChallengerReward: Get<Perbill>;
+
+		/// Held from whoever asks for a leaf; the registrant receives it for answering.
+		#[pallet::constant]
+		type RequestDeposit: Get<BalanceOf<Self>>;
+
+		/// The most leaf requests open on one batch at once.
+		#[pallet::constant]
+		type MaxOpenRequests: Get<u32>;
 
 		/// Told after an author's post count changes and when a post is withdrawn (licensing
 		/// settles rewards and feeds revocations to license holders then).
@@ -119,9 +192,69 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextBatchId<T> = StorageValue<_, BatchId, ValueQuery>;
 
-	/// Registered batches. `Twox64Concat`: ids are assigned in sequence by the chain.
+	/// Registered batches whose posts count: Nostr authors' at once, platforms' once activated.
+	/// `Twox64Concat`: ids are assigned in sequence by the chain.
 	#[pallet::storage]
 	pub type Batches<T: Config> = StorageMap<_, Twox64Concat, BatchId, BatchOf<T>>;
+
+	/// Platform batches in their challenge window. A batch is here or in [`Batches`], never both;
+	/// a voided batch is in neither.
+	#[pallet::storage]
+	pub type PendingBatches<T: Config> = StorageMap<_, Twox64Concat, BatchId, PendingBatchOf<T>>;
+
+	/// Open requests for leaves of pending batches, by batch and leaf index.
+	#[pallet::storage]
+	pub type LeafRequests<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, BatchId, Twox64Concat, u32, LeafRequestOf<T>>;
+
+	/// Each identity's high-water mark: the largest order key of its posts registered in a
+	/// platform batch (pending or active). A contributor's first key must be above it.
+	/// `Blake2_128Concat`: identities are user-chosen.
+	#[pallet::storage]
+	pub type Marks<T: Config> =
+		StorageMap<_, Blake2_128Concat, licentia_primitives::consent::Identity, OrderKey>;
+
+	/// The window lengths, in blocks.
+	#[pallet::storage]
+	pub type Windows<T: Config> =
+		StorageValue<_, ChallengeWindows<BlockNumberFor<T>>, ValueQuery, DefaultWindows<T>>;
+
+	/// One hour to challenge a batch, half an hour to answer a request (6-second blocks).
+	#[pallet::type_value]
+	pub fn DefaultWindows<T: Config>() -> ChallengeWindows<BlockNumberFor<T>> {
+		ChallengeWindows { challenge: 600u32.into(), answer: 300u32.into() }
+	}
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The bond of a pending platform batch.
+		BatchBond,
+		/// The deposit of a leaf request.
+		LeafRequest,
+	}
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// The challenge window, in blocks; [`DefaultWindows`] when `None`.
+		pub challenge_window: Option<BlockNumberFor<T>>,
+		/// The answer window, in blocks; [`DefaultWindows`] when `None`.
+		pub answer_window: Option<BlockNumberFor<T>>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			let default = DefaultWindows::<T>::get();
+			let windows = ChallengeWindows {
+				challenge: self.challenge_window.unwrap_or(default.challenge),
+				answer: self.answer_window.unwrap_or(default.answer),
+			};
+			assert!(windows.is_valid(), "the answer window must not be zero");
+			Windows::<T>::put(windows);
+		}
+	}
 
 	/// Each account's registered (and not revoked) posts, per platform: what licensing pays in
 	/// proportion to. `Blake2_128Concat` on the account: accounts are user-chosen.
@@ -157,7 +290,7 @@ pub mod pallet {
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
-		/// A platform registered a batch of posts.
+		/// A platform registered a batch of posts: it is pending until `matures_at`.
 		BatchRegistered {
 			batch: BatchId,
 			platform: PlatformId,
@@ -167,7 +300,35 @@ pub mod pallet {
 			posts: u32,
 			/// How many distinct authors.
 			contributors: u32,
+			/// The bond held from the registrant.
+			bond: BalanceOf<T>,
+			/// The first block in which it can be activated.
+			matures_at: BlockNumberFor<T>,
 		},
+		/// A pending batch was activated: its posts count and can be licensed.
+		BatchActivated { batch: BatchId },
+		/// A pending batch was shown to break the layout, or left a request unanswered: it is
+		/// removed and its bond slashed.
+		BatchVoided {
+			batch: BatchId,
+			/// Who proved it.
+			challenger: T::AccountId,
+			/// The bond slashed.
+			slashed: BalanceOf<T>,
+			/// The part of it paid to the challenger.
+			reward: BalanceOf<T>,
+		},
+		/// Someone asked the registrant of a pending batch to open leaf `index` by `deadline`.
+		LeafRequested {
+			batch: BatchId,
+			index: u32,
+			requester: T::AccountId,
+			deadline: BlockNumberFor<T>,
+		},
+		/// Leaf `index` of a pending batch was opened: anyone can now check it.
+		LeafAnswered { batch: BatchId, index: u32, post: PostRecord },
+		/// Governance set the window lengths.
+		WindowsSet { windows: ChallengeWindows<BlockNumberFor<T>> },
 		/// A Nostr author registered their own events as a batch.
 		NostrEventsRegistered {
 			batch: BatchId,
@@ -240,15 +401,59 @@ pub mod pallet {
 			/// The event's position.
 			index: u16,
 		},
+		/// The contributor at `index` declares keys that cannot hold its posts: `first_key` must
+		/// equal `last_key` for one post, and leave room for `posts` strictly increasing keys
+		/// otherwise.
+		BadKeys {
+			/// The contributor's position in the batch.
+			index: u16,
+		},
+		/// The first key of the contributor at `index` is not above their high-water mark: some
+		/// of these posts may be registered already. Register newer posts only.
+		AlreadyRegistered {
+			/// The contributor's position in the batch.
+			index: u16,
+		},
 		/// No batch has this id.
 		BatchNotFound,
+		/// The batch is in its challenge window: it cannot be used (or its posts revoked) until it
+		/// is activated.
+		BatchPending,
+		/// No pending batch has this id (it was activated or voided, or never registered).
+		NotPending,
+		/// The batch's challenge window has not ended.
+		TooEarly,
+		/// The batch has unanswered leaf requests: it cannot be activated before they are
+		/// answered or it is voided.
+		RequestsOpen,
+		/// The contributor list is not the one the batch was registered with.
+		ContributorsMismatch,
+		/// The proof holds: the leaves opened are in the batch and agree with its layout.
+		NotFraud,
+		/// The index is beyond the batch's last leaf.
+		IndexOutOfRange,
+		/// This leaf is requested already.
+		AlreadyRequested,
+		/// `MaxOpenRequests` leaves of this batch are requested already.
+		TooManyRequests,
+		/// No open request for this leaf.
+		NoRequest,
+		/// The request's deadline has passed: it can no longer be answered.
+		RequestExpired,
+		/// The request can still be answered: it cannot be called unanswered yet.
+		AnswerWindowOpen,
+		/// The batch's challenge window has ended: its leaves can no longer be requested.
+		WindowClosed,
+		/// The answer window must not be zero.
+		BadWindows,
 		/// The post and proof do not match the batch's root.
 		BadProof,
 		/// The post is revoked already.
 		AlreadyRevoked,
 		/// Only the post's author or an operator of its platform may revoke it.
 		NotAllowed,
-		/// Every batch id is used: no batch can be registered any more.
+		/// Every batch id is used: no batch can be registered any more; or a bond or block
+		/// number overflowed.
 		Overflow,
 	}
 
@@ -270,12 +475,16 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Registers a batch of `platform`'s posts: their Merkle `root` and each author's post
-		/// count, authors in strictly ascending order. The caller must operate the platform.
+		/// Registers a batch of `platform`'s posts: their Merkle `root` and each author's range
+		/// ([`Contribution`]: count, first and last order key), authors in strictly ascending
+		/// order, leaves laid out in that order. The caller must operate the platform and holds
+		/// `BondBase + BondPerPost x posts` until the batch is activated or voided.
 		///
 		/// All-or-nothing: an author who is not linked through this platform, or allows no
-		/// purpose, fails the batch with an error naming their index. Emits `BatchRegistered`.
-		/// Cost: linear in the number of authors, independent of the number of posts.
+		/// purpose, or whose first key is not above their high-water mark, fails the batch with
+		/// an error naming their index. Emits `BatchRegistered`; the batch is pending until its
+		/// challenge window ends. Cost: linear in the number of authors, independent of the
+		/// number of posts.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_batch(contributors.len() as u32))]
 		pub fn register_batch(
@@ -316,6 +525,91 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_revoke_post(who, batch, post, index, &proof)
+		}
+
+		/// Activates a pending batch once its challenge window has ended and no leaf request is
+		/// open: its authors' counts are added (to the accounts their identities are linked to
+		/// through the batch's platform now), its posts can be licensed, and the bond is
+		/// released. `contributors` is the list it was registered with. Anyone may call this.
+		/// Emits `BatchActivated`.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::activate_batch(contributors.len() as u32))]
+		pub fn activate_batch(
+			origin: OriginFor<T>,
+			batch: BatchId,
+			contributors: BoundedVec<Contribution, T::MaxContributorsPerBatch>,
+		) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_activate_batch(batch, &contributors)
+		}
+
+		/// Proves that a pending batch breaks its layout ([`Fraud`]); `contributors` is the list
+		/// it was registered with. The batch is removed, its open requests refunded and its bond
+		/// slashed: `ChallengerReward` of it to the caller, the rest to the treasury. Emits
+		/// `BatchVoided`; a proof that holds nothing fails with `NotFraud`.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::challenge(contributors.len() as u32))]
+		pub fn challenge(
+			origin: OriginFor<T>,
+			batch: BatchId,
+			contributors: BoundedVec<Contribution, T::MaxContributorsPerBatch>,
+			fraud: Box<Fraud>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_challenge(who, batch, &contributors, &fraud)
+		}
+
+		/// Asks the registrant of a pending batch to open leaf `index` within the answer window,
+		/// holding `RequestDeposit` from the caller (paid to the registrant when they answer).
+		/// While a request is open, the batch cannot be activated. Emits `LeafRequested`.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::request_leaf())]
+		pub fn request_leaf(origin: OriginFor<T>, batch: BatchId, index: u32) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_request_leaf(who, batch, index)
+		}
+
+		/// Answers a request: `post` is leaf `index` of the pending `batch`, by `proof`. Anyone
+		/// may answer; the requester's deposit goes to the batch's registrant. Emits
+		/// `LeafAnswered` with the post, which anyone can then check against the layout.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::answer_leaf())]
+		pub fn answer_leaf(
+			origin: OriginFor<T>,
+			batch: BatchId,
+			index: u32,
+			post: PostRecord,
+			proof: Proof,
+		) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_answer_leaf(batch, index, post, &proof)
+		}
+
+		/// Voids a pending batch whose request for leaf `index` was not answered by its deadline
+		/// (`contributors` is the list it was registered with): the requester gets their deposit
+		/// back and the challenger's reward. Anyone may call this. Emits `BatchVoided`.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::void_unanswered(contributors.len() as u32))]
+		pub fn void_unanswered(
+			origin: OriginFor<T>,
+			batch: BatchId,
+			index: u32,
+			contributors: BoundedVec<Contribution, T::MaxContributorsPerBatch>,
+		) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_void_unanswered(batch, index, &contributors)
+		}
+
+		/// Sets the window lengths (governance). Batches and requests already made keep theirs.
+		/// Emits `WindowsSet`.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::set_windows())]
+		pub fn set_windows(
+			origin: OriginFor<T>,
+			windows: ChallengeWindows<BlockNumberFor<T>>,
+		) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			Self::do_set_windows(windows)
 		}
 	}
 }

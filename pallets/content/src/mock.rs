@@ -1,7 +1,10 @@
 //! A test runtime: System, Balances, the consent pallet (the real provider) and this pallet.
 
 use crate as pallet_content;
-use frame_support::{derive_impl, parameter_types, traits::ConstU32};
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU128, ConstU32},
+};
 use licentia_primitives::consent::{Identity, PlatformId, PlatformKind, Purpose};
 use pallet_consent::mock_utils;
 use sp_runtime::{
@@ -57,7 +60,14 @@ impl pallet_balances::Config for Test {
 
 parameter_types! {
 	pub const LinkDeposit: Balance = 1;
+	pub TreasuryAccount: AccountId = AccountId::new([0xee; 32]);
+	pub const ChallengerReward: Perbill = Perbill::from_percent(20);
 }
+
+/// A batch bonds 100 plus 10 per post; a request holds 5.
+pub const BOND_BASE: Balance = 100;
+pub const BOND_PER_POST: Balance = 10;
+pub const REQUEST_DEPOSIT: Balance = 5;
 
 impl pallet_consent::Config for Test {
 	type Currency = Balances;
@@ -77,9 +87,19 @@ impl pallet_consent::Config for Test {
 
 impl pallet_content::Config for Test {
 	type Consent = Consent;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	type Treasury = TreasuryAccount;
+	type BondBase = ConstU128<BOND_BASE>;
+	type BondPerPost = ConstU128<BOND_PER_POST>;
+	/// A fifth of a slashed bond to its challenger.
+	type ChallengerReward = ChallengerReward;
+	type RequestDeposit = ConstU128<REQUEST_DEPOSIT>;
+	type MaxOpenRequests = ConstU32<3>;
 	type ContributionObserver = ();
 	type MaxContributorsPerBatch = ConstU32<64>;
-	type MaxPostsPerBatch = ConstU32<1_000>;
+	type MaxPostsPerBatch = ConstU32<1_024>;
 	type MaxNostrEvents = ConstU32<8>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
@@ -116,8 +136,18 @@ impl crate::BenchmarkHelper<AccountId> for ConsentSetup {
 	}
 }
 
+/// The windows of the test chain: 10 blocks to challenge, 4 to answer.
+pub const CHALLENGE_WINDOW: u64 = 10;
+pub const ANSWER_WINDOW: u64 = 4;
+
 /// Events are recorded from block 1.
 pub fn new_test_ext() -> sp_io::TestExternalities {
-	let storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_content::GenesisConfig::<Test> {
+		challenge_window: Some(CHALLENGE_WINDOW),
+		answer_window: Some(ANSWER_WINDOW),
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
 	mock_utils::test_externalities::<Test>(storage)
 }

@@ -12,9 +12,13 @@ use licentia_primitives::{
 use sp_core::H256;
 
 impl<T: Config> Pallet<T> {
-	/// A batch, as clients see it.
+	/// A batch, pending or active, as clients see it.
 	pub fn api_batch(id: BatchId) -> Option<BatchView<T::AccountId, BlockNumberFor<T>>> {
-		Batches::<T>::get(id).map(|b| BatchView {
+		let (b, pending_until) = match Batches::<T>::get(id) {
+			Some(batch) => (batch, None),
+			None => PendingBatches::<T>::get(id).map(|p| (p.info, Some(p.matures_at)))?,
+		};
+		Some(BatchView {
 			id,
 			platform: b.platform,
 			root: b.root,
@@ -22,6 +26,7 @@ impl<T: Config> Pallet<T> {
 			contributors: b.contributors,
 			registered_at: b.registered_at,
 			submitter: b.submitter,
+			pending_until,
 		})
 	}
 
@@ -32,13 +37,22 @@ impl<T: Config> Pallet<T> {
 
 	/// Whether `post`, claimed to be leaf `index` of `batch` with `proof`, is registered,
 	/// revoked, or not in the batch; a registered post whose author is not linked through the
-	/// post's own platform is `Unlinked`, as access checks treat it.
+	/// post's own platform is `Unlinked`, as access checks treat it, and a post of a batch in
+	/// its challenge window is `Pending`.
 	pub fn api_post_status(
 		batch: BatchId,
 		post: &PostRecord,
 		index: u32,
 		proof: &[H256],
 	) -> PostStatus<BlockNumberFor<T>> {
+		if let Some(pending) = PendingBatches::<T>::get(batch) {
+			let info = pending.info;
+			let root = BatchRoot { platform: info.platform, root: info.root, posts: info.posts };
+			return match root.post_status(post, index, proof, |_| None::<BlockNumberFor<T>>) {
+				PostStatus::Registered => PostStatus::Pending { until: pending.matures_at },
+				status => status,
+			};
+		}
 		let status = <Self as ContentProvider<T::AccountId, BlockNumberFor<T>>>::post_status(
 			batch, post, index, proof,
 		);

@@ -2,9 +2,10 @@
 
 use crate::*;
 use alloc::vec::Vec;
-use frame_support::{ensure, pallet_prelude::*};
+use frame_support::{ensure, pallet_prelude::*, traits::fungible::MutateHold};
 use licentia_primitives::{consent::PurposeSet, content::batch_root, nostr};
 use sp_core::H256;
+use sp_runtime::traits::{CheckedAdd, CheckedMul, Saturating};
 
 // Explicit, so that it wins over the `Identity` storage hasher of the prelude.
 use licentia_primitives::consent::Identity;
@@ -24,7 +25,6 @@ impl<T: Config> Pallet<T> {
 
 		// Check everything before writing anything: the batch is all-or-nothing.
 		let mut total: u32 = 0;
-		let mut authors = Vec::with_capacity(contributors.len());
 		for (i, c) in contributors.iter().enumerate() {
 			// `integrity_test` proves the bound fits a u16.
 			let index = i as u16;
@@ -32,6 +32,7 @@ impl<T: Config> Pallet<T> {
 				ensure!(previous.author < c.author, Error::<T>::NotSorted);
 			}
 			ensure!(c.posts > 0, Error::<T>::ZeroPosts);
+			ensure!(keys_fit(c), Error::<T>::BadKeys { index });
 			total = total.checked_add(c.posts).ok_or(Error::<T>::TooManyPosts)?;
 			let (account, linked_through) =
 				T::Consent::owner_of(&c.author).ok_or(Error::<T>::AuthorNotLinked { index })?;
@@ -40,20 +41,51 @@ impl<T: Config> Pallet<T> {
 				T::Consent::allowed_purposes(&account, &c.author) != PurposeSet::EMPTY,
 				Error::<T>::NoConsent { index }
 			);
-			authors.push((account, c.posts));
+			ensure!(
+				Marks::<T>::get(&c.author).is_none_or(|mark| c.first_key > mark),
+				Error::<T>::AlreadyRegistered { index }
+			);
 		}
 		ensure!(total <= T::MaxPostsPerBatch::get(), Error::<T>::TooManyPosts);
 
-		let batch = Self::store_batch(who, platform, root, total, contributors.len() as u32)?;
-		for (account, posts) in authors {
-			Self::add_contribution(&account, platform, posts);
+		let bond = T::BondPerPost::get()
+			.checked_mul(&total.into())
+			.and_then(|b| b.checked_add(&T::BondBase::get()))
+			.ok_or(Error::<T>::Overflow)?;
+		T::Currency::hold(&HoldReason::BatchBond.into(), &who, bond)?;
+		for c in contributors {
+			Marks::<T>::insert(&c.author, c.last_key);
 		}
+		let batch = Self::next_batch_id()?;
+		let now = frame_system::Pallet::<T>::block_number();
+		let matures_at = now.saturating_add(Windows::<T>::get().challenge);
+		let contributors_hash = contributors_hash(contributors);
+		let count = contributors.len() as u32;
+		PendingBatches::<T>::insert(
+			batch,
+			PendingBatch {
+				info: BatchInfo {
+					platform,
+					root,
+					posts: total,
+					contributors: count,
+					registered_at: now,
+					submitter: who,
+				},
+				contributors_hash,
+				bond,
+				matures_at,
+				open_requests: 0,
+			},
+		);
 		Self::deposit_event(Event::BatchRegistered {
 			batch,
 			platform,
 			root,
 			posts: total,
-			contributors: contributors.len() as u32,
+			contributors: count,
+			bond,
+			matures_at,
 		});
 		Ok(())
 	}
@@ -103,7 +135,20 @@ impl<T: Config> Pallet<T> {
 		}
 		let count = events.len() as u32;
 		let root = batch_root(leaves);
-		let batch = Self::store_batch(who.clone(), platform, root, count, authors.len() as u32)?;
+		let batch = Self::next_batch_id()?;
+		let registered_at = frame_system::Pallet::<T>::block_number();
+		Batches::<T>::insert(
+			batch,
+			BatchInfo {
+				platform,
+				root,
+				posts: count,
+				contributors: authors.len() as u32,
+				registered_at,
+				submitter: who.clone(),
+			},
+		);
+		PlatformPosts::<T>::mutate(platform, |n| *n = n.saturating_add(count as u64));
 		for event in events {
 			NostrEvents::<T>::insert(event.id, batch);
 		}
@@ -117,26 +162,13 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	fn store_batch(
-		submitter: T::AccountId,
-		platform: PlatformId,
-		root: H256,
-		posts: u32,
-		contributors: u32,
-	) -> Result<BatchId, DispatchError> {
+	fn next_batch_id() -> Result<BatchId, DispatchError> {
 		let batch = NextBatchId::<T>::get();
-		let next = batch.checked_add(1).ok_or(Error::<T>::Overflow)?;
-		NextBatchId::<T>::put(next);
-		let registered_at = frame_system::Pallet::<T>::block_number();
-		Batches::<T>::insert(
-			batch,
-			BatchInfo { platform, root, posts, contributors, registered_at, submitter },
-		);
-		PlatformPosts::<T>::mutate(platform, |n| *n = n.saturating_add(posts as u64));
+		NextBatchId::<T>::put(batch.checked_add(1).ok_or(Error::<T>::Overflow)?);
 		Ok(batch)
 	}
 
-	fn add_contribution(who: &T::AccountId, platform: PlatformId, posts: u32) {
+	pub(crate) fn add_contribution(who: &T::AccountId, platform: PlatformId, posts: u32) {
 		// Saturating: a u64 of posts cannot be reached at MaxPostsPerBatch per transaction.
 		Contributions::<T>::mutate(who, platform, |n| *n = n.saturating_add(posts as u64));
 		T::ContributionObserver::contribution_changed(who, platform);
@@ -157,4 +189,18 @@ impl<T: Config> Pallet<T> {
 		});
 		T::ContributionObserver::contribution_changed(who, platform);
 	}
+}
+
+/// Whether `c`'s keys can hold its posts: one key for one post, room for `posts` strictly
+/// increasing keys otherwise.
+pub(crate) fn keys_fit(c: &Contribution) -> bool {
+	match c.last_key.checked_sub(c.first_key) {
+		Some(span) => span >= u64::from(c.posts.saturating_sub(1)) && (span == 0) == (c.posts == 1),
+		None => false,
+	}
+}
+
+/// What a pending batch keeps of its contributor list: blake2-256 of its SCALE encoding.
+pub(crate) fn contributors_hash(contributors: &[Contribution]) -> H256 {
+	H256(sp_io::hashing::blake2_256(&contributors.encode()))
 }

@@ -13,6 +13,7 @@ impl<T: Config> Pallet<T> {
 		index: u32,
 		proof: &[H256],
 	) -> DispatchResult {
+		ensure!(!PendingBatches::<T>::contains_key(batch), Error::<T>::BatchPending);
 		let info = Batches::<T>::get(batch).ok_or(Error::<T>::BatchNotFound)?;
 		let leaf = post.leaf_hash();
 		ensure!(

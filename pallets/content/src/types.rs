@@ -4,12 +4,20 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use core::fmt::Debug;
 use licentia_primitives::{
 	consent::{Identity, PlatformId},
-	content::BatchId,
+	content::{BatchId, OrderKey, PostRecord, MAX_PROOF_LEN},
 };
 use scale_info::TypeInfo;
-use sp_core::H256;
+use sp_core::{ConstU32, H256};
+use sp_runtime::BoundedVec;
 
-/// One author's share of a batch: how many of the batch's posts are theirs.
+/// One author's range of a platform batch.
+///
+/// A batch's leaves are laid out contributor by contributor, in the order of its contributor
+/// list: contributor `i` owns the `posts` leaves that follow the ranges before it, and within
+/// its range the posts' order keys ([`PostId::order_key`](licentia_primitives::content::PostId))
+/// strictly increase from `first_key` to `last_key`. The chain checks what it can see (counts,
+/// keys against the author's high-water mark); a leaf that contradicts this layout is a fraud
+/// proof ([`Fraud`]).
 #[derive(
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
@@ -18,6 +26,82 @@ pub struct Contribution {
 	pub author: Identity,
 	/// How many posts of the batch are theirs (at least one).
 	pub posts: u32,
+	/// The order key of their first post in the batch: larger than every key of theirs
+	/// registered before.
+	pub first_key: OrderKey,
+	/// The order key of their last post in the batch (equal to `first_key` for one post).
+	pub last_key: OrderKey,
+}
+
+/// A Merkle proof of one leaf of a batch.
+pub type Proof = BoundedVec<H256, ConstU32<MAX_PROOF_LEN>>;
+
+/// A proof that a pending batch breaks the layout of [`Contribution`]: one or two of its leaves,
+/// opened. Any one of them voids the batch and slashes its bond.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
+pub enum Fraud {
+	/// Leaf `index` is not a post of the contributor whose range holds it: another author or
+	/// platform, or a post id without an order key for that author (a URI naming another
+	/// account, a Bluesky record key that is not a TID, a post of another kind).
+	Foreign {
+		/// The leaf's index in the batch.
+		index: u32,
+		/// The leaf.
+		post: PostRecord,
+		/// Its Merkle proof.
+		proof: Proof,
+	},
+	/// Leaves `index` and `index + 1`, in one contributor's range, whose order keys do not
+	/// strictly increase: a post registered twice, or out of order.
+	Disorder {
+		/// The first leaf's index.
+		index: u32,
+		/// Leaf `index`.
+		first: PostRecord,
+		/// Its Merkle proof.
+		first_proof: Proof,
+		/// Leaf `index + 1`.
+		second: PostRecord,
+		/// Its Merkle proof.
+		second_proof: Proof,
+	},
+	/// Leaf `index`, the first or last of a contributor's range, whose order key is not the
+	/// `first_key` or `last_key` declared (so that posts below the high-water mark hide in it).
+	Bound {
+		/// The leaf's index.
+		index: u32,
+		/// The leaf.
+		post: PostRecord,
+		/// Its Merkle proof.
+		proof: Proof,
+	},
+}
+
+/// A platform batch in its challenge window: registered, its bond held, its counts not applied.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct PendingBatch<AccountId, BlockNumber, Balance> {
+	/// The batch as it will be stored once activated.
+	pub info: BatchInfo<AccountId, BlockNumber>,
+	/// blake2-256 of the SCALE-encoded contributor list: activation and challenges repeat the
+	/// list, and the chain checks it against this.
+	pub contributors_hash: H256,
+	/// The bond held from the registrant.
+	pub bond: Balance,
+	/// The first block in which the batch can be activated.
+	pub matures_at: BlockNumber,
+	/// Leaf requests not answered yet: the batch cannot be activated while there are any.
+	pub open_requests: u32,
+}
+
+/// A request that the registrant of a pending batch open one of its leaves.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct LeafRequest<AccountId, BlockNumber, Balance> {
+	/// Who asked (their deposit is held).
+	pub requester: AccountId,
+	/// The deposit held from them.
+	pub deposit: Balance,
+	/// The last block in which the leaf can be answered.
+	pub deadline: BlockNumber,
 }
 
 /// A registered batch.
@@ -58,4 +142,32 @@ pub struct Revocation<BlockNumber> {
 	pub batch: BatchId,
 	/// The block it was revoked in.
 	pub at: BlockNumber,
+}
+
+/// How long platform batches stay open to challenges, and how long a leaf request stays open.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct ChallengeWindows<BlockNumber> {
+	/// Blocks from a batch's registration to the first block it can be activated in.
+	pub challenge: BlockNumber,
+	/// Blocks from a leaf request to its deadline.
+	pub answer: BlockNumber,
+}
+
+impl<BlockNumber: PartialOrd + Default> ChallengeWindows<BlockNumber> {
+	/// Whether a request can be answered: the answer window is not zero. (A zero challenge
+	/// window, for test chains, makes batches count at once and leaves nothing to challenge.)
+	pub fn is_valid(&self) -> bool {
+		self.answer > BlockNumber::default()
+	}
 }

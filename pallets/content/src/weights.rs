@@ -43,6 +43,12 @@ pub trait WeightInfo {
 	fn register_batch(c: u32, ) -> Weight;
 	fn register_nostr_events(e: u32, ) -> Weight;
 	fn revoke_post(p: u32, ) -> Weight;
+	fn activate_batch(c: u32, ) -> Weight;
+	fn challenge(c: u32, ) -> Weight;
+	fn request_leaf() -> Weight;
+	fn answer_leaf() -> Weight;
+	fn void_unanswered(c: u32, ) -> Weight;
+	fn set_windows() -> Weight;
 }
 
 /// Weights priced with the runtime's own database weights (`T::DbWeight`).
@@ -165,6 +171,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
+	fn activate_batch(c: u32, ) -> Weight { Self::register_batch(c) }
+	fn challenge(c: u32, ) -> Weight { Self::register_batch(c) }
+	fn request_leaf() -> Weight { Self::revoke_post(32) }
+	fn answer_leaf() -> Weight { Self::revoke_post(32) }
+	fn void_unanswered(c: u32, ) -> Weight { Self::register_batch(c) }
+	fn set_windows() -> Weight { Self::revoke_post(0) }
 }
 
 /// The same weights priced with ParityDB's database weights, for tests and mocks.
@@ -193,4 +205,10 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
+	fn activate_batch(c: u32, ) -> Weight { Self::register_batch(c) }
+	fn challenge(c: u32, ) -> Weight { Self::register_batch(c) }
+	fn request_leaf() -> Weight { Self::revoke_post(32) }
+	fn answer_leaf() -> Weight { Self::revoke_post(32) }
+	fn void_unanswered(c: u32, ) -> Weight { Self::register_batch(c) }
+	fn set_windows() -> Weight { Self::revoke_post(0) }
 }

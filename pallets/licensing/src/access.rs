@@ -56,10 +56,12 @@ impl<T: Config> AccessChecker<T> {
 		match batch.post_status(&query.post, query.index, &query.proof, T::Content::revoked_at) {
 			PostStatus::Registered => {},
 			PostStatus::Revoked { .. } => return Err(Denial::PostRevoked),
-			// `BatchRoot::post_status` never answers `Unlinked`: the author is checked below.
-			PostStatus::NotInBatch | PostStatus::BatchNotFound | PostStatus::Unlinked => {
-				return Err(Denial::NotRegistered)
-			},
+			// `BatchRoot::post_status` never answers `Unlinked` (the author is checked below) or
+			// `Pending` (`batch_root` knows activated batches only: a pending one is not found).
+			PostStatus::NotInBatch
+			| PostStatus::BatchNotFound
+			| PostStatus::Unlinked
+			| PostStatus::Pending { .. } => return Err(Denial::NotRegistered),
 		}
 
 		// The author's consent counts only through the platform the post was registered by: a

@@ -83,8 +83,21 @@ impl pallet_consent::Config for Test {
 	type BenchmarkHelper = ();
 }
 
+parameter_types! {
+	pub const ChallengerReward: Perbill = Perbill::from_percent(50);
+}
+
 impl pallet_content::Config for Test {
 	type Consent = Consent;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	type Treasury = TreasuryAccount;
+	type BondBase = ConstU128<0>;
+	type BondPerPost = ConstU128<0>;
+	type ChallengerReward = ChallengerReward;
+	type RequestDeposit = ConstU128<1>;
+	type MaxOpenRequests = ConstU32<4>;
 	type ContributionObserver = Licensing;
 	type MaxContributorsPerBatch = ConstU32<64>;
 	type MaxPostsPerBatch = ConstU32<100_000>;
@@ -182,6 +195,11 @@ impl crate::BenchmarkHelper<AccountId> for Setup {
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_licensing::GenesisConfig::<Test>::default()
+		.assimilate_storage(&mut storage)
+		.unwrap();
+	// No challenge window and no bonds: these tests are about what registered posts earn; the
+	// content pallet's own tests cover the window.
+	pallet_content::GenesisConfig::<Test> { challenge_window: Some(0), answer_window: Some(1) }
 		.assimilate_storage(&mut storage)
 		.unwrap();
 	mock_utils::test_externalities::<Test>(storage)

@@ -19,7 +19,7 @@ use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, OriginCaller, PalletInfo,
 	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
 	RuntimeTask, Signature, System, BLOCK_HASH_COUNT, EXISTENTIAL_DEPOSIT, MICRO_UNIT, MILLI_UNIT,
-	SLOT_DURATION, SS58_PREFIX, VERSION,
+	SLOT_DURATION, SS58_PREFIX, UNIT, VERSION,
 };
 
 /// Three quarters of a block's weight and length are for normal transactions; the rest is kept
@@ -161,8 +161,33 @@ impl pallet_consent::Config for Runtime {
 	type BenchmarkHelper = benchmark_helpers::Setup;
 }
 
+parameter_types! {
+	/// What a platform batch bonds whatever its size: more than its registration fee, so that
+	/// a voided batch always costs its registrant something.
+	pub const BondBase: Balance = UNIT;
+	/// What each post of a platform batch bonds: a full batch (about a million posts) holds
+	/// about 1,000 LCT through its challenge window. See docs/design.md for the sizing.
+	pub const BondPerPost: Balance = MILLI_UNIT;
+	/// Half of a voided batch's bond goes to whoever proved it; the rest to the treasury.
+	pub const ChallengerReward: Perbill = Perbill::from_percent(50);
+	/// A leaf request holds this; an answered request pays it to the registrant (it covers the
+	/// answer's fee, so requests cannot be used to make a platform pay).
+	pub const RequestDeposit: Balance = 100 * MILLI_UNIT;
+}
+
 impl pallet_content::Config for Runtime {
 	type Consent = super::Consent;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	/// Sudo, until on-chain governance exists.
+	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	type Treasury = TreasuryAccount;
+	type BondBase = BondBase;
+	type BondPerPost = BondPerPost;
+	type ChallengerReward = ChallengerReward;
+	type RequestDeposit = RequestDeposit;
+	/// Sixteen leaves of one batch may be asked for at once.
+	type MaxOpenRequests = ConstU32<16>;
 	/// Licensing settles contributors' rewards and feeds revocations to license holders.
 	type ContributionObserver = super::Licensing;
 	/// A batch of 4,096 authors fits a block with room to spare (see docs/benchmarks.md).

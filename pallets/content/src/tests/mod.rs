@@ -1,13 +1,18 @@
 //! Tests of every call and every error, one file per call. Every test runs through [`run`],
 //! which ends it with the pallet's `try_state` checks.
 
+mod activate_batch;
+mod challenge;
 mod force_contribution;
+mod fraud_property;
+mod leaf_requests;
 mod register_batch;
 mod register_nostr_events;
 mod revoke_post;
 
 use crate::{mock::*, Error, Event, *};
-use frame_support::{assert_noop, assert_ok, BoundedVec};
+use codec::Encode;
+use frame_support::{assert_noop, assert_ok, dispatch::DispatchResult, BoundedVec};
 use licentia_primitives::{
 	consent::Purpose,
 	content::{batch_proof, batch_root, PostStatus},
@@ -19,15 +24,82 @@ use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave};
 fn acc(k: sp_keyring::Sr25519Keyring) -> AccountId {
 	k.to_account_id()
 }
-fn contributions(
-	list: &[(Identity, u32)],
-) -> BoundedVec<Contribution, frame_support::traits::ConstU32<64>> {
+type Contributors = BoundedVec<Contribution, frame_support::traits::ConstU32<64>>;
+
+/// Authors' ranges with keys `1..=posts` (for tests of what the chain checks before keys).
+fn contributions(list: &[(Identity, u32)]) -> Contributors {
 	list.iter()
-		.map(|(author, posts)| Contribution { author: author.clone(), posts: *posts })
+		.map(|(author, posts)| Contribution {
+			author: author.clone(),
+			posts: *posts,
+			first_key: 1,
+			last_key: (*posts).max(1) as u64,
+		})
 		.collect::<Vec<_>>()
 		.try_into()
 		.expect("few")
 }
+
+/// The contributor list of `records` as a bridge declares it: one range per run of one
+/// author, with the order keys of its first and last post.
+fn layout(records: &[PostRecord]) -> Contributors {
+	let mut list: Vec<Contribution> = Vec::new();
+	for record in records {
+		let key = record.post.order_key(&record.author).unwrap_or_default();
+		match list.last_mut() {
+			Some(c) if c.author == record.author => {
+				c.posts += 1;
+				c.last_key = key;
+			},
+			_ => list.push(Contribution {
+				author: record.author.clone(),
+				posts: 1,
+				first_key: key,
+				last_key: key,
+			}),
+		}
+	}
+	list.try_into().expect("few")
+}
+
+/// Bob registers `records` (laid out by [`layout`]) on X platform 0: the new batch's id.
+fn register(records: &[PostRecord]) -> BatchId {
+	let root = batch_root(records.iter().map(|r| r.leaf_hash()));
+	assert_ok!(Content::register_batch(RuntimeOrigin::signed(acc(Bob)), 0, root, layout(records)));
+	NextBatchId::<Test>::get() - 1
+}
+
+/// Moves `blocks` blocks on.
+fn advance(blocks: u64) {
+	System::set_block_number(System::block_number() + blocks);
+}
+
+/// Ends the challenge window of batches registered now, and activates `batch` of `records`.
+fn activate(batch: BatchId, records: &[PostRecord]) {
+	advance(CHALLENGE_WINDOW);
+	assert_ok!(Content::activate_batch(RuntimeOrigin::signed(acc(Dave)), batch, layout(records)));
+}
+
+/// The proof of leaf `i` of `records`.
+fn proof_of(records: &[PostRecord], i: u32) -> Proof {
+	batch_proof(records.iter().map(|r| r.leaf_hash()).collect(), i)
+		.try_into()
+		.expect("short")
+}
+
+/// What `who` holds for `reason`.
+fn held(reason: HoldReason, who: &AccountId) -> Balance {
+	use frame_support::traits::fungible::InspectHold;
+	<Balances as InspectHold<_>>::balance_on_hold(&RuntimeHoldReason::Content(reason), who)
+}
+
+/// `who`'s free balance.
+fn free(who: &AccountId) -> Balance {
+	Balances::free_balance(who)
+}
+
+/// What everyone starts with in [`setup`].
+const FUNDS: Balance = 1_000_000;
 fn last_event() -> Event<Test> {
 	System::events()
 		.into_iter()
@@ -48,6 +120,9 @@ fn x_post(id: u64, author: u64) -> PostRecord {
 /// training, X(3) -> Dave allowing nothing; Nostr platform 1.
 fn setup(test: impl FnOnce()) {
 	run(|| {
+		for who in [Alice, Bob, Charlie, Dave] {
+			<Balances as frame_support::traits::fungible::Mutate<_>>::set_balance(&acc(who), FUNDS);
+		}
 		assert_eq!(ConsentSetup::register(PlatformKind::X, &acc(Bob)), 0);
 		assert_eq!(ConsentSetup::register(PlatformKind::Nostr, &acc(Bob)), 1);
 		ConsentSetup::link_allowing(Identity::X(1), &acc(Alice), 0, &[Purpose::AiTraining]);

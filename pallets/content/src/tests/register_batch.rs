@@ -3,25 +3,108 @@
 use super::*;
 
 #[test]
-fn stores_the_root_and_counts_each_author() {
+fn holds_the_bond_and_keeps_the_batch_pending() {
 	setup(|| {
-		let (root, _) = x_batch(&[(10, 1), (11, 1), (12, 2)]);
+		let (root, records) = x_batch(&[(10, 1), (11, 1), (12, 2)]);
 		assert_ok!(Content::register_batch(
 			RuntimeOrigin::signed(acc(Bob)),
 			0,
 			root,
-			contributions(&[(Identity::X(1), 2), (Identity::X(2), 1)])
+			layout(&records)
 		));
-		let batch = Batches::<Test>::get(0).expect("stored");
-		assert_eq!((batch.root, batch.posts, batch.contributors), (root, 3, 2));
-		assert_eq!(Contributions::<Test>::get(acc(Alice), 0), 2);
-		assert_eq!(Contributions::<Test>::get(acc(Charlie), 0), 1);
-		assert_eq!(PlatformPosts::<Test>::get(0), 3);
+		let pending = PendingBatches::<Test>::get(0).expect("pending");
+		assert_eq!(
+			(pending.info.root, pending.info.posts, pending.info.contributors),
+			(root, 3, 2)
+		);
+		let bond = BOND_BASE + 3 * BOND_PER_POST;
+		assert_eq!((pending.bond, pending.matures_at), (bond, 1 + CHALLENGE_WINDOW));
+		assert_eq!(held(HoldReason::BatchBond, &acc(Bob)), bond);
+		// Nothing counts yet, and the posts cannot be licensed.
+		assert!(Batches::<Test>::get(0).is_none());
+		assert_eq!(Contributions::<Test>::get(acc(Alice), 0), 0);
+		assert_eq!(PlatformPosts::<Test>::get(0), 0);
+		assert_eq!(
+			Content::api_post_status(0, &records[0], 0, &proof_of(&records, 0)),
+			PostStatus::Pending { until: 1 + CHALLENGE_WINDOW }
+		);
+		assert_eq!(Content::api_batch(0).and_then(|b| b.pending_until), Some(1 + CHALLENGE_WINDOW));
+		// Each author's high-water mark is their last key.
+		assert_eq!(Marks::<Test>::get(Identity::X(1)), Some(11));
+		assert_eq!(Marks::<Test>::get(Identity::X(2)), Some(12));
 		assert_eq!(
 			last_event(),
-			Event::BatchRegistered { batch: 0, platform: 0, root, posts: 3, contributors: 2 }
+			Event::BatchRegistered {
+				batch: 0,
+				platform: 0,
+				root,
+				posts: 3,
+				contributors: 2,
+				bond,
+				matures_at: 1 + CHALLENGE_WINDOW
+			}
 		);
 		assert_eq!(NextBatchId::<Test>::get(), 1);
+	});
+}
+
+#[test]
+fn a_post_is_registered_once() {
+	setup(|| {
+		let (_, first) = x_batch(&[(10, 1), (11, 1)]);
+		register(&first);
+		// The same posts again, one of them again, or an older one: each starts at or below the
+		// mark (11).
+		let bob = RuntimeOrigin::signed(acc(Bob));
+		for again in [&[(10, 1), (11, 1)][..], &[(11, 1), (12, 1)], &[(9, 1)]] {
+			let (root, records) = x_batch(again);
+			assert_noop!(
+				Content::register_batch(bob.clone(), 0, root, layout(&records)),
+				Error::<Test>::AlreadyRegistered { index: 0 }
+			);
+		}
+		// Newer posts are welcome.
+		let (_, newer) = x_batch(&[(12, 1), (13, 1)]);
+		register(&newer);
+		assert_eq!(Marks::<Test>::get(Identity::X(1)), Some(13));
+	});
+}
+
+#[test]
+fn keys_must_leave_room_for_the_posts() {
+	setup(|| {
+		let bob = RuntimeOrigin::signed(acc(Bob));
+		let root = H256::repeat_byte(1);
+		let range = |posts, first_key, last_key| -> Contributors {
+			vec![Contribution { author: Identity::X(1), posts, first_key, last_key }]
+				.try_into()
+				.expect("one")
+		};
+		// Three posts need three distinct keys; one post one key; keys ascend.
+		for (posts, first, last) in [(3, 5, 6), (2, 5, 5), (1, 5, 6), (2, 6, 5)] {
+			assert_noop!(
+				Content::register_batch(bob.clone(), 0, root, range(posts, first, last)),
+				Error::<Test>::BadKeys { index: 0 }
+			);
+		}
+		assert_ok!(Content::register_batch(bob, 0, root, range(3, 5, 7)));
+	});
+}
+
+#[test]
+fn the_registrant_must_afford_the_bond() {
+	setup(|| {
+		<Balances as frame_support::traits::fungible::Mutate<_>>::set_balance(&acc(Bob), 50);
+		let (root, records) = x_batch(&[(10, 1)]);
+		assert!(Content::register_batch(
+			RuntimeOrigin::signed(acc(Bob)),
+			0,
+			root,
+			layout(&records)
+		)
+		.is_err());
+		assert!(PendingBatches::<Test>::get(0).is_none());
+		assert_eq!(Marks::<Test>::get(Identity::X(1)), None);
 	});
 }
 
@@ -107,7 +190,7 @@ fn errors() {
 				bob.clone(),
 				0,
 				root,
-				contributions(&[(Identity::X(1), 1_001)])
+				contributions(&[(Identity::X(1), 1_025)])
 			),
 			Error::<Test>::TooManyPosts
 		);

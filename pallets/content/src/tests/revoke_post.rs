@@ -2,26 +2,32 @@
 
 use super::*;
 
-/// Batch 0: posts 10 and 11 by X(1) (Alice), 12 by X(2) (Charlie).
+/// Batch 0, activated: posts 10 and 11 by X(1) (Alice), 12 by X(2) (Charlie).
 fn registered(test: impl FnOnce(Vec<PostRecord>)) {
 	setup(|| {
-		let (root, records) = x_batch(&[(10, 1), (11, 1), (12, 2)]);
-		assert_ok!(Content::register_batch(
-			RuntimeOrigin::signed(acc(Bob)),
-			0,
-			root,
-			contributions(&[(Identity::X(1), 2), (Identity::X(2), 1)])
-		));
+		let (_, records) = x_batch(&[(10, 1), (11, 1), (12, 2)]);
+		activate(register(&records), &records);
 		test(records);
 	});
 }
-fn proof(
-	records: &[PostRecord],
-	i: u32,
-) -> BoundedVec<H256, frame_support::traits::ConstU32<MAX_PROOF_LEN>> {
-	batch_proof(records.iter().map(|r| r.leaf_hash()).collect(), i)
-		.try_into()
-		.expect("short")
+use proof_of as proof;
+
+#[test]
+fn posts_of_a_pending_batch_are_revoked_after_it_is_activated() {
+	setup(|| {
+		let (_, records) = x_batch(&[(10, 1)]);
+		register(&records);
+		assert_noop!(
+			Content::revoke_post(
+				RuntimeOrigin::signed(acc(Alice)),
+				0,
+				records[0].clone(),
+				0,
+				proof(&records, 0)
+			),
+			Error::<Test>::BatchPending
+		);
+	});
 }
 
 #[test]
@@ -38,7 +44,7 @@ fn the_author_withdraws_a_post() {
 		assert_eq!(PlatformPosts::<Test>::get(0), 2);
 		assert_eq!(
 			Content::api_post_status(0, &records[1], 1, &proof(&records, 1)),
-			PostStatus::Revoked { at: 1 }
+			PostStatus::Revoked { at: 1 + CHALLENGE_WINDOW }
 		);
 		assert_eq!(
 			Content::api_post_status(0, &records[0], 0, &proof(&records, 0)),

@@ -118,13 +118,15 @@ fn a_record_of_another_platforms_user_is_never_served() {
 			})
 			.collect();
 		let root = batch_root(posts.iter().map(|p| p.leaf_hash()));
-		let contributors = vec![pallet_content::Contribution { author: Identity::X(1), posts: 2 }];
-		assert_ok!(Content::register_batch(
-			RuntimeOrigin::signed(w.operator.clone()),
-			w.platform,
-			root,
-			contributors.try_into().expect("one")
-		));
+		// The post "by" Dave inside Alice's range is provable fraud; nobody challenged it here
+		// (the content pallet's tests do), and access is still refused.
+		let contributors = vec![pallet_content::Contribution {
+			author: Identity::X(1),
+			posts: 2,
+			first_key: 5_001,
+			last_key: 5_009,
+		}];
+		register_and_activate(&w, root, contributors);
 		assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, u128::MAX));
 
 		assert_eq!(Licensing::api_check_access(&query(0, 0, &posts, 0)), Ok(()));

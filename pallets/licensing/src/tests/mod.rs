@@ -102,6 +102,24 @@ fn world() -> World {
 }
 
 /// A batch of one X post per author, registered through the content pallet.
+/// Registers a batch of `w`'s platform and activates it at once (the mock has no challenge
+/// window).
+fn register_and_activate(w: &World, root: H256, contributors: Vec<pallet_content::Contribution>) {
+	let contributors: frame_support::BoundedVec<_, _> = contributors.try_into().expect("few");
+	assert_ok!(Content::register_batch(
+		RuntimeOrigin::signed(w.operator.clone()),
+		w.platform,
+		root,
+		contributors.clone()
+	));
+	let batch = pallet_content::NextBatchId::<Test>::get() - 1;
+	assert_ok!(Content::activate_batch(
+		RuntimeOrigin::signed(w.buyer.clone()),
+		batch,
+		contributors
+	));
+}
+
 fn register(w: &World, authors: &[u64]) -> (BatchId, Vec<PostRecord>) {
 	let batch = pallet_content::NextBatchId::<Test>::get();
 	let posts: Vec<PostRecord> = authors
@@ -114,18 +132,19 @@ fn register(w: &World, authors: &[u64]) -> (BatchId, Vec<PostRecord>) {
 		})
 		.collect();
 	let root = batch_root(posts.iter().map(|p| p.leaf_hash()));
-	let contributors = authors
+	let contributors: Vec<_> = posts
 		.iter()
-		.map(|a| pallet_content::Contribution { author: Identity::X(*a), posts: 1 })
-		.collect::<Vec<_>>()
-		.try_into()
-		.expect("few");
-	assert_ok!(Content::register_batch(
-		RuntimeOrigin::signed(w.operator.clone()),
-		w.platform,
-		root,
-		contributors
-	));
+		.map(|p| {
+			let PostId::X { id } = p.post else { unreachable!("X posts") };
+			pallet_content::Contribution {
+				author: p.author.clone(),
+				posts: 1,
+				first_key: id,
+				last_key: id,
+			}
+		})
+		.collect();
+	register_and_activate(w, root, contributors);
 	(batch, posts)
 }
 

@@ -114,21 +114,22 @@ fn call() -> impl Strategy<Value = RuntimeCall> {
 	]
 	.prop_map(RuntimeCall::Consent);
 	let content = prop_oneof![
-		(id(), any::<[u8; 32]>(), prop::collection::vec((0u64..5, 0u32..40), 0..4)).prop_map(
-			|(platform, root, authors)| pallet_content::Call::register_batch {
+		(id(), any::<[u8; 32]>(), prop::collection::vec((0u64..5, 0u32..40, any::<u32>()), 0..4))
+			.prop_map(|(platform, root, authors)| pallet_content::Call::register_batch {
 				platform,
 				root: H256(root),
 				contributors: authors
 					.into_iter()
-					.map(|(a, posts)| pallet_content::Contribution {
+					.map(|(a, posts, first)| pallet_content::Contribution {
 						author: Identity::X(a),
-						posts
+						posts,
+						first_key: first as u64,
+						last_key: first as u64 + posts.saturating_sub(1) as u64,
 					})
 					.collect::<Vec<_>>()
 					.try_into()
 					.expect("fewer than the bound"),
-			}
-		),
+			}),
 		(0u64..4, post(), any::<u32>(), prop::collection::vec(any::<[u8; 32]>(), 0..3)).prop_map(
 			|(batch, post, index, proof)| pallet_content::Call::revoke_post {
 				batch,
@@ -160,7 +161,21 @@ proptest! {
 					Some(who) => RawOrigin::Signed(account(who)).into(),
 					None => RawOrigin::Root.into(),
 				};
-				let _ = call.dispatch_bypass_filter(origin);
+				// A batch registered is activated at once (the mock has no challenge window).
+				let activation = match &call {
+					RuntimeCall::Content(pallet_content::Call::register_batch {
+						contributors, ..
+					}) => Some(contributors.clone()),
+					_ => None,
+				};
+				if call.dispatch_bypass_filter(origin).is_ok() {
+					if let Some(contributors) = activation {
+						let batch = pallet_content::NextBatchId::<Test>::get() - 1;
+						let signed = RawOrigin::Signed(account(0)).into();
+						let activate = pallet_content::Call::<Test>::activate_batch { batch, contributors };
+						prop_assert!(activate.dispatch_bypass_filter(signed).is_ok());
+					}
+				}
 				Licensing::on_idle(now, Weight::from_parts(u64::MAX / 2, u64::MAX / 2));
 				prop_assert_eq!(Consent::do_try_state(), Ok(()));
 				prop_assert_eq!(Content::do_try_state(), Ok(()));

@@ -1,0 +1,264 @@
+//! The challenge window of platform batches: activation, fraud proofs and leaf requests.
+
+use crate::{registration::contributors_hash, *};
+use frame_support::{
+	ensure,
+	pallet_prelude::*,
+	traits::{
+		fungible::MutateHold,
+		tokens::{Fortitude, Precision, Restriction},
+	},
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use licentia_primitives::content::verify_batch_proof;
+use sp_core::H256;
+use sp_runtime::traits::Saturating;
+
+impl<T: Config> Pallet<T> {
+	pub(crate) fn do_activate_batch(
+		batch: BatchId,
+		contributors: &[Contribution],
+	) -> DispatchResult {
+		let pending = PendingBatches::<T>::get(batch).ok_or(Error::<T>::NotPending)?;
+		ensure!(
+			frame_system::Pallet::<T>::block_number() >= pending.matures_at,
+			Error::<T>::TooEarly
+		);
+		ensure!(pending.open_requests == 0, Error::<T>::RequestsOpen);
+		ensure!(
+			contributors_hash(contributors) == pending.contributors_hash,
+			Error::<T>::ContributorsMismatch
+		);
+		let info = pending.info;
+		T::Currency::release(
+			&HoldReason::BatchBond.into(),
+			&info.submitter,
+			pending.bond,
+			Precision::BestEffort,
+		)?;
+		// Counted for whoever each identity is linked to through this platform now: the rule
+		// access checks apply to the same posts. An identity unlinked (or moved to another
+		// platform) in the window counts for nobody.
+		let counted: Vec<(T::AccountId, u32)> = contributors
+			.iter()
+			.filter_map(|c| match T::Consent::owner_of(&c.author) {
+				Some((account, through)) if through == info.platform => Some((account, c.posts)),
+				_ => None,
+			})
+			.collect();
+		let total = counted.iter().map(|(_, posts)| u64::from(*posts)).sum::<u64>();
+		PlatformPosts::<T>::mutate(info.platform, |n| *n = n.saturating_add(total));
+		for (account, posts) in counted {
+			Self::add_contribution(&account, info.platform, posts);
+		}
+		PendingBatches::<T>::remove(batch);
+		Batches::<T>::insert(batch, info);
+		Self::deposit_event(Event::BatchActivated { batch });
+		Ok(())
+	}
+
+	pub(crate) fn do_challenge(
+		challenger: T::AccountId,
+		batch: BatchId,
+		contributors: &[Contribution],
+		fraud: &Fraud,
+	) -> DispatchResult {
+		let pending = PendingBatches::<T>::get(batch).ok_or(Error::<T>::NotPending)?;
+		ensure!(
+			contributors_hash(contributors) == pending.contributors_hash,
+			Error::<T>::ContributorsMismatch
+		);
+		ensure!(proves_fraud::<T>(&pending.info, contributors, fraud)?, Error::<T>::NotFraud);
+		Self::void(batch, pending, contributors, challenger)
+	}
+
+	pub(crate) fn do_request_leaf(who: T::AccountId, batch: BatchId, index: u32) -> DispatchResult {
+		let mut pending = PendingBatches::<T>::get(batch).ok_or(Error::<T>::NotPending)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(now < pending.matures_at, Error::<T>::WindowClosed);
+		ensure!(index < pending.info.posts, Error::<T>::IndexOutOfRange);
+		ensure!(!LeafRequests::<T>::contains_key(batch, index), Error::<T>::AlreadyRequested);
+		ensure!(pending.open_requests < T::MaxOpenRequests::get(), Error::<T>::TooManyRequests);
+		let deposit = T::RequestDeposit::get();
+		T::Currency::hold(&HoldReason::LeafRequest.into(), &who, deposit)?;
+		let deadline = now.saturating_add(Windows::<T>::get().answer);
+		LeafRequests::<T>::insert(
+			batch,
+			index,
+			LeafRequest { requester: who.clone(), deposit, deadline },
+		);
+		pending.open_requests = pending.open_requests.saturating_add(1);
+		PendingBatches::<T>::insert(batch, pending);
+		Self::deposit_event(Event::LeafRequested { batch, index, requester: who, deadline });
+		Ok(())
+	}
+
+	pub(crate) fn do_answer_leaf(
+		batch: BatchId,
+		index: u32,
+		post: PostRecord,
+		proof: &[H256],
+	) -> DispatchResult {
+		let mut pending = PendingBatches::<T>::get(batch).ok_or(Error::<T>::NotPending)?;
+		let request = LeafRequests::<T>::get(batch, index).ok_or(Error::<T>::NoRequest)?;
+		ensure!(
+			frame_system::Pallet::<T>::block_number() <= request.deadline,
+			Error::<T>::RequestExpired
+		);
+		ensure!(opens(&pending.info, index, &post, proof), Error::<T>::BadProof);
+		// The requester pays for the answer: their deposit goes to the registrant.
+		T::Currency::transfer_on_hold(
+			&HoldReason::LeafRequest.into(),
+			&request.requester,
+			&pending.info.submitter,
+			request.deposit,
+			Precision::BestEffort,
+			Restriction::Free,
+			Fortitude::Force,
+		)?;
+		LeafRequests::<T>::remove(batch, index);
+		pending.open_requests = pending.open_requests.saturating_sub(1);
+		PendingBatches::<T>::insert(batch, pending);
+		Self::deposit_event(Event::LeafAnswered { batch, index, post });
+		Ok(())
+	}
+
+	pub(crate) fn do_void_unanswered(
+		batch: BatchId,
+		index: u32,
+		contributors: &[Contribution],
+	) -> DispatchResult {
+		let pending = PendingBatches::<T>::get(batch).ok_or(Error::<T>::NotPending)?;
+		let request = LeafRequests::<T>::get(batch, index).ok_or(Error::<T>::NoRequest)?;
+		ensure!(
+			frame_system::Pallet::<T>::block_number() > request.deadline,
+			Error::<T>::AnswerWindowOpen
+		);
+		ensure!(
+			contributors_hash(contributors) == pending.contributors_hash,
+			Error::<T>::ContributorsMismatch
+		);
+		Self::void(batch, pending, contributors, request.requester)
+	}
+
+	pub(crate) fn do_set_windows(windows: ChallengeWindows<BlockNumberFor<T>>) -> DispatchResult {
+		ensure!(windows.is_valid(), Error::<T>::BadWindows);
+		Windows::<T>::put(windows);
+		Self::deposit_event(Event::WindowsSet { windows });
+		Ok(())
+	}
+
+	/// Removes a pending batch shown to be fraudulent: refunds its open requests, gives
+	/// `challenger` their reward from the bond and the treasury the rest, and lowers its
+	/// contributors' high-water marks back below their ranges where no later batch raised them.
+	fn void(
+		batch: BatchId,
+		pending: PendingBatchOf<T>,
+		contributors: &[Contribution],
+		challenger: T::AccountId,
+	) -> DispatchResult {
+		// At most `MaxOpenRequests` entries.
+		for (_, request) in LeafRequests::<T>::drain_prefix(batch) {
+			T::Currency::release(
+				&HoldReason::LeafRequest.into(),
+				&request.requester,
+				request.deposit,
+				Precision::BestEffort,
+			)?;
+		}
+		let submitter = &pending.info.submitter;
+		let reward = T::ChallengerReward::get() * pending.bond;
+		let rest = pending.bond.saturating_sub(reward);
+		for (to, amount) in [(&challenger, reward), (&T::Treasury::get(), rest)] {
+			T::Currency::transfer_on_hold(
+				&HoldReason::BatchBond.into(),
+				submitter,
+				to,
+				amount,
+				Precision::BestEffort,
+				Restriction::Free,
+				Fortitude::Force,
+			)?;
+		}
+		// The voided ranges were never counted: their posts may be registered again. Posts
+		// below a range's first key stay behind the mark, as its registrant chose to skip them.
+		for c in contributors {
+			if Marks::<T>::get(&c.author) == Some(c.last_key) {
+				match c.first_key.checked_sub(1) {
+					Some(mark) => Marks::<T>::insert(&c.author, mark),
+					None => Marks::<T>::remove(&c.author),
+				}
+			}
+		}
+		PendingBatches::<T>::remove(batch);
+		Self::deposit_event(Event::BatchVoided {
+			batch,
+			challenger,
+			slashed: pending.bond,
+			reward,
+		});
+		Ok(())
+	}
+}
+
+/// Whether `post` is leaf `index` of `batch`, by `proof`.
+fn opens<AccountId, BlockNumber>(
+	batch: &BatchInfo<AccountId, BlockNumber>,
+	index: u32,
+	post: &PostRecord,
+	proof: &[H256],
+) -> bool {
+	verify_batch_proof(&batch.root, proof, batch.posts, index, post.leaf_hash())
+}
+
+/// The contributor whose range holds leaf `index`, with the range's first and last index.
+fn range_of(contributors: &[Contribution], index: u32) -> Option<(&Contribution, u64, u64)> {
+	let mut start = 0u64;
+	for c in contributors {
+		let end = start.saturating_add(u64::from(c.posts));
+		if u64::from(index) < end {
+			return Some((c, start, end.saturating_sub(1)));
+		}
+		start = end;
+	}
+	None
+}
+
+/// Whether `fraud` shows that `batch`, registered with `contributors`, breaks the layout. An
+/// error if a leaf it opens is not in the batch.
+fn proves_fraud<T: Config>(
+	batch: &BatchInfo<T::AccountId, BlockNumberFor<T>>,
+	contributors: &[Contribution],
+	fraud: &Fraud,
+) -> Result<bool, Error<T>> {
+	let open = |index: u32, post: &PostRecord, proof: &[H256]| {
+		ensure!(opens(batch, index, post, proof), Error::<T>::BadProof);
+		range_of(contributors, index).ok_or(Error::<T>::IndexOutOfRange)
+	};
+	Ok(match fraud {
+		Fraud::Foreign { index, post, proof } => {
+			let (owner, ..) = open(*index, post, proof)?;
+			post.platform != batch.platform
+				|| post.author != owner.author
+				|| post.post.order_key(&owner.author).is_none()
+		},
+		Fraud::Disorder { index, first, first_proof, second, second_proof } => {
+			let next = u32::checked_add(*index, 1).ok_or(Error::<T>::IndexOutOfRange)?;
+			let (owner, start, _) = open(*index, first, first_proof)?;
+			let (_, next_start, _) = open(next, second, second_proof)?;
+			// A leaf without a key (of this owner) is `Foreign`, proven as such.
+			let keys = (first.post.order_key(&owner.author), second.post.order_key(&owner.author));
+			start == next_start && matches!(keys, (Some(a), Some(b)) if b <= a)
+		},
+		Fraud::Bound { index, post, proof } => {
+			let (owner, first, last) = open(*index, post, proof)?;
+			let at = u64::from(*index);
+			match post.post.order_key(&owner.author) {
+				Some(key) => {
+					(at == first && key != owner.first_key) || (at == last && key != owner.last_key)
+				},
+				None => false,
+			}
+		},
+	})
+}

@@ -1,0 +1,215 @@
+//! The property the challenge window exists for: over random sequences of honest and dishonest
+//! batches, a watcher that checks each pending batch's leaves (and asks for those it cannot
+//! see) voids every dishonest batch and none of the honest ones, so that no account is ever
+//! paid for a post that is not provably its own and unique.
+
+use super::*;
+use proptest::prelude::*;
+
+/// How a registrant lies about one contributor's range.
+#[derive(Clone, Copy, Debug)]
+enum Lie {
+	/// No lie.
+	Honest,
+	/// One leaf of the range is another author's post.
+	Foreign,
+	/// One post of the range appears twice (the next one dropped).
+	Repeat,
+	/// The range starts with a post registered in an earlier batch.
+	Replay,
+	/// One leaf is junk nobody can open (a padded count).
+	Padding,
+	/// The previous batch again, as it was (refused by the high-water marks).
+	Resubmit,
+}
+
+fn lie() -> impl Strategy<Value = Lie> {
+	prop_oneof![
+		3 => Just(Lie::Honest),
+		1 => Just(Lie::Foreign),
+		1 => Just(Lie::Repeat),
+		1 => Just(Lie::Replay),
+		1 => Just(Lie::Padding),
+		1 => Just(Lie::Resubmit),
+	]
+}
+
+/// One batch: posts of X(1) (Alice's) and X(2) (Charlie's), each author's ids advancing by
+/// `gap`, and a lie told about range `at`.
+#[derive(Clone, Debug)]
+struct Plan {
+	posts: [u8; 2],
+	gap: u8,
+	lie: Lie,
+	at: u8,
+	seed: u8,
+}
+
+fn plan() -> impl Strategy<Value = Plan> {
+	([0u8..4, 0u8..4], 1u8..4, lie(), any::<u8>(), any::<u8>())
+		.prop_filter("some posts", |(posts, ..)| posts[0] + posts[1] > 0)
+		.prop_map(|(posts, gap, lie, at, seed)| Plan { posts, gap, lie, at, seed })
+}
+
+/// What a watcher does with a pending batch whose leaves it sees (`None`: a leaf it cannot):
+/// the first fraud it finds, proven, or an unanswered request. Whether it voided the batch.
+fn watch(batch: BatchId, leaves: &[Option<PostRecord>], list: &Contributors) -> bool {
+	let hashes: Vec<H256> = leaves
+		.iter()
+		.enumerate()
+		.map(|(i, l)| l.as_ref().map_or(junk(i), PostRecord::leaf_hash))
+		.collect();
+	let proof = |i: usize| -> Proof { batch_proof(hashes.clone(), i as u32).try_into().unwrap() };
+	let challenge = |fraud: Fraud| {
+		assert_ok!(Content::challenge(
+			RuntimeOrigin::signed(acc(Dave)),
+			batch,
+			list.clone(),
+			Box::new(fraud)
+		));
+		true
+	};
+	let mut start = 0usize;
+	for c in list.iter() {
+		let end = start + c.posts as usize - 1;
+		for i in start..=end {
+			let Some(post) = &leaves[i] else {
+				assert_ok!(Content::request_leaf(
+					RuntimeOrigin::signed(acc(Dave)),
+					batch,
+					i as u32
+				));
+				// The registrant cannot answer: nobody can open junk.
+				advance(ANSWER_WINDOW + 1);
+				assert_ok!(Content::void_unanswered(
+					RuntimeOrigin::signed(acc(Dave)),
+					batch,
+					i as u32,
+					list.clone()
+				));
+				return true;
+			};
+			let Some(key) = post.post.order_key(&c.author).filter(|_| post.author == c.author)
+			else {
+				return challenge(Fraud::Foreign {
+					index: i as u32,
+					post: post.clone(),
+					proof: proof(i),
+				});
+			};
+			if (i == start && key != c.first_key) || (i == end && key != c.last_key) {
+				return challenge(Fraud::Bound {
+					index: i as u32,
+					post: post.clone(),
+					proof: proof(i),
+				});
+			}
+			if i > start {
+				let previous = leaves[i - 1].as_ref().expect("checked before");
+				if previous.post.order_key(&c.author).is_some_and(|p| p >= key) {
+					return challenge(Fraud::Disorder {
+						index: i as u32 - 1,
+						first: previous.clone(),
+						first_proof: proof(i - 1),
+						second: post.clone(),
+						second_proof: proof(i),
+					});
+				}
+			}
+		}
+		start = end + 1;
+	}
+	false
+}
+
+/// A leaf hash with no known preimage.
+fn junk(i: usize) -> H256 {
+	H256(sp_io::hashing::blake2_256(&(b"junk", i as u64).encode()))
+}
+
+proptest! {
+	#![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+	#[test]
+	fn nobody_is_paid_for_a_post_not_provably_theirs_and_unique(plans in prop::collection::vec(plan(), 1..8)) {
+		let mut outcome = Ok(());
+		setup(|| outcome = (|| -> Result<(), TestCaseError> {
+			// The model: each author's next post id, and their posts counted so far.
+			let mut next = [100u64, 100];
+			let mut counted = [0u64; 2];
+			let mut registered: [Vec<u64>; 2] = [vec![], vec![]];
+			let mut previous: Option<(H256, Contributors)> = None;
+			for plan in &plans {
+				// The honest batch.
+				let mut leaves: Vec<Option<PostRecord>> = vec![];
+				for a in 0..2 {
+					for _ in 0..plan.posts[a] {
+						leaves.push(Some(x_post(next[a], a as u64 + 1)));
+						next[a] += plan.gap as u64;
+					}
+				}
+				let honest: Vec<PostRecord> = leaves.iter().flatten().cloned().collect();
+				let list = layout(&honest);
+				let range = &list[plan.at as usize % list.len()];
+				let start: usize = list.iter().take_while(|c| c.author != range.author).map(|c| c.posts as usize).sum();
+				let offset = plan.seed as usize % range.posts as usize;
+				let a = match range.author { Identity::X(n) => n as usize - 1, _ => unreachable!() };
+				let lied = match plan.lie {
+					Lie::Honest | Lie::Resubmit => false,
+					Lie::Foreign => {
+						leaves[start + offset].as_mut().unwrap().author = Identity::X(2 - a as u64);
+						true
+					},
+					Lie::Repeat if range.posts > 1 => {
+						let i = start + offset.min(range.posts as usize - 2);
+						leaves[i + 1] = leaves[i].clone();
+						true
+					},
+					Lie::Replay if !registered[a].is_empty() => {
+						let old = registered[a][plan.seed as usize % registered[a].len()];
+						leaves[start] = Some(x_post(old, a as u64 + 1));
+						true
+					},
+					Lie::Padding => {
+						leaves[start + offset] = None;
+						true
+					},
+					Lie::Repeat | Lie::Replay => false,
+				};
+				let hashes = leaves.iter().enumerate().map(|(i, l)| l.as_ref().map_or(junk(i), PostRecord::leaf_hash));
+				let root = batch_root(hashes);
+				if let (Lie::Resubmit, Some((old_root, old_list))) = (plan.lie, &previous) {
+					// Any range of it starts at or below its author's mark.
+					let refused = Content::register_batch(RuntimeOrigin::signed(acc(Bob)), 0, *old_root, old_list.clone());
+					prop_assert_eq!(refused, Err(Error::<Test>::AlreadyRegistered { index: 0 }.into()));
+				}
+				assert_ok!(Content::register_batch(RuntimeOrigin::signed(acc(Bob)), 0, root, list.clone()));
+				let batch = NextBatchId::<Test>::get() - 1;
+				let voided = watch(batch, &leaves, &list);
+				prop_assert_eq!(voided, lied, "a batch is voided if and only if it lied: {:?}", plan);
+				if !voided {
+					advance(CHALLENGE_WINDOW);
+					assert_ok!(Content::activate_batch(RuntimeOrigin::signed(acc(Dave)), batch, list.clone()));
+					for post in &honest {
+						let Identity::X(n) = post.author else { unreachable!() };
+						let PostId::X { id } = post.post else { unreachable!() };
+						counted[n as usize - 1] += 1;
+						registered[n as usize - 1].push(id);
+					}
+					previous = Some((root, list));
+				}
+				prop_assert_eq!(Contributions::<Test>::get(acc(Alice), 0), counted[0]);
+				prop_assert_eq!(Contributions::<Test>::get(acc(Charlie), 0), counted[1]);
+			}
+			// Every post counted is distinct.
+			for ids in &registered {
+				let mut unique = ids.clone();
+				unique.sort();
+				unique.dedup();
+				prop_assert_eq!(unique.len(), ids.len());
+			}
+			Ok(())
+		})());
+		outcome?;
+	}
+}
