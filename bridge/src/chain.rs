@@ -198,6 +198,18 @@ impl Chain {
 		Ok(value.decode()?)
 	}
 
+	/// The high-water mark of `identity`: the largest order key of its posts registered in a
+	/// platform batch, if any. A new batch's range for it must start above it.
+	pub async fn mark(
+		&self,
+		identity: &licentia_primitives::consent::Identity,
+	) -> Result<Option<u64>> {
+		let at = self.client.at_current_block().await?;
+		let key = convert(identity)?;
+		let value = at.storage().try_fetch(api::storage().content().marks(), (key,)).await?;
+		Ok(value.map(|v| v.decode()).transpose()?)
+	}
+
 	/// The number of the last finalized block.
 	pub async fn finalized_number(&self) -> Result<u32> {
 		let at = self.client.at_current_block().await?;

@@ -4,11 +4,16 @@
 //! 2. Drop posts the manifest already has; settle batches a previous run left pending.
 //! 3. Ask the node about each author (`licentia_identityConsent`): only authors linked through
 //!    this platform (for Nostr: to the signer's account) who allow some purpose are registered.
-//! 4. Batch: authors in ascending order, at most the chain's `MaxContributorsPerBatch` authors and
+//! 4. Keep the posts a platform batch can hold: those with an order key (X and Mastodon ids,
+//!    Bluesky TIDs) above their author's high-water mark on chain, one per key.
+//! 5. Batch: authors in ascending order, each author's posts in ascending order key (the layout
+//!    the chain's fraud proofs check), at most the chain's `MaxContributorsPerBatch` authors and
 //!    `--batch-posts` posts per batch (Nostr: `MaxNostrEvents` events, ascending ids).
-//! 5. For each batch: write it to the manifest as pending, sign and submit it (up to
+//! 6. For each batch: write it to the manifest as pending, sign and submit it (up to
 //!    `--in-flight` at once, consecutive nonces), wait for its finality, and write every
 //!    post's index and proof.
+//! 7. Unless `--no-activate`: wait for the batches' challenge windows to end and activate them
+//!    ([`crate::activate`]).
 
 use crate::{
 	chain::{self, api, Answer, Chain, Refusal, Submitted},
@@ -50,6 +55,8 @@ pub struct Options {
 	pub in_flight: usize,
 	/// Read and filter, but do not submit.
 	pub dry_run: bool,
+	/// Wait for the registered batches' challenge windows and activate them.
+	pub activate: bool,
 }
 
 /// What `ingest` did.
@@ -66,10 +73,16 @@ pub struct Summary {
 	pub already_registered: usize,
 	/// Posts left out because their author has not opted in here, by reason.
 	pub not_opted_in: BTreeMap<String, usize>,
+	/// Posts a platform batch cannot hold: no order key (a Bluesky record key that is not a
+	/// TID, a URI naming another account), or at or below their author's high-water mark (an
+	/// older post than one registered already, or a second version of one).
+	pub out_of_order: usize,
 	/// Posts registered by this run.
 	pub registered: usize,
 	/// Batches registered by this run (including pending ones found on chain).
 	pub batches: Vec<BatchId>,
+	/// Batches this run activated after their challenge windows.
+	pub activated: Vec<BatchId>,
 	/// Posts the manifest holds now.
 	pub manifest_posts: usize,
 }
@@ -171,6 +184,32 @@ pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<S
 		return Ok(summary);
 	}
 
+	if target.kind != PlatformKind::Nostr {
+		let marks: BTreeMap<Identity, u64> = stream::iter(posts_authors(&posts))
+			.map(|author| async move { anyhow::Ok((author.clone(), chain.mark(&author).await?)) })
+			.buffer_unordered(CONSENT_QUERIES_IN_FLIGHT)
+			.try_filter_map(|(author, mark)| async move { Ok(mark.map(|m| (author, m))) })
+			.try_collect()
+			.await?;
+		let mut keys = BTreeSet::new();
+		posts.retain(|p| {
+			let key = p.record.post.order_key(&p.record.author);
+			let fits = key.is_some_and(|key| {
+				marks.get(&p.record.author).is_none_or(|mark| key > *mark)
+					&& keys.insert((p.record.author.clone(), key))
+			});
+			summary.out_of_order += usize::from(!fits);
+			fits
+		});
+		if summary.out_of_order > 0 {
+			eprintln!(
+				"skipping {} posts without an order key or not newer than their author's \
+				 registered posts",
+				summary.out_of_order
+			);
+		}
+	}
+
 	let batches = if target.kind == PlatformKind::Nostr {
 		let max = chain.constant(&api::constants().content().max_nostr_events()).await? as usize;
 		nostr_batches(posts, max)
@@ -208,15 +247,47 @@ pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<S
 	}
 	progress.finish_with_message("registered");
 	summary.manifest_posts = manifest.len();
+	if options.activate && target.kind != PlatformKind::Nostr {
+		let batches: BTreeSet<BatchId> = summary.batches.iter().copied().collect();
+		summary.activated = crate::activate::run(chain, signer, &manifest, Some(&batches), true)
+			.await?
+			.activated;
+	}
 	Ok(summary)
 }
 
-/// Posts grouped by author, authors ascending, cut into batches of at most `max_authors`
-/// authors and `max_posts` posts (an author with more posts than that spans batches).
+fn posts_authors(posts: &[Post]) -> BTreeSet<Identity> {
+	posts.iter().map(|p| p.record.author.clone()).collect()
+}
+
+/// The contributor list of a platform batch whose posts are `records`, in leaf order: one range
+/// per author, with the order keys of its first and last post. As `(author, posts, first key,
+/// last key)`, which encodes as the chain's `Contribution`.
+pub fn contributors(records: &[PostRecord]) -> Vec<(Identity, u32, u64, u64)> {
+	let mut list: Vec<(Identity, u32, u64, u64)> = Vec::new();
+	for record in records {
+		let key = record.post.order_key(&record.author).unwrap_or_default();
+		match list.last_mut() {
+			Some((author, posts, _, last)) if *author == record.author => {
+				*posts += 1;
+				*last = key;
+			},
+			_ => list.push((record.author.clone(), 1, key, key)),
+		}
+	}
+	list
+}
+
+/// Posts grouped by author, authors ascending, each author's posts in ascending order key, cut
+/// into batches of at most `max_authors` authors and `max_posts` posts (an author with more
+/// posts than that spans batches, older posts first).
 fn author_batches(posts: Vec<Post>, max_authors: usize, max_posts: usize) -> Vec<Vec<Post>> {
 	let mut by_author: BTreeMap<Identity, Vec<Post>> = BTreeMap::new();
 	for post in posts {
 		by_author.entry(post.record.author.clone()).or_default().push(post);
+	}
+	for own in by_author.values_mut() {
+		own.sort_by_key(|p| p.record.post.order_key(&p.record.author));
 	}
 	let mut batches = vec![];
 	let (mut batch, mut authors) = (Vec::new(), 0);
@@ -284,17 +355,10 @@ async fn submit(
 		);
 		chain.submit_then_watch(&call, signer, Some(nonce)).await?
 	} else {
-		let mut contributions: Vec<(Identity, u32)> = Vec::new();
-		for record in &records {
-			match contributions.last_mut() {
-				Some((author, posts)) if *author == record.author => *posts += 1,
-				_ => contributions.push((record.author.clone(), 1)),
-			}
-		}
 		let call = api::transactions().content().register_batch(
 			target.id,
 			subxt::utils::H256(root.0),
-			chain::convert(&contributions)?,
+			chain::convert(&contributors(&records))?,
 		);
 		chain.submit_then_watch(&call, signer, Some(nonce)).await?
 	};
@@ -452,6 +516,16 @@ mod tests {
 		}
 	}
 
+	#[test]
+	fn contributors_declare_each_authors_range_and_keys() {
+		let records: Vec<PostRecord> =
+			[(2, 10), (2, 12), (5, 3)].iter().map(|(a, id)| post(*a, *id).record).collect();
+		assert_eq!(
+			contributors(&records),
+			vec![(Identity::X(2), 2, 10, 12), (Identity::X(5), 1, 3, 3)]
+		);
+	}
+
 	fn shape(batches: &[Vec<Post>]) -> Vec<Vec<(u64, u64)>> {
 		batches
 			.iter()
@@ -477,5 +551,9 @@ mod tests {
 		assert_eq!(shape(&three_posts), vec![vec![(2, 2), (2, 5), (5, 4)], vec![(9, 1), (9, 3)]]);
 		let one_post = author_batches(vec![post(1, 1), post(1, 2)], 10, 1);
 		assert_eq!(shape(&one_post), vec![vec![(1, 1)], vec![(1, 2)]]);
+		// Each author's posts by ascending order key (here the X post id), older first when an
+		// author spans batches: the layout the chain's fraud proofs check.
+		let unordered = author_batches(vec![post(1, 7), post(1, 3), post(1, 5)], 10, 2);
+		assert_eq!(shape(&unordered), vec![vec![(1, 3), (1, 5)], vec![(1, 7)]]);
 	}
 }

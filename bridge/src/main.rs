@@ -4,6 +4,7 @@
 //! opted-in posts of a platform's exports, attests identity links, relays consent statements,
 //! checks access for a license holder, and claims rewards. See `bridge/README.md`.
 
+mod activate;
 mod chain;
 mod commands;
 mod formats;
@@ -53,9 +54,26 @@ enum Command {
 		/// Read, filter and report, but register nothing.
 		#[arg(long)]
 		dry_run: bool,
+		/// Register, but do not wait for the batches' challenge windows to activate them (run
+		/// `activate` later: until then their posts neither earn nor can be licensed).
+		#[arg(long)]
+		no_activate: bool,
 		/// The export files.
 		#[arg(required = true)]
 		files: Vec<PathBuf>,
+	},
+	/// Activates the manifest's platform batches whose challenge windows have ended: their posts
+	/// then count for their authors and can be licensed. Anyone may activate a batch.
+	Activate {
+		/// The key that signs the activations (any funded account).
+		#[arg(long, env = "LICENTIA_SIGNER", hide_env_values = true)]
+		signer: String,
+		/// The manifest whose batches to activate.
+		#[arg(long, default_value = "licentia-manifest.jsonl")]
+		manifest: PathBuf,
+		/// Wait for every pending batch's window to end, instead of skipping those still open.
+		#[arg(long)]
+		wait: bool,
 	},
 	/// Attests that a platform identity belongs to an account (as the platform's operator).
 	Link {
@@ -184,12 +202,33 @@ async fn main() {
 async fn run(cli: Cli) -> Result<()> {
 	let chain = chain::Chain::connect(&cli.url).await?;
 	let output = match cli.command {
-		Command::Ingest { platform, signer, manifest, batch_posts, in_flight, dry_run, files } => {
+		Command::Ingest {
+			platform,
+			signer,
+			manifest,
+			batch_posts,
+			in_flight,
+			dry_run,
+			no_activate,
+			files,
+		} => {
 			let in_flight = usize::from(in_flight);
-			let options =
-				ingest::Options { platform, files, manifest, batch_posts, in_flight, dry_run };
+			let options = ingest::Options {
+				platform,
+				files,
+				manifest,
+				batch_posts,
+				in_flight,
+				dry_run,
+				activate: !no_activate,
+			};
 			let summary = ingest::run(&chain, &chain::keypair(&signer)?, &options).await?;
 			serde_json::to_value(summary)?
+		},
+		Command::Activate { signer, manifest, wait } => {
+			let manifest = manifest::Manifest::open(&manifest)?;
+			let signer = chain::keypair(&signer)?;
+			serde_json::to_value(activate::run(&chain, &signer, &manifest, None, wait).await?)?
 		},
 		Command::Link { platform, identity, account, signer } => {
 			commands::link(&chain, platform, &identity, &account, &chain::keypair(&signer)?).await?

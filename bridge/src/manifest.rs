@@ -180,6 +180,21 @@ impl Manifest {
 		self.registered.values()
 	}
 
+	/// Every registered batch's posts, in leaf order, by batch id.
+	pub fn batches(&self) -> BTreeMap<BatchId, Vec<PostRecord>> {
+		let mut batches = BTreeMap::<BatchId, Vec<&RegisteredPost>>::new();
+		for post in self.registered.values() {
+			batches.entry(post.batch).or_default().push(post);
+		}
+		batches
+			.into_iter()
+			.map(|(id, mut posts)| {
+				posts.sort_by_key(|p| p.index);
+				(id, posts.into_iter().map(|p| p.post.clone()).collect())
+			})
+			.collect()
+	}
+
 	/// Posts of batches that were submitted but not seen registered.
 	pub fn pending(&self) -> impl Iterator<Item = (&Hash, &Pending)> {
 		self.pending.iter()

@@ -414,7 +414,8 @@ fn ingest_throughput() {
 		file
 	};
 	let ingest = |file: &str, manifest: &str, extra: &[&str]| {
-		let mut args = vec!["ingest", "--platform", "3", "--signer", "//Dave"];
+		// Registration only: activation waits for the challenge windows, which is not ingest.
+		let mut args = vec!["ingest", "--platform", "3", "--signer", "//Dave", "--no-activate"];
 		args.extend_from_slice(&["--manifest", manifest]);
 		args.extend_from_slice(extra);
 		args.push(file);
@@ -497,13 +498,19 @@ fn a_resumed_ingest_fills_a_nonce_gap_and_finds_the_batch_queued_behind_it() {
 		.as_u64()
 		.expect("a nonce");
 	let batches_before = node.rpc("licentia_batchCount", json!([]));
-	// The second batch, signed with the nonce after the first's: it waits for the gap.
+	// The second batch (post 1), signed with the nonce after the first's (post 2): it waits for
+	// the gap. (In this order post 2 is registered after post 1, above its author's mark.)
 	let queued = RuntimeCall::Content(pallet_content::Call::register_batch {
 		platform: X,
-		root: root(2),
-		contributors: vec![pallet_content::Contribution { author: author.clone(), posts: 1 }]
-			.try_into()
-			.expect("one"),
+		root: root(1),
+		contributors: vec![pallet_content::Contribution {
+			author: author.clone(),
+			posts: 1,
+			first_key: 1,
+			last_key: 1,
+		}]
+		.try_into()
+		.expect("one"),
 	});
 	let xt =
 		signed_extrinsic(queued, &Dave.pair(), nonce as u32 + 1, ChainContext::immortal(genesis));
@@ -516,7 +523,7 @@ fn a_resumed_ingest_fills_a_nonce_gap_and_finds_the_batch_queued_behind_it() {
 		.to_string()
 	};
 	let manifest = env.path("x.jsonl");
-	std::fs::write(&manifest, format!("{}\n{}\n", pending(1, nonce), pending(2, nonce + 1)))
+	std::fs::write(&manifest, format!("{}\n{}\n", pending(2, nonce), pending(1, nonce + 1)))
 		.expect("a temp file");
 	let export = env.path("x.json");
 	let posts: Vec<Value> = [1, 2]
@@ -540,5 +547,84 @@ fn a_resumed_ingest_fills_a_nonce_gap_and_finds_the_batch_queued_behind_it() {
 	let contributions = env.node.rpc("licentia_contributions", json!([address(Eve)]));
 	assert_eq!(contributions, json!([[X, 2]]), "each post counted once");
 	let finalized_nonce = env.node.rpc("system_accountNextIndex", json!([address(Dave)]));
-	assert_eq!(finalized_nonce, json!(nonce + 3), "the remark, the queued batch, the new one");
+	assert_eq!(
+		finalized_nonce,
+		json!(nonce + 5),
+		"the remark, the queued batch, the new one, and the two batches' activations"
+	);
+}
+
+#[test]
+fn the_bridge_answers_a_leaf_request_and_activates_its_batch() {
+	use licentia_primitives::consent::Identity;
+	use licentia_runtime::RuntimeCall;
+
+	let mut node = Node::start("answer", &["--dev", "--tmp"]);
+	let genesis = node.block_hash(0);
+	let link = pallet_consent::Call::link_identity {
+		platform: X,
+		identity: Identity::X(2_244_994_945),
+		account: Eve.to_account_id(),
+	};
+	// Windows long enough for a request to be made and answered across processes: 8 blocks to
+	// challenge, 4 to answer (governance's call; Alice holds the dev chain's Sudo key).
+	let windows = pallet_content::ChallengeWindows { challenge: 8, answer: 4 };
+	let set_windows = RuntimeCall::Content(pallet_content::Call::set_windows { windows });
+	node.submit_all(vec![
+		(Dave, RuntimeCall::Consent(link)),
+		(Dave, common::relayed_opt_in(&Eve.pair(), genesis)),
+		(Alice, RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(set_windows) })),
+	]);
+
+	let mut env = Env { node, dir: common::TempDir::new("answer-files") };
+	let export = env.path("x.json");
+	let posts: Vec<Value> = [11u64, 12, 13]
+		.map(|id| json!({ "id_str": id.to_string(), "author_id": "2244994945", "text": format!("post {id}") }))
+		.into();
+	std::fs::write(&export, json!({ "data": posts }).to_string()).expect("a temp file");
+	let manifest = env.path("x.jsonl");
+	let args = [
+		"ingest",
+		"--platform",
+		"3",
+		"--signer",
+		"//Dave",
+		"--manifest",
+		&manifest,
+		"--no-activate",
+		&export,
+	];
+	let summary = env.bridge(&args).finish();
+	assert_eq!(
+		(&summary["registered"], &summary["activated"]),
+		(&json!(3), &json!([])),
+		"{summary}"
+	);
+	let batch = summary["batches"][0].as_u64().expect("a batch");
+
+	// Ferdie, a watcher, asks for leaf 1; Dave's bridge answers it from its manifest, then
+	// activates the batch once the window ends.
+	let ferdie_before = env.node.free_balance(&Ferdie.to_account_id());
+	let request = pallet_content::Call::request_leaf { batch, index: 1 };
+	env.node.submit_all(vec![(Ferdie, RuntimeCall::Content(request))]);
+	let view = env.node.rpc("licentia_batch", json!([batch]));
+	assert_eq!(view["requests"][0]["index"], json!(1), "{view}");
+	let dave_before = env.node.free_balance(&Dave.to_account_id());
+	let summary = env
+		.bridge(&["activate", "--signer", "//Dave", "--manifest", &manifest, "--wait"])
+		.finish();
+	assert_eq!(summary["answered"], json!([[batch, 1]]), "{summary}");
+	assert_eq!(summary["activated"], json!([batch]), "{summary}");
+	let view = env.node.rpc("licentia_batch", json!([batch]));
+	assert_eq!((&view["pendingUntil"], &view["requests"]), (&Value::Null, &json!([])), "{view}");
+	let contributions = env.node.rpc("licentia_contributions", json!([address(Eve)]));
+	assert_eq!(contributions, json!([[X, 3]]));
+	// The bond is back (less the answer's and the activation's fees), and Ferdie's deposit
+	// paid for the answer.
+	let dave_after = env.node.free_balance(&Dave.to_account_id());
+	let bond = licentia_runtime::UNIT + 3 * licentia_runtime::MILLI_UNIT;
+	assert!(dave_after > dave_before + bond / 2, "{dave_before} -> {dave_after}");
+	let ferdie_after = env.node.free_balance(&Ferdie.to_account_id());
+	let deposit = 100 * licentia_runtime::MILLI_UNIT;
+	assert!(ferdie_after < ferdie_before - deposit, "{ferdie_before} -> {ferdie_after}");
 }

@@ -72,14 +72,11 @@ fn access_throughput() {
 		})
 		.collect();
 	let leaves: Vec<H256> = posts.iter().map(PostRecord::leaf_hash).collect();
-	let contributors = (0..authors as u64)
-		.map(|a| pallet_content::Contribution { author: Identity::X(a), posts: posts_per_author })
-		.collect::<Vec<_>>()
-		.try_into()
-		.expect("AUTHORS <= MaxContributorsPerBatch");
+	let list = layout(&posts);
+	let contributors = list.clone().try_into().expect("AUTHORS <= MaxContributorsPerBatch");
 	let terms = training_terms(100_000);
 	let licensing = RuntimeCall::Licensing;
-	node.submit_all(vec![
+	let registered = node.submit_all(vec![
 		(
 			Dave,
 			RuntimeCall::Content(pallet_content::Call::register_batch {
@@ -98,6 +95,7 @@ fn access_throughput() {
 			}),
 		),
 	]);
+	node.activate_all(&registered[..1], vec![list]);
 	node.submit_all(vec![(
 		Alice,
 		licensing(pallet_licensing::Call::purchase { offer: 0, max_price: u128::MAX }),

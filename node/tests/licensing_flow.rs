@@ -20,7 +20,7 @@ use licentia_primitives::{
 };
 use licentia_runtime::{AccountId, Balance, BlockNumber, Runtime, RuntimeCall, RuntimeEvent, UNIT};
 use pallet_consent::{RelayedStatement, Scope, RELAY_CONTEXT};
-use pallet_content::{Contribution, NostrEvent};
+use pallet_content::NostrEvent;
 use serde_json::json;
 use sp_core::{Pair, H256};
 use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave, Eve, Ferdie};
@@ -61,10 +61,14 @@ fn posts(platform: PlatformId, author: &Identity, n: u64) -> Vec<PostRecord> {
 			platform,
 			post: match author {
 				Identity::Bluesky(did) => PostId::Bluesky {
-					uri: format!("at://{}/app.bsky.feed.post/3k{i}", String::from_utf8_lossy(did))
-						.into_bytes()
-						.try_into()
-						.expect("short"),
+					uri: format!(
+						"at://{}/app.bsky.feed.post/{}",
+						String::from_utf8_lossy(did),
+						tid((1_700_000_000_000_000 << 10) + i)
+					)
+					.into_bytes()
+					.try_into()
+					.expect("short"),
 					cid: format!("bafyreib{i:052}").into_bytes().try_into().expect("short"),
 				},
 				Identity::Mastodon(_) => PostId::Mastodon {
@@ -83,7 +87,8 @@ fn posts(platform: PlatformId, author: &Identity, n: u64) -> Vec<PostRecord> {
 
 fn register(platform: PlatformId, author: &Identity, records: &[PostRecord]) -> RuntimeCall {
 	let root = batch_root(records.iter().map(|p| p.leaf_hash()));
-	let contributors = vec![Contribution { author: author.clone(), posts: records.len() as u32 }];
+	let contributors = common::layout(records);
+	assert!(contributors.len() == 1 && contributors[0].author == *author);
 	content(pallet_content::Call::register_batch {
 		platform,
 		root,
@@ -277,6 +282,15 @@ fn consent_content_and_licensing_end_to_end() {
 			}),
 		),
 	]);
+	// The platforms' batches count once their challenge windows end (two blocks on --dev).
+	node.activate_all(
+		&registered[..3],
+		vec![
+			common::layout(&bluesky_posts),
+			common::layout(&mastodon_posts),
+			common::layout(&x_posts),
+		],
+	);
 	let batch_of = |events: &[RuntimeEvent]| {
 		find(events, |e| match e {
 			RuntimeEvent::Content(pallet_content::Event::BatchRegistered { batch, .. })

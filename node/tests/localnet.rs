@@ -8,7 +8,7 @@
 mod common;
 
 use codec::Encode;
-use common::{decode_hex, free_port, rpc_call, to_hex, training_terms, TempDir};
+use common::{decode_hex, free_port, layout, rpc_call, to_hex, training_terms, TempDir};
 use licentia_primitives::{
 	consent::{Decision, Identity, Purpose},
 	content::{batch_root, PostId, PostRecord},
@@ -20,7 +20,7 @@ use licentia_runtime::{
 };
 use serde_json::{json, Value};
 use sp_core::H256;
-use sp_keyring::Sr25519Keyring::{self, Alice, Dave, Eve};
+use sp_keyring::Sr25519Keyring::{self, Alice, Dave, Eve, Ferdie};
 use std::{
 	path::Path,
 	process::Command,
@@ -229,9 +229,7 @@ fn four_validators_survive_crashes_and_restarts() {
 		RuntimeCall::Content(pallet_content::Call::register_batch {
 			platform: X_PLATFORM,
 			root: batch_root(posts.iter().map(PostRecord::leaf_hash)),
-			contributors: vec![pallet_content::Contribution { author: Identity::X(7), posts: 4 }]
-				.try_into()
-				.expect("one"),
+			contributors: layout(&posts).try_into().expect("one"),
 		}),
 	);
 	net.submit(0, Dave, RuntimeCall::Licensing(pallet_licensing::Call::register_terms { terms }));
@@ -249,6 +247,28 @@ fn four_validators_survive_crashes_and_restarts() {
 		net.wait("finality to go on with three of four", Duration::from_secs(120), || {
 			finalized_everywhere(&net, &three) >= before_kill + 5
 		});
+	// The batch counts once its challenge window (10 blocks on the local testnet) has ended:
+	// Ferdie activates it, as any bridge or watcher may.
+	let pending_key = pallet_content::PendingBatches::<Runtime>::hashed_key_for(0u64);
+	let batch_key = pallet_content::Batches::<Runtime>::hashed_key_for(0u64);
+	net.wait("the batch to be registered", Duration::from_secs(120), || {
+		net.exists(0, &pending_key, None)
+	});
+	let registered_at = net.heights(0).map_or(0, |(best, _)| best);
+	net.wait("the batch's challenge window", Duration::from_secs(180), || {
+		net.heights(0).is_some_and(|(best, _)| best > registered_at + 10)
+	});
+	net.submit(
+		1,
+		Ferdie,
+		RuntimeCall::Content(pallet_content::Call::activate_batch {
+			batch: 0,
+			contributors: layout(&posts).try_into().expect("one"),
+		}),
+	);
+	net.wait("the batch to be activated", Duration::from_secs(120), || {
+		net.exists(0, &batch_key, None)
+	});
 	net.submit(
 		1,
 		Alice,

@@ -118,9 +118,6 @@ fn registration_throughput() {
 	eprintln!("setup: {authors} authors linked and opted in in {:?}", setup_start.elapsed());
 
 	// The batches: every author has `posts_per_author` posts in each.
-	let contributors: Vec<pallet_content::Contribution> = (0..authors as u64)
-		.map(|i| pallet_content::Contribution { author: Identity::X(i), posts: posts_per_author })
-		.collect();
 	let submit_block = node.block_number(false);
 	let submit_start = Instant::now();
 	for b in 0..batches as u64 {
@@ -136,13 +133,23 @@ fn registration_throughput() {
 			})
 		});
 		let root = batch_root(leaves);
+		// Each author's posts in this batch have keys `(b << 40) | (a << 16) | p`: above every
+		// key of the batches before.
+		let contributors: Vec<pallet_content::Contribution> = (0..authors as u64)
+			.map(|a| {
+				let first_key = (b << 40) | (a << 16);
+				pallet_content::Contribution {
+					author: Identity::X(a),
+					posts: posts_per_author,
+					first_key,
+					last_key: first_key + posts_per_author as u64 - 1,
+				}
+			})
+			.collect();
 		dave.submit(RuntimeCall::Content(pallet_content::Call::register_batch {
 			platform: X_PLATFORM,
 			root,
-			contributors: contributors
-				.clone()
-				.try_into()
-				.expect("AUTHORS <= MaxContributorsPerBatch"),
+			contributors: contributors.try_into().expect("AUTHORS <= MaxContributorsPerBatch"),
 		}));
 	}
 	let blocks =

@@ -227,8 +227,10 @@ impl<AccountId> ContributionObserver<AccountId> for () {
 pub trait ContentProvider<AccountId, BlockNumber> {
 	/// `who`'s registered (not revoked) posts on `platform`.
 	fn contributions(who: &AccountId, platform: PlatformId) -> u64;
-	/// The number of batches registered so far: the id the next batch gets.
-	fn batch_count() -> BatchId;
+	/// How many batches count so far (platform batches once activated, Nostr batches at once):
+	/// the `seq` the next one to count gets. A license bought now covers the batches whose
+	/// `seq` is below it: exactly the posts its price was counted over.
+	fn counted_batches() -> u64;
 	/// What a proof is checked against: the batch's platform, Merkle root and number of posts.
 	fn batch_root(batch: BatchId) -> Option<BatchRoot>;
 	/// The block in which the post with leaf hash `leaf` was revoked, if it was.
@@ -257,6 +259,9 @@ pub struct BatchRoot {
 	pub root: H256,
 	/// How many posts (leaves) it holds.
 	pub posts: u32,
+	/// Its place among the batches that count, in the order they started to (see
+	/// [`ContentProvider::counted_batches`]).
+	pub seq: u64,
 }
 
 impl BatchRoot {

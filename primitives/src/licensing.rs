@@ -178,7 +178,8 @@ pub enum Denial {
 	PurposeNotCovered,
 	/// The license has been served its record cap.
 	CapReached,
-	/// The post's batch was registered after the purchase, or by a platform outside the pool.
+	/// The post's batch started to count (was activated) after the purchase, or is a platform's
+	/// outside the pool.
 	OutsideSnapshot,
 	/// The post and proof do not match a registered batch.
 	NotRegistered,

@@ -96,6 +96,24 @@ pub struct BatchView<AccountId, BlockNumber> {
 	/// While the batch is in its challenge window, the first block it can be activated in; its
 	/// posts count and can be licensed once it is activated (then `None`).
 	pub pending_until: Option<BlockNumber>,
+	/// Once it counts, its place among the batches that count: a license covers it if this is
+	/// below the license's `snapshot`. `None` while pending.
+	pub seq: Option<u64>,
+	/// The leaves of a pending batch that someone asked its registrant to open, by index, and
+	/// the last block each can be answered in (at most `MaxOpenRequests`).
+	pub requests: Vec<OpenRequest<BlockNumber>>,
+}
+
+/// A leaf of a pending batch that its registrant must open (`answer_leaf`) by `deadline`, or lose
+/// the batch's bond.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub struct OpenRequest<BlockNumber> {
+	/// The leaf's index.
+	pub index: u32,
+	/// The last block in which it can be answered.
+	pub deadline: BlockNumber,
 }
 
 /// A license token, as clients see it.
@@ -126,7 +144,9 @@ pub struct LicenseView<AccountId, Balance, BlockNumber> {
 	pub start: BlockNumber,
 	/// The first block it is no longer valid in.
 	pub expiry: BlockNumber,
-	/// It covers batches with an id below this one (those registered before the purchase).
+	/// It covers the batches whose `seq` is below this one: those that counted (platform
+	/// batches activated, Nostr batches registered) before the purchase, and whose posts its
+	/// price was counted over.
 	pub snapshot: BatchId,
 	/// The records in the pool at purchase.
 	pub records: u64,

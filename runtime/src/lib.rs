@@ -125,7 +125,10 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 /// The runtime's migrations, aside from those the pallets run themselves. Every storage change
 /// adds its versioned migration here, and removes it once every live chain has run it.
 #[allow(unused_parens)]
-type Migrations = (pallet_licensing::migrations::v1::MigrateV0ToV1<Runtime>,);
+type Migrations = (
+	pallet_licensing::migrations::v1::MigrateV0ToV1<Runtime>,
+	pallet_content::migrations::v1::MigrateV0ToV1<Runtime>,
+);
 
 /// Executive: dispatches blocks and transactions to the pallets.
 pub type Executive = frame_executive::Executive<

@@ -369,6 +369,82 @@ pub fn run_node_command(args: &[&str], cwd: &Path) -> (ExitStatus, String, Strin
 	)
 }
 
+/// `value` as a Bluesky TID: 13 characters of base32-sortable.
+#[allow(dead_code)]
+pub fn tid(value: u64) -> String {
+	const ALPHABET: &[u8; 32] = b"234567abcdefghijklmnopqrstuvwxyz";
+	(0..13)
+		.rev()
+		.map(|i| ALPHABET[((value as u128 >> (5 * i)) & 31) as usize] as char)
+		.collect()
+}
+
+/// The contributor list of `records` as a bridge declares it: one range per run of one author,
+/// with the order keys of its first and last post.
+#[allow(dead_code)]
+pub fn layout(
+	records: &[licentia_primitives::content::PostRecord],
+) -> Vec<pallet_content::Contribution> {
+	let mut list: Vec<pallet_content::Contribution> = Vec::new();
+	for record in records {
+		let key = record.post.order_key(&record.author).expect("a post with an order key");
+		match list.last_mut() {
+			Some(c) if c.author == record.author => {
+				c.posts += 1;
+				c.last_key = key;
+			},
+			_ => list.push(pallet_content::Contribution {
+				author: record.author.clone(),
+				posts: 1,
+				first_key: key,
+				last_key: key,
+			}),
+		}
+	}
+	list
+}
+
+impl Node {
+	/// Activates the platform batches that `registered` (what `submit_all` returned for
+	/// `register_batch` calls, with the contributor list of each) registered, as soon as their
+	/// challenge windows end, as a bridge does; Ferdie signs. Returns the activations' blocks and
+	/// events.
+	#[allow(dead_code)]
+	pub fn activate_all(
+		&mut self,
+		registered: &[(u32, Vec<RuntimeEvent>)],
+		lists: Vec<Vec<pallet_content::Contribution>>,
+	) -> Vec<(u32, Vec<RuntimeEvent>)> {
+		let mut calls = Vec::new();
+		let mut until = 0;
+		for ((_, events), list) in registered.iter().zip(lists) {
+			let (batch, matures_at) = events
+				.iter()
+				.find_map(|e| match e {
+					RuntimeEvent::Content(pallet_content::Event::BatchRegistered {
+						batch,
+						matures_at,
+						..
+					}) => Some((*batch, *matures_at)),
+					_ => None,
+				})
+				.unwrap_or_else(|| self.fail("a register_batch without BatchRegistered"));
+			until = until.max(matures_at);
+			let contributors = list.try_into().unwrap_or_else(|_| self.fail("a long list"));
+			let call = pallet_content::Call::activate_batch { batch, contributors };
+			calls.push((
+				sp_keyring::Sr25519Keyring::Ferdie,
+				licentia_runtime::RuntimeCall::Content(call),
+			));
+		}
+		// An extrinsic submitted now goes into the next block.
+		self.wait_for("the challenge windows", Duration::from_secs(60), |n| {
+			(n.block_number(false) + 1 >= until).then_some(())
+		});
+		self.submit_all(calls)
+	}
+}
+
 /// Terms for AI training only, lasting `duration` blocks, without a cap: what the throughput and
 /// network tests license.
 pub fn training_terms(duration: u32) -> licentia_primitives::licensing::Terms {

@@ -1,6 +1,7 @@
 //! The challenge window of platform batches: activation, fraud proofs and leaf requests.
 
 use crate::{registration::contributors_hash, *};
+use alloc::vec::Vec;
 use frame_support::{
 	ensure,
 	pallet_prelude::*,
@@ -25,11 +26,15 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::TooEarly
 		);
 		ensure!(pending.open_requests == 0, Error::<T>::RequestsOpen);
+		// A platform suspended in the window (for fraud, say) has its batches wait: governance
+		// decides before they count.
+		let platform = T::Consent::platform(pending.info.platform);
+		ensure!(platform.is_some_and(|p| p.active), Error::<T>::PlatformSuspended);
 		ensure!(
 			contributors_hash(contributors) == pending.contributors_hash,
 			Error::<T>::ContributorsMismatch
 		);
-		let info = pending.info;
+		let info = BatchInfo { seq: Self::next_seq(), ..pending.info };
 		T::Currency::release(
 			&HoldReason::BatchBond.into(),
 			&info.submitter,

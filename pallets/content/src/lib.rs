@@ -47,9 +47,10 @@
 //!
 //! ## Storage and deposits
 //! A batch is the permanent public record that licenses and proofs refer to, about 100 bytes,
-//! and is paid for by its transaction fee (its weight includes its storage writes). Revocations
-//! are bounded by the posts registered and cost only their fee: withdrawing a post must stay
-//! cheap.
+//! and is paid for by its transaction fee (its weight includes its storage writes); while it is
+//! pending, its registrant's bond is held (and slashed if it lied). A leaf request holds its
+//! requester's deposit until it is answered or the batch voided. Revocations are bounded by the
+//! posts registered and cost only their fee: withdrawing a post must stay cheap.
 //!
 //! ## Where the code is
 //! This file declares the pallet; each call hands over to a `do_*` function in `registration`
@@ -65,6 +66,7 @@ pub use pallet::*;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod challenges;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 mod queries;
@@ -98,6 +100,7 @@ pub trait BenchmarkHelper<AccountId> {
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
+	use alloc::boxed::Box;
 	use frame_support::{
 		pallet_prelude::*,
 		traits::fungible::{Inspect, Mutate, MutateHold},
@@ -107,7 +110,7 @@ pub mod pallet {
 	use sp_runtime::Perbill;
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	/// A batch as stored.
 	pub type BatchOf<T> = BatchInfo<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
@@ -191,6 +194,11 @@ pub mod pallet {
 	/// The id the next batch gets.
 	#[pallet::storage]
 	pub type NextBatchId<T> = StorageValue<_, BatchId, ValueQuery>;
+
+	/// How many batches count so far: the `seq` the next batch to count gets (see
+	/// [`BatchInfo::seq`]).
+	#[pallet::storage]
+	pub type CountedBatches<T> = StorageValue<_, u64, ValueQuery>;
 
 	/// Registered batches whose posts count: Nostr authors' at once, platforms' once activated.
 	/// `Twox64Concat`: ids are assigned in sequence by the chain.
@@ -354,7 +362,8 @@ pub mod pallet {
 	pub enum Error<T> {
 		/// No platform has this id.
 		PlatformNotFound,
-		/// The platform is suspended and cannot register posts.
+		/// The platform is suspended: it cannot register posts, and its pending batches cannot be
+		/// activated until it is resumed.
 		PlatformSuspended,
 		/// Only an operator of the platform may register its posts.
 		NotOperator,
@@ -527,8 +536,8 @@ pub mod pallet {
 			Self::do_revoke_post(who, batch, post, index, &proof)
 		}
 
-		/// Activates a pending batch once its challenge window has ended and no leaf request is
-		/// open: its authors' counts are added (to the accounts their identities are linked to
+		/// Activates a pending batch once its challenge window has ended, no leaf request is open
+		/// and its platform is not suspended: its authors' counts are added (to the accounts their identities are linked to
 		/// through the batch's platform now), its posts can be licensed, and the bond is
 		/// released. `contributors` is the list it was registered with. Anyone may call this.
 		/// Emits `BatchActivated`.

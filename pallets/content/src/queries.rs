@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use frame_system::pallet_prelude::BlockNumberFor;
 use licentia_primitives::{
 	content::{BatchRoot, PostStatus},
-	runtime_api::BatchView,
+	runtime_api::{BatchView, OpenRequest},
 };
 use sp_core::H256;
 
@@ -26,7 +26,11 @@ impl<T: Config> Pallet<T> {
 			contributors: b.contributors,
 			registered_at: b.registered_at,
 			submitter: b.submitter,
+			seq: pending_until.is_none().then_some(b.seq),
 			pending_until,
+			requests: LeafRequests::<T>::iter_prefix(id)
+				.map(|(index, request)| OpenRequest { index, deadline: request.deadline })
+				.collect(),
 		})
 	}
 
@@ -47,7 +51,8 @@ impl<T: Config> Pallet<T> {
 	) -> PostStatus<BlockNumberFor<T>> {
 		if let Some(pending) = PendingBatches::<T>::get(batch) {
 			let info = pending.info;
-			let root = BatchRoot { platform: info.platform, root: info.root, posts: info.posts };
+			let root =
+				BatchRoot { platform: info.platform, root: info.root, posts: info.posts, seq: 0 };
 			return match root.post_status(post, index, proof, |_| None::<BlockNumberFor<T>>) {
 				PostStatus::Registered => PostStatus::Pending { until: pending.matures_at },
 				status => status,
@@ -82,8 +87,8 @@ impl<T: Config> ContentProvider<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
 		Contributions::<T>::get(who, platform)
 	}
 
-	fn batch_count() -> BatchId {
-		NextBatchId::<T>::get()
+	fn counted_batches() -> u64 {
+		CountedBatches::<T>::get()
 	}
 
 	fn batch_root(batch: BatchId) -> Option<BatchRoot> {
@@ -91,6 +96,7 @@ impl<T: Config> ContentProvider<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
 			platform: b.platform,
 			root: b.root,
 			posts: b.posts,
+			seq: b.seq,
 		})
 	}
 

@@ -71,6 +71,7 @@ impl<T: Config> Pallet<T> {
 					contributors: count,
 					registered_at: now,
 					submitter: who,
+					seq: 0,
 				},
 				contributors_hash,
 				bond,
@@ -146,6 +147,7 @@ impl<T: Config> Pallet<T> {
 				contributors: authors.len() as u32,
 				registered_at,
 				submitter: who.clone(),
+				seq: Self::next_seq(),
 			},
 		);
 		PlatformPosts::<T>::mutate(platform, |n| *n = n.saturating_add(count as u64));
@@ -160,6 +162,13 @@ impl<T: Config> Pallet<T> {
 			events: count,
 		});
 		Ok(())
+	}
+
+	/// The next `seq`: a u64 counted up by one per transaction cannot overflow.
+	pub(crate) fn next_seq() -> u64 {
+		let seq = CountedBatches::<T>::get();
+		CountedBatches::<T>::put(seq.saturating_add(1));
+		seq
 	}
 
 	fn next_batch_id() -> Result<BatchId, DispatchError> {

@@ -119,6 +119,10 @@ pub struct BatchInfo<AccountId, BlockNumber> {
 	pub registered_at: BlockNumber,
 	/// Who registered it.
 	pub submitter: AccountId,
+	/// Its place among the batches that count, in the order they started to: licenses cover
+	/// the batches counting when they were bought. Set when a platform batch is activated (0
+	/// while it is pending) and when a Nostr batch is registered.
+	pub seq: u64,
 }
 
 /// A signed Nostr event, as its author registers it: the id is computed off chain (the sha256 of
@@ -166,7 +170,8 @@ pub struct ChallengeWindows<BlockNumber> {
 
 impl<BlockNumber: PartialOrd + Default> ChallengeWindows<BlockNumber> {
 	/// Whether a request can be answered: the answer window is not zero. (A zero challenge
-	/// window, for test chains, makes batches count at once and leaves nothing to challenge.)
+	/// window, for test chains, lets a batch be activated in the block it is registered in,
+	/// leaving nothing to challenge.)
 	pub fn is_valid(&self) -> bool {
 		self.answer > BlockNumber::default()
 	}

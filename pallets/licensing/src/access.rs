@@ -42,17 +42,17 @@ impl<T: Config> AccessChecker<T> {
 		ensure!(self.now < license.expiry, Denial::Expired);
 		ensure!(license.purposes.contains(query.purpose), Denial::PurposeNotCovered);
 		ensure!(license.cap.is_none_or(|cap| license.delivered < cap), Denial::CapReached);
-		ensure!(
-			query.batch < license.snapshot && license.platforms.contains(&query.post.platform),
-			Denial::OutsideSnapshot
-		);
-		let purposes = license.purposes;
+		ensure!(license.platforms.contains(&query.post.platform), Denial::OutsideSnapshot);
+		let (purposes, snapshot) = (license.purposes, license.snapshot);
 
 		let batch = self
 			.batches
 			.entry(query.batch)
 			.or_insert_with(|| T::Content::batch_root(query.batch))
 			.ok_or(Denial::NotRegistered)?;
+		// The batches counting when the license was bought, and no other: those its price was
+		// counted over (a batch activated later is not in it, whatever its id).
+		ensure!(batch.seq < snapshot, Denial::OutsideSnapshot);
 		match batch.post_status(&query.post, query.index, &query.proof, T::Content::revoked_at) {
 			PostStatus::Registered => {},
 			PostStatus::Revoked { .. } => return Err(Denial::PostRevoked),

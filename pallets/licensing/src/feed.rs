@@ -71,7 +71,8 @@ impl<T: Config> Pallet<T> {
 					&& !purposes.intersection(license.purposes).is_empty()
 			},
 			FeedChange::PostRevoked { platform, batch, .. } => {
-				license.platforms.contains(platform) && *batch < license.snapshot
+				license.platforms.contains(platform)
+					&& T::Content::batch_root(*batch).is_some_and(|b| b.seq < license.snapshot)
 			},
 		};
 		(low..FeedNext::<T>::get())

@@ -201,7 +201,7 @@ impl<T: Config> Pallet<T> {
 				platforms: offer.platforms,
 				start,
 				expiry,
-				snapshot: T::Content::batch_count(),
+				snapshot: T::Content::counted_batches(),
 				records: quote.records,
 				cap: terms.record_cap,
 				delivered: 0,

@@ -68,7 +68,8 @@ pub struct License<AccountId, Balance, BlockNumber> {
 	pub start: BlockNumber,
 	/// The first block it is no longer valid in.
 	pub expiry: BlockNumber,
-	/// It covers the batches with an id below this one.
+	/// It covers the batches whose `seq` is below this: those that counted when it was bought
+	/// ([`ContentProvider::counted_batches`](licentia_primitives::content::ContentProvider)).
 	pub snapshot: BatchId,
 	/// The records in the pool at purchase.
 	pub records: u64,

@@ -28,6 +28,10 @@ fn counts_apply_and_the_bond_is_released_after_the_window() {
 			PostStatus::Registered
 		);
 		assert_eq!(Content::api_batch(0).map(|b| b.pending_until), Some(None));
+		assert_eq!(
+			(Batches::<Test>::get(0).map(|b| b.seq), CountedBatches::<Test>::get()),
+			(Some(0), 1)
+		);
 	});
 }
 
@@ -69,7 +73,62 @@ fn errors() {
 			Content::activate_batch(dave.clone(), 0, other),
 			Error::<Test>::ContributorsMismatch
 		);
+		// A suspended platform's batches wait for governance.
+		let suspend = |status| {
+			Consent::update_platform(RuntimeOrigin::root(), 0, None, None, None, Some(status))
+		};
+		assert_ok!(suspend(pallet_consent::PlatformStatus::Suspended));
+		assert_noop!(
+			Content::activate_batch(dave.clone(), 0, layout(&records)),
+			Error::<Test>::PlatformSuspended
+		);
+		assert_ok!(suspend(pallet_consent::PlatformStatus::Active));
 		assert_ok!(Content::activate_batch(dave.clone(), 0, layout(&records)));
 		assert_noop!(Content::activate_batch(dave, 0, layout(&records)), Error::<Test>::NotPending);
+	});
+}
+
+#[test]
+fn batches_count_in_the_order_they_are_activated() {
+	setup(|| {
+		let (_, first) = x_batch(&[(10, 1)]);
+		let (_, second) = x_batch(&[(20, 2)]);
+		register(&first);
+		register(&second);
+		// Batch 1 is activated before batch 0: it counts first.
+		advance(CHALLENGE_WINDOW);
+		let dave = RuntimeOrigin::signed(acc(Dave));
+		assert_ok!(Content::activate_batch(dave.clone(), 1, layout(&second)));
+		assert_eq!(CountedBatches::<Test>::get(), 1);
+		assert_ok!(Content::activate_batch(dave, 0, layout(&first)));
+		assert_eq!(Batches::<Test>::get(1).map(|b| b.seq), Some(0));
+		assert_eq!(Batches::<Test>::get(0).map(|b| b.seq), Some(1));
+	});
+}
+
+#[test]
+fn the_migration_gives_old_batches_their_ids_as_seq() {
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	run(|| {
+		StorageVersion::new(0).put::<Pallet<Test>>();
+		for id in 0..3u64 {
+			let old = crate::migrations::v1::OldBatchInfo {
+				platform: 0,
+				root: H256::repeat_byte(id as u8),
+				posts: 2,
+				contributors: 1,
+				registered_at: 1u64,
+				submitter: acc(Bob),
+			};
+			frame_support::storage::unhashed::put(&Batches::<Test>::hashed_key_for(id), &old);
+		}
+		NextBatchId::<Test>::put(3);
+		crate::migrations::v1::MigrateV0ToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(Pallet::<Test>::on_chain_storage_version(), StorageVersion::new(1));
+		assert_eq!(CountedBatches::<Test>::get(), 3);
+		for id in 0..3u64 {
+			let batch = Batches::<Test>::get(id).expect("translated");
+			assert_eq!((batch.seq, batch.root), (id, H256::repeat_byte(id as u8)));
+		}
 	});
 }

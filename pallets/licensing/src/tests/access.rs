@@ -141,3 +141,46 @@ fn a_record_of_another_platforms_user_is_never_served() {
 		);
 	});
 }
+
+#[test]
+fn a_batch_activated_after_the_purchase_is_outside_it_whatever_its_id() {
+	run(|| {
+		let w = world();
+		// Registered (pending) before the purchase, activated after it: the price was not
+		// counted over its post, so the license does not cover it.
+		let post = PostRecord {
+			platform: w.platform,
+			post: PostId::X { id: 900_001 },
+			content_hash: H256::repeat_byte(9),
+			author: Identity::X(1),
+		};
+		let root = batch_root([post.leaf_hash()]);
+		let list: frame_support::BoundedVec<_, _> = vec![pallet_content::Contribution {
+			author: Identity::X(1),
+			posts: 1,
+			first_key: 900_001,
+			last_key: 900_001,
+		}]
+		.try_into()
+		.expect("one");
+		assert_ok!(Content::register_batch(
+			RuntimeOrigin::signed(w.operator.clone()),
+			w.platform,
+			root,
+			list.clone()
+		));
+		let pending = pallet_content::NextBatchId::<Test>::get() - 1;
+		let (later, later_posts) = register(&w, &[2]);
+		assert!(pending < later, "ids follow registration");
+		assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, u128::MAX));
+		let records = Licenses::<Test>::get(0).map(|l| l.records);
+		assert_ok!(Content::activate_batch(RuntimeOrigin::signed(w.buyer.clone()), pending, list));
+
+		assert_eq!(Licensing::api_check_access(&query(0, later, &later_posts, 0)), Ok(()));
+		assert_eq!(
+			Licensing::api_check_access(&query(0, pending, &[post], 0)),
+			Err(Denial::OutsideSnapshot)
+		);
+		assert_eq!(Licenses::<Test>::get(0).map(|l| l.records), records);
+	});
+}

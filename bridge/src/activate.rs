@@ -1,0 +1,125 @@
+//! `activate`: a platform batch counts once its challenge window has ended and someone activates
+//! it (anyone may; the bridge does it for its own batches). Until then its posts are not paid
+//! for and cannot be licensed, and anyone may ask for any of its leaves: the bridge answers each
+//! request from the manifest (an unanswered one voids the batch and slashes its bond).
+
+use crate::{
+	chain::{self, api, Answer, Chain},
+	ingest::contributors,
+	manifest::Manifest,
+};
+use anyhow::{Context, Result};
+use licentia_primitives::content::{batch_proof, BatchId, PostRecord};
+use licentia_rpc::{LicentiaApiClient, NOT_FOUND};
+use serde::Serialize;
+use std::{collections::BTreeSet, time::Duration};
+use subxt_signer::sr25519::Keypair;
+
+/// What `activate` did.
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+	/// Batches activated now.
+	pub activated: Vec<BatchId>,
+	/// Leaf requests answered, as (batch, leaf index).
+	pub answered: Vec<(BatchId, u32)>,
+	/// Batches still in their challenge window, with the first block they can be activated in
+	/// (without `--wait`).
+	pub waiting: Vec<(BatchId, u32)>,
+	/// Batches the chain no longer has: voided by a challenge (their bond was slashed).
+	pub voided: Vec<BatchId>,
+}
+
+/// Activates the manifest's pending platform batches (only those in `only`, if given) whose
+/// windows have ended, or, with `wait`, all of them as their windows end.
+pub async fn run(
+	chain: &Chain,
+	signer: &Keypair,
+	manifest: &Manifest,
+	only: Option<&BTreeSet<BatchId>>,
+	wait: bool,
+) -> Result<Summary> {
+	let mut summary = Summary::default();
+	let mut due = Vec::new();
+	let mut last_until = 0;
+	for (id, records) in manifest.batches() {
+		if only.is_some_and(|only| !only.contains(&id)) {
+			continue;
+		}
+		let until = match chain.licentia().batch(id, None).await.or_refusal()? {
+			Ok(batch) => batch.pending_until,
+			Err(refusal) if refusal.code() == NOT_FOUND => {
+				eprintln!("batch {id} is not on chain any more: it was voided by a challenge");
+				summary.voided.push(id);
+				continue;
+			},
+			Err(refusal) => {
+				anyhow::bail!("reading batch {id}: {} ({})", refusal.message(), refusal.code())
+			},
+		};
+		// Active already (or a Nostr batch, active at once).
+		let Some(until) = until else { continue };
+		// A transaction submitted now is in a block after the last finalized one.
+		if !wait && chain.finalized_number().await? + 1 < until {
+			summary.waiting.push((id, until));
+			continue;
+		}
+		last_until = last_until.max(until);
+		due.push((id, records));
+	}
+	answer_requests(chain, signer, &due, &mut summary).await?;
+	while !due.is_empty() && chain.finalized_number().await? + 1 < last_until {
+		tokio::time::sleep(Duration::from_secs(1)).await;
+		answer_requests(chain, signer, &due, &mut summary).await?;
+	}
+	// All at once, with consecutive nonces, then each waited for.
+	let mut nonce = chain.pool_nonce(&chain::account_of(signer)).await?;
+	let mut submitted = Vec::with_capacity(due.len());
+	for (id, records) in due {
+		let list = chain::convert(&contributors(&records))?;
+		let call = api::transactions().content().activate_batch(id, list);
+		submitted.push((id, chain.submit_then_watch(&call, signer, Some(nonce)).await?));
+		nonce += 1;
+	}
+	for (id, activation) in submitted {
+		activation.finalized().await.with_context(|| format!("activating batch {id}"))?;
+		summary.activated.push(id);
+	}
+	Ok(summary)
+}
+
+/// Opens every leaf that someone asked for in `batches` (pending, with their posts in leaf
+/// order) and that is not answered yet, with its proof: what keeps the bond.
+async fn answer_requests(
+	chain: &Chain,
+	signer: &Keypair,
+	batches: &[(BatchId, Vec<PostRecord>)],
+	summary: &mut Summary,
+) -> Result<()> {
+	for (id, records) in batches {
+		let batch = chain.licentia().batch(*id, None).await.answer();
+		let batch = batch.with_context(|| format!("reading batch {id}"))?;
+		for request in batch.requests {
+			let Some(post) = records.get(request.index as usize) else {
+				anyhow::bail!("batch {id} has no leaf {} in the manifest", request.index);
+			};
+			let leaves = records.iter().map(PostRecord::leaf_hash).collect();
+			let proof: Vec<subxt::utils::H256> = batch_proof(leaves, request.index)
+				.into_iter()
+				.map(|h| subxt::utils::H256(h.0))
+				.collect();
+			let call = api::transactions().content().answer_leaf(
+				*id,
+				request.index,
+				chain::convert(post)?,
+				api::runtime_types::bounded_collections::bounded_vec::BoundedVec(proof),
+			);
+			chain.submit(&call, signer).await.with_context(|| {
+				format!("answering the request for leaf {} of batch {id}", request.index)
+			})?;
+			eprintln!("answered the request for leaf {} of batch {id}", request.index);
+			summary.answered.push((*id, request.index));
+		}
+	}
+	Ok(())
+}
