@@ -282,7 +282,25 @@ fn consent_content_and_licensing_end_to_end() {
 			}),
 		),
 	]);
-	// The platforms' batches count once their challenge windows end (two blocks on --dev).
+	// The platforms' batches count once their challenge windows end (two blocks on --dev):
+	// until then their posts are pending, over the runtime API and the RPC alike.
+	let (bluesky_pending, matures_at) = find(&registered[0].1, |e| match e {
+		RuntimeEvent::Content(pallet_content::Event::BatchRegistered {
+			batch, matures_at, ..
+		}) => Some((*batch, *matures_at)),
+		_ => None,
+	});
+	let status: PostStatus<BlockNumber> = node.runtime_call(
+		"ContentApi_post_status",
+		(bluesky_pending, &bluesky_posts[0], 0u32, batch_proof(leaves(&bluesky_posts), 0)),
+	);
+	assert_eq!(status, PostStatus::Pending { until: matures_at });
+	let view = node.rpc("licentia_batch", serde_json::json!([bluesky_pending]));
+	assert_eq!(
+		(&view["pendingUntil"], &view["seq"], &view["requests"]),
+		(&serde_json::json!(matures_at), &serde_json::Value::Null, &serde_json::json!([])),
+		"{view}"
+	);
 	node.activate_all(
 		&registered[..3],
 		vec![

@@ -41,14 +41,14 @@ use frame_support::{traits::Get, weights::{constants::ParityDbWeight, Weight}};
 /// The weight of each call of `pallet_content`.
 pub trait WeightInfo {
 	fn register_batch(c: u32, ) -> Weight;
-	fn register_nostr_events(e: u32, ) -> Weight;
-	fn revoke_post(p: u32, ) -> Weight;
 	fn activate_batch(c: u32, ) -> Weight;
 	fn challenge(c: u32, ) -> Weight;
 	fn request_leaf() -> Weight;
 	fn answer_leaf() -> Weight;
 	fn void_unanswered(c: u32, ) -> Weight;
 	fn set_windows() -> Weight;
+	fn register_nostr_events(e: u32, ) -> Weight;
+	fn revoke_post(p: u32, ) -> Weight;
 }
 
 /// Weights priced with the runtime's own database weights (`T::DbWeight`).
@@ -62,14 +62,54 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::IdentityConsent` (r:4096 w:0)
 	/// Proof: `Consent::IdentityConsent` (`max_values`: None, `max_size`: Some(276), added: 2751, mode: `MaxEncodedLen`)
+	/// Storage: `Content::Marks` (r:4096 w:4096)
+	/// Proof: `Content::Marks` (`max_values`: None, `max_size`: Some(282), added: 2757, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `Content::NextBatchId` (r:1 w:1)
 	/// Proof: `Content::NextBatchId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Content::Windows` (r:1 w:0)
+	/// Proof: `Content::Windows` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Content::PendingBatches` (r:0 w:1)
+	/// Proof: `Content::PendingBatches` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
+	/// Component `c` ranges over `[1, 4096]`.
+	fn register_batch(c: u32, ) -> Weight {
+		// Proof size, measured: `2008 + c * (183 ±0)`
+		// Proof size, estimated: `4286 + c * (2833 ±0)`
+		// Minimum execution time: 187_051_000 picoseconds.
+		Weight::from_parts(196_719_000, 4286)
+			// Standard error: 475_535
+			.saturating_add(Weight::from_parts(63_157_729, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 2833).saturating_mul(c.into()))
+	}
+	/// Storage: `Content::PendingBatches` (r:1 w:1)
+	/// Proof: `Content::PendingBatches` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Platforms` (r:1 w:0)
+	/// Proof: `Consent::Platforms` (`max_values`: None, `max_size`: Some(821), added: 3296, mode: `MaxEncodedLen`)
+	/// Storage: `Content::CountedBatches` (r:1 w:1)
+	/// Proof: `Content::CountedBatches` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::IdentityOwner` (r:4096 w:0)
+	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(358), added: 2833, mode: `MaxEncodedLen`)
 	/// Storage: `Content::PlatformPosts` (r:1 w:1)
 	/// Proof: `Content::PlatformPosts` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Contributions` (r:4096 w:4096)
 	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::AccountConsent` (r:4096 w:0)
+	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccountIdentities` (r:4096 w:0)
 	/// Proof: `Consent::AccountIdentities` (`max_values`: None, `max_size`: Some(4177), added: 6652, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::IdentityConsent` (r:4096 w:0)
+	/// Proof: `Consent::IdentityConsent` (`max_values`: None, `max_size`: Some(276), added: 2751, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PoolMembers` (r:4096 w:4096)
 	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(597), added: 3072, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformRewardCounters` (r:1 w:0)
@@ -77,20 +117,109 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Licensing::PlatformShareTotals` (r:1 w:1)
 	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Batches` (r:0 w:1)
-	/// Proof: `Content::Batches` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Proof: `Content::Batches` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[1, 4096]`.
-	fn register_batch(c: u32, ) -> Weight {
-		// Proof size, measured: `1820 + c * (209 ±0)`
+	fn activate_batch(c: u32, ) -> Weight {
+		// Proof size, measured: `2253 + c * (209 ±0)`
 		// Proof size, estimated: `4286 + c * (6652 ±0)`
-		// Minimum execution time: 94_477_000 picoseconds.
-		Weight::from_parts(32_706_946_164, 4286)
-			// Standard error: 5_009_163
-			.saturating_add(Weight::from_parts(132_340_526, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 163_907_000 picoseconds.
+		Weight::from_parts(238_327_000, 4286)
+			// Standard error: 839_664
+			.saturating_add(Weight::from_parts(106_747_981, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 6652).saturating_mul(c.into()))
+	}
+	/// Storage: `Content::PendingBatches` (r:1 w:1)
+	/// Proof: `Content::PendingBatches` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
+	/// Storage: `Content::LeafRequests` (r:17 w:16)
+	/// Proof: `Content::LeafRequests` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:3 w:3)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:2 w:2)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `Content::Marks` (r:4096 w:4096)
+	/// Proof: `Content::Marks` (`max_values`: None, `max_size`: Some(282), added: 2757, mode: `MaxEncodedLen`)
+	/// Component `c` ranges over `[1, 4096]`.
+	fn challenge(c: u32, ) -> Weight {
+		// Proof size, measured: `2057 + c * (37 ±0)`
+		// Proof size, estimated: `44425 + c * (2757 ±0)`
+		// Minimum execution time: 1_003_531_000 picoseconds.
+		Weight::from_parts(1_024_120_000, 44425)
+			// Standard error: 175_339
+			.saturating_add(Weight::from_parts(17_578_990, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(23_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().writes(22_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 2757).saturating_mul(c.into()))
+	}
+	/// Storage: `Content::PendingBatches` (r:1 w:1)
+	/// Proof: `Content::PendingBatches` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
+	/// Storage: `Content::LeafRequests` (r:1 w:1)
+	/// Proof: `Content::LeafRequests` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `Content::Windows` (r:1 w:0)
+	/// Proof: `Content::Windows` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	fn request_leaf() -> Weight {
+		// Proof size, measured: `336`
+		// Proof size, estimated: `3625`
+		// Minimum execution time: 96_411_000 picoseconds.
+		Weight::from_parts(166_221_000, 3625)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	/// Storage: `Content::PendingBatches` (r:1 w:1)
+	/// Proof: `Content::PendingBatches` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
+	/// Storage: `Content::LeafRequests` (r:1 w:1)
+	/// Proof: `Content::LeafRequests` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	fn answer_leaf() -> Weight {
+		// Proof size, measured: `720`
+		// Proof size, estimated: `6196`
+		// Minimum execution time: 109_525_000 picoseconds.
+		Weight::from_parts(173_616_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
+	/// Storage: `Content::PendingBatches` (r:1 w:1)
+	/// Proof: `Content::PendingBatches` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
+	/// Storage: `Content::LeafRequests` (r:17 w:16)
+	/// Proof: `Content::LeafRequests` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:3 w:3)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:2 w:2)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `Content::Marks` (r:4096 w:4096)
+	/// Proof: `Content::Marks` (`max_values`: None, `max_size`: Some(282), added: 2757, mode: `MaxEncodedLen`)
+	/// Component `c` ranges over `[1, 4096]`.
+	fn void_unanswered(c: u32, ) -> Weight {
+		// Proof size, measured: `2057 + c * (37 ±0)`
+		// Proof size, estimated: `44425 + c * (2757 ±0)`
+		// Minimum execution time: 1_594_590_000 picoseconds.
+		Weight::from_parts(1_735_074_000, 44425)
+			// Standard error: 142_389
+			.saturating_add(Weight::from_parts(16_309_682, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(23_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().writes(22_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 2757).saturating_mul(c.into()))
+	}
+	/// Storage: `Content::Windows` (r:0 w:1)
+	/// Proof: `Content::Windows` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	fn set_windows() -> Weight {
+		// Proof size, measured: `0`
+		// Proof size, estimated: `0`
+		// Minimum execution time: 9_498_000 picoseconds.
+		Weight::from_parts(21_309_000, 0)
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Consent::NostrPlatform` (r:1 w:0)
 	/// Proof: `Consent::NostrPlatform` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -106,6 +235,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Content::NostrEvents` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Content::NextBatchId` (r:1 w:1)
 	/// Proof: `Content::NextBatchId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Content::CountedBatches` (r:1 w:1)
+	/// Proof: `Content::CountedBatches` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Content::PlatformPosts` (r:1 w:1)
 	/// Proof: `Content::PlatformPosts` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Contributions` (r:1 w:1)
@@ -119,23 +250,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Licensing::PlatformShareTotals` (r:1 w:1)
 	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Batches` (r:0 w:1)
-	/// Proof: `Content::Batches` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Proof: `Content::Batches` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Component `e` ranges over `[1, 64]`.
 	fn register_nostr_events(e: u32, ) -> Weight {
-		// Proof size, measured: `633`
+		// Proof size, measured: `664`
 		// Proof size, estimated: `7642 + e * (2531 ±0)`
-		// Minimum execution time: 589_986_000 picoseconds.
-		Weight::from_parts(443_523_364, 7642)
-			// Standard error: 10_311_155
-			.saturating_add(Weight::from_parts(579_376_989, 0).saturating_mul(e.into()))
-			.saturating_add(T::DbWeight::get().reads(12_u64))
+		// Minimum execution time: 684_714_000 picoseconds.
+		Weight::from_parts(3_118_204_274, 7642)
+			// Standard error: 7_537_306
+			.saturating_add(Weight::from_parts(347_199_450, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 2531).saturating_mul(e.into()))
 	}
+	/// Storage: `Content::PendingBatches` (r:1 w:0)
+	/// Proof: `Content::PendingBatches` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Batches` (r:1 w:0)
-	/// Proof: `Content::Batches` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Proof: `Content::Batches` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `Content::RevokedPosts` (r:1 w:1)
 	/// Proof: `Content::RevokedPosts` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::IdentityOwner` (r:1 w:0)
@@ -162,53 +295,82 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Licensing::Feed` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
 	/// Component `p` ranges over `[0, 31]`.
 	fn revoke_post(p: u32, ) -> Weight {
-		// Proof size, measured: `1105`
+		// Proof size, measured: `1201`
 		// Proof size, estimated: `7642`
-		// Minimum execution time: 106_189_000 picoseconds.
-		Weight::from_parts(179_727_411, 7642)
-			// Standard error: 28_438
-			.saturating_add(Weight::from_parts(136_620, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(12_u64))
+		// Minimum execution time: 104_997_000 picoseconds.
+		Weight::from_parts(115_330_554, 7642)
+			// Standard error: 15_516
+			.saturating_add(Weight::from_parts(660_517, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
-	fn activate_batch(c: u32, ) -> Weight { Self::register_batch(c) }
-	fn challenge(c: u32, ) -> Weight { Self::register_batch(c) }
-	fn request_leaf() -> Weight { Self::revoke_post(32) }
-	fn answer_leaf() -> Weight { Self::revoke_post(32) }
-	fn void_unanswered(c: u32, ) -> Weight { Self::register_batch(c) }
-	fn set_windows() -> Weight { Self::revoke_post(0) }
 }
 
 /// The same weights priced with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_batch(c: u32, ) -> Weight {
-		Weight::from_parts(32_706_946_164, 4286)
-			.saturating_add(Weight::from_parts(132_340_526, 0).saturating_mul(c.into()))
+		Weight::from_parts(196_719_000, 4286)
+			.saturating_add(Weight::from_parts(63_157_729, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().reads((6_u64).saturating_mul(c.into())))
+			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 2833).saturating_mul(c.into()))
+	}
+	fn activate_batch(c: u32, ) -> Weight {
+		Weight::from_parts(238_327_000, 4286)
+			.saturating_add(Weight::from_parts(106_747_981, 0).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
+			.saturating_add(ParityDbWeight::get().reads((6_u64).saturating_mul(c.into())))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 6652).saturating_mul(c.into()))
 	}
+	fn challenge(c: u32, ) -> Weight {
+		Weight::from_parts(1_024_120_000, 44425)
+			.saturating_add(Weight::from_parts(17_578_990, 0).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().reads(23_u64))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(c.into())))
+			.saturating_add(ParityDbWeight::get().writes(22_u64))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 2757).saturating_mul(c.into()))
+	}
+	fn request_leaf() -> Weight {
+		Weight::from_parts(166_221_000, 3625)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
+	}
+	fn answer_leaf() -> Weight {
+		Weight::from_parts(173_616_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
+	}
+	fn void_unanswered(c: u32, ) -> Weight {
+		Weight::from_parts(1_735_074_000, 44425)
+			.saturating_add(Weight::from_parts(16_309_682, 0).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().reads(23_u64))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(c.into())))
+			.saturating_add(ParityDbWeight::get().writes(22_u64))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 2757).saturating_mul(c.into()))
+	}
+	fn set_windows() -> Weight {
+		Weight::from_parts(21_309_000, 0)
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
 	fn register_nostr_events(e: u32, ) -> Weight {
-		Weight::from_parts(443_523_364, 7642)
-			.saturating_add(Weight::from_parts(579_376_989, 0).saturating_mul(e.into()))
-			.saturating_add(ParityDbWeight::get().reads(12_u64))
+		Weight::from_parts(3_118_204_274, 7642)
+			.saturating_add(Weight::from_parts(347_199_450, 0).saturating_mul(e.into()))
+			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
-			.saturating_add(ParityDbWeight::get().writes(6_u64))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 2531).saturating_mul(e.into()))
 	}
 	fn revoke_post(p: u32, ) -> Weight {
-		Weight::from_parts(179_727_411, 7642)
-			.saturating_add(Weight::from_parts(136_620, 0).saturating_mul(p.into()))
-			.saturating_add(ParityDbWeight::get().reads(12_u64))
+		Weight::from_parts(115_330_554, 7642)
+			.saturating_add(Weight::from_parts(660_517, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
-	fn activate_batch(c: u32, ) -> Weight { Self::register_batch(c) }
-	fn challenge(c: u32, ) -> Weight { Self::register_batch(c) }
-	fn request_leaf() -> Weight { Self::revoke_post(32) }
-	fn answer_leaf() -> Weight { Self::revoke_post(32) }
-	fn void_unanswered(c: u32, ) -> Weight { Self::register_batch(c) }
-	fn set_windows() -> Weight { Self::revoke_post(0) }
 }

@@ -10,9 +10,12 @@ use frame_support::{
 	},
 };
 use frame_system::limits::{BlockLength, BlockWeights};
-use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
+use pallet_transaction_payment::{FungibleAdapter, Multiplier, TargetedFeeAdjustment};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
-use sp_runtime::{traits::One, Perbill};
+use sp_runtime::{
+	traits::{Bounded, One},
+	FixedPointNumber, Perbill, Perquintill,
+};
 use sp_version::RuntimeVersion;
 
 use super::{
@@ -107,8 +110,16 @@ impl pallet_balances::Config for Runtime {
 }
 
 parameter_types! {
-	/// Fees do not float with congestion yet: a constant multiplier of one.
-	pub FeeMultiplier: Multiplier = Multiplier::one();
+	/// Fees follow load: above a quarter-full block the multiplier rises, below it falls back
+	/// towards one (never below: an idle chain charges the fees its docs state).
+	pub const TargetBlockFullness: Perquintill = Perquintill::from_percent(25);
+	/// How fast: with blocks as full as normal transactions may make them, fees grow by about
+	/// 0.23% a block, so they double in about 300 blocks (30 minutes) and grow almost fourfold
+	/// over a one-hour challenge window. Filling blocks to crowd out challenges or answers gets
+	/// dearer as it goes on.
+	pub AdjustmentVariable: Multiplier = Multiplier::saturating_from_rational(3, 1_000);
+	pub MinimumMultiplier: Multiplier = Multiplier::one();
+	pub MaximumMultiplier: Multiplier = Bounded::max_value();
 	/// What one byte of a transaction costs: a 200-byte transfer pays 0.002 LCT for its length.
 	pub const TransactionByteFee: Balance = 10 * MICRO_UNIT;
 }
@@ -120,7 +131,13 @@ impl pallet_transaction_payment::Config for Runtime {
 	/// One picosecond of weight costs one planck: a second of block compute costs one LCT.
 	type WeightToFee = IdentityFee<Balance>;
 	type LengthToFee = frame_support::weights::ConstantMultiplier<Balance, TransactionByteFee>;
-	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
+	type FeeMultiplierUpdate = TargetedFeeAdjustment<
+		Self,
+		TargetBlockFullness,
+		AdjustmentVariable,
+		MinimumMultiplier,
+		MaximumMultiplier,
+	>;
 	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
 }
 
@@ -288,5 +305,36 @@ pub mod benchmark_helpers {
 			mock_utils::link_contributor::<Runtime>(who, platform);
 			pallet_content::Pallet::<Runtime>::force_contribution(who, platform, posts);
 		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use frame_support::dispatch::DispatchClass;
+	use sp_runtime::traits::Convert;
+
+	type Update = <Runtime as pallet_transaction_payment::Config>::FeeMultiplierUpdate;
+
+	/// The multiplier after `blocks` blocks filled to `fullness` of their normal-class weight.
+	fn after(blocks: u32, fullness: Perbill) -> Multiplier {
+		let max = RuntimeBlockWeights::get()
+			.get(DispatchClass::Normal)
+			.max_total
+			.unwrap_or_default();
+		sp_io::TestExternalities::default().execute_with(|| {
+			System::set_block_consumed_resources(fullness * max, 0);
+			(0..blocks).fold(Multiplier::one(), |m, _| Update::convert(m))
+		})
+	}
+
+	#[test]
+	fn fees_rise_with_full_blocks_and_stay_at_one_when_idle() {
+		assert_eq!(after(100, Perbill::zero()), Multiplier::one());
+		assert_eq!(after(100, Perbill::from_percent(20)), Multiplier::one());
+		let half_hour = after(300, Perbill::one());
+		assert!(half_hour > Multiplier::saturating_from_rational(19, 10), "{half_hour}");
+		let hour = after(600, Perbill::one());
+		assert!(hour > Multiplier::saturating_from_rational(35, 10), "{hour}");
 	}
 }
