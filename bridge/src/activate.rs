@@ -5,11 +5,10 @@
 
 use crate::{
 	chain::{self, api, Answer, Chain},
-	ingest::contributors,
 	manifest::Manifest,
 };
 use anyhow::{Context, Result};
-use licentia_primitives::content::{batch_proof, BatchId, PostRecord};
+use licentia_primitives::content::{batch_proof, ranges, BatchId, PostRecord};
 use licentia_rpc::{LicentiaApiClient, NOT_FOUND};
 use serde::Serialize;
 use std::{collections::BTreeSet, time::Duration};
@@ -76,7 +75,7 @@ pub async fn run(
 	let mut nonce = chain.pool_nonce(&chain::account_of(signer)).await?;
 	let mut submitted = Vec::with_capacity(due.len());
 	for (id, records) in due {
-		let list = chain::convert(&contributors(&records))?;
+		let list = chain::convert(&ranges(&records))?;
 		let call = api::transactions().content().activate_batch(id, list);
 		submitted.push((id, chain.submit_then_watch(&call, signer, Some(nonce)).await?));
 		nonce += 1;

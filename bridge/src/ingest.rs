@@ -25,7 +25,7 @@ use futures::{stream, StreamExt, TryStreamExt};
 use indicatif::{ProgressBar, ProgressStyle};
 use licentia_primitives::{
 	consent::{Identity, PlatformId, PlatformKind},
-	content::{batch_proof, batch_root, BatchId, PostRecord},
+	content::{batch_proof, batch_root, ranges, BatchId, PostRecord},
 	runtime_api::IdentityConsent,
 	AccountId, Hash,
 };
@@ -260,24 +260,6 @@ fn posts_authors(posts: &[Post]) -> BTreeSet<Identity> {
 	posts.iter().map(|p| p.record.author.clone()).collect()
 }
 
-/// The contributor list of a platform batch whose posts are `records`, in leaf order: one range
-/// per author, with the order keys of its first and last post. As `(author, posts, first key,
-/// last key)`, which encodes as the chain's `Contribution`.
-pub fn contributors(records: &[PostRecord]) -> Vec<(Identity, u32, u64, u64)> {
-	let mut list: Vec<(Identity, u32, u64, u64)> = Vec::new();
-	for record in records {
-		let key = record.post.order_key(&record.author).unwrap_or_default();
-		match list.last_mut() {
-			Some((author, posts, _, last)) if *author == record.author => {
-				*posts += 1;
-				*last = key;
-			},
-			_ => list.push((record.author.clone(), 1, key, key)),
-		}
-	}
-	list
-}
-
 /// Posts grouped by author, authors ascending, each author's posts in ascending order key, cut
 /// into batches of at most `max_authors` authors and `max_posts` posts (an author with more
 /// posts than that spans batches, older posts first).
@@ -358,7 +340,7 @@ async fn submit(
 		let call = api::transactions().content().register_batch(
 			target.id,
 			subxt::utils::H256(root.0),
-			chain::convert(&contributors(&records))?,
+			chain::convert(&ranges(&records))?,
 		);
 		chain.submit_then_watch(&call, signer, Some(nonce)).await?
 	};
@@ -520,10 +502,7 @@ mod tests {
 	fn contributors_declare_each_authors_range_and_keys() {
 		let records: Vec<PostRecord> =
 			[(2, 10), (2, 12), (5, 3)].iter().map(|(a, id)| post(*a, *id).record).collect();
-		assert_eq!(
-			contributors(&records),
-			vec![(Identity::X(2), 2, 10, 12), (Identity::X(5), 1, 3, 3)]
-		);
+		assert_eq!(ranges(&records), vec![(Identity::X(2), 2, 10, 12), (Identity::X(5), 1, 3, 3)]);
 	}
 
 	fn shape(batches: &[Vec<Post>]) -> Vec<Vec<(u64, u64)>> {

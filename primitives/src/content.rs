@@ -93,6 +93,25 @@ impl PostId {
 	}
 }
 
+/// A platform batch's contributor ranges for `records` in leaf order, as a bridge declares them:
+/// `(author, posts, first key, last key)` per run of one author (the SCALE encoding of the content
+/// pallet's `Contribution`). A record without an order key counts with key 0, which the chain
+/// or a challenger refuses.
+pub fn ranges(records: &[PostRecord]) -> Vec<(Identity, u32, OrderKey, OrderKey)> {
+	let mut list: Vec<(Identity, u32, OrderKey, OrderKey)> = Vec::new();
+	for record in records {
+		let key = record.post.order_key(&record.author).unwrap_or_default();
+		match list.last_mut() {
+			Some((author, posts, _, last)) if *author == record.author => {
+				*posts += 1;
+				*last = key;
+			},
+			_ => list.push((record.author.clone(), 1, key, key)),
+		}
+	}
+	list
+}
+
 /// `text` without `prefix`, ignoring ASCII case.
 fn strip_prefix_ascii_ci<'a>(text: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
 	let head = text.get(..prefix.len())?;
@@ -341,5 +360,90 @@ mod tests {
 		let mut other = base.clone();
 		other.platform = 4;
 		assert_ne!(base.leaf_hash(), other.leaf_hash());
+	}
+
+	fn bounded<const N: u32>(text: &str) -> BoundedVec<u8, ConstU32<N>> {
+		text.as_bytes().to_vec().try_into().expect("short")
+	}
+
+	/// The TID of `value`, as AT Protocol clients write it.
+	fn tid_text(value: u64) -> String {
+		const ALPHABET: &[u8; 32] = b"234567abcdefghijklmnopqrstuvwxyz";
+		(0..13)
+			.rev()
+			.map(|i| ALPHABET[((value as u128 >> (5 * i)) & 31) as usize] as char)
+			.collect()
+	}
+
+	#[test]
+	fn order_keys_come_from_the_authors_own_post_ids() {
+		let x = PostId::X { id: 1_800_000_000_000_000_000 };
+		assert_eq!(x.order_key(&Identity::X(7)), Some(1_800_000_000_000_000_000));
+		assert_eq!(x.order_key(&Identity::Nostr([1; 32])), None, "another kind");
+
+		let did = Identity::Bluesky(bounded("did:plc:abc"));
+		let bluesky = |uri: &str| PostId::Bluesky { uri: bounded(uri), cid: bounded("bafy") };
+		let tid = tid_text(1_732_000_000_311_407 << 10 | 5);
+		let own = bluesky(&format!("at://did:plc:abc/app.bsky.feed.post/{tid}"));
+		assert_eq!(own.order_key(&did), Some(1_732_000_000_311_407 << 10 | 5));
+		for other in [
+			format!("at://did:plc:abd/app.bsky.feed.post/{tid}"),
+			format!("at://did:plc:abcd/app.bsky.feed.post/{tid}"),
+			format!("at://did:plc:abc/app.bsky.feed.like/{tid}"),
+			"at://did:plc:abc/app.bsky.feed.post/3k".into(),
+			"at://did:plc:abc/app.bsky.feed.post/kzzzzzzzzzzzz".into(),
+		] {
+			assert_eq!(bluesky(&other).order_key(&did), None, "{other}");
+		}
+
+		let account = Identity::Mastodon(bounded("ferdie@mastodon.social"));
+		let status = |uri: &str| PostId::Mastodon { uri: bounded(uri) };
+		let own = status("https://Mastodon.social/users/Ferdie/statuses/113");
+		assert_eq!(own.order_key(&account), Some(113), "ASCII case is ignored");
+		for other in [
+			"https://mastodon.social/users/eve/statuses/113",
+			"https://mastodon.social/users/ferdie/statuses/0113",
+			"https://mastodon.social/users/ferdie/statuses/18446744073709551616",
+			"https://mastodon.social/users/ferdie/statuses/",
+			"https://mastodon.social/users/ferdie/statuses/1€",
+			"http://mastodon.social/users/ferdie/statuses/113",
+		] {
+			assert_eq!(status(other).order_key(&account), None, "{other}");
+		}
+		assert_eq!(PostId::Nostr { id: [1; 32] }.order_key(&Identity::Nostr([2; 32])), None);
+	}
+
+	proptest::proptest! {
+		/// Text order is numeric order, and every u64 has its TID.
+		#[test]
+		fn tids_round_trip_in_order(a in proptest::prelude::any::<u64>(), b in proptest::prelude::any::<u64>()) {
+			proptest::prop_assert_eq!(tid(tid_text(a).as_bytes()), Some(a));
+			proptest::prop_assert_eq!(tid_text(a).cmp(&tid_text(b)), a.cmp(&b));
+		}
+
+		/// A challenger's leaf is arbitrary: any URI, any author, never a panic.
+		#[test]
+		fn any_post_id_has_a_key_or_none(
+			uri in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600),
+			text in ".{0,80}",
+			handle in ".{0,40}",
+		) {
+			let uri: BoundedVec<u8, ConstU32<MAX_URI_LEN>> =
+				uri.into_iter().take(MAX_URI_LEN as usize).collect::<Vec<_>>().try_into().expect("bounded");
+			let text: BoundedVec<u8, ConstU32<MAX_URI_LEN>> =
+				text.into_bytes().into_iter().take(MAX_URI_LEN as usize).collect::<Vec<_>>().try_into().expect("bounded");
+			let handle = handle.into_bytes().into_iter().take(64).collect::<Vec<_>>();
+			let authors = [
+				Identity::Bluesky(handle.clone().try_into().expect("short")),
+				Identity::Mastodon(handle.try_into().expect("short")),
+			];
+			for author in &authors {
+				for id in [&uri, &text] {
+					let _ = PostId::Bluesky { uri: id.clone(), cid: Default::default() }.order_key(author);
+					let _ = PostId::Mastodon { uri: id.clone() }.order_key(author);
+				}
+			}
+			let _ = tid(&uri);
+		}
 	}
 }

@@ -385,23 +385,15 @@ pub fn tid(value: u64) -> String {
 pub fn layout(
 	records: &[licentia_primitives::content::PostRecord],
 ) -> Vec<pallet_content::Contribution> {
-	let mut list: Vec<pallet_content::Contribution> = Vec::new();
-	for record in records {
-		let key = record.post.order_key(&record.author).expect("a post with an order key");
-		match list.last_mut() {
-			Some(c) if c.author == record.author => {
-				c.posts += 1;
-				c.last_key = key;
-			},
-			_ => list.push(pallet_content::Contribution {
-				author: record.author.clone(),
-				posts: 1,
-				first_key: key,
-				last_key: key,
-			}),
-		}
-	}
-	list
+	licentia_primitives::content::ranges(records)
+		.into_iter()
+		.map(|(author, posts, first_key, last_key)| pallet_content::Contribution {
+			author,
+			posts,
+			first_key,
+			last_key,
+		})
+		.collect()
 }
 
 impl Node {

@@ -43,23 +43,17 @@ fn contributions(list: &[(Identity, u32)]) -> Contributors {
 /// The contributor list of `records` as a bridge declares it: one range per run of one
 /// author, with the order keys of its first and last post.
 fn layout(records: &[PostRecord]) -> Contributors {
-	let mut list: Vec<Contribution> = Vec::new();
-	for record in records {
-		let key = record.post.order_key(&record.author).unwrap_or_default();
-		match list.last_mut() {
-			Some(c) if c.author == record.author => {
-				c.posts += 1;
-				c.last_key = key;
-			},
-			_ => list.push(Contribution {
-				author: record.author.clone(),
-				posts: 1,
-				first_key: key,
-				last_key: key,
-			}),
-		}
-	}
-	list.try_into().expect("few")
+	licentia_primitives::content::ranges(records)
+		.into_iter()
+		.map(|(author, posts, first_key, last_key)| Contribution {
+			author,
+			posts,
+			first_key,
+			last_key,
+		})
+		.collect::<Vec<_>>()
+		.try_into()
+		.expect("few")
 }
 
 /// Bob registers `records` (laid out by [`layout`]) on X platform 0: the new batch's id.
