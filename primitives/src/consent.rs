@@ -8,6 +8,7 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use core::fmt::Debug;
+use alloc::vec::Vec;
 use scale_info::TypeInfo;
 use sp_core::ConstU32;
 use sp_runtime::BoundedVec;
@@ -390,24 +391,27 @@ pub trait ConsentProvider<AccountId> {
 	fn is_operator(id: PlatformId, who: &AccountId) -> bool;
 	/// The account `identity` is linked to, and the platform that attested the link.
 	fn owner_of(identity: &Identity) -> Option<(AccountId, PlatformId)>;
-	/// The purposes `who` allows for posts of `identity` right now.
+	/// The purposes `who` allows for posts of `identity` right now (none if `identity` is not
+	/// linked to `who`).
 	fn allowed_purposes(who: &AccountId, identity: &Identity) -> PurposeSet;
-	/// The purposes `who` allows for all its posts on `platform` right now: what every one of
-	/// its identities linked through `platform` allows (none if it has no such identity).
-	fn allowed_on_platform(who: &AccountId, platform: PlatformId) -> PurposeSet;
+	/// The identities linked to `who` and the platform each is linked through (at most
+	/// `MaxIdentitiesPerAccount`).
+	fn identities_of(who: &AccountId) -> Vec<(Identity, PlatformId)>;
 	/// The Nostr platform, if one is registered.
 	fn nostr_platform() -> Option<PlatformId>;
 }
 
-/// Told when an account's allowed purposes on a platform may have changed (the consent pallet
-/// calls it after the change; licensing settles rewards and records withdrawals).
-pub trait ConsentObserver<AccountId> {
-	/// `who`'s consent for its posts on `platform` may have changed.
-	fn consent_changed(who: &AccountId, platform: PlatformId);
+/// Told when what an identity's posts on a platform may be used for, or whom they pay, may have
+/// changed: a link or unlink through that platform, or a statement of the identity's account.
+/// The consent pallet calls it after the change; licensing settles rewards and records
+/// withdrawals.
+pub trait ConsentObserver {
+	/// The owner or the allowed purposes of `identity`'s posts on `platform` may have changed.
+	fn consent_changed(identity: &Identity, platform: PlatformId);
 }
 
-impl<AccountId> ConsentObserver<AccountId> for () {
-	fn consent_changed(_: &AccountId, _: PlatformId) {}
+impl ConsentObserver for () {
+	fn consent_changed(_: &Identity, _: PlatformId) {}
 }
 
 #[cfg(test)]

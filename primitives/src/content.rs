@@ -230,22 +230,22 @@ pub const MAX_PROOF_LEN: u32 = 32;
 
 /// Told when registered posts change, so that what depends on them (rewards, the revocation
 /// feed) follows. The content pallet calls it after the change; the licensing pallet implements it.
-pub trait ContributionObserver<AccountId> {
-	/// `who`'s count of registered posts on `platform` has changed.
-	fn contribution_changed(who: &AccountId, platform: PlatformId);
+pub trait ContributionObserver {
+	/// `identity`'s count of registered posts on `platform` has changed.
+	fn contribution_changed(identity: &Identity, platform: PlatformId);
 	/// A post (leaf hash `post` of `batch`, on `platform`) was withdrawn.
 	fn post_revoked(platform: PlatformId, batch: BatchId, post: H256);
 }
 
-impl<AccountId> ContributionObserver<AccountId> for () {
-	fn contribution_changed(_: &AccountId, _: PlatformId) {}
+impl ContributionObserver for () {
+	fn contribution_changed(_: &Identity, _: PlatformId) {}
 	fn post_revoked(_: PlatformId, _: BatchId, _: H256) {}
 }
 
 /// What licensing needs to know about registered posts, implemented by the content pallet.
 pub trait ContentProvider<AccountId, BlockNumber> {
-	/// `who`'s registered (not revoked) posts on `platform`.
-	fn contributions(who: &AccountId, platform: PlatformId) -> u64;
+	/// `identity`'s registered (not revoked) posts on `platform`, whoever it is linked to.
+	fn contributions(identity: &Identity, platform: PlatformId) -> u64;
 	/// How many batches count so far (platform batches once activated, Nostr batches at once):
 	/// the `seq` the next one to count gets. A license bought now covers the batches whose
 	/// `seq` is below it: exactly the posts its price was counted over.

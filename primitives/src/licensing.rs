@@ -3,7 +3,7 @@
 //! views of offers and licenses that the API returns are in [`runtime_api`](crate::runtime_api)).
 
 use crate::{
-	consent::{PlatformId, Purpose, PurposeSet},
+	consent::{Identity, PlatformId, Purpose, PurposeSet},
 	content::{BatchId, PostRecord},
 };
 use alloc::vec::Vec;
@@ -220,9 +220,12 @@ pub struct AccessQuery {
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub enum FeedChange<AccountId> {
-	/// `account` stopped allowing `purposes` for its posts on `platform`.
+	/// The posts of `identity` on `platform` may no longer be used for `purposes`: its account
+	/// denied them, or the identity was unlinked or linked through another platform.
 	ConsentWithdrawn {
-		/// The contributor.
+		/// The author whose posts are concerned.
+		identity: Identity,
+		/// The account the identity was linked to when its posts were last allowed.
 		account: AccountId,
 		/// The platform their posts are on.
 		platform: PlatformId,

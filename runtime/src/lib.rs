@@ -74,7 +74,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("licentia"),
 	impl_name: alloc::borrow::Cow::Borrowed("licentia-node"),
 	authoring_version: 1,
-	spec_version: 103,
+	spec_version: 104,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -128,6 +128,9 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 type Migrations = (
 	pallet_licensing::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_content::migrations::v1::MigrateV0ToV1<Runtime>,
+	// Content's counts move to identities before licensing's standings are rebuilt on them.
+	pallet_content::migrations::v2::MigrateV1ToV2<Runtime>,
+	pallet_licensing::migrations::v2::MigrateV1ToV2<Runtime>,
 );
 
 /// Executive: dispatches blocks and transactions to the pallets.

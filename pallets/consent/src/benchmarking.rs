@@ -92,9 +92,10 @@ fn spread_identities<T: Config>(who: &T::AccountId) {
 			Perbill::from_percent(10),
 		);
 		let instance = Platforms::<T>::get(id).expect("registered just above").domain;
-		Pallet::<T>::do_link_identity(&op, id, mastodon(&instance, i), who.clone())
+		let identity = mastodon(&instance, i);
+		Pallet::<T>::do_link_identity(&op, id, identity.clone(), who.clone())
 			.expect("room for it");
-		T::BenchmarkHelper::posts(who, id);
+		T::BenchmarkHelper::posts(&identity, id);
 	}
 }
 
@@ -137,8 +138,9 @@ mod benchmarks {
 		let who = funded::<T>("user", 0);
 		fill_identities::<T>(&who, id, &instance, &op, 1);
 		opt_in::<T>(&who, Scope::Account, &Purpose::ALL);
-		T::BenchmarkHelper::posts(&who, id);
 		let identity = mastodon(&instance, 0);
+		// Posts registered while it was linked before: linking it again makes them pay.
+		T::BenchmarkHelper::posts(&identity, id);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(op), id, identity.clone(), who.clone());
@@ -181,8 +183,8 @@ mod benchmarks {
 		let (id, instance, op) = platform::<T>();
 		let who = funded::<T>("user", 0);
 		fill_identities::<T>(&who, id, &instance, &op, 0);
-		T::BenchmarkHelper::posts(&who, id);
 		let identity = AccountIdentities::<T>::get(&who).first().cloned().expect("filled");
+		T::BenchmarkHelper::posts(&identity, id);
 		opt_in::<T>(&who, Scope::Account, &Purpose::ALL);
 		opt_in::<T>(&who, Scope::Identity(identity.clone()), &[Purpose::Research]);
 

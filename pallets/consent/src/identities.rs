@@ -63,7 +63,7 @@ impl<T: Config> Pallet<T> {
 			&identity,
 			IdentityLink { account: account.clone(), platform, depositor, deposit },
 		);
-		T::ConsentObserver::consent_changed(&account, platform);
+		T::ConsentObserver::consent_changed(&identity, platform);
 		Self::deposit_event(Event::IdentityLinked { identity, account, platform });
 		Ok(())
 	}
@@ -87,7 +87,7 @@ impl<T: Config> Pallet<T> {
 		};
 		IdentityOwner::<T>::insert(&identity, link);
 		IdentityConsent::<T>::insert(&identity, Statements { allowed, denied: PurposeSet::EMPTY });
-		T::ConsentObserver::consent_changed(account, platform);
+		T::ConsentObserver::consent_changed(&identity, platform);
 		Ok(())
 	}
 
@@ -115,7 +115,7 @@ impl<T: Config> Pallet<T> {
 			link.deposit,
 			Precision::BestEffort,
 		)?;
-		T::ConsentObserver::consent_changed(&link.account, link.platform);
+		T::ConsentObserver::consent_changed(&identity, link.platform);
 		Self::deposit_event(Event::IdentityUnlinked {
 			identity,
 			account: link.account,

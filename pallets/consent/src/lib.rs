@@ -79,9 +79,9 @@ pub use weights::WeightInfo;
 pub trait BenchmarkHelper<AccountId, Signature> {
 	/// An account that can sign (the same one at every call), and its signature of `payload`.
 	fn sign(payload: &[u8]) -> (AccountId, Signature);
-	/// Gives `who` registered posts on `platform`, so that consent changes cost what they cost
-	/// a contributor (licensing settles it on every platform its consent changes for).
-	fn posts(_who: &AccountId, _platform: PlatformId) {}
+	/// Gives `identity` registered posts on `platform`, so that consent changes cost what they
+	/// cost a contributor (licensing settles each identity its consent changes for).
+	fn posts(_identity: &Identity, _platform: PlatformId) {}
 }
 
 /// Signs with the key `//licentia` of the keystore, which the benchmark CLI and
@@ -169,9 +169,9 @@ pub mod pallet {
 		/// The signer of a relayed statement, which must be the account it speaks for.
 		type RelaySigner: IdentifyAccount<AccountId = Self::AccountId>;
 
-		/// Told after an account's allowed purposes on a platform may have changed (licensing
-		/// settles rewards and records withdrawals for license holders).
-		type ConsentObserver: ConsentObserver<Self::AccountId>;
+		/// Told after the owner or the allowed purposes of an identity's posts may have changed
+		/// (licensing settles rewards and records withdrawals for license holders).
+		type ConsentObserver: ConsentObserver;
 
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;

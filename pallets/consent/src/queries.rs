@@ -80,19 +80,14 @@ impl<T: Config> ConsentProvider<T::AccountId> for Pallet<T> {
 		}
 	}
 
-	fn allowed_on_platform(who: &T::AccountId, platform: PlatformId) -> PurposeSet {
-		let account = AccountConsent::<T>::get(who);
-		let mut allowed = None::<PurposeSet>;
-		for identity in AccountIdentities::<T>::get(who) {
-			match IdentityOwner::<T>::get(&identity) {
-				Some(link) if link.platform == platform => {
-					let here = account.effective_with(&IdentityConsent::<T>::get(&identity));
-					allowed = Some(allowed.map_or(here, |a| a.intersection(here)));
-				},
-				_ => {},
-			}
-		}
-		allowed.unwrap_or(PurposeSet::EMPTY)
+	fn identities_of(who: &T::AccountId) -> Vec<(Identity, PlatformId)> {
+		AccountIdentities::<T>::get(who)
+			.into_iter()
+			.filter_map(|identity| {
+				let link = IdentityOwner::<T>::get(&identity)?;
+				Some((identity, link.platform))
+			})
+			.collect()
 	}
 
 	fn nostr_platform() -> Option<PlatformId> {

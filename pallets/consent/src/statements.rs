@@ -29,18 +29,12 @@ impl<T: Config> Pallet<T> {
 				let identities = AccountIdentities::<T>::get(&who);
 				ensure!(!identities.is_empty(), Error::<T>::NoIdentity);
 				let after = AccountConsent::<T>::mutate(&who, apply);
-				// Every platform the account has an identity on (at most
-				// `MaxIdentitiesPerAccount`), each once.
-				let mut platforms = Vec::with_capacity(identities.len());
+				// Each identity's posts, on the platform it is linked through (at most
+				// `MaxIdentitiesPerAccount` identities).
 				for identity in &identities {
 					if let Some(link) = IdentityOwner::<T>::get(identity) {
-						if !platforms.contains(&link.platform) {
-							platforms.push(link.platform);
-						}
+						T::ConsentObserver::consent_changed(identity, link.platform);
 					}
-				}
-				for platform in platforms {
-					T::ConsentObserver::consent_changed(&who, platform);
 				}
 				after
 			},
@@ -48,7 +42,7 @@ impl<T: Config> Pallet<T> {
 				let link = IdentityOwner::<T>::get(identity).ok_or(Error::<T>::NotLinked)?;
 				ensure!(link.account == who, Error::<T>::NotYourIdentity);
 				let after = IdentityConsent::<T>::mutate(identity, apply);
-				T::ConsentObserver::consent_changed(&who, link.platform);
+				T::ConsentObserver::consent_changed(identity, link.platform);
 				after
 			},
 		};

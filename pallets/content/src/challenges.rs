@@ -1,7 +1,6 @@
 //! The challenge window of platform batches: activation, fraud proofs and leaf requests.
 
 use crate::{registration::contributors_hash, *};
-use alloc::vec::Vec;
 use frame_support::{
 	ensure,
 	pallet_prelude::*,
@@ -41,20 +40,13 @@ impl<T: Config> Pallet<T> {
 			pending.bond,
 			Precision::BestEffort,
 		)?;
-		// Counted for whoever each identity is linked to through this platform now: the rule
-		// access checks apply to the same posts. An identity unlinked (or moved to another
-		// platform) in the window counts for nobody.
-		let counted: Vec<(T::AccountId, u32)> = contributors
-			.iter()
-			.filter_map(|c| match T::Consent::owner_of(&c.author) {
-				Some((account, through)) if through == info.platform => Some((account, c.posts)),
-				_ => None,
-			})
-			.collect();
-		let total = counted.iter().map(|(_, posts)| u64::from(*posts)).sum::<u64>();
+		// Counted for each identity, whoever it is linked to: its posts pay (and are served)
+		// while it is linked through this platform and allows the purposes, the one rule access
+		// checks and rewards share.
+		let total = contributors.iter().map(|c| u64::from(c.posts)).sum::<u64>();
 		PlatformPosts::<T>::mutate(info.platform, |n| *n = n.saturating_add(total));
-		for (account, posts) in counted {
-			Self::add_contribution(&account, info.platform, posts);
+		for c in contributors {
+			Self::add_contribution(&c.author, info.platform, c.posts);
 		}
 		PendingBatches::<T>::remove(batch);
 		Batches::<T>::insert(batch, info);

@@ -106,11 +106,13 @@ pub mod pallet {
 		traits::fungible::{Inspect, Mutate, MutateHold},
 	};
 	use frame_system::pallet_prelude::*;
+	// Explicit, so that it wins over the `Identity` storage hasher of the prelude.
+	use licentia_primitives::consent::Identity;
 	use sp_core::H256;
 	use sp_runtime::Perbill;
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	/// A batch as stored.
 	pub type BatchOf<T> = BatchInfo<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
@@ -168,7 +170,7 @@ pub mod pallet {
 
 		/// Told after an author's post count changes and when a post is withdrawn (licensing
 		/// settles rewards and feeds revocations to license holders then).
-		type ContributionObserver: ContributionObserver<Self::AccountId>;
+		type ContributionObserver: ContributionObserver;
 
 		/// The most distinct authors one batch may have (at most 65,535: errors name an author
 		/// by a `u16` index).
@@ -264,18 +266,13 @@ pub mod pallet {
 		}
 	}
 
-	/// Each account's registered (and not revoked) posts, per platform: what licensing pays in
-	/// proportion to. `Blake2_128Concat` on the account: accounts are user-chosen.
+	/// Each identity's registered (and not revoked) posts, per platform: what licensing pays in
+	/// proportion to, to whoever the identity is linked to through that platform (the rule
+	/// access checks apply to the same posts). The count stays with the identity whatever
+	/// happens to its link. `Blake2_128Concat` on the identity: identities are user input.
 	#[pallet::storage]
-	pub type Contributions<T: Config> = StorageDoubleMap<
-		_,
-		Blake2_128Concat,
-		T::AccountId,
-		Twox64Concat,
-		PlatformId,
-		u64,
-		ValueQuery,
-	>;
+	pub type Contributions<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, Identity, Twox64Concat, PlatformId, u64, ValueQuery>;
 
 	/// Registered (and not revoked) posts per platform.
 	#[pallet::storage]

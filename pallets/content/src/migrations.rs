@@ -70,3 +70,89 @@ pub mod v1 {
 		<T as frame_system::Config>::DbWeight,
 	>;
 }
+
+/// Version 2 counts registered posts per identity instead of per account:
+/// [`Contributions`](crate::Contributions) is keyed by `(Identity, PlatformId)`, so that a
+/// post pays whoever its author's identity is linked to, the rule access checks apply.
+///
+/// Version 1 did not record which of an account's identities wrote its posts. Each account's
+/// count on a platform goes to its first identity linked through that platform (most accounts
+/// have one per platform); a count whose account has no identity there any more paid nobody and
+/// is dropped, and each platform's total becomes the sum of what remains. Linear in the
+/// accounts' counts, in one block, as [`v1`].
+pub mod v2 {
+	use crate::*;
+	use alloc::{collections::BTreeMap, vec::Vec};
+	use frame_support::{
+		migrations::VersionedMigration,
+		storage_alias,
+		traits::{Get, UncheckedOnRuntimeUpgrade},
+		weights::Weight,
+		Blake2_128Concat, Twox64Concat,
+	};
+
+	/// Version 1's counts, per account and platform.
+	#[storage_alias]
+	pub type Contributions<T: Config> = StorageDoubleMap<
+		Pallet<T>,
+		Blake2_128Concat,
+		<T as frame_system::Config>::AccountId,
+		Twox64Concat,
+		PlatformId,
+		u64,
+	>;
+
+	/// Moves each account's counts to its identities.
+	pub struct CountPerIdentity<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for CountPerIdentity<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let old: Vec<_> = Contributions::<T>::drain().collect();
+			let mut totals = BTreeMap::<PlatformId, u64>::new();
+			// Each old entry, then the account's identity list and each identity's link.
+			let mut reads = old.len() as u64;
+			for (account, platform, posts) in &old {
+				let identities = T::Consent::identities_of(account);
+				reads = reads.saturating_add(1 + identities.len() as u64);
+				let identity = identities
+					.into_iter()
+					.find_map(|(identity, through)| (through == *platform).then_some(identity));
+				if let Some(identity) = identity {
+					crate::Contributions::<T>::mutate(&identity, platform, |n| {
+						*n = n.saturating_add(*posts)
+					});
+					let total = totals.entry(*platform).or_default();
+					*total = total.saturating_add(*posts);
+				}
+			}
+			let platforms: Vec<PlatformId> = PlatformPosts::<T>::iter_keys().collect();
+			for platform in platforms.iter().chain(totals.keys()) {
+				match totals.get(platform) {
+					Some(total) => PlatformPosts::<T>::insert(platform, total),
+					None => PlatformPosts::<T>::remove(platform),
+				}
+			}
+			// Each old entry removed and its new one written; each platform's total read and
+			// written.
+			let platforms = platforms.len() as u64;
+			T::DbWeight::get().reads_writes(
+				reads.saturating_add(platforms),
+				(old.len() as u64).saturating_mul(2).saturating_add(platforms),
+			)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(_: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	/// [`CountPerIdentity`], run once: at the upgrade from storage version 1 to 2.
+	pub type MigrateV1ToV2<T> = VersionedMigration<
+		1,
+		2,
+		CountPerIdentity<T>,
+		crate::Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}

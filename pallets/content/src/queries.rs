@@ -70,10 +70,22 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// An account's registered (not revoked) posts per platform (bounded by the number of
-	/// platforms).
+	/// The registered (not revoked) posts that pay `who` now, per platform: those of its
+	/// identities, each on the platform it is linked through (bounded by its identities).
 	pub fn api_contributions(who: &T::AccountId) -> Vec<(PlatformId, u64)> {
-		Contributions::<T>::iter_prefix(who).collect()
+		let mut per_platform = Vec::<(PlatformId, u64)>::new();
+		for (identity, platform) in T::Consent::identities_of(who) {
+			let posts = Contributions::<T>::get(&identity, platform);
+			if posts == 0 {
+				continue;
+			}
+			match per_platform.iter_mut().find(|(p, _)| *p == platform) {
+				Some((_, sum)) => *sum = sum.saturating_add(posts),
+				None => per_platform.push((platform, posts)),
+			}
+		}
+		per_platform.sort_unstable();
+		per_platform
 	}
 
 	/// A platform's registered (not revoked) posts.
@@ -83,8 +95,8 @@ impl<T: Config> Pallet<T> {
 }
 
 impl<T: Config> ContentProvider<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
-	fn contributions(who: &T::AccountId, platform: PlatformId) -> u64 {
-		Contributions::<T>::get(who, platform)
+	fn contributions(identity: &Identity, platform: PlatformId) -> u64 {
+		Contributions::<T>::get(identity, platform)
 	}
 
 	fn counted_batches() -> u64 {

@@ -101,7 +101,8 @@ impl<T: Config> Pallet<T> {
 		ensure!(!events.is_empty(), Error::<T>::EmptyBatch);
 
 		let mut leaves = Vec::with_capacity(events.len());
-		let mut authors = Vec::<[u8; 32]>::new();
+		// Each author and its events here (authors are `who`'s keys: a handful).
+		let mut authors = Vec::<([u8; 32], u32)>::new();
 		for (i, event) in events.iter().enumerate() {
 			// `integrity_test` proves the bound fits a u16.
 			let index = i as u16;
@@ -123,8 +124,9 @@ impl<T: Config> Pallet<T> {
 				nostr::verify(&event.pubkey, &event.id, &event.sig),
 				Error::<T>::BadEventSignature { index }
 			);
-			if !authors.contains(&event.pubkey) {
-				authors.push(event.pubkey);
+			match authors.iter_mut().find(|(key, _)| *key == event.pubkey) {
+				Some((_, n)) => *n = n.saturating_add(1),
+				None => authors.push((event.pubkey, 1)),
 			}
 			let record = PostRecord {
 				platform,
@@ -154,7 +156,9 @@ impl<T: Config> Pallet<T> {
 		for event in events {
 			NostrEvents::<T>::insert(event.id, batch);
 		}
-		Self::add_contribution(&who, platform, count);
+		for (key, events) in authors {
+			Self::add_contribution(&Identity::Nostr(key), platform, events);
+		}
 		Self::deposit_event(Event::NostrEventsRegistered {
 			batch,
 			account: who,
@@ -177,26 +181,26 @@ impl<T: Config> Pallet<T> {
 		Ok(batch)
 	}
 
-	pub(crate) fn add_contribution(who: &T::AccountId, platform: PlatformId, posts: u32) {
+	pub(crate) fn add_contribution(author: &Identity, platform: PlatformId, posts: u32) {
 		// Saturating: a u64 of posts cannot be reached at MaxPostsPerBatch per transaction.
-		Contributions::<T>::mutate(who, platform, |n| *n = n.saturating_add(posts as u64));
-		T::ContributionObserver::contribution_changed(who, platform);
+		Contributions::<T>::mutate(author, platform, |n| *n = n.saturating_add(posts as u64));
+		T::ContributionObserver::contribution_changed(author, platform);
 	}
 
-	/// Sets `who`'s count of registered posts on `platform` with no batch behind it: for
+	/// Sets `author`'s count of registered posts on `platform` with no batch behind it: for
 	/// benchmarks and other pallets' tests, never for calls.
-	pub fn force_contribution(who: &T::AccountId, platform: PlatformId, posts: u64) {
-		let before = Contributions::<T>::get(who, platform);
+	pub fn force_contribution(author: &Identity, platform: PlatformId, posts: u64) {
+		let before = Contributions::<T>::get(author, platform);
 		// Like the calls, never store a zero count: zero is "no entry".
 		if posts == 0 {
-			Contributions::<T>::remove(who, platform);
+			Contributions::<T>::remove(author, platform);
 		} else {
-			Contributions::<T>::insert(who, platform, posts);
+			Contributions::<T>::insert(author, platform, posts);
 		}
 		PlatformPosts::<T>::mutate(platform, |n| {
 			*n = n.saturating_sub(before).saturating_add(posts)
 		});
-		T::ContributionObserver::contribution_changed(who, platform);
+		T::ContributionObserver::contribution_changed(author, platform);
 	}
 }
 

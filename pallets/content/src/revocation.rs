@@ -32,14 +32,11 @@ impl<T: Config> Pallet<T> {
 			leaf,
 			Revocation { batch, at: frame_system::Pallet::<T>::block_number() },
 		);
-		// The post was counted for the identity's account when it was registered. If the
-		// identity has since been unlinked, nobody holds its count any more.
-		if let Some(author) = author {
-			Contributions::<T>::mutate_exists(&author, info.platform, |count| {
-				*count = count.map(|c| c.saturating_sub(1)).filter(|c| *c > 0);
-			});
-			T::ContributionObserver::contribution_changed(&author, info.platform);
-		}
+		// The post was counted for its author's identity, whoever holds it now.
+		Contributions::<T>::mutate_exists(&post.author, info.platform, |count| {
+			*count = count.map(|c| c.saturating_sub(1)).filter(|c| *c > 0);
+		});
+		T::ContributionObserver::contribution_changed(&post.author, info.platform);
 		PlatformPosts::<T>::mutate(info.platform, |n| *n = n.saturating_sub(1));
 		T::ContributionObserver::post_revoked(info.platform, batch, leaf);
 		Self::deposit_event(Event::PostRevoked { batch, post: leaf, by: who });

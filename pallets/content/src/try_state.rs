@@ -33,8 +33,8 @@ impl<T: Config> Pallet<T> {
 		}
 		for (platform, sum) in per_platform {
 			ensure!(
-				PlatformPosts::<T>::get(platform) >= sum,
-				"authors hold more posts than their platform registered"
+				PlatformPosts::<T>::get(platform) == sum,
+				"authors' posts do not add up to their platform's"
 			);
 		}
 		Ok(())

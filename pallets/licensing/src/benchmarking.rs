@@ -217,10 +217,10 @@ mod benchmarks {
 		assert!(!Licenses::<T>::contains_key(0));
 	}
 
-	/// A contributor with posts on `n` platforms, each of which sold a license since it last
-	/// settled.
+	/// A contributor with `n` identities, each with posts on its own platform, each of which
+	/// sold a license since it last settled.
 	#[benchmark]
-	fn claim(n: Linear<1, { T::MaxPlatformsPerContributor::get() }>) {
+	fn claim(n: Linear<1, { T::MaxIdentitiesPerAccount::get() }>) {
 		let platforms = pool::<T>(n.min(MAX_POOL_PLATFORMS));
 		let who = funded::<T>("claimer", 0);
 		for platform in &platforms {
@@ -241,6 +241,7 @@ mod benchmarks {
 		let who: T::AccountId = account("contributor", 0, 0);
 		for i in 0..n {
 			Licensing::<T>::append_to_feed(FeedChange::ConsentWithdrawn {
+				identity: Identity::X(i.into()),
 				account: who.clone(),
 				platform: i,
 				purposes: PurposeSet::ALL,

@@ -71,7 +71,7 @@ pub mod types;
 pub mod weights;
 
 pub use licentia_primitives::{
-	consent::{ConsentObserver, ConsentProvider, PlatformId, Purpose, PurposeSet},
+	consent::{ConsentObserver, ConsentProvider, Identity, PlatformId, Purpose, PurposeSet},
 	content::{BatchId, ContentProvider, ContributionObserver},
 	licensing::{
 		AccessDecision, AccessQuery, Denial, FeedChange, FeedRecord, LicenseId, OfferId, Price,
@@ -99,10 +99,13 @@ pub mod pallet {
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
+	// Explicit, so that it wins over the `Identity` storage hasher of the prelude.
+	use licentia_primitives::consent::Identity;
 	use sp_runtime::Perbill;
 
-	/// The in-code storage version. 1: the reward storage items renamed (see [`migrations`]).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// The in-code storage version. 1: the reward storage items renamed; 2: standings per
+	/// identity (see [`migrations`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	/// An amount of the native token. Calls and events name it so (not `u128`), as
 	/// `pallet-balances` does: metadata then types those fields `BalanceOf<T>`, which wallets
@@ -173,9 +176,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxDuration: Get<u32>;
 
-		/// The most platforms one contributor has posts and consent on: one per identity.
+		/// The most identities one account has linked (the consent pallet's bound): what a claim
+		/// settles at most.
 		#[pallet::constant]
-		type MaxPlatformsPerContributor: Get<u32>;
+		type MaxIdentitiesPerAccount: Get<u32>;
 
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
@@ -236,12 +240,19 @@ pub mod pallet {
 	pub type PlatformRewardCounters<T> =
 		StorageMap<_, Twox64Concat, PlatformId, RewardCounters, ValueQuery>;
 
-	/// Each contributor's standing per platform, as of its last change: shares, allowed
-	/// purposes and the counters it last settled at. `Blake2_128Concat` on the account:
-	/// accounts are user-chosen.
+	/// The standing of each identity's posts per platform: owner, shares, allowed purposes and
+	/// the counters it last settled at. An entry exists while the posts pay someone (linked
+	/// through the platform, some purpose allowed). `Blake2_128Concat` on the identity:
+	/// identities are user input.
 	#[pallet::storage]
-	pub type PoolMembers<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, PlatformId, PoolMember>;
+	pub type PoolMembers<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		Identity,
+		Twox64Concat,
+		PlatformId,
+		PoolMember<T::AccountId>,
+	>;
 
 	/// Settled rewards each account may claim (contributors and platform payees).
 	#[pallet::storage]
@@ -558,15 +569,15 @@ pub mod pallet {
 			Self::do_release_license(license)
 		}
 
-		/// Pays the caller what it is owed: its contributors' rewards on every platform it has
-		/// posts on, settled now, and any platform share it receives. Emits `RewardsClaimed`.
-		/// Cost: linear in the caller's platforms.
+		/// Pays the caller what it is owed: what the posts of each of its identities earned,
+		/// settled now, and any platform share it receives. Emits `RewardsClaimed`. Cost: linear
+		/// in the caller's identities.
 		#[pallet::call_index(10)]
-		#[pallet::weight(T::WeightInfo::claim(T::MaxPlatformsPerContributor::get()))]
+		#[pallet::weight(T::WeightInfo::claim(T::MaxIdentitiesPerAccount::get()))]
 		pub fn claim(origin: OriginFor<T>) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let platforms = Self::do_claim(who)?;
-			Ok(Some(T::WeightInfo::claim(platforms)).into())
+			let identities = Self::do_claim(who)?;
+			Ok(Some(T::WeightInfo::claim(identities)).into())
 		}
 	}
 }

@@ -106,3 +106,96 @@ pub mod v1 {
 		<T as frame_system::Config>::DbWeight,
 	>;
 }
+
+/// Version 2 keeps each identity's standing instead of each account's:
+/// [`PoolMembers`](crate::PoolMembers) is keyed by `(Identity, PlatformId)` and names the
+/// account the posts pay, so that rewards, access checks and the revocation feed follow one
+/// rule. Runs after the content pallet's migration to version 2, which moved the post counts to
+/// identities.
+///
+/// Each version-1 member is settled: what it earned goes to its account's `Owed`. The share
+/// totals are then rebuilt from the identities of those accounts, as consent and content
+/// stand. Linear in the members, in one block, as [`v1`].
+pub mod v2 {
+	use crate::*;
+	use alloc::vec::Vec;
+	use frame_support::{
+		migrations::VersionedMigration,
+		storage_alias,
+		traits::{Get, UncheckedOnRuntimeUpgrade},
+		weights::Weight,
+		Blake2_128Concat, Twox64Concat,
+	};
+
+	/// A member as version 1 stored it: per account, no owner.
+	#[derive(codec::Encode, codec::Decode)]
+	pub struct OldPoolMember {
+		pub shares: u64,
+		pub allowed: PurposeSet,
+		pub last_recorded_reward_counters: RewardCounters,
+	}
+
+	/// Version 1's members, per account and platform.
+	#[storage_alias]
+	pub type PoolMembers<T: Config> = StorageDoubleMap<
+		Pallet<T>,
+		Blake2_128Concat,
+		<T as frame_system::Config>::AccountId,
+		Twox64Concat,
+		PlatformId,
+		OldPoolMember,
+	>;
+
+	/// Settles every account-keyed member and stands up its identities' members.
+	pub struct StandingPerIdentity<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for StandingPerIdentity<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let old: Vec<_> = PoolMembers::<T>::drain().collect();
+			let mut reads = old.len() as u64;
+			let mut writes = old.len() as u64;
+			for (account, platform, member) in &old {
+				let counters = PlatformRewardCounters::<T>::get(platform);
+				let earned = PoolMember::settled_at(
+					account.clone(),
+					member.shares,
+					member.allowed,
+					&member.last_recorded_reward_counters,
+				)
+				.earned(&counters);
+				if earned > 0 {
+					Owed::<T>::mutate(account, |owed| *owed = owed.saturating_add(earned));
+				}
+				reads = reads.saturating_add(2);
+				writes = writes.saturating_add(1);
+			}
+			let _ = PlatformShareTotals::<T>::clear(u32::MAX, None);
+			for (account, platform, _) in &old {
+				for (identity, through) in T::Consent::identities_of(account) {
+					if through == *platform {
+						Pallet::<T>::update_standing(&identity, through);
+						// The standing reads the identity's posts, link and statements and
+						// writes the member and the totals.
+						reads = reads.saturating_add(6);
+						writes = writes.saturating_add(2);
+					}
+				}
+			}
+			T::DbWeight::get().reads_writes(reads, writes)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(_: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	/// [`StandingPerIdentity`], run once: at the upgrade from storage version 1 to 2.
+	pub type MigrateV1ToV2<T> = VersionedMigration<
+		1,
+		2,
+		StandingPerIdentity<T>,
+		crate::Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}

@@ -126,7 +126,7 @@ impl pallet_licensing::Config for Test {
 	type OfferDeposit = ConstU128<7>;
 	type LicenseDeposit = ConstU128<3>;
 	type MaxDuration = ConstU32<1_000>;
-	type MaxPlatformsPerContributor = ConstU32<8>;
+	type MaxIdentitiesPerAccount = ConstU32<8>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = Setup;
@@ -164,9 +164,9 @@ impl Setup {
 		identity
 	}
 
-	/// Gives `who` `posts` registered posts on `platform` (no batch behind them).
-	pub fn posts(who: &AccountId, platform: PlatformId, posts: u64) {
-		Content::force_contribution(who, platform, posts);
+	/// Gives `identity` `posts` registered posts on `platform` (no batch behind them).
+	pub fn posts(identity: &Identity, platform: PlatformId, posts: u64) {
+		Content::force_contribution(identity, platform, posts);
 	}
 }
 
@@ -186,8 +186,8 @@ impl crate::BenchmarkHelper<AccountId> for Setup {
 		Setup::platform(PlatformKind::X, operator, Perbill::from_percent(10))
 	}
 	fn contributor(who: &AccountId, platform: PlatformId, posts: u64) {
-		mock_utils::link_contributor::<Test>(who, platform);
-		Setup::posts(who, platform, posts);
+		let identity = mock_utils::link_contributor::<Test>(who, platform);
+		Setup::posts(&identity, platform, posts);
 	}
 }
 

@@ -3,7 +3,6 @@
 
 use crate::*;
 use alloc::vec::Vec;
-use frame_support::traits::Get;
 use frame_system::pallet_prelude::BlockNumberFor;
 use licentia_primitives::runtime_api::{LicenseView, OfferView};
 
@@ -78,9 +77,13 @@ impl<T: Config> Pallet<T> {
 
 	/// What `who` could claim now: what it is owed plus what it earned since it last settled.
 	pub fn api_pending_rewards(who: &T::AccountId) -> BalanceOf<T> {
-		PoolMembers::<T>::iter_prefix(who)
-			.take(T::MaxPlatformsPerContributor::get() as usize)
-			.map(|(platform, member)| member.earned(&PlatformRewardCounters::<T>::get(platform)))
+		T::Consent::identities_of(who)
+			.into_iter()
+			.filter_map(|(identity, platform)| {
+				let member = PoolMembers::<T>::get(&identity, platform)?;
+				(&member.owner == who)
+					.then(|| member.earned(&PlatformRewardCounters::<T>::get(platform)))
+			})
 			.fold(Owed::<T>::get(who), |sum, x| sum.saturating_add(x))
 	}
 

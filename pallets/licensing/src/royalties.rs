@@ -30,7 +30,7 @@ use frame_support::{
 	pallet_prelude::*,
 	traits::{fungible::Mutate, tokens::Preservation, Get},
 };
-use licentia_primitives::{consent::PurposeSet, licensing::FeedChange};
+use licentia_primitives::{consent::{Identity, PurposeSet}, licensing::FeedChange};
 use sp_runtime::{
 	helpers_128bit::multiply_by_rational_with_rounding,
 	traits::{AccountIdConversion, CheckedAdd, Zero},
@@ -111,48 +111,63 @@ impl<T: Config> Pallet<T> {
 		T::PalletId::get().into_account_truncating()
 	}
 
-	/// Brings `who`'s standing on `platform` up to date with its posts and consent: settles what
-	/// it earned with its old shares into `Owed`, moves its shares in the platform's totals, and
-	/// records a consent withdrawal in the feed. O(1): one member, one platform.
-	pub(crate) fn update_standing(who: &T::AccountId, platform: PlatformId) {
-		let shares = T::Content::contributions(who, platform);
-		let allowed = T::Consent::allowed_on_platform(who, platform);
-		let old = PoolMembers::<T>::get(who, platform);
-		let (old_shares, old_allowed) =
-			old.as_ref().map_or((0, PurposeSet::EMPTY), |m| (m.shares, m.allowed));
-		let (shares, allowed) = if shares == 0 || allowed.is_empty() {
-			(0, PurposeSet::EMPTY)
-		} else {
-			(shares, allowed)
+	/// Brings the standing of `identity`'s posts on `platform` up to date with its posts and
+	/// consent: settles what they earned into their previous owner's `Owed`, moves their shares
+	/// in the platform's totals, and records in the feed the purposes they lost. O(1): one
+	/// member, one platform.
+	///
+	/// The posts pay (and access checks serve them) while the identity is linked through
+	/// `platform` and for the purposes its account allows for it: one rule for both.
+	pub(crate) fn update_standing(identity: &Identity, platform: PlatformId) {
+		let posts = T::Content::contributions(identity, platform);
+		let (owner, consented) = match T::Consent::owner_of(identity) {
+			Some((owner, through)) if through == platform => {
+				let allowed = T::Consent::allowed_purposes(&owner, identity);
+				(Some(owner), allowed)
+			},
+			_ => (None, PurposeSet::EMPTY),
 		};
-		if (old_shares, old_allowed) == (shares, allowed) {
+		let old = PoolMembers::<T>::get(identity, platform);
+		let (shares, allowed) = match owner {
+			Some(_) if posts > 0 && !consented.is_empty() => (posts, consented),
+			_ => (0, PurposeSet::EMPTY),
+		};
+		let unchanged = match &old {
+			Some(m) => (m.shares, m.allowed, Some(&m.owner)) == (shares, allowed, owner.as_ref()),
+			None => shares == 0,
+		};
+		if unchanged {
 			return;
 		}
 
 		let counters = PlatformRewardCounters::<T>::get(platform);
 		if let Some(member) = &old {
-			Self::credit(who, member.earned(&counters));
-			let lost = old_allowed.difference(allowed);
+			Self::credit(&member.owner, member.earned(&counters));
+			// What consent no longer allows (a revoked last post is in the feed as a revocation,
+			// not a withdrawal).
+			let lost = member.allowed.difference(consented);
 			if !lost.is_empty() {
 				Self::append_to_feed(FeedChange::ConsentWithdrawn {
-					account: who.clone(),
+					identity: identity.clone(),
+					account: member.owner.clone(),
 					platform,
 					purposes: lost,
 				});
 			}
 		}
+		let (old_shares, old_allowed) =
+			old.as_ref().map_or((0, PurposeSet::EMPTY), |m| (m.shares, m.allowed));
 		PlatformShareTotals::<T>::mutate(platform, |totals| {
 			totals.remove(old_shares, old_allowed);
 			totals.add(shares, allowed);
 		});
-		if shares == 0 {
-			PoolMembers::<T>::remove(who, platform);
-		} else {
-			PoolMembers::<T>::insert(
-				who,
+		match owner {
+			Some(owner) if shares > 0 => PoolMembers::<T>::insert(
+				identity,
 				platform,
-				PoolMember::settled_at(shares, allowed, &counters),
-			);
+				PoolMember::settled_at(owner, shares, allowed, &counters),
+			),
+			_ => PoolMembers::<T>::remove(identity, platform),
 		}
 	}
 
@@ -220,37 +235,37 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Settles `who` on each of its platforms and pays it everything it is owed.
+	/// Settles the posts of each of `who`'s identities and pays it everything it is owed.
+	/// Returns how many identities it settled.
 	pub(crate) fn do_claim(who: T::AccountId) -> Result<u32, DispatchError> {
-		let platforms: Vec<PlatformId> = PoolMembers::<T>::iter_key_prefix(&who)
-			.take(T::MaxPlatformsPerContributor::get() as usize)
-			.collect();
-		for platform in &platforms {
-			Self::settle_rewards(&who, *platform);
+		let identities = T::Consent::identities_of(&who);
+		for (identity, platform) in &identities {
+			Self::settle_rewards(identity, *platform);
 		}
 		let amount = Owed::<T>::take(&who);
 		ensure!(amount > 0, Error::<T>::NothingToClaim);
 		// The pot keeps its existential deposit: it is never reaped.
 		T::Currency::transfer(&Self::pot(), &who, amount, Preservation::Preserve)?;
 		Self::deposit_event(Event::RewardsClaimed { who, amount });
-		Ok(platforms.len() as u32)
+		Ok(identities.len() as u32)
 	}
 
-	/// Credits `who` what it earned on `platform` and records the current counters as those it
-	/// last settled at. Its shares and allowed purposes stay.
-	fn settle_rewards(who: &T::AccountId, platform: PlatformId) {
-		if let Some(member) = PoolMembers::<T>::get(who, platform) {
+	/// Credits the owner of `identity`'s posts on `platform` what they earned and records the
+	/// current counters as those they last settled at. Shares, purposes and owner stay.
+	fn settle_rewards(identity: &Identity, platform: PlatformId) {
+		if let Some(member) = PoolMembers::<T>::get(identity, platform) {
 			let counters = PlatformRewardCounters::<T>::get(platform);
-			Self::credit(who, member.earned(&counters));
-			let settled = PoolMember::settled_at(member.shares, member.allowed, &counters);
-			PoolMembers::<T>::insert(who, platform, settled);
+			Self::credit(&member.owner, member.earned(&counters));
+			let settled =
+				PoolMember::settled_at(member.owner, member.shares, member.allowed, &counters);
+			PoolMembers::<T>::insert(identity, platform, settled);
 		}
 	}
 }
 
-impl<T: Config> ContributionObserver<T::AccountId> for Pallet<T> {
-	fn contribution_changed(who: &T::AccountId, platform: PlatformId) {
-		Self::update_standing(who, platform)
+impl<T: Config> ContributionObserver for Pallet<T> {
+	fn contribution_changed(identity: &Identity, platform: PlatformId) {
+		Self::update_standing(identity, platform)
 	}
 
 	fn post_revoked(platform: PlatformId, batch: BatchId, post: sp_core::H256) {
@@ -258,9 +273,9 @@ impl<T: Config> ContributionObserver<T::AccountId> for Pallet<T> {
 	}
 }
 
-impl<T: Config> ConsentObserver<T::AccountId> for Pallet<T> {
-	fn consent_changed(who: &T::AccountId, platform: PlatformId) {
-		Self::update_standing(who, platform)
+impl<T: Config> ConsentObserver for Pallet<T> {
+	fn consent_changed(identity: &Identity, platform: PlatformId) {
+		Self::update_standing(identity, platform)
 	}
 }
 

@@ -13,8 +13,16 @@ impl<T: Config> Pallet<T> {
 		let mut owed: BalanceOf<T> =
 			Owed::<T>::iter_values().fold(Default::default(), |a, b| a.saturating_add(b));
 		let mut totals = BTreeMap::<PlatformId, ShareTotals>::new();
-		for (_, platform, member) in PoolMembers::<T>::iter() {
+		for (identity, platform, member) in PoolMembers::<T>::iter() {
 			ensure!(member.shares > 0 && !member.allowed.is_empty(), "an empty member is stored");
+			ensure!(
+				T::Consent::owner_of(&identity) == Some((member.owner.clone(), platform)),
+				"a member's owner is not who its identity is linked to through its platform"
+			);
+			ensure!(
+				T::Content::contributions(&identity, platform) == member.shares,
+				"a member's shares are not its identity's posts"
+			);
 			owed = owed.saturating_add(member.earned(&PlatformRewardCounters::<T>::get(platform)));
 			totals.entry(platform).or_default().add(member.shares, member.allowed);
 		}

@@ -130,25 +130,34 @@ impl ShareTotals {
 	}
 }
 
-/// A contributor's standing on one platform, as of the last time it changed.
+/// The standing of one identity's posts on one platform, as of the last time it changed: who
+/// they pay, how many they are, what they may be used for.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
-pub struct PoolMember {
+pub struct PoolMember<AccountId> {
+	/// The account the identity was linked to when the member last changed: every change of
+	/// owner settles the member first, so what it earned since is this account's.
+	pub owner: AccountId,
 	/// Its registered posts on the platform.
 	pub shares: u64,
-	/// The purposes it allowed for all of them.
+	/// The purposes its account allowed for them.
 	pub allowed: PurposeSet,
 	/// The platform's reward counters when the member last settled (for the sets it allows):
 	/// what it earned up to then is paid or in `Owed`, so it earns only what they rose since.
 	pub last_recorded_reward_counters: RewardCounters,
 }
 
-impl PoolMember {
-	/// A member with `shares` and `allowed`, settled at `counters`.
-	pub fn settled_at(shares: u64, allowed: PurposeSet, counters: &RewardCounters) -> Self {
+impl<AccountId> PoolMember<AccountId> {
+	/// A member of `owner` with `shares` and `allowed`, settled at `counters`.
+	pub fn settled_at(
+		owner: AccountId,
+		shares: u64,
+		allowed: PurposeSet,
+		counters: &RewardCounters,
+	) -> Self {
 		let settled = counters.iter().filter(|(set, _)| allowed.contains_all(*set)).copied();
 		// A filtered subset of a bounded vector fits the same bound.
 		let last_recorded_reward_counters = BoundedVec::truncate_from(settled.collect());
-		PoolMember { shares, allowed, last_recorded_reward_counters }
+		PoolMember { owner, shares, allowed, last_recorded_reward_counters }
 	}
 
 	/// What the member earned since it last settled, rounded down.

@@ -252,7 +252,7 @@ impl pallet_licensing::Config for Runtime {
 	/// Licenses last at most a year; the revocation feed keeps a year.
 	type MaxDuration = ConstU32<{ 365 * licentia_primitives::time::DAYS }>;
 	/// One platform per identity at most.
-	type MaxPlatformsPerContributor = ConstU32<16>;
+	type MaxIdentitiesPerAccount = <Runtime as pallet_consent::Config>::MaxIdentitiesPerAccount;
 	type WeightInfo = pallet_licensing::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = benchmark_helpers::Setup;
@@ -277,8 +277,8 @@ pub mod benchmark_helpers {
 			<() as pallet_consent::BenchmarkHelper<AccountId, Signature>>::sign(payload)
 		}
 
-		fn posts(who: &AccountId, platform: PlatformId) {
-			pallet_content::Pallet::<Runtime>::force_contribution(who, platform, 1_000);
+		fn posts(identity: &Identity, platform: PlatformId) {
+			pallet_content::Pallet::<Runtime>::force_contribution(identity, platform, 1_000);
 		}
 	}
 
@@ -302,8 +302,8 @@ pub mod benchmark_helpers {
 		}
 
 		fn contributor(who: &AccountId, platform: PlatformId, posts: u64) {
-			mock_utils::link_contributor::<Runtime>(who, platform);
-			pallet_content::Pallet::<Runtime>::force_contribution(who, platform, posts);
+			let identity = mock_utils::link_contributor::<Runtime>(who, platform);
+			pallet_content::Pallet::<Runtime>::force_contribution(&identity, platform, posts);
 		}
 	}
 }

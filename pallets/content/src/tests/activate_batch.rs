@@ -18,8 +18,8 @@ fn counts_apply_and_the_bond_is_released_after_the_window() {
 		assert_eq!(last_event(), Event::BatchActivated { batch: 0 });
 		assert!(PendingBatches::<Test>::get(0).is_none());
 		assert_eq!(Batches::<Test>::get(0).map(|b| b.posts), Some(3));
-		assert_eq!(Contributions::<Test>::get(acc(Alice), 0), 2);
-		assert_eq!(Contributions::<Test>::get(acc(Charlie), 0), 1);
+		assert_eq!(Contributions::<Test>::get(Identity::X(1), 0), 2);
+		assert_eq!(Contributions::<Test>::get(Identity::X(2), 0), 1);
 		assert_eq!(PlatformPosts::<Test>::get(0), 3);
 		assert_eq!(held(HoldReason::BatchBond, &acc(Bob)), 0);
 		assert_eq!(free(&acc(Bob)), FUNDS);
@@ -35,17 +35,31 @@ fn counts_apply_and_the_bond_is_released_after_the_window() {
 	});
 }
 
+/// The posts stay the identity's: while it is unlinked they pay nobody (and access checks serve
+/// them to nobody); linked again, they count for its new account.
 #[test]
-fn an_identity_unlinked_in_the_window_counts_for_nobody() {
+fn an_identity_unlinked_in_the_window_keeps_its_posts_for_whoever_links_it_next() {
 	setup(|| {
 		let (_, records) = x_batch(&[(10, 1), (11, 2)]);
 		register(&records);
 		assert_ok!(Consent::unlink_identity(RuntimeOrigin::signed(acc(Alice)), Identity::X(1)));
 		activate(0, &records);
-		assert_eq!(Contributions::<Test>::get(acc(Alice), 0), 0);
-		assert_eq!(Contributions::<Test>::get(acc(Charlie), 0), 1);
-		// The platform counts only what someone is paid for.
-		assert_eq!(PlatformPosts::<Test>::get(0), 1);
+		assert_eq!(Contributions::<Test>::get(Identity::X(1), 0), 1);
+		assert_eq!(Contributions::<Test>::get(Identity::X(2), 0), 1);
+		assert_eq!(PlatformPosts::<Test>::get(0), 2);
+		assert_eq!(Content::api_contributions(&acc(Alice)), vec![]);
+		assert_eq!(
+			Content::api_post_status(0, &records[0], 0, &proof_of(&records, 0)),
+			PostStatus::Unlinked
+		);
+
+		ConsentSetup::link_allowing(Identity::X(1), &acc(sp_keyring::Sr25519Keyring::Eve), 0, &[Purpose::AiTraining]);
+		assert_eq!(Content::api_contributions(&acc(sp_keyring::Sr25519Keyring::Eve)), vec![(0, 1)]);
+		assert_eq!(
+			Content::api_post_status(0, &records[0], 0, &proof_of(&records, 0)),
+			PostStatus::Registered
+		);
+		assert_ok!(Content::do_try_state());
 	});
 }
 

@@ -40,7 +40,7 @@ fn assert_voided(batch: BatchId, posts: u32) {
 	assert_eq!(free(&acc(Bob)), FUNDS - bond);
 	assert_eq!(free(&acc(Dave)), FUNDS + reward);
 	assert_eq!(free(&TreasuryAccount::get()), bond - reward);
-	assert_eq!(Contributions::<Test>::get(acc(Alice), 0), 0);
+	assert_eq!(Contributions::<Test>::get(Identity::X(1), 0), 0);
 	assert_eq!(PlatformPosts::<Test>::get(0), 0);
 }
 
@@ -137,7 +137,7 @@ fn an_old_post_hidden_at_the_start_of_a_range() {
 	setup(|| {
 		let (_, first) = x_batch(&[(10, 1), (11, 1)]);
 		activate(register(&first), &first);
-		assert_eq!(Contributions::<Test>::get(acc(Alice), 0), 2);
+		assert_eq!(Contributions::<Test>::get(Identity::X(1), 0), 2);
 		// Post 11 again, declared as if the range began at 12.
 		let records = vec![x_post(11, 1), x_post(12, 1), x_post(13, 1)];
 		let list: Contributors =
@@ -149,7 +149,7 @@ fn an_old_post_hidden_at_the_start_of_a_range() {
 		assert_noop!(challenge_with(1, list.clone(), bound(&records, 1)), Error::<Test>::NotFraud);
 		assert_ok!(challenge_with(1, list, bound(&records, 0)));
 		// Alice keeps what was proven hers, and no more.
-		assert_eq!(Contributions::<Test>::get(acc(Alice), 0), 2);
+		assert_eq!(Contributions::<Test>::get(Identity::X(1), 0), 2);
 		assert!(Batches::<Test>::get(1).is_none());
 	});
 }
@@ -188,8 +188,8 @@ fn a_voided_batch_lowers_the_marks_it_raised() {
 		assert_eq!(Marks::<Test>::get(Identity::X(1)), Some(9));
 		assert_eq!(Marks::<Test>::get(Identity::X(2)), Some(10));
 		activate(register(&records), &records);
-		assert_eq!(Contributions::<Test>::get(acc(Alice), 0), 1);
-		assert_eq!(Contributions::<Test>::get(acc(Charlie), 0), 2);
+		assert_eq!(Contributions::<Test>::get(Identity::X(1), 0), 1);
+		assert_eq!(Contributions::<Test>::get(Identity::X(2), 0), 2);
 	});
 }
 

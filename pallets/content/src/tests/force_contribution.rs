@@ -7,13 +7,13 @@ use super::*;
 #[test]
 fn sets_and_clears_a_count_like_the_calls_do() {
 	setup(|| {
-		Content::force_contribution(&acc(Alice), 0, 7);
-		assert_eq!(Contributions::<Test>::get(acc(Alice), 0), 7);
+		Content::force_contribution(&Identity::X(1), 0, 7);
+		assert_eq!(Contributions::<Test>::get(Identity::X(1), 0), 7);
 		assert_eq!(PlatformPosts::<Test>::get(0), 7);
-		Content::force_contribution(&acc(Alice), 0, 0);
-		assert!(!Contributions::<Test>::contains_key(acc(Alice), 0));
+		Content::force_contribution(&Identity::X(1), 0, 0);
+		assert!(!Contributions::<Test>::contains_key(Identity::X(1), 0));
 		assert_eq!(PlatformPosts::<Test>::get(0), 0);
-		Content::force_contribution(&acc(Charlie), 0, 0);
-		assert!(!Contributions::<Test>::contains_key(acc(Charlie), 0));
+		Content::force_contribution(&Identity::X(2), 0, 0);
+		assert!(!Contributions::<Test>::contains_key(Identity::X(2), 0));
 	});
 }

@@ -198,8 +198,8 @@ proptest! {
 					}
 					previous = Some((root, list));
 				}
-				prop_assert_eq!(Contributions::<Test>::get(acc(Alice), 0), counted[0]);
-				prop_assert_eq!(Contributions::<Test>::get(acc(Charlie), 0), counted[1]);
+				prop_assert_eq!(Contributions::<Test>::get(Identity::X(1), 0), counted[0]);
+				prop_assert_eq!(Contributions::<Test>::get(Identity::X(2), 0), counted[1]);
 			}
 			// Every post counted is distinct.
 			for ids in &registered {

@@ -56,7 +56,7 @@ fn padding_that_cannot_be_opened_loses_the_bond() {
 		assert_eq!(free(&acc(Dave)), FUNDS + bond / 5);
 		assert_eq!(held(HoldReason::LeafRequest, &acc(Dave)), 0);
 		assert_eq!(free(&acc(Bob)), FUNDS - bond);
-		assert_eq!(Contributions::<Test>::get(acc(Alice), 0), 0);
+		assert_eq!(Contributions::<Test>::get(Identity::X(1), 0), 0);
 		assert!(LeafRequests::<Test>::iter().next().is_none());
 	});
 }
@@ -89,7 +89,7 @@ fn an_answer_opens_the_leaf_and_pays_the_registrant() {
 		assert_eq!(PendingBatches::<Test>::get(batch).map(|b| b.open_requests), Some(1));
 		assert_ok!(answer(batch, &records, 0));
 		activate(batch, &records);
-		assert_eq!(Contributions::<Test>::get(acc(Alice), 0), 2);
+		assert_eq!(Contributions::<Test>::get(Identity::X(1), 0), 2);
 	});
 }
 

@@ -22,7 +22,7 @@ fn holds_the_bond_and_keeps_the_batch_pending() {
 		assert_eq!(held(HoldReason::BatchBond, &acc(Bob)), bond);
 		// Nothing counts yet, and the posts cannot be licensed.
 		assert!(Batches::<Test>::get(0).is_none());
-		assert_eq!(Contributions::<Test>::get(acc(Alice), 0), 0);
+		assert_eq!(Contributions::<Test>::get(Identity::X(1), 0), 0);
 		assert_eq!(PlatformPosts::<Test>::get(0), 0);
 		assert_eq!(
 			Content::api_post_status(0, &records[0], 0, &proof_of(&records, 0)),
@@ -137,7 +137,7 @@ fn rejects_the_whole_batch_naming_the_failing_author() {
 			Content::register_batch(bob, 0, root, contributions(&[(Identity::X(1), 1)])),
 			Error::<Test>::NoConsent { index: 0 }
 		);
-		assert_eq!(Contributions::<Test>::get(acc(Charlie), 0), 0);
+		assert_eq!(Contributions::<Test>::get(Identity::X(2), 0), 0);
 	});
 }
 

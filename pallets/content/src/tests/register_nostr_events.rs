@@ -33,7 +33,7 @@ fn an_author_registers_signed_events() {
 		));
 		let batch = Batches::<Test>::get(0).expect("stored");
 		assert_eq!((batch.platform, batch.posts, batch.contributors), (1, 3, 1));
-		assert_eq!(Contributions::<Test>::get(acc(Alice), 1), 3);
+		assert_eq!(Content::api_contributions(&acc(Alice)), vec![(1, 3)]);
 		// The root is over the events' records, so each event proves against it.
 		let records: Vec<PostRecord> = events
 			.iter()
@@ -118,7 +118,7 @@ fn an_event_is_registered_once() {
 	linked(|| {
 		let origin = || RuntimeOrigin::signed(acc(Alice));
 		assert_ok!(Content::register_nostr_events(origin(), sorted(vec![event(1), event(2)])));
-		assert_eq!(Contributions::<Test>::get(acc(Alice), 1), 2);
+		assert_eq!(Content::api_contributions(&acc(Alice)), vec![(1, 2)]);
 
 		assert_noop!(
 			Content::register_nostr_events(origin(), sorted(vec![event(1)])),
@@ -132,6 +132,6 @@ fn an_event_is_registered_once() {
 		);
 		assert_eq!(NostrEvents::<Test>::get(event(1).id), Some(0));
 		assert_eq!(NostrEvents::<Test>::get(event(3).id), None);
-		assert_eq!(Contributions::<Test>::get(acc(Alice), 1), 2);
+		assert_eq!(Content::api_contributions(&acc(Alice)), vec![(1, 2)]);
 	});
 }

@@ -40,7 +40,7 @@ fn the_author_withdraws_a_post() {
 			1,
 			proof(&records, 1)
 		));
-		assert_eq!(Contributions::<Test>::get(acc(Alice), 0), 1);
+		assert_eq!(Contributions::<Test>::get(Identity::X(1), 0), 1);
 		assert_eq!(PlatformPosts::<Test>::get(0), 2);
 		assert_eq!(
 			Content::api_post_status(0, &records[1], 1, &proof(&records, 1)),
@@ -67,7 +67,7 @@ fn the_platform_withdraws_a_deleted_post() {
 			2,
 			proof(&records, 2)
 		));
-		assert!(!Contributions::<Test>::contains_key(acc(Charlie), 0), "a zero count is removed");
+		assert!(!Contributions::<Test>::contains_key(Identity::X(2), 0), "a zero count is removed");
 	});
 }
 

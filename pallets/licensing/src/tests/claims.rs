@@ -52,13 +52,13 @@ fn new_posts_earn_only_from_later_sales_and_revoked_ones_stop_earning() {
 		let w = world();
 		let buyer = RuntimeOrigin::signed(w.buyer.clone());
 		assert_ok!(Licensing::purchase(buyer.clone(), 0, u128::MAX));
-		Setup::posts(&w.alice, w.platform, 130);
+		Setup::posts(&Identity::X(1), w.platform, 130);
 		assert_eq!(Licensing::api_pending_rewards(&w.alice), 256, "settled at 30 posts");
 		assert_ok!(Licensing::purchase(buyer.clone(), 0, u128::MAX));
 		// 2,000 paid: 1,900 to the pool, 190 to the platform, 1,710 over 200 posts.
 		assert_eq!(Licensing::api_pending_rewards(&w.alice), 256 + 1_111);
-		Setup::posts(&w.alice, w.platform, 0);
-		assert!(PoolMembers::<Test>::get(&w.alice, w.platform).is_none());
+		Setup::posts(&Identity::X(1), w.platform, 0);
+		assert!(PoolMembers::<Test>::get(Identity::X(1), w.platform).is_none());
 		assert_ok!(Licensing::purchase(buyer, 0, u128::MAX));
 		assert_eq!(Licensing::api_pending_rewards(&w.alice), 256 + 1_111);
 		assert_ok!(Licensing::do_try_state());

@@ -8,8 +8,8 @@ fn contributors(platform: PlatformId, n: u32) {
 		let mut bytes = [2u8; 32];
 		bytes[..4].copy_from_slice(&i.to_le_bytes());
 		let who = AccountId::new(bytes);
-		Setup::link(&who, platform, 1_000_000 + i as u64, &[TRAINING]);
-		Setup::posts(&who, platform, 1);
+		let identity = Setup::link(&who, platform, 1_000_000 + i as u64, &[TRAINING]);
+		Setup::posts(&identity, platform, 1);
 	}
 }
 

@@ -72,7 +72,7 @@ proptest! {
 					Step::Posts { who, posts } => {
 						let i = who as usize;
 						let platform = if i.is_multiple_of(2) { w.platform } else { other };
-						Setup::posts(&people[i], platform, posts as u64);
+						Setup::posts(&Identity::X(10 + i as u64), platform, posts as u64);
 					},
 					Step::Consent { who, allow } => {
 						let decision = if allow { Decision::Allow } else { Decision::Deny };

@@ -14,7 +14,7 @@ fn v1_moves_the_reward_items_to_their_new_names() {
 		let op2 = Setup::account(101);
 		let other = Setup::platform(PlatformKind::X, &op2, Perbill::from_percent(20));
 		Setup::link(&Setup::account(4), other, 3, &[TRAINING]);
-		Setup::posts(&Setup::account(4), other, 5);
+		Setup::posts(&Identity::X(3), other, 5);
 		assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, u128::MAX));
 		let shares: Vec<_> = PlatformShareTotals::<Test>::iter().collect();
 		let counters: Vec<_> = PlatformRewardCounters::<Test>::iter().collect();

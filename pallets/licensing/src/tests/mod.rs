@@ -86,8 +86,8 @@ fn world() -> World {
 	let (alice, bob, buyer) = (Setup::account(1), Setup::account(2), Setup::account(3));
 	Setup::link(&alice, platform, 1, &Purpose::ALL);
 	Setup::link(&bob, platform, 2, &Purpose::ALL);
-	Setup::posts(&alice, platform, 30);
-	Setup::posts(&bob, platform, 70);
+	Setup::posts(&Identity::X(1), platform, 30);
+	Setup::posts(&Identity::X(2), platform, 70);
 	assert_ok!(Licensing::register_terms(
 		RuntimeOrigin::signed(operator.clone()),
 		terms(&[TRAINING])

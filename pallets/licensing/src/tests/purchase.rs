@@ -85,7 +85,7 @@ fn only_posts_whose_authors_allow_every_purpose_count() {
 		let w = world();
 		let carol = Setup::account(4);
 		Setup::link(&carol, w.platform, 3, &[TRAINING]);
-		Setup::posts(&carol, w.platform, 50);
+		Setup::posts(&Identity::X(3), w.platform, 50);
 		assert_eq!(Licensing::api_quote(0).map(|q| q.records), Ok(150));
 		assert_ok!(Licensing::register_terms(
 			RuntimeOrigin::signed(w.operator.clone()),
@@ -136,7 +136,7 @@ fn a_pool_pays_each_platform_in_proportion_to_its_posts() {
 		let other = Setup::platform(PlatformKind::X, &op2, Perbill::from_percent(20));
 		let carol = Setup::account(4);
 		Setup::link(&carol, other, 3, &Purpose::ALL);
-		Setup::posts(&carol, other, 300);
+		Setup::posts(&Identity::X(3), other, 300);
 		assert_ok!(Licensing::create_pool_offer(
 			RuntimeOrigin::root(),
 			PoolPlatforms::truncate_from(vec![w.platform, other]),
