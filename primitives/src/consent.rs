@@ -20,6 +20,17 @@ pub type PlatformId = u32;
 /// SCALE encoding of `(RELAY_CONTEXT, genesis_hash, statement)` for a platform to relay.
 pub const RELAY_CONTEXT: &[u8] = b"licentia/relayed-consent/v1";
 
+/// The domain separator of a link acceptance: an account agrees to an operator linking an
+/// identity to it by signing the SCALE encoding of `(LINK_CONTEXT, genesis_hash, platform,
+/// identity, acceptance)`.
+pub const LINK_CONTEXT: &[u8] = b"licentia/link-acceptance/v1";
+
+/// Wallets that sign "raw" messages (the Polkadot.js extension, Talisman, SubWallet) sign
+/// `<Bytes>` + message + `</Bytes>`: signatures of either form are accepted.
+pub const WRAPPED_PREFIX: &[u8] = b"<Bytes>";
+/// See [`WRAPPED_PREFIX`].
+pub const WRAPPED_SUFFIX: &[u8] = b"</Bytes>";
+
 /// The longest Bluesky DID, Mastodon account (`user@instance`) or platform domain, in bytes.
 /// `did:plc:` DIDs are 32 bytes; `did:web:` DIDs and Mastodon accounts are DNS names plus a
 /// user part, which 255 bytes covers.

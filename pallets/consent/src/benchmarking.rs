@@ -12,7 +12,7 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::RawOrigin;
-use licentia_primitives::consent::MAX_HANDLE_LEN;
+use licentia_primitives::consent::{MAX_HANDLE_LEN, WRAPPED_PREFIX, WRAPPED_SUFFIX};
 use sp_runtime::{traits::Bounded, Perbill};
 
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
@@ -76,8 +76,8 @@ fn fill_identities<T: Config>(
 	leave: u32,
 ) {
 	for i in 0..T::MaxIdentitiesPerAccount::get().saturating_sub(leave) {
-		Pallet::<T>::do_link_identity(op, platform, mastodon(instance, 1_000 + i), who.clone())
-			.expect("room for it");
+		let identity = mastodon(instance, 1_000 + i);
+		Pallet::<T>::insert_link(identity, who.clone(), platform, op.clone()).expect("room for it");
 	}
 }
 
@@ -93,8 +93,7 @@ fn spread_identities<T: Config>(who: &T::AccountId) {
 		);
 		let instance = Platforms::<T>::get(id).expect("registered just above").domain;
 		let identity = mastodon(&instance, i);
-		Pallet::<T>::do_link_identity(&op, id, identity.clone(), who.clone())
-			.expect("room for it");
+		Pallet::<T>::insert_link(identity.clone(), who.clone(), id, op).expect("room for it");
 		T::BenchmarkHelper::posts(&identity, id);
 	}
 }
@@ -132,18 +131,27 @@ mod benchmarks {
 		assert_eq!(Platforms::<T>::get(id).map(|p| p.status), Some(PlatformStatus::Suspended));
 	}
 
+	/// The costliest link: the account's last free slot, posts that start to pay again, and an
+	/// acceptance signed as wallets sign raw messages (checked in both forms).
 	#[benchmark]
 	fn link_identity() {
 		let (id, instance, op) = platform::<T>();
-		let who = funded::<T>("user", 0);
+		let (who, _) = T::BenchmarkHelper::sign(&[]);
 		fill_identities::<T>(&who, id, &instance, &op, 1);
 		opt_in::<T>(&who, Scope::Account, &Purpose::ALL);
 		let identity = mastodon(&instance, 0);
 		// Posts registered while it was linked before: linking it again makes them pay.
 		T::BenchmarkHelper::posts(&identity, id);
+		let acceptance = LinkAcceptance {
+			nonce: RelayNonce::<T>::get(&who),
+			expires_at: frame_system::Pallet::<T>::block_number(),
+		};
+		let payload = Pallet::<T>::link_payload(id, &identity, &acceptance);
+		let wrapped = [WRAPPED_PREFIX, &payload[..], WRAPPED_SUFFIX].concat();
+		let (_, signature) = T::BenchmarkHelper::sign(&wrapped);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(op), id, identity.clone(), who.clone());
+		_(RawOrigin::Signed(op), id, identity.clone(), who.clone(), acceptance, signature);
 
 		assert_eq!(IdentityOwner::<T>::get(identity).map(|l| l.account), Some(who));
 	}

@@ -2,7 +2,8 @@
 //! unlinked by the account or the operator.
 
 use crate::*;
-use alloc::string::String;
+use alloc::{string::String, vec::Vec};
+use frame_system::pallet_prelude::BlockNumberFor;
 use codec::Encode;
 use frame_support::{
 	ensure,
@@ -18,6 +19,8 @@ impl<T: Config> Pallet<T> {
 		platform: PlatformId,
 		identity: Identity,
 		account: T::AccountId,
+		acceptance: LinkAcceptance<BlockNumberFor<T>>,
+		signature: &T::RelaySignature,
 	) -> DispatchResult {
 		let info = Self::active_platform(platform)?;
 		ensure!(info.operators.contains(operator), Error::<T>::NotOperator);
@@ -27,7 +30,22 @@ impl<T: Config> Pallet<T> {
 		if let Some(instance) = identity.mastodon_instance() {
 			ensure!(instance == &info.domain[..], Error::<T>::InstanceMismatch);
 		}
-		Self::insert_link(identity, account, platform, operator.clone())
+		Self::check_signed_once(&account, acceptance.nonce, acceptance.expires_at)?;
+		let payload = Self::link_payload(platform, &identity, &acceptance);
+		ensure!(Self::signed_by(signature, &payload, &account), Error::<T>::BadSignature);
+		Self::insert_link(identity, account.clone(), platform, operator.clone())?;
+		Self::invalidate_relayed_statements(&account);
+		Ok(())
+	}
+
+	/// The bytes an account signs to accept a link: `(LINK_CONTEXT, genesis_hash, platform,
+	/// identity, acceptance)`, SCALE-encoded.
+	pub fn link_payload(
+		platform: PlatformId,
+		identity: &Identity,
+		acceptance: &LinkAcceptance<BlockNumberFor<T>>,
+	) -> Vec<u8> {
+		(LINK_CONTEXT, Self::genesis_hash(), platform, identity, acceptance).encode()
 	}
 
 	pub(crate) fn do_link_nostr(
@@ -47,7 +65,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Stores a link and holds its deposit from `depositor`.
-	fn insert_link(
+	pub(crate) fn insert_link(
 		identity: Identity,
 		account: T::AccountId,
 		platform: PlatformId,

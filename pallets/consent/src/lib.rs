@@ -19,7 +19,8 @@
 //! ## Calls
 //! - [`register_platform`](Pallet::register_platform), [`update_platform`](Pallet::update_platform):
 //!   governance.
-//! - [`link_identity`](Pallet::link_identity): a platform operator attests an identity.
+//! - [`link_identity`](Pallet::link_identity): a platform operator attests an identity, with
+//!   the account's signed acceptance.
 //! - [`link_nostr`](Pallet::link_nostr): a Nostr key links itself.
 //! - [`unlink_identity`](Pallet::unlink_identity): the owner or the platform's operator.
 //! - [`set_consent`](Pallet::set_consent), [`withdraw_consent`](Pallet::withdraw_consent): the
@@ -349,14 +350,15 @@ pub mod pallet {
 		NoDecisions,
 		/// A statement names the same purpose twice.
 		DuplicatePurpose,
-		/// The relayed statement's signature is not the account's.
+		/// The relayed statement's (or link acceptance's) signature is not the account's.
 		BadSignature,
-		/// The relayed statement's nonce is not the account's next one (replayed or out of order).
+		/// The relayed statement's (or link acceptance's) nonce is not the account's next one
+		/// (replayed or out of order).
 		BadNonce,
-		/// The relayed statement expired before it was included.
+		/// The relayed statement (or link acceptance) expired before it was included.
 		StatementExpired,
-		/// The relayed statement expires more than `MaxRelayValidity` blocks from now: sign one
-		/// that expires sooner.
+		/// The relayed statement (or link acceptance) expires more than `MaxRelayValidity`
+		/// blocks from now: sign one that expires sooner.
 		ExpiryTooFar,
 		/// Every platform id is used: no platform can be registered any more.
 		Overflow,
@@ -407,11 +409,17 @@ pub mod pallet {
 			Self::do_update_platform(platform, operators, payee, share, status)
 		}
 
-		/// Links `identity` to `account`, attested by an operator of `platform` (the caller).
+		/// Links `identity` to `account`, attested by an operator of `platform` (the caller) and
+		/// accepted by the account.
 		///
 		/// The identity must belong to the platform's kind (and a Mastodon account to the
 		/// platform's instance), must not be linked yet, and the account must have room for
-		/// it. [`Config::LinkDeposit`] is held from the caller until the link goes. Emits
+		/// it. `signature` is the account's signature of the SCALE encoding of `(LINK_CONTEXT,
+		/// genesis_hash, platform, identity, acceptance)` (or of that wrapped in `<Bytes>`,
+		/// as wallets sign raw messages); the acceptance carries the account's relay nonce and
+		/// an expiry within `MaxRelayValidity` blocks, as a relayed statement does, so that an
+		/// operator can neither fill someone's identity slots nor use an acceptance twice.
+		/// [`Config::LinkDeposit`] is held from the caller until the link goes. Emits
 		/// `IdentityLinked`.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::link_identity())]
@@ -420,9 +428,11 @@ pub mod pallet {
 			platform: PlatformId,
 			identity: Identity,
 			account: T::AccountId,
+			acceptance: LinkAcceptance<BlockNumberFor<T>>,
+			signature: T::RelaySignature,
 		) -> DispatchResult {
 			let operator = ensure_signed(origin)?;
-			Self::do_link_identity(&operator, platform, identity, account)
+			Self::do_link_identity(&operator, platform, identity, account, acceptance, &signature)
 		}
 
 		/// Links the Nostr key `public_key` to the caller's account.

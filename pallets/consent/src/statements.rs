@@ -6,6 +6,7 @@ use alloc::vec::Vec;
 use codec::Encode;
 use frame_support::{ensure, pallet_prelude::*};
 use frame_system::pallet_prelude::BlockNumberFor;
+use licentia_primitives::consent::{WRAPPED_PREFIX, WRAPPED_SUFFIX};
 use sp_runtime::traits::{Saturating, Verify};
 
 impl<T: Config> Pallet<T> {
@@ -66,15 +67,12 @@ impl<T: Config> Pallet<T> {
 		statement: RelayedStatementOf<T>,
 		signature: T::RelaySignature,
 	) -> DispatchResult {
-		let now = frame_system::Pallet::<T>::block_number();
-		ensure!(statement.expires_at >= now, Error::<T>::StatementExpired);
-		ensure!(
-			statement.expires_at <= now.saturating_add(T::MaxRelayValidity::get()),
-			Error::<T>::ExpiryTooFar
-		);
-		ensure!(statement.nonce == RelayNonce::<T>::get(&statement.account), Error::<T>::BadNonce);
+		Self::check_signed_once(&statement.account, statement.nonce, statement.expires_at)?;
 		let payload = Self::relay_payload(&statement);
-		ensure!(signature.verify(&payload[..], &statement.account), Error::<T>::BadSignature);
+		ensure!(
+			Self::signed_by(&signature, &payload, &statement.account),
+			Error::<T>::BadSignature
+		);
 
 		let RelayedStatement { account, scope, decisions, nonce, .. } = statement;
 		Self::do_set_consent(account.clone(), scope, &decisions)?;
@@ -83,6 +81,37 @@ impl<T: Config> Pallet<T> {
 		RelayNonce::<T>::insert(&account, nonce.saturating_add(1));
 		Self::deposit_event(Event::ConsentRelayed { account, relayer, nonce });
 		Ok(())
+	}
+
+	/// Whether something `who` signed with `nonce`, valid until `expires_at`, may be used now:
+	/// not expired, not valid for longer than `MaxRelayValidity`, and carrying `who`'s next
+	/// relay nonce (so that it is used once).
+	pub(crate) fn check_signed_once(
+		who: &T::AccountId,
+		nonce: u32,
+		expires_at: BlockNumberFor<T>,
+	) -> DispatchResult {
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(expires_at >= now, Error::<T>::StatementExpired);
+		ensure!(
+			expires_at <= now.saturating_add(T::MaxRelayValidity::get()),
+			Error::<T>::ExpiryTooFar
+		);
+		ensure!(nonce == RelayNonce::<T>::get(who), Error::<T>::BadNonce);
+		Ok(())
+	}
+
+	/// Whether `signature` is `who`'s signature of `payload`, as signed or as wallets sign raw
+	/// messages (wrapped in `<Bytes>`, `</Bytes>`).
+	pub(crate) fn signed_by(
+		signature: &T::RelaySignature,
+		payload: &[u8],
+		who: &T::AccountId,
+	) -> bool {
+		signature.verify(payload, who) || {
+			let wrapped = [WRAPPED_PREFIX, payload, WRAPPED_SUFFIX].concat();
+			signature.verify(&wrapped[..], who)
+		}
 	}
 
 	/// Moves `who`'s relay nonce on, so that no statement it signed before can be relayed: called

@@ -105,7 +105,19 @@ pub struct RelayedStatement<AccountId, BlockNumber> {
 	pub expires_at: BlockNumber,
 }
 
-pub use licentia_primitives::consent::RELAY_CONTEXT;
+pub use licentia_primitives::consent::{LINK_CONTEXT, RELAY_CONTEXT};
+
+/// An account's agreement to have an identity linked to it, signed by the account for the
+/// operator to submit with [`link_identity`](crate::Pallet::link_identity).
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub struct LinkAcceptance<BlockNumber> {
+	/// The account's relay nonce: an acceptance is used once, like a relayed statement.
+	pub nonce: u32,
+	/// The last block in which it may be used.
+	pub expires_at: BlockNumber,
+}
 
 /// A platform registered at genesis, as [`register_platform`](crate::Pallet::register_platform)
 /// would register it.

@@ -5,12 +5,7 @@ use super::*;
 #[test]
 fn operator_attests_and_deposit_is_held() {
 	with_platforms(|| {
-		assert_ok!(Consent::link_identity(
-			RuntimeOrigin::signed(account(Bob)),
-			0,
-			did("abc"),
-			account(Alice)
-		));
+		assert_ok!(link(RuntimeOrigin::signed(account(Bob)), 0, did("abc"), Alice));
 		assert_eq!(IdentityOwner::<Test>::get(did("abc")).map(|l| l.account), Some(account(Alice)));
 		assert_eq!(AccountIdentities::<Test>::get(account(Alice)).into_inner(), vec![did("abc")]);
 		assert_eq!(held(Bob), 10);
@@ -18,18 +13,8 @@ fn operator_attests_and_deposit_is_held() {
 			last_event(),
 			Event::IdentityLinked { identity: did("abc"), account: account(Alice), platform: 0 }
 		);
-		assert_ok!(Consent::link_identity(
-			RuntimeOrigin::signed(account(Charlie)),
-			1,
-			masto("alice@mastodon.social"),
-			account(Alice)
-		));
-		assert_ok!(Consent::link_identity(
-			RuntimeOrigin::signed(account(Bob)),
-			3,
-			Identity::X(44196397),
-			account(Alice)
-		));
+		assert_ok!(link(RuntimeOrigin::signed(account(Charlie)), 1, masto("alice@mastodon.social"), Alice));
+		assert_ok!(link(RuntimeOrigin::signed(account(Bob)), 3, Identity::X(44196397), Alice));
 	});
 }
 
@@ -38,58 +23,43 @@ fn errors() {
 	with_platforms(|| {
 		let bob = RuntimeOrigin::signed(account(Bob));
 		assert_noop!(
-			Consent::link_identity(bob.clone(), 9, did("a"), account(Alice)),
+			link(bob.clone(), 9, did("a"), Alice),
 			Error::<Test>::PlatformNotFound
 		);
 		assert_noop!(
-			Consent::link_identity(
-				RuntimeOrigin::signed(account(Alice)),
-				0,
-				did("a"),
-				account(Alice)
-			),
+			link(RuntimeOrigin::signed(account(Alice)), 0, did("a"), Alice),
 			Error::<Test>::NotOperator
 		);
 		assert_noop!(
-			Consent::link_identity(bob.clone(), 0, Identity::X(1), account(Alice)),
+			link(bob.clone(), 0, Identity::X(1), Alice),
 			Error::<Test>::KindMismatch
 		);
 		assert_noop!(
-			Consent::link_identity(bob.clone(), 0, Identity::Nostr([1; 32]), account(Alice)),
+			link(bob.clone(), 0, Identity::Nostr([1; 32]), Alice),
 			Error::<Test>::NostrLinksItself
 		);
 		assert_noop!(
-			Consent::link_identity(
-				bob.clone(),
-				0,
-				Identity::Bluesky(handle("did:key:zabc")),
-				account(Alice)
-			),
+			link(bob.clone(), 0, Identity::Bluesky(handle("did:key:zabc")), Alice),
 			Error::<Test>::MalformedIdentity
 		);
 		assert_noop!(
-			Consent::link_identity(
-				RuntimeOrigin::signed(account(Charlie)),
-				1,
-				masto("alice@fosstodon.org"),
-				account(Alice)
-			),
+			link(RuntimeOrigin::signed(account(Charlie)), 1, masto("alice@fosstodon.org"), Alice),
 			Error::<Test>::InstanceMismatch
 		);
-		assert_ok!(Consent::link_identity(bob.clone(), 0, did("a"), account(Alice)));
+		assert_ok!(link(bob.clone(), 0, did("a"), Alice));
 		assert_noop!(
-			Consent::link_identity(bob.clone(), 0, did("a"), account(Dave)),
+			link(bob.clone(), 0, did("a"), Dave),
 			Error::<Test>::AlreadyLinked
 		);
-		assert_ok!(Consent::link_identity(bob.clone(), 0, did("b"), account(Alice)));
-		assert_ok!(Consent::link_identity(bob.clone(), 0, did("c"), account(Alice)));
+		assert_ok!(link(bob.clone(), 0, did("b"), Alice));
+		assert_ok!(link(bob.clone(), 0, did("c"), Alice));
 		assert_noop!(
-			Consent::link_identity(bob.clone(), 0, did("d"), account(Alice)),
+			link(bob.clone(), 0, did("d"), Alice),
 			Error::<Test>::TooManyIdentities
 		);
 		suspend(0);
 		assert_noop!(
-			Consent::link_identity(bob, 0, did("e"), account(Dave)),
+			link(bob, 0, did("e"), Dave),
 			Error::<Test>::PlatformSuspended
 		);
 	});
@@ -106,14 +76,99 @@ fn an_operator_without_funds_cannot_pay_the_deposit() {
 			None,
 			None
 		));
-		assert!(Consent::link_identity(
-			RuntimeOrigin::signed(account(Eve)),
-			0,
-			did("a"),
-			account(Alice)
-		)
+		assert!(link(RuntimeOrigin::signed(account(Eve)), 0, did("a"), Alice)
 		.is_err());
 		assert!(IdentityOwner::<Test>::get(did("a")).is_none(), "nothing is stored");
 		assert!(AccountIdentities::<Test>::get(account(Alice)).is_empty());
+	});
+}
+
+/// The attack: an operator fills an account's identity slots, or attaches identities it never
+/// had, without the account. Every link needs the account's signature, for this platform and
+/// this identity, once.
+#[test]
+fn a_link_needs_the_accounts_acceptance_of_that_identity_once() {
+	with_platforms(|| {
+		let bob = || RuntimeOrigin::signed(account(Bob));
+		// Signed by someone else, or for another identity or platform.
+		let (acceptance, by_dave) = accept(0, &did("a"), Dave);
+		assert_noop!(
+			Consent::link_identity(bob(), 0, did("a"), account(Alice), acceptance, by_dave),
+			Error::<Test>::BadSignature
+		);
+		let (acceptance, other_identity) = accept(0, &did("b"), Alice);
+		assert_noop!(
+			Consent::link_identity(bob(), 0, did("a"), account(Alice), acceptance, other_identity),
+			Error::<Test>::BadSignature
+		);
+		let (acceptance, other_platform) = accept(3, &did("a"), Alice);
+		assert_noop!(
+			Consent::link_identity(bob(), 0, did("a"), account(Alice), acceptance, other_platform),
+			Error::<Test>::BadSignature
+		);
+
+		// Accepted once: after an unlink, the same acceptance cannot link it again.
+		let (acceptance, signature) = accept(0, &did("a"), Alice);
+		assert_ok!(Consent::link_identity(
+			bob(),
+			0,
+			did("a"),
+			account(Alice),
+			acceptance.clone(),
+			signature.clone()
+		));
+		assert_eq!(RelayNonce::<Test>::get(account(Alice)), 1);
+		assert_ok!(Consent::unlink_identity(RuntimeOrigin::signed(account(Alice)), did("a")));
+		assert_noop!(
+			Consent::link_identity(bob(), 0, did("a"), account(Alice), acceptance, signature),
+			Error::<Test>::BadNonce
+		);
+	});
+}
+
+#[test]
+fn an_acceptance_expires_and_may_not_be_valid_for_long() {
+	with_platforms(|| {
+		System::set_block_number(20);
+		let sign = |acceptance: LinkAcceptance<u64>| {
+			let payload = Consent::link_payload(0, &did("a"), &acceptance);
+			MultiSignature::Sr25519(Alice.sign(&payload))
+		};
+		for (expires_at, error) in [
+			(19, Error::<Test>::StatementExpired),
+			(20 + <<Test as Config>::MaxRelayValidity as frame_support::traits::Get<u64>>::get() + 1, Error::<Test>::ExpiryTooFar),
+		] {
+			let acceptance = LinkAcceptance { nonce: 0, expires_at };
+			assert_noop!(
+				Consent::link_identity(
+					RuntimeOrigin::signed(account(Bob)),
+					0,
+					did("a"),
+					account(Alice),
+					acceptance.clone(),
+					sign(acceptance)
+				),
+				error
+			);
+		}
+	});
+}
+
+/// Wallets sign raw messages wrapped in `<Bytes>`: such a signature is the account's too.
+#[test]
+fn a_wallets_wrapped_signature_is_accepted() {
+	with_platforms(|| {
+		let acceptance = LinkAcceptance { nonce: 0, expires_at: 5 };
+		let payload = Consent::link_payload(0, &did("a"), &acceptance);
+		let wrapped = [&b"<Bytes>"[..], &payload, &b"</Bytes>"[..]].concat();
+		let signature = MultiSignature::Sr25519(Alice.sign(&wrapped));
+		assert_ok!(Consent::link_identity(
+			RuntimeOrigin::signed(account(Bob)),
+			0,
+			did("a"),
+			account(Alice),
+			acceptance,
+			signature
+		));
 	});
 }

@@ -89,15 +89,36 @@ fn with_platforms(test: impl FnOnce()) {
 	});
 }
 
-/// Runs `test` on a fresh chain (see [`run_on`]).
+/// Links `identity` to `who` as `origin` (an operator of `platform`), with `who`'s acceptance
+/// signed for its next relay nonce.
+fn link(
+	origin: RuntimeOrigin,
+	platform: PlatformId,
+	identity: Identity,
+	who: sp_keyring::Sr25519Keyring,
+) -> frame_support::dispatch::DispatchResult {
+	let (acceptance, signature) = accept(platform, &identity, who);
+	Consent::link_identity(origin, platform, identity, account(who), acceptance, signature)
+}
+
+/// `who`'s acceptance of `identity` linked through `platform`: its next relay nonce, valid for
+/// ten blocks.
+fn accept(
+	platform: PlatformId,
+	identity: &Identity,
+	who: sp_keyring::Sr25519Keyring,
+) -> (LinkAcceptance<u64>, MultiSignature) {
+	let acceptance = LinkAcceptance {
+		nonce: RelayNonce::<Test>::get(account(who)),
+		expires_at: System::block_number() + 10,
+	};
+	let payload = Consent::link_payload(platform, identity, &acceptance);
+	(acceptance, MultiSignature::Sr25519(who.sign(&payload)))
+}
+
 /// Bob, the operator of platform 0 (Bluesky), links the DID `did:plc:a` to Alice.
 fn link_alices_did() {
-	assert_ok!(Consent::link_identity(
-		RuntimeOrigin::signed(account(Bob)),
-		0,
-		did("a"),
-		account(Alice)
-	));
+	assert_ok!(link(RuntimeOrigin::signed(account(Bob)), 0, did("a"), Alice));
 }
 
 /// Governance suspends `platform`.

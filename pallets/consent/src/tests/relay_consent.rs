@@ -2,12 +2,13 @@
 
 use super::*;
 
+/// Alice's statement with her `nonce`th relay nonce after her link (which used the first).
 fn statement(nonce: u32, expires_at: u64) -> RelayedStatementOf<Test> {
 	RelayedStatement {
 		account: account(Alice),
 		scope: Scope::Account,
 		decisions: decisions(&[(Purpose::AiTraining, Decision::Allow)]),
-		nonce,
+		nonce: nonce + 1,
 		expires_at,
 	}
 }
@@ -35,10 +36,10 @@ fn a_platform_relays_a_signed_statement_once() {
 		));
 		assert_eq!(
 			last_event(),
-			Event::ConsentRelayed { account: account(Alice), relayer: account(Bob), nonce: 0 }
+			Event::ConsentRelayed { account: account(Alice), relayer: account(Bob), nonce: 1 }
 		);
 		assert!(Consent::allowed_purposes(&account(Alice), &did("a")).contains(Purpose::AiTraining));
-		assert_eq!(RelayNonce::<Test>::get(account(Alice)), 1);
+		assert_eq!(RelayNonce::<Test>::get(account(Alice)), 2);
 		// The same statement again is a replay.
 		assert_noop!(
 			Consent::relay_consent(RuntimeOrigin::signed(account(Bob)), s, signature),
@@ -115,6 +116,6 @@ fn a_direct_statement_invalidates_earlier_signed_ones() {
 			decisions(&[(Purpose::Research, Decision::Allow)])
 		));
 		assert_noop!(Consent::relay_consent(bob, held, signature), Error::<Test>::BadNonce);
-		assert_eq!(RelayNonce::<Test>::get(account(Alice)), 2);
+		assert_eq!(RelayNonce::<Test>::get(account(Alice)), 3);
 	});
 }

@@ -5,12 +5,7 @@ use super::*;
 fn linked(test: impl FnOnce()) {
 	with_platforms(|| {
 		link_alices_did();
-		assert_ok!(Consent::link_identity(
-			RuntimeOrigin::signed(account(Bob)),
-			3,
-			Identity::X(7),
-			account(Alice)
-		));
+		assert_ok!(link(RuntimeOrigin::signed(account(Bob)), 3, Identity::X(7), Alice));
 		test();
 	});
 }

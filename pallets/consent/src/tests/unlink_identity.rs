@@ -6,7 +6,7 @@ use super::*;
 fn owner_or_operator_unlinks_and_the_deposit_returns() {
 	with_platforms(|| {
 		let bob = RuntimeOrigin::signed(account(Bob));
-		assert_ok!(Consent::link_identity(bob.clone(), 0, did("a"), account(Alice)));
+		assert_ok!(link(bob.clone(), 0, did("a"), Alice));
 		assert_ok!(Consent::set_consent(
 			RuntimeOrigin::signed(account(Alice)),
 			Scope::Identity(did("a")),
@@ -26,7 +26,7 @@ fn owner_or_operator_unlinks_and_the_deposit_returns() {
 			}
 		);
 		// Relinking (to someone else) works, and the operator may unlink too.
-		assert_ok!(Consent::link_identity(bob.clone(), 0, did("a"), account(Dave)));
+		assert_ok!(link(bob.clone(), 0, did("a"), Dave));
 		assert_ok!(Consent::unlink_identity(bob, did("a")));
 	});
 }
@@ -38,12 +38,7 @@ fn errors() {
 			Consent::unlink_identity(RuntimeOrigin::signed(account(Alice)), did("a")),
 			Error::<Test>::NotLinked
 		);
-		assert_ok!(Consent::link_identity(
-			RuntimeOrigin::signed(account(Bob)),
-			0,
-			did("a"),
-			account(Alice)
-		));
+		assert_ok!(link(RuntimeOrigin::signed(account(Bob)), 0, did("a"), Alice));
 		assert_noop!(
 			Consent::unlink_identity(RuntimeOrigin::signed(account(Dave)), did("a")),
 			Error::<Test>::NotAllowed

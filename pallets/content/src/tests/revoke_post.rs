@@ -112,3 +112,56 @@ fn errors() {
 		);
 	});
 }
+
+/// A post stays its identity's whoever holds the identity: revoked after an unlink (by the
+/// platform) or after a relink (by the new account, not the old one), the count it leaves is
+/// its identity's, and the platform's total stays the sum of its authors' (`try_state`).
+#[test]
+fn a_post_is_revoked_from_its_identity_after_an_unlink_or_a_relink() {
+	registered(|records| {
+		assert_ok!(Consent::unlink_identity(RuntimeOrigin::signed(acc(Alice)), Identity::X(1)));
+		assert_noop!(
+			Content::revoke_post(
+				RuntimeOrigin::signed(acc(Alice)),
+				0,
+				records[0].clone(),
+				0,
+				proof(&records, 0)
+			),
+			Error::<Test>::NotAllowed
+		);
+		assert_ok!(Content::revoke_post(
+			RuntimeOrigin::signed(acc(Bob)),
+			0,
+			records[0].clone(),
+			0,
+			proof(&records, 0)
+		));
+		assert_eq!(Contributions::<Test>::get(Identity::X(1), 0), 1);
+		assert_ok!(Content::do_try_state());
+
+		let eve = acc(sp_keyring::Sr25519Keyring::Eve);
+		ConsentSetup::link_allowing(Identity::X(1), &eve, 0, &[Purpose::AiTraining]);
+		assert_noop!(
+			Content::revoke_post(
+				RuntimeOrigin::signed(acc(Alice)),
+				0,
+				records[1].clone(),
+				1,
+				proof(&records, 1)
+			),
+			Error::<Test>::NotAllowed
+		);
+		assert_ok!(Content::revoke_post(
+			RuntimeOrigin::signed(eve.clone()),
+			0,
+			records[1].clone(),
+			1,
+			proof(&records, 1)
+		));
+		assert!(!Contributions::<Test>::contains_key(Identity::X(1), 0));
+		assert_eq!(Contributions::<Test>::get(Identity::X(2), 0), 1);
+		assert_eq!(PlatformPosts::<Test>::get(0), 1);
+		assert_eq!(Content::api_contributions(&eve), vec![]);
+	});
+}

@@ -67,3 +67,130 @@ fn on_idle_drops_entries_older_than_the_longest_license() {
 		assert!(Feed::<Test>::get(0).is_none() && Feed::<Test>::get(1).is_some());
 	});
 }
+
+/// A change of consent, links or posts, as the feed's property test draws them.
+#[derive(Clone, Debug)]
+enum Change {
+	/// `who` (0: Alice, 1: Bob, 2: Carol) allows or denies `purpose` for all its identities,
+	/// or for its identity `X(identity)`.
+	Consent { who: usize, identity: Option<u64>, purpose: Purpose, allow: bool },
+	/// `X(identity)` is unlinked by its account.
+	Unlink { identity: u64 },
+	/// `X(identity)`, if unlinked, is linked to `to` allowing AI training or nothing.
+	Link { identity: u64, to: usize, allow: bool },
+	/// The operator revokes the batch's post `index`.
+	Revoke { index: u32 },
+	/// `who` withdraws everything.
+	Withdraw { who: usize },
+}
+
+fn change() -> impl proptest::strategy::Strategy<Value = Change> {
+	use proptest::prelude::*;
+	let purpose = prop::sample::select(vec![TRAINING, Purpose::Research]);
+	prop_oneof![
+		(0usize..3, prop::option::of(1u64..5), purpose, any::<bool>()).prop_map(
+			|(who, identity, purpose, allow)| Change::Consent { who, identity, purpose, allow }
+		),
+		(1u64..5).prop_map(|identity| Change::Unlink { identity }),
+		(1u64..5, 0usize..3, any::<bool>())
+			.prop_map(|(identity, to, allow)| Change::Link { identity, to, allow }),
+		(0u32..4).prop_map(|index| Change::Revoke { index }),
+		(0usize..3).prop_map(|who| Change::Withdraw { who }),
+	]
+}
+
+proptest::proptest! {
+	#![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+	/// The feed is what a license holder needs: after any change of consent, links or posts,
+	/// every record whose access check turned from allowed to denied is named by a new entry
+	/// for the license (its identity, or its leaf), and no entry names a record still allowed.
+	/// Identity-scoped denials, unlinks, relinks to another account and account-wide statements
+	/// included.
+	#[test]
+	fn the_feed_lists_exactly_the_records_whose_access_was_withdrawn(
+		changes in proptest::collection::vec(change(), 1..12)
+	) {
+		new_test_ext().execute_with(|| {
+			let w = world();
+			let carol = Setup::account(4);
+			Setup::link(&carol, w.platform, 3, &Purpose::ALL);
+			Setup::link(&carol, w.platform, 4, &[TRAINING]);
+			let people = [w.alice.clone(), w.bob.clone(), carol];
+			let (batch, posts) = register(&w, &[1, 2, 3, 4]);
+			assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, u128::MAX));
+			let allowed = || -> Vec<bool> {
+				(0..4).map(|i| Licensing::api_check_access(&query(0, batch, &posts, i)).is_ok())
+					.collect()
+			};
+
+			for (step, change) in changes.into_iter().enumerate() {
+				let at = step as u64 + 2;
+				System::set_block_number(at);
+				let before = allowed();
+				let _ = match change {
+					Change::Consent { who, identity, purpose, allow } => Consent::set_consent(
+						RuntimeOrigin::signed(people[who].clone()),
+						identity.map_or(Scope::Account, |i| Scope::Identity(Identity::X(i))),
+						vec![(purpose, if allow { Decision::Allow } else { Decision::Deny })]
+							.try_into()
+							.expect("one"),
+					),
+					Change::Unlink { identity } => {
+						match pallet_consent::IdentityOwner::<Test>::get(Identity::X(identity)) {
+							Some(link) => Consent::unlink_identity(
+								RuntimeOrigin::signed(link.account),
+								Identity::X(identity),
+							),
+							None => Ok(()),
+						}
+					},
+					Change::Link { identity, to, allow } => {
+						if !pallet_consent::IdentityOwner::<Test>::contains_key(Identity::X(identity)) {
+							let purposes: &[Purpose] = if allow { &[TRAINING] } else { &[] };
+							Setup::link(&people[to], w.platform, identity, purposes);
+						}
+						Ok(())
+					},
+					Change::Revoke { index } => {
+						let leaves = posts.iter().map(|p| p.leaf_hash()).collect();
+						Content::revoke_post(
+							RuntimeOrigin::signed(w.operator.clone()),
+							batch,
+							posts[index as usize].clone(),
+							index,
+							batch_proof(leaves, index).try_into().expect("short"),
+						)
+					},
+					Change::Withdraw { who } => {
+						Consent::withdraw_consent(RuntimeOrigin::signed(people[who].clone()))
+					},
+				};
+				let after = allowed();
+				let feed = Licensing::api_revocations(0, at, 100);
+				let names = |i: usize| {
+					feed.iter().any(|record| match &record.change {
+						FeedChange::ConsentWithdrawn { identity, platform, purposes, .. } =>
+							*identity == posts[i].author
+								&& *platform == w.platform
+								&& purposes.contains(TRAINING),
+						FeedChange::PostRevoked { post, .. } => *post == posts[i].leaf_hash(),
+					})
+				};
+				for i in 0..4 {
+					let withdrawn = before[i] && !after[i];
+					// Every withdrawn record is named, and a named record is denied now (an
+					// entry may name a record that was denied already: a revoked post whose
+					// author then withdraws, say).
+					proptest::prop_assert!(
+						withdrawn <= names(i) && (!names(i) || !after[i]),
+						"step {}: record {} went from {} to {}; feed {:?}",
+						step, i, before[i], after[i], feed
+					);
+				}
+				check_invariants();
+			}
+			Ok(())
+		})?;
+	}
+}

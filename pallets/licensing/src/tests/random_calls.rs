@@ -98,9 +98,21 @@ fn call() -> impl Strategy<Value = RuntimeCall> {
 	]
 	.prop_map(RuntimeCall::Licensing);
 	let consent = prop_oneof![
-		(id(), identity(), who()).prop_map(|(platform, identity, who)| {
-			pallet_consent::Call::link_identity { platform, identity, account: account(who) }
-		}),
+		// Forged acceptances: random signatures never link anything.
+		(id(), identity(), who(), 0u32..3, any::<u64>(), prop::collection::vec(any::<u8>(), 64))
+			.prop_map(|(platform, identity, who, nonce, expires_at, signature)| {
+				pallet_consent::Call::link_identity {
+					platform,
+					identity,
+					account: account(who),
+					acceptance: pallet_consent::LinkAcceptance { nonce, expires_at },
+					signature: sp_runtime::MultiSignature::Sr25519(
+						sp_core::sr25519::Signature::from_raw(
+							signature.try_into().expect("64 bytes"),
+						),
+					),
+				}
+			}),
 		identity().prop_map(|identity| pallet_consent::Call::unlink_identity { identity }),
 		(any::<bool>(), any::<bool>()).prop_map(|(allow, account_wide)| {
 			pallet_consent::Call::set_consent {
