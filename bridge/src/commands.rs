@@ -9,7 +9,7 @@ use crate::{
 use anyhow::{anyhow, bail, Context, Result};
 use codec::Encode;
 use licentia_primitives::{
-	consent::{Decision, Identity, PlatformId, Purpose, RELAY_CONTEXT},
+	consent::{Decision, Identity, PlatformId, Purpose, LINK_CONTEXT, RELAY_CONTEXT},
 	licensing::{AccessQuery, LicenseId, Terms},
 	nostr,
 };
@@ -61,22 +61,93 @@ fn account(ss58: &str) -> Result<AccountId32> {
 	AccountId32::from_str(ss58).map_err(|e| anyhow!("{ss58:?} is not an SS58 address: {e}"))
 }
 
-/// `link`: an operator attests that `identity` is `account`'s.
-pub async fn link(
+/// A person's acceptance of a link, as a file: what `accept-link` writes and `link` submits.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SignedAcceptance {
+	account: String,
+	platform: PlatformId,
+	identity: Identity,
+	nonce: u32,
+	expires_at: u32,
+	/// The sr25519 signature of `(LINK_CONTEXT, genesis hash, platform, identity, (nonce,
+	/// expires_at))`, hex.
+	signature: String,
+}
+
+impl SignedAcceptance {
+	fn payload(&self, genesis: [u8; 32]) -> Vec<u8> {
+		let acceptance = (self.nonce, self.expires_at);
+		(LINK_CONTEXT, genesis, self.platform, &self.identity, acceptance).encode()
+	}
+}
+
+/// `accept-link`: what a person's wallet does to agree that a platform links `identity` to
+/// their account; the platform's operator then submits it with `link`.
+pub async fn accept_link(
 	chain: &Chain,
+	signer: &Keypair,
 	platform: PlatformId,
 	identity: &str,
-	who: &str,
-	signer: &Keypair,
+	nonce: Option<u32>,
+	expires_at: Option<u32>,
+	out: &Path,
 ) -> Result<Value> {
-	let identity = parse_identity(identity)?;
-	let call = api::transactions().consent().link_identity(
+	let who = chain::account_of(signer);
+	let nonce = match nonce {
+		Some(nonce) => nonce,
+		None => chain.relay_nonce(&who).await?,
+	};
+	let expires_at = match expires_at {
+		Some(at) => at,
+		None => chain.finalized_number().await?.saturating_add(14_400),
+	};
+	let mut accepted = SignedAcceptance {
+		account: who.to_string(),
 		platform,
-		chain::convert(&identity)?,
-		account(who)?,
+		identity: parse_identity(identity)?,
+		nonce,
+		expires_at,
+		signature: String::new(),
+	};
+	let payload = accepted.payload(chain.genesis_hash());
+	accepted.signature = format!("0x{}", hex::encode(signer.sign(&payload).0));
+	std::fs::write(out, serde_json::to_string_pretty(&accepted)?)
+		.with_context(|| format!("writing {}", out.display()))?;
+	Ok(serde_json::to_value(&accepted)?)
+}
+
+/// `link`: an operator attests an identity that its account accepted (`accept-link`).
+pub async fn link(chain: &Chain, file: &Path, signer: &Keypair) -> Result<Value> {
+	let text =
+		std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+	let accepted: SignedAcceptance = serde_json::from_str(&text)
+		.with_context(|| format!("{} is not a link acceptance", file.display()))?;
+	let who = account(&accepted.account)?;
+	let signature: [u8; 64] = hex_array(&accepted.signature).context("the signature")?;
+	// As signed, or as wallets sign raw messages (wrapped in `<Bytes>`): the chain takes both.
+	let payload = accepted.payload(chain.genesis_hash());
+	let wrapped = [&b"<Bytes>"[..], &payload, &b"</Bytes>"[..]].concat();
+	let valid = [payload, wrapped].into_iter().any(|message| {
+		subxt_signer::sr25519::verify(
+			&subxt_signer::sr25519::Signature(signature),
+			message,
+			&subxt_signer::sr25519::PublicKey(who.0),
+		)
+	});
+	if !valid {
+		bail!("the acceptance's signature does not verify for {} on this chain", accepted.account);
+	}
+	use api::runtime_types::pallet_consent::types::LinkAcceptance;
+	let call = api::transactions().consent().link_identity(
+		accepted.platform,
+		chain::convert(&accepted.identity)?,
+		who,
+		LinkAcceptance { nonce: accepted.nonce, expires_at: accepted.expires_at },
+		api::runtime_types::sp_runtime::MultiSignature::Sr25519(signature),
 	);
 	let included = chain.submit(&call, signer).await?;
-	Ok(json!({ "linked": identity, "account": who, "block": included.block }))
+	Ok(json!({ "linked": accepted.identity, "account": accepted.account, "block": included.block }))
 }
 
 /// `link-nostr`: signs the NIP-01 link event with the Nostr key and submits it as the account.

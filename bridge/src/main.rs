@@ -75,17 +75,34 @@ enum Command {
 		#[arg(long)]
 		wait: bool,
 	},
-	/// Attests that a platform identity belongs to an account (as the platform's operator).
-	Link {
+	/// Signs a person's acceptance that a platform links one of their identities to their
+	/// account (what their wallet does) and writes it to a file for the operator.
+	AcceptLink {
+		/// The person's key.
+		#[arg(long, env = "LICENTIA_SIGNER", hide_env_values = true)]
+		signer: String,
 		/// The platform's id on chain.
 		#[arg(long)]
 		platform: u32,
-		/// `bluesky:did:plc:...`, `mastodon:user@instance`, `x:<user id>` or `nostr:<hex key>`.
+		/// `bluesky:did:plc:...`, `mastodon:user@instance` or `x:<user id>`.
 		#[arg(long)]
 		identity: String,
-		/// The account (SS58).
+		/// The account's current relay nonce (default: asked from the node).
 		#[arg(long)]
-		account: String,
+		nonce: Option<u32>,
+		/// The last block the acceptance may be used in (default: 14,400 blocks from now).
+		#[arg(long)]
+		expires_at: Option<u32>,
+		/// Where to write the signed acceptance.
+		#[arg(long)]
+		out: PathBuf,
+	},
+	/// Attests that a platform identity belongs to an account (as the platform's operator),
+	/// with the account's acceptance (`accept-link`).
+	Link {
+		/// The signed acceptance, as `accept-link` writes it.
+		#[arg(long)]
+		acceptance: PathBuf,
 		/// The operator's key.
 		#[arg(long, env = "LICENTIA_SIGNER", hide_env_values = true)]
 		signer: String,
@@ -230,8 +247,13 @@ async fn run(cli: Cli) -> Result<()> {
 			let signer = chain::keypair(&signer)?;
 			serde_json::to_value(activate::run(&chain, &signer, &manifest, None, wait).await?)?
 		},
-		Command::Link { platform, identity, account, signer } => {
-			commands::link(&chain, platform, &identity, &account, &chain::keypair(&signer)?).await?
+		Command::AcceptLink { signer, platform, identity, nonce, expires_at, out } => {
+			let signer = chain::keypair(&signer)?;
+			commands::accept_link(&chain, &signer, platform, &identity, nonce, expires_at, &out)
+				.await?
+		},
+		Command::Link { acceptance, signer } => {
+			commands::link(&chain, &acceptance, &chain::keypair(&signer)?).await?
 		},
 		Command::LinkNostr { nostr_secret, signer } => {
 			commands::link_nostr(&chain, &nostr_secret, &chain::keypair(&signer)?).await?

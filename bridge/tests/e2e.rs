@@ -12,7 +12,7 @@ mod common;
 use common::Node;
 use licentia_runtime::{AccountId, Balance};
 use serde_json::{json, Value};
-use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave, Eve, Ferdie};
+use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave, Eve, Ferdie, One};
 use std::{
 	path::{Path, PathBuf},
 	process::{Child, Command, Stdio},
@@ -138,37 +138,30 @@ fn platforms_buyers_and_contributors_end_to_end() {
 	let started = Instant::now();
 	let node = Node::start("e2e", &["--dev", "--tmp"]);
 	let env = Env { node, dir: common::TempDir::new("e2e-files") };
-	// Linked, never opts in.
-	let nemo = &Sr25519Keyring::One.to_account_id().to_string();
+	// One (Nemo) is linked and never opts in.
 
-	// -- Identities: operators attest links; Alice's Nostr key proves itself. ----------------
-	let link = |platform: u32, identity: &str, account: &str, signer: Sr25519Keyring| {
-		env.bridge(&[
-			"link",
-			"--platform",
-			&platform.to_string(),
-			"--identity",
-			identity,
-			"--account",
-			account,
-			"--signer",
-			&suri(signer),
-		])
+	// -- Identities: each person accepts, operators attest the links; Alice's Nostr key proves
+	// itself. ---------------------------------------------------------------------------------
+	let link = |platform: u32, identity: &str, person: Sr25519Keyring, operator: Sr25519Keyring| {
+		let file = env.path(&format!("accept-{}.json", identity.replace([':', '@', '.'], "-")));
+		let flags = ["--platform", &platform.to_string(), "--identity", identity, "--out", &file];
+		all(vec![env.bridge(&[&["accept-link", "--signer", &suri(person)], &flags[..]].concat())]);
+		env.bridge(&["link", "--acceptance", &file, "--signer", &suri(operator)])
 	};
 	let (eve, ferdie) = (address(Eve), address(Ferdie));
 	// One command per signer at a time: a signer's transactions use consecutive nonces.
 	let mut linked = all(vec![
-		link(BLUESKY, "bluesky:did:plc:ragtjsm2j2vknwkz3zp4oxrd", &eve, Bob),
-		link(MASTODON, "mastodon:ada@mastodon.social", &eve, Charlie),
-		link(X, "x:2244994945", &eve, Dave),
+		link(BLUESKY, "bluesky:did:plc:ragtjsm2j2vknwkz3zp4oxrd", Eve, Bob),
+		link(MASTODON, "mastodon:ada@mastodon.social", Eve, Charlie),
+		link(X, "x:2244994945", Eve, Dave),
 		env.bridge(&["link-nostr", "--nostr-secret", NOSTR_SECRET, "--signer", &suri(Alice)]),
 	]);
 	linked.extend(all(vec![
-		link(BLUESKY, "bluesky:did:plc:z72i7hdynmk6r22z27h6tvur", &ferdie, Bob),
-		link(MASTODON, "mastodon:grace@mastodon.social", &ferdie, Charlie),
-		link(X, "x:783214", &ferdie, Dave),
+		link(BLUESKY, "bluesky:did:plc:z72i7hdynmk6r22z27h6tvur", Ferdie, Bob),
+		link(MASTODON, "mastodon:grace@mastodon.social", Ferdie, Charlie),
+		link(X, "x:783214", Ferdie, Dave),
 	]));
-	linked.extend(all(vec![link(MASTODON, "mastodon:nemo@mastodon.social", nemo, Charlie)]));
+	linked.extend(all(vec![link(MASTODON, "mastodon:nemo@mastodon.social", One, Charlie)]));
 	for link in &linked {
 		assert!(link["block"].is_string(), "{link}");
 	}
@@ -433,11 +426,15 @@ fn ingest_throughput() {
 		authors as f64 / seconds
 	);
 
-	let (eve, statement) = (address(Eve), env.path("eve.json"));
-	let link = ["link", "--platform", "3", "--identity", "x:2244994945", "--account", &eve];
+	let statement = env.path("eve.json");
+	let acceptance = env.path("eve-link.json");
+	let accept = ["accept-link", "--platform", "3", "--identity", "x:2244994945", "--out", &acceptance];
+	let link = ["link", "--acceptance", &acceptance];
 	let sign = ["consent", "sign", "--allow", "aiTraining", "--out", &statement];
 	let relay = ["consent", "relay", "--statement", &statement];
-	for (args, signer) in [(&link[..], "//Dave"), (&sign[..], "//Eve"), (&relay[..], "//Dave")] {
+	let steps =
+		[(&accept[..], "//Eve"), (&link[..], "//Dave"), (&sign[..], "//Eve"), (&relay[..], "//Dave")];
+	for (args, signer) in steps {
 		all(vec![env.bridge(&[args, &["--signer", signer]].concat())]);
 	}
 	for (run, in_flight) in ["1", "4"].into_iter().enumerate() {
@@ -475,13 +472,9 @@ fn a_resumed_ingest_fills_a_nonce_gap_and_finds_the_batch_queued_behind_it() {
 	let mut node = Node::start("gap", &["--dev", "--tmp"]);
 	let genesis = node.block_hash(0);
 	let author = Identity::X(2_244_994_945);
-	let link = pallet_consent::Call::link_identity {
-		platform: X,
-		identity: author.clone(),
-		account: Eve.to_account_id(),
-	};
+	let link = common::accepted_link(X, author.clone(), &Eve.pair(), 0, genesis);
 	node.submit_all(vec![
-		(Dave, RuntimeCall::Consent(link)),
+		(Dave, link),
 		(Dave, common::relayed_opt_in(&Eve.pair(), genesis)),
 	]);
 
@@ -561,17 +554,13 @@ fn the_bridge_answers_a_leaf_request_and_activates_its_batch() {
 
 	let mut node = Node::start("answer", &["--dev", "--tmp"]);
 	let genesis = node.block_hash(0);
-	let link = pallet_consent::Call::link_identity {
-		platform: X,
-		identity: Identity::X(2_244_994_945),
-		account: Eve.to_account_id(),
-	};
+	let link = common::accepted_link(X, Identity::X(2_244_994_945), &Eve.pair(), 0, genesis);
 	// Windows long enough for a request to be made and answered across processes: 8 blocks to
 	// challenge, 4 to answer (governance's call; Alice holds the dev chain's Sudo key).
 	let windows = pallet_content::ChallengeWindows { challenge: 8, answer: 4 };
 	let set_windows = RuntimeCall::Content(pallet_content::Call::set_windows { windows });
 	node.submit_all(vec![
-		(Dave, RuntimeCall::Consent(link)),
+		(Dave, link),
 		(Dave, common::relayed_opt_in(&Eve.pair(), genesis)),
 		(Alice, RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(set_windows) })),
 	]);

@@ -49,11 +49,7 @@ fn access_throughput() {
 		.iter()
 		.enumerate()
 		.map(|(i, pair)| {
-			RuntimeCall::Consent(pallet_consent::Call::link_identity {
-				platform: X_PLATFORM,
-				identity: Identity::X(i as u64),
-				account: pair.public().into(),
-			})
+			accepted_link(X_PLATFORM, Identity::X(i as u64), pair, 0, genesis)
 		})
 		.collect();
 	let opt_ins = pairs.iter().map(|pair| relayed_opt_in(pair, genesis)).collect();

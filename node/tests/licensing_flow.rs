@@ -164,30 +164,10 @@ fn consent_content_and_licensing_end_to_end() {
 		),
 	};
 	node.submit_all(vec![
-		(
-			Bob,
-			consent(pallet_consent::Call::link_identity {
-				platform: BLUESKY,
-				identity: eve_did.clone(),
-				account: id(Eve),
-			}),
-		),
-		(
-			Charlie,
-			consent(pallet_consent::Call::link_identity {
-				platform: MASTODON,
-				identity: ferdie_acct.clone(),
-				account: id(Ferdie),
-			}),
-		),
-		(
-			Dave,
-			consent(pallet_consent::Call::link_identity {
-				platform: X,
-				identity: eve_x.clone(),
-				account: id(Eve),
-			}),
-		),
+		// Each operator attests, each account accepted (at its current relay nonce).
+		(Bob, accepted_link(BLUESKY, eve_did.clone(), &Eve.pair(), 0, genesis)),
+		(Charlie, accepted_link(MASTODON, ferdie_acct.clone(), &Ferdie.pair(), 0, genesis)),
+		(Dave, accepted_link(X, eve_x.clone(), &Eve.pair(), 0, genesis)),
 		(
 			Alice,
 			consent(pallet_consent::Call::link_nostr {

@@ -8,7 +8,9 @@
 mod common;
 
 use codec::Encode;
-use common::{decode_hex, free_port, layout, rpc_call, to_hex, training_terms, TempDir};
+use common::{
+	accepted_link, decode_hex, free_port, layout, rpc_call, to_hex, training_terms, TempDir,
+};
 use licentia_primitives::{
 	consent::{Decision, Identity, Purpose},
 	content::{batch_root, PostId, PostRecord},
@@ -126,14 +128,16 @@ impl Localnet {
 		start.elapsed()
 	}
 
+	/// The chain's genesis hash, as `node` knows it.
+	fn genesis(&self, node: usize) -> Hash {
+		decode_hex(
+			self.rpc(node, "chain_getBlockHash", json!([0])).expect("genesis").as_str().unwrap(),
+		)
+	}
+
 	/// Submits `call` signed by `signer` to `node` with the nonce the node's pool expects.
 	fn submit(&self, node: usize, signer: Sr25519Keyring, call: RuntimeCall) {
-		let genesis: Hash = decode_hex(
-			self.rpc(node, "chain_getBlockHash", json!([0]))
-				.expect("genesis")
-				.as_str()
-				.unwrap(),
-		);
+		let genesis = self.genesis(node);
 		let who = signer.to_account_id().to_string();
 		let nonce = self.rpc(node, "system_accountNextIndex", json!([who])).expect("a nonce");
 		let xt = signed_extrinsic(
@@ -199,11 +203,7 @@ fn four_validators_survive_crashes_and_restarts() {
 	net.submit(
 		0,
 		Dave,
-		RuntimeCall::Consent(pallet_consent::Call::link_identity {
-			platform: X_PLATFORM,
-			identity: Identity::X(7),
-			account: Eve.to_account_id(),
-		}),
+		accepted_link(X_PLATFORM, Identity::X(7), &Eve.pair(), 0, net.genesis(0)),
 	);
 	net.submit(
 		0,

@@ -95,11 +95,13 @@ fn registration_throughput() {
 		let calls = chunk
 			.iter()
 			.map(|i| {
-				RuntimeCall::Consent(pallet_consent::Call::link_identity {
-					platform: X_PLATFORM,
-					identity: Identity::X(*i as u64),
-					account: author_pairs[*i as usize].public().into(),
-				})
+				accepted_link(
+					X_PLATFORM,
+					Identity::X(*i as u64),
+					&author_pairs[*i as usize],
+					0,
+					genesis,
+				)
 			})
 			.collect();
 		dave.submit(RuntimeCall::Utility(pallet_utility::Call::batch_all { calls }));

@@ -221,7 +221,7 @@ pub struct AccessQuery {
 #[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub enum FeedChange<AccountId> {
 	/// The posts of `identity` on `platform` may no longer be used for `purposes`: its account
-	/// denied them, or the identity was unlinked or linked through another platform.
+	/// denied them, or the identity was unlinked.
 	ConsentWithdrawn {
 		/// The author whose posts are concerned.
 		identity: Identity,

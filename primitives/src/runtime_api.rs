@@ -209,7 +209,9 @@ sp_api::decl_runtime_apis! {
 		/// Whether `post`, claimed to be leaf `index` of `batch` with `proof`, is registered,
 		/// revoked, pending (its batch is in its challenge window), unlinked, or not in the batch.
 		fn post_status(batch: BatchId, post: PostRecord, index: u32, proof: Vec<H256>) -> PostStatus<BlockNumber>;
-		/// An account's registered (not revoked) posts, per platform.
+		/// The registered (not revoked) posts of the account's identities, each on the platform
+		/// it is linked through, summed per platform: what pays the account, for the purposes
+		/// it allows.
 		fn contributions(account: AccountId) -> Vec<(PlatformId, u64)>;
 		/// A platform's registered (not revoked) posts.
 		fn platform_posts(platform: PlatformId) -> u64;

@@ -9,8 +9,8 @@
 // An offer can only be bought when its pool holds posts whose authors allow every purpose of
 // its terms: otherwise `licensingApi.quote` is `Err(NothingToLicense)` and `licensing.purchase`
 // fails with `licensing.NothingToLicense`. So, unless `--posts 0`, it also makes a contributor: the
-// operator links an identity on its platform to the contributor's account
-// (`consent.linkIdentity`), the contributor allows the terms' purposes (`consent.setConsent`),
+// operator links an identity on its platform to the contributor's account with the
+// contributor's signed acceptance (`consent.linkIdentity`), the contributor allows the terms' purposes (`consent.setConsent`),
 // and the operator registers a batch of that author's posts (`content.registerBatch`: the
 // Merkle root of the posts' leaf hashes). Real platforms do this with licentia-bridge, from
 // their users' actual opt-ins and posts; here the posts are made up.
@@ -149,7 +149,24 @@ async function registerPosts() {
     }
     log(`${JSON.stringify(toJson(identityCodec))} is linked to ${contributor.address} already`);
   } else {
-    await run(api.tx.consent.linkIdentity(platform.id, identityCodec, contributor.address), operator);
+    // The contributor accepts the link first: it signs (LINK_CONTEXT, genesis hash, platform,
+    // identity, {nonce, expiresAt}) with its current relay nonce; the operator submits it.
+    const nonce = (await api.query.consent.relayNonce(contributor.address)).toNumber();
+    const expiresAt = (await api.rpc.chain.getHeader()).number.toNumber() + 100;
+    const payload = u8aConcat(
+      api.createType('Bytes', 'licentia/link-acceptance/v1').toU8a(),
+      api.genesisHash.toU8a(),
+      api.createType('u32', platform.id).toU8a(),
+      identityCodec.toU8a(),
+      api.createType('u32', nonce).toU8a(),
+      api.createType('u32', expiresAt).toU8a(),
+    );
+    const signature = { Sr25519: u8aToHex(contributor.sign(payload)) };
+    const acceptance = { nonce, expiresAt };
+    await run(
+      api.tx.consent.linkIdentity(platform.id, identityCodec, contributor.address, acceptance, signature),
+      operator,
+    );
   }
 
   // Consent is opt-in, per purpose: the contributor allows every purpose of the terms.

@@ -120,7 +120,8 @@ pub trait LicentiaApi {
 	#[method(name = "licentia_postStatus")]
 	fn post_status(&self, post: PostProof, at: Option<Hash>) -> RpcResult<PostStatus<BlockNumber>>;
 
-	/// An account's registered posts per platform.
+	/// The registered (not revoked) posts of an account's identities, each on the platform it
+	/// is linked through, summed per platform.
 	#[method(name = "licentia_contributions")]
 	fn contributions(
 		&self,

@@ -456,6 +456,28 @@ pub fn training_terms(duration: u32) -> licentia_primitives::licensing::Terms {
 	}
 }
 
+/// An operator's `link_identity` of `identity` to `pair`'s account through `platform`, with
+/// the account's acceptance signed for relay nonce `nonce` (never expiring in a test's time).
+pub fn accepted_link(
+	platform: licentia_primitives::consent::PlatformId,
+	identity: licentia_primitives::consent::Identity,
+	pair: &sp_core::sr25519::Pair,
+	nonce: u32,
+	genesis: Hash,
+) -> licentia_runtime::RuntimeCall {
+	use sp_core::Pair;
+	let acceptance = pallet_consent::LinkAcceptance { nonce, expires_at: 10_000 };
+	let payload =
+		(pallet_consent::LINK_CONTEXT, genesis, platform, &identity, &acceptance).encode();
+	licentia_runtime::RuntimeCall::Consent(pallet_consent::Call::link_identity {
+		platform,
+		identity,
+		account: pair.public().into(),
+		acceptance,
+		signature: sp_runtime::MultiSignature::Sr25519(pair.sign(&payload)),
+	})
+}
+
 /// `pair`'s signed opt-in to AI training (relay nonce 0, never expiring), as a platform relays it.
 pub fn relayed_opt_in(
 	pair: &sp_core::sr25519::Pair,

@@ -33,9 +33,7 @@ impl<T: Config> Pallet<T> {
 		Self::check_signed_once(&account, acceptance.nonce, acceptance.expires_at)?;
 		let payload = Self::link_payload(platform, &identity, &acceptance);
 		ensure!(Self::signed_by(signature, &payload, &account), Error::<T>::BadSignature);
-		Self::insert_link(identity, account.clone(), platform, operator.clone())?;
-		Self::invalidate_relayed_statements(&account);
-		Ok(())
+		Self::insert_link(identity, account, platform, operator.clone())
 	}
 
 	/// The bytes an account signs to accept a link: `(LINK_CONTEXT, genesis_hash, platform,
@@ -134,6 +132,9 @@ impl<T: Config> Pallet<T> {
 			Precision::BestEffort,
 		)?;
 		T::ConsentObserver::consent_changed(&identity, link.platform);
+		// Whatever the account signed before (link acceptances, statements) was about the
+		// identities it had then: none of it can link this identity again.
+		Self::invalidate_relayed_statements(&link.account);
 		Self::deposit_event(Event::IdentityUnlinked {
 			identity,
 			account: link.account,

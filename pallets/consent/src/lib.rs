@@ -416,9 +416,12 @@ pub mod pallet {
 		/// platform's instance), must not be linked yet, and the account must have room for
 		/// it. `signature` is the account's signature of the SCALE encoding of `(LINK_CONTEXT,
 		/// genesis_hash, platform, identity, acceptance)` (or of that wrapped in `<Bytes>`,
-		/// as wallets sign raw messages); the acceptance carries the account's relay nonce and
-		/// an expiry within `MaxRelayValidity` blocks, as a relayed statement does, so that an
-		/// operator can neither fill someone's identity slots nor use an acceptance twice.
+		/// as wallets sign raw messages). The acceptance carries the account's current relay
+		/// nonce and an expiry within `MaxRelayValidity` blocks: several acceptances signed at
+		/// once may be used in any order, and any unlink of the account's identities (or any
+		/// statement it makes itself) moves the nonce on, so that an acceptance never links an
+		/// identity again once it was unlinked. An operator can neither fill someone's identity
+		/// slots nor attach an identity the account did not accept.
 		/// [`Config::LinkDeposit`] is held from the caller until the link goes. Emits
 		/// `IdentityLinked`.
 		#[pallet::call_index(2)]
@@ -457,7 +460,8 @@ pub mod pallet {
 
 		/// Unlinks `identity`. The identity's account or an operator of its platform may call
 		/// this. The identity's own consent statements go with it; the deposit returns to
-		/// whoever paid it. Emits `IdentityUnlinked`.
+		/// whoever paid it; the account's relay nonce moves on (what it signed before can no
+		/// longer be relayed or link anything). Emits `IdentityUnlinked`.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::unlink_identity())]
 		pub fn unlink_identity(origin: OriginFor<T>, identity: Identity) -> DispatchResult {
@@ -501,7 +505,8 @@ pub mod pallet {
 		/// Records a statement that `statement.account` signed off chain. Anyone may submit it
 		/// and pays the fee, typically the platform the person opted in on.
 		///
-		/// `signature` signs the SCALE encoding of `(RELAY_CONTEXT, genesis_hash, statement)`.
+		/// `signature` signs the SCALE encoding of `(RELAY_CONTEXT, genesis_hash, statement)`
+		/// (or that wrapped in `<Bytes>`, `</Bytes>`, as wallets sign raw messages).
 		/// The statement must carry the account's next relay nonce, not be expired, and expire
 		/// within `MaxRelayValidity` blocks of its inclusion (a signed statement cannot wait
 		/// for years). Emits `ConsentRelayed` and `ConsentChanged`.

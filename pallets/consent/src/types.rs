@@ -113,7 +113,8 @@ pub use licentia_primitives::consent::{LINK_CONTEXT, RELAY_CONTEXT};
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
 pub struct LinkAcceptance<BlockNumber> {
-	/// The account's relay nonce: an acceptance is used once, like a relayed statement.
+	/// The account's relay nonce when it signed: an unlink of any of its identities (or a
+	/// statement it makes itself) moves it on, after which the acceptance is void.
 	pub nonce: u32,
 	/// The last block in which it may be used.
 	pub expires_at: BlockNumber,

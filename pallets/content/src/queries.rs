@@ -70,8 +70,9 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// The registered (not revoked) posts that pay `who` now, per platform: those of its
-	/// identities, each on the platform it is linked through (bounded by its identities).
+	/// The registered (not revoked) posts of `who`'s identities, each on the platform it is
+	/// linked through, summed per platform (bounded by its identities): what pays `who`, for
+	/// the purposes it allows.
 	pub fn api_contributions(who: &T::AccountId) -> Vec<(PlatformId, u64)> {
 		let mut per_platform = Vec::<(PlatformId, u64)>::new();
 		for (identity, platform) in T::Consent::identities_of(who) {

@@ -85,7 +85,7 @@ fn an_operator_without_funds_cannot_pay_the_deposit() {
 
 /// The attack: an operator fills an account's identity slots, or attaches identities it never
 /// had, without the account. Every link needs the account's signature, for this platform and
-/// this identity, once.
+/// this identity, and an unlink voids what the account accepted before.
 #[test]
 fn a_link_needs_the_accounts_acceptance_of_that_identity_once() {
 	with_platforms(|| {
@@ -107,20 +107,31 @@ fn a_link_needs_the_accounts_acceptance_of_that_identity_once() {
 			Error::<Test>::BadSignature
 		);
 
-		// Accepted once: after an unlink, the same acceptance cannot link it again.
-		let (acceptance, signature) = accept(0, &did("a"), Alice);
+		// Two acceptances signed at once serve in any order; after an unlink, neither links
+		// anything again.
+		let (first, first_signature) = accept(0, &did("a"), Alice);
+		let (second, second_signature) = accept(0, &did("b"), Alice);
+		assert_ok!(Consent::link_identity(
+			bob(),
+			0,
+			did("b"),
+			account(Alice),
+			second.clone(),
+			second_signature.clone()
+		));
 		assert_ok!(Consent::link_identity(
 			bob(),
 			0,
 			did("a"),
 			account(Alice),
-			acceptance.clone(),
-			signature.clone()
+			first.clone(),
+			first_signature.clone()
 		));
+		assert_eq!(RelayNonce::<Test>::get(account(Alice)), 0);
+		assert_ok!(Consent::unlink_identity(bob(), did("a")));
 		assert_eq!(RelayNonce::<Test>::get(account(Alice)), 1);
-		assert_ok!(Consent::unlink_identity(RuntimeOrigin::signed(account(Alice)), did("a")));
 		assert_noop!(
-			Consent::link_identity(bob(), 0, did("a"), account(Alice), acceptance, signature),
+			Consent::link_identity(bob(), 0, did("a"), account(Alice), first, first_signature),
 			Error::<Test>::BadNonce
 		);
 	});

@@ -2,13 +2,12 @@
 
 use super::*;
 
-/// Alice's statement with her `nonce`th relay nonce after her link (which used the first).
 fn statement(nonce: u32, expires_at: u64) -> RelayedStatementOf<Test> {
 	RelayedStatement {
 		account: account(Alice),
 		scope: Scope::Account,
 		decisions: decisions(&[(Purpose::AiTraining, Decision::Allow)]),
-		nonce: nonce + 1,
+		nonce,
 		expires_at,
 	}
 }
@@ -36,10 +35,10 @@ fn a_platform_relays_a_signed_statement_once() {
 		));
 		assert_eq!(
 			last_event(),
-			Event::ConsentRelayed { account: account(Alice), relayer: account(Bob), nonce: 1 }
+			Event::ConsentRelayed { account: account(Alice), relayer: account(Bob), nonce: 0 }
 		);
 		assert!(Consent::allowed_purposes(&account(Alice), &did("a")).contains(Purpose::AiTraining));
-		assert_eq!(RelayNonce::<Test>::get(account(Alice)), 2);
+		assert_eq!(RelayNonce::<Test>::get(account(Alice)), 1);
 		// The same statement again is a replay.
 		assert_noop!(
 			Consent::relay_consent(RuntimeOrigin::signed(account(Bob)), s, signature),
@@ -116,6 +115,6 @@ fn a_direct_statement_invalidates_earlier_signed_ones() {
 			decisions(&[(Purpose::Research, Decision::Allow)])
 		));
 		assert_noop!(Consent::relay_consent(bob, held, signature), Error::<Test>::BadNonce);
-		assert_eq!(RelayNonce::<Test>::get(account(Alice)), 3);
+		assert_eq!(RelayNonce::<Test>::get(account(Alice)), 2);
 	});
 }
