@@ -428,12 +428,17 @@ fn ingest_throughput() {
 
 	let statement = env.path("eve.json");
 	let acceptance = env.path("eve-link.json");
-	let accept = ["accept-link", "--platform", "3", "--identity", "x:2244994945", "--out", &acceptance];
+	let accept =
+		["accept-link", "--platform", "3", "--identity", "x:2244994945", "--out", &acceptance];
 	let link = ["link", "--acceptance", &acceptance];
 	let sign = ["consent", "sign", "--allow", "aiTraining", "--out", &statement];
 	let relay = ["consent", "relay", "--statement", &statement];
-	let steps =
-		[(&accept[..], "//Eve"), (&link[..], "//Dave"), (&sign[..], "//Eve"), (&relay[..], "//Dave")];
+	let steps = [
+		(&accept[..], "//Eve"),
+		(&link[..], "//Dave"),
+		(&sign[..], "//Eve"),
+		(&relay[..], "//Dave"),
+	];
 	for (args, signer) in steps {
 		all(vec![env.bridge(&[args, &["--signer", signer]].concat())]);
 	}
@@ -473,10 +478,7 @@ fn a_resumed_ingest_fills_a_nonce_gap_and_finds_the_batch_queued_behind_it() {
 	let genesis = node.block_hash(0);
 	let author = Identity::X(2_244_994_945);
 	let link = common::accepted_link(X, author.clone(), &Eve.pair(), 0, genesis);
-	node.submit_all(vec![
-		(Dave, link),
-		(Dave, common::relayed_opt_in(&Eve.pair(), genesis)),
-	]);
+	node.submit_all(vec![(Dave, link), (Dave, common::relayed_opt_in(&Eve.pair(), genesis))]);
 
 	// Posts 1 and 2 of Eve's, as the bridge reads them from the export below.
 	let record = |id: u64| PostRecord {

@@ -48,9 +48,7 @@ fn access_throughput() {
 	let links = pairs
 		.iter()
 		.enumerate()
-		.map(|(i, pair)| {
-			accepted_link(X_PLATFORM, Identity::X(i as u64), pair, 0, genesis)
-		})
+		.map(|(i, pair)| accepted_link(X_PLATFORM, Identity::X(i as u64), pair, 0, genesis))
 		.collect();
 	let opt_ins = pairs.iter().map(|pair| relayed_opt_in(pair, genesis)).collect();
 	let utility = |calls| RuntimeCall::Utility(pallet_utility::Call::batch_all { calls });

@@ -131,7 +131,10 @@ impl Localnet {
 	/// The chain's genesis hash, as `node` knows it.
 	fn genesis(&self, node: usize) -> Hash {
 		decode_hex(
-			self.rpc(node, "chain_getBlockHash", json!([0])).expect("genesis").as_str().unwrap(),
+			self.rpc(node, "chain_getBlockHash", json!([0]))
+				.expect("genesis")
+				.as_str()
+				.unwrap(),
 		)
 	}
 
@@ -200,11 +203,7 @@ fn four_validators_survive_crashes_and_restarts() {
 		})
 		.collect();
 	let terms = training_terms(10_000);
-	net.submit(
-		0,
-		Dave,
-		accepted_link(X_PLATFORM, Identity::X(7), &Eve.pair(), 0, net.genesis(0)),
-	);
+	net.submit(0, Dave, accepted_link(X_PLATFORM, Identity::X(7), &Eve.pair(), 0, net.genesis(0)));
 	net.submit(
 		0,
 		Eve,

@@ -6,9 +6,9 @@
 //! from one place; much of the length is derive lists (one trait a line, as rustfmt lays them
 //! out), the syntax checks of identities, and tests.
 
+use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use core::fmt::Debug;
-use alloc::vec::Vec;
 use scale_info::TypeInfo;
 use sp_core::ConstU32;
 use sp_runtime::BoundedVec;

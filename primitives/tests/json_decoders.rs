@@ -245,6 +245,10 @@ proptest! {
 		let digits = text.strip_prefix("0x").unwrap_or(&text);
 		let is_hex = digits.len() == 64 && digits.bytes().all(|b| b.is_ascii_hexdigit());
 		prop_assert_eq!(decoded.is_ok(), is_hex, "{:?}", text);
+		if let Ok(Key(bytes)) = decoded {
+			let again: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+			prop_assert_eq!(again, digits.to_ascii_lowercase());
+		}
 	}
 
 	#[test]

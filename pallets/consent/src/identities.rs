@@ -3,13 +3,13 @@
 
 use crate::*;
 use alloc::{string::String, vec::Vec};
-use frame_system::pallet_prelude::BlockNumberFor;
 use codec::Encode;
 use frame_support::{
 	ensure,
 	pallet_prelude::*,
 	traits::{fungible::MutateHold, tokens::Precision, Get},
 };
+use frame_system::pallet_prelude::BlockNumberFor;
 // Explicit, so that it wins over the `Identity` storage hasher of the prelude.
 use licentia_primitives::consent::Identity;
 

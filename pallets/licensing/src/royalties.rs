@@ -30,7 +30,10 @@ use frame_support::{
 	pallet_prelude::*,
 	traits::{fungible::Mutate, tokens::Preservation, Get},
 };
-use licentia_primitives::{consent::{Identity, PurposeSet}, licensing::FeedChange};
+use licentia_primitives::{
+	consent::{Identity, PurposeSet},
+	licensing::FeedChange,
+};
 use sp_runtime::{
 	helpers_128bit::multiply_by_rational_with_rounding,
 	traits::{AccountIdConversion, CheckedAdd, Zero},

@@ -13,7 +13,12 @@ fn operator_attests_and_deposit_is_held() {
 			last_event(),
 			Event::IdentityLinked { identity: did("abc"), account: account(Alice), platform: 0 }
 		);
-		assert_ok!(link(RuntimeOrigin::signed(account(Charlie)), 1, masto("alice@mastodon.social"), Alice));
+		assert_ok!(link(
+			RuntimeOrigin::signed(account(Charlie)),
+			1,
+			masto("alice@mastodon.social"),
+			Alice
+		));
 		assert_ok!(link(RuntimeOrigin::signed(account(Bob)), 3, Identity::X(44196397), Alice));
 	});
 }
@@ -22,18 +27,12 @@ fn operator_attests_and_deposit_is_held() {
 fn errors() {
 	with_platforms(|| {
 		let bob = RuntimeOrigin::signed(account(Bob));
-		assert_noop!(
-			link(bob.clone(), 9, did("a"), Alice),
-			Error::<Test>::PlatformNotFound
-		);
+		assert_noop!(link(bob.clone(), 9, did("a"), Alice), Error::<Test>::PlatformNotFound);
 		assert_noop!(
 			link(RuntimeOrigin::signed(account(Alice)), 0, did("a"), Alice),
 			Error::<Test>::NotOperator
 		);
-		assert_noop!(
-			link(bob.clone(), 0, Identity::X(1), Alice),
-			Error::<Test>::KindMismatch
-		);
+		assert_noop!(link(bob.clone(), 0, Identity::X(1), Alice), Error::<Test>::KindMismatch);
 		assert_noop!(
 			link(bob.clone(), 0, Identity::Nostr([1; 32]), Alice),
 			Error::<Test>::NostrLinksItself
@@ -47,21 +46,12 @@ fn errors() {
 			Error::<Test>::InstanceMismatch
 		);
 		assert_ok!(link(bob.clone(), 0, did("a"), Alice));
-		assert_noop!(
-			link(bob.clone(), 0, did("a"), Dave),
-			Error::<Test>::AlreadyLinked
-		);
+		assert_noop!(link(bob.clone(), 0, did("a"), Dave), Error::<Test>::AlreadyLinked);
 		assert_ok!(link(bob.clone(), 0, did("b"), Alice));
 		assert_ok!(link(bob.clone(), 0, did("c"), Alice));
-		assert_noop!(
-			link(bob.clone(), 0, did("d"), Alice),
-			Error::<Test>::TooManyIdentities
-		);
+		assert_noop!(link(bob.clone(), 0, did("d"), Alice), Error::<Test>::TooManyIdentities);
 		suspend(0);
-		assert_noop!(
-			link(bob, 0, did("e"), Dave),
-			Error::<Test>::PlatformSuspended
-		);
+		assert_noop!(link(bob, 0, did("e"), Dave), Error::<Test>::PlatformSuspended);
 	});
 }
 
@@ -76,8 +66,7 @@ fn an_operator_without_funds_cannot_pay_the_deposit() {
 			None,
 			None
 		));
-		assert!(link(RuntimeOrigin::signed(account(Eve)), 0, did("a"), Alice)
-		.is_err());
+		assert!(link(RuntimeOrigin::signed(account(Eve)), 0, did("a"), Alice).is_err());
 		assert!(IdentityOwner::<Test>::get(did("a")).is_none(), "nothing is stored");
 		assert!(AccountIdentities::<Test>::get(account(Alice)).is_empty());
 	});
@@ -147,7 +136,11 @@ fn an_acceptance_expires_and_may_not_be_valid_for_long() {
 		};
 		for (expires_at, error) in [
 			(19, Error::<Test>::StatementExpired),
-			(20 + <<Test as Config>::MaxRelayValidity as frame_support::traits::Get<u64>>::get() + 1, Error::<Test>::ExpiryTooFar),
+			(
+				20 + <<Test as Config>::MaxRelayValidity as frame_support::traits::Get<u64>>::get()
+					+ 1,
+				Error::<Test>::ExpiryTooFar,
+			),
 		] {
 			let acceptance = LinkAcceptance { nonce: 0, expires_at };
 			assert_noop!(

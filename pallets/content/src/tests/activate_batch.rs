@@ -53,7 +53,12 @@ fn an_identity_unlinked_in_the_window_keeps_its_posts_for_whoever_links_it_next(
 			PostStatus::Unlinked
 		);
 
-		ConsentSetup::link_allowing(Identity::X(1), &acc(sp_keyring::Sr25519Keyring::Eve), 0, &[Purpose::AiTraining]);
+		ConsentSetup::link_allowing(
+			Identity::X(1),
+			&acc(sp_keyring::Sr25519Keyring::Eve),
+			0,
+			&[Purpose::AiTraining],
+		);
 		assert_eq!(Content::api_contributions(&acc(sp_keyring::Sr25519Keyring::Eve)), vec![(0, 1)]);
 		assert_eq!(
 			Content::api_post_status(0, &records[0], 0, &proof_of(&records, 0)),

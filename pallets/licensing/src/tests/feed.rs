@@ -92,8 +92,11 @@ fn change() -> impl proptest::strategy::Strategy<Value = Change> {
 			|(who, identity, purpose, allow)| Change::Consent { who, identity, purpose, allow }
 		),
 		(1u64..5).prop_map(|identity| Change::Unlink { identity }),
-		(1u64..5, 0usize..3, any::<bool>())
-			.prop_map(|(identity, to, allow)| Change::Link { identity, to, allow }),
+		(1u64..5, 0usize..3, any::<bool>()).prop_map(|(identity, to, allow)| Change::Link {
+			identity,
+			to,
+			allow
+		}),
 		(0u32..4).prop_map(|index| Change::Revoke { index }),
 		(0usize..3).prop_map(|who| Change::Withdraw { who }),
 	]

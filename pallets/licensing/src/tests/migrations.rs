@@ -97,6 +97,9 @@ fn v2_moves_counts_and_standings_from_accounts_to_their_identities() {
 		assert_eq!(Owed::<Test>::get(&w.alice), owed_alice, "settled into Owed");
 		assert_eq!(Licensing::api_pending_rewards(&w.alice), owed_alice, "and not twice");
 		assert_eq!(Licensing::api_quote(0).map(|q| q.records), Ok(100));
-		assert_eq!(PoolMembers::<Test>::get(Identity::X(2), w.platform).map(|m| m.owner), Some(w.bob.clone()));
+		assert_eq!(
+			PoolMembers::<Test>::get(Identity::X(2), w.platform).map(|m| m.owner),
+			Some(w.bob.clone())
+		);
 	});
 }
