@@ -144,7 +144,7 @@ mod benchmarks {
 		T::BenchmarkHelper::posts(&identity, id);
 		let acceptance = LinkAcceptance {
 			nonce: RelayNonce::<T>::get(&who),
-			expires_at: frame_system::Pallet::<T>::block_number(),
+			expires_at: frame_system::Pallet::<T>::block_number() + 1_000u32.into(),
 		};
 		let payload = Pallet::<T>::link_payload(id, &identity, &acceptance);
 		let wrapped = [WRAPPED_PREFIX, &payload[..], WRAPPED_SUFFIX].concat();

@@ -63,10 +63,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_platform(o: u32, ) -> Weight {
 		// Proof size, measured: `277`
 		// Proof size, estimated: `3743`
-		// Minimum execution time: 34_415_000 picoseconds.
-		Weight::from_parts(61_082_201, 3743)
-			// Standard error: 16_023
-			.saturating_add(Weight::from_parts(508_852, 0).saturating_mul(o.into()))
+		// Minimum execution time: 32_570_000 picoseconds.
+		Weight::from_parts(56_669_800, 3743)
+			// Standard error: 14_768
+			.saturating_add(Weight::from_parts(641_895, 0).saturating_mul(o.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -76,38 +76,46 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn update_platform(o: u32, ) -> Weight {
 		// Proof size, measured: `852`
 		// Proof size, estimated: `4286`
-		// Minimum execution time: 27_472_000 picoseconds.
-		Weight::from_parts(46_302_523, 4286)
-			// Standard error: 23_532
-			.saturating_add(Weight::from_parts(57_007, 0).saturating_mul(o.into()))
+		// Minimum execution time: 26_670_000 picoseconds.
+		Weight::from_parts(43_691_673, 4286)
+			// Standard error: 37_017
+			.saturating_add(Weight::from_parts(376_150, 0).saturating_mul(o.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Consent::Platforms` (r:1 w:0)
 	/// Proof: `Consent::Platforms` (`max_values`: None, `max_size`: Some(821), added: 3296, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::IdentityOwner` (r:16 w:1)
+	/// Storage: `Consent::RelayNonce` (r:1 w:0)
+	/// Proof: `Consent::RelayNonce` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::IdentityOwner` (r:1 w:1)
 	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(358), added: 2833, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccountIdentities` (r:1 w:1)
 	/// Proof: `Consent::AccountIdentities` (`max_values`: None, `max_size`: Some(4177), added: 6652, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Contributions` (r:1 w:0)
-	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccountConsent` (r:1 w:0)
 	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::IdentityConsent` (r:16 w:0)
+	/// Storage: `Consent::IdentityConsent` (r:1 w:0)
 	/// Proof: `Consent::IdentityConsent` (`max_values`: None, `max_size`: Some(276), added: 2751, mode: `MaxEncodedLen`)
-	/// Storage: `Licensing::PoolMembers` (r:1 w:0)
-	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(597), added: 3072, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::PoolMembers` (r:1 w:1)
+	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(855), added: 3330, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::PlatformRewardCounters` (r:1 w:0)
+	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(540), added: 3015, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::PlatformShareTotals` (r:1 w:1)
+	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
 	fn link_identity() -> Weight {
-		// Proof size, measured: `10118`
-		// Proof size, estimated: `46318`
-		// Minimum execution time: 353_753_000 picoseconds.
-		Weight::from_parts(498_956_000, 46318)
-			.saturating_add(T::DbWeight::get().reads(39_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Proof size, measured: `5977`
+		// Proof size, estimated: `7642`
+		// Minimum execution time: 364_524_000 picoseconds.
+		Weight::from_parts(559_769_000, 7642)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Consent::NostrPlatform` (r:1 w:0)
 	/// Proof: `Consent::NostrPlatform` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -115,31 +123,31 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::Platforms` (`max_values`: None, `max_size`: Some(821), added: 3296, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::IdentityOwner` (r:16 w:1)
+	/// Storage: `Consent::IdentityOwner` (r:1 w:1)
 	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(358), added: 2833, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccountIdentities` (r:1 w:1)
 	/// Proof: `Consent::AccountIdentities` (`max_values`: None, `max_size`: Some(4177), added: 6652, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Contributions` (r:1 w:0)
-	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccountConsent` (r:1 w:0)
 	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::IdentityConsent` (r:1 w:0)
 	/// Proof: `Consent::IdentityConsent` (`max_values`: None, `max_size`: Some(276), added: 2751, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PoolMembers` (r:1 w:0)
-	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(597), added: 3072, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(855), added: 3330, mode: `MaxEncodedLen`)
 	fn link_nostr() -> Weight {
-		// Proof size, measured: `9439`
-		// Proof size, estimated: `46318`
-		// Minimum execution time: 690_805_000 picoseconds.
-		Weight::from_parts(1_232_601_000, 46318)
-			.saturating_add(T::DbWeight::get().reads(26_u64))
+		// Proof size, measured: `5115`
+		// Proof size, estimated: `7642`
+		// Minimum execution time: 559_038_000 picoseconds.
+		Weight::from_parts(1_032_145_000, 7642)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
-	/// Storage: `Consent::IdentityOwner` (r:16 w:1)
+	/// Storage: `Consent::IdentityOwner` (r:1 w:1)
 	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(358), added: 2833, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Platforms` (r:1 w:0)
 	/// Proof: `Consent::Platforms` (`max_values`: None, `max_size`: Some(821), added: 3296, mode: `MaxEncodedLen`)
@@ -148,22 +156,30 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Contributions` (r:1 w:0)
-	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::AccountConsent` (r:1 w:0)
-	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
-	/// Storage: `Consent::IdentityConsent` (r:15 w:1)
+	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::PoolMembers` (r:1 w:1)
+	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(855), added: 3330, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::PlatformRewardCounters` (r:1 w:0)
+	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(540), added: 3015, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::FeedNext` (r:1 w:1)
+	/// Proof: `Licensing::FeedNext` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::PlatformShareTotals` (r:1 w:1)
+	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::RelayNonce` (r:1 w:1)
+	/// Proof: `Consent::RelayNonce` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::Feed` (r:0 w:1)
+	/// Proof: `Licensing::Feed` (`max_values`: None, `max_size`: Some(316), added: 2791, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::IdentityConsent` (r:0 w:1)
 	/// Proof: `Consent::IdentityConsent` (`max_values`: None, `max_size`: Some(276), added: 2751, mode: `MaxEncodedLen`)
-	/// Storage: `Licensing::PoolMembers` (r:1 w:0)
-	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(597), added: 3072, mode: `MaxEncodedLen`)
 	fn unlink_identity() -> Weight {
-		// Proof size, measured: `10988`
-		// Proof size, estimated: `46318`
-		// Minimum execution time: 349_405_000 picoseconds.
-		Weight::from_parts(620_864_000, 46318)
-			.saturating_add(T::DbWeight::get().reads(38_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Proof size, measured: `7133`
+		// Proof size, estimated: `7642`
+		// Minimum execution time: 194_264_000 picoseconds.
+		Weight::from_parts(336_391_000, 7642)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	/// Storage: `Consent::AccountIdentities` (r:1 w:0)
 	/// Proof: `Consent::AccountIdentities` (`max_values`: None, `max_size`: Some(4177), added: 6652, mode: `MaxEncodedLen`)
@@ -172,11 +188,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Consent::IdentityOwner` (r:16 w:0)
 	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(358), added: 2833, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Contributions` (r:16 w:0)
-	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::IdentityConsent` (r:16 w:0)
 	/// Proof: `Consent::IdentityConsent` (`max_values`: None, `max_size`: Some(276), added: 2751, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PoolMembers` (r:16 w:16)
-	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(597), added: 3072, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(855), added: 3330, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformRewardCounters` (r:16 w:0)
 	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(540), added: 3015, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformShareTotals` (r:16 w:16)
@@ -184,10 +200,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Consent::RelayNonce` (r:1 w:1)
 	/// Proof: `Consent::RelayNonce` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn set_consent() -> Weight {
-		// Proof size, measured: `10800`
-		// Proof size, estimated: `50142`
-		// Minimum execution time: 1_534_277_000 picoseconds.
-		Weight::from_parts(2_400_772_000, 50142)
+		// Proof size, measured: `15231`
+		// Proof size, estimated: `54270`
+		// Minimum execution time: 814_879_000 picoseconds.
+		Weight::from_parts(1_430_362_000, 54270)
 			.saturating_add(T::DbWeight::get().reads(99_u64))
 			.saturating_add(T::DbWeight::get().writes(34_u64))
 	}
@@ -198,11 +214,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Consent::IdentityOwner` (r:16 w:0)
 	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(358), added: 2833, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Contributions` (r:16 w:0)
-	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::IdentityConsent` (r:16 w:0)
 	/// Proof: `Consent::IdentityConsent` (`max_values`: None, `max_size`: Some(276), added: 2751, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PoolMembers` (r:16 w:16)
-	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(597), added: 3072, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(855), added: 3330, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformRewardCounters` (r:16 w:0)
 	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(540), added: 3015, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::FeedNext` (r:1 w:1)
@@ -212,12 +228,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Consent::RelayNonce` (r:1 w:1)
 	/// Proof: `Consent::RelayNonce` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::Feed` (r:0 w:16)
-	/// Proof: `Licensing::Feed` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::Feed` (`max_values`: None, `max_size`: Some(316), added: 2791, mode: `MaxEncodedLen`)
 	fn withdraw_consent() -> Weight {
-		// Proof size, measured: `12380`
-		// Proof size, estimated: `50142`
-		// Minimum execution time: 1_690_470_000 picoseconds.
-		Weight::from_parts(2_895_750_000, 50142)
+		// Proof size, measured: `21578`
+		// Proof size, estimated: `54270`
+		// Minimum execution time: 1_045_510_000 picoseconds.
+		Weight::from_parts(1_867_071_000, 54270)
 			.saturating_add(T::DbWeight::get().reads(100_u64))
 			.saturating_add(T::DbWeight::get().writes(51_u64))
 	}
@@ -232,20 +248,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Consent::IdentityOwner` (r:16 w:0)
 	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(358), added: 2833, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Contributions` (r:16 w:0)
-	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::IdentityConsent` (r:16 w:0)
 	/// Proof: `Consent::IdentityConsent` (`max_values`: None, `max_size`: Some(276), added: 2751, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PoolMembers` (r:16 w:16)
-	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(597), added: 3072, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(855), added: 3330, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformRewardCounters` (r:16 w:0)
 	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(540), added: 3015, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformShareTotals` (r:16 w:16)
 	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
 	fn relay_consent() -> Weight {
-		// Proof size, measured: `10854`
-		// Proof size, estimated: `50142`
-		// Minimum execution time: 1_650_435_000 picoseconds.
-		Weight::from_parts(2_845_476_000, 50142)
+		// Proof size, measured: `15285`
+		// Proof size, estimated: `54270`
+		// Minimum execution time: 910_678_000 picoseconds.
+		Weight::from_parts(1_138_905_000, 54270)
 			.saturating_add(T::DbWeight::get().reads(100_u64))
 			.saturating_add(T::DbWeight::get().writes(34_u64))
 	}
@@ -254,44 +270,44 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights priced with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_platform(o: u32, ) -> Weight {
-		Weight::from_parts(61_082_201, 3743)
-			.saturating_add(Weight::from_parts(508_852, 0).saturating_mul(o.into()))
+		Weight::from_parts(56_669_800, 3743)
+			.saturating_add(Weight::from_parts(641_895, 0).saturating_mul(o.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn update_platform(o: u32, ) -> Weight {
-		Weight::from_parts(46_302_523, 4286)
-			.saturating_add(Weight::from_parts(57_007, 0).saturating_mul(o.into()))
+		Weight::from_parts(43_691_673, 4286)
+			.saturating_add(Weight::from_parts(376_150, 0).saturating_mul(o.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn link_identity() -> Weight {
-		Weight::from_parts(498_956_000, 46318)
-			.saturating_add(ParityDbWeight::get().reads(39_u64))
-			.saturating_add(ParityDbWeight::get().writes(4_u64))
+		Weight::from_parts(559_769_000, 7642)
+			.saturating_add(ParityDbWeight::get().reads(13_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn link_nostr() -> Weight {
-		Weight::from_parts(1_232_601_000, 46318)
-			.saturating_add(ParityDbWeight::get().reads(26_u64))
+		Weight::from_parts(1_032_145_000, 7642)
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn unlink_identity() -> Weight {
-		Weight::from_parts(620_864_000, 46318)
-			.saturating_add(ParityDbWeight::get().reads(38_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+		Weight::from_parts(336_391_000, 7642)
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
+			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn set_consent() -> Weight {
-		Weight::from_parts(2_400_772_000, 50142)
+		Weight::from_parts(1_430_362_000, 54270)
 			.saturating_add(ParityDbWeight::get().reads(99_u64))
 			.saturating_add(ParityDbWeight::get().writes(34_u64))
 	}
 	fn withdraw_consent() -> Weight {
-		Weight::from_parts(2_895_750_000, 50142)
+		Weight::from_parts(1_867_071_000, 54270)
 			.saturating_add(ParityDbWeight::get().reads(100_u64))
 			.saturating_add(ParityDbWeight::get().writes(51_u64))
 	}
 	fn relay_consent() -> Weight {
-		Weight::from_parts(2_845_476_000, 50142)
+		Weight::from_parts(1_138_905_000, 54270)
 			.saturating_add(ParityDbWeight::get().reads(100_u64))
 			.saturating_add(ParityDbWeight::get().writes(34_u64))
 	}

@@ -285,7 +285,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), events);
 
-		assert_eq!(Contributions::<T>::get(&who, nostr_platform), e as u64);
+		assert_eq!(Contributions::<T>::get(Identity::Nostr(pubkey), nostr_platform), e as u64);
 	}
 
 	#[benchmark]
