@@ -61,6 +61,52 @@ fn account(ss58: &str) -> Result<AccountId32> {
 	AccountId32::from_str(ss58).map_err(|e| anyhow!("{ss58:?} is not an SS58 address: {e}"))
 }
 
+/// `who`'s relay nonce and a statement's last block: as given, or its current nonce and 14,400
+/// blocks (a day at six seconds) from the last finalized block.
+async fn nonce_and_expiry(
+	chain: &Chain,
+	who: &AccountId32,
+	nonce: Option<u32>,
+	expires_at: Option<u32>,
+) -> Result<(u32, u32)> {
+	let nonce = match nonce {
+		Some(nonce) => nonce,
+		None => chain.relay_nonce(who).await?,
+	};
+	let expires_at = match expires_at {
+		Some(at) => at,
+		None => chain.finalized_number().await?.saturating_add(14_400),
+	};
+	Ok((nonce, expires_at))
+}
+
+/// Writes `value` to `out` as pretty JSON and returns it.
+fn write_json<T: Serialize>(out: &Path, value: &T) -> Result<Value> {
+	std::fs::write(out, serde_json::to_string_pretty(value)?)
+		.with_context(|| format!("writing {}", out.display()))?;
+	Ok(serde_json::to_value(value)?)
+}
+
+/// Reads `file` as JSON of a `what`.
+fn read_json<T: serde::de::DeserializeOwned>(file: &Path, what: &str) -> Result<T> {
+	let text =
+		std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+	serde_json::from_str(&text).with_context(|| format!("{} is not {what}", file.display()))
+}
+
+/// Whether `signature` is `who`'s sr25519 signature of `payload`, as signed or as wallets sign
+/// raw messages (wrapped in `<Bytes>`, `</Bytes>`): the chain takes both.
+fn signed_by(signature: [u8; 64], payload: Vec<u8>, who: &AccountId32) -> bool {
+	let wrapped = [&b"<Bytes>"[..], &payload, &b"</Bytes>"[..]].concat();
+	[payload, wrapped].into_iter().any(|message| {
+		subxt_signer::sr25519::verify(
+			&subxt_signer::sr25519::Signature(signature),
+			message,
+			&subxt_signer::sr25519::PublicKey(who.0),
+		)
+	})
+}
+
 /// A person's acceptance of a link, as a file: what `accept-link` writes and `link` submits.
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -94,14 +140,7 @@ pub async fn accept_link(
 	out: &Path,
 ) -> Result<Value> {
 	let who = chain::account_of(signer);
-	let nonce = match nonce {
-		Some(nonce) => nonce,
-		None => chain.relay_nonce(&who).await?,
-	};
-	let expires_at = match expires_at {
-		Some(at) => at,
-		None => chain.finalized_number().await?.saturating_add(14_400),
-	};
+	let (nonce, expires_at) = nonce_and_expiry(chain, &who, nonce, expires_at).await?;
 	let mut accepted = SignedAcceptance {
 		account: who.to_string(),
 		platform,
@@ -112,30 +151,15 @@ pub async fn accept_link(
 	};
 	let payload = accepted.payload(chain.genesis_hash());
 	accepted.signature = format!("0x{}", hex::encode(signer.sign(&payload).0));
-	std::fs::write(out, serde_json::to_string_pretty(&accepted)?)
-		.with_context(|| format!("writing {}", out.display()))?;
-	Ok(serde_json::to_value(&accepted)?)
+	write_json(out, &accepted)
 }
 
 /// `link`: an operator attests an identity that its account accepted (`accept-link`).
 pub async fn link(chain: &Chain, file: &Path, signer: &Keypair) -> Result<Value> {
-	let text =
-		std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-	let accepted: SignedAcceptance = serde_json::from_str(&text)
-		.with_context(|| format!("{} is not a link acceptance", file.display()))?;
+	let accepted: SignedAcceptance = read_json(file, "a link acceptance")?;
 	let who = account(&accepted.account)?;
 	let signature: [u8; 64] = hex_array(&accepted.signature).context("the signature")?;
-	// As signed, or as wallets sign raw messages (wrapped in `<Bytes>`): the chain takes both.
-	let payload = accepted.payload(chain.genesis_hash());
-	let wrapped = [&b"<Bytes>"[..], &payload, &b"</Bytes>"[..]].concat();
-	let valid = [payload, wrapped].into_iter().any(|message| {
-		subxt_signer::sr25519::verify(
-			&subxt_signer::sr25519::Signature(signature),
-			message,
-			&subxt_signer::sr25519::PublicKey(who.0),
-		)
-	});
-	if !valid {
+	if !signed_by(signature, accepted.payload(chain.genesis_hash()), &who) {
 		bail!("the acceptance's signature does not verify for {} on this chain", accepted.account);
 	}
 	use api::runtime_types::pallet_consent::types::LinkAcceptance;
@@ -245,14 +269,8 @@ pub async fn sign_consent(
 	if decisions.is_empty() {
 		bail!("a statement needs at least one --allow or --deny");
 	}
-	let nonce = match request.nonce {
-		Some(nonce) => nonce,
-		None => chain.relay_nonce(&who).await?,
-	};
-	let expires_at = match request.expires_at {
-		Some(at) => at,
-		None => chain.finalized_number().await?.saturating_add(14_400),
-	};
+	let (nonce, expires_at) =
+		nonce_and_expiry(chain, &who, request.nonce, request.expires_at).await?;
 	let mut statement = SignedStatement {
 		account: who.to_string(),
 		identity: request.identity.as_deref().map(parse_identity).transpose()?,
@@ -263,25 +281,16 @@ pub async fn sign_consent(
 	};
 	let payload = signed_payload(chain.genesis_hash(), &statement.statement()?);
 	statement.signature = format!("0x{}", hex::encode(signer.sign(&payload).0));
-	std::fs::write(out, serde_json::to_string_pretty(&statement)?)
-		.with_context(|| format!("writing {}", out.display()))?;
-	Ok(serde_json::to_value(&statement)?)
+	write_json(out, &statement)
 }
 
 /// `consent relay`: submits a statement someone signed; the relayer pays the fee.
 pub async fn relay_consent(chain: &Chain, file: &Path, signer: &Keypair) -> Result<Value> {
-	let text =
-		std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-	let signed: SignedStatement = serde_json::from_str(&text)
-		.with_context(|| format!("{} is not a statement", file.display()))?;
+	let signed: SignedStatement = read_json(file, "a statement")?;
 	let statement = signed.statement()?;
 	let signature: [u8; 64] = hex_array(&signed.signature).context("the signature")?;
-	let valid = subxt_signer::sr25519::verify(
-		&subxt_signer::sr25519::Signature(signature),
-		signed_payload(chain.genesis_hash(), &statement),
-		&subxt_signer::sr25519::PublicKey(statement.account),
-	);
-	if !valid {
+	let payload = signed_payload(chain.genesis_hash(), &statement);
+	if !signed_by(signature, payload, &AccountId32(statement.account)) {
 		bail!("the statement's signature does not verify for {} on this chain", signed.account);
 	}
 	let call = api::transactions().consent().relay_consent(
