@@ -11,7 +11,8 @@
 // fails with `licensing.NothingToLicense`. So, unless `--posts 0`, it also makes a contributor: the
 // operator links an identity on its platform to the contributor's account with the
 // contributor's signed acceptance (`consent.linkIdentity`), the contributor allows the terms' purposes (`consent.setConsent`),
-// and the operator registers a batch of that author's posts (`content.registerBatch`: the
+// and the operator registers a batch of that author's posts and activates it after its challenge
+// window (`content.registerBatch`, `content.activateBatch`: the
 // Merkle root of the posts' leaf hashes). Real platforms do this with licentia-bridge, from
 // their users' actual opt-ins and posts; here the posts are made up.
 //
@@ -189,9 +190,20 @@ async function registerPosts() {
   }));
   // A post's leaf hash is blake2-256 of its SCALE encoding (primitives/src/content.rs).
   const leaves = records.map((r) => blake2AsU8a(r.toU8a()));
-  const contribution = [{ author: identityCodec, posts }];
+  // The author's range: its posts in order of their order keys, first and last declared.
+  const keys = Array.from({ length: posts }, (_, i) => orderKey(batch, i));
+  const contribution = [{ author: identityCodec, posts, firstKey: keys[0], lastKey: keys[posts - 1] }];
   const { events } = await run(api.tx.content.registerBatch(platform.id, merkleRoot(leaves), contribution), operator);
   const event = eventFields(findEvent(events, api.events.content.BatchRegistered));
+  // A platform batch counts once its challenge window has passed and someone activates it.
+  const maturesAt = Number(event.maturesAt);
+  log(`batch ${event.batch} is pending until block #${maturesAt}`);
+  await new Promise((resolve) => {
+    const unsubscribe = api.rpc.chain.subscribeNewHeads((header) => {
+      if (header.number.toNumber() >= maturesAt) unsubscribe.then((u) => { u(); resolve(); });
+    });
+  });
+  await run(api.tx.content.activateBatch(event.batch, contribution), operator);
 
   const purpose = stringCamelCase(purposeNames(api, needed)[0]);
   const queries = records.map((record, index) => ({
@@ -230,15 +242,29 @@ function authorIdentity() {
   }
 }
 
-/** A made-up post id of the platform's kind, unique per batch. */
+/**
+ * Post `i` of batch `batch`'s order key: what the chain orders an author's posts by (X: the id;
+ * Bluesky: the TID's integer; Mastodon: the status id), increasing with `i`.
+ */
+function orderKey(batch, i) {
+  return (1_800_000_000_000_000n + BigInt(batch) * 1000n + BigInt(i)) * 1024n;
+}
+
+/** A TID: 13 base32-sortable characters of a 63-bit integer, as AT Protocol record keys are. */
+function tid(key) {
+  const alphabet = '234567abcdefghijklmnopqrstuvwxyz';
+  return Array.from({ length: 13 }, (_, i) => alphabet[Number((key >> BigInt(5 * (12 - i))) & 31n)]).join('');
+}
+
+/** A made-up post id of the platform's kind whose order key is `orderKey(batch, i)`. */
 function postId(identity, batch, i) {
-  const n = BigInt(batch) * 1000n + BigInt(i);
-  if (identity.X) return { X: { id: (1_800_000_000_000_000_000n + n).toString() } };
+  const key = orderKey(batch, i);
+  if (identity.X) return { X: { id: key.toString() } };
   if (identity.Bluesky) {
-    return { Bluesky: { uri: `at://${identity.Bluesky}/app.bsky.feed.post/3kdev${n}`, cid: `bafyreidev${n}` } };
+    return { Bluesky: { uri: `at://${identity.Bluesky}/app.bsky.feed.post/${tid(key)}`, cid: `bafyreidev${key}` } };
   }
   const [user, instance] = identity.Mastodon.split('@');
-  return { Mastodon: { uri: `https://${instance}/users/${user}/statuses/${n}` } };
+  return { Mastodon: { uri: `https://${instance}/users/${user}/statuses/${key}` } };
 }
 
 // The batch's binary Merkle tree, as `binary_merkle_tree::merkle_root_raw::<BlakeTwo256>` builds
