@@ -8,13 +8,13 @@
 //
 // An offer can only be bought when its pool holds posts whose authors allow every purpose of
 // its terms: otherwise `licensingApi.quote` is `Err(NothingToLicense)` and `licensing.purchase`
-// fails with `licensing.NothingToLicense`. So, unless `--posts 0`, it also makes a contributor: the
-// operator links an identity on its platform to the contributor's account with the
-// contributor's signed acceptance (`consent.linkIdentity`), the contributor allows the terms' purposes (`consent.setConsent`),
-// and the operator registers a batch of that author's posts and activates it after its challenge
-// window (`content.registerBatch`, `content.activateBatch`: the
-// Merkle root of the posts' leaf hashes). Real platforms do this with licentia-bridge, from
-// their users' actual opt-ins and posts; here the posts are made up.
+// fails with `licensing.NothingToLicense`. So, unless `--posts 0`, it also makes a contributor:
+// the operator links an identity on its platform to the contributor's account with the
+// contributor's signed acceptance (`consent.linkIdentity`), the contributor allows the terms'
+// purposes (`consent.setConsent`), and the operator registers a batch of that author's posts
+// (`content.registerBatch`: the Merkle root of the posts' leaf hashes) and activates it after
+// its challenge window (`content.activateBatch`). Real platforms do this with licentia-bridge,
+// from their users' actual opt-ins and posts; here the posts are made up.
 //
 // `--queries FILE` writes the access queries for those posts (docs/rpc.md's JSON, without
 // `license`), for `buy.mjs --post FILE` / `--check FILE` and `license.mjs --check FILE`.
