@@ -118,3 +118,15 @@ fn a_direct_statement_invalidates_earlier_signed_ones() {
 		assert_eq!(RelayNonce::<Test>::get(account(Alice)), 2);
 	});
 }
+
+/// Wallets sign raw messages wrapped in `<Bytes>`: a statement signed so is the account's too.
+#[test]
+fn a_wallets_wrapped_signature_is_relayed() {
+	linked(|| {
+		let s = statement(0, 10);
+		let wrapped = [&b"<Bytes>"[..], &Consent::relay_payload(&s), &b"</Bytes>"[..]].concat();
+		let signature = MultiSignature::Sr25519(Alice.pair().sign(&wrapped));
+		assert_ok!(Consent::relay_consent(RuntimeOrigin::signed(account(Bob)), s, signature));
+		assert!(Consent::allowed_purposes(&account(Alice), &did("a")).contains(Purpose::AiTraining));
+	});
+}
