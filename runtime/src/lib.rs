@@ -128,9 +128,10 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 type Migrations = (
 	pallet_licensing::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_content::migrations::v1::MigrateV0ToV1<Runtime>,
-	// Content's counts move to identities before licensing's standings are rebuilt on them.
-	pallet_content::migrations::v2::MigrateV1ToV2<Runtime>,
+	// Licensing settles its per-account standings first; content then moves the counts to
+	// identities and tells licensing of each, which stands the members up again.
 	pallet_licensing::migrations::v2::MigrateV1ToV2<Runtime>,
+	pallet_content::migrations::v2::MigrateV1ToV2<Runtime>,
 );
 
 /// Executive: dispatches blocks and transactions to the pallets.

@@ -78,8 +78,10 @@ pub mod v1 {
 /// Version 1 did not record which of an account's identities wrote its posts. Each account's
 /// count on a platform goes to its first identity linked through that platform (most accounts
 /// have one per platform); a count whose account has no identity there any more paid nobody and
-/// is dropped, and each platform's total becomes the sum of what remains. Linear in the
-/// accounts' counts, in one block, as [`v1`].
+/// is dropped, and each platform's total becomes the sum of what remains. Each moved count is
+/// announced to `ContributionObserver`, as every later change is: licensing (whose own migration
+/// to version 2 runs first and settles the old standings) stands each identity's member up from
+/// it. Linear in the accounts' counts, in one block, as [`v1`].
 pub mod v2 {
 	use crate::*;
 	use alloc::{collections::BTreeMap, vec::Vec};
@@ -111,6 +113,7 @@ pub mod v2 {
 			let mut totals = BTreeMap::<PlatformId, u64>::new();
 			// Each old entry, then the account's identity list and each identity's link.
 			let mut reads = old.len() as u64;
+			let mut moved = 0u32;
 			for (account, platform, posts) in &old {
 				let identities = T::Consent::identities_of(account);
 				reads = reads.saturating_add(1 + identities.len() as u64);
@@ -121,6 +124,8 @@ pub mod v2 {
 					crate::Contributions::<T>::mutate(&identity, platform, |n| {
 						*n = n.saturating_add(*posts)
 					});
+					T::ContributionObserver::contribution_changed(&identity, *platform);
+					moved = moved.saturating_add(1);
 					let total = totals.entry(*platform).or_default();
 					*total = total.saturating_add(*posts);
 				}
@@ -132,13 +137,14 @@ pub mod v2 {
 					None => PlatformPosts::<T>::remove(platform),
 				}
 			}
-			// Each old entry removed and its new one written; each platform's total read and
-			// written.
+			// Each old entry removed; each platform's total read and written; each moved count
+			// written and settled, which is what activation does per contributor (benchmarked).
 			let platforms = platforms.len() as u64;
-			T::DbWeight::get().reads_writes(
-				reads.saturating_add(platforms),
-				(old.len() as u64).saturating_mul(2).saturating_add(platforms),
-			)
+			let per_count = T::WeightInfo::activate_batch(moved)
+				.saturating_sub(T::WeightInfo::activate_batch(0));
+			T::DbWeight::get()
+				.reads_writes(reads.saturating_add(platforms), (old.len() as u64) + platforms)
+				.saturating_add(per_count)
 		}
 
 		#[cfg(feature = "try-runtime")]

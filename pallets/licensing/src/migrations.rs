@@ -110,12 +110,13 @@ pub mod v1 {
 /// Version 2 keeps each identity's standing instead of each account's:
 /// [`PoolMembers`](crate::PoolMembers) is keyed by `(Identity, PlatformId)` and names the
 /// account the posts pay, so that rewards, access checks and the revocation feed follow one
-/// rule. Runs after the content pallet's migration to version 2, which moved the post counts to
-/// identities.
+/// rule.
 ///
-/// Each version-1 member is settled: what it earned goes to its account's `Owed`. The share
-/// totals are then rebuilt from the identities of those accounts, as consent and content
-/// stand. Linear in the members, in one block, as [`v1`].
+/// Each version-1 member is settled (what it earned goes to its account's `Owed`) and removed,
+/// and the share totals are cleared. It runs before the content pallet's migration to version 2,
+/// which moves the post counts to identities and tells this pallet of each through
+/// `ContributionObserver`: the members and totals are stood up again by the code every later
+/// change uses. Linear in the members, in one block, as [`v1`].
 pub mod v2 {
 	use crate::*;
 	use alloc::vec::Vec;
@@ -146,55 +147,46 @@ pub mod v2 {
 		OldPoolMember,
 	>;
 
-	/// Settles every account-keyed member and stands up its identities' members.
-	pub struct StandingPerIdentity<T>(core::marker::PhantomData<T>);
+	/// Settles every account-keyed member into `Owed` and clears the members and totals.
+	pub struct SettleAccountStandings<T>(core::marker::PhantomData<T>);
 
-	impl<T: Config> UncheckedOnRuntimeUpgrade for StandingPerIdentity<T> {
+	impl<T: Config> UncheckedOnRuntimeUpgrade for SettleAccountStandings<T> {
 		fn on_runtime_upgrade() -> Weight {
 			let old: Vec<_> = PoolMembers::<T>::drain().collect();
-			let mut reads = old.len() as u64;
-			let mut writes = old.len() as u64;
 			for (account, platform, member) in &old {
-				let counters = PlatformRewardCounters::<T>::get(platform);
-				let earned = PoolMember::settled_at(
-					account.clone(),
-					member.shares,
-					member.allowed,
-					&member.last_recorded_reward_counters,
-				)
-				.earned(&counters);
+				let settled = PoolMember {
+					owner: account.clone(),
+					shares: member.shares,
+					allowed: member.allowed,
+					last_recorded_reward_counters: member.last_recorded_reward_counters.clone(),
+				};
+				let earned = settled.earned(&PlatformRewardCounters::<T>::get(platform));
 				if earned > 0 {
 					Owed::<T>::mutate(account, |owed| *owed = owed.saturating_add(earned));
 				}
-				reads = reads.saturating_add(2);
-				writes = writes.saturating_add(1);
 			}
-			let _ = PlatformShareTotals::<T>::clear(u32::MAX, None);
-			for (account, platform, _) in &old {
-				for (identity, through) in T::Consent::identities_of(account) {
-					if through == *platform {
-						Pallet::<T>::update_standing(&identity, through);
-						// The standing reads the identity's posts, link and statements and
-						// writes the member and the totals.
-						reads = reads.saturating_add(6);
-						writes = writes.saturating_add(2);
-					}
-				}
-			}
-			T::DbWeight::get().reads_writes(reads, writes)
+			let totals = PlatformShareTotals::<T>::clear(u32::MAX, None).unique as u64;
+			// Per member: itself read and removed, its platform's counters read, `Owed` read
+			// and written; each platform's totals removed.
+			let n = old.len() as u64;
+			T::DbWeight::get().reads_writes(n.saturating_mul(3), n.saturating_mul(2) + totals)
 		}
 
 		#[cfg(feature = "try-runtime")]
 		fn post_upgrade(_: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
-			Pallet::<T>::do_try_state()
+			frame_support::ensure!(
+				PoolMembers::<T>::iter_keys().next().is_none(),
+				"an account-keyed member is left"
+			);
+			Ok(())
 		}
 	}
 
-	/// [`StandingPerIdentity`], run once: at the upgrade from storage version 1 to 2.
+	/// [`SettleAccountStandings`], run once: at the upgrade from storage version 1 to 2.
 	pub type MigrateV1ToV2<T> = VersionedMigration<
 		1,
 		2,
-		StandingPerIdentity<T>,
+		SettleAccountStandings<T>,
 		crate::Pallet<T>,
 		<T as frame_system::Config>::DbWeight,
 	>;

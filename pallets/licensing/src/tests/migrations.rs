@@ -85,8 +85,8 @@ fn v2_moves_counts_and_standings_from_accounts_to_their_identities() {
 		StorageVersion::new(1).put::<Content>();
 		StorageVersion::new(1).put::<Licensing>();
 
-		pallet_content::migrations::v2::MigrateV1ToV2::<Test>::on_runtime_upgrade();
 		crate::migrations::v2::MigrateV1ToV2::<Test>::on_runtime_upgrade();
+		pallet_content::migrations::v2::MigrateV1ToV2::<Test>::on_runtime_upgrade();
 		assert_eq!(
 			(Content::on_chain_storage_version(), Licensing::on_chain_storage_version()),
 			(StorageVersion::new(2), StorageVersion::new(2))
