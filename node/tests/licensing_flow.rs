@@ -12,7 +12,7 @@ use licentia_primitives::{
 	consent::{Decision, Identity, PlatformId, Purpose, PurposeSet},
 	content::{batch_proof, batch_root, BatchId, PostId, PostRecord, PostStatus},
 	licensing::{
-		AccessDecision, AccessQuery, Denial, FeedChange, FeedRecord, Price, Quote, QuoteError,
+		AccessDecision, AccessQuery, Denial, FeedChange, FeedPage, Price, Quote, QuoteError,
 		QuoteResult, Terms,
 	},
 	nostr,
@@ -421,8 +421,10 @@ fn consent_content_and_licensing_end_to_end() {
 	assert_eq!(node.runtime_call::<Balance>("LicensingApi_pending_rewards", id(Eve)), 0);
 
 	// The revocation reaches the license's feed, and access to that post is denied.
-	let feed: Vec<FeedRecord<AccountId, BlockNumber>> =
-		node.runtime_call("LicensingApi_revocations", (0u64, 0u32, 10u32));
+	let page: FeedPage<AccountId, BlockNumber> =
+		node.runtime_call("LicensingApi_revocations", (0u64, 0u32, None::<u64>, 10u32));
+	assert!(page.complete, "{page:?}");
+	let feed = page.records;
 	assert!(
 		feed.iter().any(
 			|r| matches!(r.change, FeedChange::PostRevoked { platform: X, batch, .. } if batch == x_batch)

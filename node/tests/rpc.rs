@@ -152,7 +152,7 @@ async fn typed_answers(rpc_port: u16) {
 		("offer 0", refusal(client.offer(0, None).await)),
 		("a quote of offer 0", refusal(client.quote(0, None).await)),
 		("license 0", refusal(client.license(0, None).await)),
-		("the revocations of license 0", refusal(client.revocations(0, 0, None, None).await)),
+		("the revocations of license 0", refusal(client.revocations(0, 0, None, None, None).await)),
 		("an unlinked identity", refusal(client.identity_consent(Identity::X(42), None).await)),
 	] {
 		assert_eq!(code, NOT_FOUND, "{what}");
@@ -299,7 +299,7 @@ fn hostile_text_in_every_licentia_method_is_answered_and_the_node_lives() {
 		("licentia_quote", json!([0, hash])),
 		("licentia_license", json!([0, hash])),
 		("licentia_pendingRewards", json!([alice, hash])),
-		("licentia_revocations", json!([0, 0, 10, hash])),
+		("licentia_revocations", json!([0, 0, 10, 0, hash])),
 	];
 	for i in 0..posts.len() {
 		calls.push(("licentia_identityConsent", json!([authors[i], hash])));

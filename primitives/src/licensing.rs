@@ -256,6 +256,28 @@ pub struct FeedRecord<AccountId, BlockNumber> {
 	pub change: FeedChange<AccountId>,
 }
 
+/// The most feed entries one revocation feed read looks at, whatever its `limit` and however
+/// few of them concern the license: what a read costs is bounded whatever the feed holds.
+pub const MAX_FEED_SCAN: u32 = 10_000;
+
+/// A page of the revocation feed for one license. Feed entries are numbered in the order they
+/// are appended (block order); a page names where the next one starts.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub struct FeedPage<AccountId, BlockNumber> {
+	/// The entries of this page that concern the license, oldest first.
+	pub records: Vec<FeedRecord<AccountId, BlockNumber>>,
+	/// The position of the first entry not looked at: pass it as the next read's `cursor`.
+	/// Once `complete`, it is where the next entry will be appended, so a holder that keeps
+	/// it reads each later change exactly once.
+	pub next: u64,
+	/// Whether this page reached the end of the feed. When it is `false`, the page stopped at
+	/// its `limit` or at [`MAX_FEED_SCAN`] entries looked at (possibly with no record at all):
+	/// read on from `next`.
+	pub complete: bool,
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;

@@ -14,8 +14,8 @@ use crate::{
 	consent::{Identity, PlatformId, PlatformKind, PurposeSet, Statements},
 	content::{BatchId, PostRecord, PostStatus},
 	licensing::{
-		AccessDecision, AccessQuery, FeedRecord, LicenseId, OfferId, Price, QuoteResult, Terms,
-		TermsId,
+		AccessDecision, AccessQuery, FeedPage, FeedRecord, LicenseId, OfferId, Price, QuoteResult,
+		Terms, TermsId,
 	},
 };
 use alloc::vec::Vec;
@@ -218,6 +218,9 @@ sp_api::decl_runtime_apis! {
 	}
 
 	/// Terms, offers, licenses, access checks and rewards.
+	///
+	/// Version 2: `revocations` reads by cursor, a bounded number of entries per call.
+	#[api_version(2)]
 	pub trait LicensingApi<AccountId, Balance, BlockNumber>
 	where
 		AccountId: Codec,
@@ -245,6 +248,13 @@ sp_api::decl_runtime_apis! {
 		fn pending_rewards(account: AccountId) -> Balance;
 		/// Consent withdrawals and post revocations affecting `license` from block `since` on,
 		/// oldest first, at most `limit`.
+		#[changed_in(2)]
 		fn revocations(license: LicenseId, since: BlockNumber, limit: u32) -> Vec<FeedRecord<AccountId, BlockNumber>>;
+		/// Consent withdrawals and post revocations affecting `license`: the feed entries from
+		/// position `cursor` on (the feed's start when `None`) that took effect at or after block
+		/// `since`, oldest first, at most `limit` of them, looking at most at
+		/// [`MAX_FEED_SCAN`](crate::licensing::MAX_FEED_SCAN) entries. Go on from the page's
+		/// `next` until it is `complete`.
+		fn revocations(license: LicenseId, since: BlockNumber, cursor: Option<u64>, limit: u32) -> FeedPage<AccountId, BlockNumber>;
 	}
 }

@@ -22,7 +22,7 @@ use licentia_primitives::{
 	consent::{Identity, PlatformId},
 	content::{BatchId, PostRecord, PostStatus},
 	licensing::{
-		AccessDecision, AccessQuery, FeedRecord, LicenseId, OfferId, QuoteResult, Terms, TermsId,
+		AccessDecision, AccessQuery, FeedPage, LicenseId, OfferId, QuoteResult, Terms, TermsId,
 	},
 	runtime_api::{
 		AccountConsent, BatchView, IdentityConsent, LicenseView, OfferView, PlatformView,
@@ -325,6 +325,7 @@ impl_runtime_apis! {
 		}
 	}
 
+	#[api_version(2)]
 	impl licentia_primitives::runtime_api::LicensingApi<Block, AccountId, Balance, BlockNumber>
 		for Runtime
 	{
@@ -367,9 +368,10 @@ impl_runtime_apis! {
 		fn revocations(
 			license: LicenseId,
 			since: BlockNumber,
+			cursor: Option<u64>,
 			limit: u32,
-		) -> Vec<FeedRecord<AccountId, BlockNumber>> {
-			Licensing::api_revocations(license, since, limit)
+		) -> FeedPage<AccountId, BlockNumber> {
+			Licensing::api_revocations(license, since, cursor, limit)
 		}
 	}
 

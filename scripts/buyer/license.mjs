@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Shows a license token: its storage entry (`licensing.licenses`), the runtime API's view
 // (`licensingApi.license`) and its terms (`licensing.termsOf`); the revocation feed since a block
-// (`licentia_revocations`: consent withdrawals and revoked posts the holder must honour); and,
+// or a cursor (`licentia_revocations`, page by page: consent withdrawals and revoked posts the
+// holder must honour); and,
 // with `--check`, the access decisions for a JSON array of queries (`licentia_checkAccessBatch`).
 // The `licentia_` methods are the node's JSON-RPC, not in metadata: sent as raw JSON-RPC.
 import {
@@ -10,13 +11,15 @@ import {
 } from './lib.mjs';
 import { stringCamelCase } from '@polkadot/util';
 
-const usage = `usage: license.mjs --license ID [--since BLOCK] [--check QUERIES] [--url ${DEFAULT_URL}] [--json]
+const usage = `usage: license.mjs --license ID [--since BLOCK] [--cursor N] [--check QUERIES] [--url ${DEFAULT_URL}] [--json]
 
 --since: the revocation feed from this block on (default 0).
+--cursor: the revocation feed from this feed position on: the "feedNext" a previous run printed,
+  so that each change is read once.
 --check QUERIES: a JSON file (or inline JSON) with an array of access queries (docs/rpc.md)
   without "license" ("purpose" defaults to the license's first), checked against this license.
 --json: one JSON document on stdout.`;
-const args = parseArgs(usage, { url: DEFAULT_URL, license: undefined, since: '0', check: '', json: false });
+const args = parseArgs(usage, { url: DEFAULT_URL, license: undefined, since: '0', cursor: '', check: '', json: false });
 const id = Number(integerArg(args, 'license'));
 const queries = args.check !== '' ? readJson(args.check) : null;
 if (queries !== null && !Array.isArray(queries)) fail(`--check ${args.check}: not a JSON array of access queries`);
@@ -39,8 +42,17 @@ const report = {
   stored: toJson(stored.unwrap()),
   view: view.isSome ? toJson(view.unwrap()) : null,
   terms: terms.isSome ? toJson(terms.unwrap().terms) : null,
-  revocations: await call('licentia_revocations', [id, Number(integerArg(args, 'since')), null, hash.toHex()]),
 };
+// The feed is read in pages; each names where the next starts, until one reaches its end.
+report.revocations = [];
+let cursor = args.cursor === '' ? null : Number(integerArg(args, 'cursor'));
+for (;;) {
+  const page = await call('licentia_revocations', [id, Number(integerArg(args, 'since')), null, cursor, hash.toHex()]);
+  report.revocations.push(...page.records);
+  cursor = page.next;
+  if (page.complete) break;
+}
+report.feedNext = cursor;
 if (queries) {
   const purpose = stringCamelCase(purposeNames(api, stored.unwrap().purposes.toNumber())[0]);
   report.access = await call('licentia_checkAccessBatch', [queries.map((q) => ({ purpose, ...q, license: id })), hash.toHex()]);
@@ -56,7 +68,8 @@ if (args.json) {
     console.log(`terms ${report.stored.terms}:`);
     console.log(formatTerms({ ...report.terms, durationText: formatBlocks(api, report.terms.duration) }));
   }
-  console.log(`revocation feed since block ${args.since}: ${report.revocations.length ? '' : 'empty'}`);
+  const from = args.cursor === '' ? `block ${args.since}` : `position ${args.cursor}`;
+  console.log(`revocation feed from ${from}: ${report.revocations.length ? '' : 'empty'} (next time: --cursor ${report.feedNext})`);
   for (const r of report.revocations) console.log(`  block ${r.at}: ${JSON.stringify(r.change)}`);
   if (report.access) {
     report.access.forEach((d, i) => {

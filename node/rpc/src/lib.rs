@@ -31,7 +31,7 @@ use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 use licentia_primitives::{
 	consent::{Identity, PlatformId},
 	content::{BatchId, PostRecord, PostStatus},
-	licensing::{AccessQuery, Denial, FeedRecord, LicenseId, OfferId, Quote, Terms, TermsId},
+	licensing::{AccessQuery, Denial, FeedPage, LicenseId, OfferId, Quote, Terms, TermsId},
 	runtime_api::{
 		AccountConsent, BatchView, IdentityConsent, LicenseView, OfferView, PlatformView,
 	},
@@ -174,15 +174,19 @@ pub trait LicentiaApi {
 	#[method(name = "licentia_pendingRewards")]
 	fn pending_rewards(&self, account: AccountId, at: Option<Hash>) -> RpcResult<String>;
 
-	/// The withdrawals and revocations affecting a license from block `since` on, oldest first;
-	/// at most `limit` (at most and by default [`MAX_FEED_PAGE`]) of them; [`NOT_FOUND`] for an
-	/// unknown license.
+	/// A page of the withdrawals and revocations affecting a license: the feed entries from
+	/// position `cursor` (the start when omitted) that took effect at or after block `since`,
+	/// oldest first; at most `limit` (at most and by default [`MAX_FEED_PAGE`]) of them, after
+	/// looking at no more than `MAX_FEED_SCAN` entries. Go on from the page's `next` until it is
+	/// `complete`. [`NOT_FOUND`] for an unknown license; [`RUNTIME`] at a block whose runtime
+	/// predates paged reads (`LicensingApi` version 2).
 	#[method(name = "licentia_revocations")]
 	fn revocations(
 		&self,
 		license: LicenseId,
 		since: BlockNumber,
 		limit: Option<u32>,
+		cursor: Option<u64>,
 		at: Option<Hash>,
-	) -> RpcResult<Vec<FeedRecord<AccountId, BlockNumber>>>;
+	) -> RpcResult<FeedPage<AccountId, BlockNumber>>;
 }

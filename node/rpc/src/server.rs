@@ -6,14 +6,14 @@ use jsonrpsee::{core::RpcResult, types::ErrorObjectOwned};
 use licentia_primitives::{
 	consent::{Identity, PlatformId},
 	content::{BatchId, PostStatus},
-	licensing::{AccessQuery, FeedRecord, LicenseId, OfferId, Quote, QuoteError, Terms, TermsId},
+	licensing::{AccessQuery, FeedPage, LicenseId, OfferId, Quote, QuoteError, Terms, TermsId},
 	runtime_api::{
 		AccountConsent, BatchView, ConsentApi, ContentApi, IdentityConsent, LicenseView,
 		LicensingApi, OfferView, PlatformView,
 	},
 	AccountId, Balance, BlockNumber, Hash,
 };
-use sp_api::{ApiError, ProvideRuntimeApi};
+use sp_api::{ApiError, ApiExt, ProvideRuntimeApi};
 use sp_blockchain::HeaderBackend;
 use sp_runtime::traits::Block as BlockT;
 
@@ -199,12 +199,22 @@ where
 		license: LicenseId,
 		since: BlockNumber,
 		limit: Option<u32>,
+		cursor: Option<u64>,
 		at: Option<Hash>,
-	) -> RpcResult<Vec<FeedRecord<AccountId, BlockNumber>>> {
+	) -> RpcResult<FeedPage<AccountId, BlockNumber>> {
 		let limit = limit.unwrap_or(MAX_FEED_PAGE).min(MAX_FEED_PAGE);
 		let at = self.at(at);
 		let api = self.client.runtime_api();
+		let version = api
+			.api_version::<dyn LicensingApi<B, AccountId, Balance, BlockNumber>>(at)
+			.map_err(runtime_error)?;
+		if version < Some(2) {
+			return Err(error(
+				RUNTIME,
+				"the runtime of this block predates paged revocation feeds (LicensingApi 2)",
+			));
+		}
 		found(api.license(at, license).map_err(runtime_error)?, "license")?;
-		api.revocations(at, license, since, limit).map_err(runtime_error)
+		api.revocations(at, license, since, cursor, limit).map_err(runtime_error)
 	}
 }

@@ -269,6 +269,7 @@ mod benchmarks {
 		let (_, operator) = x_platform::<T>();
 		let nostr_platform = T::BenchmarkHelper::platform(PlatformKind::Nostr, &operator);
 		let who: T::AccountId = account("author", 0, 0);
+		fund::<T>(&who);
 		let secret = [9u8; 32];
 		let pubkey = nostr::public_key(&secret).expect("valid secret");
 		T::BenchmarkHelper::link(Identity::Nostr(pubkey), &who, nostr_platform);

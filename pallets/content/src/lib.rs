@@ -185,6 +185,13 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxNostrEvents: Get<u32>;
 
+		/// Held from whoever registers a Nostr event, for as long as the chain keeps it (for
+		/// good: it is what refuses the event a second time). It pays for the storage anyone
+		/// with a Nostr key can create: the event's entry and, should the event be revoked,
+		/// its revocation's.
+		#[pallet::constant]
+		type NostrEventDeposit: Get<BalanceOf<Self>>;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 
@@ -242,6 +249,8 @@ pub mod pallet {
 		BatchBond,
 		/// The deposit of a leaf request.
 		LeafRequest,
+		/// The deposit of registered Nostr events.
+		NostrEvents,
 	}
 
 	#[pallet::genesis_config]
@@ -343,6 +352,8 @@ pub mod pallet {
 			root: H256,
 			/// How many events it holds.
 			events: u32,
+			/// Held from `account` for them (`NostrEventDeposit` each).
+			deposit: BalanceOf<T>,
 		},
 		/// A post was withdrawn: licenses must stop serving it.
 		PostRevoked {
@@ -506,7 +517,8 @@ pub mod pallet {
 		/// Registers the caller's own Nostr events, in strictly ascending id order. Each event's
 		/// key must be linked to the caller, allow some purpose, and have signed the event id; an
 		/// event registered before, by anyone, is refused (`EventRegistered`). The chain computes
-		/// the batch's Merkle root itself. Emits `NostrEventsRegistered`.
+		/// the batch's Merkle root itself. Holds `NostrEventDeposit` per event from the caller.
+		/// Emits `NostrEventsRegistered`.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::register_nostr_events(events.len() as u32))]
 		pub fn register_nostr_events(

@@ -64,10 +64,11 @@ parameter_types! {
 	pub const ChallengerReward: Perbill = Perbill::from_percent(20);
 }
 
-/// A batch bonds 100 plus 10 per post; a request holds 5.
+/// A batch bonds 100 plus 10 per post; a request holds 5; a Nostr event 3.
 pub const BOND_BASE: Balance = 100;
 pub const BOND_PER_POST: Balance = 10;
 pub const REQUEST_DEPOSIT: Balance = 5;
+pub const NOSTR_EVENT_DEPOSIT: Balance = 3;
 
 impl pallet_consent::Config for Test {
 	type Currency = Balances;
@@ -101,6 +102,7 @@ impl pallet_content::Config for Test {
 	type MaxContributorsPerBatch = ConstU32<64>;
 	type MaxPostsPerBatch = ConstU32<1_024>;
 	type MaxNostrEvents = ConstU32<8>;
+	type NostrEventDeposit = ConstU128<NOSTR_EVENT_DEPOSIT>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = ConsentSetup;

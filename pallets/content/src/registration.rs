@@ -137,6 +137,8 @@ impl<T: Config> Pallet<T> {
 			leaves.push(record.leaf_hash());
 		}
 		let count = events.len() as u32;
+		let deposit = T::NostrEventDeposit::get().saturating_mul(count.into());
+		T::Currency::hold(&HoldReason::NostrEvents.into(), &who, deposit)?;
 		let root = batch_root(leaves);
 		let batch = Self::next_batch_id()?;
 		let registered_at = frame_system::Pallet::<T>::block_number();
@@ -164,6 +166,7 @@ impl<T: Config> Pallet<T> {
 			account: who,
 			root,
 			events: count,
+			deposit,
 		});
 		Ok(())
 	}

@@ -6,6 +6,7 @@ use crate::*;
 use alloc::vec::Vec;
 use frame_support::{pallet_prelude::*, weights::Weight};
 use frame_system::pallet_prelude::BlockNumberFor;
+use licentia_primitives::licensing::MAX_FEED_SCAN;
 use sp_runtime::traits::Saturating;
 
 impl<T: Config> Pallet<T> {
@@ -47,17 +48,23 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::prune_feed(pruned.saturating_add(1))
 	}
 
-	/// The feed entries from block `since` on that affect `license`, oldest first, at most
-	/// `limit`. If `limit` are returned, ask again from the last one's block (and drop the
-	/// entries already seen). Empty for an unknown license.
-	pub(crate) fn feed_for(
+	/// The feed entries that affect `license`, from position `cursor` (the oldest kept when
+	/// `None` or pruned) and block `since` on, oldest first: at most `limit` of them, after
+	/// looking at no more than [`MAX_FEED_SCAN`] entries (and bisecting to `since`), so a read
+	/// costs the same whatever the feed holds and however little of it concerns the license.
+	pub(crate) fn feed_page(
 		license: LicenseId,
 		since: BlockNumberFor<T>,
+		cursor: Option<u64>,
 		limit: u32,
-	) -> Vec<FeedRecordOf<T>> {
-		let Some(license) = Licenses::<T>::get(license) else { return Vec::new() };
+	) -> FeedPageOf<T> {
+		let end = FeedNext::<T>::get();
+		let start = cursor.unwrap_or(0).clamp(FeedOldest::<T>::get(), end);
+		let Some(license) = Licenses::<T>::get(license) else {
+			return FeedPage { records: Vec::new(), next: start, complete: start == end };
+		};
 		// Entries are in block order: find the first one at or after `since` by bisection.
-		let (mut low, mut high) = (FeedOldest::<T>::get(), FeedNext::<T>::get());
+		let (mut low, mut high) = (start, end);
 		while low < high {
 			let mid = low + (high - low) / 2;
 			match Feed::<T>::get(mid) {
@@ -75,10 +82,14 @@ impl<T: Config> Pallet<T> {
 					&& T::Content::batch_root(*batch).is_some_and(|b| b.seq < license.snapshot)
 			},
 		};
-		(low..FeedNext::<T>::get())
-			.filter_map(Feed::<T>::get)
-			.filter(|record| affects(&record.change))
-			.take(limit as usize)
-			.collect()
+		let (mut next, mut records) = (low, Vec::new());
+		let stop = end.min(low.saturating_add(MAX_FEED_SCAN.into()));
+		while next < stop && records.len() < limit as usize {
+			if let Some(record) = Feed::<T>::get(next).filter(|record| affects(&record.change)) {
+				records.push(record);
+			}
+			next += 1;
+		}
+		FeedPage { records, next, complete: next == end }
 	}
 }

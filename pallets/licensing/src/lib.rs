@@ -74,8 +74,8 @@ pub use licentia_primitives::{
 	consent::{ConsentObserver, ConsentProvider, Identity, PlatformId, Purpose, PurposeSet},
 	content::{BatchId, ContentProvider, ContributionObserver},
 	licensing::{
-		AccessDecision, AccessQuery, Denial, FeedChange, FeedRecord, LicenseId, OfferId, Price,
-		Quote, QuoteError, QuoteResult, Terms, TermsId,
+		AccessDecision, AccessQuery, Denial, FeedChange, FeedPage, FeedRecord, LicenseId, OfferId,
+		Price, Quote, QuoteError, QuoteResult, Terms, TermsId,
 	},
 };
 pub use types::*;
@@ -123,6 +123,8 @@ pub mod pallet {
 	/// A revocation feed entry as stored.
 	pub type FeedRecordOf<T> =
 		FeedRecord<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+	/// A page of the revocation feed, as this pallet's runtime API returns it.
+	pub type FeedPageOf<T> = FeedPage<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]

@@ -102,6 +102,7 @@ impl pallet_content::Config for Test {
 	type MaxContributorsPerBatch = ConstU32<64>;
 	type MaxPostsPerBatch = ConstU32<100_000>;
 	type MaxNostrEvents = ConstU32<8>;
+	type NostrEventDeposit = ConstU128<1>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = Setup;

@@ -87,14 +87,15 @@ impl<T: Config> Pallet<T> {
 			.fold(Owed::<T>::get(who), |sum, x| sum.saturating_add(x))
 	}
 
-	/// Consent withdrawals and post revocations affecting `license` from block `since` on,
-	/// oldest first, at most `limit`. If `limit` are returned, ask again from the last one's
-	/// block (and drop the entries already seen). Empty for an unknown license.
+	/// Consent withdrawals and post revocations affecting `license`, from feed position
+	/// `cursor` and block `since` on, oldest first, at most `limit`; see
+	/// [`FeedPage`](licentia_primitives::licensing::FeedPage). No records for an unknown license.
 	pub fn api_revocations(
 		license: LicenseId,
 		since: BlockNumberFor<T>,
+		cursor: Option<u64>,
 		limit: u32,
-	) -> Vec<FeedRecordOf<T>> {
-		Self::feed_for(license, since, limit)
+	) -> FeedPageOf<T> {
+		Self::feed_page(license, since, cursor, limit)
 	}
 }

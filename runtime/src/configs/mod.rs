@@ -190,6 +190,10 @@ parameter_types! {
 	/// A leaf request holds this; an answered request pays it to the registrant (it covers the
 	/// answer's fee, so requests cannot be used to make a platform pay).
 	pub const RequestDeposit: Balance = 100 * MILLI_UNIT;
+	/// A registered Nostr event holds this for good: about 100 bytes of state (its entry and,
+	/// once revoked, its revocation's) at 0.1 mLCT a byte. Anyone with a Nostr key can register
+	/// events, so what they store is paid for, not only their fee.
+	pub const NostrEventDeposit: Balance = 10 * MILLI_UNIT;
 }
 
 impl pallet_content::Config for Runtime {
@@ -213,6 +217,7 @@ impl pallet_content::Config for Runtime {
 	type MaxPostsPerBatch = ConstU32<1_048_576>;
 	/// Each event's BIP-340 signature is verified on chain.
 	type MaxNostrEvents = ConstU32<64>;
+	type NostrEventDeposit = NostrEventDeposit;
 	type WeightInfo = pallet_content::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = benchmark_helpers::Setup;

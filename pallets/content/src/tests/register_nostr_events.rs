@@ -56,9 +56,51 @@ fn an_author_registers_signed_events() {
 				batch: 0,
 				account: acc(Alice),
 				root: batch.root,
-				events: 3
+				events: 3,
+				deposit: 3 * NOSTR_EVENT_DEPOSIT
 			}
 		);
+		assert_eq!(held(HoldReason::NostrEvents, &acc(Alice)), 3 * NOSTR_EVENT_DEPOSIT);
+	});
+}
+
+/// The storage an author creates is paid for: each event holds a deposit, and an author who
+/// cannot pay it registers nothing.
+#[test]
+fn events_hold_a_deposit_their_author_must_have() {
+	linked(|| {
+		let alice = || RuntimeOrigin::signed(acc(Alice));
+		assert_ok!(Content::register_nostr_events(alice(), sorted(vec![event(1)])));
+		assert_ok!(Content::register_nostr_events(alice(), sorted(vec![event(2), event(3)])));
+		assert_eq!(held(HoldReason::NostrEvents, &acc(Alice)), 3 * NOSTR_EVENT_DEPOSIT);
+		let free = <Balances as frame_support::traits::fungible::Inspect<_>>::balance(&acc(Alice));
+		// Short of one event's deposit.
+		<Balances as frame_support::traits::fungible::Mutate<_>>::set_balance(
+			&acc(Alice),
+			NOSTR_EVENT_DEPOSIT - 1,
+		);
+		assert_noop!(
+			Content::register_nostr_events(alice(), sorted(vec![event(4)])),
+			sp_runtime::TokenError::FundsUnavailable
+		);
+		<Balances as frame_support::traits::fungible::Mutate<_>>::set_balance(&acc(Alice), free);
+		// Revoking an event keeps its entry (it cannot come back), and so its deposit.
+		let events = sorted(vec![event(2), event(3)]);
+		let record = |e: &NostrEvent| PostRecord {
+			platform: 1,
+			post: PostId::Nostr { id: e.id },
+			content_hash: H256(e.id),
+			author: Identity::Nostr(e.pubkey),
+		};
+		let leaves: Vec<H256> = events.iter().map(|e| record(e).leaf_hash()).collect();
+		assert_ok!(Content::revoke_post(
+			alice(),
+			1,
+			record(&events[0]),
+			0,
+			batch_proof(leaves, 0).try_into().expect("short")
+		));
+		assert_eq!(held(HoldReason::NostrEvents, &acc(Alice)), 3 * NOSTR_EVENT_DEPOSIT);
 	});
 }
 

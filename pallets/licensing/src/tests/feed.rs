@@ -1,6 +1,7 @@
 //! The revocation feed: what it lists for a license, and its pruning in `on_idle`.
 
 use super::*;
+use licentia_primitives::licensing::MAX_FEED_SCAN;
 
 #[test]
 fn lists_withdrawals_and_revocations_that_affect_a_license() {
@@ -27,7 +28,10 @@ fn lists_withdrawals_and_revocations_that_affect_a_license() {
 			batch_proof(leaves, 0).try_into().expect("short")
 		));
 
-		let feed = Licensing::api_revocations(0, 0, 10);
+		let page = Licensing::api_revocations(0, 0, None, 10);
+		assert!(page.complete);
+		assert_eq!(page.next, FeedNext::<Test>::get());
+		let feed = page.records;
 		assert_eq!(feed.len(), 2, "{feed:?}");
 		assert_eq!(feed[0].at, 6);
 		assert!(matches!(
@@ -46,9 +50,60 @@ fn lists_withdrawals_and_revocations_that_affect_a_license() {
 				}
 			}
 		);
-		assert_eq!(Licensing::api_revocations(0, 7, 10), vec![feed[1].clone()]);
-		assert_eq!(Licensing::api_revocations(0, 0, 1), vec![feed[0].clone()]);
-		assert!(Licensing::api_revocations(5, 0, 10).is_empty(), "unknown license");
+		assert_eq!(Licensing::api_revocations(0, 7, None, 10).records, vec![feed[1].clone()]);
+		// A page of one stops after the first record; its cursor goes on from there.
+		let first = Licensing::api_revocations(0, 0, None, 1);
+		assert_eq!((first.records, first.complete), (vec![feed[0].clone()], false));
+		let rest = Licensing::api_revocations(0, 0, Some(first.next), 10);
+		assert_eq!((rest.records, rest.complete), (vec![feed[1].clone()], true));
+		// A holder that keeps the last `next` reads nothing again.
+		assert!(Licensing::api_revocations(0, 0, Some(rest.next), 10).records.is_empty());
+		assert!(Licensing::api_revocations(5, 0, None, 10).records.is_empty(), "unknown license");
+	});
+}
+
+#[test]
+fn a_read_looks_at_a_bounded_number_of_entries_whatever_the_feed_holds() {
+	run(|| {
+		let w = world();
+		assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, u128::MAX));
+		// Two and a half pages' worth of entries of another platform, then one that concerns
+		// the license: a read that scanned until it found a record would read them all.
+		let other =
+			FeedChange::PostRevoked { platform: w.platform + 1, batch: 0, post: H256::zero() };
+		for _ in 0..(MAX_FEED_SCAN * 5 / 2) {
+			Licensing::append_to_feed(other.clone());
+		}
+		Licensing::append_to_feed(FeedChange::ConsentWithdrawn {
+			identity: Identity::X(1),
+			account: w.alice.clone(),
+			platform: w.platform,
+			purposes: PurposeSet::EMPTY.with(TRAINING),
+		});
+
+		let mut cursor = None;
+		let mut pages = Vec::new();
+		loop {
+			let page = Licensing::api_revocations(0, 0, cursor, 1_000);
+			assert!(page.next - cursor.unwrap_or(0) <= MAX_FEED_SCAN.into(), "looked too far");
+			cursor = Some(page.next);
+			pages.push(page.records.len());
+			if page.complete {
+				break;
+			}
+		}
+		assert_eq!(pages, vec![0, 0, 1], "two empty pages, then the record");
+		assert_eq!(cursor, Some(FeedNext::<Test>::get()));
+		// A cursor before what was pruned starts at the oldest kept entry; one past the end
+		// reads nothing.
+		FeedOldest::<Test>::put(u64::from(MAX_FEED_SCAN * 5 / 2));
+		let page = Licensing::api_revocations(0, 0, Some(3), 10);
+		assert_eq!(page.records.len(), 1);
+		let page = Licensing::api_revocations(0, 0, Some(u64::MAX), 10);
+		assert_eq!(
+			(page.records.len(), page.next, page.complete),
+			(0, FeedNext::<Test>::get(), true)
+		);
 	});
 }
 
@@ -170,7 +225,7 @@ proptest::proptest! {
 					},
 				};
 				let after = allowed();
-				let feed = Licensing::api_revocations(0, at, 100);
+				let feed = Licensing::api_revocations(0, at, None, 100).records;
 				let names = |i: usize| {
 					feed.iter().any(|record| match &record.change {
 						FeedChange::ConsentWithdrawn { identity, platform, purposes, .. } =>
