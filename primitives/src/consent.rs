@@ -393,6 +393,17 @@ pub struct PlatformSummary<AccountId> {
 	pub share: sp_runtime::Perbill,
 }
 
+/// Where an identity's posts stand: whom they belong to and what they may be used for now.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct LinkedConsent<AccountId> {
+	/// The account the identity is linked to.
+	pub account: AccountId,
+	/// The platform that attested the link: the only platform whose posts of it count.
+	pub platform: PlatformId,
+	/// The purposes `account` allows for the identity's posts now.
+	pub allowed: PurposeSet,
+}
+
 /// What licensing and content registration need to know about consent, implemented by the
 /// consent pallet.
 pub trait ConsentProvider<AccountId> {
@@ -405,6 +416,10 @@ pub trait ConsentProvider<AccountId> {
 	/// The purposes `who` allows for posts of `identity` right now (none if `identity` is not
 	/// linked to `who`).
 	fn allowed_purposes(who: &AccountId, identity: &Identity) -> PurposeSet;
+	/// `owner_of` and `allowed_purposes` for the owner, in one read of the link: what
+	/// registration, activation and access checks ask of every author. `None` if `identity` is
+	/// not linked.
+	fn linked_consent(identity: &Identity) -> Option<LinkedConsent<AccountId>>;
 	/// The identities linked to `who` and the platform each is linked through (at most
 	/// `MaxIdentitiesPerAccount`).
 	fn identities_of(who: &AccountId) -> Vec<(Identity, PlatformId)>;

@@ -6,7 +6,10 @@ use crate::*;
 use alloc::vec::Vec;
 // Explicit, so that it wins over the `Identity` storage hasher of the prelude.
 use licentia_primitives::consent::Identity;
-use licentia_primitives::{consent::PlatformSummary, runtime_api};
+use licentia_primitives::{
+	consent::{LinkedConsent, PlatformSummary},
+	runtime_api,
+};
 
 impl<T: Config> Pallet<T> {
 	/// An account's statements and each of its identities with what it allows.
@@ -78,6 +81,13 @@ impl<T: Config> ConsentProvider<T::AccountId> for Pallet<T> {
 			},
 			_ => PurposeSet::EMPTY,
 		}
+	}
+
+	fn linked_consent(identity: &Identity) -> Option<LinkedConsent<T::AccountId>> {
+		let link = IdentityOwner::<T>::get(identity)?;
+		let allowed = AccountConsent::<T>::get(&link.account)
+			.effective_with(&IdentityConsent::<T>::get(identity));
+		Some(LinkedConsent { account: link.account, platform: link.platform, allowed })
 	}
 
 	fn identities_of(who: &T::AccountId) -> Vec<(Identity, PlatformId)> {

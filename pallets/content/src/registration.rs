@@ -3,7 +3,7 @@
 use crate::*;
 use alloc::vec::Vec;
 use frame_support::{ensure, pallet_prelude::*, traits::fungible::MutateHold};
-use licentia_primitives::{consent::PurposeSet, content::batch_root, nostr};
+use licentia_primitives::{content::batch_root, nostr};
 use sp_core::H256;
 use sp_runtime::traits::{CheckedAdd, CheckedMul, Saturating};
 
@@ -34,13 +34,10 @@ impl<T: Config> Pallet<T> {
 			ensure!(c.posts > 0, Error::<T>::ZeroPosts);
 			ensure!(keys_fit(c), Error::<T>::BadKeys { index });
 			total = total.checked_add(c.posts).ok_or(Error::<T>::TooManyPosts)?;
-			let (account, linked_through) =
-				T::Consent::owner_of(&c.author).ok_or(Error::<T>::AuthorNotLinked { index })?;
-			ensure!(linked_through == platform, Error::<T>::AuthorOnOtherPlatform { index });
-			ensure!(
-				T::Consent::allowed_purposes(&account, &c.author) != PurposeSet::EMPTY,
-				Error::<T>::NoConsent { index }
-			);
+			let link = T::Consent::linked_consent(&c.author)
+				.ok_or(Error::<T>::AuthorNotLinked { index })?;
+			ensure!(link.platform == platform, Error::<T>::AuthorOnOtherPlatform { index });
+			ensure!(!link.allowed.is_empty(), Error::<T>::NoConsent { index });
 			ensure!(
 				Marks::<T>::get(&c.author).is_none_or(|mark| c.first_key > mark),
 				Error::<T>::AlreadyRegistered { index }
@@ -110,12 +107,10 @@ impl<T: Config> Pallet<T> {
 				ensure!(previous.id < event.id, Error::<T>::NotSorted);
 			}
 			let author = Identity::Nostr(event.pubkey);
-			let linked = T::Consent::owner_of(&author);
-			ensure!(linked == Some((who.clone(), platform)), Error::<T>::NotYourKey { index });
-			ensure!(
-				T::Consent::allowed_purposes(&who, &author) != PurposeSet::EMPTY,
-				Error::<T>::NoConsent { index }
-			);
+			let link = T::Consent::linked_consent(&author)
+				.filter(|link| link.account == who && link.platform == platform)
+				.ok_or(Error::<T>::NotYourKey { index })?;
+			ensure!(!link.allowed.is_empty(), Error::<T>::NoConsent { index });
 			ensure!(
 				!NostrEvents::<T>::contains_key(event.id),
 				Error::<T>::EventRegistered { index }

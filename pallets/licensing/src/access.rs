@@ -68,8 +68,7 @@ impl<T: Config> AccessChecker<T> {
 		// record of one platform's user inside another platform's batch is never served.
 		let author = &query.post.author;
 		let allowed = *self.allowed.entry(author.clone()).or_insert_with(|| {
-			T::Consent::owner_of(author)
-				.map(|(account, through)| (through, T::Consent::allowed_purposes(&account, author)))
+			T::Consent::linked_consent(author).map(|link| (link.platform, link.allowed))
 		});
 		ensure!(
 			allowed.is_some_and(|(through, allowed)| {

@@ -123,11 +123,8 @@ impl<T: Config> Pallet<T> {
 	/// `platform` and for the purposes its account allows for it: one rule for both.
 	pub(crate) fn update_standing(identity: &Identity, platform: PlatformId) {
 		let posts = T::Content::contributions(identity, platform);
-		let (owner, consented) = match T::Consent::owner_of(identity) {
-			Some((owner, through)) if through == platform => {
-				let allowed = T::Consent::allowed_purposes(&owner, identity);
-				(Some(owner), allowed)
-			},
+		let (owner, consented) = match T::Consent::linked_consent(identity) {
+			Some(link) if link.platform == platform => (Some(link.account), link.allowed),
 			_ => (None, PurposeSet::EMPTY),
 		};
 		let old = PoolMembers::<T>::get(identity, platform);
