@@ -63,23 +63,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_platform(o: u32, ) -> Weight {
 		// Proof size, measured: `277`
 		// Proof size, estimated: `3743`
-		// Minimum execution time: 32_570_000 picoseconds.
-		Weight::from_parts(56_669_800, 3743)
-			// Standard error: 14_768
-			.saturating_add(Weight::from_parts(641_895, 0).saturating_mul(o.into()))
+		// Minimum execution time: 32_962_000 picoseconds.
+		Weight::from_parts(48_279_315, 3743)
+			// Standard error: 21_469
+			.saturating_add(Weight::from_parts(244_331, 0).saturating_mul(o.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Consent::Platforms` (r:1 w:1)
 	/// Proof: `Consent::Platforms` (`max_values`: None, `max_size`: Some(821), added: 3296, mode: `MaxEncodedLen`)
 	/// Component `o` ranges over `[0, 16]`.
-	fn update_platform(o: u32, ) -> Weight {
+	fn update_platform(_o: u32, ) -> Weight {
 		// Proof size, measured: `852`
 		// Proof size, estimated: `4286`
-		// Minimum execution time: 26_670_000 picoseconds.
-		Weight::from_parts(43_691_673, 4286)
-			// Standard error: 37_017
-			.saturating_add(Weight::from_parts(376_150, 0).saturating_mul(o.into()))
+		// Minimum execution time: 27_301_000 picoseconds.
+		Weight::from_parts(49_232_466, 4286)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -96,7 +94,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Contributions` (r:1 w:0)
 	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccountConsent` (r:1 w:0)
@@ -112,8 +110,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn link_identity() -> Weight {
 		// Proof size, measured: `5977`
 		// Proof size, estimated: `7642`
-		// Minimum execution time: 364_524_000 picoseconds.
-		Weight::from_parts(559_769_000, 7642)
+		// Minimum execution time: 351_038_000 picoseconds.
+		Weight::from_parts(564_839_000, 7642)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -130,7 +128,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Contributions` (r:1 w:0)
 	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccountConsent` (r:1 w:0)
@@ -142,8 +140,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn link_nostr() -> Weight {
 		// Proof size, measured: `5115`
 		// Proof size, estimated: `7642`
-		// Minimum execution time: 559_038_000 picoseconds.
-		Weight::from_parts(1_032_145_000, 7642)
+		// Minimum execution time: 510_257_000 picoseconds.
+		Weight::from_parts(988_243_000, 7642)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -156,7 +154,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Contributions` (r:1 w:0)
 	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PoolMembers` (r:1 w:1)
@@ -176,8 +174,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn unlink_identity() -> Weight {
 		// Proof size, measured: `7133`
 		// Proof size, estimated: `7642`
-		// Minimum execution time: 194_264_000 picoseconds.
-		Weight::from_parts(336_391_000, 7642)
+		// Minimum execution time: 185_578_000 picoseconds.
+		Weight::from_parts(338_775_000, 7642)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -195,17 +193,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(855), added: 3330, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformRewardCounters` (r:16 w:0)
 	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(540), added: 3015, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::FeedNext` (r:1 w:1)
+	/// Proof: `Licensing::FeedNext` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformShareTotals` (r:16 w:16)
 	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::RelayNonce` (r:1 w:1)
 	/// Proof: `Consent::RelayNonce` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::Feed` (r:0 w:16)
+	/// Proof: `Licensing::Feed` (`max_values`: None, `max_size`: Some(316), added: 2791, mode: `MaxEncodedLen`)
 	fn set_consent() -> Weight {
-		// Proof size, measured: `15231`
+		// Proof size, measured: `21578`
 		// Proof size, estimated: `54270`
-		// Minimum execution time: 814_879_000 picoseconds.
-		Weight::from_parts(1_430_362_000, 54270)
-			.saturating_add(T::DbWeight::get().reads(99_u64))
-			.saturating_add(T::DbWeight::get().writes(34_u64))
+		// Minimum execution time: 975_789_000 picoseconds.
+		Weight::from_parts(1_627_181_000, 54270)
+			.saturating_add(T::DbWeight::get().reads(100_u64))
+			.saturating_add(T::DbWeight::get().writes(51_u64))
 	}
 	/// Storage: `Consent::AccountIdentities` (r:1 w:0)
 	/// Proof: `Consent::AccountIdentities` (`max_values`: None, `max_size`: Some(4177), added: 6652, mode: `MaxEncodedLen`)
@@ -232,8 +234,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn withdraw_consent() -> Weight {
 		// Proof size, measured: `21578`
 		// Proof size, estimated: `54270`
-		// Minimum execution time: 1_045_510_000 picoseconds.
-		Weight::from_parts(1_867_071_000, 54270)
+		// Minimum execution time: 954_710_000 picoseconds.
+		Weight::from_parts(1_208_035_000, 54270)
 			.saturating_add(T::DbWeight::get().reads(100_u64))
 			.saturating_add(T::DbWeight::get().writes(51_u64))
 	}
@@ -255,60 +257,63 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(855), added: 3330, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformRewardCounters` (r:16 w:0)
 	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(540), added: 3015, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::FeedNext` (r:1 w:1)
+	/// Proof: `Licensing::FeedNext` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformShareTotals` (r:16 w:16)
 	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::Feed` (r:0 w:16)
+	/// Proof: `Licensing::Feed` (`max_values`: None, `max_size`: Some(316), added: 2791, mode: `MaxEncodedLen`)
 	fn relay_consent() -> Weight {
-		// Proof size, measured: `15285`
+		// Proof size, measured: `21632`
 		// Proof size, estimated: `54270`
-		// Minimum execution time: 910_678_000 picoseconds.
-		Weight::from_parts(1_138_905_000, 54270)
-			.saturating_add(T::DbWeight::get().reads(100_u64))
-			.saturating_add(T::DbWeight::get().writes(34_u64))
+		// Minimum execution time: 1_069_436_000 picoseconds.
+		Weight::from_parts(1_375_189_000, 54270)
+			.saturating_add(T::DbWeight::get().reads(101_u64))
+			.saturating_add(T::DbWeight::get().writes(51_u64))
 	}
 }
 
 /// The same weights priced with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_platform(o: u32, ) -> Weight {
-		Weight::from_parts(56_669_800, 3743)
-			.saturating_add(Weight::from_parts(641_895, 0).saturating_mul(o.into()))
+		Weight::from_parts(48_279_315, 3743)
+			.saturating_add(Weight::from_parts(244_331, 0).saturating_mul(o.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
-	fn update_platform(o: u32, ) -> Weight {
-		Weight::from_parts(43_691_673, 4286)
-			.saturating_add(Weight::from_parts(376_150, 0).saturating_mul(o.into()))
+	fn update_platform(_o: u32, ) -> Weight {
+		Weight::from_parts(49_232_466, 4286)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn link_identity() -> Weight {
-		Weight::from_parts(559_769_000, 7642)
+		Weight::from_parts(564_839_000, 7642)
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn link_nostr() -> Weight {
-		Weight::from_parts(1_032_145_000, 7642)
+		Weight::from_parts(988_243_000, 7642)
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn unlink_identity() -> Weight {
-		Weight::from_parts(336_391_000, 7642)
+		Weight::from_parts(338_775_000, 7642)
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn set_consent() -> Weight {
-		Weight::from_parts(1_430_362_000, 54270)
-			.saturating_add(ParityDbWeight::get().reads(99_u64))
-			.saturating_add(ParityDbWeight::get().writes(34_u64))
+		Weight::from_parts(1_627_181_000, 54270)
+			.saturating_add(ParityDbWeight::get().reads(100_u64))
+			.saturating_add(ParityDbWeight::get().writes(51_u64))
 	}
 	fn withdraw_consent() -> Weight {
-		Weight::from_parts(1_867_071_000, 54270)
+		Weight::from_parts(1_208_035_000, 54270)
 			.saturating_add(ParityDbWeight::get().reads(100_u64))
 			.saturating_add(ParityDbWeight::get().writes(51_u64))
 	}
 	fn relay_consent() -> Weight {
-		Weight::from_parts(1_138_905_000, 54270)
-			.saturating_add(ParityDbWeight::get().reads(100_u64))
-			.saturating_add(ParityDbWeight::get().writes(34_u64))
+		Weight::from_parts(1_375_189_000, 54270)
+			.saturating_add(ParityDbWeight::get().reads(101_u64))
+			.saturating_add(ParityDbWeight::get().writes(51_u64))
 	}
 }

@@ -324,5 +324,55 @@ mod benchmarks {
 		assert_eq!(NextBatchId::<T>::get(), 1);
 	}
 
+	/// `n` posts of `n` authors, each alone in its own batch (the most reads), each with a
+	/// proof of `p` hashes, revoked by their platform's operator (who is checked after the
+	/// author): every author's standing is settled and every post fed to licenses.
+	#[benchmark]
+	fn revoke_posts(n: Linear<1, { T::MaxRevocationsPerCall::get() }>, p: Linear<0, 31>) {
+		let (platform, operator) = x_platform::<T>();
+		fund::<T>(&operator);
+		let proof: Vec<H256> = (0..p).map(|i| H256::repeat_byte(i as u8)).collect();
+		let mut batches = Vec::new();
+		for i in 0..n {
+			let key = u64::from(i) + 1;
+			let author = Identity::X(key);
+			T::BenchmarkHelper::link(author.clone(), &account("author", i, 0), platform);
+			let post = PostRecord {
+				platform,
+				post: PostId::X { id: key },
+				content_hash: H256::repeat_byte(2),
+				author: author.clone(),
+			};
+			let list = [Contribution { author, posts: 1, first_key: key, last_key: key }];
+			let batch = NextBatchId::<T>::get();
+			let root = root_of(post.leaf_hash(), &proof);
+			Pallet::<T>::do_register_batch(operator.clone(), platform, root, &list)
+				.expect("the author is linked");
+			batches.push((batch, post, list));
+		}
+		after_the_window::<T>();
+		let mut posts = Vec::new();
+		for (batch, post, list) in batches {
+			Pallet::<T>::do_activate_batch(batch, &list).expect("the window has ended");
+			// A batch of 2^p posts with `post` first; only its root and size matter.
+			Batches::<T>::mutate(batch, |b| {
+				if let Some(b) = b {
+					b.posts = 1 << p
+				}
+			});
+			let proof = proof.clone().try_into().expect("p <= 32");
+			posts.push(PostWithProof { batch, post, index: 0, proof });
+		}
+		let posts: BoundedVec<_, _> = posts.try_into().expect("n <= MaxRevocationsPerCall");
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(operator), posts.clone());
+
+		for p in posts {
+			assert!(RevokedPosts::<T>::contains_key(p.post.leaf_hash()));
+			assert_eq!(Contributions::<T>::get(&p.post.author, platform), 0);
+		}
+	}
+
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

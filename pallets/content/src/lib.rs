@@ -192,6 +192,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type NostrEventDeposit: Get<BalanceOf<Self>>;
 
+		/// The most posts one `revoke_posts` call may withdraw (at most 65,535: errors name a
+		/// post by a `u16` index).
+		#[pallet::constant]
+		type MaxRevocationsPerCall: Get<u32>;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 
@@ -469,6 +474,14 @@ pub mod pallet {
 		AlreadyRevoked,
 		/// Only the post's author or an operator of its platform may revoke it.
 		NotAllowed,
+		/// The post at `index` of a `revoke_posts` call cannot be revoked, for `reason`; nothing
+		/// of the call was revoked.
+		CannotRevoke {
+			/// The post's position in the call.
+			index: u16,
+			/// Why.
+			reason: RevocationError,
+		},
 		/// Every batch id is used: no batch can be registered any more; or a bond or block
 		/// number overflowed.
 		Overflow,
@@ -479,7 +492,8 @@ pub mod pallet {
 		fn integrity_test() {
 			assert!(
 				T::MaxContributorsPerBatch::get() <= u16::MAX as u32
-					&& T::MaxNostrEvents::get() <= u16::MAX as u32,
+					&& T::MaxNostrEvents::get() <= u16::MAX as u32
+					&& T::MaxRevocationsPerCall::get() <= u16::MAX as u32,
 				"errors name a batch entry by a u16 index"
 			);
 		}
@@ -628,6 +642,26 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			Self::do_set_windows(windows)
+		}
+
+		/// Withdraws many registered posts at once, from any batches: what a platform's bridge
+		/// sends as deletions arrive. Each post must be one the caller may revoke (as for
+		/// `revoke_post`: its author's account or an operator of its platform); a post revoked
+		/// already is skipped, so a call can be sent again after a crash. All-or-nothing
+		/// otherwise: `CannotRevoke { index, reason }` names the first post that cannot be. Each
+		/// author's count drops by its revoked posts, settled once per author. Emits
+		/// `PostRevoked` for each post revoked.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::revoke_posts(
+			posts.len() as u32,
+			posts.iter().map(|p| p.proof.len() as u32).max().unwrap_or(0),
+		))]
+		pub fn revoke_posts(
+			origin: OriginFor<T>,
+			posts: BoundedVec<PostWithProof, T::MaxRevocationsPerCall>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_revoke_posts(who, &posts)
 		}
 	}
 }

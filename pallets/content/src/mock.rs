@@ -103,6 +103,7 @@ impl pallet_content::Config for Test {
 	type MaxPostsPerBatch = ConstU32<1_024>;
 	type MaxNostrEvents = ConstU32<8>;
 	type NostrEventDeposit = ConstU128<NOSTR_EVENT_DEPOSIT>;
+	type MaxRevocationsPerCall = ConstU32<8>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = ConsentSetup;

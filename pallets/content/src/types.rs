@@ -36,6 +36,46 @@ pub struct Contribution {
 /// A Merkle proof of one leaf of a batch.
 pub type Proof = BoundedVec<H256, ConstU32<MAX_PROOF_LEN>>;
 
+/// A registered post and where it is: leaf `index` of `batch`, by `proof`. What revoking it
+/// takes ([`Pallet::revoke_posts`](crate::Pallet::revoke_posts)).
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub struct PostWithProof {
+	/// The batch it was registered in.
+	pub batch: BatchId,
+	/// The post.
+	pub post: PostRecord,
+	/// Its leaf index in the batch.
+	pub index: u32,
+	/// Its Merkle proof, leaf to root.
+	pub proof: Proof,
+}
+
+/// Why one post of a [`revoke_posts`](crate::Pallet::revoke_posts) call cannot be revoked.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	frame_support::PalletError,
+	TypeInfo,
+	Debug,
+)]
+pub enum RevocationError {
+	/// No batch has this id (or it was voided).
+	BatchNotFound,
+	/// The batch is in its challenge window: its posts are not registered yet.
+	BatchPending,
+	/// The post and proof do not match the batch's root.
+	BadProof,
+	/// Only the post's author or an operator of its platform may revoke it.
+	NotAllowed,
+}
+
 /// A proof that a pending batch breaks the layout of [`Contribution`]: one or two of its leaves,
 /// opened. Any one of them voids the batch and slashes its bond.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]

@@ -49,6 +49,7 @@ pub trait WeightInfo {
 	fn set_windows() -> Weight;
 	fn register_nostr_events(e: u32, ) -> Weight;
 	fn revoke_post(p: u32, ) -> Weight;
+	fn revoke_posts(n: u32, p: u32, ) -> Weight;
 }
 
 /// Weights priced with the runtime's own database weights (`T::DbWeight`).
@@ -298,6 +299,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
+	fn revoke_posts(n: u32, p: u32, ) -> Weight {
+		Self::revoke_post(p).saturating_mul(n.into())
+	}
 }
 
 /// The same weights priced with ParityDB's database weights, for tests and mocks.
@@ -366,5 +370,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(642_776, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
+	}
+	fn revoke_posts(n: u32, p: u32, ) -> Weight {
+		Self::revoke_post(p).saturating_mul(n.into())
 	}
 }

@@ -103,6 +103,7 @@ impl pallet_content::Config for Test {
 	type MaxPostsPerBatch = ConstU32<100_000>;
 	type MaxNostrEvents = ConstU32<8>;
 	type NostrEventDeposit = ConstU128<1>;
+	type MaxRevocationsPerCall = ConstU32<8>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = Setup;

@@ -64,14 +64,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::TermsOf` (r:0 w:1)
 	/// Proof: `Licensing::TermsOf` (`max_values`: None, `max_size`: Some(371), added: 2846, mode: `MaxEncodedLen`)
 	fn register_terms() -> Weight {
 		// Proof size, measured: `109`
-		// Proof size, estimated: `3622`
-		// Minimum execution time: 85_951_000 picoseconds.
-		Weight::from_parts(144_020_000, 3622)
+		// Proof size, estimated: `3640`
+		// Minimum execution time: 85_200_000 picoseconds.
+		Weight::from_parts(104_887_000, 3640)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -84,14 +84,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::Offers` (r:0 w:1)
 	/// Proof: `Licensing::Offers` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
 	fn create_offer() -> Weight {
 		// Proof size, measured: `668`
 		// Proof size, estimated: `4286`
-		// Minimum execution time: 102_943_000 picoseconds.
-		Weight::from_parts(183_815_000, 4286)
+		// Minimum execution time: 98_515_000 picoseconds.
+		Weight::from_parts(107_061_000, 4286)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -107,10 +107,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn create_pool_offer(p: u32, ) -> Weight {
 		// Proof size, measured: `429 + p * (110 ±0)`
 		// Proof size, estimated: `3836 + p * (3296 ±0)`
-		// Minimum execution time: 36_588_000 picoseconds.
-		Weight::from_parts(48_118_708, 3836)
-			// Standard error: 60_426
-			.saturating_add(Weight::from_parts(5_624_296, 0).saturating_mul(p.into()))
+		// Minimum execution time: 35_917_000 picoseconds.
+		Weight::from_parts(39_283_903, 3836)
+			// Standard error: 61_286
+			.saturating_add(Weight::from_parts(6_557_326, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -121,8 +121,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_offer_paused() -> Weight {
 		// Proof size, measured: `243`
 		// Proof size, estimated: `3613`
-		// Minimum execution time: 23_234_000 picoseconds.
-		Weight::from_parts(37_630_000, 3613)
+		// Minimum execution time: 23_104_000 picoseconds.
+		Weight::from_parts(29_185_000, 3613)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -131,12 +131,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	fn close_offer() -> Weight {
 		// Proof size, measured: `388`
-		// Proof size, estimated: `3622`
-		// Minimum execution time: 75_412_000 picoseconds.
-		Weight::from_parts(84_658_000, 3622)
+		// Proof size, estimated: `3640`
+		// Minimum execution time: 73_979_000 picoseconds.
+		Weight::from_parts(100_509_000, 3640)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -157,7 +157,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Content::CountedBatches` (r:1 w:0)
 	/// Proof: `Content::CountedBatches` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::Licenses` (r:0 w:1)
@@ -166,10 +166,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn purchase(p: u32, ) -> Weight {
 		// Proof size, measured: `1713 + p * (166 ±0)`
 		// Proof size, estimated: `8799 + p * (3296 ±0)`
-		// Minimum execution time: 247_985_000 picoseconds.
-		Weight::from_parts(310_213_886, 8799)
-			// Standard error: 347_484
-			.saturating_add(Weight::from_parts(19_438_266, 0).saturating_mul(p.into()))
+		// Minimum execution time: 238_847_000 picoseconds.
+		Weight::from_parts(298_482_605, 8799)
+			// Standard error: 534_987
+			.saturating_add(Weight::from_parts(28_645_128, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -181,8 +181,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn transfer_license() -> Weight {
 		// Proof size, measured: `476`
 		// Proof size, estimated: `3698`
-		// Minimum execution time: 28_684_000 picoseconds.
-		Weight::from_parts(53_400_000, 3698)
+		// Minimum execution time: 27_180_000 picoseconds.
+		Weight::from_parts(37_892_000, 3698)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -191,8 +191,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn revoke_license() -> Weight {
 		// Proof size, measured: `476`
 		// Proof size, estimated: `3698`
-		// Minimum execution time: 26_619_000 picoseconds.
-		Weight::from_parts(49_493_000, 3698)
+		// Minimum execution time: 26_460_000 picoseconds.
+		Weight::from_parts(31_679_000, 3698)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -203,8 +203,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn record_deliveries() -> Weight {
 		// Proof size, measured: `935`
 		// Proof size, estimated: `4286`
-		// Minimum execution time: 38_262_000 picoseconds.
-		Weight::from_parts(47_209_000, 4286)
+		// Minimum execution time: 39_264_000 picoseconds.
+		Weight::from_parts(65_313_000, 4286)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -213,12 +213,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	fn release_license() -> Weight {
 		// Proof size, measured: `713`
 		// Proof size, estimated: `3698`
-		// Minimum execution time: 79_819_000 picoseconds.
-		Weight::from_parts(93_065_000, 3698)
+		// Minimum execution time: 78_918_000 picoseconds.
+		Weight::from_parts(111_339_000, 3698)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -238,10 +238,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn claim(n: u32, ) -> Weight {
 		// Proof size, measured: `920 + n * (322 ±0)`
 		// Proof size, estimated: `7642 + n * (3330 ±0)`
-		// Minimum execution time: 120_787_000 picoseconds.
-		Weight::from_parts(185_701_004, 7642)
-			// Standard error: 527_569
-			.saturating_add(Weight::from_parts(39_732_244, 0).saturating_mul(n.into()))
+		// Minimum execution time: 130_535_000 picoseconds.
+		Weight::from_parts(143_650_568, 7642)
+			// Standard error: 605_597
+			.saturating_add(Weight::from_parts(31_682_600, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -258,10 +258,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn prune_feed(n: u32, ) -> Weight {
 		// Proof size, measured: `77 + n * (73 ±0)`
 		// Proof size, estimated: `1493 + n * (2791 ±0)`
-		// Minimum execution time: 5_080_000 picoseconds.
-		Weight::from_parts(6_051_000, 1493)
-			// Standard error: 140_249
-			.saturating_add(Weight::from_parts(11_496_307, 0).saturating_mul(n.into()))
+		// Minimum execution time: 3_406_000 picoseconds.
+		Weight::from_parts(229_461_725, 1493)
+			// Standard error: 234_346
+			.saturating_add(Weight::from_parts(11_671_897, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -273,36 +273,36 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights priced with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_terms() -> Weight {
-		Weight::from_parts(144_020_000, 3622)
+		Weight::from_parts(104_887_000, 3640)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn create_offer() -> Weight {
-		Weight::from_parts(183_815_000, 4286)
+		Weight::from_parts(107_061_000, 4286)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn create_pool_offer(p: u32, ) -> Weight {
-		Weight::from_parts(48_118_708, 3836)
-			.saturating_add(Weight::from_parts(5_624_296, 0).saturating_mul(p.into()))
+		Weight::from_parts(39_283_903, 3836)
+			.saturating_add(Weight::from_parts(6_557_326, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 3296).saturating_mul(p.into()))
 	}
 	fn set_offer_paused() -> Weight {
-		Weight::from_parts(37_630_000, 3613)
+		Weight::from_parts(29_185_000, 3613)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn close_offer() -> Weight {
-		Weight::from_parts(84_658_000, 3622)
+		Weight::from_parts(100_509_000, 3640)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn purchase(p: u32, ) -> Weight {
-		Weight::from_parts(310_213_886, 8799)
-			.saturating_add(Weight::from_parts(19_438_266, 0).saturating_mul(p.into()))
+		Weight::from_parts(298_482_605, 8799)
+			.saturating_add(Weight::from_parts(28_645_128, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
@@ -310,28 +310,28 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3296).saturating_mul(p.into()))
 	}
 	fn transfer_license() -> Weight {
-		Weight::from_parts(53_400_000, 3698)
+		Weight::from_parts(37_892_000, 3698)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn revoke_license() -> Weight {
-		Weight::from_parts(49_493_000, 3698)
+		Weight::from_parts(31_679_000, 3698)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn record_deliveries() -> Weight {
-		Weight::from_parts(47_209_000, 4286)
+		Weight::from_parts(65_313_000, 4286)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn release_license() -> Weight {
-		Weight::from_parts(93_065_000, 3698)
+		Weight::from_parts(111_339_000, 3698)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn claim(n: u32, ) -> Weight {
-		Weight::from_parts(185_701_004, 7642)
-			.saturating_add(Weight::from_parts(39_732_244, 0).saturating_mul(n.into()))
+		Weight::from_parts(143_650_568, 7642)
+			.saturating_add(Weight::from_parts(31_682_600, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
@@ -339,8 +339,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3330).saturating_mul(n.into()))
 	}
 	fn prune_feed(n: u32, ) -> Weight {
-		Weight::from_parts(6_051_000, 1493)
-			.saturating_add(Weight::from_parts(11_496_307, 0).saturating_mul(n.into()))
+		Weight::from_parts(229_461_725, 1493)
+			.saturating_add(Weight::from_parts(11_671_897, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))

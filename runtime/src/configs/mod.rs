@@ -218,6 +218,8 @@ impl pallet_content::Config for Runtime {
 	/// Each event's BIP-340 signature is verified on chain.
 	type MaxNostrEvents = ConstU32<64>;
 	type NostrEventDeposit = NostrEventDeposit;
+	/// A bridge's deletions of a few minutes, in one transaction (see docs/benchmarks.md).
+	type MaxRevocationsPerCall = ConstU32<256>;
 	type WeightInfo = pallet_content::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = benchmark_helpers::Setup;

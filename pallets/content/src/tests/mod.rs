@@ -9,6 +9,7 @@ mod leaf_requests;
 mod register_batch;
 mod register_nostr_events;
 mod revoke_post;
+mod revoke_posts;
 
 use crate::{mock::*, Error, Event, *};
 use codec::Encode;

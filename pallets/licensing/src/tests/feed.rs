@@ -252,3 +252,44 @@ proptest::proptest! {
 		})?;
 	}
 }
+
+/// Posts withdrawn together (`revoke_posts`) are fed one by one, and their authors' standings
+/// follow their counts.
+#[test]
+fn posts_revoked_together_are_each_in_the_feed() {
+	run(|| {
+		let w = world();
+		let (batch, posts) = register(&w, &[1, 2]);
+		assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, u128::MAX));
+		let leaves: Vec<H256> = posts.iter().map(|p| p.leaf_hash()).collect();
+		let items: Vec<_> = (0..2u32)
+			.map(|index| pallet_content::PostWithProof {
+				batch,
+				post: posts[index as usize].clone(),
+				index,
+				proof: batch_proof(leaves.clone(), index).try_into().expect("short"),
+			})
+			.collect();
+		assert_ok!(Content::revoke_posts(
+			RuntimeOrigin::signed(w.operator.clone()),
+			items.try_into().expect("two")
+		));
+
+		let feed = Licensing::api_revocations(0, 0, None, 10).records;
+		let revoked: Vec<H256> = feed
+			.iter()
+			.filter_map(|r| match r.change {
+				FeedChange::PostRevoked { post, .. } => Some(post),
+				_ => None,
+			})
+			.collect();
+		assert_eq!(revoked, leaves);
+		for author in [Identity::X(1), Identity::X(2)] {
+			let member = PoolMembers::<Test>::get(&author, w.platform).expect("still a member");
+			assert_eq!(
+				member.shares,
+				pallet_content::Contributions::<Test>::get(&author, w.platform)
+			);
+		}
+	});
+}
