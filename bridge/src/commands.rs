@@ -10,6 +10,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use codec::Encode;
 use licentia_primitives::{
 	consent::{Decision, Identity, PlatformId, Purpose, LINK_CONTEXT, RELAY_CONTEXT},
+	content::PostId,
 	licensing::{AccessQuery, LicenseId, Terms},
 	nostr,
 };
@@ -440,6 +441,61 @@ pub async fn license(chain: &Chain, id: LicenseId) -> Result<Value> {
 }
 
 /// `claim`: pays out the signer's rewards.
+/// A post's id at its source, as deletion notices name it: an X id, a Bluesky or Mastodon URI,
+/// a Nostr event id in hex.
+pub fn source_id(post: &PostId) -> String {
+	match post {
+		PostId::Bluesky { uri, .. } | PostId::Mastodon { uri } => {
+			String::from_utf8_lossy(uri).into_owned()
+		},
+		PostId::Nostr { id } => hex::encode(id),
+		PostId::X { id } => id.to_string(),
+	}
+}
+
+/// Revokes the manifest's posts with these source ids (every registered version of each), in
+/// transactions of at most `MaxRevocationsPerCall` posts. Every id must be in the manifest.
+pub async fn revoke(
+	chain: &Chain,
+	signer: &Keypair,
+	manifest: &Path,
+	platform: Option<PlatformId>,
+	ids: &[String],
+) -> Result<Value> {
+	let manifest = Manifest::open(manifest)?;
+	let wanted: std::collections::BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+	let posts: Vec<&RegisteredPost> = manifest
+		.posts()
+		.filter(|p| platform.is_none_or(|platform| p.post.platform == platform))
+		.filter(|p| wanted.contains(source_id(&p.post.post).as_str()))
+		.collect();
+	let found: std::collections::BTreeSet<String> =
+		posts.iter().map(|p| source_id(&p.post.post)).collect();
+	let unknown: Vec<&str> = wanted.into_iter().filter(|id| !found.contains(*id)).collect();
+	if !unknown.is_empty() {
+		bail!("not registered through this manifest: {}", unknown.join(", "));
+	}
+
+	let max = chain.constant(&api::constants().content().max_revocations_per_call()).await?;
+	let (mut revoked, mut transactions, mut fees) = (0, 0, 0u128);
+	for chunk in posts.chunks(max as usize) {
+		// `PostWithProof`'s fields, in order: SCALE encodes a struct as its fields.
+		let items: Vec<_> = chunk.iter().map(|p| (p.batch, &p.post, p.index, &p.proof)).collect();
+		let call = api::transactions().content().revoke_posts(chain::convert(&items)?);
+		let included = chain.submit(&call, signer).await?;
+		revoked += included.events.find::<api::content::events::PostRevoked>().count();
+		transactions += 1;
+		fees += included.fee().unwrap_or_default();
+	}
+	Ok(json!({
+		"posts": posts.len(),
+		"revoked": revoked,
+		"alreadyRevoked": posts.len() - revoked,
+		"transactions": transactions,
+		"fees": fees.to_string(),
+	}))
+}
+
 pub async fn claim(chain: &Chain, signer: &Keypair) -> Result<Value> {
 	let who = chain::account_of(signer);
 	let pending = chain.licentia().pending_rewards(chain::primitive_account(&who), None).await;

@@ -157,6 +157,25 @@ enum Command {
 		/// Export files whose posts to check (default: every post of the manifest).
 		files: Vec<PathBuf>,
 	},
+	/// Withdraws registered posts: deleted, edited away or made private at the source. Each is
+	/// revoked on chain (`content.revokePosts`, as many per transaction as the chain allows), so
+	/// access checks refuse it from then on and license holders find it in their revocation
+	/// feed. Posts revoked already are skipped, so a run can be repeated.
+	Revoke {
+		/// The platform operator's key (or the posts' author's).
+		#[arg(long, env = "LICENTIA_SIGNER", hide_env_values = true)]
+		signer: String,
+		/// The manifest that holds the posts' proofs.
+		#[arg(long, default_value = "licentia-manifest.jsonl")]
+		manifest: PathBuf,
+		/// Only posts of this platform (ids of two platforms can coincide).
+		#[arg(long)]
+		platform: Option<u32>,
+		/// The posts, by their ids at the source: an X post id, a Bluesky `at://` URI, a
+		/// Mastodon status URI, a Nostr event id (hex).
+		#[arg(required = true)]
+		ids: Vec<String>,
+	},
 	/// Shows a license.
 	License {
 		/// The license's id.
@@ -279,6 +298,10 @@ async fn run(cli: Cli) -> Result<()> {
 		},
 		Command::CheckAccess { license, purpose, manifest, platform, files } => {
 			commands::check_access(&chain, license, &purpose, &manifest, platform, &files).await?
+		},
+		Command::Revoke { signer, manifest, platform, ids } => {
+			let signer = chain::keypair(&signer)?;
+			commands::revoke(&chain, &signer, &manifest, platform, &ids).await?
 		},
 		Command::License { id } => commands::license(&chain, id).await?,
 		Command::Claim { signer } => commands::claim(&chain, &chain::keypair(&signer)?).await?,

@@ -60,6 +60,13 @@ impl Run {
 		serde_json::from_str(stdout.trim())
 			.unwrap_or_else(|e| panic!("{} printed no JSON ({e}):\n{stdout}\n{stderr}", self.what))
 	}
+
+	/// Waits for a run that must fail, and returns what it printed on stderr.
+	fn fails(self) -> String {
+		let output = self.child.wait_with_output().expect("the command runs");
+		assert!(!output.status.success(), "{} succeeded", self.what);
+		String::from_utf8_lossy(&output.stderr).into_owned()
+	}
 }
 
 struct Env {
@@ -374,6 +381,35 @@ fn platforms_buyers_and_contributors_end_to_end() {
 		"{}",
 		checked[0]
 	);
+
+	// -- A post deleted at the source: Dave's bridge revokes it by its X id; access checks
+	// refuse it and the license's feed lists it. Sent again, it is skipped. -------------------
+	let deleted = checked[0]["posts"]
+		.as_array()
+		.expect("a list")
+		.iter()
+		.find(|p| p["decision"]["allowed"] == json!(true))
+		.map(|p| p["post"]["post"]["x"]["id"].as_str().expect("an X id").to_string())
+		.unwrap_or_else(|| panic!("no allowed post: {}", checked[0]));
+	let revoke =
+		|| env.bridge(&["revoke", "--signer", "//Dave", "--manifest", &x_manifest, &deleted]);
+	let revoked = all(vec![revoke()]).remove(0);
+	assert_eq!((revoked["revoked"].clone(), revoked["transactions"].clone()), (json!(1), json!(1)));
+	let again = all(vec![revoke()]).remove(0);
+	assert_eq!((again["revoked"].clone(), again["alreadyRevoked"].clone()), (json!(0), json!(1)));
+	let checked =
+		all(vec![env.bridge(&["check-access", "--license", "0", "--manifest", &x_manifest])]);
+	assert_eq!(
+		checked[0]["tally"],
+		json!({ "allowed": 1, "consentWithdrawn": 2, "postRevoked": 1 }),
+		"{}",
+		checked[0]
+	);
+	let license = all(vec![env.buyer("license.mjs", &["--license", "0"])]).remove(0);
+	let fed = license["revocations"].as_array().expect("a list");
+	assert!(fed.iter().any(|r| r["change"].get("postRevoked").is_some()), "{license}");
+	let unknown = env.bridge(&["revoke", "--signer", "//Dave", "--manifest", &x_manifest, "42"]);
+	assert!(unknown.fails().contains("not registered through this manifest: 42"));
 
 	eprintln!("end to end in {:.0} s", started.elapsed().as_secs_f64());
 	let status = env.node.stop();

@@ -180,7 +180,14 @@ pub fn batch_proof(leaf_hashes: Vec<H256>, index: u32) -> Vec<H256> {
 	binary_merkle_tree::merkle_proof_raw::<BlakeTwo256, _>(leaf_hashes, index).proof
 }
 
-/// Whether `proof` shows that `leaf` is leaf `index` of the `leaves`-leaf batch with `root`.
+/// The most hashes a proof of a `leaves`-leaf batch has: its tree's depth, `ceil(log2 leaves)`.
+pub fn tree_depth(leaves: u32) -> u32 {
+	u32::BITS - leaves.saturating_sub(1).leading_zeros()
+}
+
+/// Whether `proof` shows that `leaf` is leaf `index` of the `leaves`-leaf batch with `root`. A
+/// proof longer than the tree is deep is refused before any hashing, so checking one costs at
+/// most [`tree_depth`] hashes.
 pub fn verify_batch_proof(
 	root: &H256,
 	proof: &[H256],
@@ -189,6 +196,7 @@ pub fn verify_batch_proof(
 	leaf: H256,
 ) -> bool {
 	index < leaves
+		&& proof.len() as u32 <= tree_depth(leaves)
 		&& binary_merkle_tree::verify_proof::<BlakeTwo256, _, _>(
 			root,
 			proof.iter().copied(),

@@ -74,7 +74,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("licentia"),
 	impl_name: alloc::borrow::Cow::Borrowed("licentia-node"),
 	authoring_version: 1,
-	spec_version: 104,
+	spec_version: 105,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 3,
@@ -126,6 +126,9 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 /// adds its versioned migration here, and removes it once every live chain has run it.
 #[allow(unused_parens)]
 type Migrations = (
+	// First: every other migration reads identity links (through `ConsentProvider`) in the
+	// new layout.
+	pallet_consent::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_licensing::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_content::migrations::v1::MigrateV0ToV1<Runtime>,
 	// Licensing settles its per-account standings first; content then moves the counts to

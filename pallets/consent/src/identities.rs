@@ -77,7 +77,13 @@ impl<T: Config> Pallet<T> {
 		T::Currency::hold(&HoldReason::IdentityLink.into(), &depositor, deposit)?;
 		IdentityOwner::<T>::insert(
 			&identity,
-			IdentityLink { account: account.clone(), platform, depositor, deposit },
+			IdentityLink {
+				account: account.clone(),
+				platform,
+				depositor,
+				deposit,
+				statements: Statements::default(),
+			},
 		);
 		T::ConsentObserver::consent_changed(&identity, platform);
 		Self::deposit_event(Event::IdentityLinked { identity, account, platform });
@@ -100,9 +106,9 @@ impl<T: Config> Pallet<T> {
 			platform,
 			depositor: account.clone(),
 			deposit: Default::default(),
+			statements: Statements { allowed, denied: PurposeSet::EMPTY },
 		};
 		IdentityOwner::<T>::insert(&identity, link);
-		IdentityConsent::<T>::insert(&identity, Statements { allowed, denied: PurposeSet::EMPTY });
 		T::ConsentObserver::consent_changed(&identity, platform);
 		Ok(())
 	}
@@ -122,7 +128,6 @@ impl<T: Config> Pallet<T> {
 			}
 		});
 		IdentityOwner::<T>::remove(&identity);
-		IdentityConsent::<T>::remove(&identity);
 		// The deposit was held when the link was made; releasing what is held is best effort so
 		// that a slashed deposit never blocks an unlink.
 		T::Currency::release(

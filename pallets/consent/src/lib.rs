@@ -51,6 +51,7 @@ pub use pallet::*;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod identities;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(any(feature = "std", feature = "runtime-benchmarks"))]
@@ -114,7 +115,7 @@ pub mod pallet {
 	};
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	/// The balance type of [`Config::Currency`].
 	pub type BalanceOf<T> =
@@ -226,11 +227,6 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type AccountConsent<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, Statements, ValueQuery>;
-
-	/// Statements that apply to one identity only (set by the identity's account).
-	#[pallet::storage]
-	pub type IdentityConsent<T: Config> =
-		StorageMap<_, Blake2_128Concat, Identity, Statements, ValueQuery>;
 
 	/// The nonce the next relayed statement of each account must carry.
 	#[pallet::storage]

@@ -26,7 +26,7 @@ impl<T: Config> Pallet<T> {
 		identity: &Identity,
 	) -> Option<(T::AccountId, runtime_api::IdentityConsent)> {
 		let link = IdentityOwner::<T>::get(identity)?;
-		let statements = IdentityConsent::<T>::get(identity);
+		let statements = link.statements;
 		let allowed = AccountConsent::<T>::get(&link.account).effective_with(&statements);
 		let view = runtime_api::IdentityConsent {
 			identity: identity.clone(),
@@ -77,7 +77,7 @@ impl<T: Config> ConsentProvider<T::AccountId> for Pallet<T> {
 	fn allowed_purposes(who: &T::AccountId, identity: &Identity) -> PurposeSet {
 		match IdentityOwner::<T>::get(identity) {
 			Some(link) if &link.account == who => {
-				AccountConsent::<T>::get(who).effective_with(&IdentityConsent::<T>::get(identity))
+				AccountConsent::<T>::get(who).effective_with(&link.statements)
 			},
 			_ => PurposeSet::EMPTY,
 		}
@@ -85,8 +85,7 @@ impl<T: Config> ConsentProvider<T::AccountId> for Pallet<T> {
 
 	fn linked_consent(identity: &Identity) -> Option<LinkedConsent<T::AccountId>> {
 		let link = IdentityOwner::<T>::get(identity)?;
-		let allowed = AccountConsent::<T>::get(&link.account)
-			.effective_with(&IdentityConsent::<T>::get(identity));
+		let allowed = AccountConsent::<T>::get(&link.account).effective_with(&link.statements);
 		Some(LinkedConsent { account: link.account, platform: link.platform, allowed })
 	}
 

@@ -40,10 +40,12 @@ impl<T: Config> Pallet<T> {
 				after
 			},
 			Scope::Identity(identity) => {
-				let link = IdentityOwner::<T>::get(identity).ok_or(Error::<T>::NotLinked)?;
+				let mut link = IdentityOwner::<T>::get(identity).ok_or(Error::<T>::NotLinked)?;
 				ensure!(link.account == who, Error::<T>::NotYourIdentity);
-				let after = IdentityConsent::<T>::mutate(identity, apply);
-				T::ConsentObserver::consent_changed(identity, link.platform);
+				let after = apply(&mut link.statements);
+				let platform = link.platform;
+				IdentityOwner::<T>::insert(identity, link);
+				T::ConsentObserver::consent_changed(identity, platform);
 				after
 			},
 		};

@@ -25,12 +25,6 @@ impl<T: Config> Pallet<T> {
 				);
 			}
 		}
-		for (identity, _) in IdentityConsent::<T>::iter() {
-			ensure!(
-				IdentityOwner::<T>::contains_key(&identity),
-				"consent for an unlinked identity"
-			);
-		}
 		let mut platforms = 0u32;
 		for (id, info) in Platforms::<T>::iter() {
 			platforms += 1;

@@ -6,7 +6,9 @@ use core::fmt::Debug;
 use frame_support::{
 	traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
-use licentia_primitives::consent::{Decision, Handle, Identity, PlatformId, PlatformKind, Purpose};
+use licentia_primitives::consent::{
+	Decision, Handle, Identity, PlatformId, PlatformKind, Purpose, Statements,
+};
 use scale_info::TypeInfo;
 use sp_core::ConstU32;
 use sp_runtime::Perbill;
@@ -57,7 +59,8 @@ pub struct PlatformInfo<
 	pub status: PlatformStatus,
 }
 
-/// Who an identity belongs to, and who vouched for it.
+/// Who an identity belongs to, who vouched for it, and what its account states for it alone:
+/// everything registration, activation and access checks need of an identity, in one read.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 pub struct IdentityLink<AccountId, Balance> {
 	/// The account the identity is linked to: it states consent for the identity's posts and is
@@ -69,6 +72,9 @@ pub struct IdentityLink<AccountId, Balance> {
 	pub depositor: AccountId,
 	/// The deposit held from `depositor`.
 	pub deposit: Balance,
+	/// The account's statements for this identity only (`Scope::Identity`); they go with the
+	/// link.
+	pub statements: Statements,
 }
 
 /// Where a consent statement applies.

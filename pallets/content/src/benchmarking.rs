@@ -119,7 +119,7 @@ fn after_the_window<T: Config>() {
 
 /// How many levels a full batch's tree has.
 fn levels<T: Config>() -> u32 {
-	32 - T::MaxPostsPerBatch::get().saturating_sub(1).leading_zeros()
+	licentia_primitives::content::tree_depth(T::MaxPostsPerBatch::get())
 }
 
 #[benchmarks]
@@ -324,14 +324,15 @@ mod benchmarks {
 		assert_eq!(NextBatchId::<T>::get(), 1);
 	}
 
-	/// `n` posts of `n` authors, each alone in its own batch (the most reads), each with a
-	/// proof of `p` hashes, revoked by their platform's operator (who is checked after the
-	/// author): every author's standing is settled and every post fed to licenses.
+	/// `n` posts of `n` authors, each alone in its own batch (the most reads) of the most posts
+	/// (so with the longest proof a batch can have), revoked by their platform's operator (who
+	/// is checked after the author): every author's standing is settled and every post fed to
+	/// licenses.
 	#[benchmark]
-	fn revoke_posts(n: Linear<1, { T::MaxRevocationsPerCall::get() }>, p: Linear<0, 31>) {
+	fn revoke_posts(n: Linear<1, { T::MaxRevocationsPerCall::get() }>) {
 		let (platform, operator) = x_platform::<T>();
 		fund::<T>(&operator);
-		let proof: Vec<H256> = (0..p).map(|i| H256::repeat_byte(i as u8)).collect();
+		let proof: Vec<H256> = (0..levels::<T>()).map(|i| H256::repeat_byte(i as u8)).collect();
 		let mut batches = Vec::new();
 		for i in 0..n {
 			let key = u64::from(i) + 1;
@@ -354,10 +355,10 @@ mod benchmarks {
 		let mut posts = Vec::new();
 		for (batch, post, list) in batches {
 			Pallet::<T>::do_activate_batch(batch, &list).expect("the window has ended");
-			// A batch of 2^p posts with `post` first; only its root and size matter.
+			// A full batch with `post` first; only its root and size matter.
 			Batches::<T>::mutate(batch, |b| {
 				if let Some(b) = b {
-					b.posts = 1 << p
+					b.posts = T::MaxPostsPerBatch::get()
 				}
 			});
 			let proof = proof.clone().try_into().expect("p <= 32");

@@ -652,10 +652,7 @@ pub mod pallet {
 		/// author's count drops by its revoked posts, settled once per author. Emits
 		/// `PostRevoked` for each post revoked.
 		#[pallet::call_index(9)]
-		#[pallet::weight(T::WeightInfo::revoke_posts(
-			posts.len() as u32,
-			posts.iter().map(|p| p.proof.len() as u32).max().unwrap_or(0),
-		))]
+		#[pallet::weight(T::WeightInfo::revoke_posts(posts.len() as u32))]
 		pub fn revoke_posts(
 			origin: OriginFor<T>,
 			posts: BoundedVec<PostWithProof, T::MaxRevocationsPerCall>,

@@ -49,7 +49,7 @@ pub trait WeightInfo {
 	fn set_windows() -> Weight;
 	fn register_nostr_events(e: u32, ) -> Weight;
 	fn revoke_post(p: u32, ) -> Weight;
-	fn revoke_posts(n: u32, p: u32, ) -> Weight;
+	fn revoke_posts(n: u32, ) -> Weight;
 }
 
 /// Weights priced with the runtime's own database weights (`T::DbWeight`).
@@ -68,7 +68,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Content::NextBatchId` (r:1 w:1)
 	/// Proof: `Content::NextBatchId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Windows` (r:1 w:0)
@@ -79,10 +79,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_batch(c: u32, ) -> Weight {
 		// Proof size, measured: `2003 + c * (183 ±0)`
 		// Proof size, estimated: `4286 + c * (2833 ±0)`
-		// Minimum execution time: 124_884_000 picoseconds.
-		Weight::from_parts(125_856_000, 4286)
-			// Standard error: 1_180_023
-			.saturating_add(Weight::from_parts(52_122_095, 0).saturating_mul(c.into()))
+		// Minimum execution time: 127_489_000 picoseconds.
+		Weight::from_parts(127_739_000, 4286)
+			// Standard error: 644_402
+			.saturating_add(Weight::from_parts(45_559_501, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -98,7 +98,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Content::PlatformPosts` (r:1 w:1)
 	/// Proof: `Content::PlatformPosts` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Contributions` (r:4096 w:4096)
@@ -121,10 +121,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn activate_batch(c: u32, ) -> Weight {
 		// Proof size, measured: `1825 + c * (146 ±0)`
 		// Proof size, estimated: `4286 + c * (3330 ±0)`
-		// Minimum execution time: 140_334_000 picoseconds.
-		Weight::from_parts(142_097_000, 4286)
-			// Standard error: 913_883
-			.saturating_add(Weight::from_parts(65_650_513, 0).saturating_mul(c.into()))
+		// Minimum execution time: 140_804_000 picoseconds.
+		Weight::from_parts(141_655_000, 4286)
+			// Standard error: 1_044_716
+			.saturating_add(Weight::from_parts(60_965_910, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -138,17 +138,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Marks` (r:4096 w:4096)
 	/// Proof: `Content::Marks` (`max_values`: None, `max_size`: Some(282), added: 2757, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[1, 4096]`.
 	fn challenge(c: u32, ) -> Weight {
 		// Proof size, measured: `2063 + c * (37 ±0)`
 		// Proof size, estimated: `44425 + c * (2757 ±0)`
-		// Minimum execution time: 1_020_564_000 picoseconds.
-		Weight::from_parts(1_028_899_000, 44425)
-			// Standard error: 212_841
-			.saturating_add(Weight::from_parts(14_995_078, 0).saturating_mul(c.into()))
+		// Minimum execution time: 1_044_709_000 picoseconds.
+		Weight::from_parts(1_070_286_000, 44425)
+			// Standard error: 280_258
+			.saturating_add(Weight::from_parts(16_135_382, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(23_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(22_u64))
@@ -160,14 +160,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Content::LeafRequests` (r:1 w:1)
 	/// Proof: `Content::LeafRequests` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Windows` (r:1 w:0)
 	/// Proof: `Content::Windows` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn request_leaf() -> Weight {
 		// Proof size, measured: `336`
-		// Proof size, estimated: `3625`
-		// Minimum execution time: 92_443_000 picoseconds.
-		Weight::from_parts(159_549_000, 3625)
+		// Proof size, estimated: `3640`
+		// Minimum execution time: 91_551_000 picoseconds.
+		Weight::from_parts(100_308_000, 3640)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -176,14 +176,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Content::LeafRequests` (r:1 w:1)
 	/// Proof: `Content::LeafRequests` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn answer_leaf() -> Weight {
 		// Proof size, measured: `720`
 		// Proof size, estimated: `6196`
-		// Minimum execution time: 113_021_000 picoseconds.
-		Weight::from_parts(194_394_000, 6196)
+		// Minimum execution time: 114_315_000 picoseconds.
+		Weight::from_parts(197_089_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -194,17 +194,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Marks` (r:4096 w:4096)
 	/// Proof: `Content::Marks` (`max_values`: None, `max_size`: Some(282), added: 2757, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[1, 4096]`.
 	fn void_unanswered(c: u32, ) -> Weight {
 		// Proof size, measured: `2063 + c * (37 ±0)`
 		// Proof size, estimated: `44425 + c * (2757 ±0)`
-		// Minimum execution time: 1_730_695_000 picoseconds.
-		Weight::from_parts(751_165_681, 44425)
-			// Standard error: 531_718
-			.saturating_add(Weight::from_parts(17_976_645, 0).saturating_mul(c.into()))
+		// Minimum execution time: 1_667_146_000 picoseconds.
+		Weight::from_parts(1_729_673_000, 44425)
+			// Standard error: 313_806
+			.saturating_add(Weight::from_parts(17_653_523, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(23_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(22_u64))
@@ -216,8 +216,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_windows() -> Weight {
 		// Proof size, measured: `0`
 		// Proof size, estimated: `0`
-		// Minimum execution time: 9_879_000 picoseconds.
-		Weight::from_parts(17_213_000, 0)
+		// Minimum execution time: 9_378_000 picoseconds.
+		Weight::from_parts(11_391_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Consent::NostrPlatform` (r:1 w:0)
@@ -232,6 +232,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::IdentityConsent` (`max_values`: None, `max_size`: Some(276), added: 2751, mode: `MaxEncodedLen`)
 	/// Storage: `Content::NostrEvents` (r:64 w:64)
 	/// Proof: `Content::NostrEvents` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Content::NextBatchId` (r:1 w:1)
 	/// Proof: `Content::NextBatchId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Content::CountedBatches` (r:1 w:1)
@@ -250,15 +254,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Content::Batches` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Component `e` ranges over `[1, 64]`.
 	fn register_nostr_events(e: u32, ) -> Weight {
-		// Proof size, measured: `592`
+		// Proof size, measured: `732`
 		// Proof size, estimated: `4320 + e * (2531 ±0)`
-		// Minimum execution time: 650_229_000 picoseconds.
-		Weight::from_parts(2_989_772_497, 4320)
-			// Standard error: 18_191_293
-			.saturating_add(Weight::from_parts(458_338_433, 0).saturating_mul(e.into()))
-			.saturating_add(T::DbWeight::get().reads(12_u64))
+		// Minimum execution time: 620_954_000 picoseconds.
+		Weight::from_parts(1_823_747_515, 4320)
+			// Standard error: 9_158_409
+			.saturating_add(Weight::from_parts(385_875_074, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 2531).saturating_mul(e.into()))
 	}
@@ -266,10 +270,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Content::PendingBatches` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Batches` (r:1 w:0)
 	/// Proof: `Content::Batches` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
-	/// Storage: `Content::RevokedPosts` (r:1 w:1)
-	/// Proof: `Content::RevokedPosts` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::IdentityOwner` (r:1 w:0)
 	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(358), added: 2833, mode: `MaxEncodedLen`)
+	/// Storage: `Content::RevokedPosts` (r:1 w:1)
+	/// Proof: `Content::RevokedPosts` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Content::PlatformPosts` (r:1 w:1)
+	/// Proof: `Content::PlatformPosts` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::FeedNext` (r:1 w:1)
+	/// Proof: `Licensing::FeedNext` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Contributions` (r:1 w:1)
 	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccountConsent` (r:1 w:0)
@@ -282,33 +290,59 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(540), added: 3015, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformShareTotals` (r:1 w:1)
 	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
-	/// Storage: `Content::PlatformPosts` (r:1 w:1)
-	/// Proof: `Content::PlatformPosts` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
-	/// Storage: `Licensing::FeedNext` (r:1 w:1)
-	/// Proof: `Licensing::FeedNext` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::Feed` (r:0 w:1)
 	/// Proof: `Licensing::Feed` (`max_values`: None, `max_size`: Some(316), added: 2791, mode: `MaxEncodedLen`)
 	/// Component `p` ranges over `[0, 31]`.
 	fn revoke_post(p: u32, ) -> Weight {
 		// Proof size, measured: `1103`
 		// Proof size, estimated: `4320`
-		// Minimum execution time: 97_032_000 picoseconds.
-		Weight::from_parts(115_845_057, 4320)
-			// Standard error: 28_202
-			.saturating_add(Weight::from_parts(642_776, 0).saturating_mul(p.into()))
+		// Minimum execution time: 98_675_000 picoseconds.
+		Weight::from_parts(162_717_840, 4320)
+			// Standard error: 20_758
+			.saturating_add(Weight::from_parts(870_632, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
-	fn revoke_posts(n: u32, p: u32, ) -> Weight {
-		Self::revoke_post(p).saturating_mul(n.into())
+	/// Storage: `Content::PendingBatches` (r:256 w:0)
+	/// Proof: `Content::PendingBatches` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
+	/// Storage: `Content::Batches` (r:256 w:0)
+	/// Proof: `Content::Batches` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::IdentityOwner` (r:256 w:0)
+	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(358), added: 2833, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Platforms` (r:1 w:0)
+	/// Proof: `Consent::Platforms` (`max_values`: None, `max_size`: Some(821), added: 3296, mode: `MaxEncodedLen`)
+	/// Storage: `Content::RevokedPosts` (r:256 w:256)
+	/// Proof: `Content::RevokedPosts` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Content::PlatformPosts` (r:1 w:1)
+	/// Proof: `Content::PlatformPosts` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::FeedNext` (r:1 w:1)
+	/// Proof: `Licensing::FeedNext` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Content::Contributions` (r:256 w:256)
+	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::AccountConsent` (r:256 w:0)
+	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::IdentityConsent` (r:256 w:0)
+	/// Proof: `Consent::IdentityConsent` (`max_values`: None, `max_size`: Some(276), added: 2751, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::PoolMembers` (r:256 w:256)
+	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(855), added: 3330, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::PlatformRewardCounters` (r:1 w:0)
+	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(540), added: 3015, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::PlatformShareTotals` (r:1 w:1)
+	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::Feed` (r:0 w:256)
+	/// Proof: `Licensing::Feed` (`max_values`: None, `max_size`: Some(316), added: 2791, mode: `MaxEncodedLen`)
+	/// Component `n` ranges over `[1, 256]`.
+	/// Component `p` ranges over `[0, 31]`.
+	fn revoke_posts(n: u32, ) -> Weight {
+		Self::revoke_post(32).saturating_mul(n.into())
 	}
 }
 
 /// The same weights priced with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_batch(c: u32, ) -> Weight {
-		Weight::from_parts(125_856_000, 4286)
-			.saturating_add(Weight::from_parts(52_122_095, 0).saturating_mul(c.into()))
+		Weight::from_parts(127_739_000, 4286)
+			.saturating_add(Weight::from_parts(45_559_501, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
@@ -316,8 +350,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2833).saturating_mul(c.into()))
 	}
 	fn activate_batch(c: u32, ) -> Weight {
-		Weight::from_parts(142_097_000, 4286)
-			.saturating_add(Weight::from_parts(65_650_513, 0).saturating_mul(c.into()))
+		Weight::from_parts(141_655_000, 4286)
+			.saturating_add(Weight::from_parts(60_965_910, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
@@ -325,8 +359,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3330).saturating_mul(c.into()))
 	}
 	fn challenge(c: u32, ) -> Weight {
-		Weight::from_parts(1_028_899_000, 44425)
-			.saturating_add(Weight::from_parts(14_995_078, 0).saturating_mul(c.into()))
+		Weight::from_parts(1_070_286_000, 44425)
+			.saturating_add(Weight::from_parts(16_135_382, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(23_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(22_u64))
@@ -334,18 +368,18 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2757).saturating_mul(c.into()))
 	}
 	fn request_leaf() -> Weight {
-		Weight::from_parts(159_549_000, 3625)
+		Weight::from_parts(100_308_000, 3640)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn answer_leaf() -> Weight {
-		Weight::from_parts(194_394_000, 6196)
+		Weight::from_parts(197_089_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn void_unanswered(c: u32, ) -> Weight {
-		Weight::from_parts(751_165_681, 44425)
-			.saturating_add(Weight::from_parts(17_976_645, 0).saturating_mul(c.into()))
+		Weight::from_parts(1_729_673_000, 44425)
+			.saturating_add(Weight::from_parts(17_653_523, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(23_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(22_u64))
@@ -353,25 +387,25 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2757).saturating_mul(c.into()))
 	}
 	fn set_windows() -> Weight {
-		Weight::from_parts(17_213_000, 0)
+		Weight::from_parts(11_391_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_nostr_events(e: u32, ) -> Weight {
-		Weight::from_parts(2_989_772_497, 4320)
-			.saturating_add(Weight::from_parts(458_338_433, 0).saturating_mul(e.into()))
-			.saturating_add(ParityDbWeight::get().reads(12_u64))
+		Weight::from_parts(1_823_747_515, 4320)
+			.saturating_add(Weight::from_parts(385_875_074, 0).saturating_mul(e.into()))
+			.saturating_add(ParityDbWeight::get().reads(14_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
-			.saturating_add(ParityDbWeight::get().writes(7_u64))
+			.saturating_add(ParityDbWeight::get().writes(9_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(e.into())))
 			.saturating_add(Weight::from_parts(0, 2531).saturating_mul(e.into()))
 	}
 	fn revoke_post(p: u32, ) -> Weight {
-		Weight::from_parts(115_845_057, 4320)
-			.saturating_add(Weight::from_parts(642_776, 0).saturating_mul(p.into()))
+		Weight::from_parts(162_717_840, 4320)
+			.saturating_add(Weight::from_parts(870_632, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
-	fn revoke_posts(n: u32, p: u32, ) -> Weight {
-		Self::revoke_post(p).saturating_mul(n.into())
+	fn revoke_posts(n: u32, ) -> Weight {
+		Self::revoke_post(32).saturating_mul(n.into())
 	}
 }

@@ -150,6 +150,28 @@ fn call() -> impl Strategy<Value = RuntimeCall> {
 				proof: proof.into_iter().map(H256).collect::<Vec<_>>().try_into().expect("short"),
 			}
 		),
+		prop::collection::vec(
+			(0u64..4, post(), 0u32..4, prop::collection::vec(any::<[u8; 32]>(), 0..3)),
+			0..4
+		)
+		.prop_map(|posts| pallet_content::Call::revoke_posts {
+			posts: posts
+				.into_iter()
+				.map(|(batch, post, index, proof)| pallet_content::PostWithProof {
+					batch,
+					post,
+					index,
+					proof: proof
+						.into_iter()
+						.map(H256)
+						.collect::<Vec<_>>()
+						.try_into()
+						.expect("short"),
+				})
+				.collect::<Vec<_>>()
+				.try_into()
+				.expect("fewer than the bound"),
+		}),
 	]
 	.prop_map(RuntimeCall::Content);
 	prop_oneof![4 => licensing, 2 => consent, 2 => content]
