@@ -463,15 +463,20 @@ pub async fn revoke(
 	ids: &[String],
 ) -> Result<Value> {
 	let manifest = Manifest::open(manifest)?;
-	let wanted: std::collections::BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+	// Each wanted id, and whether the manifest has it.
+	let mut wanted: BTreeMap<&str, bool> = ids.iter().map(|id| (id.as_str(), false)).collect();
 	let posts: Vec<&RegisteredPost> = manifest
 		.posts()
 		.filter(|p| platform.is_none_or(|platform| p.post.platform == platform))
-		.filter(|p| wanted.contains(source_id(&p.post.post).as_str()))
+		.filter(|p| {
+			wanted
+				.get_mut(source_id(&p.post.post).as_str())
+				.map(|found| *found = true)
+				.is_some()
+		})
 		.collect();
-	let found: std::collections::BTreeSet<String> =
-		posts.iter().map(|p| source_id(&p.post.post)).collect();
-	let unknown: Vec<&str> = wanted.into_iter().filter(|id| !found.contains(*id)).collect();
+	let unknown: Vec<&str> =
+		wanted.into_iter().filter(|(_, found)| !found).map(|(id, _)| id).collect();
 	if !unknown.is_empty() {
 		bail!("not registered through this manifest: {}", unknown.join(", "));
 	}

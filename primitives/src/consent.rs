@@ -413,13 +413,20 @@ pub trait ConsentProvider<AccountId> {
 	fn is_operator(id: PlatformId, who: &AccountId) -> bool;
 	/// The account `identity` is linked to, and the platform that attested the link.
 	fn owner_of(identity: &Identity) -> Option<(AccountId, PlatformId)>;
+	/// The account `identity` is linked to, the platform it is linked through and the purposes
+	/// that account allows for it now, from one read of the link: what registration,
+	/// activation and access checks ask of every author. `None` if `identity` is not linked.
+	fn linked_consent(identity: &Identity) -> Option<LinkedConsent<AccountId>>;
 	/// The purposes `who` allows for posts of `identity` right now (none if `identity` is not
 	/// linked to `who`).
-	fn allowed_purposes(who: &AccountId, identity: &Identity) -> PurposeSet;
-	/// `owner_of` and `allowed_purposes` for the owner, in one read of the link: what
-	/// registration, activation and access checks ask of every author. `None` if `identity` is
-	/// not linked.
-	fn linked_consent(identity: &Identity) -> Option<LinkedConsent<AccountId>>;
+	fn allowed_purposes(who: &AccountId, identity: &Identity) -> PurposeSet
+	where
+		AccountId: PartialEq,
+	{
+		Self::linked_consent(identity)
+			.filter(|link| &link.account == who)
+			.map_or(PurposeSet::EMPTY, |link| link.allowed)
+	}
 	/// The identities linked to `who` and the platform each is linked through (at most
 	/// `MaxIdentitiesPerAccount`).
 	fn identities_of(who: &AccountId) -> Vec<(Identity, PlatformId)>;

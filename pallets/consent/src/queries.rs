@@ -74,15 +74,6 @@ impl<T: Config> ConsentProvider<T::AccountId> for Pallet<T> {
 		IdentityOwner::<T>::get(identity).map(|link| (link.account, link.platform))
 	}
 
-	fn allowed_purposes(who: &T::AccountId, identity: &Identity) -> PurposeSet {
-		match IdentityOwner::<T>::get(identity) {
-			Some(link) if &link.account == who => {
-				AccountConsent::<T>::get(who).effective_with(&link.statements)
-			},
-			_ => PurposeSet::EMPTY,
-		}
-	}
-
 	fn linked_consent(identity: &Identity) -> Option<LinkedConsent<T::AccountId>> {
 		let link = IdentityOwner::<T>::get(identity)?;
 		let allowed = AccountConsent::<T>::get(&link.account).effective_with(&link.statements);

@@ -18,7 +18,7 @@ impl<T: Config> Pallet<T> {
 		index: u32,
 		proof: &[H256],
 	) -> DispatchResult {
-		let platform = Self::check_revocation(&who, batch, &post, index, proof).map_err(
+		let (platform, leaf) = Self::check_revocation(&who, batch, &post, index, proof).map_err(
 			|reason| match reason {
 				RevocationError::BatchNotFound => Error::<T>::BatchNotFound,
 				RevocationError::BatchPending => Error::<T>::BatchPending,
@@ -26,7 +26,6 @@ impl<T: Config> Pallet<T> {
 				RevocationError::NotAllowed => Error::<T>::NotAllowed,
 			},
 		)?;
-		let leaf = post.leaf_hash();
 		ensure!(!RevokedPosts::<T>::contains_key(leaf), Error::<T>::AlreadyRevoked);
 		Self::revoke(&who, batch, platform, leaf);
 		Self::take_contributions(&post.author, platform, 1);
@@ -39,9 +38,9 @@ impl<T: Config> Pallet<T> {
 		for (i, p) in posts.iter().enumerate() {
 			// `integrity_test` proves the bound fits a u16.
 			let index = i as u16;
-			let platform = Self::check_revocation(&who, p.batch, &p.post, p.index, &p.proof)
-				.map_err(|reason| Error::<T>::CannotRevoke { index, reason })?;
-			let leaf = p.post.leaf_hash();
+			let (platform, leaf) =
+				Self::check_revocation(&who, p.batch, &p.post, p.index, &p.proof)
+					.map_err(|reason| Error::<T>::CannotRevoke { index, reason })?;
 			// Revoked before (or earlier in this call): nothing left to do.
 			if RevokedPosts::<T>::contains_key(leaf) {
 				continue;
@@ -56,19 +55,20 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Whether `who` may revoke `post`, claimed to be leaf `index` of `batch` by `proof`: the
-	/// batch's platform if so.
+	/// batch's platform and the post's leaf hash if so.
 	fn check_revocation(
 		who: &T::AccountId,
 		batch: BatchId,
 		post: &PostRecord,
 		index: u32,
 		proof: &[H256],
-	) -> Result<PlatformId, RevocationError> {
+	) -> Result<(PlatformId, H256), RevocationError> {
 		ensure!(!PendingBatches::<T>::contains_key(batch), RevocationError::BatchPending);
 		let info = Batches::<T>::get(batch).ok_or(RevocationError::BatchNotFound)?;
+		let leaf = post.leaf_hash();
 		ensure!(
 			post.platform == info.platform
-				&& verify_batch_proof(&info.root, proof, info.posts, index, post.leaf_hash()),
+				&& verify_batch_proof(&info.root, proof, info.posts, index, leaf),
 			RevocationError::BadProof
 		);
 		let author = T::Consent::owner_of(&post.author).map(|(account, _)| account);
@@ -76,7 +76,7 @@ impl<T: Config> Pallet<T> {
 			author.as_ref() == Some(who) || T::Consent::is_operator(info.platform, who),
 			RevocationError::NotAllowed
 		);
-		Ok(info.platform)
+		Ok((info.platform, leaf))
 	}
 
 	/// Marks the post with leaf hash `leaf` revoked and tells licensing, which feeds it to
@@ -86,17 +86,18 @@ impl<T: Config> Pallet<T> {
 			leaf,
 			Revocation { batch, at: frame_system::Pallet::<T>::block_number() },
 		);
-		PlatformPosts::<T>::mutate(platform, |n| *n = n.saturating_sub(1));
 		T::ContributionObserver::post_revoked(platform, batch, leaf);
 		Self::deposit_event(Event::PostRevoked { batch, post: leaf, by: who.clone() });
 	}
 
 	/// Takes `posts` revoked posts from `author`'s count on `platform` (they were counted for
-	/// its identity, whoever holds it now), and has licensing settle its standing.
+	/// its identity, whoever holds it now) and from the platform's, and has licensing settle
+	/// the author's standing.
 	fn take_contributions(author: &Identity, platform: PlatformId, posts: u64) {
 		Contributions::<T>::mutate_exists(author, platform, |count| {
 			*count = count.map(|c| c.saturating_sub(posts)).filter(|c| *c > 0);
 		});
+		PlatformPosts::<T>::mutate(platform, |n| *n = n.saturating_sub(posts));
 		T::ContributionObserver::contribution_changed(author, platform);
 	}
 }
