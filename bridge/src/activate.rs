@@ -1,14 +1,14 @@
 //! `activate`: a platform batch counts once its challenge window has ended and someone activates
 //! it (anyone may; the bridge does it for its own batches). Until then its posts are not paid
 //! for and cannot be licensed, and anyone may ask for any of its leaves: the bridge answers each
-//! request from the manifest (an unanswered one voids the batch and slashes its bond).
+//! request from the store (an unanswered one voids the batch and slashes its bond).
 
 use crate::{
 	chain::{self, api, Answer, Chain},
-	manifest::Manifest,
+	store::Store,
 };
 use anyhow::{Context, Result};
-use licentia_primitives::content::{batch_proof, ranges, BatchId, PostRecord};
+use licentia_primitives::content::{ranges, BatchId, PostRecord};
 use licentia_rpc::{LicentiaApiClient, NOT_FOUND};
 use serde::Serialize;
 use std::{collections::BTreeSet, time::Duration};
@@ -29,19 +29,19 @@ pub struct Summary {
 	pub voided: Vec<BatchId>,
 }
 
-/// Activates the manifest's pending platform batches (only those in `only`, if given) whose
+/// Activates the store's pending platform batches (only those in `only`, if given) whose
 /// windows have ended, or, with `wait`, all of them as their windows end.
 pub async fn run(
 	chain: &Chain,
 	signer: &Keypair,
-	manifest: &Manifest,
+	store: &mut Store,
 	only: Option<&BTreeSet<BatchId>>,
 	wait: bool,
 ) -> Result<Summary> {
 	let mut summary = Summary::default();
 	let mut due = Vec::new();
 	let mut last_until = 0;
-	for (id, records) in manifest.batches() {
+	for (id, records) in store.inactive_batches()? {
 		if only.is_some_and(|only| !only.contains(&id)) {
 			continue;
 		}
@@ -50,6 +50,7 @@ pub async fn run(
 			Err(refusal) if refusal.code() == NOT_FOUND => {
 				eprintln!("batch {id} is not on chain any more: it was voided by a challenge");
 				summary.voided.push(id);
+				store.mark_settled(id)?;
 				continue;
 			},
 			Err(refusal) => {
@@ -57,7 +58,10 @@ pub async fn run(
 			},
 		};
 		// Active already (or a Nostr batch, active at once).
-		let Some(until) = until else { continue };
+		let Some(until) = until else {
+			store.mark_settled(id)?;
+			continue;
+		};
 		// A transaction submitted now is in a block after the last finalized one.
 		if !wait && chain.finalized_number().await? + 1 < until {
 			summary.waiting.push((id, until));
@@ -66,10 +70,10 @@ pub async fn run(
 		last_until = last_until.max(until);
 		due.push((id, records));
 	}
-	answer_requests(chain, signer, &due, &mut summary).await?;
+	answer_requests(chain, signer, store, &due, &mut summary).await?;
 	while !due.is_empty() && chain.finalized_number().await? + 1 < last_until {
 		tokio::time::sleep(Duration::from_secs(1)).await;
-		answer_requests(chain, signer, &due, &mut summary).await?;
+		answer_requests(chain, signer, store, &due, &mut summary).await?;
 	}
 	// All at once, with consecutive nonces, then each waited for.
 	let mut nonce = chain.pool_nonce(&chain::account_of(signer)).await?;
@@ -82,6 +86,7 @@ pub async fn run(
 	}
 	for (id, activation) in submitted {
 		activation.finalized().await.with_context(|| format!("activating batch {id}"))?;
+		store.mark_settled(id)?;
 		summary.activated.push(id);
 	}
 	Ok(summary)
@@ -92,25 +97,23 @@ pub async fn run(
 async fn answer_requests(
 	chain: &Chain,
 	signer: &Keypair,
+	store: &Store,
 	batches: &[(BatchId, Vec<PostRecord>)],
 	summary: &mut Summary,
 ) -> Result<()> {
-	for (id, records) in batches {
+	for (id, _) in batches {
 		let batch = chain.licentia().batch(*id, None).await.answer();
 		let batch = batch.with_context(|| format!("reading batch {id}"))?;
 		for request in batch.requests {
-			let Some(post) = records.get(request.index as usize) else {
-				anyhow::bail!("batch {id} has no leaf {} in the manifest", request.index);
+			let Some(leaf) = store.leaf(*id, request.index)? else {
+				anyhow::bail!("batch {id} has no leaf {} in the store", request.index);
 			};
-			let leaves = records.iter().map(PostRecord::leaf_hash).collect();
-			let proof: Vec<subxt::utils::H256> = batch_proof(leaves, request.index)
-				.into_iter()
-				.map(|h| subxt::utils::H256(h.0))
-				.collect();
+			let proof: Vec<subxt::utils::H256> =
+				leaf.proof.iter().map(|h| subxt::utils::H256(h.0)).collect();
 			let call = api::transactions().content().answer_leaf(
 				*id,
 				request.index,
-				chain::convert(post)?,
+				chain::convert(&leaf.post)?,
 				api::runtime_types::bounded_collections::bounded_vec::BoundedVec(proof),
 			);
 			chain.submit(&call, signer).await.with_context(|| {

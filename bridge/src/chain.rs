@@ -216,6 +216,21 @@ impl Chain {
 		u32::try_from(at.block_number()).context("a block number beyond u32")
 	}
 
+	/// Platform `id` as the bridge reads its posts: its kind and domain.
+	pub async fn target(
+		&self,
+		id: licentia_primitives::consent::PlatformId,
+	) -> Result<crate::formats::Target> {
+		use licentia_rpc::LicentiaApiClient;
+		let platform = self.licentia().platform(id, None).await.answer();
+		let platform = platform.with_context(|| format!("reading platform {id}"))?;
+		Ok(crate::formats::Target {
+			id: platform.id,
+			kind: platform.kind,
+			domain: String::from_utf8_lossy(&platform.domain).into_owned(),
+		})
+	}
+
 	/// The genesis hash: signed statements name the chain they are for.
 	pub fn genesis_hash(&self) -> [u8; 32] {
 		self.client.genesis_hash().0

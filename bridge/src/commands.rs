@@ -3,14 +3,13 @@
 
 use crate::{
 	chain::{self, api, Answer, Chain},
-	formats::{self, Target},
-	manifest::{Manifest, RegisteredPost},
+	formats,
+	store::{RegisteredPost, Store, Withdrawal},
 };
 use anyhow::{anyhow, bail, Context, Result};
 use codec::Encode;
 use licentia_primitives::{
 	consent::{Decision, Identity, PlatformId, Purpose, LINK_CONTEXT, RELAY_CONTEXT},
-	content::PostId,
 	licensing::{AccessQuery, LicenseId, Terms},
 	nostr,
 };
@@ -363,32 +362,26 @@ pub async fn check_access(
 	chain: &Chain,
 	license: LicenseId,
 	purpose_name: &str,
-	manifest: &Path,
+	store: &Path,
 	platform: Option<PlatformId>,
 	files: &[std::path::PathBuf],
 ) -> Result<Value> {
 	let purpose = purpose(purpose_name)?;
-	let manifest = Manifest::open(manifest)?;
+	let store = Store::open(store)?;
 	let mut posts: Vec<RegisteredPost> = Vec::new();
 	let mut unknown = Vec::new();
 	if let Some(platform) = platform {
-		let view = chain.licentia().platform(platform, None).await.answer();
-		let view = view.with_context(|| format!("reading platform {platform}"))?;
-		let target = Target {
-			id: view.id,
-			kind: view.kind,
-			domain: String::from_utf8_lossy(&view.domain).into_owned(),
-		};
+		let target = chain.target(platform).await?;
 		for file in files {
 			for post in formats::read_file(&target, file)?.posts {
-				match manifest.get(platform, &post.record.post) {
-					Some(registered) => posts.push(registered.clone()),
+				match store.get(platform, &post.record.post)? {
+					Some(registered) => posts.push(registered),
 					None => unknown.push(post.record.post),
 				}
 			}
 		}
 	} else {
-		posts = manifest.posts().cloned().collect();
+		posts = store.posts()?;
 	}
 
 	let progress = indicatif::ProgressBar::new(posts.len() as u64);
@@ -429,7 +422,7 @@ pub async fn check_access(
 		"license": license,
 		"purpose": purpose,
 		"tally": tally,
-		"notInManifest": unknown,
+		"notInStore": unknown,
 		"posts": checked,
 	}))
 }
@@ -440,67 +433,74 @@ pub async fn license(chain: &Chain, id: LicenseId) -> Result<Value> {
 	Ok(serde_json::to_value(license.with_context(|| format!("reading license {id}"))?)?)
 }
 
-/// `claim`: pays out the signer's rewards.
-/// A post's id at its source, as deletion notices name it: an X id, a Bluesky or Mastodon URI,
-/// a Nostr event id in hex.
-pub fn source_id(post: &PostId) -> String {
-	match post {
-		PostId::Bluesky { uri, .. } | PostId::Mastodon { uri } => {
-			String::from_utf8_lossy(uri).into_owned()
-		},
-		PostId::Nostr { id } => hex::encode(id),
-		PostId::X { id } => id.to_string(),
-	}
-}
-
-/// Revokes the manifest's posts with these source ids (every registered version of each), in
-/// transactions of at most `MaxRevocationsPerCall` posts. Every id must be in the manifest.
+/// Revokes the store's posts with these source ids (every registered version of each), in
+/// transactions of at most `MaxRevocationsPerCall` posts. Every id must be in the store.
 pub async fn revoke(
 	chain: &Chain,
 	signer: &Keypair,
-	manifest: &Path,
+	store: &Path,
 	platform: Option<PlatformId>,
 	ids: &[String],
 ) -> Result<Value> {
-	let manifest = Manifest::open(manifest)?;
-	// Each wanted id, and whether the manifest has it.
-	let mut wanted: BTreeMap<&str, bool> = ids.iter().map(|id| (id.as_str(), false)).collect();
-	let posts: Vec<&RegisteredPost> = manifest
-		.posts()
-		.filter(|p| platform.is_none_or(|platform| p.post.platform == platform))
-		.filter(|p| {
-			wanted
-				.get_mut(source_id(&p.post.post).as_str())
-				.map(|found| *found = true)
-				.is_some()
-		})
-		.collect();
-	let unknown: Vec<&str> =
-		wanted.into_iter().filter(|(_, found)| !found).map(|(id, _)| id).collect();
-	if !unknown.is_empty() {
-		bail!("not registered through this manifest: {}", unknown.join(", "));
+	let mut store = Store::open(store)?;
+	// The posts not known to be revoked, and how many posts (of any state) each id names.
+	let (mut posts, mut matched, mut unknown) = (Vec::new(), 0, Vec::new());
+	for id in ids {
+		let registered = store.count_by_source(platform, id)?;
+		if registered == 0 {
+			unknown.push(id.as_str());
+		}
+		matched += registered;
+		posts.extend(store.withdrawn(platform, &Withdrawal::Post(id.clone()))?);
 	}
+	if !unknown.is_empty() {
+		bail!("not registered through this store: {}", unknown.join(", "));
+	}
+	let summary = revoke_posts(chain, signer, &mut store, &posts).await?;
+	Ok(json!({
+		"posts": matched,
+		"revoked": summary.revoked,
+		"alreadyRevoked": matched - summary.revoked,
+		"transactions": summary.transactions,
+		"fees": summary.fees.to_string(),
+	}))
+}
 
+/// What [`revoke_posts`] did.
+#[derive(Debug, Default)]
+pub struct Revoked {
+	/// Posts the chain revoked now (the others were revoked already).
+	pub revoked: usize,
+	/// Transactions submitted.
+	pub transactions: usize,
+	/// Their fees, in planck.
+	pub fees: u128,
+}
+
+/// Revokes `posts` on chain, at most `MaxRevocationsPerCall` per transaction, and records them
+/// as revoked in the store.
+pub async fn revoke_posts(
+	chain: &Chain,
+	signer: &Keypair,
+	store: &mut Store,
+	posts: &[RegisteredPost],
+) -> Result<Revoked> {
+	let mut summary = Revoked::default();
 	let max = chain.constant(&api::constants().content().max_revocations_per_call()).await?;
-	let (mut revoked, mut transactions, mut fees) = (0, 0, 0u128);
-	for chunk in posts.chunks(max as usize) {
+	for chunk in posts.chunks(max.max(1) as usize) {
 		// `PostWithProof`'s fields, in order: SCALE encodes a struct as its fields.
 		let items: Vec<_> = chunk.iter().map(|p| (p.batch, &p.post, p.index, &p.proof)).collect();
 		let call = api::transactions().content().revoke_posts(chain::convert(&items)?);
 		let included = chain.submit(&call, signer).await?;
-		revoked += included.events.find::<api::content::events::PostRevoked>().count();
-		transactions += 1;
-		fees += included.fee().unwrap_or_default();
+		summary.revoked += included.events.find::<api::content::events::PostRevoked>().count();
+		summary.transactions += 1;
+		summary.fees += included.fee().unwrap_or_default();
+		store.mark_revoked(chunk)?;
 	}
-	Ok(json!({
-		"posts": posts.len(),
-		"revoked": revoked,
-		"alreadyRevoked": posts.len() - revoked,
-		"transactions": transactions,
-		"fees": fees.to_string(),
-	}))
+	Ok(summary)
 }
 
+/// `claim`: pays out the signer's rewards.
 pub async fn claim(chain: &Chain, signer: &Keypair) -> Result<Value> {
 	let who = chain::account_of(signer);
 	let pending = chain.licentia().pending_rewards(chain::primitive_account(&who), None).await;

@@ -12,6 +12,7 @@
 //! - X: blake2-256 of the post's `text`;
 //! - Nostr: the event id itself (the chain defines it so for self-registered events).
 
+use crate::store::Withdrawal;
 use anyhow::{bail, Context, Result};
 use licentia_primitives::Hash as H256;
 use licentia_primitives::{
@@ -31,6 +32,28 @@ pub struct Post {
 	pub record: PostRecord,
 	/// For Nostr: the signed event the author registers.
 	pub event: Option<SignedEvent>,
+	/// The item as the source gave it (compact JSON): what the store keeps and the gateway
+	/// serves.
+	pub content: Option<String>,
+}
+
+impl Post {
+	/// A post known only by its record (imported from a manifest).
+	pub fn from_record(record: PostRecord) -> Self {
+		Self { position: Position::Line(0), record, event: None, content: None }
+	}
+}
+
+/// What one item of a source is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Item {
+	/// An original post.
+	Post(PostRecord, Option<SignedEvent>),
+	/// A withdrawal: a post deleted or edited, an account deleted or deactivated, with the
+	/// reason (`deleted`, `edited`, `deactivated`, ...).
+	Withdrawal(Withdrawal, String),
+	/// Anything else (likes, reposts, profile changes, other collections).
+	Skipped,
 }
 
 /// A Nostr event's id, key and signature: what `register_nostr_events` takes.
@@ -78,7 +101,9 @@ pub struct Export {
 	pub posts: Vec<Post>,
 	/// The items rejected, with reasons.
 	pub rejected: Vec<Rejection>,
-	/// How many items were not original posts (likes, deletions, reblogs, other events).
+	/// Withdrawals (deletions, edits, accounts gone), with their reasons.
+	pub withdrawals: Vec<(Position, Withdrawal, String)>,
+	/// How many items were not original posts (likes, reblogs, other events).
 	pub skipped: usize,
 }
 
@@ -106,22 +131,33 @@ pub fn read(target: &Target, text: &str) -> Result<Export> {
 				continue;
 			},
 		};
-		let parsed = match target.kind {
-			PlatformKind::Bluesky => bluesky(target, &item),
-			PlatformKind::Mastodon => mastodon(target, &item),
-			PlatformKind::Nostr => nostr_event(target, &item),
-			PlatformKind::X => x_post(target, &item),
-		};
-		match parsed {
-			Ok(Some((record, event))) => export.posts.push(Post { position, record, event }),
-			Ok(None) => export.skipped += 1,
+		match read_item(target, &item) {
+			Ok(Item::Post(record, event)) => {
+				let content = Some(item.to_string());
+				export.posts.push(Post { position, record, event, content })
+			},
+			Ok(Item::Withdrawal(withdrawal, reason)) => {
+				export.withdrawals.push((position, withdrawal, reason))
+			},
+			Ok(Item::Skipped) => export.skipped += 1,
 			Err(reason) => export.rejected.push(Rejection { position, reason }),
 		}
 	}
 	Ok(export)
 }
 
-type Parsed = Result<Option<(PostRecord, Option<SignedEvent>)>, String>;
+/// Reads one item of `target`'s kind: a post, a withdrawal or something else; an item that
+/// claims to be a post and is wrong is an error, with the reason.
+pub fn read_item(target: &Target, item: &Value) -> Parsed {
+	match target.kind {
+		PlatformKind::Bluesky => bluesky(target, item),
+		PlatformKind::Mastodon => mastodon(target, item),
+		PlatformKind::Nostr => nostr_event(target, item),
+		PlatformKind::X => x_post(target, item),
+	}
+}
+
+type Parsed = Result<Item, String>;
 
 /// The JSON items of an export, each with its position; an item that is not JSON is an error
 /// in place (the rest of the file is still read).
@@ -165,13 +201,17 @@ fn text_hash(text: &str) -> H256 {
 	H256::from(blake2_256(text.as_bytes()))
 }
 
-/// A Bluesky Jetstream event: only `app.bsky.feed.post` creations are posts.
+/// A Bluesky Jetstream event: `app.bsky.feed.post` creations are posts; their deletions and
+/// updates withdraw them (an update is a new version under the same URI, which the chain does
+/// not register again: the old one is revoked); an account event that is not active (deleted,
+/// deactivated, taken down, suspended) withdraws every post of the account.
 fn bluesky(target: &Target, item: &Value) -> Parsed {
 	#[derive(Deserialize)]
 	struct Event {
 		did: String,
 		kind: String,
 		commit: Option<Commit>,
+		account: Option<Account>,
 	}
 	#[derive(Deserialize)]
 	struct Commit {
@@ -181,27 +221,53 @@ fn bluesky(target: &Target, item: &Value) -> Parsed {
 		cid: Option<String>,
 		record: Option<Value>,
 	}
+	#[derive(Deserialize)]
+	struct Account {
+		active: bool,
+		status: Option<String>,
+	}
 	let event: Event =
 		serde_json::from_value(item.clone()).map_err(|e| format!("not a Jetstream event: {e}"))?;
-	let Some(commit) = event.commit.filter(|_| event.kind == "commit") else { return Ok(None) };
-	if commit.collection != "app.bsky.feed.post" || commit.operation != "create" {
-		return Ok(None);
+	let author = || -> Result<Identity, String> {
+		let author = Identity::Bluesky(bounded(event.did.as_bytes(), "the DID", MAX_HANDLE_LEN)?);
+		author.validate().map_err(|_| format!("{:?} is not a DID", event.did))?;
+		Ok(author)
+	};
+	if event.kind == "account" {
+		return Ok(match &event.account {
+			Some(account) if !account.active => {
+				let status = account.status.clone().unwrap_or_else(|| "inactive".into());
+				Item::Withdrawal(Withdrawal::Author(author()?), status)
+			},
+			_ => Item::Skipped,
+		});
 	}
-	let author = Identity::Bluesky(bounded(event.did.as_bytes(), "the DID", MAX_HANDLE_LEN)?);
-	author.validate().map_err(|_| format!("{:?} is not a DID", event.did))?;
-	let cid = commit.cid.ok_or("a post creation without a cid")?;
+	let Some(commit) = event.commit.as_ref().filter(|_| event.kind == "commit") else {
+		return Ok(Item::Skipped);
+	};
+	if commit.collection != "app.bsky.feed.post" {
+		return Ok(Item::Skipped);
+	}
+	let uri = format!("at://{}/app.bsky.feed.post/{}", event.did, commit.rkey);
+	match commit.operation.as_str() {
+		"create" => {},
+		"delete" => return Ok(Item::Withdrawal(Withdrawal::Post(uri), "deleted".into())),
+		"update" => return Ok(Item::Withdrawal(Withdrawal::Post(uri), "edited".into())),
+		_ => return Ok(Item::Skipped),
+	}
+	let author = author()?;
+	let cid = commit.cid.as_ref().ok_or("a post creation without a cid")?;
 	let text = commit
 		.record
 		.as_ref()
 		.and_then(|r| r.get("text"))
 		.and_then(Value::as_str)
 		.ok_or("a post record without text")?;
-	let uri = format!("at://{}/app.bsky.feed.post/{}", event.did, commit.rkey);
 	let post = PostId::Bluesky {
 		uri: bounded(uri.as_bytes(), "the post's at:// URI", MAX_URI_LEN)?,
 		cid: bounded(cid.as_bytes(), "the cid", MAX_CID_LEN)?,
 	};
-	Ok(Some((record(target, post, text_hash(text), author), None)))
+	Ok(Item::Post(record(target, post, text_hash(text), author), None))
 }
 
 /// A Mastodon status as the REST API returns it: reblogs are not original posts, and accounts of
@@ -221,7 +287,7 @@ fn mastodon(target: &Target, item: &Value) -> Parsed {
 	let status: Status =
 		serde_json::from_value(item.clone()).map_err(|e| format!("not a Mastodon status: {e}"))?;
 	if status.reblog.is_some() {
-		return Ok(None);
+		return Ok(Item::Skipped);
 	}
 	// `acct` is `user` for the instance's own accounts and `user@instance` for remote ones.
 	let account = match status.account.acct.split_once('@') {
@@ -229,7 +295,7 @@ fn mastodon(target: &Target, item: &Value) -> Parsed {
 		Some((_, instance)) if instance.eq_ignore_ascii_case(&target.domain) => {
 			status.account.acct.clone()
 		},
-		Some(_) => return Ok(None),
+		Some(_) => return Ok(Item::Skipped),
 	}
 	.to_lowercase();
 	let author = Identity::Mastodon(bounded(account.as_bytes(), "the account", MAX_HANDLE_LEN)?);
@@ -238,7 +304,7 @@ fn mastodon(target: &Target, item: &Value) -> Parsed {
 		.map_err(|_| format!("{account:?} is not a Mastodon account"))?;
 	let post =
 		PostId::Mastodon { uri: bounded(status.uri.as_bytes(), "the status URI", MAX_URI_LEN)? };
-	Ok(Some((record(target, post, text_hash(&status.content), author), None)))
+	Ok(Item::Post(record(target, post, text_hash(&status.content), author), None))
 }
 
 /// An X post: `id_str` (or `id`) and `author_id`, both decimal strings in the API's JSON.
@@ -261,7 +327,7 @@ fn x_post(target: &Target, item: &Value) -> Parsed {
 	};
 	let author = number("author_id")?.ok_or("an X post without author_id")?;
 	let text = item.get("text").and_then(Value::as_str).ok_or("an X post without text")?;
-	Ok(Some((record(target, PostId::X { id }, text_hash(text), Identity::X(author)), None)))
+	Ok(Item::Post(record(target, PostId::X { id }, text_hash(text), Identity::X(author)), None))
 }
 
 /// A Nostr NIP-01 event, read, serialised and verified by rust-nostr's `nostr` crate: its id is
@@ -271,7 +337,7 @@ fn nostr_event(target: &Target, item: &Value) -> Parsed {
 	let event: ::nostr::event::Event =
 		serde_json::from_value(item.clone()).map_err(|e| format!("not a NIP-01 event: {e}"))?;
 	if event.kind != ::nostr::event::Kind::TextNote {
-		return Ok(None);
+		return Ok(Item::Skipped);
 	}
 	if !event.verify_id() {
 		let computed = ::nostr::event::EventId::compute(
@@ -289,7 +355,7 @@ fn nostr_event(target: &Target, item: &Value) -> Parsed {
 	let (id, pubkey, sig) = (event.id.to_bytes(), event.pubkey.to_bytes(), event.sig.to_bytes());
 	let post = PostId::Nostr { id };
 	let record = record(target, post, H256::from(id), Identity::Nostr(pubkey));
-	Ok(Some((record, Some(SignedEvent { id, pubkey, sig }))))
+	Ok(Item::Post(record, Some(SignedEvent { id, pubkey, sig })))
 }
 
 fn record(target: &Target, post: PostId, content_hash: H256, author: Identity) -> PostRecord {

@@ -1,7 +1,8 @@
-//! `ingest`: from a platform export to registered batches and a manifest of proofs.
+//! `ingest`: from a platform export to registered batches, recorded with their proofs in the
+//! store ([`crate::store`]).
 //!
 //! 1. Read the export ([`formats`]): posts, rejections (with reasons), skipped items.
-//! 2. Drop posts the manifest already has; settle batches a previous run left pending.
+//! 2. Settle batches a previous run left pending; drop posts the store already has.
 //! 3. Ask the node about each author (`licentia_identityConsent`): only authors linked through
 //!    this platform (for Nostr: to the signer's account) who allow some purpose are registered.
 //! 4. Keep the posts a platform batch can hold: those with an order key (X and Mastodon ids,
@@ -9,7 +10,7 @@
 //! 5. Batch: authors in ascending order, each author's posts in ascending order key (the layout
 //!    the chain's fraud proofs check), at most the chain's `MaxContributorsPerBatch` authors and
 //!    `--batch-posts` posts per batch (Nostr: `MaxNostrEvents` events, ascending ids).
-//! 6. For each batch: write it to the manifest as pending, sign and submit it (up to
+//! 6. For each batch: write it to the store as pending, sign and submit it (up to
 //!    `--in-flight` at once, consecutive nonces), wait for its finality, and write every
 //!    post's index and proof.
 //! 7. Unless `--no-activate`: wait for the batches' challenge windows to end and activate them
@@ -18,14 +19,14 @@
 use crate::{
 	chain::{self, api, Answer, Chain, Refusal, Submitted},
 	formats::{self, Post, Target},
-	manifest::{self, Entry, Manifest, Pending, RegisteredPost},
+	store::Store,
 };
 use anyhow::{bail, Context, Result};
 use futures::{stream, StreamExt, TryStreamExt};
 use indicatif::{ProgressBar, ProgressStyle};
 use licentia_primitives::{
 	consent::{Identity, PlatformId, PlatformKind},
-	content::{batch_proof, batch_root, ranges, BatchId, PostRecord},
+	content::{batch_root, ranges, BatchId, PostRecord},
 	runtime_api::IdentityConsent,
 	AccountId, Hash,
 };
@@ -47,16 +48,23 @@ pub struct Options {
 	pub platform: PlatformId,
 	/// The export files.
 	pub files: Vec<PathBuf>,
-	/// The manifest.
-	pub manifest: PathBuf,
-	/// At most this many posts per batch.
-	pub batch_posts: u32,
-	/// At most this many batches submitted and not yet finalized.
-	pub in_flight: usize,
+	/// The store.
+	pub store: PathBuf,
+	/// How batches are cut and submitted.
+	pub batching: Batching,
 	/// Read and filter, but do not submit.
 	pub dry_run: bool,
 	/// Wait for the registered batches' challenge windows and activate them.
 	pub activate: bool,
+}
+
+/// How posts are cut into batches and submitted.
+#[derive(Clone, Copy, Debug)]
+pub struct Batching {
+	/// At most this many posts per batch.
+	pub batch_posts: u32,
+	/// At most this many batches submitted and not yet finalized.
+	pub in_flight: usize,
 }
 
 /// What `ingest` did.
@@ -69,7 +77,7 @@ pub struct Summary {
 	pub skipped: usize,
 	/// Items rejected, with where and why.
 	pub rejected: Vec<String>,
-	/// Posts the manifest already had (or that appeared twice in the input).
+	/// Posts the store already had (or that appeared twice in the input).
 	pub already_registered: usize,
 	/// Posts left out because their author has not opted in here, by reason.
 	pub not_opted_in: BTreeMap<String, usize>,
@@ -83,8 +91,8 @@ pub struct Summary {
 	pub batches: Vec<BatchId>,
 	/// Batches this run activated after their challenge windows.
 	pub activated: Vec<BatchId>,
-	/// Posts the manifest holds now.
-	pub manifest_posts: usize,
+	/// Posts the store holds now.
+	pub store_posts: usize,
 }
 
 /// Why an author's posts are not registered.
@@ -113,18 +121,12 @@ fn refusal(
 
 /// Runs `ingest`.
 pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<Summary> {
-	let platform = chain.licentia().platform(options.platform, None).await.answer();
-	let platform = platform.with_context(|| format!("reading platform {}", options.platform))?;
-	let target = Target {
-		id: platform.id,
-		kind: platform.kind,
-		domain: String::from_utf8_lossy(&platform.domain).into_owned(),
-	};
+	let target = chain.target(options.platform).await?;
 	let mut summary = Summary::default();
 	let mut posts = Vec::new();
 	for file in &options.files {
 		let export = formats::read_file(&target, file)?;
-		summary.skipped += export.skipped;
+		summary.skipped += export.skipped + export.withdrawals.len();
 		summary.rejected.extend(
 			export
 				.rejected
@@ -138,23 +140,61 @@ pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<S
 		eprintln!("rejected: {rejection}");
 	}
 
-	let mut manifest = Manifest::open(&options.manifest)?;
-	let signer_account = chain::account_of(signer);
+	let mut store = Store::open(&options.store)?;
 	if !options.dry_run {
-		settle_pending(chain, signer, &mut manifest, &mut summary).await?;
+		settle_pending(chain, signer, &mut store, &mut summary).await?;
 	}
+	let progress = ProgressBar::new(0).with_style(
+		ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} posts ({elapsed})")
+			.expect("a valid template")
+			.progress_chars("=> "),
+	);
+	progress.set_message("registering");
+	let batching = (!options.dry_run).then_some(options.batching);
+	register(chain, signer, &target, &mut store, posts, batching, &mut summary, &progress).await?;
+	progress.finish_with_message("registered");
+	summary.store_posts = store.len()?;
+	if options.activate && !options.dry_run && target.kind != PlatformKind::Nostr {
+		let batches: BTreeSet<BatchId> = summary.batches.iter().copied().collect();
+		summary.activated = crate::activate::run(chain, signer, &mut store, Some(&batches), true)
+			.await?
+			.activated;
+	}
+	Ok(summary)
+}
 
+/// Registers `posts` through `target`: drops those the store has, those whose authors have not
+/// opted in here, and (platform batches) those that are not newer than their author's registered
+/// posts, counting each in `summary`; cuts the rest into batches and registers them (unless
+/// `batching` is `None`: a dry run), recording each in the store.
+#[allow(clippy::too_many_arguments)]
+pub async fn register(
+	chain: &Chain,
+	signer: &Keypair,
+	target: &Target,
+	store: &mut Store,
+	mut posts: Vec<Post>,
+	batching: Option<Batching>,
+	summary: &mut Summary,
+	progress: &ProgressBar,
+) -> Result<()> {
+	let signer_account = chain::account_of(signer);
 	// New posts only, each once.
 	let mut seen = BTreeSet::new();
+	let mut known = Vec::new();
+	for post in &posts {
+		known.push(store.contains(target.id, &post.record.post)?);
+	}
+	let mut known = known.into_iter();
 	posts.retain(|p| {
-		let new = !manifest.contains(target.id, &p.record.post)
-			&& seen.insert(manifest::key(target.id, &p.record.post));
+		let new = !known.next().unwrap_or(true)
+			&& seen.insert(serde_json::to_string(&p.record.post).unwrap_or_default());
 		summary.already_registered += usize::from(!new);
 		new
 	});
 
 	// Opted-in authors only: one question per author, several in flight on the one connection.
-	let authors: BTreeSet<Identity> = posts.iter().map(|p| p.record.author.clone()).collect();
+	let authors = posts_authors(&posts);
 	let answers: Vec<_> = stream::iter(authors)
 		.map(|author| async move {
 			let answer = chain.licentia().identity_consent(author.clone(), None).await;
@@ -165,7 +205,7 @@ pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<S
 		.await?;
 	let mut refused = BTreeMap::new();
 	for (author, answer) in answers {
-		if let Some(reason) = refusal(&target, &signer_account, answer)? {
+		if let Some(reason) = refusal(target, &signer_account, answer)? {
 			refused.insert(author, reason);
 		}
 	}
@@ -179,9 +219,9 @@ pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<S
 	for (author, reason) in &refused {
 		eprintln!("skipping the posts of {}: {reason}", serde_json::to_string(author)?);
 	}
-	if options.dry_run || posts.is_empty() {
-		summary.manifest_posts = manifest.len();
-		return Ok(summary);
+	let Some(batching) = batching else { return Ok(()) };
+	if posts.is_empty() {
+		return Ok(());
 	}
 
 	if target.kind != PlatformKind::Nostr {
@@ -192,6 +232,7 @@ pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<S
 			.try_collect()
 			.await?;
 		let mut keys = BTreeSet::new();
+		let before = summary.out_of_order;
 		posts.retain(|p| {
 			let key = p.record.post.order_key(&p.record.author);
 			let fits = key.is_some_and(|key| {
@@ -201,11 +242,11 @@ pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<S
 			summary.out_of_order += usize::from(!fits);
 			fits
 		});
-		if summary.out_of_order > 0 {
+		if summary.out_of_order > before {
 			eprintln!(
 				"skipping {} posts without an order key or not newer than their author's \
 				 registered posts",
-				summary.out_of_order
+				summary.out_of_order - before
 			);
 		}
 	}
@@ -217,43 +258,29 @@ pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<S
 		let max_authors =
 			chain.constant(&api::constants().content().max_contributors_per_batch()).await?;
 		let max_posts = chain.constant(&api::constants().content().max_posts_per_batch()).await?;
-		author_batches(posts, max_authors as usize, options.batch_posts.min(max_posts) as usize)
+		author_batches(posts, max_authors as usize, batching.batch_posts.min(max_posts) as usize)
 	};
 
-	let total: usize = batches.iter().map(Vec::len).sum();
-	let progress = ProgressBar::new(total as u64).with_style(
-		ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} posts ({elapsed})")
-			.expect("a valid template")
-			.progress_chars("=> "),
-	);
-	progress.set_message("registering");
+	progress.inc_length(batches.iter().map(Vec::len).sum::<usize>() as u64);
 	// Up to `in_flight` batches in the pool at once, with consecutive nonces, so that a batch is
 	// included while the one before it is being finalized (one at a time, each waited for a
-	// block and a finality round). Each is written to the manifest as pending before it is
+	// block and a finality round). Each is written to the store as pending before it is
 	// submitted: a run stopped here settles them next time.
 	let mut nonce = chain.pool_nonce(&signer_account).await?;
-	let mut in_flight = VecDeque::with_capacity(options.in_flight);
+	let mut in_flight = VecDeque::with_capacity(batching.in_flight);
 	for batch in batches {
-		if in_flight.len() >= options.in_flight {
+		if in_flight.len() >= batching.in_flight {
 			if let Some(oldest) = in_flight.pop_front() {
-				record(&mut manifest, &mut summary, &progress, oldest).await?;
+				record(store, summary, progress, oldest).await?;
 			}
 		}
-		in_flight.push_back(submit(chain, signer, &target, &mut manifest, batch, nonce).await?);
+		in_flight.push_back(submit(chain, signer, target, store, batch, nonce).await?);
 		nonce += 1;
 	}
 	while let Some(oldest) = in_flight.pop_front() {
-		record(&mut manifest, &mut summary, &progress, oldest).await?;
+		record(store, summary, progress, oldest).await?;
 	}
-	progress.finish_with_message("registered");
-	summary.manifest_posts = manifest.len();
-	if options.activate && target.kind != PlatformKind::Nostr {
-		let batches: BTreeSet<BatchId> = summary.batches.iter().copied().collect();
-		summary.activated = crate::activate::run(chain, signer, &manifest, Some(&batches), true)
-			.await?
-			.activated;
-	}
-	Ok(summary)
+	Ok(())
 }
 
 fn posts_authors(posts: &[Post]) -> BTreeSet<Identity> {
@@ -301,17 +328,17 @@ fn nostr_batches(mut posts: Vec<Post>, max: usize) -> Vec<Vec<Post>> {
 /// A batch submitted and not yet recorded.
 struct InFlight {
 	root: Hash,
-	records: Vec<PostRecord>,
+	posts: usize,
 	nostr: bool,
 	submitted: Submitted,
 }
 
-/// Writes `batch` to the manifest as pending (with `nonce`), then signs and submits it.
+/// Writes `batch` to the store as pending (with `nonce`), then signs and submits it.
 async fn submit(
 	chain: &Chain,
 	signer: &Keypair,
 	target: &Target,
-	manifest: &mut Manifest,
+	store: &mut Store,
 	batch: Vec<Post>,
 	nonce: u64,
 ) -> Result<InFlight> {
@@ -319,7 +346,7 @@ async fn submit(
 	let root = batch_root(records.iter().map(PostRecord::leaf_hash));
 	let batches_before = chain.licentia().batch_count(None).await.answer();
 	let batches_before = batches_before.context("counting the registered batches")?;
-	manifest.append(Entry::Pending { root, batches_before, nonce, posts: records.clone() })?;
+	store.add_pending(target.id, root, batches_before, nonce, &batch)?;
 
 	let nostr = target.kind == PlatformKind::Nostr;
 	let submitted = if nostr {
@@ -344,17 +371,17 @@ async fn submit(
 		);
 		chain.submit_then_watch(&call, signer, Some(nonce)).await?
 	};
-	Ok(InFlight { root, records, nostr, submitted })
+	Ok(InFlight { root, posts: records.len(), nostr, submitted })
 }
 
 /// Waits until a submitted batch is finalized and records it with its proofs.
 async fn record(
-	manifest: &mut Manifest,
+	store: &mut Store,
 	summary: &mut Summary,
 	progress: &ProgressBar,
 	batch: InFlight,
 ) -> Result<()> {
-	let InFlight { root, records, nostr, submitted } = batch;
+	let InFlight { root, posts, nostr, submitted } = batch;
 	let included = submitted.finalized().await?;
 	let (id, on_chain_root) = if nostr {
 		let registered = included
@@ -370,8 +397,7 @@ async fn record(
 		(registered.batch, registered.root.0)
 	};
 	check_root(on_chain_root, root)?;
-	let posts = records.len();
-	record_registered(manifest, id, root, included.block, records)?;
+	store.register(root, id, included.block)?;
 	summary.registered += posts;
 	summary.batches.push(id);
 	progress.inc(posts as u64);
@@ -385,28 +411,6 @@ fn check_root(on_chain: [u8; 32], ours: Hash) -> Result<()> {
 	Ok(())
 }
 
-/// Writes batch `id`'s posts and proofs to the manifest.
-fn record_registered(
-	manifest: &mut Manifest,
-	batch: BatchId,
-	root: Hash,
-	block: Hash,
-	records: Vec<PostRecord>,
-) -> Result<()> {
-	let leaves: Vec<Hash> = records.iter().map(PostRecord::leaf_hash).collect();
-	let posts = records
-		.into_iter()
-		.enumerate()
-		.map(|(index, post)| RegisteredPost {
-			batch,
-			index: index as u32,
-			post,
-			proof: batch_proof(leaves.clone(), index as u32),
-		})
-		.collect();
-	manifest.append(Entry::Registered { batch, root, block, posts })
-}
-
 /// Batches a previous run submitted without seeing them registered, settled in nonce order.
 /// Each one's transaction used a known nonce, and a nonce is used once: once the finalized
 /// nonce is past it, the batch is on chain (found by root and submitter, and recorded) or never
@@ -418,28 +422,26 @@ fn record_registered(
 /// still wait in the pool's future queue for it, and would be included the moment this run
 /// used the nonce for something else, after its posts had been registered again. So the gap is
 /// filled first, with a `system.remark`: such a batch is then included, and found.
-async fn settle_pending(
+pub async fn settle_pending(
 	chain: &Chain,
 	signer: &Keypair,
-	manifest: &mut Manifest,
+	store: &mut Store,
 	summary: &mut Summary,
 ) -> Result<()> {
 	let account = chain::account_of(signer);
-	let mut pending: Vec<(Hash, Pending)> =
-		manifest.pending().map(|(root, pending)| (*root, pending.clone())).collect();
-	pending.sort_by_key(|(_, p)| p.nonce);
-	let last_nonce = pending.last().map(|(_, p)| p.nonce);
-	for (root, pending) in pending {
+	let pending = store.pending()?;
+	let last_nonce = pending.last().map(|p| p.nonce);
+	for pending in pending {
+		let root = pending.root;
 		loop {
 			if chain.finalized_nonce(&account).await? > pending.nonce {
 				match find_batch(chain, root, pending.batches_before, &account).await? {
 					Some(id) => {
 						eprintln!("a batch submitted before the last stop is on chain: batch {id}");
 						summary.batches.push(id);
-						summary.registered += pending.posts.len();
-						record_registered(manifest, id, root, Hash::zero(), pending.posts)?;
+						summary.registered += store.register(root, id, Hash::zero())?;
 					},
-					None => manifest.append(Entry::Abandoned { root })?,
+					None => store.abandon(root)?,
 				}
 				break;
 			}
@@ -452,7 +454,7 @@ async fn settle_pending(
 					let remark = api::transactions().system().remark(b"licentia-bridge".to_vec());
 					chain.submit_with_nonce(&remark, signer, Some(pending.nonce)).await?;
 				}
-				manifest.append(Entry::Abandoned { root })?;
+				store.abandon(root)?;
 				break;
 			}
 			eprintln!("waiting for a batch submitted before the last stop to be finalized");
@@ -495,6 +497,7 @@ mod tests {
 				author: Identity::X(author),
 			},
 			event: None,
+			content: None,
 		}
 	}
 

@@ -7,9 +7,12 @@
 mod activate;
 mod chain;
 mod commands;
+mod follow;
 mod formats;
 mod ingest;
 mod manifest;
+mod metrics;
+mod store;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -30,11 +33,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-	/// Registers the opted-in posts of platform exports and records their proofs in a manifest.
+	/// Registers the opted-in posts of platform exports and records them, with their proofs, in
+	/// the store.
 	///
 	/// Formats (by the platform's kind): Bluesky Jetstream JSON lines, Mastodon statuses (REST
 	/// API JSON), Nostr NIP-01 events (JSON lines or array; ids and signatures are checked), X
-	/// posts (API v2 JSON or an array). Rerunning it resumes: posts in the manifest are skipped.
+	/// posts (API v2 JSON or an array). Rerunning it resumes: posts in the store are skipped.
 	Ingest {
 		/// The platform's id on chain.
 		#[arg(long)]
@@ -42,9 +46,9 @@ enum Command {
 		/// The platform operator's key (for Nostr: the events' author's account).
 		#[arg(long, env = "LICENTIA_SIGNER", hide_env_values = true)]
 		signer: String,
-		/// Where registered posts and their proofs are recorded.
-		#[arg(long, default_value = "licentia-manifest.jsonl")]
-		manifest: PathBuf,
+		/// The bridge's store (an SQLite file): registered posts with their proofs and content.
+		#[arg(long, env = "LICENTIA_STORE", default_value = "licentia-bridge.db")]
+		store: PathBuf,
 		/// At most this many posts per batch.
 		#[arg(long, default_value_t = 65_536)]
 		batch_posts: u32,
@@ -62,15 +66,15 @@ enum Command {
 		#[arg(required = true)]
 		files: Vec<PathBuf>,
 	},
-	/// Activates the manifest's platform batches whose challenge windows have ended: their posts
+	/// Activates the store's platform batches whose challenge windows have ended: their posts
 	/// then count for their authors and can be licensed. Anyone may activate a batch.
 	Activate {
 		/// The key that signs the activations (any funded account).
 		#[arg(long, env = "LICENTIA_SIGNER", hide_env_values = true)]
 		signer: String,
-		/// The manifest whose batches to activate.
-		#[arg(long, default_value = "licentia-manifest.jsonl")]
-		manifest: PathBuf,
+		/// The store whose batches to activate.
+		#[arg(long, env = "LICENTIA_STORE", default_value = "licentia-bridge.db")]
+		store: PathBuf,
 		/// Wait for every pending batch's window to end, instead of skipping those still open.
 		#[arg(long)]
 		wait: bool,
@@ -138,8 +142,8 @@ enum Command {
 		#[arg(long, env = "LICENTIA_SIGNER", hide_env_values = true)]
 		signer: String,
 	},
-	/// Checks whether posts may be served under a license: every post of the manifest, or those
-	/// of the given export files.
+	/// Checks whether posts may be served under a license: every post of the store, or those of
+	/// the given export files.
 	CheckAccess {
 		/// The license.
 		#[arg(long)]
@@ -148,13 +152,13 @@ enum Command {
 		/// searchIndexing, research.
 		#[arg(long, default_value = "aiTraining")]
 		purpose: String,
-		/// The manifest that holds the posts' proofs.
-		#[arg(long, default_value = "licentia-manifest.jsonl")]
-		manifest: PathBuf,
+		/// The store that holds the posts' proofs.
+		#[arg(long, env = "LICENTIA_STORE", default_value = "licentia-bridge.db")]
+		store: PathBuf,
 		/// With export files: the platform they come from.
 		#[arg(long, requires = "files")]
 		platform: Option<u32>,
-		/// Export files whose posts to check (default: every post of the manifest).
+		/// Export files whose posts to check (default: every post of the store).
 		files: Vec<PathBuf>,
 	},
 	/// Withdraws registered posts: deleted, edited away or made private at the source. Each is
@@ -165,9 +169,9 @@ enum Command {
 		/// The platform operator's key (or the posts' author's).
 		#[arg(long, env = "LICENTIA_SIGNER", hide_env_values = true)]
 		signer: String,
-		/// The manifest that holds the posts' proofs.
-		#[arg(long, default_value = "licentia-manifest.jsonl")]
-		manifest: PathBuf,
+		/// The store that holds the posts' proofs.
+		#[arg(long, env = "LICENTIA_STORE", default_value = "licentia-bridge.db")]
+		store: PathBuf,
 		/// Only posts of this platform (ids of two platforms can coincide).
 		#[arg(long)]
 		platform: Option<u32>,
@@ -175,6 +179,51 @@ enum Command {
 		/// Mastodon status URI, a Nostr event id (hex).
 		#[arg(required = true)]
 		ids: Vec<String>,
+	},
+	/// Follows a platform's live source for as long as it runs: registers what opted-in people
+	/// post, in batches collected over `--window`, and revokes what they delete, edit or take
+	/// down. Stops cleanly on SIGTERM or Ctrl-C and resumes where it stopped.
+	Follow {
+		/// The platform's id on chain.
+		#[arg(long)]
+		platform: u32,
+		/// The platform operator's key.
+		#[arg(long, env = "LICENTIA_SIGNER", hide_env_values = true)]
+		signer: String,
+		/// The bridge's store.
+		#[arg(long, env = "LICENTIA_STORE", default_value = "licentia-bridge.db")]
+		store: PathBuf,
+		/// The source: for Bluesky, a Jetstream endpoint
+		/// (`wss://jetstream2.us-east.bsky.network/subscribe`).
+		#[arg(long)]
+		source: String,
+		/// Posts are collected this many seconds before they are batched (an author's posts of a
+		/// window share their batch entry).
+		#[arg(long, default_value_t = 30)]
+		window: u64,
+		/// At most this many posts per batch.
+		#[arg(long, default_value_t = 65_536)]
+		batch_posts: u32,
+		/// Serve Prometheus metrics on this port (0: none).
+		#[arg(long, default_value_t = 9616)]
+		metrics_port: u16,
+		/// Serve metrics on every interface, not only 127.0.0.1.
+		#[arg(long)]
+		metrics_external: bool,
+	},
+	/// Imports a JSON-lines manifest written by an older bridge into the store.
+	Import {
+		/// The store to import into (created if there is none).
+		#[arg(long, env = "LICENTIA_STORE", default_value = "licentia-bridge.db")]
+		store: PathBuf,
+		/// The manifest.
+		manifest: PathBuf,
+	},
+	/// Lists the store's registered posts with their proofs (what `licentia_checkAccess` takes).
+	Posts {
+		/// The store.
+		#[arg(long, env = "LICENTIA_STORE", default_value = "licentia-bridge.db")]
+		store: PathBuf,
 	},
 	/// Shows a license.
 	License {
@@ -236,12 +285,26 @@ async fn main() {
 }
 
 async fn run(cli: Cli) -> Result<()> {
+	// Commands that need only the store.
+	let offline = match &cli.command {
+		Command::Import { store, manifest } => {
+			let imported = store::Store::open(store)?.import_manifest(manifest)?;
+			Some(serde_json::json!({ "imported": imported, "store": store }))
+		},
+		Command::Posts { store } => {
+			Some(serde_json::to_value(store::Store::open(store)?.posts()?)?)
+		},
+		_ => None,
+	};
+	if let Some(output) = offline {
+		return print(cli.json, &output);
+	}
 	let chain = chain::Chain::connect(&cli.url).await?;
 	let output = match cli.command {
 		Command::Ingest {
 			platform,
 			signer,
-			manifest,
+			store,
 			batch_posts,
 			in_flight,
 			dry_run,
@@ -252,19 +315,18 @@ async fn run(cli: Cli) -> Result<()> {
 			let options = ingest::Options {
 				platform,
 				files,
-				manifest,
-				batch_posts,
-				in_flight,
+				store,
+				batching: ingest::Batching { batch_posts, in_flight },
 				dry_run,
 				activate: !no_activate,
 			};
 			let summary = ingest::run(&chain, &chain::keypair(&signer)?, &options).await?;
 			serde_json::to_value(summary)?
 		},
-		Command::Activate { signer, manifest, wait } => {
-			let manifest = manifest::Manifest::open(&manifest)?;
+		Command::Activate { signer, store, wait } => {
+			let mut store = store::Store::open(&store)?;
 			let signer = chain::keypair(&signer)?;
-			serde_json::to_value(activate::run(&chain, &signer, &manifest, None, wait).await?)?
+			serde_json::to_value(activate::run(&chain, &signer, &mut store, None, wait).await?)?
 		},
 		Command::AcceptLink { signer, platform, identity, nonce, expires_at, out } => {
 			let signer = chain::keypair(&signer)?;
@@ -296,20 +358,49 @@ async fn run(cli: Cli) -> Result<()> {
 			let price = commands::price(per_record, flat)?;
 			commands::offer(&chain, platform, &terms, price, &chain::keypair(&signer)?).await?
 		},
-		Command::CheckAccess { license, purpose, manifest, platform, files } => {
-			commands::check_access(&chain, license, &purpose, &manifest, platform, &files).await?
+		Command::CheckAccess { license, purpose, store, platform, files } => {
+			commands::check_access(&chain, license, &purpose, &store, platform, &files).await?
 		},
-		Command::Revoke { signer, manifest, platform, ids } => {
+		Command::Revoke { signer, store, platform, ids } => {
 			let signer = chain::keypair(&signer)?;
-			commands::revoke(&chain, &signer, &manifest, platform, &ids).await?
+			commands::revoke(&chain, &signer, &store, platform, &ids).await?
 		},
+		Command::Follow {
+			platform,
+			signer,
+			store,
+			source,
+			window,
+			batch_posts,
+			metrics_port,
+			metrics_external,
+		} => {
+			let options = follow::Options {
+				platform,
+				store,
+				source,
+				window: std::time::Duration::from_secs(window),
+				batching: ingest::Batching { batch_posts, in_flight: 4 },
+				metrics: (metrics_port != 0).then(|| {
+					let ip = if metrics_external { [0, 0, 0, 0] } else { [127, 0, 0, 1] };
+					std::net::SocketAddr::from((ip, metrics_port))
+				}),
+				url: cli.url.clone(),
+			};
+			serde_json::to_value(follow::run(chain, chain::keypair(&signer)?, options).await?)?
+		},
+		Command::Import { .. } | Command::Posts { .. } => unreachable!("handled before connecting"),
 		Command::License { id } => commands::license(&chain, id).await?,
 		Command::Claim { signer } => commands::claim(&chain, &chain::keypair(&signer)?).await?,
 	};
-	if cli.json {
+	print(cli.json, &output)
+}
+
+fn print(json: bool, output: &serde_json::Value) -> Result<()> {
+	if json {
 		println!("{output}");
 	} else {
-		println!("{}", serde_json::to_string_pretty(&output)?);
+		println!("{}", serde_json::to_string_pretty(output)?);
 	}
 	Ok(())
 }

@@ -180,6 +180,44 @@ pub fn batch_proof(leaf_hashes: Vec<H256>, index: u32) -> Vec<H256> {
 	binary_merkle_tree::merkle_proof_raw::<BlakeTwo256, _>(leaf_hashes, index).proof
 }
 
+/// Every leaf's proof at once, in leaf order: what [`batch_proof`] gives for each index, from one
+/// pass over the tree (`2n` hashes for `n` leaves, where a proof per leaf rebuilds the tree each
+/// time: `n²`).
+///
+/// The tree is `binary_merkle_tree`'s: each row pairs its nodes left to right, and an odd last
+/// node moves up unhashed (it has no sibling in that row, so no hash in the proof).
+pub fn batch_proofs(leaf_hashes: &[H256]) -> Vec<Vec<H256>> {
+	use sp_runtime::traits::Hash as _;
+	let mut proofs = alloc::vec![Vec::new(); leaf_hashes.len()];
+	let mut row = leaf_hashes.to_vec();
+	// Node `i` of the current row covers leaves `i * width ..` (the last node fewer).
+	let mut width = 1usize;
+	while row.len() > 1 {
+		for node in 0..row.len() {
+			if let Some(sibling) = row.get(node ^ 1) {
+				let leaves = node * width..((node + 1) * width).min(leaf_hashes.len());
+				for proof in &mut proofs[leaves] {
+					proof.push(*sibling);
+				}
+			}
+		}
+		let mut pairs = row.chunks_exact(2);
+		let mut next: Vec<H256> = pairs
+			.by_ref()
+			.map(|pair| {
+				let mut both = [0u8; 64];
+				both[..32].copy_from_slice(pair[0].as_bytes());
+				both[32..].copy_from_slice(pair[1].as_bytes());
+				BlakeTwo256::hash(&both)
+			})
+			.collect();
+		next.extend_from_slice(pairs.remainder());
+		row = next;
+		width *= 2;
+	}
+	proofs
+}
+
 /// The most hashes a proof of a `leaves`-leaf batch has: its tree's depth, `ceil(log2 leaves)`.
 pub fn tree_depth(leaves: u32) -> u32 {
 	u32::BITS - leaves.saturating_sub(1).leading_zeros()
@@ -352,6 +390,18 @@ mod tests {
 					let other = (i + 1) % size as usize;
 					assert!(!verify_batch_proof(&root, &proof, size as u32, other as u32, *leaf));
 				}
+			}
+		}
+	}
+
+	#[test]
+	fn all_proofs_at_once_are_the_proofs_one_at_a_time() {
+		for size in (0u64..=70).chain([127, 128, 129, 1000]) {
+			let leaves: Vec<H256> = (0..size).map(|n| post(n).leaf_hash()).collect();
+			let proofs = batch_proofs(&leaves);
+			assert_eq!(proofs.len(), leaves.len());
+			for (i, proof) in proofs.iter().enumerate() {
+				assert_eq!(*proof, batch_proof(leaves.clone(), i as u32), "{size}/{i}");
 			}
 		}
 	}

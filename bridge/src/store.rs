@@ -1,0 +1,742 @@
+//! The bridge's store: an SQLite database (one file, `--store`, default `licentia-bridge.db`) of
+//! what this bridge registered, with each post's content and proof, what it is about to register,
+//! and where it stopped reading each source. The data gateway reads the same file.
+//!
+//! - `batches`: every batch the bridge submitted: `pending` (written before its transaction is
+//!   submitted, with the nonce it uses), then `registered` (its id on chain) or `abandoned` (it
+//!   never reached the chain; its posts are free to register again).
+//! - `posts`: the posts of pending and registered batches, one row per post and platform (a post
+//!   is registered once), with its leaf, proof (once registered), content and revocation.
+//! - `queue`: posts read from a live source and not yet batched (`follow`).
+//! - `withdrawals`: deletions, edits and account removals read from a source and not yet revoked.
+//! - `cursors`: each source's resume point, written in the same transaction as what it read.
+//!
+//! Every change is one SQLite transaction (write-ahead log, `synchronous = FULL`): a bridge killed
+//! at any point reopens a consistent store. The schema is versioned (`PRAGMA user_version`) and
+//! migrated forward on open; a store written by a newer bridge is refused.
+
+use crate::{
+	formats::{Post, SignedEvent},
+	manifest,
+};
+use anyhow::{bail, Context, Result};
+use codec::{Decode, Encode};
+use licentia_primitives::{
+	consent::{Identity, PlatformId},
+	content::{batch_proofs, BatchId, PostId, PostRecord},
+	Hash,
+};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use std::{
+	collections::BTreeMap,
+	path::{Path, PathBuf},
+	time::{SystemTime, UNIX_EPOCH},
+};
+
+/// The schema, one migration per version: version `n` is reached by applying the first `n`.
+const MIGRATIONS: &[&str] = &[
+	// 1: batches, posts, the live sources' queue, withdrawals and cursors.
+	"CREATE TABLE batches (
+		key INTEGER PRIMARY KEY,
+		root BLOB NOT NULL,
+		platform INTEGER NOT NULL,
+		state TEXT NOT NULL CHECK (state IN ('pending', 'registered', 'abandoned')),
+		id INTEGER UNIQUE,
+		batches_before INTEGER NOT NULL,
+		nonce INTEGER NOT NULL,
+		block BLOB,
+		activated INTEGER NOT NULL DEFAULT 0
+	);
+	CREATE INDEX batches_by_state ON batches (state, root);
+	CREATE TABLE posts (
+		platform INTEGER NOT NULL,
+		post TEXT NOT NULL,
+		source TEXT NOT NULL,
+		author TEXT NOT NULL,
+		batch INTEGER NOT NULL REFERENCES batches (key),
+		leaf INTEGER NOT NULL,
+		record BLOB NOT NULL,
+		proof BLOB,
+		content TEXT,
+		revoked INTEGER,
+		PRIMARY KEY (platform, post)
+	) WITHOUT ROWID;
+	CREATE INDEX posts_by_batch ON posts (batch, leaf);
+	CREATE INDEX posts_by_source ON posts (source);
+	CREATE INDEX posts_by_author ON posts (author);
+	CREATE TABLE queue (
+		platform INTEGER NOT NULL,
+		post TEXT NOT NULL,
+		source TEXT NOT NULL,
+		author TEXT NOT NULL,
+		record BLOB NOT NULL,
+		event BLOB,
+		content TEXT,
+		seen INTEGER NOT NULL,
+		PRIMARY KEY (platform, post)
+	) WITHOUT ROWID;
+	CREATE INDEX queue_by_source ON queue (source);
+	CREATE INDEX queue_by_author ON queue (author);
+	CREATE TABLE withdrawals (
+		platform INTEGER NOT NULL,
+		kind TEXT NOT NULL CHECK (kind IN ('post', 'author')),
+		target TEXT NOT NULL,
+		reason TEXT NOT NULL,
+		seen INTEGER NOT NULL,
+		PRIMARY KEY (platform, kind, target)
+	) WITHOUT ROWID;
+	CREATE TABLE cursors (
+		source TEXT PRIMARY KEY,
+		value TEXT NOT NULL,
+		updated INTEGER NOT NULL
+	);",
+];
+
+/// The first bytes of every SQLite database file.
+const SQLITE_HEADER: &[u8] = b"SQLite format 3\0";
+
+/// A registered post and its proof: what `licentia_checkAccess` and `revoke_posts` take.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisteredPost {
+	/// The batch.
+	pub batch: BatchId,
+	/// Its leaf index in the batch.
+	pub index: u32,
+	/// The record (its leaf).
+	pub post: PostRecord,
+	/// Its Merkle proof, leaf to root.
+	pub proof: Vec<Hash>,
+}
+
+/// A batch submitted and not yet known to be registered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pending {
+	/// Its Merkle root.
+	pub root: Hash,
+	/// The number of batches on chain before it was submitted: its id is at least this.
+	pub batches_before: BatchId,
+	/// The signer's nonce its transaction uses: once the finalized nonce is past it, the batch
+	/// is on chain or never will be.
+	pub nonce: u64,
+	/// Its posts, in leaf order.
+	pub posts: Vec<PostRecord>,
+}
+
+/// Something a source withdrew: one post, or every post of an author (an account deleted or
+/// deactivated).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Withdrawal {
+	/// A post, by its id at the source (see [`source_id`]).
+	Post(String),
+	/// Every post of an author.
+	Author(Identity),
+}
+
+/// The bridge's store.
+pub struct Store {
+	connection: Connection,
+	path: PathBuf,
+}
+
+/// A post's id at its source, as deletion notices name it: an X id, a Bluesky or Mastodon URI,
+/// a Nostr event id in hex.
+pub fn source_id(post: &PostId) -> String {
+	match post {
+		PostId::Bluesky { uri, .. } | PostId::Mastodon { uri } => {
+			String::from_utf8_lossy(uri).into_owned()
+		},
+		PostId::Nostr { id } => hex::encode(id),
+		PostId::X { id } => id.to_string(),
+	}
+}
+
+/// The key a post is stored under: its chain id, as JSON (a Bluesky post's includes the CID of
+/// the version registered).
+fn post_key(post: &PostId) -> String {
+	serde_json::to_string(post).unwrap_or_default()
+}
+
+fn author_key(author: &Identity) -> String {
+	serde_json::to_string(author).unwrap_or_default()
+}
+
+/// Seconds since 1970, as rows record when they were written.
+pub fn now() -> i64 {
+	SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+fn proof_blob(proof: &[Hash]) -> Vec<u8> {
+	proof.iter().flat_map(|hash| hash.0).collect()
+}
+
+fn hashes(blob: &[u8]) -> Vec<Hash> {
+	blob.chunks_exact(32).map(Hash::from_slice).collect()
+}
+
+fn decode_record(blob: &[u8]) -> rusqlite::Result<PostRecord> {
+	PostRecord::decode(&mut &blob[..]).map_err(|e| {
+		rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Blob, Box::new(e))
+	})
+}
+
+impl Store {
+	/// Opens the store at `path`, creating it if there is none, and brings its schema up to date.
+	pub fn open(path: &Path) -> Result<Self> {
+		if let Ok(mut file) = std::fs::File::open(path) {
+			let mut header = [0u8; 16];
+			let read = std::io::Read::read(&mut file, &mut header).unwrap_or(0);
+			if read > 0 && header[..read] != SQLITE_HEADER[..read] {
+				bail!(
+					"{} is not a bridge store; if it is a JSON-lines manifest of an older bridge, \
+					 import it: licentia-bridge import --store NEW.db {}",
+					path.display(),
+					path.display()
+				);
+			}
+		}
+		let connection =
+			Connection::open(path).with_context(|| format!("opening {}", path.display()))?;
+		connection
+			.execute_batch(
+				"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+			)
+			.with_context(|| format!("opening {}", path.display()))?;
+		connection.busy_timeout(std::time::Duration::from_secs(30))?;
+		let mut store = Self { connection, path: path.to_owned() };
+		store.migrate()?;
+		Ok(store)
+	}
+
+	fn migrate(&mut self) -> Result<()> {
+		let version: usize =
+			self.connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
+		if version > MIGRATIONS.len() {
+			bail!(
+				"{} has schema version {version}, written by a newer bridge (this one knows up to \
+				 {})",
+				self.path.display(),
+				MIGRATIONS.len()
+			);
+		}
+		for (applied, migration) in MIGRATIONS.iter().enumerate().skip(version) {
+			let tx = self.connection.transaction()?;
+			tx.execute_batch(migration).with_context(|| {
+				format!("migrating {} to version {}", self.path.display(), applied + 1)
+			})?;
+			tx.pragma_update(None, "user_version", applied + 1)?;
+			tx.commit()?;
+		}
+		Ok(())
+	}
+
+	/// Whether the post is in a batch (registered, or pending and not abandoned).
+	pub fn contains(&self, platform: PlatformId, post: &PostId) -> Result<bool> {
+		let mut query = self
+			.connection
+			.prepare_cached("SELECT 1 FROM posts WHERE platform = ?1 AND post = ?2")?;
+		Ok(query.exists(params![platform, post_key(post)])?)
+	}
+
+	/// The registered post, with its proof.
+	pub fn get(&self, platform: PlatformId, post: &PostId) -> Result<Option<RegisteredPost>> {
+		let mut query = self.connection.prepare_cached(
+			"SELECT b.id, p.leaf, p.record, p.proof FROM posts p JOIN batches b ON b.key = p.batch
+			 WHERE p.platform = ?1 AND p.post = ?2 AND b.state = 'registered'",
+		)?;
+		Ok(query.query_row(params![platform, post_key(post)], registered_post).optional()?)
+	}
+
+	/// Every registered post, by platform and post id.
+	pub fn posts(&self) -> Result<Vec<RegisteredPost>> {
+		let mut query = self.connection.prepare_cached(
+			"SELECT b.id, p.leaf, p.record, p.proof FROM posts p JOIN batches b ON b.key = p.batch
+			 WHERE b.state = 'registered' ORDER BY p.platform, p.post",
+		)?;
+		let rows = query.query_map([], registered_post)?;
+		Ok(rows.collect::<rusqlite::Result<_>>()?)
+	}
+
+	/// The registered, not revoked posts that `withdrawal` names (of `platform` only, if given).
+	pub fn withdrawn(
+		&self,
+		platform: Option<PlatformId>,
+		withdrawal: &Withdrawal,
+	) -> Result<Vec<RegisteredPost>> {
+		let (column, value) = match withdrawal {
+			Withdrawal::Post(id) => ("source", id.clone()),
+			Withdrawal::Author(author) => ("author", author_key(author)),
+		};
+		let mut query = self.connection.prepare_cached(&format!(
+			"SELECT b.id, p.leaf, p.record, p.proof FROM posts p JOIN batches b ON b.key = p.batch
+			 WHERE p.{column} = ?1 AND (?2 IS NULL OR p.platform = ?2)
+			   AND b.state = 'registered' AND p.revoked IS NULL ORDER BY b.id, p.leaf"
+		))?;
+		let rows = query.query_map(params![value, platform], registered_post)?;
+		Ok(rows.collect::<rusqlite::Result<_>>()?)
+	}
+
+	/// How many registered posts (revoked or not) have this id at the source.
+	pub fn count_by_source(&self, platform: Option<PlatformId>, id: &str) -> Result<usize> {
+		let mut query = self.connection.prepare_cached(
+			"SELECT count(*) FROM posts p JOIN batches b ON b.key = p.batch
+			 WHERE p.source = ?1 AND (?2 IS NULL OR p.platform = ?2) AND b.state = 'registered'",
+		)?;
+		Ok(query.query_row(params![id, platform], |row| row.get::<_, i64>(0))? as usize)
+	}
+
+	/// Whether some post `withdrawal` names is in a batch whose fate is not known yet.
+	pub fn withdrawal_pending(
+		&self,
+		platform: PlatformId,
+		withdrawal: &Withdrawal,
+	) -> Result<bool> {
+		let (column, value) = match withdrawal {
+			Withdrawal::Post(id) => ("source", id.clone()),
+			Withdrawal::Author(author) => ("author", author_key(author)),
+		};
+		let mut query = self.connection.prepare_cached(&format!(
+			"SELECT 1 FROM posts p JOIN batches b ON b.key = p.batch
+			 WHERE p.{column} = ?1 AND p.platform = ?2 AND b.state = 'pending'"
+		))?;
+		Ok(query.exists(params![value, platform])?)
+	}
+
+	/// Whether the store has (in a batch or queued) a post `withdrawal` names: what a follower
+	/// keeps of the source's withdrawals (the others name posts it never had).
+	pub fn knows(&self, platform: PlatformId, withdrawal: &Withdrawal) -> Result<bool> {
+		let (column, value) = match withdrawal {
+			Withdrawal::Post(id) => ("source", id.clone()),
+			Withdrawal::Author(author) => ("author", author_key(author)),
+		};
+		let mut query = self.connection.prepare_cached(&format!(
+			"SELECT EXISTS (SELECT 1 FROM posts WHERE {column} = ?1 AND platform = ?2)
+			     OR EXISTS (SELECT 1 FROM queue WHERE {column} = ?1 AND platform = ?2)"
+		))?;
+		Ok(query.query_row(params![value, platform], |row| row.get(0))?)
+	}
+
+	/// Records that these posts are revoked on chain.
+	pub fn mark_revoked(&mut self, posts: &[RegisteredPost]) -> Result<()> {
+		let tx = self.connection.transaction()?;
+		{
+			let mut update = tx.prepare_cached(
+				"UPDATE posts SET revoked = ?3 WHERE platform = ?1 AND post = ?2 AND revoked IS NULL",
+			)?;
+			let at = now();
+			for post in posts {
+				update.execute(params![post.post.platform, post_key(&post.post.post), at])?;
+			}
+		}
+		Ok(tx.commit()?)
+	}
+
+	/// The registered batches not known to be active, with their posts in leaf order.
+	pub fn inactive_batches(&self) -> Result<BTreeMap<BatchId, Vec<PostRecord>>> {
+		let mut query = self.connection.prepare_cached(
+			"SELECT b.id, p.record FROM batches b JOIN posts p ON p.batch = b.key
+			 WHERE b.state = 'registered' AND b.activated = 0 ORDER BY b.id, p.leaf",
+		)?;
+		let mut batches = BTreeMap::<BatchId, Vec<PostRecord>>::new();
+		let rows = query
+			.query_map([], |row| Ok((row.get(0)?, decode_record(&row.get::<_, Vec<u8>>(1)?)?)))?;
+		for row in rows {
+			let (id, record) = row?;
+			batches.entry(id).or_default().push(record);
+		}
+		Ok(batches)
+	}
+
+	/// The registered post at leaf `index` of batch `id`, with its proof.
+	pub fn leaf(&self, id: BatchId, index: u32) -> Result<Option<RegisteredPost>> {
+		let mut query = self.connection.prepare_cached(
+			"SELECT b.id, p.leaf, p.record, p.proof FROM posts p JOIN batches b ON b.key = p.batch
+			 WHERE b.id = ?1 AND b.state = 'registered' AND p.leaf = ?2",
+		)?;
+		Ok(query.query_row(params![id, index], registered_post).optional()?)
+	}
+
+	/// Records that batch `id` is active (or gone: voided by a challenge), so that it is not
+	/// looked at again.
+	pub fn mark_settled(&mut self, id: BatchId) -> Result<()> {
+		self.connection
+			.execute("UPDATE batches SET activated = 1 WHERE id = ?1", params![id])?;
+		Ok(())
+	}
+
+	/// Batches submitted and not yet known to be registered, by nonce.
+	pub fn pending(&self) -> Result<Vec<Pending>> {
+		let mut batches = self.connection.prepare_cached(
+			"SELECT key, root, batches_before, nonce FROM batches WHERE state = 'pending'
+			 ORDER BY nonce",
+		)?;
+		let mut posts = self
+			.connection
+			.prepare_cached("SELECT record FROM posts WHERE batch = ?1 ORDER BY leaf")?;
+		let rows = batches.query_map([], |row| {
+			Ok((
+				row.get::<_, i64>(0)?,
+				Hash::from_slice(&row.get::<_, [u8; 32]>(1)?),
+				row.get(2)?,
+				row.get(3)?,
+			))
+		})?;
+		let mut pending = Vec::new();
+		for row in rows {
+			let (key, root, batches_before, nonce) = row?;
+			let records =
+				posts.query_map(params![key], |row| decode_record(&row.get::<_, Vec<u8>>(0)?))?;
+			let posts = records.collect::<rusqlite::Result<_>>()?;
+			pending.push(Pending { root, batches_before, nonce, posts });
+		}
+		Ok(pending)
+	}
+
+	/// How many posts are registered.
+	pub fn len(&self) -> Result<usize> {
+		let query = "SELECT count(*) FROM posts p JOIN batches b ON b.key = p.batch
+			WHERE b.state = 'registered'";
+		Ok(self.connection.query_row(query, [], |row| row.get::<_, i64>(0))? as usize)
+	}
+
+	/// Records a batch about to be submitted with `nonce`: its posts are taken from then on.
+	pub fn add_pending(
+		&mut self,
+		platform: PlatformId,
+		root: Hash,
+		batches_before: BatchId,
+		nonce: u64,
+		posts: &[Post],
+	) -> Result<()> {
+		let tx = self.connection.transaction()?;
+		add_pending(&tx, platform, root, batches_before, nonce, posts)?;
+		Ok(tx.commit()?)
+	}
+
+	/// A pending batch never reached the chain: its posts are free to register again.
+	pub fn abandon(&mut self, root: Hash) -> Result<()> {
+		let tx = self.connection.transaction()?;
+		tx.execute(
+			"DELETE FROM posts WHERE batch IN
+			 (SELECT key FROM batches WHERE root = ?1 AND state = 'pending')",
+			params![root.as_bytes()],
+		)?;
+		tx.execute(
+			"UPDATE batches SET state = 'abandoned' WHERE root = ?1 AND state = 'pending'",
+			params![root.as_bytes()],
+		)?;
+		Ok(tx.commit()?)
+	}
+
+	/// The pending batch with `root` is batch `id` on chain, finalized in `block`: its posts get
+	/// their proofs (all computed in one pass over the tree).
+	pub fn register(&mut self, root: Hash, id: BatchId, block: Hash) -> Result<usize> {
+		let tx = self.connection.transaction()?;
+		let key: i64 = tx
+			.query_row(
+				"SELECT key FROM batches WHERE root = ?1 AND state = 'pending'",
+				params![root.as_bytes()],
+				|row| row.get(0),
+			)
+			.optional()?
+			.with_context(|| format!("no pending batch with root {root:?} in the store"))?;
+		let records: Vec<(String, PostRecord)> = {
+			let mut query =
+				tx.prepare_cached("SELECT post, record FROM posts WHERE batch = ?1 ORDER BY leaf")?;
+			let rows = query.query_map(params![key], |row| {
+				Ok((row.get(0)?, decode_record(&row.get::<_, Vec<u8>>(1)?)?))
+			})?;
+			rows.collect::<rusqlite::Result<_>>()?
+		};
+		let leaves: Vec<Hash> = records.iter().map(|(_, record)| record.leaf_hash()).collect();
+		{
+			let mut update =
+				tx.prepare_cached("UPDATE posts SET proof = ?3 WHERE platform = ?1 AND post = ?2")?;
+			for ((post, record), proof) in records.iter().zip(batch_proofs(&leaves)) {
+				update.execute(params![record.platform, post, proof_blob(&proof)])?;
+			}
+		}
+		tx.execute(
+			"UPDATE batches SET state = 'registered', id = ?2, block = ?3 WHERE key = ?1",
+			params![key, id, block.as_bytes()],
+		)?;
+		tx.commit()?;
+		Ok(records.len())
+	}
+
+	/// Posts read from a live source: queued (each once) with the source's new cursor, in one
+	/// transaction.
+	pub fn enqueue(
+		&mut self,
+		posts: &[Post],
+		withdrawals: &[(PlatformId, Withdrawal, String)],
+		cursor: Option<(&str, &str)>,
+	) -> Result<usize> {
+		let tx = self.connection.transaction()?;
+		let mut queued = 0;
+		{
+			let mut insert = tx.prepare_cached(
+				"INSERT OR IGNORE INTO queue (platform, post, source, author, record, event, content, seen)
+				 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+			)?;
+			let seen = now();
+			for post in posts {
+				let record = &post.record;
+				queued += insert.execute(params![
+					record.platform,
+					post_key(&record.post),
+					source_id(&record.post),
+					author_key(&record.author),
+					record.encode(),
+					post.event.map(|e| [&e.id[..], &e.pubkey[..], &e.sig[..]].concat()),
+					post.content,
+					seen,
+				])?;
+			}
+			let mut withdraw = tx.prepare_cached(
+				"INSERT OR IGNORE INTO withdrawals (platform, kind, target, reason, seen)
+				 VALUES (?1, ?2, ?3, ?4, ?5)",
+			)?;
+			for (platform, withdrawal, reason) in withdrawals {
+				let (kind, target) = match withdrawal {
+					Withdrawal::Post(id) => ("post", id.clone()),
+					Withdrawal::Author(author) => ("author", author_key(author)),
+				};
+				withdraw.execute(params![platform, kind, target, reason, seen])?;
+			}
+		}
+		if let Some((source, value)) = cursor {
+			set_cursor(&tx, source, value)?;
+		}
+		tx.commit()?;
+		Ok(queued)
+	}
+
+	/// The queued posts seen at or before `seen` (seconds since 1970), oldest first.
+	pub fn queued(&self, seen: i64) -> Result<Vec<Post>> {
+		let mut query = self.connection.prepare_cached(
+			"SELECT record, event, content FROM queue WHERE seen <= ?1 ORDER BY seen",
+		)?;
+		let rows = query.query_map(params![seen], |row| {
+			let record = decode_record(&row.get::<_, Vec<u8>>(0)?)?;
+			let event = row.get::<_, Option<Vec<u8>>>(1)?.and_then(|blob| {
+				Some(SignedEvent {
+					id: blob.get(..32)?.try_into().ok()?,
+					pubkey: blob.get(32..64)?.try_into().ok()?,
+					sig: blob.get(64..128)?.try_into().ok()?,
+				})
+			});
+			Ok(Post {
+				position: crate::formats::Position::Line(0),
+				record,
+				event,
+				content: row.get(2)?,
+			})
+		})?;
+		Ok(rows.collect::<rusqlite::Result<_>>()?)
+	}
+
+	/// Removes these posts from the queue (registered, refused or withdrawn).
+	pub fn dequeue(&mut self, posts: &[Post]) -> Result<()> {
+		let tx = self.connection.transaction()?;
+		{
+			let mut delete =
+				tx.prepare_cached("DELETE FROM queue WHERE platform = ?1 AND post = ?2")?;
+			for post in posts {
+				delete.execute(params![post.record.platform, post_key(&post.record.post)])?;
+			}
+		}
+		Ok(tx.commit()?)
+	}
+
+	/// How many posts are queued.
+	pub fn queue_len(&self) -> Result<usize> {
+		let count = self
+			.connection
+			.query_row("SELECT count(*) FROM queue", [], |row| row.get::<_, i64>(0))?;
+		Ok(count as usize)
+	}
+
+	/// The withdrawals not yet carried out, with their reasons.
+	pub fn withdrawals(&self) -> Result<Vec<(PlatformId, Withdrawal, String)>> {
+		let mut query = self.connection.prepare_cached(
+			"SELECT platform, kind, target, reason FROM withdrawals ORDER BY seen",
+		)?;
+		let rows = query.query_map([], |row| {
+			let platform: PlatformId = row.get(0)?;
+			let kind: String = row.get(1)?;
+			let target: String = row.get(2)?;
+			Ok((platform, kind, target, row.get::<_, String>(3)?))
+		})?;
+		let mut withdrawals = Vec::new();
+		for row in rows {
+			let (platform, kind, target, reason) = row?;
+			let withdrawal = if kind == "author" {
+				Withdrawal::Author(serde_json::from_str(&target).context("a withdrawn author")?)
+			} else {
+				Withdrawal::Post(target)
+			};
+			withdrawals.push((platform, withdrawal, reason));
+		}
+		Ok(withdrawals)
+	}
+
+	/// Drops the queued posts a withdrawal names (they are never registered); returns how many.
+	pub fn withdraw_queued(
+		&mut self,
+		platform: PlatformId,
+		withdrawal: &Withdrawal,
+	) -> Result<usize> {
+		let (column, value) = match withdrawal {
+			Withdrawal::Post(id) => ("source", id.clone()),
+			Withdrawal::Author(author) => ("author", author_key(author)),
+		};
+		Ok(self.connection.execute(
+			&format!("DELETE FROM queue WHERE {column} = ?1 AND platform = ?2"),
+			params![value, platform],
+		)?)
+	}
+
+	/// A withdrawal was carried out (or found nothing to withdraw).
+	pub fn withdrawal_done(&mut self, platform: PlatformId, withdrawal: &Withdrawal) -> Result<()> {
+		let (kind, target) = match withdrawal {
+			Withdrawal::Post(id) => ("post", id.clone()),
+			Withdrawal::Author(author) => ("author", author_key(author)),
+		};
+		self.connection.execute(
+			"DELETE FROM withdrawals WHERE platform = ?1 AND kind = ?2 AND target = ?3",
+			params![platform, kind, target],
+		)?;
+		Ok(())
+	}
+
+	/// Where `source` stopped.
+	pub fn cursor(&self, source: &str) -> Result<Option<String>> {
+		let query = "SELECT value FROM cursors WHERE source = ?1";
+		Ok(self.connection.query_row(query, params![source], |row| row.get(0)).optional()?)
+	}
+
+	/// Imports a JSON-lines manifest of an older bridge: its registered batches (with fresh
+	/// proofs) and its pending ones (settled on the next `ingest`). Returns the posts imported.
+	pub fn import_manifest(&mut self, path: &Path) -> Result<usize> {
+		let entries = manifest::read(path)?;
+		let tx = self.connection.transaction()?;
+		let mut imported = 0;
+		for entry in entries {
+			match entry {
+				manifest::Entry::Pending { root, batches_before, nonce, posts } => {
+					let posts: Vec<Post> = posts.into_iter().map(Post::from_record).collect();
+					add_pending(
+						&tx,
+						posts.first().map_or(0, |p| p.record.platform),
+						root,
+						batches_before,
+						nonce,
+						&posts,
+					)?;
+				},
+				manifest::Entry::Abandoned { root } => {
+					tx.execute(
+						"DELETE FROM posts WHERE batch IN
+						 (SELECT key FROM batches WHERE root = ?1 AND state = 'pending')",
+						params![root.as_bytes()],
+					)?;
+					tx.execute(
+						"UPDATE batches SET state = 'abandoned' WHERE root = ?1 AND state = 'pending'",
+						params![root.as_bytes()],
+					)?;
+				},
+				manifest::Entry::Registered { batch, root, block, posts } => {
+					tx.execute(
+						"DELETE FROM posts WHERE batch IN
+						 (SELECT key FROM batches WHERE root = ?1 AND state = 'pending')",
+						params![root.as_bytes()],
+					)?;
+					tx.execute(
+						"DELETE FROM batches WHERE root = ?1 AND state = 'pending'",
+						params![root.as_bytes()],
+					)?;
+					let records: Vec<Post> =
+						posts.into_iter().map(|p| Post::from_record(p.post)).collect();
+					let platform = records.first().map_or(0, |p| p.record.platform);
+					add_pending(&tx, platform, root, 0, 0, &records)?;
+					let leaves: Vec<Hash> = records.iter().map(|p| p.record.leaf_hash()).collect();
+					let mut update = tx.prepare_cached(
+						"UPDATE posts SET proof = ?3 WHERE platform = ?1 AND post = ?2",
+					)?;
+					for (post, proof) in records.iter().zip(batch_proofs(&leaves)) {
+						let record = &post.record;
+						update.execute(params![
+							record.platform,
+							post_key(&record.post),
+							proof_blob(&proof)
+						])?;
+					}
+					tx.execute(
+						"UPDATE batches SET state = 'registered', id = ?2, block = ?3
+						 WHERE root = ?1 AND state = 'pending'",
+						params![root.as_bytes(), batch, block.as_bytes()],
+					)?;
+					imported += records.len();
+				},
+			}
+		}
+		tx.commit()?;
+		Ok(imported)
+	}
+}
+
+fn registered_post(row: &rusqlite::Row) -> rusqlite::Result<RegisteredPost> {
+	Ok(RegisteredPost {
+		batch: row.get(0)?,
+		index: row.get(1)?,
+		post: decode_record(&row.get::<_, Vec<u8>>(2)?)?,
+		proof: hashes(&row.get::<_, Option<Vec<u8>>>(3)?.unwrap_or_default()),
+	})
+}
+
+fn add_pending(
+	tx: &Transaction,
+	platform: PlatformId,
+	root: Hash,
+	batches_before: BatchId,
+	nonce: u64,
+	posts: &[Post],
+) -> Result<()> {
+	tx.execute(
+		"INSERT INTO batches (root, platform, state, batches_before, nonce)
+		 VALUES (?1, ?2, 'pending', ?3, ?4)",
+		params![root.as_bytes(), platform, batches_before, nonce],
+	)?;
+	let key = tx.last_insert_rowid();
+	let mut insert = tx.prepare_cached(
+		"INSERT INTO posts (platform, post, source, author, batch, leaf, record, content)
+		 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	)?;
+	for (leaf, post) in posts.iter().enumerate() {
+		let record = &post.record;
+		insert
+			.execute(params![
+				record.platform,
+				post_key(&record.post),
+				source_id(&record.post),
+				author_key(&record.author),
+				key,
+				leaf as u32,
+				record.encode(),
+				post.content,
+			])
+			.with_context(|| format!("storing post {}", source_id(&record.post)))?;
+	}
+	Ok(())
+}
+
+fn set_cursor(tx: &Transaction, source: &str, value: &str) -> Result<()> {
+	tx.execute(
+		"INSERT INTO cursors (source, value, updated) VALUES (?1, ?2, ?3)
+		 ON CONFLICT (source) DO UPDATE SET value = ?2, updated = ?3",
+		params![source, value, now()],
+	)?;
+	Ok(())
+}
