@@ -194,7 +194,7 @@ async fn round(
 		summary.batches += registration.batches.len();
 		registered?;
 		for (reason, count) in &registration.not_opted_in {
-			metrics.skipped.with_label_values(&[reason.as_str()]).inc_by(*count as u64);
+			metrics.skipped.with_label_values(&[label(reason)]).inc_by(*count as u64);
 		}
 		let skipped = metrics.skipped.clone();
 		skipped
@@ -253,6 +253,17 @@ async fn round(
 		activate::run(chain, signer, store, None, false).await?;
 	}
 	Ok(())
+}
+
+/// The metric label of a reason `ingest` gives for leaving an author's posts out.
+fn label(reason: &str) -> &str {
+	match reason {
+		"not linked to an account" => "notLinked",
+		"linked through another platform" => "linkedElsewhere",
+		"allows no purpose" => "allowsNothing",
+		"a Nostr key linked to another account than the signer" => "otherAccount",
+		other => other,
+	}
 }
 
 /// Unlinks an identity whose account is gone at the source, if it is linked through `target`.

@@ -16,7 +16,9 @@ pub struct Metrics {
 	pub seen: CounterVec<U64>,
 	/// Posts registered on chain.
 	pub registered: Counter<U64>,
-	/// Posts not registered, by reason (`notOptedIn`, `alreadyRegistered`, `outOfOrder`, ...).
+	/// Posts not registered, by reason: `notLinked`, `linkedElsewhere`, `allowsNothing`,
+	/// `outOfOrder`, `alreadyRegistered`, or the source's reason for a post withdrawn before it
+	/// was registered (`deleted`, ...).
 	pub skipped: CounterVec<U64>,
 	/// Posts revoked on chain, by reason (`deleted`, `edited`, `deactivated`, ...).
 	pub revoked: CounterVec<U64>,
