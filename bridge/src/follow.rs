@@ -422,11 +422,11 @@ fn read_event(
 		metrics.lag.set(now_us.saturating_sub(time_us) as f64 / 1e6);
 	}
 	match formats::read_item(target, &value) {
-		Ok(Item::Post(record, event)) => {
+		Ok(Item::Post(record, event, labels)) => {
 			metrics.seen.with_label_values(&["post"]).inc();
 			let content = Some(value.to_string());
 			let position = formats::Position::Line(0);
-			read.posts.push(formats::Post { position, record, event, content });
+			read.posts.push(formats::Post { position, record, event, content, labels });
 		},
 		Ok(Item::Withdrawal(withdrawal, reason)) => {
 			metrics.seen.with_label_values(&["withdrawal"]).inc();

@@ -5,11 +5,11 @@
 //! Items that are not original posts (likes, deletions, reblogs, identity events) are counted as
 //! skipped: they are not errors, an export is full of them.
 //!
-//! What a post's `content_hash` is, per platform (the chain never sees content, a buyer holding a
-//! record can recompute it):
-//! - Bluesky: blake2-256 of the record's `text`, as UTF-8;
-//! - Mastodon: blake2-256 of the status's `content` (the HTML the API serves);
-//! - X: blake2-256 of the post's `text`;
+//! What a post's `content_hash` is, per platform (the chain never sees content; a buyer holding a
+//! record recomputes it; `bridge/testdata/content-hashes.json` holds test vectors):
+//! - Bluesky: the digest of the record's CID, the sha2-256 of its DAG-CBOR bytes ([`cid_digest`]);
+//! - Mastodon: blake2-256 of the canonical text of the status's `content` ([`canonical_text`]);
+//! - X: blake2-256 of the post's `text` with character references decoded ([`decode_entities`]);
 //! - Nostr: the event id itself (the chain defines it so for self-registered events).
 
 use crate::store::Withdrawal;
@@ -35,20 +35,26 @@ pub struct Post {
 	/// The item as the source gave it (compact JSON): what the store keeps and the gateway
 	/// serves.
 	pub content: Option<String>,
+	/// What the author or platform flagged, for buyers' terms to exclude: `sensitive`
+	/// (Mastodon's `sensitive`, X's `possibly_sensitive`), `contentWarning` (a Mastodon
+	/// `spoiler_text` or ActivityPub `summary`, a Nostr `content-warning` tag), `unlisted` (a
+	/// Mastodon status not on public timelines), `selfLabel:<value>` (a Bluesky record's
+	/// self-labels, such as `selfLabel:nudity`).
+	pub labels: Vec<String>,
 }
 
 impl Post {
 	/// A post known only by its record (imported from a manifest).
 	pub fn from_record(record: PostRecord) -> Self {
-		Self { position: Position::Line(0), record, event: None, content: None }
+		Self { position: Position::Line(0), record, event: None, content: None, labels: Vec::new() }
 	}
 }
 
 /// What one item of a source is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Item {
-	/// An original post.
-	Post(PostRecord, Option<SignedEvent>),
+	/// An original post, with its labels (see [`Post::labels`]).
+	Post(PostRecord, Option<SignedEvent>, Vec<String>),
 	/// A withdrawal: a post deleted or edited, an account deleted or deactivated, with the
 	/// reason (`deleted`, `edited`, `deactivated`, ...).
 	Withdrawal(Withdrawal, String),
@@ -107,6 +113,27 @@ pub struct Export {
 	pub skipped: usize,
 }
 
+impl Export {
+	/// Refuses an export of which nothing is this platform's (every item rejected, none a post,
+	/// a withdrawal or another of the platform's items): another platform's export, or not an
+	/// export. One line, with the first item's reason.
+	pub fn check_platform(&self, target: &Target) -> Result<()> {
+		let nothing_ours =
+			self.posts.is_empty() && self.withdrawals.is_empty() && self.skipped == 0;
+		match self.rejected.first() {
+			Some(first) if nothing_ours => bail!(
+				"none of its {} items is a {:?} item (the first, {}: {}): an export of another \
+				 platform, or not an export?",
+				self.rejected.len(),
+				target.kind,
+				first.position,
+				first.reason
+			),
+			_ => Ok(()),
+		}
+	}
+}
+
 /// The platform an export is read for: posts are registered through it.
 #[derive(Clone, Debug)]
 pub struct Target {
@@ -132,9 +159,9 @@ pub fn read(target: &Target, text: &str) -> Result<Export> {
 			},
 		};
 		match read_item(target, &item) {
-			Ok(Item::Post(record, event)) => {
+			Ok(Item::Post(record, event, labels)) => {
 				let content = Some(item.to_string());
-				export.posts.push(Post { position, record, event, content })
+				export.posts.push(Post { position, record, event, content, labels })
 			},
 			Ok(Item::Withdrawal(withdrawal, reason)) => {
 				export.withdrawals.push((position, withdrawal, reason))
@@ -159,37 +186,65 @@ pub fn read_item(target: &Target, item: &Value) -> Parsed {
 
 type Parsed = Result<Item, String>;
 
+/// The items a JSON document holds: an array's elements, an API page's `data` (X) or an
+/// ActivityStreams collection's `orderedItems` (a Mastodon outbox), or the document itself. A
+/// Nostr relay message (`["EVENT", subscription, event]`, `["EOSE", ...]`) is one item.
+fn expand(value: Value) -> Vec<Value> {
+	match value {
+		Value::Array(items) if items.first().is_some_and(Value::is_string) => {
+			vec![Value::Array(items)]
+		},
+		Value::Array(items) => items,
+		Value::Object(mut object) => {
+			for field in ["data", "orderedItems"] {
+				if let Some(Value::Array(items)) = object.remove(field) {
+					return items;
+				}
+			}
+			vec![Value::Object(object)]
+		},
+		other => vec![other],
+	}
+}
+
 /// The JSON items of an export, each with its position; an item that is not JSON is an error
-/// in place (the rest of the file is still read).
+/// in place (the rest of the file is still read). The export is one JSON document (see
+/// [`expand`]; an X archive's `window.YTD.tweets.part0 = [...]` too) or JSON lines, each line
+/// one item or a page of them (API pages saved one per line).
 fn items(text: &str) -> Result<Vec<(Position, Result<Value, String>)>> {
+	let text = archive_body(text);
 	let trimmed = text.trim_start();
 	if trimmed.starts_with('[') || trimmed.starts_with('{') {
 		if let Ok(whole) = serde_json::from_str::<Value>(text) {
-			let array = match whole {
-				Value::Array(items) => items,
-				Value::Object(mut object) => match object.remove("data") {
-					Some(Value::Array(items)) => items,
-					// A single object: a one-line JSON-lines file.
-					_ => vec![Value::Object(object)],
-				},
-				_ => bail!("the export is neither JSON lines nor a JSON array"),
-			};
-			return Ok(array
+			if !whole.is_array() && !whole.is_object() {
+				bail!("the export is neither JSON lines nor a JSON array");
+			}
+			return Ok(expand(whole)
 				.into_iter()
 				.enumerate()
 				.map(|(i, item)| (Position::Item(i + 1), Ok(item)))
 				.collect());
 		}
 	}
-	Ok(text
-		.lines()
-		.enumerate()
-		.filter(|(_, line)| !line.trim().is_empty())
-		.map(|(i, line)| {
-			let item = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"));
-			(Position::Line(i + 1), item)
-		})
-		.collect())
+	let mut items = Vec::new();
+	for (i, line) in text.lines().enumerate().filter(|(_, line)| !line.trim().is_empty()) {
+		match serde_json::from_str(line) {
+			Ok(value) => {
+				items.extend(expand(value).into_iter().map(|v| (Position::Line(i + 1), Ok(v))))
+			},
+			Err(e) => items.push((Position::Line(i + 1), Err(format!("not JSON: {e}")))),
+		}
+	}
+	Ok(items)
+}
+
+/// An X archive's `data/*.js` file is JavaScript: `window.YTD.tweets.part0 = [ ... ]`. Its
+/// JSON is what follows the `=`.
+fn archive_body(text: &str) -> &str {
+	match text.trim_start().strip_prefix("window.YTD.") {
+		Some(rest) => rest.split_once('=').map_or(text, |(_, json)| json),
+		None => text,
+	}
 }
 
 /// `bytes` as one of the chain's bounded byte strings, at most `max` long.
@@ -199,6 +254,137 @@ fn bounded<B: TryFrom<Vec<u8>>>(bytes: &[u8], what: &str, max: u32) -> Result<B,
 
 fn text_hash(text: &str) -> H256 {
 	H256::from(blake2_256(text.as_bytes()))
+}
+
+/// The six named character references a text may hold, and what they stand for.
+const NAMED_REFERENCES: [(&str, char); 6] =
+	[("amp", '&'), ("lt", '<'), ("gt", '>'), ("quot", '"'), ("apos", '\''), ("nbsp", '\u{a0}')];
+
+/// `text` with its character references decoded: `&name;` where name is at most 10 ASCII
+/// letters, digits or `#`, either `#` and decimal digits or `#x` and hex digits (a Unicode
+/// scalar value), or one of [`NAMED_REFERENCES`]. Anything else stays as it is. (X escapes `&`,
+/// `<` and `>` in a post's text; Mastodon escapes its HTML.)
+pub fn decode_entities(text: &str) -> String {
+	let mut out = String::with_capacity(text.len());
+	let mut rest = text;
+	while let Some(amp) = rest.find('&') {
+		out.push_str(&rest[..amp]);
+		let after = &rest[amp + 1..];
+		let name_len = after
+			.bytes()
+			.take(10)
+			.take_while(|b| b.is_ascii_alphanumeric() || *b == b'#')
+			.count();
+		let decoded = (after.as_bytes().get(name_len) == Some(&b';'))
+			.then(|| reference(&after[..name_len]))
+			.flatten();
+		match decoded {
+			Some(c) => {
+				out.push(c);
+				rest = &after[name_len + 1..];
+			},
+			None => {
+				out.push('&');
+				rest = after;
+			},
+		}
+	}
+	out.push_str(rest);
+	out
+}
+
+/// The character a reference's name (between `&` and `;`) stands for.
+fn reference(name: &str) -> Option<char> {
+	let number = if let Some(hex) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+		(!hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+			.then(|| u32::from_str_radix(hex, 16).ok())
+			.flatten()
+	} else if let Some(decimal) = name.strip_prefix('#') {
+		(!decimal.is_empty() && decimal.bytes().all(|b| b.is_ascii_digit()))
+			.then(|| decimal.parse::<u32>().ok())
+			.flatten()
+	} else {
+		return NAMED_REFERENCES.iter().find(|(n, _)| *n == name).map(|(_, c)| *c);
+	};
+	number.and_then(char::from_u32)
+}
+
+/// The text of an HTML fragment (a Mastodon status's `content`), as its content hash covers it:
+/// `<br>` is a newline; a `<p>` that follows a `</p>` with only ASCII whitespace between is two
+/// newlines (that whitespace dropped); every other tag is nothing; character references are
+/// decoded ([`decode_entities`]); nothing is trimmed or normalised. A `<` with no `>` after it
+/// is text.
+pub fn canonical_text(html: &str) -> String {
+	let mut out = String::with_capacity(html.len());
+	// The whitespace since a `</p>`, held until it is known whether a `<p>` follows.
+	let mut held: Option<String> = None;
+	let mut rest = html;
+	while !rest.is_empty() {
+		let (text, tag) = match rest.find('<').and_then(|s| rest[s..].find('>').map(|e| (s, s + e)))
+		{
+			Some((start, end)) => {
+				let split = (&rest[..start], Some(&rest[start + 1..end]));
+				rest = &rest[end + 1..];
+				split
+			},
+			None => (std::mem::take(&mut rest), None),
+		};
+		if !text.is_empty() {
+			match held.as_mut() {
+				Some(space) if text.bytes().all(|b| b.is_ascii_whitespace()) => {
+					space.push_str(text)
+				},
+				_ => {
+					out.extend(held.take());
+					out.push_str(&decode_entities(text));
+				},
+			}
+		}
+		let Some(tag) = tag else { continue };
+		let closing = tag.starts_with('/');
+		let name = tag.trim_start_matches('/');
+		let name = &name[..name.bytes().take_while(u8::is_ascii_alphanumeric).count()];
+		let (p, br) = (name.eq_ignore_ascii_case("p"), name.eq_ignore_ascii_case("br"));
+		if p && !closing && held.take().is_some() {
+			out.push_str("\n\n");
+			continue;
+		}
+		out.extend(held.take());
+		if p && closing {
+			held = Some(String::new());
+		} else if br {
+			out.push('\n');
+		}
+	}
+	out.extend(held);
+	out
+}
+
+/// The digest of a Bluesky record's CID: a CIDv1 in base32 (`b...`) of a DAG-CBOR record
+/// (codec 0x71) hashed with sha2-256 (0x12, 32 bytes), as every atproto record's is. It is the
+/// sha2-256 of the record's DAG-CBOR bytes, which a buyer holding the record recomputes.
+pub fn cid_digest(cid: &str) -> Result<H256, String> {
+	let not = || format!("{cid:?} is not the CID of a record (CIDv1, base32, dag-cbor, sha2-256)");
+	let base32 = cid.strip_prefix('b').ok_or_else(not)?;
+	let (mut bytes, mut buffer, mut bits) = (Vec::with_capacity(36), 0u32, 0u32);
+	for c in base32.bytes() {
+		let value = match c {
+			b'a'..=b'z' => c - b'a',
+			b'2'..=b'7' => c - b'2' + 26,
+			_ => return Err(not()),
+		};
+		buffer = buffer << 5 | u32::from(value);
+		bits += 5;
+		if bits >= 8 {
+			bits -= 8;
+			bytes.push((buffer >> bits) as u8);
+			buffer &= (1 << bits) - 1;
+		}
+	}
+	match bytes.as_slice() {
+		[0x01, 0x71, 0x12, 0x20, digest @ ..] if digest.len() == 32 => Ok(H256::from_slice(digest)),
+		_ => Err(not()),
+	}
 }
 
 /// A Bluesky Jetstream event: `app.bsky.feed.post` creations are posts; their deletions and
@@ -257,21 +443,28 @@ fn bluesky(target: &Target, item: &Value) -> Parsed {
 	}
 	let author = author()?;
 	let cid = commit.cid.as_ref().ok_or("a post creation without a cid")?;
-	let text = commit
-		.record
-		.as_ref()
-		.and_then(|r| r.get("text"))
-		.and_then(Value::as_str)
-		.ok_or("a post record without text")?;
+	let post_record = commit.record.as_ref().ok_or("a post creation without its record")?;
+	let labels = post_record["labels"]["values"]
+		.as_array()
+		.into_iter()
+		.flatten()
+		.filter_map(|label| label["val"].as_str())
+		.map(|value| format!("selfLabel:{value}"))
+		.collect();
 	let post = PostId::Bluesky {
 		uri: bounded(uri.as_bytes(), "the post's at:// URI", MAX_URI_LEN)?,
 		cid: bounded(cid.as_bytes(), "the cid", MAX_CID_LEN)?,
 	};
-	Ok(Item::Post(record(target, post, text_hash(text), author), None))
+	Ok(Item::Post(record(target, post, cid_digest(cid)?, author), None, labels))
 }
 
-/// A Mastodon status as the REST API returns it: reblogs are not original posts, and accounts of
-/// other instances are not this platform's to register.
+/// ActivityStreams' audience meaning "everyone".
+const PUBLIC: [&str; 3] = ["https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public"];
+
+/// A Mastodon status as the REST API returns it, or an activity of an account's archive
+/// (`outbox.json`). Only public and unlisted statuses are posts (private and direct ones are
+/// skipped); reblogs are not original posts; accounts of other instances are not this
+/// platform's to register.
 fn mastodon(target: &Target, item: &Value) -> Parsed {
 	#[derive(Deserialize)]
 	struct Status {
@@ -279,15 +472,29 @@ fn mastodon(target: &Target, item: &Value) -> Parsed {
 		content: String,
 		account: Account,
 		reblog: Option<Value>,
+		visibility: Option<String>,
+		#[serde(default)]
+		sensitive: bool,
+		#[serde(default)]
+		spoiler_text: String,
 	}
 	#[derive(Deserialize)]
 	struct Account {
 		acct: String,
 	}
+	if let Some(kind) = item.get("type").and_then(Value::as_str) {
+		return mastodon_activity(target, kind, item);
+	}
 	let status: Status =
 		serde_json::from_value(item.clone()).map_err(|e| format!("not a Mastodon status: {e}"))?;
 	if status.reblog.is_some() {
 		return Ok(Item::Skipped);
+	}
+	let mut labels = Vec::new();
+	match status.visibility.as_deref() {
+		None | Some("public") => {},
+		Some("unlisted") => labels.push("unlisted".to_string()),
+		Some(_) => return Ok(Item::Skipped),
 	}
 	// `acct` is `user` for the instance's own accounts and `user@instance` for remote ones.
 	let account = match status.account.acct.split_once('@') {
@@ -296,19 +503,86 @@ fn mastodon(target: &Target, item: &Value) -> Parsed {
 			status.account.acct.clone()
 		},
 		Some(_) => return Ok(Item::Skipped),
+	};
+	if status.sensitive {
+		labels.push("sensitive".into());
 	}
-	.to_lowercase();
+	if !status.spoiler_text.is_empty() {
+		labels.push("contentWarning".into());
+	}
+	mastodon_post(target, &account, &status.uri, &status.content, labels)
+}
+
+/// An activity of a Mastodon account's archive (`outbox.json`, ActivityStreams): a `Create` of
+/// a `Note` is a post, public (`to` everyone) or unlisted (`cc` everyone); a `Delete`
+/// withdraws one; `Announce` (a boost) and the rest are skipped.
+fn mastodon_activity(target: &Target, kind: &str, activity: &Value) -> Parsed {
+	let object = &activity["object"];
+	match kind {
+		"Create" if object["type"] == "Note" => {},
+		"Delete" => {
+			let id = object.as_str().or_else(|| object["id"].as_str());
+			let id = id.ok_or("a Delete activity without its object's id")?;
+			return Ok(Item::Withdrawal(Withdrawal::Post(id.to_string()), "deleted".into()));
+		},
+		_ => return Ok(Item::Skipped),
+	}
+	let addressed = |field: &str| {
+		object[field]
+			.as_array()
+			.is_some_and(|to| to.iter().any(|a| PUBLIC.iter().any(|p| a == p)))
+	};
+	let mut labels = Vec::new();
+	if !addressed("to") {
+		if !addressed("cc") {
+			return Ok(Item::Skipped);
+		}
+		labels.push("unlisted".to_string());
+	}
+	// The actor is `https://<instance>/users/<name>`; other instances' are not ours.
+	let actor = activity["actor"].as_str().ok_or("an activity without an actor")?;
+	let (instance, name) = actor
+		.strip_prefix("https://")
+		.and_then(|rest| rest.split_once("/users/"))
+		.ok_or_else(|| format!("{actor:?} is not a Mastodon actor URL"))?;
+	if !instance.eq_ignore_ascii_case(&target.domain) {
+		return Ok(Item::Skipped);
+	}
+	if object["sensitive"] == true {
+		labels.push("sensitive".into());
+	}
+	if object["summary"].as_str().is_some_and(|s| !s.is_empty()) {
+		labels.push("contentWarning".into());
+	}
+	let uri = object["id"].as_str().ok_or("a Note without an id")?;
+	let content = object["content"].as_str().ok_or("a Note without content")?;
+	mastodon_post(target, &format!("{name}@{instance}"), uri, content, labels)
+}
+
+fn mastodon_post(
+	target: &Target,
+	account: &str,
+	uri: &str,
+	content: &str,
+	labels: Vec<String>,
+) -> Parsed {
+	let account = account.to_lowercase();
 	let author = Identity::Mastodon(bounded(account.as_bytes(), "the account", MAX_HANDLE_LEN)?);
 	author
 		.validate()
 		.map_err(|_| format!("{account:?} is not a Mastodon account"))?;
-	let post =
-		PostId::Mastodon { uri: bounded(status.uri.as_bytes(), "the status URI", MAX_URI_LEN)? };
-	Ok(Item::Post(record(target, post, text_hash(&status.content), author), None))
+	let post = PostId::Mastodon { uri: bounded(uri.as_bytes(), "the status URI", MAX_URI_LEN)? };
+	let hash = text_hash(&canonical_text(content));
+	Ok(Item::Post(record(target, post, hash, author), None, labels))
 }
 
-/// An X post: `id_str` (or `id`) and `author_id`, both decimal strings in the API's JSON.
+/// An X post: `id_str` (or `id`) and `author_id`, both decimal strings in the API's JSON; the
+/// API v2's long posts carry their whole text in `note_tweet.text`; an archive's posts are
+/// wrapped in `{"tweet": ...}` with their text in `full_text`. Retweets are the original
+/// author's posts, not the retweeter's: skipped (API v2 `referenced_tweets` of type
+/// `retweeted`, v1.1 `retweeted_status`, an archive's `RT @` text).
 fn x_post(target: &Target, item: &Value) -> Parsed {
+	let item = item.get("tweet").unwrap_or(item);
 	let number = |field: &str| -> Result<Option<u64>, String> {
 		match item.get(field) {
 			None | Some(Value::Null) => Ok(None),
@@ -326,14 +600,38 @@ fn x_post(target: &Target, item: &Value) -> Parsed {
 		None => number("id")?.ok_or("an X post without id_str or id")?,
 	};
 	let author = number("author_id")?.ok_or("an X post without author_id")?;
-	let text = item.get("text").and_then(Value::as_str).ok_or("an X post without text")?;
-	Ok(Item::Post(record(target, PostId::X { id }, text_hash(text), Identity::X(author)), None))
+	let text = item["note_tweet"]["text"]
+		.as_str()
+		.or_else(|| item["text"].as_str())
+		.or_else(|| item["full_text"].as_str())
+		.ok_or("an X post without text")?;
+	let retweet = !item["retweeted_status"].is_null()
+		|| item["referenced_tweets"]
+			.as_array()
+			.is_some_and(|refs| refs.iter().any(|r| r["type"] == "retweeted"))
+		|| item["full_text"].as_str().is_some_and(|t| t.starts_with("RT @"));
+	if retweet {
+		return Ok(Item::Skipped);
+	}
+	let sensitive = item["possibly_sensitive"] == true;
+	let labels = if sensitive { vec!["sensitive".to_string()] } else { vec![] };
+	let hash = text_hash(&decode_entities(text));
+	Ok(Item::Post(record(target, PostId::X { id }, hash, Identity::X(author)), None, labels))
 }
 
 /// A Nostr NIP-01 event, read, serialised and verified by rust-nostr's `nostr` crate: its id is
 /// recomputed (the serialisation every common client uses, with control characters escaped as
 /// `\u00XX`) and its BIP-340 signature verified. Only text notes (kind 1) are posts.
 fn nostr_event(target: &Target, item: &Value) -> Parsed {
+	// A relay's wire message: `["EVENT", <subscription>, <event>]` holds one; the others
+	// (`EOSE`, `NOTICE`, `OK`, `CLOSED`) are not posts.
+	if let Some(message) = item.as_array() {
+		return match message.as_slice() {
+			[verb, _, event] if verb == "EVENT" => nostr_event(target, event),
+			[verb, ..] if verb.is_string() => Ok(Item::Skipped),
+			_ => Err("neither a NIP-01 event nor a relay message".into()),
+		};
+	}
 	let event: ::nostr::event::Event =
 		serde_json::from_value(item.clone()).map_err(|e| format!("not a NIP-01 event: {e}"))?;
 	if event.kind != ::nostr::event::Kind::TextNote {
@@ -355,17 +653,43 @@ fn nostr_event(target: &Target, item: &Value) -> Parsed {
 	let (id, pubkey, sig) = (event.id.to_bytes(), event.pubkey.to_bytes(), event.sig.to_bytes());
 	let post = PostId::Nostr { id };
 	let record = record(target, post, H256::from(id), Identity::Nostr(pubkey));
-	Ok(Item::Post(record, Some(SignedEvent { id, pubkey, sig })))
+	let warned = event
+		.tags
+		.iter()
+		.any(|tag| tag.as_slice().first().is_some_and(|t| t == "content-warning"));
+	let labels = if warned { vec!["contentWarning".to_string()] } else { vec![] };
+	Ok(Item::Post(record, Some(SignedEvent { id, pubkey, sig }), labels))
 }
 
 fn record(target: &Target, post: PostId, content_hash: H256, author: Identity) -> PostRecord {
 	PostRecord { platform: target.id, post, content_hash, author }
 }
 
-/// Reads an export file.
+/// Reads an export file. An X archive's `data/tweets.js` names no author: it is the account of
+/// the archive's `data/account.js`, read from beside it.
 pub fn read_file(target: &Target, path: &std::path::Path) -> Result<Export> {
 	let text =
 		std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+	let mut text = std::borrow::Cow::from(text);
+	if target.kind == PlatformKind::X && text.trim_start().starts_with("window.YTD.tweets.") {
+		let account_file = path.with_file_name("account.js");
+		let account = std::fs::read_to_string(&account_file).with_context(|| {
+			format!("reading {} (an X archive's author)", account_file.display())
+		})?;
+		let account: Value = serde_json::from_str(archive_body(&account))
+			.with_context(|| format!("reading {}", account_file.display()))?;
+		let id = account[0]["account"]["accountId"]
+			.as_str()
+			.with_context(|| format!("{}: no account.accountId", account_file.display()))?;
+		let mut tweets: Value = serde_json::from_str(archive_body(&text))
+			.with_context(|| format!("reading {}", path.display()))?;
+		for item in tweets.as_array_mut().into_iter().flatten() {
+			if let Some(tweet) = item.get_mut("tweet").and_then(Value::as_object_mut) {
+				tweet.insert("author_id".into(), Value::String(id.to_string()));
+			}
+		}
+		text = tweets.to_string().into();
+	}
 	read(target, &text).with_context(|| format!("reading {}", path.display()))
 }
 
@@ -423,7 +747,7 @@ mod tests {
 	#[test]
 	fn jetstream_posts_are_read_and_other_events_skipped() {
 		let text = concat!(
-			r#"{"did":"did:plc:abc","time_us":1,"kind":"commit","commit":{"rev":"r","operation":"create","collection":"app.bsky.feed.post","rkey":"3k","record":{"text":"hi"},"cid":"bafy"}}"#,
+			r#"{"did":"did:plc:abc","time_us":1,"kind":"commit","commit":{"rev":"r","operation":"create","collection":"app.bsky.feed.post","rkey":"3k","record":{"text":"hi"},"cid":"bafyreicaockpzx27skhe7f2dkhjnzczycsawabrhw2kcg4rf4wywma5nl4"}}"#,
 			"\n",
 			r#"{"did":"did:plc:abc","time_us":2,"kind":"commit","commit":{"rev":"r","operation":"create","collection":"app.bsky.feed.like","rkey":"3l","record":{},"cid":"bafz"}}"#,
 			"\n",
@@ -442,10 +766,163 @@ mod tests {
 			post.post,
 			PostId::Bluesky {
 				uri: b"at://did:plc:abc/app.bsky.feed.post/3k".to_vec().try_into().unwrap(),
-				cid: b"bafy".to_vec().try_into().unwrap(),
+				cid: b"bafyreicaockpzx27skhe7f2dkhjnzczycsawabrhw2kcg4rf4wywma5nl4"
+					.to_vec()
+					.try_into()
+					.unwrap(),
 			}
 		);
-		assert_eq!(post.content_hash, H256::from(blake2_256(b"hi")));
+		// The digest in the CID (content-hashes.json has the record it is the CID of).
+		let digest = "407094fcdf5f928e4f974351d2dc8b381481600627b694237225e5b16603ad5f";
+		assert_eq!(hex::encode(post.content_hash), digest);
+	}
+
+	/// `bridge/testdata/content-hashes.json` is written by `generate.py`, which implements the
+	/// same rules in Python: the two must agree on every vector.
+	#[test]
+	fn content_hashes_match_the_test_vectors() {
+		let path = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/content-hashes.json");
+		let file: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+		let hash = |v: &Value| v["contentHash"].as_str().unwrap().to_string();
+		let vectors = file["vectors"].as_array().unwrap();
+		for vector in vectors {
+			let computed = match vector["platform"].as_str().unwrap() {
+				"mastodon" => {
+					let text = canonical_text(vector["content"].as_str().unwrap());
+					assert_eq!(text, vector["canonicalText"].as_str().unwrap(), "{vector}");
+					text_hash(&text)
+				},
+				"x" => {
+					let text = decode_entities(vector["text"].as_str().unwrap());
+					assert_eq!(text, vector["canonicalText"].as_str().unwrap(), "{vector}");
+					text_hash(&text)
+				},
+				"bluesky" => {
+					let dag_cbor = hex::decode(&vector["dagCbor"].as_str().unwrap()[2..]).unwrap();
+					let digest = H256::from(sp_crypto_hashing::sha2_256(&dag_cbor));
+					assert_eq!(cid_digest(vector["cid"].as_str().unwrap()).unwrap(), digest);
+					digest
+				},
+				"nostr" => {
+					let target = target(PlatformKind::Nostr, "nostr.com");
+					let Item::Post(record, ..) = read_item(&target, &vector["event"]).unwrap()
+					else {
+						panic!("a post: {vector}")
+					};
+					record.content_hash
+				},
+				other => panic!("a vector for {other}"),
+			};
+			assert_eq!(format!("0x{}", hex::encode(computed)), hash(vector), "{vector}");
+		}
+		assert_eq!(vectors.len(), 11);
+	}
+
+	fn testdata(name: &str) -> std::path::PathBuf {
+		std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata").join(name)
+	}
+
+	fn labels(export: &Export) -> Vec<Vec<String>> {
+		export.posts.iter().map(|p| p.labels.clone()).collect()
+	}
+
+	#[test]
+	fn an_x_archive_names_its_author_in_account_js_and_its_retweets_are_skipped() {
+		let export =
+			read_file(&target(PlatformKind::X, "x.com"), &testdata("x-archive/data/tweets.js"))
+				.unwrap();
+		assert_eq!((export.posts.len(), export.skipped, export.rejected.len()), (3, 1, 0));
+		assert!(export.posts.iter().all(|p| p.record.author == Identity::X(2_244_994_945)));
+		let first = "Archive day: exporting my posts & reading them back.";
+		assert_eq!(export.posts[0].record.content_hash, text_hash(first));
+		assert_eq!(labels(&export), vec![vec![], vec![], vec!["sensitive".to_string()]]);
+	}
+
+	#[test]
+	fn x_pages_one_per_line_with_long_posts_and_retweets() {
+		let export =
+			read_file(&target(PlatformKind::X, "x.com"), &testdata("x-pages.jsonl")).unwrap();
+		assert_eq!((export.posts.len(), export.skipped, export.rejected.len()), (3, 1, 0));
+		// A long post's hash covers its whole text (`note_tweet`), not the truncated `text`.
+		let long = "Rate limits, 3/3, in full: ".to_string()
+			+ &"retry after the reset time, not before; ".repeat(10);
+		assert_eq!(export.posts[0].record.content_hash, text_hash(&long));
+		assert_eq!(export.posts[2].record.content_hash, text_hash("Quota math: 1 < 2 && 3 > 2."));
+		assert_eq!(labels(&export)[1], vec!["sensitive".to_string()]);
+	}
+
+	#[test]
+	fn a_mastodon_outbox_gives_public_and_unlisted_notes_and_its_deletions() {
+		let export = read_file(
+			&target(PlatformKind::Mastodon, "mastodon.social"),
+			&testdata("mastodon-outbox.json"),
+		)
+		.unwrap();
+		// Followers-only, direct and the boost are skipped.
+		assert_eq!((export.posts.len(), export.skipped, export.rejected.len()), (2, 3, 0));
+		let ada = Identity::Mastodon(b"ada@mastodon.social".to_vec().try_into().unwrap());
+		assert!(export.posts.iter().all(|p| p.record.author == ada));
+		let cw = ["unlisted", "sensitive", "contentWarning"].map(String::from).to_vec();
+		assert_eq!(labels(&export), vec![vec![], cw]);
+		assert_eq!(
+			export.posts[0].record.content_hash,
+			text_hash("Part three: the engine & its cards.")
+		);
+		let deleted: Vec<_> = export.withdrawals.iter().map(|(_, w, r)| (w, r.as_str())).collect();
+		let id = "https://mastodon.social/users/ada/statuses/113512200000000000".to_string();
+		assert_eq!(deleted, vec![(&Withdrawal::Post(id), "deleted")]);
+	}
+
+	#[test]
+	fn mastodon_statuses_that_are_not_public_are_skipped() {
+		let status = |visibility: &str| {
+			format!(
+				r#"{{"uri":"https://m.example/users/a/statuses/1","content":"<p>x</p>","account":{{"acct":"ada"}},"reblog":null,"visibility":"{visibility}","sensitive":false,"spoiler_text":""}}"#
+			)
+		};
+		let text = ["public", "unlisted", "private", "direct"].map(status).join("\n");
+		let export = read(&target(PlatformKind::Mastodon, "m.example"), &text).unwrap();
+		assert_eq!((export.posts.len(), export.skipped), (2, 2));
+		assert_eq!(labels(&export), vec![vec![], vec!["unlisted".to_string()]]);
+	}
+
+	#[test]
+	fn nostr_relay_messages_hold_events() {
+		let export =
+			read_file(&target(PlatformKind::Nostr, "nostr.com"), &testdata("nostr-wire.jsonl"))
+				.unwrap();
+		assert_eq!((export.posts.len(), export.skipped, export.rejected.len()), (2, 2, 0));
+		assert_eq!(labels(&export), vec![vec![], vec!["contentWarning".to_string()]]);
+	}
+
+	#[test]
+	fn another_platforms_export_is_refused_in_one_line() {
+		for (kind, file) in [
+			(PlatformKind::X, "bluesky.jsonl"),
+			(PlatformKind::Bluesky, "mastodon.json"),
+			(PlatformKind::Mastodon, "x.json"),
+		] {
+			let target = target(kind, "x.com");
+			let export = read_file(&target, &testdata(file)).unwrap();
+			let error = export.check_platform(&target).unwrap_err().to_string();
+			assert!(error.starts_with("none of its"), "{file}: {error}");
+			assert_eq!(error.lines().count(), 1, "{error}");
+		}
+		let target = target(PlatformKind::X, "x.com");
+		assert!(read_file(&target, &testdata("x.json")).unwrap().check_platform(&target).is_ok());
+	}
+
+	#[test]
+	fn cids_that_are_not_record_cids_are_refused() {
+		for cid in [
+			"bafy",
+			"Bafyreicaockpzx27skhe7f2dkhjnzczycsawabrhw2kcg4rf4wywma5nl4",
+			"QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG",
+			"bafkreicaockpzx27skhe7f2dkhjnzczycsawabrhw2kcg4rf4wywma5nl4",
+			"",
+		] {
+			assert!(cid_digest(cid).is_err(), "{cid}");
+		}
 	}
 
 	#[test]

@@ -126,6 +126,7 @@ pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<S
 	let mut posts = Vec::new();
 	for file in &options.files {
 		let export = formats::read_file(&target, file)?;
+		export.check_platform(&target).with_context(|| file.display().to_string())?;
 		summary.skipped += export.skipped + export.withdrawals.len();
 		summary.rejected.extend(
 			export
@@ -136,8 +137,15 @@ pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<S
 		posts.extend(export.posts);
 	}
 	summary.posts = posts.len();
-	for rejection in &summary.rejected {
+	const SHOWN: usize = 10;
+	for rejection in summary.rejected.iter().take(SHOWN) {
 		eprintln!("rejected: {rejection}");
+	}
+	if summary.rejected.len() > SHOWN {
+		eprintln!(
+			"... and {} more rejected (all in the JSON summary)",
+			summary.rejected.len() - SHOWN
+		);
 	}
 
 	let mut store = Store::open(&options.store)?;
@@ -498,6 +506,7 @@ mod tests {
 			},
 			event: None,
 			content: None,
+			labels: Vec::new(),
 		}
 	}
 

@@ -91,6 +91,9 @@ const MIGRATIONS: &[&str] = &[
 		value TEXT NOT NULL,
 		updated INTEGER NOT NULL
 	);",
+	// 2: each post's labels (JSON array; NULL: none), for the gateway to apply buyers' terms.
+	"ALTER TABLE posts ADD COLUMN labels TEXT;
+	ALTER TABLE queue ADD COLUMN labels TEXT;",
 ];
 
 /// A registered post and its proof: what `licentia_checkAccess` and `revoke_posts` take.
@@ -476,8 +479,9 @@ impl Store {
 		let mut queued = 0;
 		{
 			let mut insert = tx.prepare_cached(
-				"INSERT OR IGNORE INTO queue (platform, post, source, author, record, event, content, seen)
-				 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+				"INSERT OR IGNORE INTO queue
+				 (platform, post, source, author, record, event, content, seen, labels)
+				 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 			)?;
 			let seen = now();
 			for post in posts {
@@ -491,6 +495,7 @@ impl Store {
 					post.event.map(|e| [&e.id[..], &e.pubkey[..], &e.sig[..]].concat()),
 					post.content,
 					seen,
+					labels_json(&post.labels),
 				])?;
 			}
 			let mut withdraw = tx.prepare_cached(
@@ -515,7 +520,7 @@ impl Store {
 	/// The queued posts seen at or before `seen` (seconds since 1970), oldest first.
 	pub fn queued(&self, seen: i64) -> Result<Vec<Post>> {
 		let mut query = self.connection.prepare_cached(
-			"SELECT record, event, content FROM queue WHERE seen <= ?1 ORDER BY seen",
+			"SELECT record, event, content, labels FROM queue WHERE seen <= ?1 ORDER BY seen",
 		)?;
 		let rows = query.query_map(params![seen], |row| {
 			let record = decode_record(&row.get::<_, Vec<u8>>(0)?)?;
@@ -531,6 +536,10 @@ impl Store {
 				record,
 				event,
 				content: row.get(2)?,
+				labels: row
+					.get::<_, Option<String>>(3)?
+					.and_then(|labels| serde_json::from_str(&labels).ok())
+					.unwrap_or_default(),
 			})
 		})?;
 		Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -710,8 +719,8 @@ fn add_pending(
 	)?;
 	let key = tx.last_insert_rowid();
 	let mut insert = tx.prepare_cached(
-		"INSERT INTO posts (platform, post, source, author, batch, leaf, record, content)
-		 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+		"INSERT INTO posts (platform, post, source, author, batch, leaf, record, content, labels)
+		 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	)?;
 	for (leaf, post) in posts.iter().enumerate() {
 		let record = &post.record;
@@ -725,10 +734,16 @@ fn add_pending(
 				leaf as u32,
 				record.encode(),
 				post.content,
+				labels_json(&post.labels),
 			])
 			.with_context(|| format!("storing post {}", source_id(&record.post)))?;
 	}
 	Ok(())
+}
+
+/// Labels as the store keeps them: a JSON array, or NULL for none.
+fn labels_json(labels: &[String]) -> Option<String> {
+	(!labels.is_empty()).then(|| serde_json::to_string(labels).unwrap_or_default())
 }
 
 fn set_cursor(tx: &Transaction, source: &str, value: &str) -> Result<()> {

@@ -257,12 +257,43 @@ def tid(micros, clock_id):
     return "".join(TID_ALPHABET[(value >> (5 * i)) & 31] for i in reversed(range(13)))
 
 
+def cbor_head(major, n):
+    """A CBOR item head: the major type and the shortest encoding of n."""
+    if n < 24:
+        return bytes([major << 5 | n])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if n < 1 << (8 * size):
+            return bytes([major << 5 | info]) + n.to_bytes(size, "big")
+    raise ValueError(n)
+
+
+def dag_cbor(value):
+    """DAG-CBOR, as atproto encodes a record: shortest integer heads, map keys sorted by the
+    length of their UTF-8 bytes and then bytewise, no floats. (atproto JSON's {"$link": cid} and
+    {"$bytes": base64} would be a tag-42 CID and a byte string; these samples have neither.)"""
+    if value is None:
+        return b"\xf6"
+    if value is True:
+        return b"\xf5"
+    if value is False:
+        return b"\xf4"
+    if isinstance(value, int):
+        return cbor_head(0, value) if value >= 0 else cbor_head(1, -1 - value)
+    if isinstance(value, str):
+        data = value.encode("utf-8")
+        return cbor_head(3, len(data)) + data
+    if isinstance(value, list):
+        return cbor_head(4, len(value)) + b"".join(dag_cbor(v) for v in value)
+    if isinstance(value, dict):
+        keys = sorted(value, key=lambda k: (len(k.encode("utf-8")), k.encode("utf-8")))
+        return cbor_head(5, len(value)) + b"".join(dag_cbor(k) + dag_cbor(value[k]) for k in keys)
+    raise TypeError(type(value))
+
+
 def cid(record):
-    """A CIDv1 string (base32 'b', dag-cbor 0x71, sha2-256 0x12, 32 bytes) whose digest is the
-    sha256 of the record's canonical JSON (keys sorted, no whitespace, UTF-8). Real CIDs hash the
-    record's DAG-CBOR encoding; the bridge does not recompute CIDs."""
-    canonical = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    raw = bytes([0x01, 0x71, 0x12, 0x20]) + sha256(canonical)
+    """The record's CIDv1 string: base32 'b', dag-cbor 0x71, sha2-256 0x12, 32-byte digest of its
+    DAG-CBOR bytes (what a PDS computes, and the post's content hash on chain)."""
+    raw = bytes([0x01, 0x71, 0x12, 0x20]) + sha256(dag_cbor(record))
     return "b" + base64.b32encode(raw).decode("ascii").lower().rstrip("=")
 
 
@@ -432,11 +463,237 @@ def x_json():
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
+# --- Real-world shapes: archives, pages, relay messages ------------------------------------------
+def x_archive():
+    """An X account archive's data/tweets.js and data/account.js (JavaScript assignments), for
+    account 2244994945: an original post, a retweet (not the account's post), a long post and
+    one flagged possibly sensitive."""
+    def tweet(when, sequence, text, sensitive=False):
+        pid, _ = x_id(when, 371, sequence)
+        t = datetime.datetime.fromtimestamp(seconds(when), tz=datetime.timezone.utc)
+        body = {"edit_info": {"initial": {"editTweetIds": [pid], "editableUntil": iso((seconds(when) + 3600) * 1_000_000),
+                                          "editsRemaining": "5", "isEditEligible": True}},
+                "retweeted": False, "source": "<a href=\"https://mobile.twitter.com\" rel=\"nofollow\">Twitter Web App</a>",
+                "entities": {"hashtags": [], "symbols": [], "user_mentions": [], "urls": []},
+                "display_text_range": ["0", str(len(text))], "favorite_count": "3", "id_str": pid,
+                "truncated": False, "retweet_count": "0", "id": pid,
+                "created_at": t.strftime("%a %b %d %H:%M:%S +0000 %Y"), "favorited": False,
+                "full_text": text, "lang": "en"}
+        if sensitive:
+            body["possibly_sensitive"] = True
+        return {"tweet": body}
+    long_text = ("A long post, the kind X Premium allows: " + "the docs cover auth, pagination, "
+                 "rate limits &amp; webhooks, each with examples. " * 6).strip()
+    assert len(long_text) > 280
+    tweets = [
+        tweet("2024-11-20T10:00:00", 1, "Archive day: exporting my posts &amp; reading them back."),
+        tweet("2024-11-20T10:05:00", 2, "RT @ratelimits_sample: Rate limits, 2/3: back off exponentially, be kind to servers."),
+        tweet("2024-11-20T10:10:00", 3, long_text),
+        tweet("2024-11-20T10:15:00", 4, "Screenshots of a crash dump, click with care.", sensitive=True),
+    ]
+    account = [{"account": {"email": "devdocs@example.com", "createdVia": "web", "username": "devdocs_sample",
+                            "accountId": "2244994945", "createdAt": "2014-03-21T09:00:00.000Z",
+                            "accountDisplayName": "Dev Docs (sample)"}}]
+    return ("window.YTD.tweets.part0 = " + json.dumps(tweets, indent=2, ensure_ascii=False) + "\n",
+            "window.YTD.account.part0 = " + json.dumps(account, indent=2, ensure_ascii=False) + "\n")
+
+
+def x_pages():
+    """API v2 search pages saved one per line: a retweet, a long post (`note_tweet`), a possibly
+    sensitive post, and an ordinary one."""
+    def post(when, sequence, author, text, **extra):
+        pid, created = x_id(when, 88, sequence)
+        return {"id": pid, "author_id": author, "text": text, "created_at": created, "edit_history_tweet_ids": [pid], **extra}
+    long_text = "Rate limits, 3/3, in full: " + "retry after the reset time, not before; " * 10
+    page1 = {"data": [
+        post("2024-11-20T11:00:00", 1, "783214", "RT @devdocs_sample: Docs are live. Tell us what's missing.",
+             referenced_tweets=[{"type": "retweeted", "id": "1858809292782927881"}]),
+        post("2024-11-20T11:05:00", 2, "783214", long_text[:273] + "…", note_tweet={"text": long_text}),
+    ], "meta": {"result_count": 2, "next_token": "b26v89c19zqg8o3fr5"}}
+    page2 = {"data": [
+        post("2024-11-20T11:10:00", 3, "783214", "A heap dump, possibly NSFW for your manager.", possibly_sensitive=True),
+        post("2024-11-20T11:15:00", 4, "783214", "Quota math: 1 &lt; 2 &amp;&amp; 3 &gt; 2."),
+    ], "meta": {"result_count": 2}}
+    return "".join(json.dumps(page, ensure_ascii=False, separators=(",", ":")) + "\n" for page in (page1, page2))
+
+
+def mastodon_outbox():
+    """ada's account archive outbox.json (ActivityStreams): public, unlisted with a content
+    warning, followers-only, direct, a boost, and a deletion."""
+    actor = f"https://{INSTANCE}/users/ada"
+    public = "https://www.w3.org/ns/activitystreams#Public"
+    followers = actor + "/followers"
+
+    def create(when, content, to, cc, summary=None, sensitive=False):
+        ms = seconds(when) * 1000
+        sid = mastodon_id(ms, f"outbox ada {when}")
+        note = {"id": f"{actor}/statuses/{sid}", "type": "Note", "summary": summary, "inReplyTo": None,
+                "published": iso(ms * 1000)[:19] + "Z", "url": f"https://{INSTANCE}/@ada/{sid}", "attributedTo": actor,
+                "to": to, "cc": cc, "sensitive": sensitive, "content": content, "contentMap": {"en": content},
+                "attachment": [], "tag": [], "replies": {"id": f"{actor}/statuses/{sid}/replies", "type": "Collection"}}
+        return {"id": f"{actor}/statuses/{sid}/activity", "type": "Create", "actor": actor,
+                "published": note["published"], "to": to, "cc": cc, "object": note}
+
+    items = [
+        create("2024-11-20T08:00:00", "<p>Part three: the engine &amp; its cards.</p>", [public], [followers]),
+        create("2024-11-20T08:10:00", "<p>Unlisted, and behind a warning.</p>", [followers], [public],
+               summary="engine gore", sensitive=True),
+        create("2024-11-20T08:20:00", "<p>Followers only: not public, never licensed.</p>", [followers], []),
+        create("2024-11-20T08:30:00", '<p><span class="h-card"><a href="https://mastodon.social/@grace" class="u-url mention">@<span>grace</span></a></span> a direct message.</p>',
+               ["https://mastodon.social/users/grace"], []),
+        {"id": f"{actor}/statuses/{mastodon_id(seconds('2024-11-20T08:40:00') * 1000, 'boost')}/activity", "type": "Announce",
+         "actor": actor, "published": "2024-11-20T08:40:00Z", "to": [public], "cc": [followers],
+         "object": f"https://{INSTANCE}/users/grace/statuses/113513000000000000"},
+        {"id": f"{actor}#delete-1", "type": "Delete", "actor": actor, "to": [public],
+         "object": {"id": f"{actor}/statuses/113512200000000000", "type": "Tombstone"}},
+    ]
+    body = {"@context": "https://www.w3.org/ns/activitystreams", "id": "outbox.json", "type": "OrderedCollection",
+            "totalItems": len(items), "orderedItems": items}
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def nostr_wire():
+    """What a relay sends a subscription, one message per line: two events (one behind a
+    content warning), EOSE, and a NOTICE."""
+    t = seconds("2024-11-20T08:00:00")
+    note = nostr_event(K1, t + 5, "Read from a relay, not an export.")
+    warned = nostr_event(K1, t + 65, "Spoilers for the whole season below.", [("content-warning", "spoilers")])
+    messages = [["EVENT", "licentia", note], ["EVENT", "licentia", warned], ["EOSE", "licentia"],
+                ["NOTICE", "rate limited: slow down"]]
+    return "".join(json.dumps(m, ensure_ascii=False, separators=(",", ":")) + "\n" for m in messages)
+
+
+# --- Content hashes -------------------------------------------------------------------------
+# What a post's `contentHash` is (docs/design.md, *Content hashes*), implemented here apart from
+# the bridge's Rust so that content-hashes.json tests one against the other.
+NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'", "nbsp": "\u00a0"}
+ASCII_SPACE = " \t\n\r\x0c"
+
+
+def decode_entities(text):
+    """`&name;` where name is at most 10 ASCII letters, digits or '#': `#` + decimal digits or
+    `#x` + hex digits (a Unicode scalar value), or one of the six names; anything else stays."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "&":
+            j = i + 1
+            while j < len(text) and j - i - 1 < 10 and text[j].isascii() and (text[j].isalnum() or text[j] == "#"):
+                j += 1
+            if j < len(text) and text[j] == ";":
+                name, char = text[i + 1:j], None
+                if name[:2] in ("#x", "#X") and len(name) > 2 and all(c in "0123456789abcdefABCDEF" for c in name[2:]):
+                    char = int(name[2:], 16)
+                elif name[:1] == "#" and len(name) > 1 and all(c in "0123456789" for c in name[1:]):
+                    char = int(name[1:])
+                if char is not None and char <= 0x10FFFF and not 0xD800 <= char <= 0xDFFF:
+                    out.append(chr(char))
+                    i = j + 1
+                    continue
+                if name in NAMED:
+                    out.append(NAMED[name])
+                    i = j + 1
+                    continue
+        out.append(text[i])
+        i += 1
+    return "".join(out)
+
+
+def canonical_text(html):
+    """An HTML fragment's text: `<br>` is a newline, `</p>` then `<p>` (only ASCII whitespace
+    between) two newlines, every other tag nothing, entities decoded; nothing trimmed."""
+    out, held, rest = [], None, html
+    while rest:
+        start = rest.find("<")
+        end = rest.find(">", start) if start != -1 else -1
+        if start == -1 or end == -1:
+            text, tag, rest = rest, None, ""
+        else:
+            text, tag, rest = rest[:start], rest[start + 1:end], rest[end + 1:]
+        if text:
+            if held is not None and all(c in ASCII_SPACE for c in text):
+                held += text
+            else:
+                if held is not None:
+                    out.append(held)
+                    held = None
+                out.append(decode_entities(text))
+        if tag is None:
+            continue
+        closing = tag.startswith("/")
+        name = ""
+        for c in tag.lstrip("/"):
+            if not (c.isascii() and c.isalnum()):
+                break
+            name += c
+        name = name.lower()
+        if name == "p" and not closing and held is not None:
+            held = None
+            out.append("\n\n")
+            continue
+        if held is not None:
+            out.append(held)
+            held = None
+        if name == "p" and closing:
+            held = ""
+        elif name == "br":
+            out.append("\n")
+    if held is not None:
+        out.append(held)
+    return "".join(out)
+
+
+def blake2_256(data):
+    return hashlib.blake2b(data, digest_size=32).digest()
+
+
+def content_hashes():
+    vectors = []
+    for content in [
+        "<p>Notes on the Analytical Engine, part one: the store and the mill.</p>",
+        "<p>Part two: on loops &amp; the Jacquard loom.<br />The cards repeat; the engine need not.</p>",
+        "<p>First paragraph.</p>\n<p>Second, after a newline in the HTML.</p><p>Third &#8212; &#x2014; &quot;quoted&quot; &#39;apos&#39; &nbsp;end</p>",
+        '<p><span class="h-card"><a href="https://mastodon.social/@ada" class="u-url mention">@<span>ada</span></a></span> see <a href="https://example.com/a?b=1&amp;c=2" rel="nofollow"><span class="invisible">https://</span><span class="">example.com/a?b=1&amp;c=2</span></a></p>',
+        "<p>Unknown &bogus; and bare & stay; &#xD800; is not a scalar; &#1114112; neither</p>",
+        "x < y and y > z, <br> unclosed <tag",
+    ]:
+        text = canonical_text(content)
+        vectors.append({"platform": "mastodon", "content": content, "canonicalText": text,
+                        "contentHash": "0x" + blake2_256(text.encode("utf-8")).hex()})
+    for text in ["Shipping the new API docs today. Q&amp;A thread below 👇",
+                 "1 &lt; 2 &amp;&amp; 3 &gt; 2, literally &amp;amp;"]:
+        canonical = decode_entities(text)
+        vectors.append({"platform": "x", "text": text, "canonicalText": canonical,
+                        "contentHash": "0x" + blake2_256(canonical.encode("utf-8")).hex()})
+    for record in [
+        {"$type": "app.bsky.feed.post", "createdAt": "2024-11-19T07:06:40.000Z", "langs": ["en"],
+         "text": "Low tide this morning, the whole harbour smelled of seaweed and diesel."},
+        {"$type": "app.bsky.feed.post", "createdAt": "2024-11-19T07:13:58.004Z", "langs": ["fr", "en"],
+         "text": "Les lavis d'encre sèchent plus vite en hiver. 🖌️",
+         "labels": {"$type": "com.atproto.label.defs#selfLabels", "values": [{"val": "graphic-media"}]}},
+    ]:
+        encoded = dag_cbor(record)
+        vectors.append({"platform": "bluesky", "record": record, "dagCbor": "0x" + encoded.hex(),
+                        "cid": cid(record), "contentHash": "0x" + sha256(encoded).hex()})
+    event = nostr_event(K1, seconds("2024-11-19T08:00:12"), "gm nostr. Trying out per-post licensing: my notes, my terms.")
+    vectors.append({"platform": "nostr", "event": event, "contentHash": "0x" + event["id"]})
+    body = {
+        "about": "Content hash test vectors (docs/design.md, Content hashes): what each platform's "
+                 "post hashes to on chain. Mastodon: blake2b-256 of the canonical text of `content`; "
+                 "X: blake2b-256 of `text` with entities decoded; Bluesky: the sha2-256 digest in the "
+                 "record's CID, that is sha2-256 of its DAG-CBOR bytes; Nostr: the event id.",
+        "vectors": vectors,
+    }
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
 # --- main ---------------------------------------------------------------------------------------
 def files():
     check_bip340()
     return {"bluesky.jsonl": bluesky_lines(), "mastodon.json": mastodon_json(),
-            "nostr.jsonl": nostr_lines(), "x.json": x_json()}
+            "nostr.jsonl": nostr_lines(), "x.json": x_json(), "content-hashes.json": content_hashes(),
+            "x-archive/data/tweets.js": x_archive()[0], "x-archive/data/account.js": x_archive()[1],
+            "x-pages.jsonl": x_pages(), "mastodon-outbox.json": mastodon_outbox(),
+            "nostr-wire.jsonl": nostr_wire()}
 
 
 def main(argv):
@@ -448,6 +705,7 @@ def main(argv):
             if not path.exists() or path.read_bytes() != data:
                 stale.append(name)
         else:
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
         print(f"{name}  sha256 {hashlib.sha256(data).hexdigest()}")
     for label, key in (("K1", K1), ("K2", K2)):
