@@ -213,7 +213,12 @@ async fn round(
 		}
 	}
 
-	// Withdrawals of registered posts; those in a batch whose fate is unknown wait for it.
+	// Batches whose challenge windows ended count from now on (and their posts can be revoked).
+	if target.kind != PlatformKind::Nostr {
+		activate::run(chain, signer, store, None, false).await?;
+	}
+
+	// Withdrawals of registered posts; those in a batch not active yet wait for it.
 	let mut revoke = Vec::new();
 	let mut reasons = Vec::new();
 	let mut done = Vec::new();
@@ -247,10 +252,6 @@ async fn round(
 	}
 	for (platform, withdrawal) in done {
 		store.withdrawal_done(platform, &withdrawal)?;
-	}
-
-	if target.kind != PlatformKind::Nostr {
-		activate::run(chain, signer, store, None, false).await?;
 	}
 	Ok(())
 }

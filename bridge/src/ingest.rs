@@ -93,6 +93,10 @@ pub struct Summary {
 	pub activated: Vec<BatchId>,
 	/// Posts the store holds now.
 	pub store_posts: usize,
+	/// Registered posts the exports withdrew (deleted, edited, accounts gone), revoked now.
+	pub revoked: usize,
+	/// Withdrawals of posts whose batches are not active yet: run again once they are.
+	pub withdrawals_waiting: usize,
 }
 
 /// Why an author's posts are not registered.
@@ -124,6 +128,7 @@ pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<S
 	let target = chain.target(options.platform).await?;
 	let mut summary = Summary::default();
 	let mut posts = Vec::new();
+	let mut withdrawals = Vec::new();
 	for file in &options.files {
 		let export = formats::read_file(&target, file)?;
 		export.check_platform(&target).with_context(|| file.display().to_string())?;
@@ -135,6 +140,7 @@ pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<S
 				.map(|r| format!("{}: {}: {}", file.display(), r.position, r.reason)),
 		);
 		posts.extend(export.posts);
+		withdrawals.extend(export.withdrawals.into_iter().map(|(_, withdrawal, _)| withdrawal));
 	}
 	summary.posts = posts.len();
 	const SHOWN: usize = 10;
@@ -167,6 +173,9 @@ pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<S
 		summary.activated = crate::activate::run(chain, signer, &mut store, Some(&batches), true)
 			.await?
 			.activated;
+	}
+	if !options.dry_run {
+		withdraw(chain, signer, &target, &mut store, &withdrawals, &mut summary).await?;
 	}
 	Ok(summary)
 }
@@ -291,6 +300,30 @@ pub async fn register(
 	Ok(())
 }
 
+/// Revokes the registered posts the exports withdrew (posts of batches not active yet wait).
+async fn withdraw(
+	chain: &Chain,
+	signer: &Keypair,
+	target: &Target,
+	store: &mut Store,
+	withdrawals: &[crate::store::Withdrawal],
+	summary: &mut Summary,
+) -> Result<()> {
+	let mut revoke = Vec::new();
+	for withdrawal in withdrawals {
+		if store.withdrawal_pending(target.id, withdrawal)? {
+			summary.withdrawals_waiting += 1;
+			continue;
+		}
+		revoke.extend(store.withdrawn(Some(target.id), withdrawal)?);
+	}
+	if !revoke.is_empty() {
+		summary.revoked =
+			crate::commands::revoke_posts(chain, signer, store, &revoke).await?.revoked;
+	}
+	Ok(())
+}
+
 fn posts_authors(posts: &[Post]) -> BTreeSet<Identity> {
 	posts.iter().map(|p| p.record.author.clone()).collect()
 }
@@ -406,6 +439,10 @@ async fn record(
 	};
 	check_root(on_chain_root, root)?;
 	store.register(root, id, included.block)?;
+	if nostr {
+		// Nostr batches count at once: nothing to activate.
+		store.mark_settled(id)?;
+	}
 	summary.registered += posts;
 	summary.batches.push(id);
 	progress.inc(posts as u64);

@@ -288,7 +288,8 @@ impl Store {
 		Ok(query.query_row(params![id, platform], |row| row.get::<_, i64>(0))? as usize)
 	}
 
-	/// Whether some post `withdrawal` names is in a batch whose fate is not known yet.
+	/// Whether some post `withdrawal` names is in a batch whose fate is not known yet, or that
+	/// is not known to be active (the chain revokes only posts of active batches).
 	pub fn withdrawal_pending(
 		&self,
 		platform: PlatformId,
@@ -300,7 +301,8 @@ impl Store {
 		};
 		let mut query = self.connection.prepare_cached(&format!(
 			"SELECT 1 FROM posts p JOIN batches b ON b.key = p.batch
-			 WHERE p.{column} = ?1 AND p.platform = ?2 AND b.state = 'pending'"
+			 WHERE p.{column} = ?1 AND p.platform = ?2 AND p.revoked IS NULL
+			   AND (b.state = 'pending' OR b.activated = 0)"
 		))?;
 		Ok(query.exists(params![value, platform])?)
 	}

@@ -769,10 +769,31 @@ impl Jetstream {
 	}
 }
 
+/// A CIDv1 (base32, dag-cbor, sha2-256) with the sha2-256 of `seed` as its digest: the shape of
+/// a record's CID (the bridge takes the digest as the post's content hash).
+fn record_cid(seed: &str) -> String {
+	let mut bytes = vec![0x01, 0x71, 0x12, 0x20];
+	bytes.extend(sp_crypto_hashing::sha2_256(seed.as_bytes()));
+	const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+	let (mut cid, mut buffer, mut bits) = (String::from("b"), 0u32, 0u32);
+	for byte in bytes {
+		buffer = buffer << 8 | u32::from(byte);
+		bits += 8;
+		while bits >= 5 {
+			bits -= 5;
+			cid.push(ALPHABET[(buffer >> bits) as usize & 31] as char);
+		}
+	}
+	if bits > 0 {
+		cid.push(ALPHABET[(buffer << (5 - bits)) as usize & 31] as char);
+	}
+	cid
+}
+
 /// A Jetstream post creation by `did`, record key `rkey`.
 fn jetstream_post(did: &str, rkey: &str, text: &str) -> Value {
 	json!({ "did": did, "kind": "commit", "commit": { "rev": rkey, "operation": "create",
-		"collection": "app.bsky.feed.post", "rkey": rkey, "cid": format!("bafy{rkey}"),
+		"collection": "app.bsky.feed.post", "rkey": rkey, "cid": record_cid(text),
 		"record": { "$type": "app.bsky.feed.post", "text": text,
 			"createdAt": "2026-12-01T00:00:00.000Z" } } })
 }
