@@ -19,7 +19,10 @@
 //! store is not registered again; a batch submitted before a stop is settled on start, as
 //! `ingest` does).
 //!
-//! Sources: Bluesky's Jetstream (`kind: commit` of `app.bsky.feed.post`, and `kind: account`).
+//! Sources: Bluesky's Jetstream (`kind: commit` of `app.bsky.feed.post`, and `kind: account`),
+//! followed by the platform's operator; Nostr relays (NIP-01 subscriptions to the notes and
+//! deletions of the Nostr keys linked to the signer's account), followed by the author: Nostr
+//! events are registered by their authors.
 
 use crate::{
 	activate,
@@ -63,8 +66,8 @@ pub struct Options {
 	pub platform: u32,
 	/// The store.
 	pub store: PathBuf,
-	/// The source's endpoint.
-	pub source: String,
+	/// The source's endpoints: one Jetstream endpoint, or Nostr relays.
+	pub sources: Vec<String>,
 	/// How long a post waits in the queue before it is batched.
 	pub window: Duration,
 	/// How batches are cut and submitted.
@@ -94,13 +97,31 @@ pub struct Summary {
 /// Runs `follow` until SIGTERM or SIGINT.
 pub async fn run(chain: Chain, signer: Keypair, options: Options) -> Result<Summary> {
 	let target = chain.target(options.platform).await?;
-	if target.kind != PlatformKind::Bluesky {
-		bail!(
-			"follow reads Bluesky's Jetstream; platform {} is {:?} (use ingest with its exports)",
-			target.id,
-			target.kind
-		);
-	}
+	let sources = match target.kind {
+		PlatformKind::Bluesky => match options.sources.as_slice() {
+			[endpoint] => vec![Source::Jetstream(endpoint.clone())],
+			_ => bail!("a Bluesky platform follows one Jetstream endpoint (one --source)"),
+		},
+		PlatformKind::Nostr => {
+			let keys = nostr_keys(&chain, &signer).await?;
+			if keys.is_empty() {
+				bail!(
+					"the signer's account has no linked Nostr key: link one (link-nostr), then \
+					 follow the relays its notes are published to"
+				);
+			}
+			options
+				.sources
+				.iter()
+				.map(|relay| Source::Relay(relay.clone(), keys.clone()))
+				.collect()
+		},
+		kind => bail!(
+			"follow reads Bluesky's Jetstream and Nostr relays; platform {} is {kind:?} (use \
+			 ingest with its exports)",
+			target.id
+		),
+	};
 	let metrics = match options.metrics {
 		Some(addr) => Metrics::serve(addr).await?,
 		None => Metrics::unserved()?,
@@ -110,18 +131,24 @@ pub async fn run(chain: Chain, signer: Keypair, options: Options) -> Result<Summ
 	ingest::settle_pending(&chain, &signer, &mut store, &mut settled).await?;
 
 	let (stop, stopped) = watch::channel(false);
-	let reader = tokio::spawn(read_jetstream(
-		options.source.clone(),
-		target.clone(),
-		options.store.clone(),
-		metrics.clone(),
-		stopped,
-	));
+	let readers: Vec<_> = sources
+		.into_iter()
+		.map(|source| {
+			let (target, store, metrics) = (target.clone(), options.store.clone(), metrics.clone());
+			tokio::spawn(read_source(source, target, store, metrics, stopped.clone()))
+		})
+		.collect();
+	let reader = tokio::spawn(async move {
+		for reader in readers {
+			reader.await.map_err(|e| anyhow::anyhow!("a source reader stopped: {e}"))??;
+		}
+		anyhow::Ok(())
+	});
 	let mut terminate = signal(SignalKind::terminate())?;
 	let mut interrupt = signal(SignalKind::interrupt())?;
 	let mut summary = Summary { registered: settled.registered, ..Default::default() };
 	let mut chain = chain;
-	eprintln!("following {} for platform {}", options.source, target.id);
+	eprintln!("following {} for platform {}", options.sources.join(", "), target.id);
 	loop {
 		tokio::select! {
 			_ = terminate.recv() => break,
@@ -289,6 +316,86 @@ async fn unlink_identity(
 	Ok(())
 }
 
+/// The Nostr keys linked to the signer's account: whose notes a Nostr follower registers.
+async fn nostr_keys(chain: &Chain, signer: &Keypair) -> Result<Vec<[u8; 32]>> {
+	use licentia_rpc::LicentiaApiClient;
+	let account = chain::primitive_account(&chain::account_of(signer));
+	let consent = chain.licentia().account_consent(account, None).await;
+	let consent =
+		crate::chain::Answer::answer(consent).context("reading the signer's identities")?;
+	Ok(consent
+		.identities
+		.into_iter()
+		.filter_map(|linked| match linked.identity {
+			Identity::Nostr(key) => Some(key),
+			_ => None,
+		})
+		.collect())
+}
+
+/// A live source.
+#[derive(Clone, Debug)]
+enum Source {
+	/// A Jetstream endpoint.
+	Jetstream(String),
+	/// A Nostr relay, and the keys whose notes and deletions to ask it for.
+	Relay(String, Vec<[u8; 32]>),
+}
+
+impl Source {
+	/// Its name in the store's `cursors`.
+	fn cursor_name(&self) -> String {
+		match self {
+			Source::Jetstream(_) => "jetstream".into(),
+			Source::Relay(url, _) => format!("nostr:{url}"),
+		}
+	}
+
+	/// The URL to connect to, resuming a little before `cursor`.
+	fn url(&self, cursor: Option<u64>) -> String {
+		match self {
+			Source::Jetstream(endpoint) => {
+				jetstream_url(endpoint, cursor.map(|c| c.saturating_sub(REWIND_US)))
+			},
+			Source::Relay(url, _) => url.clone(),
+		}
+	}
+
+	/// What to send once connected: a relay's subscription (NIP-01 `REQ`) to the keys' notes
+	/// and deletions since a little before `cursor`.
+	fn request(&self, cursor: Option<u64>) -> Option<String> {
+		let Source::Relay(_, keys) = self else { return None };
+		let authors: Vec<String> = keys.iter().map(hex::encode).collect();
+		let mut filter = serde_json::json!({ "authors": authors, "kinds": [1, 5] });
+		if let Some(cursor) = cursor {
+			filter["since"] = cursor.saturating_sub(RELAY_REWIND_S).into();
+		}
+		Some(serde_json::json!(["REQ", "licentia", filter]).to_string())
+	}
+
+	/// Where an item puts the cursor, and its age in seconds: Jetstream's `time_us`, a relay
+	/// event's `created_at`.
+	fn position(&self, item: &serde_json::Value) -> Option<(u64, f64)> {
+		let now = std::time::SystemTime::now()
+			.duration_since(std::time::UNIX_EPOCH)
+			.unwrap_or_default();
+		match self {
+			Source::Jetstream(_) => {
+				let time_us = item.get("time_us")?.as_u64()?;
+				Some((time_us, now.as_micros().saturating_sub(u128::from(time_us)) as f64 / 1e6))
+			},
+			Source::Relay(..) => {
+				let created_at = item.get(2)?.get("created_at")?.as_u64()?;
+				Some((created_at, now.as_secs().saturating_sub(created_at) as f64))
+			},
+		}
+	}
+}
+
+/// How far back a relay subscription resumes, in seconds: relays neither order events nor
+/// promise that an event's `created_at` is when they received it.
+const RELAY_REWIND_S: u64 = 600;
+
 /// The Jetstream endpoint with the wanted collection and, if given, the cursor.
 fn jetstream_url(endpoint: &str, cursor: Option<u64>) -> String {
 	let separator = if endpoint.contains('?') { '&' } else { '?' };
@@ -299,10 +406,9 @@ fn jetstream_url(endpoint: &str, cursor: Option<u64>) -> String {
 	url
 }
 
-/// The reader: follows Jetstream from the store's cursor, reconnecting with backoff, until
-/// `stop`.
-async fn read_jetstream(
-	endpoint: String,
+/// A reader: follows `source` from the store's cursor, reconnecting with backoff, until `stop`.
+async fn read_source(
+	source: Source,
 	target: Target,
 	store: PathBuf,
 	metrics: Metrics,
@@ -310,26 +416,40 @@ async fn read_jetstream(
 ) -> Result<()> {
 	let mut store = Store::open(&store)?;
 	let mut backoff = Duration::from_secs(1);
+	let name = source.cursor_name();
 	loop {
-		let cursor = store.cursor("jetstream")?.and_then(|c| c.parse::<u64>().ok());
-		let url = jetstream_url(&endpoint, cursor.map(|c| c.saturating_sub(REWIND_US)));
+		let cursor = store.cursor(&name)?.and_then(|c| c.parse::<u64>().ok());
+		let url = source.url(cursor);
 		let connected = tokio::select! {
 			connected = tokio_tungstenite::connect_async(url.as_str()) => connected,
 			_ = stop.changed() => return Ok(()),
 		};
+		let shown = match &source {
+			Source::Jetstream(endpoint) | Source::Relay(endpoint, _) => endpoint.clone(),
+		};
 		match connected {
-			Ok((socket, _)) => {
+			Ok((mut socket, _)) => {
 				let started = Instant::now();
-				match read_socket(socket, &target, &mut store, &metrics, &mut stop).await {
+				let subscribed: Result<()> = match source.request(cursor) {
+					Some(request) => socket.send(Message::text(request)).await.map_err(Into::into),
+					None => Ok(()),
+				};
+				let outcome = match subscribed {
+					Ok(()) => {
+						read_socket(socket, &source, &target, &mut store, &metrics, &mut stop).await
+					},
+					Err(error) => Err(error),
+				};
+				match outcome {
 					Ok(Stop::Requested) => return Ok(()),
-					Ok(Stop::Closed) => eprintln!("{endpoint} closed the connection"),
-					Err(error) => eprintln!("reading {endpoint}: {error:#}"),
+					Ok(Stop::Closed) => eprintln!("{shown} closed the connection"),
+					Err(error) => eprintln!("reading {shown}: {error:#}"),
 				}
 				if started.elapsed() > MAX_BACKOFF {
 					backoff = Duration::from_secs(1);
 				}
 			},
-			Err(error) => eprintln!("connecting to {endpoint}: {error}"),
+			Err(error) => eprintln!("connecting to {shown}: {error}"),
 		}
 		metrics.reconnects.inc();
 		tokio::select! {
@@ -358,18 +478,20 @@ async fn read_socket(
 	mut socket: tokio_tungstenite::WebSocketStream<
 		tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
 	>,
+	source: &Source,
 	target: &Target,
 	store: &mut Store,
 	metrics: &Metrics,
 	stop: &mut watch::Receiver<bool>,
 ) -> Result<Stop> {
+	let name = source.cursor_name();
 	let mut read = Read::default();
 	let mut flush = tokio::time::interval(FLUSH_EVERY);
 	let outcome = loop {
 		let message = tokio::select! {
 			message = socket.next() => message,
 			_ = flush.tick() => {
-				write(store, &mut read)?;
+				write(store, &name, &mut read)?;
 				continue;
 			},
 			_ = stop.changed() => break Stop::Requested,
@@ -377,7 +499,7 @@ async fn read_socket(
 		let text = match message {
 			None => break Stop::Closed,
 			Some(Err(error)) => {
-				write(store, &mut read)?;
+				write(store, &name, &mut read)?;
 				return Err(error.into());
 			},
 			Some(Ok(Message::Text(text))) => text,
@@ -388,19 +510,20 @@ async fn read_socket(
 			Some(Ok(Message::Close(_))) => break Stop::Closed,
 			Some(Ok(_)) => continue,
 		};
-		read_event(text.as_str(), target, store, metrics, &mut read)?;
+		read_event(text.as_str(), source, target, store, metrics, &mut read)?;
 		if read.items >= FLUSH_ITEMS {
-			write(store, &mut read)?;
+			write(store, &name, &mut read)?;
 		}
 	};
-	write(store, &mut read)?;
+	write(store, &name, &mut read)?;
 	Ok(outcome)
 }
 
-/// Takes one Jetstream event: a post is queued, a withdrawal of something the bridge has (or
-/// has queued) is recorded, the rest is counted.
+/// Takes one item of the source: a post is queued, a withdrawal of something the bridge has
+/// (or has queued) is recorded, the rest is counted.
 fn read_event(
 	text: &str,
+	source: &Source,
 	target: &Target,
 	store: &Store,
 	metrics: &Metrics,
@@ -410,18 +533,21 @@ fn read_event(
 		Ok(value) => value,
 		Err(error) => {
 			metrics.seen.with_label_values(&["unreadable"]).inc();
-			eprintln!("an event that is not JSON: {error}");
+			eprintln!("an item that is not JSON: {error}");
 			return Ok(());
 		},
 	};
 	read.items += 1;
-	if let Some(time_us) = value.get("time_us").and_then(serde_json::Value::as_u64) {
-		read.cursor = Some(read.cursor.map_or(time_us, |c| c.max(time_us)));
-		let now_us = std::time::SystemTime::now()
-			.duration_since(std::time::UNIX_EPOCH)
-			.map_or(0, |d| d.as_micros() as u64);
-		metrics.lag.set(now_us.saturating_sub(time_us) as f64 / 1e6);
+	if let Some((position, age)) = source.position(&value) {
+		read.cursor = Some(read.cursor.map_or(position, |c| c.max(position)));
+		metrics.lag.set(age);
 	}
+	let queued_author = |read: &Read, id: &str| {
+		read.posts
+			.iter()
+			.find(|p| store::source_id(&p.record.post) == id)
+			.map(|p| p.record.author.clone())
+	};
 	match formats::read_item(target, &value) {
 		Ok(Item::Post(record, event, labels)) => {
 			metrics.seen.with_label_values(&["post"]).inc();
@@ -439,22 +565,35 @@ fn read_event(
 				read.withdrawals.push((target.id, withdrawal, reason));
 			}
 		},
+		Ok(Item::NostrDeletion { ids, by }) => {
+			metrics.seen.with_label_values(&["withdrawal"]).inc();
+			// NIP-09: a deletion withdraws only its own key's events.
+			for id in ids {
+				let author = match queued_author(read, &id) {
+					Some(author) => Some(author),
+					None => store.source_author(target.id, &id)?,
+				};
+				if author.as_ref() == Some(&by) {
+					read.withdrawals.push((target.id, Withdrawal::Post(id), "deleted".into()));
+				}
+			}
+		},
 		Ok(Item::Skipped) => metrics.seen.with_label_values(&["skipped"]).inc(),
 		Err(reason) => {
 			metrics.seen.with_label_values(&["unreadable"]).inc();
-			eprintln!("skipping an event: {reason}");
+			eprintln!("skipping an item: {reason}");
 		},
 	}
 	Ok(())
 }
 
 /// Writes what was read, with the cursor after it, in one transaction.
-fn write(store: &mut Store, read: &mut Read) -> Result<()> {
+fn write(store: &mut Store, name: &str, read: &mut Read) -> Result<()> {
 	if read.items == 0 {
 		return Ok(());
 	}
 	let cursor = read.cursor.map(|c| c.to_string());
-	store.enqueue(&read.posts, &read.withdrawals, cursor.as_deref().map(|c| ("jetstream", c)))?;
+	store.enqueue(&read.posts, &read.withdrawals, cursor.as_deref().map(|c| (name, c)))?;
 	*read = Read::default();
 	Ok(())
 }

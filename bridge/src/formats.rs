@@ -58,6 +58,14 @@ pub enum Item {
 	/// A withdrawal: a post deleted or edited, an account deleted or deactivated, with the
 	/// reason (`deleted`, `edited`, `deactivated`, ...).
 	Withdrawal(Withdrawal, String),
+	/// A Nostr deletion (kind 5, NIP-09): the event ids it names, withdrawn only where the
+	/// event's author is the deletion's (`by`).
+	NostrDeletion {
+		/// The events named (`e` tags), hex.
+		ids: Vec<String>,
+		/// The deletion's key.
+		by: Identity,
+	},
 	/// Anything else (likes, reposts, profile changes, other collections).
 	Skipped,
 }
@@ -109,6 +117,8 @@ pub struct Export {
 	pub rejected: Vec<Rejection>,
 	/// Withdrawals (deletions, edits, accounts gone), with their reasons.
 	pub withdrawals: Vec<(Position, Withdrawal, String)>,
+	/// Nostr deletions: the ids they name, and their key.
+	pub nostr_deletions: Vec<(Vec<String>, Identity)>,
 	/// How many items were not original posts (likes, reblogs, other events).
 	pub skipped: usize,
 }
@@ -118,8 +128,10 @@ impl Export {
 	/// a withdrawal or another of the platform's items): another platform's export, or not an
 	/// export. One line, with the first item's reason.
 	pub fn check_platform(&self, target: &Target) -> Result<()> {
-		let nothing_ours =
-			self.posts.is_empty() && self.withdrawals.is_empty() && self.skipped == 0;
+		let nothing_ours = self.posts.is_empty()
+			&& self.withdrawals.is_empty()
+			&& self.skipped == 0
+			&& self.nostr_deletions.is_empty();
 		match self.rejected.first() {
 			Some(first) if nothing_ours => bail!(
 				"none of its {} items is a {:?} item (the first, {}: {}): an export of another \
@@ -166,6 +178,7 @@ pub fn read(target: &Target, text: &str) -> Result<Export> {
 			Ok(Item::Withdrawal(withdrawal, reason)) => {
 				export.withdrawals.push((position, withdrawal, reason))
 			},
+			Ok(Item::NostrDeletion { ids, by }) => export.nostr_deletions.push((ids, by)),
 			Ok(Item::Skipped) => export.skipped += 1,
 			Err(reason) => export.rejected.push(Rejection { position, reason }),
 		}
@@ -634,7 +647,8 @@ fn nostr_event(target: &Target, item: &Value) -> Parsed {
 	}
 	let event: ::nostr::event::Event =
 		serde_json::from_value(item.clone()).map_err(|e| format!("not a NIP-01 event: {e}"))?;
-	if event.kind != ::nostr::event::Kind::TextNote {
+	let deletion = event.kind == ::nostr::event::Kind::EventDeletion;
+	if event.kind != ::nostr::event::Kind::TextNote && !deletion {
 		return Ok(Item::Skipped);
 	}
 	if !event.verify_id() {
@@ -651,6 +665,17 @@ fn nostr_event(target: &Target, item: &Value) -> Parsed {
 		return Err("the signature does not verify (BIP-340) against the pubkey".into());
 	}
 	let (id, pubkey, sig) = (event.id.to_bytes(), event.pubkey.to_bytes(), event.sig.to_bytes());
+	if deletion {
+		let ids = event
+			.tags
+			.iter()
+			.filter_map(|tag| match tag.as_slice() {
+				[name, id, ..] if name == "e" => Some(id.to_lowercase()),
+				_ => None,
+			})
+			.collect();
+		return Ok(Item::NostrDeletion { ids, by: Identity::Nostr(pubkey) });
+	}
 	let post = PostId::Nostr { id };
 	let record = record(target, post, H256::from(id), Identity::Nostr(pubkey));
 	let warned = event

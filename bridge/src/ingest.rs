@@ -129,10 +129,11 @@ pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<S
 	let mut summary = Summary::default();
 	let mut posts = Vec::new();
 	let mut withdrawals = Vec::new();
+	let mut nostr_deletions = Vec::new();
 	for file in &options.files {
 		let export = formats::read_file(&target, file)?;
 		export.check_platform(&target).with_context(|| file.display().to_string())?;
-		summary.skipped += export.skipped + export.withdrawals.len();
+		summary.skipped += export.skipped + export.withdrawals.len() + export.nostr_deletions.len();
 		summary.rejected.extend(
 			export
 				.rejected
@@ -141,6 +142,7 @@ pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<S
 		);
 		posts.extend(export.posts);
 		withdrawals.extend(export.withdrawals.into_iter().map(|(_, withdrawal, _)| withdrawal));
+		nostr_deletions.extend(export.nostr_deletions);
 	}
 	summary.posts = posts.len();
 	const SHOWN: usize = 10;
@@ -173,6 +175,14 @@ pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<S
 		summary.activated = crate::activate::run(chain, signer, &mut store, Some(&batches), true)
 			.await?
 			.activated;
+	}
+	// A Nostr deletion withdraws only its own key's events (NIP-09), once they are registered.
+	for (ids, by) in nostr_deletions {
+		for id in ids {
+			if store.source_author(target.id, &id)?.as_ref() == Some(&by) {
+				withdrawals.push(crate::store::Withdrawal::Post(id));
+			}
+		}
 	}
 	if !options.dry_run {
 		withdraw(chain, signer, &target, &mut store, &withdrawals, &mut summary).await?;

@@ -36,9 +36,11 @@ enum Command {
 	/// Registers the opted-in posts of platform exports and records them, with their proofs, in
 	/// the store.
 	///
-	/// Formats (by the platform's kind): Bluesky Jetstream JSON lines, Mastodon statuses (REST
-	/// API JSON), Nostr NIP-01 events (JSON lines or array; ids and signatures are checked), X
-	/// posts (API v2 JSON or an array). Rerunning it resumes: posts in the store are skipped.
+	/// Formats (by the platform's kind): Bluesky Jetstream JSON lines; Mastodon statuses (REST
+	/// API JSON) or an account archive's outbox.json; Nostr NIP-01 events or relay messages (ids
+	/// and signatures are checked); X posts (API v2 JSON, pages one per line) or an account
+	/// archive's data/tweets.js. Only public, original posts. Rerunning it resumes: posts in the
+	/// store are skipped; what the exports delete is revoked.
 	Ingest {
 		/// The platform's id on chain.
 		#[arg(long)]
@@ -187,16 +189,17 @@ enum Command {
 		/// The platform's id on chain.
 		#[arg(long)]
 		platform: u32,
-		/// The platform operator's key.
+		/// The platform operator's key (Nostr: the account the author's keys are linked to).
 		#[arg(long, env = "LICENTIA_SIGNER", hide_env_values = true)]
 		signer: String,
 		/// The bridge's store.
 		#[arg(long, env = "LICENTIA_STORE", default_value = "licentia-bridge.db")]
 		store: PathBuf,
 		/// The source: for Bluesky, a Jetstream endpoint
-		/// (`wss://jetstream2.us-east.bsky.network/subscribe`).
-		#[arg(long)]
-		source: String,
+		/// (`wss://jetstream2.us-east.bsky.network/subscribe`); for Nostr, a relay (repeat
+		/// `--source` for several), followed for the Nostr keys linked to the signer's account.
+		#[arg(long = "source", required = true)]
+		sources: Vec<String>,
 		/// Posts are collected this many seconds before they are batched (an author's posts of a
 		/// window share their batch entry).
 		#[arg(long, default_value_t = 30)]
@@ -369,7 +372,7 @@ async fn run(cli: Cli) -> Result<()> {
 			platform,
 			signer,
 			store,
-			source,
+			sources,
 			window,
 			batch_posts,
 			metrics_port,
@@ -378,7 +381,7 @@ async fn run(cli: Cli) -> Result<()> {
 			let options = follow::Options {
 				platform,
 				store,
-				source,
+				sources,
 				window: std::time::Duration::from_secs(window),
 				batching: ingest::Batching { batch_posts, in_flight: 4 },
 				metrics: (metrics_port != 0).then(|| {

@@ -162,6 +162,24 @@ fn author_key(author: &Identity) -> String {
 	serde_json::to_string(author).unwrap_or_default()
 }
 
+impl Withdrawal {
+	/// Its kind, as the `withdrawals` table records it.
+	fn kind(&self) -> &'static str {
+		match self {
+			Withdrawal::Post(_) => "post",
+			Withdrawal::Author(_) => "author",
+		}
+	}
+
+	/// The column of `posts` and `queue` it names rows by, and the value.
+	fn column(&self) -> (&'static str, String) {
+		match self {
+			Withdrawal::Post(id) => ("source", id.clone()),
+			Withdrawal::Author(author) => ("author", author_key(author)),
+		}
+	}
+}
+
 /// Seconds since 1970, as rows record when they were written.
 pub fn now() -> i64 {
 	SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
@@ -266,10 +284,7 @@ impl Store {
 		platform: Option<PlatformId>,
 		withdrawal: &Withdrawal,
 	) -> Result<Vec<RegisteredPost>> {
-		let (column, value) = match withdrawal {
-			Withdrawal::Post(id) => ("source", id.clone()),
-			Withdrawal::Author(author) => ("author", author_key(author)),
-		};
+		let (column, value) = withdrawal.column();
 		let mut query = self.connection.prepare_cached(&format!(
 			"SELECT b.id, p.leaf, p.record, p.proof FROM posts p JOIN batches b ON b.key = p.batch
 			 WHERE p.{column} = ?1 AND (?2 IS NULL OR p.platform = ?2)
@@ -295,10 +310,7 @@ impl Store {
 		platform: PlatformId,
 		withdrawal: &Withdrawal,
 	) -> Result<bool> {
-		let (column, value) = match withdrawal {
-			Withdrawal::Post(id) => ("source", id.clone()),
-			Withdrawal::Author(author) => ("author", author_key(author)),
-		};
+		let (column, value) = withdrawal.column();
 		let mut query = self.connection.prepare_cached(&format!(
 			"SELECT 1 FROM posts p JOIN batches b ON b.key = p.batch
 			 WHERE p.{column} = ?1 AND p.platform = ?2 AND p.revoked IS NULL
@@ -310,15 +322,23 @@ impl Store {
 	/// Whether the store has (in a batch or queued) a post `withdrawal` names: what a follower
 	/// keeps of the source's withdrawals (the others name posts it never had).
 	pub fn knows(&self, platform: PlatformId, withdrawal: &Withdrawal) -> Result<bool> {
-		let (column, value) = match withdrawal {
-			Withdrawal::Post(id) => ("source", id.clone()),
-			Withdrawal::Author(author) => ("author", author_key(author)),
-		};
+		let (column, value) = withdrawal.column();
 		let mut query = self.connection.prepare_cached(&format!(
 			"SELECT EXISTS (SELECT 1 FROM posts WHERE {column} = ?1 AND platform = ?2)
 			     OR EXISTS (SELECT 1 FROM queue WHERE {column} = ?1 AND platform = ?2)"
 		))?;
 		Ok(query.query_row(params![value, platform], |row| row.get(0))?)
+	}
+
+	/// The author of the post (in a batch or queued) with this id at the source.
+	pub fn source_author(&self, platform: PlatformId, id: &str) -> Result<Option<Identity>> {
+		let mut query = self.connection.prepare_cached(
+			"SELECT author FROM posts WHERE source = ?1 AND platform = ?2
+			 UNION ALL SELECT author FROM queue WHERE source = ?1 AND platform = ?2 LIMIT 1",
+		)?;
+		let author: Option<String> =
+			query.query_row(params![id, platform], |row| row.get(0)).optional()?;
+		Ok(author.and_then(|author| serde_json::from_str(&author).ok()))
 	}
 
 	/// Records that these posts are revoked on chain.
@@ -421,52 +441,17 @@ impl Store {
 	/// A pending batch never reached the chain: its posts are free to register again.
 	pub fn abandon(&mut self, root: Hash) -> Result<()> {
 		let tx = self.connection.transaction()?;
-		tx.execute(
-			"DELETE FROM posts WHERE batch IN
-			 (SELECT key FROM batches WHERE root = ?1 AND state = 'pending')",
-			params![root.as_bytes()],
-		)?;
-		tx.execute(
-			"UPDATE batches SET state = 'abandoned' WHERE root = ?1 AND state = 'pending'",
-			params![root.as_bytes()],
-		)?;
+		abandon(&tx, root)?;
 		Ok(tx.commit()?)
 	}
 
 	/// The pending batch with `root` is batch `id` on chain, finalized in `block`: its posts get
-	/// their proofs (all computed in one pass over the tree).
+	/// their proofs (all computed in one pass over the tree). Returns how many posts it holds.
 	pub fn register(&mut self, root: Hash, id: BatchId, block: Hash) -> Result<usize> {
 		let tx = self.connection.transaction()?;
-		let key: i64 = tx
-			.query_row(
-				"SELECT key FROM batches WHERE root = ?1 AND state = 'pending'",
-				params![root.as_bytes()],
-				|row| row.get(0),
-			)
-			.optional()?
-			.with_context(|| format!("no pending batch with root {root:?} in the store"))?;
-		let records: Vec<(String, PostRecord)> = {
-			let mut query =
-				tx.prepare_cached("SELECT post, record FROM posts WHERE batch = ?1 ORDER BY leaf")?;
-			let rows = query.query_map(params![key], |row| {
-				Ok((row.get(0)?, decode_record(&row.get::<_, Vec<u8>>(1)?)?))
-			})?;
-			rows.collect::<rusqlite::Result<_>>()?
-		};
-		let leaves: Vec<Hash> = records.iter().map(|(_, record)| record.leaf_hash()).collect();
-		{
-			let mut update =
-				tx.prepare_cached("UPDATE posts SET proof = ?3 WHERE platform = ?1 AND post = ?2")?;
-			for ((post, record), proof) in records.iter().zip(batch_proofs(&leaves)) {
-				update.execute(params![record.platform, post, proof_blob(&proof)])?;
-			}
-		}
-		tx.execute(
-			"UPDATE batches SET state = 'registered', id = ?2, block = ?3 WHERE key = ?1",
-			params![key, id, block.as_bytes()],
-		)?;
+		let posts = register(&tx, root, id, block)?;
 		tx.commit()?;
-		Ok(records.len())
+		Ok(posts)
 	}
 
 	/// Posts read from a live source: queued (each once) with the source's new cursor, in one
@@ -505,11 +490,8 @@ impl Store {
 				 VALUES (?1, ?2, ?3, ?4, ?5)",
 			)?;
 			for (platform, withdrawal, reason) in withdrawals {
-				let (kind, target) = match withdrawal {
-					Withdrawal::Post(id) => ("post", id.clone()),
-					Withdrawal::Author(author) => ("author", author_key(author)),
-				};
-				withdraw.execute(params![platform, kind, target, reason, seen])?;
+				let (_, target) = withdrawal.column();
+				withdraw.execute(params![platform, withdrawal.kind(), target, reason, seen])?;
 			}
 		}
 		if let Some((source, value)) = cursor {
@@ -598,10 +580,7 @@ impl Store {
 		platform: PlatformId,
 		withdrawal: &Withdrawal,
 	) -> Result<usize> {
-		let (column, value) = match withdrawal {
-			Withdrawal::Post(id) => ("source", id.clone()),
-			Withdrawal::Author(author) => ("author", author_key(author)),
-		};
+		let (column, value) = withdrawal.column();
 		Ok(self.connection.execute(
 			&format!("DELETE FROM queue WHERE {column} = ?1 AND platform = ?2"),
 			params![value, platform],
@@ -610,10 +589,7 @@ impl Store {
 
 	/// A withdrawal was carried out (or found nothing to withdraw).
 	pub fn withdrawal_done(&mut self, platform: PlatformId, withdrawal: &Withdrawal) -> Result<()> {
-		let (kind, target) = match withdrawal {
-			Withdrawal::Post(id) => ("post", id.clone()),
-			Withdrawal::Author(author) => ("author", author_key(author)),
-		};
+		let ((_, target), kind) = (withdrawal.column(), withdrawal.kind());
 		self.connection.execute(
 			"DELETE FROM withdrawals WHERE platform = ?1 AND kind = ?2 AND target = ?3",
 			params![platform, kind, target],
@@ -646,49 +622,15 @@ impl Store {
 						&posts,
 					)?;
 				},
-				manifest::Entry::Abandoned { root } => {
-					tx.execute(
-						"DELETE FROM posts WHERE batch IN
-						 (SELECT key FROM batches WHERE root = ?1 AND state = 'pending')",
-						params![root.as_bytes()],
-					)?;
-					tx.execute(
-						"UPDATE batches SET state = 'abandoned' WHERE root = ?1 AND state = 'pending'",
-						params![root.as_bytes()],
-					)?;
-				},
+				manifest::Entry::Abandoned { root } => abandon(&tx, root)?,
 				manifest::Entry::Registered { batch, root, block, posts } => {
-					tx.execute(
-						"DELETE FROM posts WHERE batch IN
-						 (SELECT key FROM batches WHERE root = ?1 AND state = 'pending')",
-						params![root.as_bytes()],
-					)?;
-					tx.execute(
-						"DELETE FROM batches WHERE root = ?1 AND state = 'pending'",
-						params![root.as_bytes()],
-					)?;
-					let records: Vec<Post> =
+					// Whatever was pending under this root is this batch: recorded again, whole.
+					abandon(&tx, root)?;
+					let posts: Vec<Post> =
 						posts.into_iter().map(|p| Post::from_record(p.post)).collect();
-					let platform = records.first().map_or(0, |p| p.record.platform);
-					add_pending(&tx, platform, root, 0, 0, &records)?;
-					let leaves: Vec<Hash> = records.iter().map(|p| p.record.leaf_hash()).collect();
-					let mut update = tx.prepare_cached(
-						"UPDATE posts SET proof = ?3 WHERE platform = ?1 AND post = ?2",
-					)?;
-					for (post, proof) in records.iter().zip(batch_proofs(&leaves)) {
-						let record = &post.record;
-						update.execute(params![
-							record.platform,
-							post_key(&record.post),
-							proof_blob(&proof)
-						])?;
-					}
-					tx.execute(
-						"UPDATE batches SET state = 'registered', id = ?2, block = ?3
-						 WHERE root = ?1 AND state = 'pending'",
-						params![root.as_bytes(), batch, block.as_bytes()],
-					)?;
-					imported += records.len();
+					let platform = posts.first().map_or(0, |p| p.record.platform);
+					add_pending(&tx, platform, root, 0, 0, &posts)?;
+					imported += register(&tx, root, batch, block)?;
 				},
 			}
 		}
@@ -746,6 +688,49 @@ fn add_pending(
 /// Labels as the store keeps them: a JSON array, or NULL for none.
 fn labels_json(labels: &[String]) -> Option<String> {
 	(!labels.is_empty()).then(|| serde_json::to_string(labels).unwrap_or_default())
+}
+
+fn abandon(tx: &Transaction, root: Hash) -> Result<()> {
+	tx.execute(
+		"DELETE FROM posts WHERE batch IN
+		 (SELECT key FROM batches WHERE root = ?1 AND state = 'pending')",
+		params![root.as_bytes()],
+	)?;
+	tx.execute(
+		"UPDATE batches SET state = 'abandoned' WHERE root = ?1 AND state = 'pending'",
+		params![root.as_bytes()],
+	)?;
+	Ok(())
+}
+
+fn register(tx: &Transaction, root: Hash, id: BatchId, block: Hash) -> Result<usize> {
+	let key: i64 = tx
+		.query_row(
+			"SELECT key FROM batches WHERE root = ?1 AND state = 'pending'",
+			params![root.as_bytes()],
+			|row| row.get(0),
+		)
+		.optional()?
+		.with_context(|| format!("no pending batch with root {root:?} in the store"))?;
+	let records: Vec<(String, PostRecord)> = {
+		let mut query =
+			tx.prepare_cached("SELECT post, record FROM posts WHERE batch = ?1 ORDER BY leaf")?;
+		let rows = query.query_map(params![key], |row| {
+			Ok((row.get(0)?, decode_record(&row.get::<_, Vec<u8>>(1)?)?))
+		})?;
+		rows.collect::<rusqlite::Result<_>>()?
+	};
+	let leaves: Vec<Hash> = records.iter().map(|(_, record)| record.leaf_hash()).collect();
+	let mut update =
+		tx.prepare_cached("UPDATE posts SET proof = ?3 WHERE platform = ?1 AND post = ?2")?;
+	for ((post, record), proof) in records.iter().zip(batch_proofs(&leaves)) {
+		update.execute(params![record.platform, post, proof_blob(&proof)])?;
+	}
+	tx.execute(
+		"UPDATE batches SET state = 'registered', id = ?2, block = ?3 WHERE key = ?1",
+		params![key, id, block.as_bytes()],
+	)?;
+	Ok(records.len())
 }
 
 fn set_cursor(tx: &Transaction, source: &str, value: &str) -> Result<()> {

@@ -1027,3 +1027,246 @@ fn follow_throughput() {
 	let summary = follower.finish();
 	assert_eq!(summary["registered"], json!(posts), "{summary}");
 }
+
+/// A Nostr relay stand-in speaking NIP-01: it stores the events published to it (`["EVENT",
+/// event]`, answered with `OK`) and answers a subscription (`["REQ", id, filter]`, with
+/// `authors`, `kinds` and `since`) with the stored events that match, `EOSE`, then each
+/// matching event published later.
+struct Relay {
+	port: u16,
+	events: std::sync::Arc<std::sync::Mutex<Vec<Value>>>,
+}
+
+impl Relay {
+	fn start() -> Self {
+		use futures::{SinkExt, StreamExt};
+		use std::sync::{Arc, Mutex};
+		use tokio_tungstenite::tungstenite::Message;
+		let events: Arc<Mutex<Vec<Value>>> = Arc::default();
+		let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+		let port = listener.local_addr().expect("an address").port();
+		listener.set_nonblocking(true).expect("non-blocking");
+		let stored = events.clone();
+		std::thread::spawn(move || {
+			let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+			runtime.block_on(async move {
+				let listener = tokio::net::TcpListener::from_std(listener).expect("a listener");
+				while let Ok((stream, _)) = listener.accept().await {
+					let stored = stored.clone();
+					tokio::spawn(async move {
+						let Ok(mut socket) = tokio_tungstenite::accept_async(stream).await else {
+							return;
+						};
+						let matches = |filter: &Value, event: &Value| {
+							let listed = |field: &str, value: &Value| {
+								filter[field].as_array().is_none_or(|list| list.contains(value))
+							};
+							listed("authors", &event["pubkey"])
+								&& listed("kinds", &event["kind"])
+								&& filter["since"].as_u64().is_none_or(|since| {
+									event["created_at"].as_u64().is_some_and(|t| t >= since)
+								})
+						};
+						let mut subscription: Option<(Value, Value)> = None;
+						let mut sent = 0;
+						loop {
+							if let Some((id, filter)) = &subscription {
+								let new: Vec<Value> = {
+									let events = stored.lock().expect("not poisoned");
+									let new = events[sent..].to_vec();
+									sent = events.len();
+									new
+								};
+								for event in new.into_iter().filter(|e| matches(filter, e)) {
+									let message = json!(["EVENT", id, event]).to_string();
+									if socket.send(Message::text(message)).await.is_err() {
+										return;
+									}
+								}
+							}
+							let message = tokio::select! {
+								_ = tokio::time::sleep(Duration::from_millis(50)) => continue,
+								message = socket.next() => message,
+							};
+							let Some(Ok(Message::Text(text))) = message else { return };
+							let Ok(Value::Array(message)) = serde_json::from_str(text.as_str())
+							else {
+								continue;
+							};
+							match message.as_slice() {
+								[verb, event] if verb == "EVENT" => {
+									stored.lock().expect("not poisoned").push(event.clone());
+									let ok = json!(["OK", event["id"], true, ""]).to_string();
+									let _ = socket.send(Message::text(ok)).await;
+								},
+								[verb, id, filter] if verb == "REQ" => {
+									let past: Vec<Value> = {
+										let events = stored.lock().expect("not poisoned");
+										sent = events.len();
+										events
+											.iter()
+											.filter(|e| matches(filter, e))
+											.cloned()
+											.collect()
+									};
+									for event in past {
+										let message = json!(["EVENT", id, event]).to_string();
+										let _ = socket.send(Message::text(message)).await;
+									}
+									let eose = json!(["EOSE", id]).to_string();
+									let _ = socket.send(Message::text(eose)).await;
+									subscription = Some((id.clone(), filter.clone()));
+								},
+								_ => {},
+							}
+						}
+					});
+				}
+			});
+		});
+		Self { port, events }
+	}
+
+	fn url(&self) -> String {
+		format!("ws://127.0.0.1:{}", self.port)
+	}
+
+	/// Publishes a kind `kind` event signed by `secret` (NIP-01 id, BIP-340 signature).
+	fn publish(
+		&self,
+		secret: &[u8; 32],
+		created_at: u64,
+		kind: u16,
+		tags: Value,
+		content: &str,
+	) -> String {
+		use licentia_primitives::nostr;
+		let pubkey = hex::encode(nostr::public_key(secret).expect("a valid secret"));
+		let serialized = json!([0, pubkey, created_at, kind, tags, content]).to_string();
+		let id = sp_crypto_hashing::sha2_256(serialized.as_bytes());
+		let sig = nostr::sign(secret, &id, &[7; 32]).expect("signs");
+		let id = hex::encode(id);
+		self.events
+			.lock()
+			.expect("not poisoned")
+			.push(json!({ "id": id, "pubkey": pubkey,
+			"created_at": created_at, "kind": kind, "tags": tags, "content": content,
+			"sig": hex::encode(sig) }));
+		id
+	}
+}
+
+/// `licentia-bridge follow` on a Nostr platform, run by the author (Nostr events are
+/// registered by their authors): it subscribes to a relay for the notes and deletions of the
+/// Nostr key linked to the signer's account, registers the key's notes (not another key's),
+/// resumes after a restart from its cursor without registering a note twice, and revokes a note
+/// its author deletes (kind 5, NIP-09).
+#[test]
+fn a_nostr_follower_registers_an_authors_notes_and_honours_their_deletions() {
+	let env = Env {
+		node: Node::start("follow-nostr", &["--dev", "--tmp"]),
+		dir: common::TempDir::new("follow-nostr"),
+	};
+	let statement = env.path("alice.json");
+	all(vec![env.bridge(&["link-nostr", "--nostr-secret", NOSTR_SECRET, "--signer", "//Alice"])]);
+	all(vec![env.bridge(&[
+		"consent",
+		"sign",
+		"--signer",
+		"//Alice",
+		"--allow",
+		"aiTraining",
+		"--out",
+		&statement,
+	])]);
+	all(vec![env.bridge(&["consent", "relay", "--statement", &statement, "--signer", "//Alice"])]);
+
+	let relay = Relay::start();
+	let secret: [u8; 32] = hex::decode(NOSTR_SECRET).expect("hex").try_into().expect("32 bytes");
+	let stranger = [0x42u8; 32];
+	let now = std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.expect("after 1970")
+		.as_secs();
+	let first = relay.publish(&secret, now - 30, 1, json!([]), "first note from a relay");
+	relay.publish(&secret, now - 20, 1, json!([["content-warning", "spoilers"]]), "second note");
+	relay.publish(&stranger, now - 10, 1, json!([]), "not Alice's key");
+
+	let store = env.path("nostr.db");
+	let log = env.path("follow-nostr.log");
+	let follow = || {
+		let args = [
+			"follow",
+			"--platform",
+			"2",
+			"--signer",
+			"//Alice",
+			"--store",
+			&store,
+			"--source",
+			&relay.url(),
+			"--window",
+			"1",
+			"--metrics-port",
+			"0",
+		];
+		env.bridge_logged(&args, &log)
+	};
+	let registered = || {
+		env.bridge(&["posts", "--store", &store])
+			.finish()
+			.as_array()
+			.expect("a list")
+			.clone()
+	};
+	let wait_until = |what: &str, done: &dyn Fn() -> bool| {
+		let deadline = Instant::now() + Duration::from_secs(90);
+		while !done() {
+			if Instant::now() > deadline {
+				let log = std::fs::read_to_string(&log).unwrap_or_default();
+				panic!("timed out waiting until {what}; the follower's log:\n{log}");
+			}
+			std::thread::sleep(Duration::from_millis(200));
+		}
+	};
+	let stop = |run: Run| {
+		Command::new("kill")
+			.args(["-TERM", &run.child.id().to_string()])
+			.status()
+			.expect("kill");
+		run.finish()
+	};
+
+	let run = follow();
+	wait_until("two notes are registered", &|| registered().len() == 2);
+	assert_eq!(
+		env.node.rpc("licentia_contributions", json!([address(Alice)])),
+		json!([[NOSTR, 2]])
+	);
+	let summary = stop(run);
+	assert_eq!(summary["registered"], json!(2), "{summary}");
+
+	// A third note while it is down; the restarted follower resumes and registers it alone.
+	relay.publish(&secret, now, 1, json!([]), "third note");
+	let run = follow();
+	wait_until("the third note is registered", &|| registered().len() == 3);
+	// Alice deletes her first note: it is revoked.
+	relay.publish(&secret, now + 1, 5, json!([["e", first]]), "");
+	wait_until("the first note is revoked", &|| {
+		env.node.rpc("licentia_contributions", json!([address(Alice)])) == json!([[NOSTR, 2]])
+	});
+	let first_post = registered()
+		.into_iter()
+		.find(|p| p["post"]["post"]["nostr"]["id"].as_str().is_some_and(|id| id.ends_with(&first)))
+		.expect("the first note");
+	let proof = json!({ "batch": first_post["batch"], "post": first_post["post"],
+		"index": first_post["index"], "proof": first_post["proof"] });
+	let status = env.node.rpc("licentia_postStatus", json!([proof]));
+	assert!(status.get("revoked").is_some(), "{status}");
+	let summary = stop(run);
+	assert_eq!(
+		(summary["registered"].clone(), summary["revoked"].clone()),
+		(json!(1), json!(1)),
+		"{summary}"
+	);
+}
