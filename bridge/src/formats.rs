@@ -51,6 +51,9 @@ impl Post {
 }
 
 /// What one item of a source is.
+// One item is alive at a time (read, then turned into a `Post` or a withdrawal): no need to box
+// the record.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Item {
 	/// An original post, with its labels (see [`Post::labels`]).

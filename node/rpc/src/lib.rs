@@ -27,7 +27,11 @@ mod server;
 #[cfg(feature = "server")]
 pub use server::Licentia;
 
-use jsonrpsee::{core::RpcResult, proc_macros::rpc};
+// The client alone (`--no-default-features --features client`) has the macro rewrite
+// `RpcResult` away.
+#[cfg_attr(not(feature = "server"), allow(unused_imports))]
+use jsonrpsee::core::RpcResult;
+use jsonrpsee::proc_macros::rpc;
 use licentia_primitives::{
 	consent::{Identity, PlatformId},
 	content::{BatchId, PostRecord, PostStatus},
