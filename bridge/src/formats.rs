@@ -940,6 +940,68 @@ mod tests {
 		assert!(read_file(&target, &testdata("x.json")).unwrap().check_platform(&target).is_ok());
 	}
 
+	/// The text rules and the item readers take any input without panicking: strings built
+	/// from the characters that steer them (`&`, `#`, `;`, `<`, `>`, `/`, digits, letters),
+	/// multi-byte characters and huge numbers, from a fixed-seed generator.
+	#[test]
+	fn arbitrary_text_and_items_never_panic() {
+		const PIECES: [&str; 24] = [
+			"&",
+			"#",
+			"x",
+			";",
+			"<",
+			">",
+			"/",
+			"p",
+			"br",
+			"amp",
+			"9",
+			"F",
+			" ",
+			"\n",
+			"é",
+			"🖌️",
+			"\u{a0}",
+			"&#x110000;",
+			"&#99999999999999999999;",
+			"</p>",
+			"<p>",
+			"<br/>",
+			"&lt;",
+			"b",
+		];
+		let mut seed = 0x2545_f491_4f6c_dd1du64;
+		let mut next = move || {
+			seed ^= seed << 13;
+			seed ^= seed >> 7;
+			seed ^= seed << 17;
+			seed
+		};
+		for _ in 0..20_000 {
+			let len = (next() % 24) as usize;
+			let text: String = (0..len).map(|_| PIECES[(next() % 24) as usize]).collect();
+			let _ = canonical_text(&text);
+			let _ = decode_entities(&text);
+			let _ = cid_digest(&text);
+			let item = serde_json::json!({ "did": text, "kind": "commit", "id": u64::MAX,
+				"id_str": text, "author_id": "18446744073709551616", "text": text,
+				"uri": text, "content": text, "account": { "acct": text }, "type": "Create",
+				"actor": text, "object": { "type": "Note", "id": text, "content": text, "to": [text] },
+				"commit": { "operation": "create", "collection": "app.bsky.feed.post",
+					"rkey": text, "cid": text, "record": { "text": text } } });
+			for kind in [
+				PlatformKind::Bluesky,
+				PlatformKind::Mastodon,
+				PlatformKind::Nostr,
+				PlatformKind::X,
+			] {
+				let _ = read_item(&target(kind, "m.example"), &item);
+				let _ = read(&target(kind, "m.example"), &text);
+			}
+		}
+	}
+
 	#[test]
 	fn cids_that_are_not_record_cids_are_refused() {
 		for cid in [
