@@ -62,10 +62,23 @@ impl Submitted {
 		let events = finalized
 			.wait_for_success()
 			.await
-			.map_err(|e| anyhow!("the transaction failed: {e}"))?;
+			.map_err(|e| anyhow::Error::new(Failed(format!("the transaction failed: {e}"))))?;
 		Ok(Included { block: finalized.block_hash().0.into(), events })
 	}
 }
+
+/// A transaction that was finalized and failed (a dispatch error): it will not be retried by
+/// the chain, and its nonce is used.
+#[derive(Debug)]
+pub struct Failed(pub String);
+
+impl std::fmt::Display for Failed {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.write_str(&self.0)
+	}
+}
+
+impl std::error::Error for Failed {}
 
 /// The node's refusal of a call: its JSON-RPC error (code, message, data).
 pub type Refusal = ErrorObjectOwned;

@@ -19,10 +19,20 @@
 //! store is not registered again; a batch submitted before a stop is settled on start, as
 //! `ingest` does).
 //!
-//! Sources: Bluesky's Jetstream (`kind: commit` of `app.bsky.feed.post`, and `kind: account`),
-//! followed by the platform's operator; Nostr relays (NIP-01 subscriptions to the notes and
-//! deletions of the Nostr keys linked to the signer's account), followed by the author: Nostr
-//! events are registered by their authors.
+//! Sources:
+//! - Bluesky's Jetstream (`kind: commit` of `app.bsky.feed.post`, and `kind: account`), resumed
+//!   from its `time_us` cursor;
+//! - a Mastodon instance: its streaming API (`public:local`, found through `/api/v2/instance`),
+//!   and on reconnection its public local timeline (REST, `min_id` = the last status read) for
+//!   what was posted while the bridge was away;
+//! - X's API v2: the filtered stream (`/2/tweets/search/stream`, with `expansions=author_id` and
+//!   the fields the bridge reads) and the compliance stream's partitions
+//!   (`/2/tweets/compliance/stream?partition=N`: deletions, edits, protected and suspended
+//!   accounts), with `backfill_minutes` on reconnection;
+//! - Nostr relays (NIP-01 subscriptions to the notes and deletions of the Nostr keys linked to
+//!   the signer's account), followed by the author: Nostr events are registered by their authors.
+//!
+//! The first three are followed by the platform's operator.
 
 use crate::{
 	activate,
@@ -35,7 +45,10 @@ use crate::{
 };
 use anyhow::{bail, Context, Result};
 use futures::{SinkExt, StreamExt};
-use licentia_primitives::consent::{Identity, PlatformKind};
+use licentia_primitives::{
+	consent::{Identity, PlatformKind},
+	content::PostRecord,
+};
 use serde::Serialize;
 use std::{
 	net::SocketAddr,
@@ -66,8 +79,11 @@ pub struct Options {
 	pub platform: u32,
 	/// The store.
 	pub store: PathBuf,
-	/// The source's endpoints: one Jetstream endpoint, or Nostr relays.
+	/// The source's endpoints: one Jetstream endpoint, one Mastodon instance, X's streams, or
+	/// Nostr relays.
 	pub sources: Vec<String>,
+	/// The bearer token a Mastodon instance or X's API wants.
+	pub token: Option<String>,
 	/// How long a post waits in the queue before it is batched.
 	pub window: Duration,
 	/// How batches are cut and submitted.
@@ -116,11 +132,28 @@ pub async fn run(chain: Chain, signer: Keypair, options: Options) -> Result<Summ
 				.map(|relay| Source::Relay(relay.clone(), keys.clone()))
 				.collect()
 		},
-		kind => bail!(
-			"follow reads Bluesky's Jetstream and Nostr relays; platform {} is {kind:?} (use \
-			 ingest with its exports)",
-			target.id
-		),
+		PlatformKind::Mastodon => match options.sources.as_slice() {
+			[instance] => vec![Source::Mastodon {
+				instance: instance.trim_end_matches('/').to_string(),
+				token: options.token.clone(),
+			}],
+			_ => {
+				bail!("a Mastodon platform follows one instance (one --source https://<instance>)")
+			},
+		},
+		PlatformKind::X => {
+			let token = options.token.clone().context(
+				"X's API wants the app's bearer token (--token or LICENTIA_SOURCE_TOKEN)",
+			)?;
+			options
+				.sources
+				.iter()
+				.map(|url| {
+					let compliance = url.contains("/compliance/");
+					Source::X { url: url.clone(), token: token.clone(), compliance }
+				})
+				.collect()
+		},
 	};
 	let metrics = match options.metrics {
 		Some(addr) => Metrics::serve(addr).await?,
@@ -191,6 +224,16 @@ async fn round(
 	metrics: &Metrics,
 	summary: &mut Summary,
 ) -> Result<()> {
+	// A batch the last round left in flight (it lost the node) is on chain or never will be:
+	// settled first, so that its posts are recorded, or queued posts batched again.
+	if !store.pending()?.is_empty() {
+		let mut settled = ingest::Summary::default();
+		ingest::settle_pending(chain, signer, store, &mut settled).await?;
+		metrics.registered.inc_by(settled.registered as u64);
+		summary.registered += settled.registered;
+		summary.batches += settled.batches.len();
+	}
+
 	let withdrawals = store.withdrawals()?;
 	for (platform, withdrawal, reason) in &withdrawals {
 		let dropped = store.withdraw_queued(*platform, withdrawal)?;
@@ -340,6 +383,10 @@ enum Source {
 	Jetstream(String),
 	/// A Nostr relay, and the keys whose notes and deletions to ask it for.
 	Relay(String, Vec<[u8; 32]>),
+	/// A Mastodon instance (`https://<domain>`), and the token to read it with.
+	Mastodon { instance: String, token: Option<String> },
+	/// One of X's API v2 streams: the filtered stream or a compliance stream partition.
+	X { url: String, token: String, compliance: bool },
 }
 
 impl Source {
@@ -348,37 +395,71 @@ impl Source {
 		match self {
 			Source::Jetstream(_) => "jetstream".into(),
 			Source::Relay(url, _) => format!("nostr:{url}"),
+			Source::Mastodon { .. } => "mastodon".into(),
+			Source::X { url, .. } => format!("x:{url}"),
 		}
 	}
 
-	/// The URL to connect to, resuming a little before `cursor`.
-	fn url(&self, cursor: Option<u64>) -> String {
+	/// How it is shown in messages.
+	fn endpoint(&self) -> &str {
+		match self {
+			Source::Jetstream(url) | Source::Relay(url, _) => url,
+			Source::Mastodon { instance, .. } => instance,
+			Source::X { url, .. } => url,
+		}
+	}
+
+	/// Connects, resuming a little before `cursor`.
+	async fn open(&self, client: &reqwest::Client, cursor: Option<u64>) -> Result<Feed> {
 		match self {
 			Source::Jetstream(endpoint) => {
-				jetstream_url(endpoint, cursor.map(|c| c.saturating_sub(REWIND_US)))
+				let url = jetstream_url(endpoint, cursor.map(|c| c.saturating_sub(REWIND_US)));
+				Ok(Feed::Socket(tokio_tungstenite::connect_async(url.as_str()).await?.0))
 			},
-			Source::Relay(url, _) => url.clone(),
+			Source::Relay(url, keys) => {
+				let (mut socket, _) = tokio_tungstenite::connect_async(url.as_str()).await?;
+				socket.send(Message::text(relay_request(keys, cursor))).await?;
+				Ok(Feed::Socket(socket))
+			},
+			Source::Mastodon { instance, token } => {
+				let streaming = mastodon_streaming(client, instance).await?;
+				let mut url = format!("{streaming}/api/v1/streaming?stream=public:local");
+				if let Some(token) = token {
+					url.push_str(&format!("&access_token={token}"));
+				}
+				Ok(Feed::Socket(tokio_tungstenite::connect_async(url.as_str()).await?.0))
+			},
+			Source::X { url, token, compliance } => {
+				let mut request = client.get(url).bearer_auth(token);
+				if !compliance {
+					request = request
+						.query(&[("expansions", "author_id"), ("tweet.fields", X_TWEET_FIELDS)]);
+				}
+				// Up to 5 minutes of what was missed (X's limit), from the last item read (a
+				// post's id; the time a compliance event was read).
+				let age = |cursor| match compliance {
+					true => unix_now().as_secs().saturating_sub(cursor) as f64,
+					false => x_age(cursor),
+				};
+				if let Some(minutes) = cursor.map(|cursor| age(cursor) / 60.0 + 1.0) {
+					request = request.query(&[("backfill_minutes", (minutes as u64).min(5))]);
+				}
+				let response = request.send().await?;
+				let status = response.status();
+				if !status.is_success() {
+					let body = response.text().await.unwrap_or_default();
+					bail!("{status}: {}", body.chars().take(300).collect::<String>());
+				}
+				Ok(Feed::Lines { body: Box::pin(response.bytes_stream()), buffer: Vec::new() })
+			},
 		}
-	}
-
-	/// What to send once connected: a relay's subscription (NIP-01 `REQ`) to the keys' notes
-	/// and deletions since a little before `cursor`.
-	fn request(&self, cursor: Option<u64>) -> Option<String> {
-		let Source::Relay(_, keys) = self else { return None };
-		let authors: Vec<String> = keys.iter().map(hex::encode).collect();
-		let mut filter = serde_json::json!({ "authors": authors, "kinds": [1, 5] });
-		if let Some(cursor) = cursor {
-			filter["since"] = cursor.saturating_sub(RELAY_REWIND_S).into();
-		}
-		Some(serde_json::json!(["REQ", "licentia", filter]).to_string())
 	}
 
 	/// Where an item puts the cursor, and its age in seconds: Jetstream's `time_us`, a relay
-	/// event's `created_at`.
-	fn position(&self, item: &serde_json::Value) -> Option<(u64, f64)> {
-		let now = std::time::SystemTime::now()
-			.duration_since(std::time::UNIX_EPOCH)
-			.unwrap_or_default();
+	/// event's `created_at`; a Mastodon status's or X post's id (both are snowflakes, which
+	/// carry their time); for X's compliance stream, when the event was read.
+	fn position(&self, item: &serde_json::Value, post: Option<&PostRecord>) -> Option<(u64, f64)> {
+		let now = unix_now();
 		match self {
 			Source::Jetstream(_) => {
 				let time_us = item.get("time_us")?.as_u64()?;
@@ -388,9 +469,151 @@ impl Source {
 				let created_at = item.get(2)?.get("created_at")?.as_u64()?;
 				Some((created_at, now.as_secs().saturating_sub(created_at) as f64))
 			},
+			Source::Mastodon { .. } => {
+				let post = post?;
+				let id = post.post.order_key(&post.author)?;
+				let millis = (id >> 16) as u128;
+				Some((id, now.as_millis().saturating_sub(millis) as f64 / 1e3))
+			},
+			Source::X { compliance: false, .. } => {
+				let post = post?;
+				let id = post.post.order_key(&post.author)?;
+				Some((id, x_age(id)))
+			},
+			Source::X { compliance: true, .. } => Some((now.as_secs(), 0.0)),
 		}
 	}
 }
+
+/// The time since 1970.
+fn unix_now() -> Duration {
+	std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.unwrap_or_default()
+}
+
+/// The fields of a post X's filtered stream is asked for: what the bridge reads.
+const X_TWEET_FIELDS: &str =
+	"author_id,created_at,edit_history_tweet_ids,note_tweet,possibly_sensitive,referenced_tweets";
+
+/// The age in seconds of the X post with this id (a snowflake: milliseconds since X's epoch in
+/// its top bits).
+fn x_age(id: u64) -> f64 {
+	const X_EPOCH_MS: u64 = 1_288_834_974_657;
+	let now = unix_now().as_millis() as u64;
+	now.saturating_sub((id >> 22) + X_EPOCH_MS) as f64 / 1e3
+}
+
+/// A relay subscription (NIP-01 `REQ`) to the keys' notes and deletions since a little before
+/// `cursor`.
+fn relay_request(keys: &[[u8; 32]], cursor: Option<u64>) -> String {
+	let authors: Vec<String> = keys.iter().map(hex::encode).collect();
+	let mut filter = serde_json::json!({ "authors": authors, "kinds": [1, 5] });
+	if let Some(cursor) = cursor {
+		filter["since"] = cursor.saturating_sub(RELAY_REWIND_S).into();
+	}
+	serde_json::json!(["REQ", "licentia", filter]).to_string()
+}
+
+/// A Mastodon instance's streaming API base (`wss://...`): `/api/v2/instance`'s
+/// `configuration.urls.streaming`, else `/api/v1/instance`'s `urls.streaming_api`.
+async fn mastodon_streaming(client: &reqwest::Client, instance: &str) -> Result<String> {
+	for (path, pointer) in [
+		("/api/v2/instance", "/configuration/urls/streaming"),
+		("/api/v1/instance", "/urls/streaming_api"),
+	] {
+		let response = client.get(format!("{instance}{path}")).send().await?;
+		if !response.status().is_success() {
+			continue;
+		}
+		let info: serde_json::Value = response.json().await?;
+		if let Some(url) = info.pointer(pointer).and_then(|url| url.as_str()) {
+			return Ok(url.trim_end_matches('/').to_string());
+		}
+	}
+	bail!("{instance} names no streaming API in /api/v2/instance or /api/v1/instance")
+}
+
+/// The statuses a Mastodon instance's public local timeline has after `since` (a status id),
+/// oldest first, one page of at most 40: what `follow` reads after a reconnection.
+async fn mastodon_page(
+	client: &reqwest::Client,
+	instance: &str,
+	token: Option<&str>,
+	since: u64,
+) -> Result<Vec<serde_json::Value>> {
+	let mut request = client
+		.get(format!("{instance}/api/v1/timelines/public"))
+		.query(&[("local", "true"), ("limit", "40")])
+		.query(&[("min_id", since)]);
+	if let Some(token) = token {
+		request = request.bearer_auth(token);
+	}
+	let response = request.send().await?.error_for_status()?;
+	let mut statuses: Vec<serde_json::Value> = response.json().await?;
+	// `min_id` pages come newest first; ids are decimal snowflakes.
+	let id = |status: &serde_json::Value| {
+		status["id"].as_str().and_then(|id| id.parse::<u64>().ok()).unwrap_or_default()
+	};
+	statuses.sort_by_key(id);
+	Ok(statuses)
+}
+
+/// An open connection to a source, read item by item.
+enum Feed {
+	/// A WebSocket (Jetstream, a Nostr relay, Mastodon's streaming API): one item per message.
+	Socket(
+		tokio_tungstenite::WebSocketStream<
+			tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+		>,
+	),
+	/// An HTTP response streaming one JSON item per line (X), with the partial line read.
+	Lines {
+		body: futures::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
+		buffer: Vec<u8>,
+	},
+}
+
+/// How long a stream may stay silent: X sends a keep-alive newline every 20 seconds.
+const SILENCE: Duration = Duration::from_secs(90);
+
+impl Feed {
+	/// The next item, `None` when the source closed the connection.
+	async fn next(&mut self) -> Result<Option<String>> {
+		match self {
+			Feed::Socket(socket) => loop {
+				// Pings are answered by tungstenite on the next read.
+				match socket.next().await {
+					None | Some(Ok(Message::Close(_))) => return Ok(None),
+					Some(Err(error)) => return Err(error.into()),
+					Some(Ok(Message::Text(text))) => return Ok(Some(text.as_str().to_owned())),
+					Some(Ok(_)) => continue,
+				}
+			},
+			Feed::Lines { body, buffer } => loop {
+				if let Some(end) = buffer.iter().position(|b| *b == b'\n') {
+					let line: Vec<u8> = buffer.drain(..=end).collect();
+					let line = String::from_utf8_lossy(&line).trim().to_string();
+					if line.is_empty() {
+						continue;
+					}
+					return Ok(Some(line));
+				}
+				if buffer.len() > MAX_LINE {
+					bail!("a line longer than {MAX_LINE} bytes");
+				}
+				match tokio::time::timeout(SILENCE, body.next()).await {
+					Err(_) => bail!("nothing, not even a keep-alive, for {} s", SILENCE.as_secs()),
+					Ok(None) => return Ok(None),
+					Ok(Some(chunk)) => buffer.extend_from_slice(&chunk?),
+				}
+			},
+		}
+	}
+}
+
+/// The longest line a streaming HTTP source may send.
+const MAX_LINE: usize = 4 << 20;
 
 /// How far back a relay subscription resumes, in seconds: relays neither order events nor
 /// promise that an event's `created_at` is when they received it.
@@ -415,41 +638,24 @@ async fn read_source(
 	mut stop: watch::Receiver<bool>,
 ) -> Result<()> {
 	let mut store = Store::open(&store)?;
+	let client = reqwest::Client::builder()
+		.connect_timeout(Duration::from_secs(10))
+		.user_agent(concat!("licentia-bridge/", env!("CARGO_PKG_VERSION")))
+		.build()?;
 	let mut backoff = Duration::from_secs(1);
-	let name = source.cursor_name();
+	let mut reader = Reader { source: &source, target: &target, metrics: &metrics };
 	loop {
-		let cursor = store.cursor(&name)?.and_then(|c| c.parse::<u64>().ok());
-		let url = source.url(cursor);
-		let connected = tokio::select! {
-			connected = tokio_tungstenite::connect_async(url.as_str()) => connected,
+		let started = Instant::now();
+		let outcome = tokio::select! {
+			outcome = reader.follow(&client, &mut store) => outcome,
 			_ = stop.changed() => return Ok(()),
 		};
-		let shown = match &source {
-			Source::Jetstream(endpoint) | Source::Relay(endpoint, _) => endpoint.clone(),
-		};
-		match connected {
-			Ok((mut socket, _)) => {
-				let started = Instant::now();
-				let subscribed: Result<()> = match source.request(cursor) {
-					Some(request) => socket.send(Message::text(request)).await.map_err(Into::into),
-					None => Ok(()),
-				};
-				let outcome = match subscribed {
-					Ok(()) => {
-						read_socket(socket, &source, &target, &mut store, &metrics, &mut stop).await
-					},
-					Err(error) => Err(error),
-				};
-				match outcome {
-					Ok(Stop::Requested) => return Ok(()),
-					Ok(Stop::Closed) => eprintln!("{shown} closed the connection"),
-					Err(error) => eprintln!("reading {shown}: {error:#}"),
-				}
-				if started.elapsed() > MAX_BACKOFF {
-					backoff = Duration::from_secs(1);
-				}
-			},
-			Err(error) => eprintln!("connecting to {shown}: {error}"),
+		match outcome {
+			Ok(()) => eprintln!("{} closed the connection", source.endpoint()),
+			Err(error) => eprintln!("reading {}: {error:#}", source.endpoint()),
+		}
+		if started.elapsed() > MAX_BACKOFF {
+			backoff = Duration::from_secs(1);
 		}
 		metrics.reconnects.inc();
 		tokio::select! {
@@ -457,12 +663,146 @@ async fn read_source(
 			_ = stop.changed() => return Ok(()),
 		}
 		backoff = (backoff * 2).min(MAX_BACKOFF);
+		reader = Reader { source: &source, target: &target, metrics: &metrics };
 	}
 }
 
-enum Stop {
-	Requested,
-	Closed,
+/// One source's reader.
+struct Reader<'a> {
+	source: &'a Source,
+	target: &'a Target,
+	metrics: &'a Metrics,
+}
+
+impl Reader<'_> {
+	/// Connects and reads until the source closes the connection or fails. What was read is
+	/// written at least every `FLUSH_EVERY` (and on the way out: cancelled by a stop, the
+	/// reader loses at most what it read since its last write, which the cursor makes it read
+	/// again).
+	async fn follow(&mut self, client: &reqwest::Client, store: &mut Store) -> Result<()> {
+		let name = self.source.cursor_name();
+		let cursor = store.cursor(&name)?.and_then(|c| c.parse::<u64>().ok());
+		let mut feed = self.source.open(client, cursor).await?;
+		// Mastodon's stream does not replay: what was posted while the bridge was away is read
+		// from the public timeline (the stream is open first, so nothing falls between).
+		if let (Source::Mastodon { instance, token }, Some(mut since)) = (self.source, cursor) {
+			loop {
+				let page = mastodon_page(client, instance, token.as_deref(), since).await?;
+				let last = page.last().and_then(|s| s["id"].as_str()?.parse::<u64>().ok());
+				// An empty page is the end; one that does not move forward is an instance that
+				// ignores `min_id` (the stream takes over).
+				let Some(last) = last.filter(|last| *last > since) else { break };
+				since = last;
+				let mut read = Read::default();
+				for status in &page {
+					self.read_item(&status.to_string(), store, &mut read)?;
+				}
+				write(store, &name, &mut read)?;
+			}
+		}
+		let mut read = Read::default();
+		let mut flush = tokio::time::interval(FLUSH_EVERY);
+		let outcome = loop {
+			let item = tokio::select! {
+				item = feed.next() => item,
+				_ = flush.tick() => {
+					write(store, &name, &mut read)?;
+					continue;
+				},
+			};
+			match item {
+				Ok(Some(text)) => self.read_item(&text, store, &mut read)?,
+				Ok(None) => break Ok(()),
+				Err(error) => break Err(error),
+			}
+			if read.items >= FLUSH_ITEMS {
+				write(store, &name, &mut read)?;
+			}
+		};
+		write(store, &name, &mut read)?;
+		outcome
+	}
+
+	/// Takes one item of the source: a post is queued, a withdrawal of something the bridge has
+	/// (or has queued) is recorded, the rest is counted.
+	fn read_item(&self, text: &str, store: &Store, read: &mut Read) -> Result<()> {
+		let (target, metrics) = (self.target, self.metrics);
+		let value: serde_json::Value = match serde_json::from_str(text) {
+			Ok(value) => value,
+			Err(error) => {
+				metrics.seen.with_label_values(&["unreadable"]).inc();
+				eprintln!("an item that is not JSON: {error}");
+				return Ok(());
+			},
+		};
+		read.items += 1;
+		let item = formats::read_item(target, &value);
+		let post = match &item {
+			Ok(Item::Post(record, ..) | Item::Edited(record, ..)) => Some(record),
+			_ => None,
+		};
+		if let Some((position, age)) = self.source.position(&value, post) {
+			read.cursor = Some(read.cursor.map_or(position, |c| c.max(position)));
+			metrics.lag.set(age);
+		}
+		let (record, event, labels, earlier) = match item {
+			Ok(Item::Post(record, event, labels)) => (record, event, labels, Vec::new()),
+			Ok(Item::Edited(record, labels, earlier)) => (record, None, labels, earlier),
+			Ok(Item::Withdrawal(withdrawal, reason)) => {
+				metrics.seen.with_label_values(&["withdrawal"]).inc();
+				return read.withdraw(store, target, withdrawal, reason);
+			},
+			Ok(Item::NostrDeletion { ids, by }) => {
+				metrics.seen.with_label_values(&["withdrawal"]).inc();
+				// NIP-09: a deletion withdraws only its own key's events.
+				for id in ids {
+					let author = match read.queued_author(&id) {
+						Some(author) => Some(author),
+						None => store.source_author(target.id, &id)?,
+					};
+					if author.as_ref() == Some(&by) {
+						let deleted = (target.id, Withdrawal::Post(id), "deleted".into());
+						read.withdrawals.push(deleted);
+					}
+				}
+				return Ok(());
+			},
+			Ok(Item::StatusDeletion(status)) => {
+				metrics.seen.with_label_values(&["withdrawal"]).inc();
+				let suffix = format!("/statuses/{status}");
+				let queued = read
+					.posts
+					.iter()
+					.map(|p| store::source_id(&p.record.post))
+					.find(|uri| uri.ends_with(&suffix));
+				let uri = match queued {
+					Some(uri) => Some(uri),
+					None => store.status_uri(target.id, &status)?,
+				};
+				if let Some(uri) = uri {
+					read.withdrawals.push((target.id, Withdrawal::Post(uri), "deleted".into()));
+				}
+				return Ok(());
+			},
+			Ok(Item::Skipped) => {
+				metrics.seen.with_label_values(&["skipped"]).inc();
+				return Ok(());
+			},
+			Err(reason) => {
+				metrics.seen.with_label_values(&["unreadable"]).inc();
+				eprintln!("skipping an item: {reason}");
+				return Ok(());
+			},
+		};
+		metrics.seen.with_label_values(&["post"]).inc();
+		let content = Some(value.to_string());
+		let position = formats::Position::Line(0);
+		read.posts.push(formats::Post { position, record, event, content, labels });
+		for id in earlier {
+			read.withdraw(store, target, Withdrawal::Post(id), "edited".into())?;
+		}
+		Ok(())
+	}
 }
 
 /// What the reader read since its last write.
@@ -474,117 +814,32 @@ struct Read {
 	items: usize,
 }
 
-async fn read_socket(
-	mut socket: tokio_tungstenite::WebSocketStream<
-		tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-	>,
-	source: &Source,
-	target: &Target,
-	store: &mut Store,
-	metrics: &Metrics,
-	stop: &mut watch::Receiver<bool>,
-) -> Result<Stop> {
-	let name = source.cursor_name();
-	let mut read = Read::default();
-	let mut flush = tokio::time::interval(FLUSH_EVERY);
-	let outcome = loop {
-		let message = tokio::select! {
-			message = socket.next() => message,
-			_ = flush.tick() => {
-				write(store, &name, &mut read)?;
-				continue;
-			},
-			_ = stop.changed() => break Stop::Requested,
-		};
-		let text = match message {
-			None => break Stop::Closed,
-			Some(Err(error)) => {
-				write(store, &name, &mut read)?;
-				return Err(error.into());
-			},
-			Some(Ok(Message::Text(text))) => text,
-			Some(Ok(Message::Ping(ping))) => {
-				socket.send(Message::Pong(ping)).await?;
-				continue;
-			},
-			Some(Ok(Message::Close(_))) => break Stop::Closed,
-			Some(Ok(_)) => continue,
-		};
-		read_event(text.as_str(), source, target, store, metrics, &mut read)?;
-		if read.items >= FLUSH_ITEMS {
-			write(store, &name, &mut read)?;
-		}
-	};
-	write(store, &name, &mut read)?;
-	Ok(outcome)
-}
-
-/// Takes one item of the source: a post is queued, a withdrawal of something the bridge has
-/// (or has queued) is recorded, the rest is counted.
-fn read_event(
-	text: &str,
-	source: &Source,
-	target: &Target,
-	store: &Store,
-	metrics: &Metrics,
-	read: &mut Read,
-) -> Result<()> {
-	let value: serde_json::Value = match serde_json::from_str(text) {
-		Ok(value) => value,
-		Err(error) => {
-			metrics.seen.with_label_values(&["unreadable"]).inc();
-			eprintln!("an item that is not JSON: {error}");
-			return Ok(());
-		},
-	};
-	read.items += 1;
-	if let Some((position, age)) = source.position(&value) {
-		read.cursor = Some(read.cursor.map_or(position, |c| c.max(position)));
-		metrics.lag.set(age);
-	}
-	let queued_author = |read: &Read, id: &str| {
-		read.posts
+impl Read {
+	/// The author of a post read and not yet written, by its id at the source.
+	fn queued_author(&self, id: &str) -> Option<Identity> {
+		self.posts
 			.iter()
 			.find(|p| store::source_id(&p.record.post) == id)
 			.map(|p| p.record.author.clone())
-	};
-	match formats::read_item(target, &value) {
-		Ok(Item::Post(record, event, labels)) => {
-			metrics.seen.with_label_values(&["post"]).inc();
-			let content = Some(value.to_string());
-			let position = formats::Position::Line(0);
-			read.posts.push(formats::Post { position, record, event, content, labels });
-		},
-		Ok(Item::Withdrawal(withdrawal, reason)) => {
-			metrics.seen.with_label_values(&["withdrawal"]).inc();
-			let queued = read.posts.iter().any(|p| match &withdrawal {
-				Withdrawal::Post(id) => store::source_id(&p.record.post) == *id,
-				Withdrawal::Author(author) => p.record.author == *author,
-			});
-			if queued || store.knows(target.id, &withdrawal)? {
-				read.withdrawals.push((target.id, withdrawal, reason));
-			}
-		},
-		Ok(Item::NostrDeletion { ids, by }) => {
-			metrics.seen.with_label_values(&["withdrawal"]).inc();
-			// NIP-09: a deletion withdraws only its own key's events.
-			for id in ids {
-				let author = match queued_author(read, &id) {
-					Some(author) => Some(author),
-					None => store.source_author(target.id, &id)?,
-				};
-				if author.as_ref() == Some(&by) {
-					read.withdrawals.push((target.id, Withdrawal::Post(id), "deleted".into()));
-				}
-			}
-		},
-		Ok(Item::Skipped) => metrics.seen.with_label_values(&["skipped"]).inc(),
-		Err(reason) => {
-			metrics.seen.with_label_values(&["unreadable"]).inc();
-			eprintln!("skipping an item: {reason}");
-		},
 	}
-	Ok(())
+
+	/// Records a withdrawal of something the bridge has, has queued or has just read.
+	fn withdraw(
+		&mut self,
+		store: &Store,
+		target: &Target,
+		withdrawal: Withdrawal,
+		reason: String,
+	) -> Result<()> {
+		let read = self.posts.iter().any(|p| match &withdrawal {
+			Withdrawal::Post(id) => store::source_id(&p.record.post) == *id,
+			Withdrawal::Author(author) => p.record.author == *author,
+		});
+		if read || store.knows(target.id, &withdrawal)? {
+			self.withdrawals.push((target.id, withdrawal, reason));
+		}
+		Ok(())
+	}
 }
 
 /// Writes what was read, with the cursor after it, in one transaction.

@@ -69,6 +69,12 @@ pub enum Item {
 		/// The deletion's key.
 		by: Identity,
 	},
+	/// A new version of a post that has a new id (an X edit): registered like a post, and the
+	/// ids of its earlier versions (at the source) withdrawn.
+	Edited(PostRecord, Vec<String>, Vec<String>),
+	/// A Mastodon streaming `delete`: the status id, which the bridge's store maps to the
+	/// status URI of a post it holds (a local status's URI ends in `/statuses/<id>`).
+	StatusDeletion(String),
 	/// Anything else (likes, reposts, profile changes, other collections).
 	Skipped,
 }
@@ -122,6 +128,8 @@ pub struct Export {
 	pub withdrawals: Vec<(Position, Withdrawal, String)>,
 	/// Nostr deletions: the ids they name, and their key.
 	pub nostr_deletions: Vec<(Vec<String>, Identity)>,
+	/// Mastodon streaming deletions: status ids.
+	pub status_deletions: Vec<String>,
 	/// How many items were not original posts (likes, reblogs, other events).
 	pub skipped: usize,
 }
@@ -134,7 +142,8 @@ impl Export {
 		let nothing_ours = self.posts.is_empty()
 			&& self.withdrawals.is_empty()
 			&& self.skipped == 0
-			&& self.nostr_deletions.is_empty();
+			&& self.nostr_deletions.is_empty()
+			&& self.status_deletions.is_empty();
 		match self.rejected.first() {
 			Some(first) if nothing_ours => bail!(
 				"none of its {} items is a {:?} item (the first, {}: {}): an export of another \
@@ -181,7 +190,15 @@ pub fn read(target: &Target, text: &str) -> Result<Export> {
 			Ok(Item::Withdrawal(withdrawal, reason)) => {
 				export.withdrawals.push((position, withdrawal, reason))
 			},
+			Ok(Item::Edited(record, labels, earlier)) => {
+				let content = Some(item.to_string());
+				export.posts.push(Post { position, record, event: None, content, labels });
+				export.withdrawals.extend(
+					earlier.into_iter().map(|id| (position, Withdrawal::Post(id), "edited".into())),
+				);
+			},
 			Ok(Item::NostrDeletion { ids, by }) => export.nostr_deletions.push((ids, by)),
+			Ok(Item::StatusDeletion(id)) => export.status_deletions.push(id),
 			Ok(Item::Skipped) => export.skipped += 1,
 			Err(reason) => export.rejected.push(Rejection { position, reason }),
 		}
@@ -213,8 +230,8 @@ fn expand(value: Value) -> Vec<Value> {
 		Value::Array(items) => items,
 		Value::Object(mut object) => {
 			for field in ["data", "orderedItems"] {
-				if let Some(Value::Array(items)) = object.remove(field) {
-					return items;
+				if let Some(Value::Array(items)) = object.get_mut(field) {
+					return std::mem::take(items);
 				}
 			}
 			vec![Value::Object(object)]
@@ -501,6 +518,9 @@ fn mastodon(target: &Target, item: &Value) -> Parsed {
 	if let Some(kind) = item.get("type").and_then(Value::as_str) {
 		return mastodon_activity(target, kind, item);
 	}
+	if let Some(event) = item.get("event").and_then(Value::as_str) {
+		return mastodon_streamed(target, event, &item["payload"]);
+	}
 	let status: Status =
 		serde_json::from_value(item.clone()).map_err(|e| format!("not a Mastodon status: {e}"))?;
 	if status.reblog.is_some() {
@@ -527,6 +547,30 @@ fn mastodon(target: &Target, item: &Value) -> Parsed {
 		labels.push("contentWarning".into());
 	}
 	mastodon_post(target, &account, &status.uri, &status.content, labels)
+}
+
+/// A message of Mastodon's streaming API (`{"event": ..., "payload": "<JSON text>"}`): `update`
+/// carries a new status, `status.update` an edited one (withdrawn: the chain registers a status
+/// once, under its URI), `delete` a status id; notifications and the rest are skipped.
+fn mastodon_streamed(target: &Target, event: &str, payload: &Value) -> Parsed {
+	let payload = payload.as_str().ok_or("a streaming message without a text payload")?;
+	let status = || -> Result<Value, String> {
+		serde_json::from_str(payload)
+			.map_err(|e| format!("a streamed status that is not JSON: {e}"))
+	};
+	match event {
+		"update" => mastodon(target, &status()?),
+		"status.update" => {
+			let status = status()?;
+			let uri = status["uri"].as_str().ok_or("an edited status without its uri")?;
+			Ok(Item::Withdrawal(Withdrawal::Post(uri.to_string()), "edited".into()))
+		},
+		"delete" if !payload.is_empty() && payload.bytes().all(|b| b.is_ascii_digit()) => {
+			Ok(Item::StatusDeletion(payload.to_string()))
+		},
+		"delete" => Err(format!("a deletion of {payload:?}, which is not a status id")),
+		_ => Ok(Item::Skipped),
+	}
 }
 
 /// An activity of a Mastodon account's archive (`outbox.json`, ActivityStreams): a `Create` of
@@ -598,6 +642,13 @@ fn mastodon_post(
 /// author's posts, not the retweeter's: skipped (API v2 `referenced_tweets` of type
 /// `retweeted`, v1.1 `retweeted_status`, an archive's `RT @` text).
 fn x_post(target: &Target, item: &Value) -> Parsed {
+	// A stream's message (`{"data": {...}, "includes": ...}`) holds one item.
+	if let Some(data) = item.get("data").filter(|data| data.is_object()) {
+		return x_post(target, data);
+	}
+	if let Some(withdrawal) = x_compliance(item) {
+		return withdrawal;
+	}
 	let item = item.get("tweet").unwrap_or(item);
 	let number = |field: &str| -> Result<Option<u64>, String> {
 		match item.get(field) {
@@ -632,7 +683,95 @@ fn x_post(target: &Target, item: &Value) -> Parsed {
 	let sensitive = item["possibly_sensitive"] == true;
 	let labels = if sensitive { vec!["sensitive".to_string()] } else { vec![] };
 	let hash = text_hash(&decode_entities(text));
-	Ok(Item::Post(record(target, PostId::X { id }, hash, Identity::X(author)), None, labels))
+	let record = record(target, PostId::X { id }, hash, Identity::X(author));
+	// An edit is a new post with a new id; `edit_history_tweet_ids` lists every version, oldest
+	// first: the earlier ones are withdrawn.
+	let earlier: Vec<String> = item["edit_history_tweet_ids"]
+		.as_array()
+		.into_iter()
+		.flatten()
+		.filter_map(|version| version.as_str().map(str::to_string))
+		.filter(|version| *version != id.to_string())
+		.collect();
+	Ok(match earlier.is_empty() {
+		true => Item::Post(record, None, labels),
+		false => Item::Edited(record, labels, earlier),
+	})
+}
+
+/// X's compliance data, if `item` is some: a compliance stream's event
+/// (`{"delete": {"tweet": {"id": ...}}}`, `tweet_edit`, `withheld`, `drop`, and the user events
+/// `user_delete`, `user_suspend`, `user_protect`, `user_withheld`), or a line of a batch
+/// compliance job's result (`{"id": ..., "action": "delete", "reason": ...}`). Each withdraws a
+/// post or every post of an account; the events that restore something (`undrop`,
+/// `user_undelete`, ...) and profile changes are skipped.
+fn x_compliance(item: &Value) -> Option<Parsed> {
+	const TWEET_EVENTS: [&str; 4] = ["delete", "withheld", "drop", "tweet_edit"];
+	const USER_EVENTS: [(&str, &str); 4] = [
+		("user_delete", "deleted"),
+		("user_suspend", "suspended"),
+		("user_protect", "protected"),
+		("user_withheld", "withheld"),
+	];
+	let object = item.as_object()?;
+	let id_of = |value: &Value, what: &str| -> Result<String, String> {
+		match &value["id"] {
+			Value::String(id) if id.parse::<u64>().is_ok() => Ok(id.clone()),
+			Value::Number(id) if id.as_u64().is_some() => Ok(id.to_string()),
+			other => Err(format!("a compliance event whose {what} id is {other}")),
+		}
+	};
+	if let Some((event, body)) =
+		TWEET_EVENTS.iter().find_map(|e| object.get(*e).map(|body| (*e, body)))
+	{
+		let withdrawal = match event {
+			// The version an edit replaced is withdrawn (each edit's event names the one before
+			// it); the newest is a post of its own.
+			"tweet_edit" => body["edit_tweet_ids"]
+				.as_array()
+				.and_then(|ids| ids.split_last())
+				.and_then(|(_, earlier)| earlier.last())
+				.and_then(Value::as_str)
+				.map(|id| Withdrawal::Post(id.to_string()))
+				.ok_or_else(|| "a tweet_edit without its earlier versions".to_string()),
+			_ => id_of(&body["tweet"], "tweet").map(Withdrawal::Post),
+		};
+		let reason = match event {
+			"delete" => "deleted",
+			"tweet_edit" => "edited",
+			other => other,
+		};
+		return Some(withdrawal.map(|w| Item::Withdrawal(w, reason.to_string())));
+	}
+	if let Some((body, reason)) = USER_EVENTS
+		.iter()
+		.find_map(|(e, reason)| object.get(*e).map(|body| (body, *reason)))
+	{
+		return Some(id_of(&body["user"], "user").and_then(|id| {
+			let id = id.parse().map_err(|_| format!("a user id {id} that is not a u64"))?;
+			Ok(Item::Withdrawal(Withdrawal::Author(Identity::X(id)), reason.to_string()))
+		}));
+	}
+	const RESTORING: [&str; 6] = [
+		"undrop",
+		"user_undelete",
+		"user_unsuspend",
+		"user_unprotect",
+		"user_unwithheld",
+		"scrub_geo",
+	];
+	if RESTORING.iter().any(|e| object.contains_key(*e))
+		|| object.contains_key("user_profile_modification")
+	{
+		return Some(Ok(Item::Skipped));
+	}
+	// A batch compliance job's line.
+	let action = object.get("action")?.as_str()?;
+	if object.contains_key("text") || object.contains_key("full_text") {
+		return None;
+	}
+	let reason = object.get("reason").and_then(Value::as_str).unwrap_or(action).to_string();
+	Some(id_of(item, "tweet").map(|id| Item::Withdrawal(Withdrawal::Post(id), reason)))
 }
 
 /// A Nostr NIP-01 event, read, serialised and verified by rust-nostr's `nostr` crate: its id is
@@ -696,8 +835,15 @@ fn record(target: &Target, post: PostId, content_hash: H256, author: Identity) -
 /// Reads an export file. An X archive's `data/tweets.js` names no author: it is the account of
 /// the archive's `data/account.js`, read from beside it.
 pub fn read_file(target: &Target, path: &std::path::Path) -> Result<Export> {
-	let text =
-		std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+	let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+	let text = match target.kind == PlatformKind::Bluesky && is_car(&bytes) {
+		true => repo::posts(&bytes).with_context(|| {
+			format!("reading {} (a Bluesky repository export, CAR)", path.display())
+		})?,
+		false => String::from_utf8(bytes).map_err(|e| {
+			anyhow::anyhow!("reading {}: not UTF-8 text ({e}): not an export", path.display())
+		})?,
+	};
 	let mut text = std::borrow::Cow::from(text);
 	if target.kind == PlatformKind::X && text.trim_start().starts_with("window.YTD.tweets.") {
 		let account_file = path.with_file_name("account.js");
@@ -721,6 +867,152 @@ pub fn read_file(target: &Target, path: &std::path::Path) -> Result<Export> {
 	read(target, &text).with_context(|| format!("reading {}", path.display()))
 }
 
+/// Whether `bytes` start like a CAR file (a varint and a DAG-CBOR map), not like JSON text.
+fn is_car(bytes: &[u8]) -> bool {
+	let text_like = |b: &u8| b.is_ascii_whitespace() || *b == b'[' || *b == b'{';
+	bytes.len() > 2 && !bytes.first().is_some_and(text_like) && bytes[1] >> 5 == 5
+}
+
+/// Bluesky repository exports: `com.atproto.sync.getRepo`'s CAR file, read with `iroh-car` (CAR
+/// v1) and `serde_ipld_dagcbor` (DAG-CBOR).
+mod repo {
+	use anyhow::{bail, ensure, Context, Result};
+	use ipld_core::{cid::Cid, ipld::Ipld};
+	use serde_json::{json, Value};
+	use std::collections::HashMap;
+
+	/// The multihash code of sha2-256, the only hash atproto uses for blocks.
+	const SHA2_256: u64 = 0x12;
+	/// A repository's tree is shallow (a layer holds ~4 times the keys of the one below); a
+	/// deeper walk is a malformed or hostile file.
+	const MAX_DEPTH: usize = 64;
+
+	/// The repository's records, as JSON lines of the Jetstream `create` events that would have
+	/// carried them: read like a Jetstream capture, so a post has the same record, CID and
+	/// content hash whichever way it arrives (and the other collections are skipped). Every block is checked
+	/// against its CID; the commit's signature is not (the platform exports its own users'
+	/// repositories from its PDS).
+	pub fn posts(car: &[u8]) -> Result<String> {
+		let (roots, blocks) = futures::executor::block_on(read_car(car))?;
+		let [root] = roots.as_slice() else {
+			bail!("a repository has one root, not {}", roots.len())
+		};
+		let commit = decode(&blocks, root).context("the commit")?;
+		let did = match field(&commit, "did") {
+			Some(Ipld::String(did)) => did.clone(),
+			_ => bail!("the commit has no did"),
+		};
+		let Some(Ipld::Link(tree)) = field(&commit, "data") else {
+			bail!("the commit has no data")
+		};
+		let mut lines = String::new();
+		walk(&blocks, tree, &mut Vec::new(), 0, &mut |key, cid| {
+			let (collection, rkey) = key.split_once('/').context("a key without a collection")?;
+			let record = to_json(&decode(&blocks, cid).with_context(|| format!("record {key}"))?);
+			let event = json!({
+				"did": did,
+				"kind": "commit",
+				"commit": {
+					"operation": "create",
+					"collection": collection,
+					"rkey": rkey,
+					"cid": cid.to_string(),
+					"record": record,
+				},
+			});
+			lines.push_str(&event.to_string());
+			lines.push('\n');
+			Ok(())
+		})?;
+		Ok(lines)
+	}
+
+	/// The CAR's roots and blocks, each block checked against its CID.
+	async fn read_car(car: &[u8]) -> Result<(Vec<Cid>, HashMap<Cid, Vec<u8>>)> {
+		let mut reader = iroh_car::CarReader::new(car).await.context("not a CAR v1 file")?;
+		let roots = reader.header().roots().to_vec();
+		let mut blocks = HashMap::new();
+		while let Some((cid, data)) = reader.next_block().await.context("a CAR block")? {
+			ensure!(cid.hash().code() == SHA2_256, "block {cid} is not hashed with sha2-256");
+			let digest = sp_crypto_hashing::sha2_256(&data);
+			ensure!(cid.hash().digest() == digest, "block {cid} does not match its CID");
+			blocks.insert(cid, data);
+		}
+		Ok((roots, blocks))
+	}
+
+	fn decode(blocks: &HashMap<Cid, Vec<u8>>, cid: &Cid) -> Result<Ipld> {
+		let data = blocks.get(cid).with_context(|| format!("block {cid} is not in the file"))?;
+		serde_ipld_dagcbor::from_slice(data).with_context(|| format!("block {cid} is not DAG-CBOR"))
+	}
+
+	fn field<'a>(map: &'a Ipld, name: &str) -> Option<&'a Ipld> {
+		match map {
+			Ipld::Map(map) => map.get(name),
+			_ => None,
+		}
+	}
+
+	/// Visits the keys of the Merkle search tree at `node` in order, with their values' CIDs.
+	/// A node is `{l: left subtree, e: [{p: prefix length shared with the previous key, k: the
+	/// rest of the key, v: value, t: subtree after it}]}`; `last` is the previous key.
+	fn walk(
+		blocks: &HashMap<Cid, Vec<u8>>,
+		node: &Cid,
+		last: &mut Vec<u8>,
+		depth: usize,
+		visit: &mut dyn FnMut(&str, &Cid) -> Result<()>,
+	) -> Result<()> {
+		ensure!(depth < MAX_DEPTH, "the repository's tree is deeper than {MAX_DEPTH}");
+		let node = decode(blocks, node).context("a tree node")?;
+		if let Some(Ipld::Link(left)) = field(&node, "l") {
+			walk(blocks, left, last, depth + 1, visit)?;
+		}
+		let Some(Ipld::List(entries)) = field(&node, "e") else { bail!("a tree node without e") };
+		let mut previous = Vec::new();
+		for (i, entry) in entries.iter().enumerate() {
+			let (Some(Ipld::Integer(prefix)), Some(Ipld::Bytes(rest)), Some(Ipld::Link(value))) =
+				(field(entry, "p"), field(entry, "k"), field(entry, "v"))
+			else {
+				bail!("a tree entry without p, k and v");
+			};
+			let prefix = usize::try_from(*prefix).ok().filter(|p| *p <= previous.len());
+			let prefix = prefix.context("a tree entry's prefix is longer than the key before")?;
+			previous.truncate(prefix);
+			previous.extend_from_slice(rest);
+			ensure!(i > 0 || prefix == 0, "a node's first key shares a prefix");
+			ensure!(previous > *last, "the tree's keys are out of order");
+			let key = std::str::from_utf8(&previous).context("a key that is not UTF-8")?;
+			visit(key, value)?;
+			last.clone_from(&previous);
+			if let Some(Ipld::Link(subtree)) = field(entry, "t") {
+				walk(blocks, subtree, last, depth + 1, visit)?;
+			}
+		}
+		Ok(())
+	}
+
+	/// A record in atproto's JSON form: links as `{"$link": cid}`, bytes as `{"$bytes": base64}`.
+	fn to_json(value: &Ipld) -> Value {
+		use base64::Engine;
+		match value {
+			Ipld::Null => Value::Null,
+			Ipld::Bool(b) => Value::Bool(*b),
+			Ipld::Integer(i) => {
+				i64::try_from(*i).map_or_else(|_| Value::String(i.to_string()), Value::from)
+			},
+			Ipld::Float(f) => json!(f),
+			Ipld::String(s) => Value::String(s.clone()),
+			Ipld::Bytes(bytes) => {
+				json!({ "$bytes": base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes) })
+			},
+			Ipld::List(items) => Value::Array(items.iter().map(to_json).collect()),
+			Ipld::Map(map) => map.iter().map(|(k, v)| (k.clone(), to_json(v))).collect(),
+			Ipld::Link(cid) => json!({ "$link": cid.to_string() }),
+		}
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -740,6 +1032,50 @@ mod tests {
 			content,
 		)
 		.to_bytes()
+	}
+
+	/// A repository export (CAR) gives its posts as Jetstream would: the URIs of the DID's
+	/// records, their CIDs (checked against the blocks) as content hashes, self-labels; the like,
+	/// repost and profile are skipped. A block that does not match its CID fails the file.
+	#[test]
+	fn a_bluesky_repository_export_is_read() {
+		let path =
+			std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/bluesky-repo.car");
+		let target = target(PlatformKind::Bluesky, "bsky.social");
+		let export = read_file(&target, &path).unwrap();
+		assert!(export.rejected.is_empty(), "{:?}", export.rejected);
+		assert_eq!((export.posts.len(), export.skipped), (4, 3));
+		let did = "did:plc:4xq2mwu3ktv6yoqpqonyqvzc";
+		for post in &export.posts {
+			let PostId::Bluesky { uri, cid } = &post.record.post else { panic!("a Bluesky post") };
+			let uri = std::str::from_utf8(uri).unwrap();
+			assert!(uri.starts_with(&format!("at://{did}/app.bsky.feed.post/")), "{uri}");
+			let cid = std::str::from_utf8(cid).unwrap();
+			assert_eq!(post.record.content_hash, cid_digest(cid).unwrap());
+			assert_eq!(
+				post.record.author,
+				Identity::Bluesky(did.as_bytes().to_vec().try_into().unwrap())
+			);
+		}
+		let labelled: Vec<_> = export.posts.iter().filter(|p| !p.labels.is_empty()).collect();
+		assert_eq!(labelled.len(), 1);
+		assert_eq!(labelled[0].labels, ["selfLabel:graphic-media"]);
+		let keys: Vec<_> = export
+			.posts
+			.iter()
+			.map(|p| p.record.post.order_key(&p.record.author).expect("a TID"))
+			.collect();
+		assert!(keys.windows(2).all(|w| w[0] < w[1]), "the tree's order is the posts' order");
+
+		// One byte of a record changed: its block no longer matches its CID.
+		let mut car = std::fs::read(&path).unwrap();
+		let at = car.windows(7).position(|w| w == b"curlews").unwrap();
+		car[at] = b'C';
+		let error = repo::posts(&car).unwrap_err();
+		assert!(format!("{error:#}").contains("does not match its CID"), "{error:#}");
+		// Not a CAR at all: one line.
+		let error = repo::posts(&[0x3a, 0xa2, 1, 2, 3]).unwrap_err();
+		assert!(format!("{error:#}").starts_with("not a CAR v1 file"), "{error:#}");
 	}
 
 	/// An event as common clients sign it: JSON.stringify (nostr-tools) and serde_json escape
@@ -846,6 +1182,8 @@ mod tests {
 		assert_eq!(vectors.len(), 11);
 	}
 
+	use crate::store::source_id;
+
 	fn testdata(name: &str) -> std::path::PathBuf {
 		std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata").join(name)
 	}
@@ -912,6 +1250,71 @@ mod tests {
 		let export = read(&target(PlatformKind::Mastodon, "m.example"), &text).unwrap();
 		assert_eq!((export.posts.len(), export.skipped), (2, 2));
 		assert_eq!(labels(&export), vec![vec![], vec!["unlisted".to_string()]]);
+	}
+
+	/// Mastodon's streaming API: two new statuses and one with a warning are posts; a boost and
+	/// a notification are skipped; an edit withdraws its status by URI, a deletion names an id.
+	#[test]
+	fn mastodon_streaming_messages() {
+		let export = read_file(
+			&target(PlatformKind::Mastodon, "mastodon.social"),
+			&testdata("mastodon-streaming.jsonl"),
+		)
+		.unwrap();
+		assert_eq!((export.posts.len(), export.skipped, export.rejected.len()), (3, 2, 0));
+		let cw = ["sensitive", "contentWarning"].map(String::from).to_vec();
+		assert_eq!(labels(&export), vec![vec![], cw, vec![]]);
+		assert_eq!(
+			export.posts[0].record.content_hash,
+			text_hash("Part four: on the engine's printer.")
+		);
+		let edited = source_id(&export.posts[2].record.post);
+		let withdrawn: Vec<_> =
+			export.withdrawals.iter().map(|(_, w, r)| (w, r.as_str())).collect();
+		assert_eq!(withdrawn, vec![(&Withdrawal::Post(edited), "edited")]);
+		let grace = source_id(&export.posts[1].record.post);
+		assert_eq!(export.status_deletions, vec![grace.rsplit('/').next().unwrap().to_string()]);
+	}
+
+	/// X's filtered stream: each message holds one post; a retweet is skipped; an edit is a new
+	/// post that withdraws the version it replaces.
+	#[test]
+	fn x_stream_messages_and_edits() {
+		let export =
+			read_file(&target(PlatformKind::X, "x.com"), &testdata("x-stream.jsonl")).unwrap();
+		assert_eq!((export.posts.len(), export.skipped, export.rejected.len()), (3, 1, 0));
+		let first = source_id(&export.posts[0].record.post);
+		let withdrawn: Vec<_> =
+			export.withdrawals.iter().map(|(_, w, r)| (w, r.as_str())).collect();
+		assert_eq!(withdrawn, vec![(&Withdrawal::Post(first), "edited")]);
+		assert_eq!(
+			export.posts[2].record.content_hash,
+			text_hash("Streaming now: docs Q&A at 4pm (moved).")
+		);
+	}
+
+	/// X's compliance data: deletions, edits, protected and suspended accounts withdraw;
+	/// restorations are skipped; a batch job's line withdraws its post.
+	#[test]
+	fn x_compliance_events_withdraw() {
+		let export =
+			read_file(&target(PlatformKind::X, "x.com"), &testdata("x-compliance.jsonl")).unwrap();
+		assert_eq!((export.posts.len(), export.skipped, export.rejected.len()), (0, 1, 0));
+		let withdrawn: Vec<_> =
+			export.withdrawals.iter().map(|(_, w, r)| (w.clone(), r.clone())).collect();
+		let post = |id: &str, reason: &str| (Withdrawal::Post(id.into()), reason.to_string());
+		let account = |id: u64, reason: &str| (Withdrawal::Author(Identity::X(id)), reason.into());
+		assert_eq!(
+			withdrawn,
+			vec![
+				post("1859567433968037889", "deleted"),
+				post("1859567433968037889", "edited"),
+				account(783_214, "protected"),
+				account(17_874_544, "suspended"),
+				post("1858805400265031682", "deleted"),
+			]
+		);
+		assert!(export.check_platform(&target(PlatformKind::X, "x.com")).is_ok());
 	}
 
 	#[test]

@@ -130,10 +130,14 @@ pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<S
 	let mut posts = Vec::new();
 	let mut withdrawals = Vec::new();
 	let mut nostr_deletions = Vec::new();
+	let mut status_deletions = Vec::new();
 	for file in &options.files {
 		let export = formats::read_file(&target, file)?;
 		export.check_platform(&target).with_context(|| file.display().to_string())?;
-		summary.skipped += export.skipped + export.withdrawals.len() + export.nostr_deletions.len();
+		summary.skipped += export.skipped
+			+ export.withdrawals.len()
+			+ export.nostr_deletions.len()
+			+ export.status_deletions.len();
 		summary.rejected.extend(
 			export
 				.rejected
@@ -143,6 +147,7 @@ pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<S
 		posts.extend(export.posts);
 		withdrawals.extend(export.withdrawals.into_iter().map(|(_, withdrawal, _)| withdrawal));
 		nostr_deletions.extend(export.nostr_deletions);
+		status_deletions.extend(export.status_deletions);
 	}
 	summary.posts = posts.len();
 	const SHOWN: usize = 10;
@@ -182,6 +187,12 @@ pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<S
 			if store.source_author(target.id, &id)?.as_ref() == Some(&by) {
 				withdrawals.push(crate::store::Withdrawal::Post(id));
 			}
+		}
+	}
+	// A Mastodon streaming deletion names the status id only.
+	for status in status_deletions {
+		if let Some(uri) = store.status_uri(target.id, &status)? {
+			withdrawals.push(crate::store::Withdrawal::Post(uri));
 		}
 	}
 	if !options.dry_run {
@@ -433,7 +444,17 @@ async fn record(
 	batch: InFlight,
 ) -> Result<()> {
 	let InFlight { root, posts, nostr, submitted } = batch;
-	let included = submitted.finalized().await?;
+	let included = match submitted.finalized().await {
+		Ok(included) => included,
+		// Refused on chain (an author withdrew consent or unlinked since they were asked, a
+		// mark moved): its posts are free again, and the next run or round batches them anew,
+		// asking about their authors again.
+		Err(error) if error.is::<chain::Failed>() => {
+			store.abandon(root)?;
+			return Err(error.context("a batch was refused; its posts will be batched again"));
+		},
+		Err(error) => return Err(error),
+	};
 	let (id, on_chain_root) = if nostr {
 		let registered = included
 			.events

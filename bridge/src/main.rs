@@ -196,10 +196,18 @@ enum Command {
 		#[arg(long, env = "LICENTIA_STORE", default_value = "licentia-bridge.db")]
 		store: PathBuf,
 		/// The source: for Bluesky, a Jetstream endpoint
-		/// (`wss://jetstream2.us-east.bsky.network/subscribe`); for Nostr, a relay (repeat
-		/// `--source` for several), followed for the Nostr keys linked to the signer's account.
+		/// (`wss://jetstream2.us-east.bsky.network/subscribe`); for Mastodon, the instance
+		/// (`https://social.example`); for X, the filtered stream
+		/// (`https://api.x.com/2/tweets/search/stream`) and, repeated, compliance stream
+		/// partitions (`https://api.x.com/2/tweets/compliance/stream?partition=1`); for Nostr, a
+		/// relay (repeat `--source` for several), followed for the Nostr keys linked to the
+		/// signer's account.
 		#[arg(long = "source", required = true)]
 		sources: Vec<String>,
+		/// The bearer token the source wants: X's app token; a Mastodon access token, if the
+		/// instance's public timeline needs one.
+		#[arg(long, env = "LICENTIA_SOURCE_TOKEN", hide_env_values = true)]
+		token: Option<String>,
 		/// Posts are collected this many seconds before they are batched (an author's posts of a
 		/// window share their batch entry).
 		#[arg(long, default_value_t = 30)]
@@ -373,6 +381,7 @@ async fn run(cli: Cli) -> Result<()> {
 			signer,
 			store,
 			sources,
+			token,
 			window,
 			batch_posts,
 			metrics_port,
@@ -382,6 +391,7 @@ async fn run(cli: Cli) -> Result<()> {
 				platform,
 				store,
 				sources,
+				token,
 				window: std::time::Duration::from_secs(window),
 				batching: ingest::Batching { batch_posts, in_flight: 4 },
 				metrics: (metrics_port != 0).then(|| {

@@ -94,7 +94,17 @@ const MIGRATIONS: &[&str] = &[
 	// 2: each post's labels (JSON array; NULL: none), for the gateway to apply buyers' terms.
 	"ALTER TABLE posts ADD COLUMN labels TEXT;
 	ALTER TABLE queue ADD COLUMN labels TEXT;",
+	// 3: posts by Mastodon status id (the last segment of a status URI), which is all a streamed
+	// deletion names.
+	// (The expression alone: SQLite's planner prefers the primary key's `platform` to an index
+	// led by it.)
+	"CREATE INDEX posts_by_status ON posts (substr(source, instr(source, '/statuses/') + 10));
+	CREATE INDEX queue_by_status ON queue (substr(source, instr(source, '/statuses/') + 10));",
 ];
+
+/// The status id in a Mastodon status URI, as the `*_by_status` indexes compute it (their
+/// expression must be repeated exactly for SQLite to use them).
+const STATUS_ID: &str = "substr(source, instr(source, '/statuses/') + 10)";
 
 /// A registered post and its proof: what `licentia_checkAccess` and `revoke_posts` take.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -339,6 +349,15 @@ impl Store {
 		let author: Option<String> =
 			query.query_row(params![id, platform], |row| row.get(0)).optional()?;
 		Ok(author.and_then(|author| serde_json::from_str(&author).ok()))
+	}
+
+	/// The URI of the Mastodon status (in a batch or queued) with this id.
+	pub fn status_uri(&self, platform: PlatformId, status: &str) -> Result<Option<String>> {
+		let mut query = self.connection.prepare_cached(&format!(
+			"SELECT source FROM posts WHERE platform = ?1 AND {STATUS_ID} = ?2
+			 UNION ALL SELECT source FROM queue WHERE platform = ?1 AND {STATUS_ID} = ?2 LIMIT 1"
+		))?;
+		Ok(query.query_row(params![platform, status], |row| row.get(0)).optional()?)
 	}
 
 	/// Records that these posts are revoked on chain.
@@ -825,6 +844,46 @@ mod tests {
 		store.dequeue(&queued).unwrap();
 		store.withdrawal_done(3, &withdrawal.1).unwrap();
 		assert_eq!((store.queue_len().unwrap(), store.withdrawals().unwrap().len()), (0, 0));
+		std::fs::remove_dir_all(dir).unwrap();
+	}
+
+	/// A streamed Mastodon deletion names a status id: it finds the status (queued or in a
+	/// batch) through an index, not a scan.
+	#[test]
+	fn a_status_is_found_by_its_id() {
+		let (dir, mut store) = temp_store("status");
+		let status = |id: u64| {
+			let uri = format!("https://social.example/users/alice/statuses/{id}");
+			let mut post = post(id);
+			post.record.post =
+				PostId::Mastodon { uri: uri.into_bytes().try_into().expect("short") };
+			post.record.author =
+				Identity::Mastodon(b"alice@social.example".to_vec().try_into().unwrap());
+			post
+		};
+		let (queued, batched) = (status(113_000_000_000_000_001), status(113_000_000_000_000_002));
+		store.enqueue(std::slice::from_ref(&queued), &[], None).unwrap();
+		store
+			.add_pending(3, Hash::repeat_byte(2), 0, 0, std::slice::from_ref(&batched))
+			.unwrap();
+		for post in [&queued, &batched] {
+			let id = source_id(&post.record.post);
+			let status = id.rsplit('/').next().unwrap();
+			assert_eq!(store.status_uri(3, status).unwrap(), Some(id.clone()));
+		}
+		assert_eq!(store.status_uri(3, "113000000000000003").unwrap(), None);
+		assert_eq!(store.status_uri(4, "113000000000000001").unwrap(), None, "another platform");
+		for table in ["posts", "queue"] {
+			let plan: String = store
+				.connection
+				.query_row(
+					&format!("EXPLAIN QUERY PLAN SELECT source FROM {table} WHERE platform = 3 AND {STATUS_ID} = '1'"),
+					[],
+					|row| row.get(3),
+				)
+				.unwrap();
+			assert!(plan.contains(&format!("USING INDEX {table}_by_status")), "{plan}");
+		}
 		std::fs::remove_dir_all(dir).unwrap();
 	}
 

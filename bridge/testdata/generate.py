@@ -267,10 +267,19 @@ def cbor_head(major, n):
     raise ValueError(n)
 
 
+class Link(bytes):
+    """A CID (binary) in a DAG-CBOR value: atproto JSON's {"$link": cid}."""
+
+
 def dag_cbor(value):
     """DAG-CBOR, as atproto encodes a record: shortest integer heads, map keys sorted by the
-    length of their UTF-8 bytes and then bytewise, no floats. (atproto JSON's {"$link": cid} and
-    {"$bytes": base64} would be a tag-42 CID and a byte string; these samples have neither.)"""
+    length of their UTF-8 bytes and then bytewise, no floats; a link is tag 42 over a byte
+    string of 0x00 and the binary CID; bytes (atproto JSON's {"$bytes": base64}) a byte string."""
+    if isinstance(value, Link):
+        data = b"\x00" + bytes(value)
+        return b"\xd8\x2a" + cbor_head(2, len(data)) + data
+    if isinstance(value, bytes):
+        return cbor_head(2, len(value)) + value
     if value is None:
         return b"\xf6"
     if value is True:
@@ -290,16 +299,26 @@ def dag_cbor(value):
     raise TypeError(type(value))
 
 
+def cid_bytes(record):
+    """The record's binary CIDv1: dag-cbor 0x71, sha2-256 0x12, 32-byte digest of its DAG-CBOR."""
+    return bytes([0x01, 0x71, 0x12, 0x20]) + sha256(dag_cbor(record))
+
+
+def cid_text(raw):
+    """A binary CID's string form: multibase base32 lower ('b')."""
+    return "b" + base64.b32encode(raw).decode("ascii").lower().rstrip("=")
+
+
 def cid(record):
     """The record's CIDv1 string: base32 'b', dag-cbor 0x71, sha2-256 0x12, 32-byte digest of its
     DAG-CBOR bytes (what a PDS computes, and the post's content hash on chain)."""
-    raw = bytes([0x01, 0x71, 0x12, 0x20]) + sha256(dag_cbor(record))
-    return "b" + base64.b32encode(raw).decode("ascii").lower().rstrip("=")
+    return cid_text(cid_bytes(record))
 
 
 DID_A = "did:plc:ragtjsm2j2vknwkz3zp4oxrd"
 DID_B = "did:plc:z72i7hdynmk6r22z27h6tvur"
 DID_C = "did:plc:vwzwgnygau7ed7b7wt5ux7y2"
+DID_D = "did:plc:4xq2mwu3ktv6yoqpqonyqvzc"
 CLOCK_ID = {DID_A: 17, DID_B: 402, DID_C: 763}  # each PDS's TID clock id
 
 
@@ -350,6 +369,103 @@ def bluesky_lines():
     return "".join(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n" for line in lines)
 
 
+def varint(n):
+    """An unsigned LEB128 varint (CAR framing)."""
+    out = bytearray()
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def mst_layer(key):
+    """A key's MST layer: leading zero bits of sha256(key), counted in pairs (fanout 4)."""
+    bits = "".join(f"{b:08b}" for b in sha256(key.encode()))
+    return (len(bits) - len(bits.lstrip("0"))) // 2
+
+
+def bluesky_repo():
+    """A Bluesky repository export (`com.atproto.sync.getRepo`): a CAR v1 file of the signed commit,
+    the Merkle search tree (MST) and the records. DID_D's repo holds four posts (one self-labelled,
+    one a reply), a like, a repost and the profile; the record keys are TIDs nudged so that one
+    post sits on MST layer 1 (with the profile's key) and the rest on layer 0: a root of two
+    entries, each with a subtree."""
+    start = seconds("2024-11-21T18:30:00") * 1_000_000
+    blocks = {}
+
+    def put(value):
+        data = dag_cbor(value)
+        raw = cid_bytes(value)
+        blocks[raw] = data
+        return Link(raw)
+
+    def key(collection, micros, layer):
+        while True:
+            k = f"{collection}/{tid(micros, 221)}"
+            if mst_layer(k) == layer:
+                return k, micros
+            micros += 1
+
+    def post(at, text, layer=0, **extra):
+        k, us = key("app.bsky.feed.post", start + at, layer)
+        return k, {"$type": "app.bsky.feed.post", "createdAt": iso(us), "langs": ["en"], "text": text, **extra}
+
+    first_key, first = post(0, "Field notes: the saltmarsh at dawn, curlews everywhere.")
+    records = dict([
+        (first_key, first),
+        post(3_600_000_000, "Second walk: the curlews left, the egrets stayed.", layer=1),
+        post(7_200_000_000, "Photo of a dead seal on the beach. Not for everyone.",
+             labels={"$type": "com.atproto.label.defs#selfLabels", "values": [{"val": "graphic-media"}]}),
+        post(9_000_000_000, "Agreed, the egrets win.",
+             reply={"root": {"cid": cid(first), "uri": f"at://{DID_D}/{first_key}"},
+                    "parent": {"cid": cid(first), "uri": f"at://{DID_D}/{first_key}"}}),
+    ])
+    like_key, _ = key("app.bsky.feed.like", start + 4_000_000_000, 0)
+    records[like_key] = {"$type": "app.bsky.feed.like", "createdAt": iso(start + 4_000_000_000),
+                         "subject": {"cid": cid(first), "uri": f"at://{DID_D}/{first_key}"}}
+    repost_key, _ = key("app.bsky.feed.repost", start + 5_000_000_000, 0)
+    records[repost_key] = {"$type": "app.bsky.feed.repost", "createdAt": iso(start + 5_000_000_000),
+                           "subject": {"cid": cid(first), "uri": f"at://{DID_D}/{first_key}"}}
+    assert mst_layer("app.bsky.actor.profile/self") == 1
+    records["app.bsky.actor.profile/self"] = {"$type": "app.bsky.actor.profile", "displayName": "Marsh Notes",
+                                              "description": "Birds, tides, mud."}
+    values = {k: put(v) for k, v in records.items()}
+
+    def node(keys):
+        """The MST node of `keys` (sorted, all on layer 0 or one layer-1 key with its subtrees)."""
+        top = max(mst_layer(k) for k in keys)
+        entries, left, run, prev = [], None, [], b""
+        for k in keys:
+            if mst_layer(k) < top:
+                run.append(k)
+                continue
+            sub = put(node(run)) if run else None
+            if entries:
+                entries[-1]["t"] = sub
+            else:
+                left = sub
+            run = []
+            kb = k.encode()
+            shared = len(next((prev[:i] for i in range(min(len(prev), len(kb)), -1, -1) if prev[:i] == kb[:i]), b""))
+            entries.append({"k": kb[shared:], "p": shared, "t": None, "v": values[k]})
+            prev = kb
+        if run:
+            entries[-1]["t"] = put(node(run))
+        return {"e": entries, "l": left}
+
+    keys = sorted(values, key=str.encode)
+    assert [mst_layer(k) for k in keys].count(1) == 2 and max(map(mst_layer, keys)) == 1
+    root = put(node(keys))
+    commit = put({"did": DID_D, "version": 3, "data": root, "rev": tid(start + 9_100_000_000, 221),
+                  "prev": None, "sig": bytes(64)})
+    header = dag_cbor({"roots": [commit], "version": 1})
+    car = varint(len(header)) + header
+    for raw, data in blocks.items():
+        car += varint(len(raw) + len(data)) + raw + data
+    return car
+
+
 # --- Mastodon (REST API statuses) -------------------------------------------------------------
 INSTANCE = "mastodon.social"
 
@@ -359,40 +475,43 @@ def mastodon_id(ms, label):
     return str((ms << 16) | int.from_bytes(sha256(label.encode())[:2], "big"))
 
 
-def mastodon_json():
-    def account(username, domain, created, bio, counts):
-        acct = username if domain == INSTANCE else f"{username}@{domain}"
-        ms = seconds(created + "T00:00:00") * 1000
-        return {
-            "id": mastodon_id(ms, "account " + acct), "username": username, "acct": acct,
-            "display_name": username.capitalize(), "locked": False, "bot": False, "discoverable": True,
-            "indexable": True, "group": False, "created_at": created + "T00:00:00.000Z",
-            "note": f"<p>{bio}</p>", "url": f"https://{domain}/@{username}",
-            "uri": f"https://{domain}/users/{username}",
-            "avatar": "https://mastodon.social/avatars/original/missing.png",
-            "avatar_static": "https://mastodon.social/avatars/original/missing.png",
-            "header": "https://mastodon.social/headers/original/missing.png",
-            "header_static": "https://mastodon.social/headers/original/missing.png",
-            "followers_count": counts[0], "following_count": counts[1], "statuses_count": counts[2],
-            "last_status_at": "2024-11-19", "hide_collections": False, "emojis": [], "fields": [],
-        }
+def mastodon_account(username, domain, created, bio, counts):
+    acct = username if domain == INSTANCE else f"{username}@{domain}"
+    ms = seconds(created + "T00:00:00") * 1000
+    return {
+        "id": mastodon_id(ms, "account " + acct), "username": username, "acct": acct,
+        "display_name": username.capitalize(), "locked": False, "bot": False, "discoverable": True,
+        "indexable": True, "group": False, "created_at": created + "T00:00:00.000Z",
+        "note": f"<p>{bio}</p>", "url": f"https://{domain}/@{username}",
+        "uri": f"https://{domain}/users/{username}",
+        "avatar": "https://mastodon.social/avatars/original/missing.png",
+        "avatar_static": "https://mastodon.social/avatars/original/missing.png",
+        "header": "https://mastodon.social/headers/original/missing.png",
+        "header_static": "https://mastodon.social/headers/original/missing.png",
+        "followers_count": counts[0], "following_count": counts[1], "statuses_count": counts[2],
+        "last_status_at": "2024-11-19", "hide_collections": False, "emojis": [], "fields": [],
+    }
 
-    def status(acc, when, content, counts=(0, 0, 0), tags=(), origin_id=None):
-        ms = seconds(when) * 1000
-        sid = mastodon_id(ms, f"status {acc['acct']} {when}")
-        domain = acc["url"].split("/")[2]
-        oid = origin_id or sid  # a remote status keeps its own instance's id in its uri and url
-        return {
-            "id": sid, "created_at": iso(ms * 1000), "in_reply_to_id": None, "in_reply_to_account_id": None,
-            "sensitive": False, "spoiler_text": "", "visibility": "public", "language": "en",
-            "uri": f"https://{domain}/users/{acc['username']}/statuses/{oid}",
-            "url": f"https://{domain}/@{acc['username']}/{oid}",
-            "replies_count": counts[0], "reblogs_count": counts[1], "favourites_count": counts[2],
-            "edited_at": None, "content": content, "reblog": None, "account": acc,
-            "media_attachments": [], "mentions": [],
-            "tags": [{"name": t, "url": f"https://{INSTANCE}/tags/{t}"} for t in tags],
-            "emojis": [], "card": None, "poll": None,
-        }
+def mastodon_status(acc, when, content, counts=(0, 0, 0), tags=(), origin_id=None):
+    ms = seconds(when) * 1000
+    sid = mastodon_id(ms, f"status {acc['acct']} {when}")
+    domain = acc["url"].split("/")[2]
+    oid = origin_id or sid  # a remote status keeps its own instance's id in its uri and url
+    return {
+        "id": sid, "created_at": iso(ms * 1000), "in_reply_to_id": None, "in_reply_to_account_id": None,
+        "sensitive": False, "spoiler_text": "", "visibility": "public", "language": "en",
+        "uri": f"https://{domain}/users/{acc['username']}/statuses/{oid}",
+        "url": f"https://{domain}/@{acc['username']}/{oid}",
+        "replies_count": counts[0], "reblogs_count": counts[1], "favourites_count": counts[2],
+        "edited_at": None, "content": content, "reblog": None, "account": acc,
+        "media_attachments": [], "mentions": [],
+        "tags": [{"name": t, "url": f"https://{INSTANCE}/tags/{t}"} for t in tags],
+        "emojis": [], "card": None, "poll": None,
+    }
+
+
+def mastodon_json():
+    account, status = mastodon_account, mastodon_status
 
     def hashtag(t):
         return f'<a href="https://{INSTANCE}/tags/{t}" class="mention hashtag" rel="tag">#<span>{t}</span></a>'
@@ -563,6 +682,74 @@ def nostr_wire():
     return "".join(json.dumps(m, ensure_ascii=False, separators=(",", ":")) + "\n" for m in messages)
 
 
+def mastodon_streaming():
+    """What Mastodon's streaming API sends a `public:local` subscriber, one message per line: new
+    statuses (one behind a content warning and marked sensitive), a boost (skipped), an edit (the
+    status is withdrawn: the chain registers a status once), a deletion (by status id), and a
+    notification (skipped)."""
+    ada = mastodon_account("ada", INSTANCE, "2022-11-03", "Mathematician. Notes on engines.", (1815, 212, 97))
+    grace = mastodon_account("grace", INSTANCE, "2022-11-07", "Compilers, debugging, nanoseconds.", (2306, 341, 159))
+    ada1 = mastodon_status(ada, "2024-11-21T09:00:00", "<p>Part four: on the engine&#39;s printer.</p>")
+    grace1 = mastodon_status(grace, "2024-11-21T09:01:30", "<p>A bug report, with pictures.</p>")
+    grace1.update(spoiler_text="insects", sensitive=True)
+    ada2 = mastodon_status(ada, "2024-11-21T09:03:10", "<p>Part five: tables of Bernoulli numbers.</p>")
+    boost = mastodon_status(grace, "2024-11-21T09:04:00", "")
+    boost["uri"] = boost["url"] = f"https://{INSTANCE}/users/grace/statuses/{boost['id']}/activity"
+    boost["reblog"] = ada1
+    edited = dict(ada2, content="<p>Part five: tables of Bernoulli numbers (corrected).</p>",
+                  edited_at=iso((seconds("2024-11-21T09:06:00")) * 1_000_000))
+
+    def message(event, payload):
+        text = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        return {"stream": ["public:local"], "event": event, "payload": text}
+
+    messages = [message("update", ada1), message("update", grace1), message("update", ada2),
+                message("update", boost), message("status.update", edited), message("delete", grace1["id"]),
+                message("notification", {"id": "5", "type": "mention"})]
+    return "".join(json.dumps(m, ensure_ascii=False, separators=(",", ":")) + "\n" for m in messages)
+
+
+def x_stream():
+    """X's filtered stream (API v2), one message per line as it streams them (a keep-alive is an
+    empty line): posts with `includes` and `matching_rules`, a retweet (skipped), and an edit (a
+    new post whose `edit_history_tweet_ids` name the version it replaces)."""
+    def message(when, sequence, author, text, history=None, **extra):
+        pid, created = x_id(when, 203, sequence)
+        data = {"id": pid, "author_id": author, "text": text, "created_at": created,
+                "edit_history_tweet_ids": (history or []) + [pid], **extra}
+        users = [{"id": author, "name": "Sample", "username": f"user{author}"}]
+        return pid, {"data": data, "includes": {"users": users},
+                     "matching_rules": [{"id": "1859146541617455104", "tag": "licentia opted-in"}]}
+    first, m1 = message("2024-11-21T12:00:00", 1, "2244994945", "Streaming now: docs Q&amp;A at 3pm.")
+    _, m2 = message("2024-11-21T12:00:40", 2, "783214", "RT @devdocs_sample: Streaming now: docs Q&amp;A at 3pm.",
+                    referenced_tweets=[{"type": "retweeted", "id": first}])
+    _, m3 = message("2024-11-21T12:01:15", 3, "783214", "Rate limits, bonus: headers tell you the reset time.")
+    _, m4 = message("2024-11-21T12:02:30", 4, "2244994945", "Streaming now: docs Q&amp;A at 4pm (moved).",
+                    history=[first])
+    lines = [m1, m2, None, m3, m4]
+    return "".join(("" if m is None else json.dumps(m, ensure_ascii=False, separators=(",", ":"))) + "\r\n" for m in lines)
+
+
+def x_compliance():
+    """X's compliance stream (`/2/tweets/compliance/stream`), one event per line: a deletion, an
+    edit, an account made protected, a suspension, an undeletion (skipped); then a line of a batch
+    compliance job's result."""
+    t = "2024-11-21T13:00:00.000Z"
+    events = [
+        {"data": {"delete": {"tweet": {"id": x_id("2024-11-21T12:00:00", 203, 1)[0], "author_id": "2244994945"}, "event_at": t}}},
+        {"data": {"tweet_edit": {"tweet": {"id": x_id("2024-11-21T12:02:30", 203, 4)[0], "author_id": "2244994945"},
+                                 "initial_tweet_id": x_id("2024-11-21T12:00:00", 203, 1)[0],
+                                 "edit_tweet_ids": [x_id("2024-11-21T12:00:00", 203, 1)[0], x_id("2024-11-21T12:02:30", 203, 4)[0]],
+                                 "event_at": t}}},
+        {"data": {"user_protect": {"user": {"id": "783214"}, "event_at": t}}},
+        {"data": {"user_suspend": {"user": {"id": "17874544"}, "event_at": t}}},
+        {"data": {"user_undelete": {"user": {"id": "2244994945"}, "event_at": t}}},
+        {"id": x_id("2024-11-19T09:31:57", 512, 2)[0], "action": "delete", "created_at": "2024-11-19T09:31:57.000Z",
+         "redacted_at": "2024-11-22T00:00:00.000Z", "reason": "deleted"},
+    ]
+    return "".join(json.dumps(e, separators=(",", ":")) + "\n" for e in events)
+
+
 # --- Content hashes -------------------------------------------------------------------------
 # What a post's `contentHash` is (docs/design.md, *Content hashes*), implemented here apart from
 # the bridge's Rust so that content-hashes.json tests one against the other.
@@ -693,14 +880,16 @@ def files():
             "nostr.jsonl": nostr_lines(), "x.json": x_json(), "content-hashes.json": content_hashes(),
             "x-archive/data/tweets.js": x_archive()[0], "x-archive/data/account.js": x_archive()[1],
             "x-pages.jsonl": x_pages(), "mastodon-outbox.json": mastodon_outbox(),
-            "nostr-wire.jsonl": nostr_wire()}
+            "nostr-wire.jsonl": nostr_wire(), "bluesky-repo.car": bluesky_repo(),
+            "mastodon-streaming.jsonl": mastodon_streaming(), "x-stream.jsonl": x_stream(),
+            "x-compliance.jsonl": x_compliance()}
 
 
 def main(argv):
     check = "--check" in argv[1:]
     stale = []
     for name, text in files().items():
-        path, data = HERE / name, text.encode("utf-8")
+        path, data = HERE / name, text if isinstance(text, bytes) else text.encode("utf-8")
         if check:
             if not path.exists() or path.read_bytes() != data:
                 stale.append(name)

@@ -679,6 +679,61 @@ fn the_bridge_answers_a_leaf_request_and_activates_its_batch() {
 	assert!(ferdie_after < ferdie_before - deposit, "{ferdie_before} -> {ferdie_after}");
 }
 
+/// A follower's store and log, for waiting on what it registers.
+struct Follower<'a> {
+	env: &'a Env,
+	store: String,
+	log: String,
+}
+
+impl<'a> Follower<'a> {
+	fn new(env: &'a Env, name: &str) -> Self {
+		Self { env, store: env.path(&format!("{name}.db")), log: env.path(&format!("{name}.log")) }
+	}
+
+	/// Runs `licentia-bridge follow` with `args` on this store, its stderr to the log.
+	fn start(&self, args: &[&str]) -> Run {
+		let mut all = vec!["follow", "--store", &self.store, "--window", "1"];
+		all.extend_from_slice(args);
+		self.env.bridge_logged(&all, &self.log)
+	}
+
+	/// The store's registered posts, as `licentia-bridge posts` lists them.
+	fn registered(&self) -> Vec<Value> {
+		let posts = self.env.bridge(&["posts", "--store", &self.store]).finish();
+		posts.as_array().expect("a list").clone()
+	}
+
+	/// Waits until `done`, failing with the follower's log after `seconds`.
+	fn wait_until(&self, what: &str, seconds: u64, done: &dyn Fn() -> bool) {
+		let deadline = Instant::now() + Duration::from_secs(seconds);
+		while !done() {
+			if Instant::now() > deadline {
+				let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+				panic!("timed out waiting until {what}; the follower's log:\n{log}");
+			}
+			std::thread::sleep(Duration::from_millis(200));
+		}
+	}
+
+	/// A registered post's status on chain (`licentia_postStatus`).
+	fn status(&self, post: &Value) -> Value {
+		let proof = json!({ "batch": post["batch"], "post": post["post"], "index": post["index"],
+			"proof": post["proof"] });
+		self.env.node.rpc("licentia_postStatus", json!([proof]))
+	}
+}
+
+/// Stops a long-running command with SIGTERM and returns its summary.
+fn stop(run: Run) -> Value {
+	let stopped = Command::new("kill")
+		.args(["-TERM", &run.child.id().to_string()])
+		.status()
+		.expect("kill runs");
+	assert!(stopped.success());
+	run.finish()
+}
+
 /// A Jetstream stand-in: serves the events of `log` (JSON lines with `time_us`) from the
 /// connection's `cursor` on, then those appended later, as `wss://jetstream…/subscribe` does.
 /// Counts the connections and remembers each one's cursor.
@@ -835,41 +890,17 @@ fn a_follower_registers_live_posts_once_and_withdraws_what_the_source_deletes() 
 	let env = Env { node, dir: common::TempDir::new("follow-files") };
 
 	let source = Jetstream::start();
-	let store = env.path("bluesky.db");
+	let follower = Follower::new(&env, "bluesky");
 	let metrics_port = common::free_port();
-	let log = env.path("follow.log");
 	let follow = || {
 		let port = metrics_port.to_string();
-		let args = [
-			"follow",
-			"--platform",
-			"0",
-			"--signer",
-			"//Bob",
-			"--store",
-			&store,
-			"--source",
-			&source.url(),
-			"--window",
-			"1",
-			"--metrics-port",
-			&port,
-		];
-		env.bridge_logged(&args, &log)
+		let args = ["--platform", "0", "--signer", "//Bob", "--source", &source.url()];
+		follower.start(&[&args[..], &["--metrics-port", &port]].concat())
 	};
-	let registered = || {
-		let posts = env.bridge(&["posts", "--store", &store]).finish();
-		posts.as_array().expect("a list").clone()
-	};
+	let store = follower.store.clone();
+	let registered = || follower.registered();
 	let wait_until = |what: &str, seconds: u64, done: &dyn Fn() -> bool| {
-		let deadline = Instant::now() + Duration::from_secs(seconds);
-		while !done() {
-			if Instant::now() > deadline {
-				let log = std::fs::read_to_string(&log).unwrap_or_default();
-				panic!("timed out waiting until {what}; the follower's log:\n{log}");
-			}
-			std::thread::sleep(Duration::from_millis(200));
-		}
+		follower.wait_until(what, seconds, done)
 	};
 	// Eve's posts, record keys (TIDs) ascending; one by an author who never linked.
 	let rkey = |n: u64| common::tid((1_764_547_200_000_000 + n) << 10);
@@ -912,11 +943,7 @@ fn a_follower_registers_live_posts_once_and_withdraws_what_the_source_deletes() 
 		})
 		.expect("post 2")
 		.clone();
-	let status = |post: &Value| {
-		let proof = json!({ "batch": post["batch"], "post": post["post"], "index": post["index"],
-			"proof": post["proof"] });
-		env.node.rpc("licentia_postStatus", json!([proof]))
-	};
+	let status = |post: &Value| follower.status(post);
 	assert_eq!(status(&post_2), json!("registered"));
 	source.push(json!({ "did": eve_did, "kind": "commit", "commit": { "rev": "x",
 		"operation": "delete", "collection": "app.bsky.feed.post", "rkey": rkey(2) } }));
@@ -949,12 +976,7 @@ fn a_follower_registers_live_posts_once_and_withdraws_what_the_source_deletes() 
 	);
 
 	// SIGTERM: a clean stop, with a summary.
-	let stopped = Command::new("kill")
-		.args(["-TERM", &second.child.id().to_string()])
-		.status()
-		.expect("kill runs");
-	assert!(stopped.success());
-	let summary = second.finish();
+	let summary = stop(second);
 	assert_eq!(summary["queued"], json!(0), "{summary}");
 	assert!(summary["revoked"].as_u64() >= Some(6), "{summary}");
 }
@@ -1192,50 +1214,13 @@ fn a_nostr_follower_registers_an_authors_notes_and_honours_their_deletions() {
 	relay.publish(&secret, now - 20, 1, json!([["content-warning", "spoilers"]]), "second note");
 	relay.publish(&stranger, now - 10, 1, json!([]), "not Alice's key");
 
-	let store = env.path("nostr.db");
-	let log = env.path("follow-nostr.log");
+	let follower = Follower::new(&env, "nostr");
 	let follow = || {
-		let args = [
-			"follow",
-			"--platform",
-			"2",
-			"--signer",
-			"//Alice",
-			"--store",
-			&store,
-			"--source",
-			&relay.url(),
-			"--window",
-			"1",
-			"--metrics-port",
-			"0",
-		];
-		env.bridge_logged(&args, &log)
+		let args = ["--platform", "2", "--signer", "//Alice", "--source", &relay.url()];
+		follower.start(&[&args[..], &["--metrics-port", "0"]].concat())
 	};
-	let registered = || {
-		env.bridge(&["posts", "--store", &store])
-			.finish()
-			.as_array()
-			.expect("a list")
-			.clone()
-	};
-	let wait_until = |what: &str, done: &dyn Fn() -> bool| {
-		let deadline = Instant::now() + Duration::from_secs(90);
-		while !done() {
-			if Instant::now() > deadline {
-				let log = std::fs::read_to_string(&log).unwrap_or_default();
-				panic!("timed out waiting until {what}; the follower's log:\n{log}");
-			}
-			std::thread::sleep(Duration::from_millis(200));
-		}
-	};
-	let stop = |run: Run| {
-		Command::new("kill")
-			.args(["-TERM", &run.child.id().to_string()])
-			.status()
-			.expect("kill");
-		run.finish()
-	};
+	let registered = || follower.registered();
+	let wait_until = |what: &str, done: &dyn Fn() -> bool| follower.wait_until(what, 90, done);
 
 	let run = follow();
 	wait_until("two notes are registered", &|| registered().len() == 2);
@@ -1259,9 +1244,7 @@ fn a_nostr_follower_registers_an_authors_notes_and_honours_their_deletions() {
 		.into_iter()
 		.find(|p| p["post"]["post"]["nostr"]["id"].as_str().is_some_and(|id| id.ends_with(&first)))
 		.expect("the first note");
-	let proof = json!({ "batch": first_post["batch"], "post": first_post["post"],
-		"index": first_post["index"], "proof": first_post["proof"] });
-	let status = env.node.rpc("licentia_postStatus", json!([proof]));
+	let status = follower.status(&first_post);
 	assert!(status.get("revoked").is_some(), "{status}");
 	let summary = stop(run);
 	assert_eq!(
@@ -1269,4 +1252,360 @@ fn a_nostr_follower_registers_an_authors_notes_and_honours_their_deletions() {
 		(json!(1), json!(1)),
 		"{summary}"
 	);
+}
+
+/// The operated platforms' APIs, stood in for by an axum server and a WebSocket server:
+/// Mastodon's `/api/v2/instance` (naming the streaming server), public timeline
+/// (`/api/v1/timelines/public?local=true&min_id=`, newest first) and streaming API (`public:local`:
+/// what is pushed while a client is connected, no replay); X's filtered stream
+/// (`/2/tweets/search/stream`) and compliance stream (`/2/tweets/compliance/stream`), one JSON
+/// object per line with keep-alive newlines, replaying what a `backfill_minutes` reconnection
+/// missed, for the bearer token `test-token` only.
+struct Platforms {
+	http: u16,
+	/// The public local timeline, oldest first.
+	timeline: Shared<Value>,
+	/// The `min_id` of each timeline request.
+	asked: Shared<u64>,
+	/// Mastodon streaming messages.
+	streamed: Shared<String>,
+	/// X's filtered stream and compliance stream.
+	x_posts: Shared<String>,
+	x_compliance: Shared<String>,
+}
+
+type Shared<T> = std::sync::Arc<std::sync::Mutex<Vec<T>>>;
+
+impl Platforms {
+	fn start() -> Self {
+		use axum::{
+			extract::Query,
+			http::{HeaderMap, StatusCode},
+			response::{IntoResponse, Response},
+			routing::get,
+			Json, Router,
+		};
+		use std::collections::HashMap;
+		let (timeline, asked, streamed): (Shared<Value>, Shared<u64>, Shared<String>) =
+			Default::default();
+		let (x_posts, x_compliance): (Shared<String>, Shared<String>) = Default::default();
+		let ws_port = live_socket(streamed.clone());
+
+		let stream = |log: Shared<String>| {
+			move |headers: HeaderMap, query: Query<HashMap<String, String>>| async move {
+				if headers.get("authorization").and_then(|v| v.to_str().ok())
+					!= Some("Bearer test-token")
+				{
+					return (StatusCode::UNAUTHORIZED, "{\"title\":\"Unauthorized\"}")
+						.into_response();
+				}
+				let start = match query.get("backfill_minutes") {
+					Some(_) => 0,
+					None => log.lock().expect("not poisoned").len(),
+				};
+				let lines = futures::stream::unfold((start, 0u32), move |(sent, ticks)| {
+					let log = log.clone();
+					async move {
+						tokio::time::sleep(Duration::from_millis(50)).await;
+						let log = log.lock().expect("not poisoned");
+						let mut chunk: String =
+							log[sent..].iter().map(|line| format!("{line}\r\n")).collect();
+						if chunk.is_empty() && ticks % 20 == 19 {
+							chunk.push_str("\r\n"); // keep-alive
+						}
+						Some((Ok::<_, std::convert::Infallible>(chunk), (log.len(), ticks + 1)))
+					}
+				});
+				Response::new(axum::body::Body::from_stream(lines))
+			}
+		};
+		let (statuses, requests) = (timeline.clone(), asked.clone());
+		let app = Router::new()
+			.route(
+				"/api/v2/instance",
+				get(move || async move {
+					let streaming = format!("ws://127.0.0.1:{ws_port}");
+					Json(json!({ "domain": "mastodon.social",
+						"configuration": { "urls": { "streaming": streaming } } }))
+				}),
+			)
+			.route(
+				"/api/v1/timelines/public",
+				get(move |query: Query<HashMap<String, String>>| async move {
+					let since: u64 =
+						query.get("min_id").and_then(|id| id.parse().ok()).unwrap_or(0);
+					let limit: usize =
+						query.get("limit").and_then(|l| l.parse().ok()).unwrap_or(20);
+					requests.lock().expect("not poisoned").push(since);
+					let id = |status: &Value| num(&status["id"]) as u64;
+					let mut page: Vec<Value> = statuses
+						.lock()
+						.expect("not poisoned")
+						.iter()
+						.filter(|status| id(status) > since)
+						.take(limit)
+						.cloned()
+						.collect();
+					page.reverse();
+					Json(Value::Array(page))
+				}),
+			)
+			.route("/2/tweets/search/stream", get(stream(x_posts.clone())))
+			.route("/2/tweets/compliance/stream", get(stream(x_compliance.clone())));
+		let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+		let http = listener.local_addr().expect("an address").port();
+		listener.set_nonblocking(true).expect("non-blocking");
+		std::thread::spawn(move || {
+			let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+			runtime.block_on(async move {
+				let listener = tokio::net::TcpListener::from_std(listener).expect("a listener");
+				axum::serve(listener, app).await.expect("serves");
+			});
+		});
+		Self { http, timeline, asked, streamed, x_posts, x_compliance }
+	}
+
+	fn url(&self, path: &str) -> String {
+		format!("http://127.0.0.1:{}{path}", self.http)
+	}
+
+	/// A new public status by `user` of mastodon.social: on the timeline and, if `streamed`,
+	/// pushed to the streaming API's clients. Returns it.
+	fn status(&self, user: &str, text: &str, streamed: bool) -> Value {
+		let mut timeline = self.timeline.lock().expect("not poisoned");
+		// A snowflake: milliseconds << 16, later than the status before.
+		let now = std::time::SystemTime::now()
+			.duration_since(std::time::UNIX_EPOCH)
+			.expect("after 1970")
+			.as_millis() as u64;
+		let last = timeline.last().map_or(0, |s| num(&s["id"]) as u64);
+		let id = (now << 16).max(last + 1);
+		let status = json!({ "id": id.to_string(),
+			"uri": format!("https://mastodon.social/users/{user}/statuses/{id}"),
+			"content": format!("<p>{text}</p>"), "account": { "acct": user },
+			"visibility": "public", "reblog": null, "sensitive": false, "spoiler_text": "" });
+		timeline.push(status.clone());
+		if streamed {
+			self.stream("update", &status.to_string());
+		}
+		status
+	}
+
+	/// Pushes a streaming message.
+	fn stream(&self, event: &str, payload: &str) {
+		let message = json!({ "stream": ["public:local"], "event": event, "payload": payload });
+		self.streamed.lock().expect("not poisoned").push(message.to_string());
+	}
+
+	/// A new X post by `author` on the filtered stream (`history`: the ids of the versions it
+	/// edits). Returns its id.
+	fn tweet(&self, author: u64, text: &str, history: &[String]) -> String {
+		const X_EPOCH_MS: u64 = 1_288_834_974_657;
+		let mut log = self.x_posts.lock().expect("not poisoned");
+		let now = std::time::SystemTime::now()
+			.duration_since(std::time::UNIX_EPOCH)
+			.expect("after 1970")
+			.as_millis() as u64;
+		let id = (((now - X_EPOCH_MS) << 22) | log.len() as u64).to_string();
+		let versions: Vec<String> = history.iter().cloned().chain([id.clone()]).collect();
+		let mut post = json!({ "id": id, "author_id": author.to_string(), "text": text,
+			"edit_history_tweet_ids": versions });
+		if text.starts_with("RT @") {
+			post["referenced_tweets"] = json!([{ "type": "retweeted", "id": "20" }]);
+		}
+		let users = json!([{ "id": author.to_string(), "username": "sample" }]);
+		log.push(json!({ "data": post, "includes": { "users": users } }).to_string());
+		id
+	}
+}
+
+/// A WebSocket server sending each client the messages of `log` pushed while it is connected.
+/// Returns its port.
+fn live_socket(log: Shared<String>) -> u16 {
+	use futures::{SinkExt, StreamExt};
+	use tokio_tungstenite::tungstenite::Message;
+	let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+	let port = listener.local_addr().expect("an address").port();
+	listener.set_nonblocking(true).expect("non-blocking");
+	std::thread::spawn(move || {
+		let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+		runtime.block_on(async move {
+			let listener = tokio::net::TcpListener::from_std(listener).expect("a listener");
+			while let Ok((stream, _)) = listener.accept().await {
+				let log = log.clone();
+				tokio::spawn(async move {
+					let Ok(mut socket) = tokio_tungstenite::accept_async(stream).await else {
+						return;
+					};
+					let mut sent = log.lock().expect("not poisoned").len();
+					loop {
+						let new: Vec<String> = {
+							let log = log.lock().expect("not poisoned");
+							let new = log[sent..].to_vec();
+							sent = log.len();
+							new
+						};
+						for message in new {
+							if socket.send(Message::text(message)).await.is_err() {
+								return;
+							}
+						}
+						tokio::select! {
+							_ = tokio::time::sleep(Duration::from_millis(50)) => {},
+							message = socket.next() => if message.is_none() { return },
+						}
+					}
+				});
+			}
+		});
+	});
+	port
+}
+
+/// `licentia-bridge follow` on the operated platforms' live APIs.
+///
+/// Mastodon: statuses streamed by an opted-in account are registered (not an unlinked
+/// account's); a follower killed (SIGKILL) reads what was posted while it was down from the
+/// public timeline from its cursor (`min_id`), registering each status once; a streamed
+/// deletion (a status id) and an edit (`status.update`) revoke their statuses.
+///
+/// X: the filtered stream's posts of an opted-in account are registered (not a retweet or an
+/// unlinked account's); an edit registers the new version and revokes the old; after a restart,
+/// the stream's backfill brings what was missed; the compliance stream's deletion revokes a
+/// post and an account made protected revokes the rest and unlinks the identity.
+#[test]
+fn operated_followers_register_mastodon_and_x_posts_and_withdraw_deletions_and_edits() {
+	use licentia_primitives::consent::Identity;
+	let mut node = Node::start("follow-operated", &["--dev", "--tmp"]);
+	let genesis = node.block_hash(0);
+	let eve = Identity::Mastodon(b"eve@mastodon.social".to_vec().try_into().expect("short"));
+	let ferdie_x = 2_244_994_945u64;
+	node.submit_all(vec![
+		(Charlie, common::accepted_link(MASTODON, eve, &Eve.pair(), 0, genesis)),
+		(Charlie, common::relayed_opt_in(&Eve.pair(), genesis)),
+		(Dave, common::accepted_link(X, Identity::X(ferdie_x), &Ferdie.pair(), 0, genesis)),
+		(Dave, common::relayed_opt_in(&Ferdie.pair(), genesis)),
+	]);
+	let env = Env { node, dir: common::TempDir::new("follow-operated") };
+	let platforms = Platforms::start();
+	let contributions =
+		|who: Sr25519Keyring| env.node.rpc("licentia_contributions", json!([address(who)]));
+
+	// Mastodon.
+	let mastodon = Follower::new(&env, "mastodon");
+	let instance = platforms.url("");
+	let mastodon_args = ["--platform", "1", "--signer", "//Charlie", "--source", &instance];
+	let follow_mastodon =
+		|| mastodon.start(&[&mastodon_args[..], &["--metrics-port", "0"]].concat());
+	let mut first = follow_mastodon().child;
+	mastodon.wait_until("the follower is streaming", 60, &|| {
+		std::fs::read_to_string(&mastodon.log).is_ok_and(|log| log.contains("following"))
+	});
+	// The stream is open once the instance was asked; give it a moment to subscribe.
+	std::thread::sleep(Duration::from_secs(2));
+	let status_1 = platforms.status("eve", "first status", true);
+	platforms.status("nemo", "not linked", true);
+	mastodon
+		.wait_until("eve's first status is registered", 90, &|| mastodon.registered().len() == 1);
+	first.kill().expect("the follower can be killed");
+	first.wait().expect("the follower stops");
+	let status_2 = platforms.status("eve", "posted while the bridge was down", false);
+	let status_3 = platforms.status("eve", "also while it was down", false);
+	let second = follow_mastodon();
+	mastodon.wait_until("three statuses are registered", 90, &|| mastodon.registered().len() == 3);
+	let asked = platforms.asked.lock().expect("not poisoned").clone();
+	assert_eq!(asked.first(), Some(&(num(&status_1["id"]) as u64)), "caught up from the cursor");
+
+	// X, meanwhile.
+	let x = Follower::new(&env, "x");
+	let (stream_url, compliance_url) = (
+		platforms.url("/2/tweets/search/stream"),
+		platforms.url("/2/tweets/compliance/stream?partition=1"),
+	);
+	let x_args = ["--platform", "3", "--signer", "//Dave", "--token", "test-token"];
+	let sources = ["--source", &stream_url, "--source", &compliance_url, "--metrics-port", "0"];
+	let follow_x = || x.start(&[&x_args[..], &sources[..]].concat());
+	let x_run = follow_x();
+	x.wait_until("the X follower is streaming", 60, &|| {
+		std::fs::read_to_string(&x.log).is_ok_and(|log| log.contains("following"))
+	});
+	std::thread::sleep(Duration::from_secs(2));
+	let tweet_1 = platforms.tweet(ferdie_x, "first post", &[]);
+	platforms.tweet(17_874_544, "an unlinked account", &[]);
+	platforms.tweet(ferdie_x, "RT @someone: a retweet is not Ferdie's", &[]);
+	let draft = platforms.tweet(ferdie_x, "a post with a typo", &[]);
+	x.wait_until("two X posts are registered", 90, &|| x.registered().len() == 2);
+	let x_summary = stop(x_run);
+	assert_eq!(x_summary["registered"], json!(2), "{x_summary}");
+	// While it is down: the edit. Backfill brings it after the restart.
+	platforms.tweet(ferdie_x, "a post without a typo", std::slice::from_ref(&draft));
+	let x_run = follow_x();
+	x.wait_until("the edit is registered", 90, &|| x.registered().len() == 3);
+
+	// Batches count once activated; then withdrawals revoke.
+	mastodon.wait_until("the statuses' batches are activated", 120, &|| {
+		contributions(Eve) == json!([[MASTODON, 3]])
+	});
+	let find = |follower: &Follower, id: &str| {
+		follower
+			.registered()
+			.into_iter()
+			.find(|p| p["post"]["post"].to_string().contains(id))
+			.unwrap_or_else(|| panic!("{id} is registered"))
+	};
+	let (post_2, post_3) = (
+		find(&mastodon, status_2["id"].as_str().expect("an id")),
+		find(&mastodon, status_3["id"].as_str().expect("an id")),
+	);
+	platforms.stream("delete", status_2["id"].as_str().expect("an id"));
+	let mut edited = status_3.clone();
+	edited["content"] = json!("<p>also while it was down (edited)</p>");
+	platforms.stream("status.update", &edited.to_string());
+	for post in [&post_2, &post_3] {
+		mastodon.wait_until("the deleted and edited statuses are revoked", 60, &|| {
+			mastodon.status(post).get("revoked").is_some()
+		});
+	}
+	assert_eq!(
+		mastodon.status(&find(&mastodon, status_1["id"].as_str().expect("an id"))),
+		json!("registered")
+	);
+	assert_eq!(contributions(Eve), json!([[MASTODON, 1]]));
+
+	let (typo, post_1) = (find(&x, &draft), find(&x, &tweet_1));
+	x.wait_until("the edited post's old version is revoked", 60, &|| {
+		x.status(&typo).get("revoked").is_some()
+	});
+	let compliance = |event: Value| {
+		platforms
+			.x_compliance
+			.lock()
+			.expect("not poisoned")
+			.push(json!({ "data": event }).to_string())
+	};
+	compliance(json!({ "delete": { "tweet": { "id": tweet_1, "author_id": ferdie_x.to_string() },
+		"event_at": "2026-12-01T00:00:00.000Z" } }));
+	x.wait_until("the deleted post is revoked", 60, &|| x.status(&post_1).get("revoked").is_some());
+	compliance(json!({ "user_protect": { "user": { "id": ferdie_x.to_string() },
+		"event_at": "2026-12-01T00:00:00.000Z" } }));
+	x.wait_until("the protected account is unlinked", 60, &|| {
+		env.node
+			.try_rpc("licentia_identityConsent", json!([{ "x": ferdie_x.to_string() }]))
+			.is_err()
+	});
+	for post in x.registered() {
+		x.wait_until("every post of the account is revoked", 30, &|| {
+			x.status(&post).get("revoked").is_some()
+		});
+	}
+
+	let summary = stop(second);
+	assert_eq!(
+		(summary["registered"].clone(), summary["revoked"].clone()),
+		(json!(2), json!(2)),
+		"{summary}"
+	);
+	let x_summary = stop(x_run);
+	assert_eq!(x_summary["registered"], json!(1), "{x_summary}");
+	assert_eq!(x_summary["revoked"], json!(3), "{x_summary}");
 }
