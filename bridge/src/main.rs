@@ -9,6 +9,7 @@ mod chain;
 mod commands;
 mod follow;
 mod formats;
+mod gateway;
 mod ingest;
 mod manifest;
 mod metrics;
@@ -236,6 +237,25 @@ enum Command {
 		#[arg(long, env = "LICENTIA_STORE", default_value = "licentia-bridge.db")]
 		store: PathBuf,
 	},
+	/// Serves licensed records to license holders: the platform's data gateway (HTTP), reading
+	/// the store; see docs/gateway.md.
+	Serve {
+		/// The platform's id on chain.
+		#[arg(long)]
+		platform: u32,
+		/// The platform operator's key: it records deliveries on chain.
+		#[arg(long, env = "LICENTIA_SIGNER", hide_env_values = true)]
+		signer: String,
+		/// The bridge's store.
+		#[arg(long, env = "LICENTIA_STORE", default_value = "licentia-bridge.db")]
+		store: PathBuf,
+		/// Where to listen.
+		#[arg(long, default_value = "127.0.0.1:8088")]
+		listen: std::net::SocketAddr,
+		/// Requests per second allowed per license.
+		#[arg(long, default_value_t = 20)]
+		rate: u32,
+	},
 	/// Shows a license.
 	License {
 		/// The license's id.
@@ -298,13 +318,8 @@ async fn main() {
 async fn run(cli: Cli) -> Result<()> {
 	// Commands that need only the store.
 	let offline = match &cli.command {
-		Command::Import { store, manifest } => {
-			let imported = store::Store::open(store)?.import_manifest(manifest)?;
-			Some(serde_json::json!({ "imported": imported, "store": store }))
-		},
-		Command::Posts { store } => {
-			Some(serde_json::to_value(store::Store::open(store)?.posts()?)?)
-		},
+		Command::Import { store, manifest } => Some(import(store, manifest)?),
+		Command::Posts { store } => Some(posts(store)?),
 		_ => None,
 	};
 	if let Some(output) = offline {
@@ -402,11 +417,29 @@ async fn run(cli: Cli) -> Result<()> {
 			};
 			serde_json::to_value(follow::run(chain, chain::keypair(&signer)?, options).await?)?
 		},
-		Command::Import { .. } | Command::Posts { .. } => unreachable!("handled before connecting"),
+		// Answered above, without a node.
+		Command::Import { store, manifest } => import(&store, &manifest)?,
+		Command::Posts { store } => posts(&store)?,
+		Command::Serve { platform, signer, store, listen, rate } => {
+			let options = gateway::Options { platform, store, listen, url: cli.url.clone(), rate };
+			gateway::run(chain, chain::keypair(&signer)?, options).await?;
+			serde_json::json!({ "stopped": true })
+		},
 		Command::License { id } => commands::license(&chain, id).await?,
 		Command::Claim { signer } => commands::claim(&chain, &chain::keypair(&signer)?).await?,
 	};
 	print(cli.json, &output)
+}
+
+/// `import`: a JSON-lines manifest into the store.
+fn import(store: &std::path::Path, manifest: &std::path::Path) -> Result<serde_json::Value> {
+	let imported = store::Store::open(store)?.import_manifest(manifest)?;
+	Ok(serde_json::json!({ "imported": imported, "store": store }))
+}
+
+/// `posts`: the store's registered posts with their proofs.
+fn posts(store: &std::path::Path) -> Result<serde_json::Value> {
+	Ok(serde_json::to_value(store::Store::open(store)?.posts()?)?)
 }
 
 fn print(json: bool, output: &serde_json::Value) -> Result<()> {

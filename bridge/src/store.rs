@@ -100,7 +100,13 @@ const MIGRATIONS: &[&str] = &[
 	// led by it.)
 	"CREATE INDEX posts_by_status ON posts (substr(source, instr(source, '/statuses/') + 10));
 	CREATE INDEX queue_by_status ON queue (substr(source, instr(source, '/statuses/') + 10));",
+	// 4: secrets (the gateway's pseudonym key).
+	"CREATE TABLE secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);",
 ];
+
+/// The name of the gateway's secret, made once per store (random), so that every gateway on one
+/// store gives an author the same pseudonym within a license.
+const GATEWAY_SECRET: &str = "gateway";
 
 /// The status id in a Mastodon status URI, as the `*_by_status` indexes compute it (their
 /// expression must be repeated exactly for SQLite to use them).
@@ -118,6 +124,45 @@ pub struct RegisteredPost {
 	pub post: PostRecord,
 	/// Its Merkle proof, leaf to root.
 	pub proof: Vec<Hash>,
+}
+
+/// A place in the store's order of posts (a batch's key in the store, a leaf): the gateway's
+/// cursor, as `<batch>.<leaf>`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+	/// The batch's key in the store (not its id on chain).
+	pub batch: i64,
+	/// The leaf.
+	pub leaf: i64,
+}
+
+impl std::fmt::Display for Position {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		write!(f, "{}.{}", self.batch, self.leaf)
+	}
+}
+
+impl std::str::FromStr for Position {
+	type Err = String;
+	fn from_str(text: &str) -> Result<Self, String> {
+		let bad = || format!("{text:?} is not a cursor (<batch>.<leaf>)");
+		let (batch, leaf) = text.split_once('.').ok_or_else(bad)?;
+		Ok(Position {
+			batch: batch.parse().map_err(|_| bad())?,
+			leaf: leaf.parse().map_err(|_| bad())?,
+		})
+	}
+}
+
+/// A registered post as the gateway serves it.
+#[derive(Clone, Debug)]
+pub struct Served {
+	/// The post, its batch, leaf and proof.
+	pub post: RegisteredPost,
+	/// The item as the source gave it (none for posts imported from a manifest).
+	pub content: Option<String>,
+	/// Its labels.
+	pub labels: Vec<String>,
 }
 
 /// A batch submitted and not yet known to be registered.
@@ -288,6 +333,59 @@ impl Store {
 		Ok(rows.collect::<rusqlite::Result<_>>()?)
 	}
 
+	/// Up to `limit` registered, not revoked posts of `platform` after `after`, in the store's
+	/// order (batches as recorded, leaves in order), with their content and labels: what the
+	/// gateway serves, page by page. A page's last position is the next page's `after`. (The
+	/// unary `+` keeps SQLite from the primary key's `platform`, which would sort every post of
+	/// the platform for each page, on the index in page order.)
+	pub fn page(
+		&self,
+		platform: PlatformId,
+		after: Position,
+		limit: usize,
+	) -> Result<Vec<(Position, Served)>> {
+		let mut query = self.connection.prepare_cached(
+			"SELECT b.id, p.leaf, p.record, p.proof, p.content, p.labels, p.batch
+			 FROM posts p JOIN batches b ON b.key = p.batch
+			 WHERE +p.platform = ?1 AND b.state = 'registered' AND p.revoked IS NULL
+			   AND (p.batch, p.leaf) > (?2, ?3)
+			 ORDER BY p.batch, p.leaf LIMIT ?4",
+		)?;
+		let rows =
+			query.query_map(params![platform, after.batch, after.leaf, limit as i64], |row| {
+				let post = registered_post(row)?;
+				let labels: Option<String> = row.get(5)?;
+				let served = Served {
+					content: row.get(4)?,
+					labels: labels.and_then(|l| serde_json::from_str(&l).ok()).unwrap_or_default(),
+					post,
+				};
+				Ok((Position { batch: row.get(6)?, leaf: row.get(1)? }, served))
+			})?;
+		Ok(rows.collect::<rusqlite::Result<_>>()?)
+	}
+
+	/// The registered posts of `platform` at `positions` (those the store has; revoked ones
+	/// too): what a gateway re-checks for a buyer honouring withdrawals.
+	pub fn at_positions(
+		&self,
+		platform: PlatformId,
+		positions: &[Position],
+	) -> Result<Vec<(Position, RegisteredPost)>> {
+		let mut query = self.connection.prepare_cached(
+			"SELECT b.id, p.leaf, p.record, p.proof FROM posts p JOIN batches b ON b.key = p.batch
+			 WHERE p.batch = ?1 AND p.leaf = ?2 AND p.platform = ?3 AND b.state = 'registered'",
+		)?;
+		let mut found = Vec::new();
+		for position in positions {
+			let post = query
+				.query_row(params![position.batch, position.leaf, platform], registered_post)
+				.optional()?;
+			found.extend(post.map(|post| (*position, post)));
+		}
+		Ok(found)
+	}
+
 	/// The registered, not revoked posts that `withdrawal` names (of `platform` only, if given).
 	pub fn withdrawn(
 		&self,
@@ -349,6 +447,35 @@ impl Store {
 		let author: Option<String> =
 			query.query_row(params![id, platform], |row| row.get(0)).optional()?;
 		Ok(author.and_then(|author| serde_json::from_str(&author).ok()))
+	}
+
+	/// The gateway's secret key: read, or made from the OS's randomness on first use.
+	pub fn gateway_secret(&mut self) -> Result<[u8; 32]> {
+		use std::io::Read;
+		let tx = self.connection.transaction()?;
+		let known: Option<Vec<u8>> = tx
+			.query_row("SELECT value FROM secrets WHERE name = ?1", [GATEWAY_SECRET], |row| {
+				row.get(0)
+			})
+			.optional()?;
+		let secret = match known {
+			Some(secret) => secret,
+			None => {
+				let mut secret = vec![0; 32];
+				std::fs::File::open("/dev/urandom")
+					.and_then(|mut random| random.read_exact(&mut secret))
+					.context("reading /dev/urandom for the gateway's secret")?;
+				tx.execute(
+					"INSERT INTO secrets (name, value) VALUES (?1, ?2)",
+					params![GATEWAY_SECRET, secret],
+				)?;
+				secret
+			},
+		};
+		tx.commit()?;
+		secret
+			.try_into()
+			.map_err(|_| anyhow::anyhow!("the store's gateway secret is not 32 bytes"))
 	}
 
 	/// The URI of the Mastodon status (in a batch or queued) with this id.
@@ -884,6 +1011,38 @@ mod tests {
 				.unwrap();
 			assert!(plan.contains(&format!("USING INDEX {table}_by_status")), "{plan}");
 		}
+		std::fs::remove_dir_all(dir).unwrap();
+	}
+
+	/// The gateway's pages: every post once, in order, from any cursor, read in index order.
+	#[test]
+	fn pages_follow_the_store_order_from_a_cursor() {
+		let (dir, mut store) = temp_store("pages");
+		for (n, root) in [(0..5u64, 1u8), (5..8, 2)] {
+			let posts: Vec<Post> = n.map(post).collect();
+			let root = Hash::repeat_byte(root);
+			store.add_pending(3, root, 0, 0, &posts).unwrap();
+			store.register(root, u64::from(root[0]), Hash::zero()).unwrap();
+		}
+		let mut after = Position::default();
+		let mut seen = Vec::new();
+		loop {
+			let page = store.page(3, after, 3).unwrap();
+			let Some((last, _)) = page.last() else { break };
+			after = *last;
+			seen.extend(page.into_iter().map(|(_, served)| served.post.post.post.clone()));
+		}
+		assert_eq!(seen, (0..8).map(|n| PostId::X { id: n }).collect::<Vec<_>>());
+		assert!(store.page(4, Position::default(), 3).unwrap().is_empty(), "another platform");
+		let plan: String = store
+			.connection
+			.query_row(
+				"EXPLAIN QUERY PLAN SELECT 1 FROM posts p WHERE +p.platform = 3 AND (p.batch, p.leaf) > (0, 0) ORDER BY p.batch, p.leaf",
+				[],
+				|row| row.get(3),
+			)
+			.unwrap();
+		assert!(plan.contains("posts_by_batch"), "{plan}");
 		std::fs::remove_dir_all(dir).unwrap();
 	}
 

@@ -863,6 +863,20 @@ fn http_get(port: u16, path: &str) -> String {
 	response
 }
 
+/// Waits (up to a minute) for a gateway on `port` to answer `/health` with 200.
+fn wait_for_gateway(port: u16) {
+	let deadline = Instant::now() + Duration::from_secs(60);
+	loop {
+		if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+			&& http_get(port, "/health").contains(" 200 ")
+		{
+			return;
+		}
+		assert!(Instant::now() < deadline, "the gateway on port {port} never answered");
+		std::thread::sleep(Duration::from_millis(200));
+	}
+}
+
 /// A metric's value in Prometheus' text format (0 if it is not there).
 fn metric(text: &str, name: &str) -> f64 {
 	text.lines()
@@ -1610,4 +1624,341 @@ fn operated_followers_register_mastodon_and_x_posts_and_withdraw_deletions_and_e
 	let x_summary = stop(x_run);
 	assert_eq!(x_summary["registered"], json!(1), "{x_summary}");
 	assert_eq!(x_summary["revoked"], json!(3), "{x_summary}");
+}
+
+/// The data path: a platform's gateway (`licentia-bridge serve`) serves licensed records to the
+/// license's owner, and the buyer's `fetch.mjs` verifies each one against the chain.
+///
+/// X posts of two opted-in authors are ingested; Alice buys an attributed license and an
+/// anonymised one capped at 3 records. She fetches the first, every record verified (proofs
+/// against the roots on chain, content hashes recomputed), attribution included; a record
+/// tampered with afterwards fails `audit.mjs`. The anonymised license is served 3
+/// records across pages and then refused (409), by a second gateway too; its dataset holds no
+/// author id, handle or post id. Unsigned, stale or foreign requests are refused (401, 403).
+/// Alice transfers the first license to Bob: her requests are refused at once, Bob's served.
+/// Eve's identity is unlinked: Bob's next fetch omits her posts, and `honour.mjs` deletes them
+/// from Alice's dataset, with a compliance report.
+#[test]
+fn a_gateway_serves_licensed_records_that_the_buyer_verifies() {
+	use licentia_primitives::consent::Identity;
+	let mut node = Node::start("gateway", &["--dev", "--tmp"]);
+	let genesis = node.block_hash(0);
+	let (eve_x, ferdie_x) = (Identity::X(2_244_994_945), Identity::X(783_214));
+	node.submit_all(vec![
+		(Dave, common::accepted_link(X, eve_x.clone(), &Eve.pair(), 0, genesis)),
+		(Dave, common::relayed_opt_in(&Eve.pair(), genesis)),
+		(Dave, common::accepted_link(X, ferdie_x, &Ferdie.pair(), 0, genesis)),
+		(Dave, common::relayed_opt_in(&Ferdie.pair(), genesis)),
+	]);
+	let mut env = Env { node, dir: common::TempDir::new("gateway") };
+	let store = env.path("x.db");
+	let ingested = all(vec![env.bridge(&[
+		"ingest",
+		"--platform",
+		"3",
+		"--signer",
+		"//Dave",
+		"--store",
+		&store,
+		&testdata("x.json"),
+	])]);
+	assert_eq!(ingested[0]["registered"], json!(4), "{}", ingested[0]);
+
+	// Two offers: attributed and transferable; anonymised and capped at 3 records.
+	let offer = |name: &str, anonymised: bool, cap: Value| {
+		let terms = env.path(name);
+		let json = json!({ "purposes": ["aiTraining"], "duration": 1000, "recordCap": cap,
+			"anonymisation": anonymised, "attribution": !anonymised, "transferable": true,
+			"redistribution": false, "commercialUse": true, "modelWeightsRelease": false,
+			"legalHash": format!("0x{}", "1e".repeat(32)), "legalUri": null });
+		std::fs::write(&terms, json.to_string()).expect("a temp file");
+		let args = ["offer", "--platform", "3", "--terms", &terms, "--per-record", "1000000000000"];
+		all(vec![env.bridge(&[&args[..], &["--signer", "//Dave"]].concat())]).remove(0)["offer"]
+			.clone()
+	};
+	let (open, anonymous) =
+		(offer("open.json", false, Value::Null), offer("anon.json", true, json!(3)));
+	let buy = |offer: &Value| {
+		let bought =
+			all(vec![env.buyer("buy.mjs", &["--offer", &offer.to_string(), "--suri", "//Alice"])]);
+		bought[0]["license"].to_string()
+	};
+	let (open, anonymous) = (buy(&open), buy(&anonymous));
+
+	let serve = |port: u16, log: &str| {
+		let listen = format!("127.0.0.1:{port}");
+		let args = [
+			"serve",
+			"--platform",
+			"3",
+			"--signer",
+			"//Dave",
+			"--store",
+			&store,
+			"--listen",
+			&listen,
+		];
+		env.bridge_logged(&args, &env.path(log))
+	};
+	let (port, second_port) = (common::free_port(), common::free_port());
+	let gateway = serve(port, "gateway.log");
+	let url = format!("http://127.0.0.1:{port}");
+	wait_for_gateway(port);
+	let fetch = |env: &Env, license: &str, suri: &str, out: &str, extra: &[&str]| {
+		let args = ["--license", license, "--suri", suri, "--gateway", &url, "--out", out];
+		env.buyer("fetch.mjs", &[&args[..], extra].concat())
+	};
+
+	// The attributed license: every record, verified, with its author to credit.
+	let alice_dir = env.path("alice-open");
+	let fetched = fetch(&env, &open, "//Alice", &alice_dir, &["--limit", "3"]).finish();
+	assert_eq!(
+		(fetched["records"].clone(), fetched["pages"].clone()),
+		(json!(4), json!(2)),
+		"{fetched}"
+	);
+	assert_eq!(fetched["complete"], json!(true));
+	let dataset = std::fs::read_to_string(format!("{alice_dir}/records.jsonl")).expect("records");
+	let lines: Vec<Value> =
+		dataset.lines().map(|l| serde_json::from_str(l).expect("JSON")).collect();
+	assert!(lines.iter().all(|l| l["attribution"]["url"]
+		.as_str()
+		.is_some_and(|u| u.starts_with("https://x.com/i/user/"))));
+	// Tampered with: `audit.mjs` finds it.
+	let tampered = env.path("tampered");
+	std::fs::create_dir_all(&tampered).expect("a directory");
+	std::fs::copy(format!("{alice_dir}/manifest.json"), format!("{tampered}/manifest.json"))
+		.expect("copied");
+	std::fs::write(format!("{tampered}/records.jsonl"), dataset.replacen("Shipping", "Sinking", 1))
+		.expect("written");
+	let failed = env.buyer("audit.mjs", &["--out", &tampered]).fails();
+	assert!(failed.contains("content hashes to"), "{failed}");
+
+	// The anonymised, capped license: 3 records, then 409, from this gateway and another.
+	let anon_dir = env.path("alice-anon");
+	let fetched = fetch(&env, &anonymous, "//Alice", &anon_dir, &["--limit", "2"]).finish();
+	assert_eq!(fetched["records"], json!(3), "{fetched}");
+	assert!(fetched["stoppedBy"].as_str().is_some_and(|s| s.contains("409")), "{fetched}");
+	let anon = std::fs::read_to_string(format!("{anon_dir}/records.jsonl")).expect("records");
+	let x = std::fs::read_to_string(testdata("x.json")).expect("x.json");
+	let x: Value = serde_json::from_str(&x).expect("JSON");
+	let mut identifiers: Vec<String> =
+		vec!["2244994945".into(), "783214".into(), "17874544".into()];
+	for post in x["data"].as_array().expect("posts") {
+		identifiers.push(post["id"].as_str().expect("an id").into());
+	}
+	for user in x["includes"]["users"].as_array().expect("users") {
+		identifiers.push(user["username"].as_str().expect("a handle").into());
+	}
+	for identifier in &identifiers {
+		assert!(
+			!anon.contains(identifier.as_str()),
+			"{identifier} in the anonymised dataset:\n{anon}"
+		);
+	}
+	assert!(anon.lines().all(|l| l.contains("\"author\":\"author-")), "{anon}");
+	let second = serve(second_port, "gateway-2.log");
+	let second_url = format!("http://127.0.0.1:{second_port}");
+	wait_for_gateway(second_port);
+	let args = [
+		"--license",
+		&anonymous,
+		"--suri",
+		"//Alice",
+		"--gateway",
+		&second_url,
+		"--out",
+		&env.path("again"),
+	];
+	let refused = env.buyer("fetch.mjs", &args).fails();
+	assert!(refused.contains("409") && refused.contains("capReached"), "{refused}");
+	stop(second);
+
+	// Requests that are not the owner's.
+	let unsigned = http_get(port, &format!("/v1/licenses/{open}/records"));
+	assert!(
+		unsigned.starts_with("HTTP/1.0 401") || unsigned.starts_with("HTTP/1.1 401"),
+		"{unsigned}"
+	);
+	let foreign = fetch(&env, &open, "//Bob", &env.path("bob-early"), &[]).fails();
+	assert!(foreign.contains("403") && foreign.contains("notOwner"), "{foreign}");
+
+	// Transferred: Alice is refused at once, Bob is served.
+	let license: u64 = open.parse().expect("an id");
+	env.node.submit_all(vec![(
+		Alice,
+		licentia_runtime::RuntimeCall::Licensing(pallet_licensing::Call::transfer_license {
+			license,
+			to: Bob.to_account_id(),
+		}),
+	)]);
+	let refused = fetch(&env, &open, "//Alice", &env.path("alice-late"), &[]).fails();
+	assert!(refused.contains("403") && refused.contains("notOwner"), "{refused}");
+
+	// Eve's identity is unlinked: Bob's fetch omits her posts; honour removes them from Alice's.
+	env.node.submit_all(vec![(
+		Dave,
+		licentia_runtime::RuntimeCall::Consent(pallet_consent::Call::unlink_identity {
+			identity: eve_x,
+		}),
+	)]);
+	let bob = fetch(&env, &open, "//Bob", &env.path("bob"), &["--stream"]).finish();
+	assert_eq!(bob["records"], json!(2), "{bob}");
+	let honoured = env.buyer("honour.mjs", &["--out", &alice_dir]).finish();
+	assert_eq!(
+		(honoured["removed"].clone(), honoured["kept"].clone()),
+		(json!(2), json!(2)),
+		"{honoured}"
+	);
+	let report = std::fs::read_to_string(format!("{alice_dir}/compliance.json")).expect("a report");
+	assert!(report.contains("consentWithdrawn"), "{report}");
+	let kept = std::fs::read_to_string(format!("{alice_dir}/records.jsonl")).expect("records");
+	assert!(!kept.contains("\"2244994945\""), "{kept}");
+	stop(gateway);
+}
+
+/// Not part of the test suite (`scripts/bench-gateway` runs it): records served per second by
+/// one gateway (`licentia-bridge serve`) with access checks and proofs, to one buyer and to
+/// BUYERS (default 4) at once. POSTS (default 20,000) X posts by one opted-in author are
+/// registered in one batch and offered; each buyer buys a license and fetches every record in
+/// pages of 1,000, each request signed, as `fetch.mjs` does (without its verification).
+#[test]
+#[ignore]
+fn gateway_throughput() {
+	use licentia_primitives::consent::Identity;
+	let setting = |name: &str, default: usize| {
+		std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+	};
+	let (posts, buyers) = (setting("POSTS", 20_000), setting("BUYERS", 4).clamp(1, 4));
+	let mut node = Node::start("gateway-bench", &["--dev", "--tmp"]);
+	let genesis = node.block_hash(0);
+	node.submit_all(vec![
+		(Dave, common::accepted_link(X, Identity::X(2_244_994_945), &Eve.pair(), 0, genesis)),
+		(Dave, common::relayed_opt_in(&Eve.pair(), genesis)),
+	]);
+	let env = Env { node, dir: common::TempDir::new("gateway-bench") };
+	let data: Vec<Value> = (0..posts as u64)
+		.map(|i| {
+			json!({ "id_str": (1_000_000 + i).to_string(), "author_id": "2244994945",
+				"text": format!("post {i}: some words of a typical length for a short post") })
+		})
+		.collect();
+	let export = env.path("posts.json");
+	std::fs::write(&export, json!({ "data": data }).to_string()).expect("a temp file");
+	let store = env.path("x.db");
+	let args = ["ingest", "--platform", "3", "--signer", "//Dave", "--store", &store, &export];
+	assert_eq!(all(vec![env.bridge(&args)])[0]["registered"], json!(posts));
+	let terms = env.path("terms.json");
+	let json = json!({ "purposes": ["aiTraining"], "duration": 10000, "recordCap": null,
+		"anonymisation": false, "attribution": true, "transferable": false,
+		"redistribution": false, "commercialUse": true, "modelWeightsRelease": false,
+		"legalHash": format!("0x{}", "1e".repeat(32)), "legalUri": null });
+	std::fs::write(&terms, json.to_string()).expect("a temp file");
+	let offer = all(vec![env.bridge(&[
+		"offer",
+		"--platform",
+		"3",
+		"--terms",
+		&terms,
+		"--per-record",
+		"1000",
+		"--signer",
+		"//Dave",
+	])])
+	.remove(0)["offer"]
+		.to_string();
+	let keys = [Alice, Bob, Charlie, Ferdie];
+	let licenses: Vec<String> = keys[..buyers]
+		.iter()
+		.map(|who| {
+			let bought =
+				all(vec![env.buyer("buy.mjs", &["--offer", &offer, "--suri", &suri(*who)])]);
+			bought[0]["license"].to_string()
+		})
+		.collect();
+
+	let port = common::free_port();
+	let listen = format!("127.0.0.1:{port}");
+	let args =
+		["serve", "--platform", "3", "--signer", "//Dave", "--store", &store, "--listen", &listen];
+	let gateway = env.bridge_logged(&args, &env.path("gateway.log"));
+	wait_for_gateway(port);
+	let genesis = format!("0x{}", hex::encode(genesis));
+	let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+	let fetch_all = |who: Sr25519Keyring, license: String, gzip: bool| {
+		let genesis = genesis.clone();
+		async move {
+			let client = reqwest::Client::new();
+			let uri: subxt_signer::SecretUri = suri(who).parse().expect("a secret URI");
+			let pair = subxt_signer::sr25519::Keypair::from_uri(&uri).expect("a key");
+			let (mut cursor, mut records) = (None::<String>, 0usize);
+			loop {
+				let mut path = format!("/v1/licenses/{license}/records?limit=1000");
+				if let Some(cursor) = &cursor {
+					path.push_str(&format!("&cursor={cursor}"));
+				}
+				let timestamp = std::time::SystemTime::now()
+					.duration_since(std::time::UNIX_EPOCH)
+					.expect("after 1970")
+					.as_millis();
+				let message = format!("licentia-gateway\n{genesis}\nGET {path}\n{timestamp}");
+				let signature = format!("0x{}", hex::encode(pair.sign(message.as_bytes()).0));
+				let response = client
+					.get(format!("http://127.0.0.1:{port}{path}"))
+					.header("accept-encoding", if gzip { "gzip" } else { "identity" })
+					.header("licentia-account", who.to_account_id().to_string())
+					.header("licentia-timestamp", timestamp.to_string())
+					.header("licentia-signature", signature)
+					.send()
+					.await
+					.expect("the gateway answers");
+				assert!(response.status().is_success(), "{}", response.status());
+				let next = response
+					.headers()
+					.get("licentia-next-cursor")
+					.map(|v| v.to_str().expect("text").to_string());
+				let body = response.bytes().await.expect("a body");
+				let body = match gzip {
+					true => {
+						use std::io::Read;
+						let mut text = String::new();
+						flate2::read::GzDecoder::new(&body[..])
+							.read_to_string(&mut text)
+							.expect("gzip");
+						text
+					},
+					false => String::from_utf8(body.to_vec()).expect("UTF-8"),
+				};
+				records += body.lines().count();
+				match next {
+					Some(next) => cursor = Some(next),
+					None => return records,
+				}
+			}
+		}
+	};
+	for (concurrent, gzip) in [(1, false), (buyers, false), (1, true), (buyers, true)] {
+		let started = Instant::now();
+		let served: usize = runtime.block_on(async {
+			let fetches: Vec<_> = keys[..concurrent]
+				.iter()
+				.zip(&licenses)
+				.map(|(who, license)| tokio::spawn(fetch_all(*who, license.clone(), gzip)))
+				.collect();
+			let mut total = 0;
+			for fetch in fetches {
+				total += fetch.await.expect("a fetch");
+			}
+			total
+		});
+		let seconds = started.elapsed().as_secs_f64();
+		assert_eq!(served, posts * concurrent);
+		println!(
+			"gateway: {concurrent} buyer(s){}, {served} records with access checks and proofs \
+			 in {seconds:.2} s: {:.0} records/s",
+			if gzip { ", gzipped" } else { "" },
+			served as f64 / seconds
+		);
+	}
+	stop(gateway);
 }

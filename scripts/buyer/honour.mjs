@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+// Applies a license's revocation feed to a dataset fetch.mjs wrote: deletes the records whose
+// authors withdrew consent or whose posts were revoked, and writes a compliance report (what
+// was removed, when, why) that the buyer can show an auditor.
+//
+// The feed (`licentia_revocations`) is read from the chain, from where the last run stopped:
+// - `consentWithdrawn {identity, platform, purposes}` removes that author's records on that
+//   platform (matched on each record's `record.author`);
+// - `postRevoked {platform, batch, post}` removes the record with that leaf hash.
+// An anonymised dataset has no authors to match: its records are also re-checked with the
+// gateway (`/v1/licenses/{id}/status`, signed by --suri), which asks the chain about each.
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringToU8a, u8aToHex } from '@polkadot/util';
+import { DEFAULT_URL, connect, fail, keyPair, log, parseArgs, printJson, rpc } from './lib.mjs';
+import { leafHash } from './verify.mjs';
+
+const usage = `usage: honour.mjs --out DIR [--suri SECRET] [--url ${DEFAULT_URL}] [--json]
+
+Removes from DIR (fetch.mjs's dataset) the records the license's revocation feed withdraws,
+and appends what it removed to DIR/compliance.json. --suri (the license owner's key) is needed
+for an anonymised dataset, whose records are re-checked with the gateway.`;
+const args = parseArgs(usage, { out: undefined, suri: '', url: DEFAULT_URL, json: false });
+const manifestFile = join(args.out, 'manifest.json');
+const recordsFile = join(args.out, 'records.jsonl');
+const reportFile = join(args.out, 'compliance.json');
+if (!existsSync(manifestFile)) fail(`${args.out} has no manifest.json: not a fetch.mjs dataset`);
+const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+const api = await connect(args.url);
+if (api.genesisHash.toHex() !== manifest.genesis) fail(`${args.out} is a dataset of another chain`);
+
+// -- The feed since the last run. -------------------------------------------------------------
+const changes = [];
+let cursor = manifest.feedCursor ?? null;
+for (;;) {
+  const page = await rpc(api, 'licentia_revocations', [manifest.license, 0, null, cursor]);
+  changes.push(...page.records);
+  cursor = page.next;
+  if (page.complete) break;
+}
+log(`${changes.length} feed entries since the last run`);
+
+const key = (value) => JSON.stringify(value);
+const withdrawn = new Map(); // `${platform}|${identity}` -> entry
+const revoked = new Map(); // `${platform}|${batch}|${leaf}` -> entry
+for (const entry of changes) {
+  const { consentWithdrawn: c, postRevoked: r } = entry.change;
+  if (c) withdrawn.set(`${c.platform}|${key(c.identity)}`, entry);
+  if (r) revoked.set(`${r.platform}|${r.batch}|${r.post}`, entry);
+}
+
+// -- The records. -----------------------------------------------------------------------------
+const lines = existsSync(recordsFile)
+  ? readFileSync(recordsFile, 'utf8').split('\n').filter((l) => l.trim() !== '')
+  : [];
+const records = lines.map((text) => ({ text, line: JSON.parse(text) }));
+const removed = [];
+const why = new Map();
+for (const { line } of records) {
+  const anonymised = line.record === undefined;
+  const platform = anonymised ? line.platform : line.record.platform;
+  const leaf = anonymised ? line.leaf : u8aToHex(leafHash(api, line.record));
+  const entry = revoked.get(`${platform}|${line.batch}|${leaf}`)
+    ?? (anonymised ? undefined : withdrawn.get(`${platform}|${key(line.record.author)}`));
+  if (entry) why.set(line.cursor, { reason: Object.keys(entry.change)[0], at: entry.at, change: entry.change });
+}
+
+// Anonymised records: asked again through the gateway.
+const anonymous = records.filter(({ line }) => line.record === undefined && !why.has(line.cursor));
+if (anonymous.length > 0) {
+  if (!args.suri) fail('an anonymised dataset is re-checked with the gateway: give --suri (the license owner)');
+  const owner = await keyPair(args.suri);
+  for (let i = 0; i < anonymous.length; i += 500) {
+    const cursors = anonymous.slice(i, i + 500).map(({ line }) => line.cursor).join(',');
+    const path = `/v1/licenses/${manifest.license}/status?cursors=${encodeURIComponent(cursors)}`;
+    const timestamp = Date.now();
+    const signature = u8aToHex(owner.sign(stringToU8a(`licentia-gateway\n${manifest.genesis}\nGET ${path}\n${timestamp}`)));
+    const response = await fetch(`${manifest.gateway}${path}`, {
+      headers: { 'Licentia-Account': owner.address, 'Licentia-Timestamp': String(timestamp), 'Licentia-Signature': signature },
+    });
+    if (!response.ok) fail(`the gateway answered ${response.status}: ${await response.text()}`);
+    for (const answer of await response.json()) {
+      if (!answer.allowed) why.set(answer.cursor, { reason: answer.reason, at: null, change: 'gateway status' });
+    }
+  }
+}
+
+const kept = [];
+const now = new Date().toISOString();
+for (const { text, line } of records) {
+  const reason = why.get(line.cursor);
+  if (reason) removed.push({ removedAt: now, cursor: line.cursor, batch: line.batch, index: line.index, ...reason });
+  else kept.push(text);
+}
+writeFileSync(recordsFile, kept.length > 0 ? `${kept.join('\n')}\n` : '');
+const report = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, 'utf8')) : { license: manifest.license, runs: [] };
+report.runs.push({ at: now, feedEntries: changes.length, removed: removed.length, kept: kept.length, records: removed });
+writeFileSync(reportFile, `${JSON.stringify(report, null, 2)}\n`);
+manifest.feedCursor = cursor;
+manifest.records = kept.length;
+writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+
+const summary = { license: manifest.license, feedEntries: changes.length, removed: removed.length, kept: kept.length, report: reportFile };
+if (args.json) printJson(summary);
+else console.log(`${removed.length} records removed, ${kept.length} kept; report: ${reportFile}`);
+await api.disconnect();

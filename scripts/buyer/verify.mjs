@@ -1,0 +1,222 @@
+// What a buyer checks about a record a platform's gateway delivered, without trusting the
+// gateway: that its leaf is in a batch registered on chain (the Merkle proof against the
+// batch's root, `licentia_batch`), and that its content is the content registered (the
+// record's `contentHash` recomputed from the content, by docs/design.md's *Content hashes*).
+//
+// Independent of the bridge's Rust: the rules are written again here, and
+// bridge/testdata/content-hashes.json is their shared test (verify.test.mjs).
+
+import * as dagCbor from '@ipld/dag-cbor';
+import { CID } from 'multiformats/cid';
+import { base64 } from 'multiformats/bases/base64';
+import { hexToU8a, stringToU8a, u8aConcat, u8aEq, u8aToHex } from '@polkadot/util';
+import { blake2AsU8a, sha256AsU8a } from '@polkadot/util-crypto';
+import { rpc, typeByPath } from './lib.mjs';
+
+/** A record's leaf hash: blake2-256 of its SCALE encoding, with the type from metadata. */
+export function leafHash(api, record) {
+  const type = typeByPath(api, 'licentia_primitives::content::PostRecord');
+  const pascal = (value) => Object.fromEntries(Object.entries(value).map(([k, v]) => [k[0].toUpperCase() + k.slice(1), v]));
+  const encoded = api.registry.createType(type, {
+    platform: record.platform,
+    post: pascal(record.post),
+    contentHash: record.contentHash,
+    author: pascal(record.author),
+  });
+  return blake2AsU8a(encoded.toU8a());
+}
+
+/** The depth of a batch tree of `leaves` leaves (a longer proof is refused unhashed). */
+function treeDepth(leaves) {
+  return leaves <= 1 ? 0 : Math.ceil(Math.log2(leaves));
+}
+
+/**
+ * Whether `proof` (hex hashes, leaf to root) shows `leaf` is leaf `index` of a `leaves`-leaf
+ * batch with `root`: the tree of polkadot-sdk's `binary-merkle-tree` (blake2-256 of the two
+ * children), verified as its `verify_proof` does.
+ */
+export function verifyProof(root, proof, leaves, index, leaf) {
+  if (index >= leaves || proof.length > treeDepth(leaves)) return false;
+  let position = index;
+  let width = leaves;
+  let hash = leaf;
+  for (const sibling of proof.map((h) => hexToU8a(h))) {
+    hash = position % 2 === 1 || position + 1 === width
+      ? blake2AsU8a(u8aConcat(sibling, hash))
+      : blake2AsU8a(u8aConcat(hash, sibling));
+    position = Math.floor(position / 2);
+    width = Math.floor((width - 1) / 2) + 1;
+  }
+  return u8aEq(hash, hexToU8a(root));
+}
+
+const NAMED = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+/**
+ * Character references decoded: `&name;` where name is at most 10 ASCII letters, digits or `#`:
+ * `#` and decimal digits or `#x` and hex digits (a Unicode scalar value), or one of six names;
+ * anything else stays.
+ */
+export function decodeEntities(text) {
+  let out = '';
+  let i = 0;
+  const chars = Array.from(text);
+  while (i < chars.length) {
+    if (chars[i] === '&') {
+      let j = i + 1;
+      while (j < chars.length && j - i - 1 < 10 && /^[A-Za-z0-9#]$/.test(chars[j])) j++;
+      if (j < chars.length && chars[j] === ';') {
+        const name = chars.slice(i + 1, j).join('');
+        let code = null;
+        if (/^#[xX][0-9a-fA-F]+$/.test(name)) code = parseInt(name.slice(2), 16);
+        else if (/^#[0-9]+$/.test(name)) code = parseInt(name.slice(1), 10);
+        if (code !== null && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff)) {
+          out += String.fromCodePoint(code);
+          i = j + 1;
+          continue;
+        }
+        if (Object.hasOwn(NAMED, name)) {
+          out += NAMED[name];
+          i = j + 1;
+          continue;
+        }
+      }
+    }
+    out += chars[i];
+    i++;
+  }
+  return out;
+}
+
+const ASCII_SPACE = /^[ \t\n\r\f]*$/;
+
+/**
+ * An HTML fragment's text: `<br>` is a newline, `</p>` then `<p>` (only ASCII whitespace
+ * between) two newlines, every other tag nothing, references decoded; nothing trimmed.
+ */
+export function canonicalText(html) {
+  const out = [];
+  let held = null;
+  let rest = html;
+  while (rest.length > 0) {
+    const start = rest.indexOf('<');
+    const end = start === -1 ? -1 : rest.indexOf('>', start);
+    let text;
+    let tag;
+    if (start === -1 || end === -1) {
+      [text, tag, rest] = [rest, null, ''];
+    } else {
+      [text, tag, rest] = [rest.slice(0, start), rest.slice(start + 1, end), rest.slice(end + 1)];
+    }
+    if (text) {
+      if (held !== null && ASCII_SPACE.test(text)) {
+        held += text;
+      } else {
+        if (held !== null) {
+          out.push(held);
+          held = null;
+        }
+        out.push(decodeEntities(text));
+      }
+    }
+    if (tag === null) continue;
+    const closing = tag.startsWith('/');
+    const name = (/^[A-Za-z0-9]*/.exec(tag.replace(/^\/+/, ''))[0]).toLowerCase();
+    if (name === 'p' && !closing && held !== null) {
+      held = null;
+      out.push('\n\n');
+      continue;
+    }
+    if (held !== null) {
+      out.push(held);
+      held = null;
+    }
+    if (name === 'p' && closing) held = '';
+    else if (name === 'br') out.push('\n');
+  }
+  if (held !== null) out.push(held);
+  return out.join('');
+}
+
+/** atproto JSON (`{"$link"}`, `{"$bytes"}`) as the IPLD data model. */
+function fromAtprotoJson(value) {
+  if (Array.isArray(value)) return value.map(fromAtprotoJson);
+  if (value && typeof value === 'object') {
+    const keys = Object.keys(value);
+    if (keys.length === 1 && keys[0] === '$link') return CID.parse(value.$link);
+    if (keys.length === 1 && keys[0] === '$bytes') return base64.baseDecode(value.$bytes.replace(/=+$/, ''));
+    return Object.fromEntries(keys.map((k) => [k, fromAtprotoJson(value[k])]));
+  }
+  return value;
+}
+
+/**
+ * The content hash of a delivered record's `content` (the item as its platform gave it), for a
+ * record of kind `kind` (`bluesky`, `mastodon`, `nostr`, `x`), hex; null if the content does not
+ * hold what the rules need.
+ */
+export function contentHash(kind, content) {
+  if (content === null || typeof content !== 'object') return null;
+  switch (kind) {
+    case 'bluesky': {
+      const record = content.commit?.record;
+      if (!record) return null;
+      return u8aToHex(sha256AsU8a(dagCbor.encode(fromAtprotoJson(record))));
+    }
+    case 'mastodon': {
+      const html = content.content ?? content.object?.content;
+      return typeof html === 'string' ? u8aToHex(blake2AsU8a(stringToU8a(canonicalText(html)))) : null;
+    }
+    case 'x': {
+      let post = content.data && !Array.isArray(content.data) ? content.data : content;
+      post = post.tweet ?? post;
+      const text = post.note_tweet?.text ?? post.text ?? post.full_text;
+      return typeof text === 'string' ? u8aToHex(blake2AsU8a(stringToU8a(decodeEntities(text)))) : null;
+    }
+    case 'nostr': {
+      const event = Array.isArray(content) ? content[2] : content;
+      if (!event || typeof event.pubkey !== 'string') return null;
+      const serialized = JSON.stringify([0, event.pubkey, event.created_at, event.kind, event.tags, event.content]);
+      return u8aToHex(sha256AsU8a(stringToU8a(serialized)));
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * A checker of delivered records against the chain at `api`: `await check(line)` is null for a
+ * record that verifies, else why it does not. Batch roots are read from the chain
+ * (`licentia_batch`) once per batch.
+ */
+export function recordChecker(api) {
+  const batches = new Map();
+  const batch = async (id) => {
+    if (!batches.has(id)) batches.set(id, await rpc(api, 'licentia_batch', [id]));
+    return batches.get(id);
+  };
+  return async (line) => {
+    let root;
+    let posts;
+    try {
+      ({ root, posts } = await batch(line.batch));
+    } catch (e) {
+      return `batch ${line.batch} is not on chain (${e.message})`;
+    }
+    const anonymised = line.record === undefined;
+    const leaf = anonymised ? line.leaf : u8aToHex(leafHash(api, line.record));
+    if (typeof leaf !== 'string') return 'no record and no leaf';
+    if (!Array.isArray(line.proof) || !verifyProof(root, line.proof, posts, line.index, hexToU8a(leaf))) {
+      return `its proof does not lead to batch ${line.batch}'s root on chain`;
+    }
+    if (anonymised) return null;
+    const kind = Object.keys(line.record.post)[0];
+    const computed = contentHash(kind, line.content);
+    if (computed === null) return `its content does not hold what a ${kind} content hash covers`;
+    if (computed !== line.record.contentHash) {
+      return `its content hashes to ${computed}, not the registered ${line.record.contentHash}`;
+    }
+    return null;
+  };
+}
