@@ -46,13 +46,14 @@ use axum::{
 	Json, Router,
 };
 use licentia_primitives::{
-	consent::{Identity, Purpose},
+	consent::{Identity, PlatformId, Purpose},
+	content::{BatchId, PostRecord},
 	licensing::{AccessQuery, LicenseId},
 	runtime_api::LicenseView,
-	AccountId, Balance, BlockNumber,
+	AccountId, Balance, BlockNumber, Hash,
 };
 use licentia_rpc::LicentiaApiClient;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sp_crypto_hashing::blake2_256;
 use std::{
@@ -66,6 +67,8 @@ use subxt_signer::sr25519::Keypair;
 
 /// How far a request's timestamp may be from the gateway's clock.
 pub const SKEW: Duration = Duration::from_secs(60);
+/// How many pages a stream of an uncapped license reads and checks ahead.
+const AHEAD: usize = 3;
 /// A page holds at most this many records (and 100 by default).
 pub const MAX_PAGE: usize = 1_000;
 const DEFAULT_PAGE: usize = 100;
@@ -237,7 +240,10 @@ async fn records(
 	let gzipped = accepts_gzip(&headers);
 	let gzip = gzipped.then(Gzip::default);
 
-	let mut response = if query.stream {
+	let mut response = if query.stream && request.cap.is_none() {
+		Body::from_stream(pipelined(gateway, chain, request, after, license.delivered, gzip))
+			.into_response()
+	} else if query.stream {
 		Body::from_stream(stream(gateway, chain, request, after, license.delivered, gzip))
 			.into_response()
 	} else {
@@ -400,14 +406,6 @@ fn stream(
 	delivered: u64,
 	gzip: Option<Gzip>,
 ) -> impl futures::Stream<Item = Result<Vec<u8>, std::convert::Infallible>> {
-	let done = |next: Option<Position>, delivered: u64, stopped: Option<Refusal>| {
-		let mut done = json!({ "next": next.map(|n| n.to_string()), "delivered": delivered });
-		if let Some(Refusal(_, code, message)) = stopped {
-			done["error"] = json!(code);
-			done["message"] = json!(message);
-		}
-		format!("{}\n", json!({ "done": done }))
-	};
 	let first = Some((after, delivered, gzip, true));
 	futures::stream::unfold(first, move |state| {
 		let (gateway, chain, request) = (gateway.clone(), chain.clone(), request.clone());
@@ -424,9 +422,9 @@ fn stream(
 			let (text, next) = match served {
 				Ok(Page { body, next: Some(next), delivered }) => (body, Some((next, delivered))),
 				Ok(Page { body, next: None, delivered }) => {
-					(body + &done(None, delivered, None), None)
+					(body + &done_line(None, delivered, None), None)
 				},
-				Err(refusal) => (done(Some(after), delivered, Some(refusal)), None),
+				Err(refusal) => (done_line(Some(after), delivered, Some(refusal)), None),
 			};
 			let bytes = match gzip.as_mut() {
 				Some(gzip) => gzip.chunk(text.as_bytes()),
@@ -438,6 +436,81 @@ fn stream(
 			})
 		}
 	})
+}
+
+/// Every record of uncapped `request` after `after`, as [`stream`] sends it, with the next
+/// [`AHEAD`] pages read and checked while one is sent: a page's access check is a round trip to
+/// the node, which a single buyer's stream would otherwise wait for page after page. (A capped
+/// license's pages are recorded on chain one after the other, so they go through [`stream`].)
+fn pipelined(
+	gateway: Arc<Gateway>,
+	chain: Arc<Chain>,
+	request: Request,
+	after: Position,
+	delivered: u64,
+	gzip: Option<Gzip>,
+) -> impl futures::Stream<Item = Result<Vec<u8>, std::convert::Infallible>> {
+	use futures::StreamExt;
+	let limit = request.limit;
+	let scans = futures::stream::unfold(Some(after), {
+		let gateway = gateway.clone();
+		move |after| {
+			let gateway = gateway.clone();
+			async move {
+				match gateway.scan(after?, limit) {
+					Err(refusal) => Some((Err(refusal), None)),
+					Ok(rows) if rows.is_empty() => None,
+					Ok(rows) => {
+						let next = rows.last().filter(|_| rows.len() == limit).map(|(p, _)| *p);
+						Some((Ok(rows), next))
+					},
+				}
+			}
+		}
+	});
+	let pages = scans
+		.map(move |rows| {
+			let (gateway, chain, request) = (gateway.clone(), chain.clone(), request.clone());
+			async move {
+				let rows = rows?;
+				let last = rows.last().map(|(p, _)| *p);
+				gateway.still_held(&chain, request.id, &request.owner).await?;
+				let allowed = gateway.allowed(&chain, request.id, request.purpose, rows).await?;
+				gateway.meter(request.id, allowed.len() as u64);
+				Ok::<_, Refusal>((gateway.render(&request, &allowed), allowed.len() as u64, last))
+			}
+		})
+		.buffered(AHEAD);
+	let first = Some((Box::pin(pages), after, delivered, gzip));
+	futures::stream::unfold(first, |state| async move {
+		let (mut pages, after, delivered, mut gzip) = state?;
+		let (text, next) = match pages.next().await {
+			Some(Ok((body, count, last))) => {
+				(body, Some((last.unwrap_or(after), delivered + count)))
+			},
+			Some(Err(refusal)) => (done_line(Some(after), delivered, Some(refusal)), None),
+			None => (done_line(None, delivered, None), None),
+		};
+		let bytes = match gzip.as_mut() {
+			Some(gzip) => gzip.chunk(text.as_bytes()),
+			None => text.into_bytes(),
+		};
+		Some(match next {
+			Some((after, delivered)) => (Ok(bytes), Some((pages, after, delivered, gzip))),
+			None => (Ok([bytes, gzip.map(Gzip::finish).unwrap_or_default()].concat()), None),
+		})
+	})
+}
+
+/// A stream's last line: where to resume (`None`: everything was looked at), the license's
+/// deliveries, and why the gateway stopped, if it had to.
+fn done_line(next: Option<Position>, delivered: u64, stopped: Option<Refusal>) -> String {
+	let mut done = json!({ "next": next.map(|n| n.to_string()), "delivered": delivered });
+	if let Some(Refusal(_, code, message)) = stopped {
+		done["error"] = json!(code);
+		done["message"] = json!(message);
+	}
+	format!("{}\n", json!({ "done": done }))
 }
 
 /// A gzip stream compressed a chunk at a time, each chunk flushed so that a streamed page
@@ -658,41 +731,77 @@ impl Gateway {
 		let mut budget = (4 * wanted).max(MAX_PAGE);
 		loop {
 			let scan = (wanted - served.len()).min(budget);
-			let rows = {
-				let store = self.store.lock().expect("not poisoned");
-				store.page(self.target.id, after, scan)
-			}
-			.map_err(|e| Refusal(StatusCode::INTERNAL_SERVER_ERROR, "store", format!("{e:#}")))?;
+			let rows = self.scan(after, scan)?;
 			let exhausted = rows.len() < scan;
-			let queries: Vec<AccessQuery> = rows
-				.iter()
-				.map(|(_, row)| AccessQuery {
-					license: id,
-					purpose,
-					batch: row.post.batch,
-					post: row.post.post.clone(),
-					index: row.post.index,
-					proof: row.post.proof.clone(),
-				})
-				.collect();
-			let decisions = match chain.licentia().check_access_batch(queries, None).await.answer()
-			{
-				Ok(decisions) => decisions,
-				Err(error) => return Err(self.lost(error).await),
-			};
 			budget -= rows.len();
-			for (row, decision) in rows.into_iter().zip(decisions) {
-				after = row.0;
-				if decision.allowed {
-					served.push(row);
-				}
+			if let Some((last, _)) = rows.last() {
+				after = *last;
 			}
+			served.extend(self.allowed(chain, id, purpose, rows).await?);
 			if exhausted {
 				return Ok((served, None));
 			}
 			if served.len() == wanted || budget == 0 {
 				return Ok((served, Some(after)));
 			}
+		}
+	}
+
+	/// Up to `limit` of the store's posts after `after`, unchecked.
+	fn scan(&self, after: Position, limit: usize) -> Result<Vec<(Position, Served)>, Refusal> {
+		let store = self.store.lock().expect("not poisoned");
+		store
+			.page(self.target.id, after, limit)
+			.map_err(|e| Refusal(StatusCode::INTERNAL_SERVER_ERROR, "store", format!("{e:#}")))
+	}
+
+	/// The posts of `rows` the chain allows license `id` for `purpose` now.
+	async fn allowed(
+		&self,
+		chain: &Chain,
+		id: LicenseId,
+		purpose: Purpose,
+		rows: Vec<(Position, Served)>,
+	) -> Result<Vec<(Position, Served)>, Refusal> {
+		if rows.is_empty() {
+			return Ok(rows);
+		}
+		let queries: Vec<AccessQuery> = rows
+			.iter()
+			.map(|(_, row)| AccessQuery {
+				license: id,
+				purpose,
+				batch: row.post.batch,
+				post: row.post.post.clone(),
+				index: row.post.index,
+				proof: row.post.proof.clone(),
+			})
+			.collect();
+		let decisions = match chain.licentia().check_access_batch(queries, None).await.answer() {
+			Ok(decisions) => decisions,
+			Err(error) => return Err(self.lost(error).await),
+		};
+		Ok(rows
+			.into_iter()
+			.zip(decisions)
+			.filter_map(|(row, decision)| decision.allowed.then_some(row))
+			.collect())
+	}
+
+	/// `records` as delivered under `request`'s license, one per line.
+	fn render(&self, request: &Request, records: &[(Position, Served)]) -> String {
+		let mut body = String::with_capacity(records.len() * 768);
+		for (position, served) in records {
+			body.push_str(&self.deliver(request.id, *position, served, request.delivery));
+			body.push('\n');
+		}
+		body
+	}
+
+	/// Counts `count` deliveries of uncapped license `id`, recorded on chain with the next flush.
+	fn meter(&self, id: LicenseId, count: u64) {
+		if count > 0 {
+			*self.unrecorded.lock().expect("not poisoned").entry(id).or_default() += count;
 		}
 	}
 
@@ -719,15 +828,11 @@ impl Gateway {
 			(0, _) => delivered,
 			(_, Some(_)) => self.record(chain, id, count).await?,
 			(_, None) => {
-				*self.unrecorded.lock().expect("not poisoned").entry(id).or_default() += count;
+				self.meter(id, count);
 				delivered + count
 			},
 		};
-		let mut body = String::with_capacity(records.len() * 768);
-		for (position, served) in &records {
-			body.push_str(&self.deliver(id, *position, served, request.delivery).to_string());
-			body.push('\n');
-		}
+		let body = self.render(request, &records);
 		Ok(Page { body, next, delivered })
 	}
 
@@ -793,39 +898,76 @@ impl Gateway {
 		}
 	}
 
-	/// A record as delivered under license `id`.
+	/// A record as delivered under license `id`: one line of JSON. (The stored content is
+	/// embedded as it is, checked but not parsed into a tree, unless the text must be scrubbed.)
 	fn deliver(
 		&self,
 		id: LicenseId,
 		position: Position,
 		served: &Served,
 		delivery: Delivery,
-	) -> Value {
+	) -> String {
+		use serde_json::value::RawValue;
 		let post = &served.post;
-		let content: Option<Value> =
+		let content: Option<&RawValue> =
 			served.content.as_deref().and_then(|c| serde_json::from_str(c).ok());
-		let mut line = json!({
-			"cursor": position.to_string(),
-			"batch": post.batch,
-			"index": post.index,
-			"proof": post.proof,
-			"labels": served.labels,
-		});
+		let mut line = Line {
+			cursor: position.to_string(),
+			batch: post.batch,
+			index: post.index,
+			proof: &post.proof,
+			labels: &served.labels,
+			record: None,
+			content: None,
+			attribution: None,
+			leaf: None,
+			platform: None,
+			author: None,
+			text: None,
+		};
 		if delivery.anonymisation {
-			let text = content.as_ref().map(|c| text_of(&self.target, c)).unwrap_or_default();
-			line["leaf"] = json!(post.post.leaf_hash());
-			line["platform"] = json!(post.post.platform);
-			line["author"] = json!(pseudonym(&self.secret, id, &post.post.author));
-			line["text"] = json!(scrub(&text));
+			let text = content
+				.and_then(|c| serde_json::from_str::<Value>(c.get()).ok())
+				.map(|c| text_of(&self.target, &c))
+				.unwrap_or_default();
+			line.leaf = Some(post.post.leaf_hash());
+			line.platform = Some(post.post.platform);
+			line.author = Some(pseudonym(&self.secret, id, &post.post.author));
+			line.text = Some(scrub(&text));
 		} else {
-			line["record"] = json!(post.post);
-			line["content"] = content.unwrap_or(Value::Null);
+			line.record = Some(&post.post);
+			line.content = Some(content.unwrap_or(RawValue::NULL));
+			if delivery.attribution {
+				line.attribution = Some(attribution(&post.post.author));
+			}
 		}
-		if delivery.attribution && !delivery.anonymisation {
-			line["attribution"] = attribution(&post.post.author);
-		}
-		line
+		serde_json::to_string(&line).unwrap_or_default()
 	}
+}
+
+/// One delivered record (docs/gateway.md): the fields of an anonymised record, or of one that
+/// is not; never both.
+#[derive(Serialize)]
+struct Line<'a> {
+	cursor: String,
+	batch: BatchId,
+	index: u32,
+	proof: &'a [Hash],
+	labels: &'a [String],
+	#[serde(skip_serializing_if = "Option::is_none")]
+	record: Option<&'a PostRecord>,
+	#[serde(skip_serializing_if = "Option::is_none")]
+	content: Option<&'a serde_json::value::RawValue>,
+	#[serde(skip_serializing_if = "Option::is_none")]
+	attribution: Option<Value>,
+	#[serde(skip_serializing_if = "Option::is_none")]
+	leaf: Option<Hash>,
+	#[serde(skip_serializing_if = "Option::is_none")]
+	platform: Option<PlatformId>,
+	#[serde(skip_serializing_if = "Option::is_none")]
+	author: Option<String>,
+	#[serde(skip_serializing_if = "Option::is_none")]
+	text: Option<String>,
 }
 
 /// The message a request's signature signs.

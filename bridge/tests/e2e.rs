@@ -1885,15 +1885,18 @@ fn gateway_throughput() {
 	wait_for_gateway(port);
 	let genesis = format!("0x{}", hex::encode(genesis));
 	let runtime = tokio::runtime::Runtime::new().expect("a runtime");
-	let fetch_all = |who: Sr25519Keyring, license: String, gzip: bool| {
+	let fetch_all = |who: Sr25519Keyring, license: String, gzip: bool, stream: bool| {
 		let genesis = genesis.clone();
 		async move {
 			let client = reqwest::Client::new();
 			let uri: subxt_signer::SecretUri = suri(who).parse().expect("a secret URI");
 			let pair = subxt_signer::sr25519::Keypair::from_uri(&uri).expect("a key");
-			let (mut cursor, mut records) = (None::<String>, 0usize);
+			let (mut cursor, mut records, mut bytes) = (None::<String>, 0usize, 0usize);
 			loop {
 				let mut path = format!("/v1/licenses/{license}/records?limit=1000");
+				if stream {
+					path.push_str("&stream=true");
+				}
 				if let Some(cursor) = &cursor {
 					path.push_str(&format!("&cursor={cursor}"));
 				}
@@ -1918,6 +1921,7 @@ fn gateway_throughput() {
 					.get("licentia-next-cursor")
 					.map(|v| v.to_str().expect("text").to_string());
 				let body = response.bytes().await.expect("a body");
+				bytes += body.len();
 				let body = match gzip {
 					true => {
 						use std::io::Read;
@@ -1929,35 +1933,42 @@ fn gateway_throughput() {
 					},
 					false => String::from_utf8(body.to_vec()).expect("UTF-8"),
 				};
-				records += body.lines().count();
+				records += body.lines().filter(|line| !line.starts_with("{\"done\"")).count();
 				match next {
 					Some(next) => cursor = Some(next),
-					None => return records,
+					None => return (records, bytes),
 				}
 			}
 		}
 	};
-	for (concurrent, gzip) in [(1, false), (buyers, false), (1, true), (buyers, true)] {
+	let modes = [(1, false), (buyers, false), (1, true), (buyers, true)];
+	for (stream, (concurrent, gzip)) in
+		modes.iter().map(|m| (false, *m)).chain(modes.iter().map(|m| (true, *m)))
+	{
 		let started = Instant::now();
-		let served: usize = runtime.block_on(async {
+		let (served, bytes): (usize, usize) = runtime.block_on(async {
 			let fetches: Vec<_> = keys[..concurrent]
 				.iter()
 				.zip(&licenses)
-				.map(|(who, license)| tokio::spawn(fetch_all(*who, license.clone(), gzip)))
+				.map(|(who, license)| tokio::spawn(fetch_all(*who, license.clone(), gzip, stream)))
 				.collect();
-			let mut total = 0;
+			let (mut total, mut bytes) = (0, 0);
 			for fetch in fetches {
-				total += fetch.await.expect("a fetch");
+				let (records, received) = fetch.await.expect("a fetch");
+				total += records;
+				bytes += received;
 			}
-			total
+			(total, bytes)
 		});
 		let seconds = started.elapsed().as_secs_f64();
 		assert_eq!(served, posts * concurrent);
 		println!(
-			"gateway: {concurrent} buyer(s){}, {served} records with access checks and proofs \
-			 in {seconds:.2} s: {:.0} records/s",
+			"gateway: {concurrent} buyer(s), {}{}, {served} records with access checks and \
+			 proofs in {seconds:.2} s: {:.0} records/s, {} bytes a record received",
+			if stream { "one stream each" } else { "pages of 1,000" },
 			if gzip { ", gzipped" } else { "" },
-			served as f64 / seconds
+			served as f64 / seconds,
+			bytes / served.max(1)
 		);
 	}
 	stop(gateway);
