@@ -190,10 +190,16 @@ struct PageQuery {
 	stream: bool,
 }
 
+/// `GET /health`: 200 if the node answers now (its finalized block, within 5 s), else 503.
 async fn health(State(gateway): State<Arc<Gateway>>) -> Response {
-	match gateway.chain().await {
+	let chain = match gateway.chain().await {
+		Ok(chain) => chain,
+		Err(error) => return unavailable(error).into_response(),
+	};
+	let asked = tokio::time::timeout(Duration::from_secs(5), chain.finalized_number()).await;
+	match asked.map_err(anyhow::Error::from).and_then(|answer| answer) {
 		Ok(_) => (StatusCode::OK, "ok").into_response(),
-		Err(error) => unavailable(error).into_response(),
+		Err(error) => gateway.lost(error).await.into_response(),
 	}
 }
 
@@ -237,17 +243,21 @@ async fn records(
 	let delivery = gateway.terms(&chain, &license).await?;
 	let request =
 		Request { id, owner: license.owner.clone(), cap: license.cap, purpose, delivery, limit };
+	// Uncapped: what the chain has recorded and what this gateway has served since.
+	let delivered = match license.cap {
+		Some(_) => license.delivered,
+		None => gateway.delivered(id, license.delivered),
+	};
 	let gzipped = accepts_gzip(&headers);
 	let gzip = gzipped.then(Gzip::default);
 
 	let mut response = if query.stream && request.cap.is_none() {
-		Body::from_stream(pipelined(gateway, chain, request, after, license.delivered, gzip))
+		Body::from_stream(pipelined(gateway, chain, request, after, delivered, gzip))
 			.into_response()
 	} else if query.stream {
-		Body::from_stream(stream(gateway, chain, request, after, license.delivered, gzip))
-			.into_response()
+		Body::from_stream(stream(gateway, chain, request, after, delivered, gzip)).into_response()
 	} else {
-		let page = gateway.serve_page(&chain, &request, after, license.delivered).await?;
+		let page = gateway.serve_page(&chain, &request, after, delivered).await?;
 		let body = match gzip {
 			Some(mut gzip) => [gzip.chunk(page.body.as_bytes()), gzip.finish()].concat(),
 			None => page.body.into_bytes(),
@@ -803,6 +813,13 @@ impl Gateway {
 		if count > 0 {
 			*self.unrecorded.lock().expect("not poisoned").entry(id).or_default() += count;
 		}
+	}
+
+	/// License `id`'s deliveries: `recorded` on chain, and those this gateway served and has yet
+	/// to record.
+	fn delivered(&self, id: LicenseId, recorded: u64) -> u64 {
+		let unrecorded = self.unrecorded.lock().expect("not poisoned");
+		recorded + unrecorded.get(&id).copied().unwrap_or(0)
 	}
 
 	/// A page of `request` after `after`, `delivered` records having been delivered under the

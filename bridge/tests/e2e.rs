@@ -1685,23 +1685,16 @@ fn a_gateway_serves_licensed_records_that_the_buyer_verifies() {
 	};
 	let (open, anonymous) = (buy(&open), buy(&anonymous));
 
-	let serve = |port: u16, log: &str| {
+	let serve = |port: u16, log: &str, rate: &str| {
 		let listen = format!("127.0.0.1:{port}");
-		let args = [
-			"serve",
-			"--platform",
-			"3",
-			"--signer",
-			"//Dave",
-			"--store",
-			&store,
-			"--listen",
-			&listen,
-		];
-		env.bridge_logged(&args, &env.path(log))
+		let args = ["serve", "--platform", "3", "--signer", "//Dave", "--store", &store];
+		env.bridge_logged(
+			&[&args[..], &["--listen", &listen, "--rate", rate]].concat(),
+			&env.path(log),
+		)
 	};
 	let (port, second_port) = (common::free_port(), common::free_port());
-	let gateway = serve(port, "gateway.log");
+	let gateway = serve(port, "gateway.log", "20");
 	let url = format!("http://127.0.0.1:{port}");
 	wait_for_gateway(port);
 	let fetch = |env: &Env, license: &str, suri: &str, out: &str, extra: &[&str]| {
@@ -1757,7 +1750,7 @@ fn a_gateway_serves_licensed_records_that_the_buyer_verifies() {
 		);
 	}
 	assert!(anon.lines().all(|l| l.contains("\"author\":\"author-")), "{anon}");
-	let second = serve(second_port, "gateway-2.log");
+	let second = serve(second_port, "gateway-2.log", "1");
 	let second_url = format!("http://127.0.0.1:{second_port}");
 	wait_for_gateway(second_port);
 	let args = [
@@ -1772,6 +1765,19 @@ fn a_gateway_serves_licensed_records_that_the_buyer_verifies() {
 	];
 	let refused = env.buyer("fetch.mjs", &args).fails();
 	assert!(refused.contains("409") && refused.contains("capReached"), "{refused}");
+	// This one allows a license one request a second: a page a record is too fast.
+	let args = [
+		"--license",
+		&open,
+		"--suri",
+		"//Alice",
+		"--gateway",
+		&second_url,
+		"--out",
+		&env.path("fast"),
+	];
+	let throttled = env.buyer("fetch.mjs", &[&args[..], &["--limit", "1"]].concat()).fails();
+	assert!(throttled.contains("429") && throttled.contains("tooManyRequests"), "{throttled}");
 	stop(second);
 
 	// Requests that are not the owner's.
@@ -1782,6 +1788,8 @@ fn a_gateway_serves_licensed_records_that_the_buyer_verifies() {
 	);
 	let foreign = fetch(&env, &open, "//Bob", &env.path("bob-early"), &[]).fails();
 	assert!(foreign.contains("403") && foreign.contains("notOwner"), "{foreign}");
+	let missing = fetch(&env, "999", "//Alice", &env.path("missing"), &[]).fails();
+	assert!(missing.contains("404") && missing.contains("notFound"), "{missing}");
 
 	// Transferred: Alice is refused at once, Bob is served.
 	let license: u64 = open.parse().expect("an id");
@@ -1814,6 +1822,11 @@ fn a_gateway_serves_licensed_records_that_the_buyer_verifies() {
 	assert!(report.contains("consentWithdrawn"), "{report}");
 	let kept = std::fs::read_to_string(format!("{alice_dir}/records.jsonl")).expect("records");
 	assert!(!kept.contains("\"2244994945\""), "{kept}");
+	// Without its node, the gateway answers 503, not what it knew.
+	let Env { node, dir: _dir } = env;
+	node.stop();
+	let health = http_get(port, "/health");
+	assert!(health.contains(" 503 ") && health.contains("unavailable"), "{health}");
 	stop(gateway);
 }
 

@@ -74,6 +74,7 @@ async function get(path) {
 }
 
 const check = recordChecker(api);
+const count = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 let pages = 0;
 let fresh = 0;
@@ -113,7 +114,7 @@ if (args.stream) {
     const taken = await take(batch);
     batch = [];
     save();
-    log(`${taken} records (${manifest.records} in ${args.out})`);
+    log(`${count(taken, 'record')} more (${manifest.records} in ${args.out})`);
   };
   for await (const chunk of response.body.pipeThrough(new TextDecoderStream())) {
     pending += chunk;
@@ -154,13 +155,13 @@ if (args.stream) {
     manifest.delivered = Number(response.headers.get('licentia-delivered'));
     manifest.complete = !next;
     save();
-    log(`page ${pages}: ${taken} records (${manifest.records} in ${args.out}, ${manifest.delivered} delivered under the license)`);
+    log(`page ${pages}: ${count(taken, 'record')} (${manifest.records} in ${args.out}, ${manifest.delivered} delivered under the license)`);
     if (!next) break;
   }
 }
 const report = { ...manifest, fetched: fresh, pages, stoppedBy: refusal };
 if (args.json) printJson(report);
-else console.log(`${fresh} records fetched and verified into ${recordsFile} (${manifest.records} in all)${refusal ? `; stopped: ${refusal}` : ''}`);
+else console.log(`${count(fresh, 'record')} fetched and verified into ${recordsFile} (${manifest.records} in all)${refusal ? `; stopped: ${refusal}` : ''}`);
 await api.disconnect();
 if (manifest.failed.length > 0) {
   console.error(`error: ${manifest.failed.length} records failed verification (manifest.json: failed)`);
