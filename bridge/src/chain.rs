@@ -111,6 +111,19 @@ impl<T> Answer<T> for Result<T, RpcError> {
 	}
 }
 
+/// How many times a transaction whose nonce another of its signer's took is signed again.
+pub const NONCE_RETRIES: u32 = 4;
+
+/// Whether the pool turned a transaction away because its nonce was taken meanwhile (the pool's
+/// words: "Priority is too low", "Transaction is outdated", "stale").
+fn nonce_taken(error: &anyhow::Error) -> bool {
+	let text = format!("{error:#}").to_lowercase();
+	!error.is::<Failed>()
+		&& (text.contains("priority") && text.contains("too low")
+			|| text.contains("outdated")
+			|| text.contains("stale"))
+}
+
 /// A connected node.
 pub struct Chain {
 	client: OnlineClient<PolkadotConfig>,
@@ -150,15 +163,40 @@ impl Chain {
 		self.submit_with_nonce(call, signer, None).await
 	}
 
-	/// [`Self::submit`] with the given nonce (default: the next one of the finalized state). A
-	/// nonce is used once, so two submissions with the same nonce cannot both be included.
+	/// [`Self::submit`] with the given nonce. A nonce is used once, so two submissions with the
+	/// same nonce cannot both be included.
+	///
+	/// Without one, the next nonce counting the node's pool is used, and a transaction the pool
+	/// turns away because another of the signer's took that nonce first (another process with
+	/// the same key: a gateway recording deliveries while an operator relays a statement) is
+	/// signed again with the next one, up to [`NONCE_RETRIES`] times. Turned away, it was never
+	/// included, so it cannot be included twice.
 	pub async fn submit_with_nonce<Call: Payload>(
 		&self,
 		call: &Call,
 		signer: &Keypair,
 		nonce: Option<u64>,
 	) -> Result<Included> {
-		self.submit_then_watch(call, signer, nonce).await?.finalized().await
+		if nonce.is_some() {
+			return self.submit_then_watch(call, signer, nonce).await?.finalized().await;
+		}
+		let who = account_of(signer);
+		let mut attempt = 0;
+		loop {
+			let next = self.pool_nonce(&who).await?;
+			let submitted = match self.submit_then_watch(call, signer, Some(next)).await {
+				Ok(submitted) => submitted.finalized().await,
+				Err(error) => Err(error),
+			};
+			match submitted {
+				Err(error) if attempt < NONCE_RETRIES && nonce_taken(&error) => {
+					attempt += 1;
+					tokio::time::sleep(std::time::Duration::from_millis(500 * attempt as u64))
+						.await;
+				},
+				result => return result,
+			}
+		}
 	}
 
 	/// Signs `call` as `signer` with `nonce` and hands it to the node's pool, without waiting
@@ -277,4 +315,31 @@ pub fn convert<B: Decode>(value: &impl Encode) -> Result<B> {
 		bail!("the chain's types and the bridge's differ: {} bytes left over", input.len());
 	}
 	Ok(converted)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	/// The pool's words when another transaction of the signer took the nonce (as a node of this
+	/// chain answered a gateway and an operator signing with one key), and a dispatch error,
+	/// which used its nonce and is not signed again.
+	#[test]
+	fn a_taken_nonce_is_told_from_a_failed_transaction() {
+		let taken = [
+			"the transaction was not finalized: Error during transaction progress: The \
+			 transaction is not valid: The priority of the transaction is too low (pool 3773 > \
+			 current 379)",
+			"the transaction was not finalized: Error during transaction progress: The \
+			 transaction is not valid: Invalid transaction: Transaction is outdated",
+			"submitting the transaction: Invalid Transaction (1010): Transaction is stale",
+		];
+		for text in taken {
+			assert!(nonce_taken(&anyhow!("{text}")), "{text}");
+		}
+		let failed =
+			anyhow::Error::new(Failed("the transaction failed: Licensing::CapExceeded".into()));
+		assert!(!nonce_taken(&failed));
+		assert!(!nonce_taken(&anyhow!("the node did not answer: connection closed")));
+	}
 }

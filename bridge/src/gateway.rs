@@ -895,8 +895,19 @@ impl Gateway {
 			return;
 		};
 		for (id, count) in pending {
-			if let Err(Refusal(_, _, message)) = self.record(&chain, id, count).await {
-				eprintln!("recording {count} deliveries of license {id}: {message}");
+			match self.record(&chain, id, count).await {
+				Ok(_) => {},
+				// The chain will not take them (the license expired or was released meanwhile).
+				Err(Refusal(StatusCode::FORBIDDEN | StatusCode::CONFLICT, _, message)) => {
+					eprintln!("the chain refused {count} deliveries of license {id}: {message}")
+				},
+				// Not recorded: kept for the next flush.
+				Err(Refusal(_, _, message)) => {
+					eprintln!(
+						"recording {count} deliveries of license {id} (will retry): {message}"
+					);
+					*self.unrecorded.lock().expect("not poisoned").entry(id).or_default() += count;
+				},
 			}
 		}
 	}

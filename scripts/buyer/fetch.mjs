@@ -114,7 +114,7 @@ if (args.stream) {
     const taken = await take(batch);
     batch = [];
     save();
-    log(`${count(taken, 'record')} more (${manifest.records} in ${args.out})`);
+    log(`received ${count(taken, 'record')} (${manifest.records} in ${args.out})`);
   };
   for await (const chunk of response.body.pipeThrough(new TextDecoderStream())) {
     pending += chunk;
