@@ -39,7 +39,7 @@ for (;;) {
   cursor = page.next;
   if (page.complete) break;
 }
-log(`${changes.length} feed entries since the last run`);
+log(`${changes.length} feed ${changes.length === 1 ? 'entry' : 'entries'} since the last run`);
 
 const key = (value) => JSON.stringify(value);
 const withdrawn = new Map(); // `${platform}|${identity}` -> entry
