@@ -954,10 +954,17 @@ mod tests {
 		let (dir, mut store) = temp_store("queue");
 		let posts: Vec<Post> = (0..3).map(post).collect();
 		let withdrawal = (3, Withdrawal::Post("1".into()), "deleted".to_string());
-		assert_eq!(store.enqueue(&posts, &[withdrawal.clone()], Some(("s", "10"))).unwrap(), 3);
+		assert_eq!(
+			store
+				.enqueue(&posts, std::slice::from_ref(&withdrawal), Some(("s", "10")))
+				.unwrap(),
+			3
+		);
 		// Read again after a rewind: nothing new.
 		assert_eq!(
-			store.enqueue(&posts[1..], &[withdrawal.clone()], Some(("s", "12"))).unwrap(),
+			store
+				.enqueue(&posts[1..], std::slice::from_ref(&withdrawal), Some(("s", "12")))
+				.unwrap(),
 			0
 		);
 		assert_eq!(store.cursor("s").unwrap().as_deref(), Some("12"));

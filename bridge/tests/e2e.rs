@@ -762,6 +762,8 @@ impl Jetstream {
 					let (events, seen) = (events.clone(), seen.clone());
 					tokio::spawn(async move {
 						let mut cursor = None;
+						// tungstenite's handshake callback: its error type is theirs.
+						#[allow(clippy::result_large_err)]
 						let callback = |request: &server::Request, response: server::Response| {
 							cursor = request.uri().query().and_then(|query| {
 								query.split('&').find_map(|pair| {
