@@ -34,13 +34,13 @@
 use crate::{
 	chain::{self, api, Answer, Chain},
 	formats::{self, Target},
-	store::{Position, Served, Store},
+	store::{Position, RegisteredPost, Served, Store},
 };
 use anyhow::{Context, Result};
 use axum::{
 	body::Body,
-	extract::{Path, Query, State},
-	http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri},
+	extract::{FromRequestParts, Path, Query, State},
+	http::{header, request::Parts, HeaderMap, HeaderValue, Method, StatusCode, Uri},
 	response::{IntoResponse, Response},
 	routing::get,
 	Json, Router,
@@ -204,15 +204,32 @@ async fn health(State(gateway): State<Arc<Gateway>>) -> Response {
 }
 
 /// `GET /v1/licenses/{id}`: the license as the chain has it, for its owner.
-async fn license(
-	State(gateway): State<Arc<Gateway>>,
-	Path(id): Path<LicenseId>,
-	method: Method,
-	uri: Uri,
-	headers: HeaderMap,
-) -> Result<Response, Refusal> {
-	let (_, license) = gateway.authorise(id, &method, &uri, &headers).await?;
-	Ok(Json(json!({ "license": license, "platform": gateway.target.id })).into_response())
+async fn license(State(gateway): State<Arc<Gateway>>, held: Held) -> Response {
+	Json(json!({ "license": held.license, "platform": gateway.target.id })).into_response()
+}
+
+/// A request signed by the holder of the license its path names, checked
+/// ([`Gateway::authorise`]): the node, and the license as the chain has it now.
+struct Held {
+	id: LicenseId,
+	chain: Arc<Chain>,
+	license: LicenseView<AccountId, Balance, BlockNumber>,
+}
+
+impl FromRequestParts<Arc<Gateway>> for Held {
+	type Rejection = Refusal;
+
+	async fn from_request_parts(
+		parts: &mut Parts,
+		gateway: &Arc<Gateway>,
+	) -> Result<Self, Refusal> {
+		let Path(id) = Path::<LicenseId>::from_request_parts(parts, gateway)
+			.await
+			.map_err(|e| Refusal(StatusCode::BAD_REQUEST, "badRequest", e.body_text()))?;
+		let (chain, license) =
+			gateway.authorise(id, &parts.method, &parts.uri, &parts.headers).await?;
+		Ok(Held { id, chain, license })
+	}
 }
 
 /// `GET /v1/licenses/{id}/records`: a page of records, one JSON object per line; with
@@ -220,13 +237,10 @@ async fn license(
 /// a `{"done": ...}` line. Gzipped when the client accepts it.
 async fn records(
 	State(gateway): State<Arc<Gateway>>,
-	Path(id): Path<LicenseId>,
+	Held { id, chain, license }: Held,
 	Query(query): Query<PageQuery>,
-	method: Method,
-	uri: Uri,
 	headers: HeaderMap,
 ) -> Result<Response, Refusal> {
-	let (chain, license) = gateway.authorise(id, &method, &uri, &headers).await?;
 	let bad = |message: String| Refusal(StatusCode::BAD_REQUEST, "badRequest", message);
 	let after = match &query.cursor {
 		Some(cursor) => cursor.parse::<Position>().map_err(bad)?,
@@ -298,13 +312,9 @@ struct StatusQuery {
 /// with.
 async fn status(
 	State(gateway): State<Arc<Gateway>>,
-	Path(id): Path<LicenseId>,
+	Held { id, chain, license }: Held,
 	Query(query): Query<StatusQuery>,
-	method: Method,
-	uri: Uri,
-	headers: HeaderMap,
 ) -> Result<Response, Refusal> {
-	let (chain, license) = gateway.authorise(id, &method, &uri, &headers).await?;
 	let bad = |message: String| Refusal(StatusCode::BAD_REQUEST, "badRequest", message);
 	let positions: Vec<Position> = query
 		.cursors
@@ -322,17 +332,7 @@ async fn status(
 		store.at_positions(gateway.target.id, &positions)
 	}
 	.map_err(|e| Refusal(StatusCode::INTERNAL_SERVER_ERROR, "store", format!("{e:#}")))?;
-	let queries = found
-		.iter()
-		.map(|(_, post)| AccessQuery {
-			license: id,
-			purpose,
-			batch: post.batch,
-			post: post.post.clone(),
-			index: post.index,
-			proof: post.proof.clone(),
-		})
-		.collect();
+	let queries = found.iter().map(|(_, post)| access_query(id, purpose, post)).collect();
 	let decisions = match chain.licentia().check_access_batch(queries, None).await.answer() {
 		Ok(decisions) => decisions,
 		Err(error) => return Err(gateway.lost(error).await),
@@ -366,6 +366,18 @@ fn purpose_of(
 			.into_iter()
 			.find(|p| license.purposes.contains(*p))
 			.ok_or_else(|| "the license grants no purpose".into()),
+	}
+}
+
+/// What the chain is asked of `post` under license `id`, for `purpose`.
+fn access_query(id: LicenseId, purpose: Purpose, post: &RegisteredPost) -> AccessQuery {
+	AccessQuery {
+		license: id,
+		purpose,
+		batch: post.batch,
+		post: post.post.clone(),
+		index: post.index,
+		proof: post.proof.clone(),
 	}
 }
 
@@ -776,17 +788,8 @@ impl Gateway {
 		if rows.is_empty() {
 			return Ok(rows);
 		}
-		let queries: Vec<AccessQuery> = rows
-			.iter()
-			.map(|(_, row)| AccessQuery {
-				license: id,
-				purpose,
-				batch: row.post.batch,
-				post: row.post.post.clone(),
-				index: row.post.index,
-				proof: row.post.proof.clone(),
-			})
-			.collect();
+		let queries: Vec<AccessQuery> =
+			rows.iter().map(|(_, row)| access_query(id, purpose, &row.post)).collect();
 		let decisions = match chain.licentia().check_access_batch(queries, None).await.answer() {
 			Ok(decisions) => decisions,
 			Err(error) => return Err(self.lost(error).await),

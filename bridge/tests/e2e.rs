@@ -1783,6 +1783,8 @@ fn a_gateway_serves_licensed_records_that_the_buyer_verifies() {
 	stop(second);
 
 	// Requests that are not the owner's.
+	let malformed = http_get(port, "/v1/licenses/first/records");
+	assert!(malformed.contains(" 400 ") && malformed.contains("badRequest"), "{malformed}");
 	let unsigned = http_get(port, &format!("/v1/licenses/{open}/records"));
 	assert!(
 		unsigned.starts_with("HTTP/1.0 401") || unsigned.starts_with("HTTP/1.1 401"),
