@@ -448,14 +448,8 @@ fn stream(
 				},
 				Err(refusal) => (done_line(Some(after), delivered, Some(refusal)), None),
 			};
-			let bytes = match gzip.as_mut() {
-				Some(gzip) => gzip.chunk(text.as_bytes()),
-				None => text.into_bytes(),
-			};
-			Some(match next {
-				Some((after, delivered)) => (Ok(bytes), Some((after, delivered, gzip, false))),
-				None => (Ok([bytes, gzip.map(Gzip::finish).unwrap_or_default()].concat()), None),
-			})
+			let bytes = encode(&mut gzip, text, next.is_none());
+			Some((Ok(bytes), next.map(|(after, delivered)| (after, delivered, gzip, false))))
 		}
 	})
 }
@@ -513,14 +507,8 @@ fn pipelined(
 			Some(Err(refusal)) => (done_line(Some(after), delivered, Some(refusal)), None),
 			None => (done_line(None, delivered, None), None),
 		};
-		let bytes = match gzip.as_mut() {
-			Some(gzip) => gzip.chunk(text.as_bytes()),
-			None => text.into_bytes(),
-		};
-		Some(match next {
-			Some((after, delivered)) => (Ok(bytes), Some((pages, after, delivered, gzip))),
-			None => (Ok([bytes, gzip.map(Gzip::finish).unwrap_or_default()].concat()), None),
-		})
+		let bytes = encode(&mut gzip, text, next.is_none());
+		Some((Ok(bytes), next.map(|(after, delivered)| (pages, after, delivered, gzip))))
 	})
 }
 
@@ -533,6 +521,17 @@ fn done_line(next: Option<Position>, delivered: u64, stopped: Option<Refusal>) -
 		done["message"] = json!(message);
 	}
 	format!("{}\n", json!({ "done": done }))
+}
+
+/// A stream's `text` as sent: compressed if the client takes gzip, with the gzip stream's end
+/// after the `last` chunk.
+fn encode(gzip: &mut Option<Gzip>, text: String, last: bool) -> Vec<u8> {
+	let Some(stream) = gzip.as_mut() else { return text.into_bytes() };
+	let bytes = stream.chunk(text.as_bytes());
+	match last {
+		true => [bytes, gzip.take().map(Gzip::finish).unwrap_or_default()].concat(),
+		false => bytes,
+	}
 }
 
 /// A gzip stream compressed a chunk at a time, each chunk flushed so that a streamed page
@@ -1163,6 +1162,28 @@ mod tests {
 		assert_ne!(pseudonym(&key, 1, &author), pseudonym(&key, 2, &author));
 		assert_ne!(pseudonym(&key, 1, &author), pseudonym(&[8; 32], 1, &author));
 		assert_ne!(pseudonym(&key, 1, &author), pseudonym(&key, 1, &Identity::X(783_215)));
+	}
+
+	/// A stream gzipped page by page is one gzip stream: each chunk decodes as it arrives, and
+	/// the whole decodes to every page.
+	#[test]
+	fn a_gzipped_stream_decodes_chunk_by_chunk_and_whole() {
+		use std::io::Read;
+		let pages = ["{\"a\":1}\n".repeat(50), "{\"b\":2}\n".repeat(70), "{\"done\":{}}\n".into()];
+		let mut gzip = Some(Gzip::default());
+		let mut sent = Vec::new();
+		for (n, page) in pages.iter().enumerate() {
+			sent.extend(encode(&mut gzip, page.clone(), n == pages.len() - 1));
+			// What has arrived so far decodes (a flushed gzip stream without its end).
+			let mut so_far = Vec::new();
+			let _ = flate2::read::GzDecoder::new(&sent[..]).read_to_end(&mut so_far);
+			assert_eq!(String::from_utf8(so_far).unwrap(), pages[..=n].concat());
+		}
+		assert!(gzip.is_none(), "finished");
+		let mut whole = String::new();
+		flate2::read::GzDecoder::new(&sent[..]).read_to_string(&mut whole).unwrap();
+		assert_eq!(whole, pages.concat());
+		assert_eq!(encode(&mut None, "plain".into(), true), b"plain");
 	}
 
 	#[test]
