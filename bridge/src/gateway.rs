@@ -1164,6 +1164,60 @@ mod tests {
 		assert_ne!(pseudonym(&key, 1, &author), pseudonym(&key, 1, &Identity::X(783_215)));
 	}
 
+	/// Arbitrary words (multi-byte, punctuation, huge numbers) never panic the scrubber or the
+	/// cursor parser, and no mention is left in scrubbed text: whatever follows an `@` that
+	/// survives is not a letter or digit.
+	#[test]
+	fn arbitrary_text_and_cursors_never_panic_and_no_mention_survives() {
+		const PIECES: [&str; 20] = [
+			"@",
+			"a",
+			"é",
+			"🖌️",
+			".",
+			",",
+			"(",
+			")",
+			" ",
+			"\n",
+			"://",
+			"www.",
+			"did:",
+			"npub1",
+			"_",
+			"/",
+			"9",
+			"99999999999999999999",
+			"-",
+			"«",
+		];
+		let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+		let mut next = move || {
+			seed ^= seed << 13;
+			seed ^= seed >> 7;
+			seed ^= seed << 17;
+			seed
+		};
+		for _ in 0..20_000 {
+			let len = (next() % 16) as usize;
+			let text: String = (0..len).map(|_| PIECES[(next() % 20) as usize]).collect();
+			let scrubbed = scrub(&text);
+			assert_eq!(
+				scrubbed.chars().filter(|c| c.is_whitespace()).count(),
+				text.chars().filter(|c| c.is_whitespace()).count(),
+				"{text:?}"
+			);
+			for (i, _) in scrubbed.match_indices('@') {
+				let after = scrubbed[i + 1..].chars().next();
+				assert!(
+					scrubbed[i..].starts_with("@user") || !after.is_some_and(char::is_alphanumeric),
+					"{text:?} -> {scrubbed:?}"
+				);
+			}
+			let _ = text.parse::<Position>();
+		}
+	}
+
 	/// A stream gzipped page by page is one gzip stream: each chunk decodes as it arrives, and
 	/// the whole decodes to every page.
 	#[test]
