@@ -267,10 +267,12 @@ impl Chain {
 		u32::try_from(at.block_number()).context("a block number beyond u32")
 	}
 
-	/// Platform `id` as the bridge reads its posts: its kind and domain.
+	/// Platform `id` as the bridge reads its posts: its kind and domain, with the store's key
+	/// for posts' salts.
 	pub async fn target(
 		&self,
 		id: licentia_primitives::consent::PlatformId,
+		salt_key: crate::formats::SaltKey,
 	) -> Result<crate::formats::Target> {
 		use licentia_rpc::LicentiaApiClient;
 		let platform = self.licentia().platform(id, None).await.answer();
@@ -279,6 +281,7 @@ impl Chain {
 			id: platform.id,
 			kind: platform.kind,
 			domain: String::from_utf8_lossy(&platform.domain).into_owned(),
+			salt_key,
 		})
 	}
 

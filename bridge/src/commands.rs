@@ -367,11 +367,11 @@ pub async fn check_access(
 	files: &[std::path::PathBuf],
 ) -> Result<Value> {
 	let purpose = purpose(purpose_name)?;
-	let store = Store::open(store)?;
+	let mut store = Store::open(store)?;
 	let mut posts: Vec<RegisteredPost> = Vec::new();
 	let mut unknown = Vec::new();
 	if let Some(platform) = platform {
-		let target = chain.target(platform).await?;
+		let target = chain.target(platform, store.salt_key()?).await?;
 		for file in files {
 			for post in formats::read_file(&target, file)?.posts {
 				match store.get(platform, &post.record.post)? {

@@ -112,7 +112,8 @@ pub struct Summary {
 
 /// Runs `follow` until SIGTERM or SIGINT.
 pub async fn run(chain: Chain, signer: Keypair, options: Options) -> Result<Summary> {
-	let target = chain.target(options.platform).await?;
+	let mut store = Store::open(&options.store)?;
+	let target = chain.target(options.platform, store.salt_key()?).await?;
 	let sources = match target.kind {
 		PlatformKind::Bluesky => match options.sources.as_slice() {
 			[endpoint] => vec![Source::Jetstream(endpoint.clone())],
@@ -159,7 +160,6 @@ pub async fn run(chain: Chain, signer: Keypair, options: Options) -> Result<Summ
 		Some(addr) => Metrics::serve(addr).await?,
 		None => Metrics::unserved()?,
 	};
-	let mut store = Store::open(&options.store)?;
 	let mut settled = ingest::Summary::default();
 	ingest::settle_pending(&chain, &signer, &mut store, &mut settled).await?;
 

@@ -44,7 +44,8 @@ pub struct Post {
 }
 
 impl Post {
-	/// A post known only by its record (imported from a manifest).
+	/// A post known only by its record.
+	#[cfg(test)]
 	pub fn from_record(record: PostRecord) -> Self {
 		Self { position: Position::Line(0), record, event: None, content: None, labels: Vec::new() }
 	}
@@ -167,6 +168,27 @@ pub struct Target {
 	pub kind: PlatformKind,
 	/// Its domain (a Mastodon instance's accounts live there).
 	pub domain: String,
+	/// The store's key that posts' salts are made with ([`salt`]).
+	pub salt_key: SaltKey,
+}
+
+/// The secret that a store's posts' salts are derived from (made once per store, kept in it):
+/// never printed.
+#[derive(Clone)]
+pub struct SaltKey(pub [u8; 32]);
+
+impl std::fmt::Debug for SaltKey {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.write_str("SaltKey(..)")
+	}
+}
+
+/// A post's salt ([`PostRecord::salt`]): blake2-256 of `key` and what identifies the post, so
+/// that reading a post again gives it the same leaf, and nobody without the key can find it.
+pub fn salt(key: &SaltKey, record: &PostRecord) -> H256 {
+	use codec::Encode;
+	let identifying = (&record.platform, &record.post, &record.content_hash, &record.author);
+	H256(blake2_256(&(b"licentia-salt", key.0, identifying).encode()))
 }
 
 /// Reads `text`, an export of `target`'s kind.
@@ -208,13 +230,21 @@ pub fn read(target: &Target, text: &str) -> Result<Export> {
 
 /// Reads one item of `target`'s kind: a post, a withdrawal or something else; an item that
 /// claims to be a post and is wrong is an error, with the reason.
+///
+/// A post's record is complete: salted with the target's key, and with the hash of its text as
+/// an anonymised license delivers it ([`crate::scrub`]).
 pub fn read_item(target: &Target, item: &Value) -> Parsed {
-	match target.kind {
+	let mut parsed = match target.kind {
 		PlatformKind::Bluesky => bluesky(target, item),
 		PlatformKind::Mastodon => mastodon(target, item),
 		PlatformKind::Nostr => nostr_event(target, item),
 		PlatformKind::X => x_post(target, item),
+	};
+	if let Ok(Item::Post(record, ..) | Item::Edited(record, ..)) = &mut parsed {
+		record.salt = salt(&target.salt_key, record);
+		record.scrubbed_hash = crate::scrub::scrubbed_hash(target, item);
 	}
+	parsed
 }
 
 type Parsed = Result<Item, String>;
@@ -828,8 +858,10 @@ fn nostr_event(target: &Target, item: &Value) -> Parsed {
 	Ok(Item::Post(record, Some(SignedEvent { id, pubkey, sig }), labels))
 }
 
+/// A record without its salt and scrubbed hash, which [`read_item`] adds.
 fn record(target: &Target, post: PostId, content_hash: H256, author: Identity) -> PostRecord {
-	PostRecord { platform: target.id, post, content_hash, author }
+	let (salt, scrubbed_hash) = (H256::zero(), H256::zero());
+	PostRecord { platform: target.id, post, content_hash, author, salt, scrubbed_hash }
 }
 
 /// Reads an export file. An X archive's `data/tweets.js` names no author: it is the account of
@@ -1019,7 +1051,7 @@ mod tests {
 	use licentia_primitives::nostr;
 
 	fn target(kind: PlatformKind, domain: &str) -> Target {
-		Target { id: 7, kind, domain: domain.into() }
+		Target { id: 7, kind, domain: domain.into(), salt_key: SaltKey([3; 32]) }
 	}
 
 	/// The NIP-01 id of a text note, as rust-nostr computes it.

@@ -125,7 +125,8 @@ fn refusal(
 
 /// Runs `ingest`.
 pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<Summary> {
-	let target = chain.target(options.platform).await?;
+	let mut store = Store::open(&options.store)?;
+	let target = chain.target(options.platform, store.salt_key()?).await?;
 	let mut summary = Summary::default();
 	let mut posts = Vec::new();
 	let mut withdrawals = Vec::new();
@@ -161,7 +162,6 @@ pub async fn run(chain: &Chain, signer: &Keypair, options: &Options) -> Result<S
 		);
 	}
 
-	let mut store = Store::open(&options.store)?;
 	if !options.dry_run {
 		settle_pending(chain, signer, &mut store, &mut summary).await?;
 	}
@@ -414,11 +414,13 @@ async fn submit(
 	let submitted = if nostr {
 		let events: Vec<_> = batch
 			.iter()
-			.filter_map(|p| p.event)
-			.map(|e| api::runtime_types::pallet_content::types::NostrEvent {
+			.filter_map(|p| Some((p.event?, &p.record)))
+			.map(|(e, record)| api::runtime_types::pallet_content::types::NostrEvent {
 				id: e.id,
 				pubkey: e.pubkey,
 				sig: e.sig,
+				salt: record.salt,
+				scrubbed_hash: record.scrubbed_hash,
 			})
 			.collect();
 		let call = api::transactions().content().register_nostr_events(
@@ -571,6 +573,8 @@ mod tests {
 				post: PostId::X { id },
 				content_hash: Hash::zero(),
 				author: Identity::X(author),
+				salt: Default::default(),
+				scrubbed_hash: Default::default(),
 			},
 			event: None,
 			content: None,

@@ -11,8 +11,8 @@ mod follow;
 mod formats;
 mod gateway;
 mod ingest;
-mod manifest;
 mod metrics;
+mod scrub;
 mod store;
 
 use anyhow::Result;
@@ -223,14 +223,6 @@ enum Command {
 		#[arg(long)]
 		metrics_external: bool,
 	},
-	/// Imports a JSON-lines manifest written by an older bridge into the store.
-	Import {
-		/// The store to import into (created if there is none).
-		#[arg(long, env = "LICENTIA_STORE", default_value = "licentia-bridge.db")]
-		store: PathBuf,
-		/// The manifest.
-		manifest: PathBuf,
-	},
 	/// Lists the store's registered posts with their proofs (what `licentia_checkAccess` takes).
 	Posts {
 		/// The store.
@@ -318,7 +310,6 @@ async fn main() {
 async fn run(cli: Cli) -> Result<()> {
 	// Commands that need only the store.
 	let offline = match &cli.command {
-		Command::Import { store, manifest } => Some(import(store, manifest)?),
 		Command::Posts { store } => Some(posts(store)?),
 		_ => None,
 	};
@@ -418,7 +409,6 @@ async fn run(cli: Cli) -> Result<()> {
 			serde_json::to_value(follow::run(chain, chain::keypair(&signer)?, options).await?)?
 		},
 		// Answered above, without a node.
-		Command::Import { store, manifest } => import(&store, &manifest)?,
 		Command::Posts { store } => posts(&store)?,
 		Command::Serve { platform, signer, store, listen, rate } => {
 			let options = gateway::Options { platform, store, listen, url: cli.url.clone(), rate };
@@ -429,12 +419,6 @@ async fn run(cli: Cli) -> Result<()> {
 		Command::Claim { signer } => commands::claim(&chain, &chain::keypair(&signer)?).await?,
 	};
 	print(cli.json, &output)
-}
-
-/// `import`: a JSON-lines manifest into the store.
-fn import(store: &std::path::Path, manifest: &std::path::Path) -> Result<serde_json::Value> {
-	let imported = store::Store::open(store)?.import_manifest(manifest)?;
-	Ok(serde_json::json!({ "imported": imported, "store": store }))
 }
 
 /// `posts`: the store's registered posts with their proofs.

@@ -15,10 +15,7 @@
 //! at any point reopens a consistent store. The schema is versioned (`PRAGMA user_version`) and
 //! migrated forward on open; a store written by a newer bridge is refused.
 
-use crate::{
-	formats::{Post, SignedEvent},
-	manifest,
-};
+use crate::formats::{Post, SignedEvent};
 use anyhow::{bail, Context, Result};
 use codec::{Decode, Encode};
 use licentia_primitives::{
@@ -102,11 +99,21 @@ const MIGRATIONS: &[&str] = &[
 	CREATE INDEX queue_by_status ON queue (substr(source, instr(source, '/statuses/') + 10));",
 	// 4: secrets (the gateway's pseudonym key).
 	"CREATE TABLE secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);",
+	// 5: leaf format 2 (records with a salt and a scrubbed hash). Nothing to change in the
+	// schema; a store holding posts of format 1 is refused before this runs (`LEAF_FORMAT_2`).
+	"-- leaf format 2",
 ];
+
+/// The schema version from which records are of leaf format 2: a store of an older version that
+/// holds posts cannot be brought to it (their leaves are not the chain's).
+const LEAF_FORMAT_2: usize = 5;
 
 /// The name of the gateway's secret, made once per store (random), so that every gateway on one
 /// store gives an author the same pseudonym within a license.
 const GATEWAY_SECRET: &str = "gateway";
+/// The name of the key posts' salts are made with ([`crate::formats::salt`]), made once per
+/// store (random): reading a post again gives it the same leaf.
+const SALT_KEY: &str = "salt";
 
 /// The status id in a Mastodon status URI, as the `*_by_status` indexes compute it (their
 /// expression must be repeated exactly for SQLite to use them).
@@ -159,7 +166,7 @@ impl std::str::FromStr for Position {
 pub struct Served {
 	/// The post, its batch, leaf and proof.
 	pub post: RegisteredPost,
-	/// The item as the source gave it (none for posts imported from a manifest).
+	/// The item as the source gave it.
 	pub content: Option<String>,
 	/// Its labels.
 	pub labels: Vec<String>,
@@ -270,12 +277,7 @@ impl Store {
 			Err(rusqlite::Error::SqliteFailure(e, _))
 				if e.code == rusqlite::ErrorCode::NotADatabase =>
 			{
-				bail!(
-					"{} is not a bridge store; if it is a JSON-lines manifest of an older bridge, \
-					 import it: licentia-bridge import --store NEW.db {}",
-					path.display(),
-					path.display()
-				)
+				bail!("{} is not a bridge store", path.display())
 			},
 			Err(e) => return Err(e).with_context(|| format!("opening {}", path.display())),
 		}
@@ -294,6 +296,21 @@ impl Store {
 				self.path.display(),
 				MIGRATIONS.len()
 			);
+		}
+		if version > 0 && version < LEAF_FORMAT_2 {
+			let posts: i64 = self.connection.query_row(
+				"SELECT (SELECT count(*) FROM posts) + (SELECT count(*) FROM queue)",
+				[],
+				|row| row.get(0),
+			)?;
+			if posts > 0 {
+				bail!(
+					"{} holds {posts} posts read by a bridge of leaf format 1 (schema version \
+					 {version}); the chain's leaves are of format 2 (a salt and a scrubbed hash, \
+					 docs/design.md): read the exports or sources again into a new store",
+					self.path.display()
+				);
+			}
 		}
 		for (applied, migration) in MIGRATIONS.iter().enumerate().skip(version) {
 			let tx = self.connection.transaction()?;
@@ -449,14 +466,22 @@ impl Store {
 		Ok(author.and_then(|author| serde_json::from_str(&author).ok()))
 	}
 
-	/// The gateway's secret key: read, or made from the OS's randomness on first use.
+	/// The gateway's secret key (pseudonyms): made on first use.
 	pub fn gateway_secret(&mut self) -> Result<[u8; 32]> {
+		self.secret(GATEWAY_SECRET)
+	}
+
+	/// The key posts' salts are made with: made on first use.
+	pub fn salt_key(&mut self) -> Result<crate::formats::SaltKey> {
+		self.secret(SALT_KEY).map(crate::formats::SaltKey)
+	}
+
+	/// The store's secret `name`: read, or made from the OS's randomness on first use.
+	fn secret(&mut self, name: &str) -> Result<[u8; 32]> {
 		use std::io::Read;
 		let tx = self.connection.transaction()?;
 		let known: Option<Vec<u8>> = tx
-			.query_row("SELECT value FROM secrets WHERE name = ?1", [GATEWAY_SECRET], |row| {
-				row.get(0)
-			})
+			.query_row("SELECT value FROM secrets WHERE name = ?1", [name], |row| row.get(0))
 			.optional()?;
 		let secret = match known {
 			Some(secret) => secret,
@@ -464,10 +489,10 @@ impl Store {
 				let mut secret = vec![0; 32];
 				std::fs::File::open("/dev/urandom")
 					.and_then(|mut random| random.read_exact(&mut secret))
-					.context("reading /dev/urandom for the gateway's secret")?;
+					.with_context(|| format!("reading /dev/urandom for the store's {name} key"))?;
 				tx.execute(
 					"INSERT INTO secrets (name, value) VALUES (?1, ?2)",
-					params![GATEWAY_SECRET, secret],
+					params![name, secret],
 				)?;
 				secret
 			},
@@ -475,7 +500,7 @@ impl Store {
 		tx.commit()?;
 		secret
 			.try_into()
-			.map_err(|_| anyhow::anyhow!("the store's gateway secret is not 32 bytes"))
+			.map_err(|_| anyhow::anyhow!("the store's {name} key is not 32 bytes"))
 	}
 
 	/// The URI of the Mastodon status (in a batch or queued) with this id.
@@ -749,40 +774,6 @@ impl Store {
 		Ok(self.connection.query_row(query, params![source], |row| row.get(0)).optional()?)
 	}
 
-	/// Imports a JSON-lines manifest of an older bridge: its registered batches (with fresh
-	/// proofs) and its pending ones (settled on the next `ingest`). Returns the posts imported.
-	pub fn import_manifest(&mut self, path: &Path) -> Result<usize> {
-		let entries = manifest::read(path)?;
-		let tx = self.connection.transaction()?;
-		let mut imported = 0;
-		for entry in entries {
-			match entry {
-				manifest::Entry::Pending { root, batches_before, nonce, posts } => {
-					let posts: Vec<Post> = posts.into_iter().map(Post::from_record).collect();
-					add_pending(
-						&tx,
-						posts.first().map_or(0, |p| p.record.platform),
-						root,
-						batches_before,
-						nonce,
-						&posts,
-					)?;
-				},
-				manifest::Entry::Abandoned { root } => abandon(&tx, root)?,
-				manifest::Entry::Registered { batch, root, block, posts } => {
-					// Whatever was pending under this root is this batch: recorded again, whole.
-					abandon(&tx, root)?;
-					let posts: Vec<Post> =
-						posts.into_iter().map(|p| Post::from_record(p.post)).collect();
-					let platform = posts.first().map_or(0, |p| p.record.platform);
-					add_pending(&tx, platform, root, 0, 0, &posts)?;
-					imported += register(&tx, root, batch, block)?;
-				},
-			}
-		}
-		tx.commit()?;
-		Ok(imported)
-	}
 }
 
 fn registered_post(row: &rusqlite::Row) -> rusqlite::Result<RegisteredPost> {
@@ -900,6 +891,8 @@ mod tests {
 			post: PostId::X { id: n },
 			content_hash: Hash::repeat_byte(n as u8),
 			author: Identity::X(n / 16),
+			salt: Default::default(),
+			scrubbed_hash: Default::default(),
 		})
 	}
 

@@ -543,6 +543,8 @@ fn a_resumed_ingest_fills_a_nonce_gap_and_finds_the_batch_queued_behind_it() {
 		post: PostId::X { id },
 		content_hash: sp_crypto_hashing::blake2_256(format!("post {id}").as_bytes()).into(),
 		author: author.clone(),
+		salt: Default::default(),
+		scrubbed_hash: Default::default(),
 	};
 	let root = |id: u64| batch_root([record(id).leaf_hash()]);
 	let nonce = node

@@ -62,6 +62,8 @@ fn access_throughput() {
 				post: PostId::X { id: 1_800_000_000_000_000_000 + (a << 20) + p },
 				content_hash: H256::repeat_byte(p as u8),
 				author: Identity::X(a),
+				salt: Default::default(),
+				scrubbed_hash: Default::default(),
 			})
 		})
 		.collect();

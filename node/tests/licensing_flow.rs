@@ -81,6 +81,8 @@ fn posts(platform: PlatformId, author: &Identity, n: u64) -> Vec<PostRecord> {
 			},
 			content_hash: H256(sp_io::hashing::blake2_256(&(platform, i).encode())),
 			author: author.clone(),
+			salt: H256(sp_io::hashing::blake2_256(&(b"salt", platform, i).encode())),
+			scrubbed_hash: H256(sp_io::hashing::blake2_256(format!("post {i}").as_bytes())),
 		})
 		.collect()
 }
@@ -247,7 +249,13 @@ fn consent_content_and_licensing_end_to_end() {
 				)
 				.as_bytes(),
 			);
-			NostrEvent { id, pubkey: nostr_key, sig: nostr_sign(&nostr_secret, &id) }
+			NostrEvent {
+				id,
+				pubkey: nostr_key,
+				sig: nostr_sign(&nostr_secret, &id),
+				salt: H256::repeat_byte(i),
+				scrubbed_hash: H256(sp_io::hashing::blake2_256(format!("gm {i}").as_bytes())),
+			}
 		})
 		.collect();
 	nostr_events.sort_by_key(|e| e.id);

@@ -200,6 +200,8 @@ fn four_validators_survive_crashes_and_restarts() {
 			post: PostId::X { id: 1_800_000_000_000_000_000 + i },
 			content_hash: H256::repeat_byte(i as u8),
 			author: Identity::X(7),
+			salt: Default::default(),
+			scrubbed_hash: Default::default(),
 		})
 		.collect();
 	let terms = training_terms(10_000);

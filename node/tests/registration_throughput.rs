@@ -133,6 +133,8 @@ fn registration_throughput() {
 					post: PostId::X { id: (b << 40) | (a << 16) | p },
 					content_hash: H256::repeat_byte(p as u8),
 					author: Identity::X(a),
+					salt: Default::default(),
+					scrubbed_hash: Default::default(),
 				}
 				.leaf_hash()
 			})

@@ -145,7 +145,14 @@ pub fn tid(text: &[u8]) -> Option<u64> {
 	u64::try_from(value).ok()
 }
 
-/// One registered post: the leaf of its batch's Merkle tree.
+/// One registered post: what its leaf in its batch's Merkle tree commits to.
+///
+/// The leaf is `blake2_256(sealed ‖ scrubbed_hash)`, where `sealed` is blake2-256 of the SCALE
+/// encoding of `(platform, post, content_hash, author, salt)` ([`PostRecord::sealed`]). A buyer
+/// of the full record recomputes both halves; a buyer of an anonymised record receives `sealed`
+/// and the scrubbed text, hashes the text, and checks the leaf without learning whose post it
+/// is: the salt, a secret of the platform's, keeps `sealed` from being matched against
+/// candidate posts and authors (docs/design.md, *The data path*).
 #[derive(
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
@@ -160,13 +167,33 @@ pub struct PostRecord {
 	pub content_hash: H256,
 	/// Its author.
 	pub author: Identity,
+	/// The platform's random value for this post, so that [`PostRecord::sealed`] tells nothing
+	/// to whoever lacks it.
+	pub salt: H256,
+	/// blake2-256 of the post's text as an anonymised license delivers it (mentions, links and
+	/// references replaced: the bridge's `scrub`).
+	pub scrubbed_hash: H256,
 }
 
 impl PostRecord {
-	/// The post's leaf hash: blake2-256 of its SCALE encoding.
-	pub fn leaf_hash(&self) -> H256 {
-		H256(sp_io::hashing::blake2_256(&self.encode()))
+	/// What identifies the post and its content, sealed with the salt: blake2-256 of the SCALE
+	/// encoding of `(platform, post, content_hash, author, salt)`.
+	pub fn sealed(&self) -> H256 {
+		let identifying = (&self.platform, &self.post, &self.content_hash, &self.author, &self.salt);
+		H256(sp_io::hashing::blake2_256(&identifying.encode()))
 	}
+
+	/// The post's leaf hash: [`leaf_hash`] of its [`sealed`](PostRecord::sealed) part and its
+	/// scrubbed text's hash.
+	pub fn leaf_hash(&self) -> H256 {
+		leaf_hash(self.sealed(), self.scrubbed_hash)
+	}
+}
+
+/// A leaf hash from its two halves: blake2-256 of `sealed ‖ scrubbed_hash` (64 bytes). All an
+/// anonymised record's buyer needs, with the text to hash.
+pub fn leaf_hash(sealed: H256, scrubbed_hash: H256) -> H256 {
+	H256(sp_io::hashing::blake2_256(&[sealed.0, scrubbed_hash.0].concat()))
 }
 
 /// The Merkle root of a batch whose leaves are `leaf_hashes`, in order.
@@ -362,7 +389,45 @@ mod tests {
 			post: PostId::X { id: n },
 			content_hash: H256::repeat_byte(n as u8),
 			author: Identity::X(n % 3),
+			salt: H256::repeat_byte(0x5a),
+			scrubbed_hash: H256::repeat_byte(n as u8 ^ 0xff),
 		}
+	}
+
+	/// The leaf format's test vectors (`primitives/testdata/leaves.json`), which the buyer's
+	/// scripts check too (scripts/buyer/verify.test.mjs): every field feeds the leaf.
+	#[test]
+	fn leaves_match_their_test_vectors() {
+		let vectors: serde_json::Value =
+			serde_json::from_str(include_str!("../testdata/leaves.json")).expect("JSON");
+		let vectors = vectors.as_array().expect("an array");
+		assert!(vectors.len() >= 4);
+		for vector in vectors {
+			let record: PostRecord =
+				serde_json::from_value(vector["record"].clone()).expect("a record");
+			let hex = |h: H256| format!("0x{}", hex::encode(h.0));
+			assert_eq!(hex(record.sealed()), vector["sealed"], "{record:?}");
+			assert_eq!(hex(record.leaf_hash()), vector["leaf"], "{record:?}");
+			assert_eq!(leaf_hash(record.sealed(), record.scrubbed_hash), record.leaf_hash());
+		}
+	}
+
+	#[test]
+	fn every_field_changes_the_leaf_and_all_but_the_scrubbed_hash_the_seal() {
+		let base = post(1);
+		let mut changed = Vec::new();
+		changed.push(PostRecord { platform: 4, ..base.clone() });
+		changed.push(PostRecord { post: PostId::X { id: 2 }, ..base.clone() });
+		changed.push(PostRecord { content_hash: H256::zero(), ..base.clone() });
+		changed.push(PostRecord { author: Identity::X(7), ..base.clone() });
+		changed.push(PostRecord { salt: H256::zero(), ..base.clone() });
+		for other in &changed {
+			assert_ne!(other.sealed(), base.sealed(), "{other:?}");
+			assert_ne!(other.leaf_hash(), base.leaf_hash(), "{other:?}");
+		}
+		let rescrubbed = PostRecord { scrubbed_hash: H256::zero(), ..base.clone() };
+		assert_eq!(rescrubbed.sealed(), base.sealed());
+		assert_ne!(rescrubbed.leaf_hash(), base.leaf_hash());
 	}
 
 	#[test]
@@ -404,20 +469,6 @@ mod tests {
 				assert_eq!(*proof, batch_proof(leaves.clone(), i as u32), "{size}/{i}");
 			}
 		}
-	}
-
-	#[test]
-	fn leaf_hash_covers_every_field() {
-		let base = post(1);
-		let mut other = base.clone();
-		other.content_hash = H256::zero();
-		assert_ne!(base.leaf_hash(), other.leaf_hash());
-		let mut other = base.clone();
-		other.author = Identity::X(2);
-		assert_ne!(base.leaf_hash(), other.leaf_hash());
-		let mut other = base.clone();
-		other.platform = 4;
-		assert_ne!(base.leaf_hash(), other.leaf_hash());
 	}
 
 	fn bounded<const N: u32>(text: &str) -> BoundedVec<u8, ConstU32<N>> {

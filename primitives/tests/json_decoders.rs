@@ -184,7 +184,10 @@ fn valid_requests() -> Vec<Value> {
 	for (post, author) in posts {
 		let query = json!({
 			"license": 0, "purpose": "aiTraining", "batch": 0, "index": 0, "proof": [hash, hash],
-			"post": { "platform": 2, "post": post, "contentHash": hash, "author": author },
+			"post": {
+				"platform": 2, "post": post, "contentHash": hash, "author": author,
+				"salt": hash, "scrubbedHash": hash,
+			},
 		});
 		requests.push(json!([author, hash]));
 		requests.push(json!([query, hash]));

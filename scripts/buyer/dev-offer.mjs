@@ -187,9 +187,15 @@ async function registerPosts() {
     post: postId(identity, batch, i),
     contentHash: blake2AsHex(`licentia dev-offer post ${platform.id}/${batch}/${i}`),
     author: identity,
+    salt: blake2AsHex(`licentia dev-offer salt ${platform.id}/${batch}/${i}`),
+    scrubbedHash: blake2AsHex(`licentia dev-offer post ${platform.id}/${batch}/${i}`),
   }));
-  // A post's leaf hash is blake2-256 of its SCALE encoding (primitives/src/content.rs).
-  const leaves = records.map((r) => blake2AsU8a(r.toU8a()));
+  // A post's leaf hash (primitives/src/content.rs): blake2-256 of `sealed ‖ scrubbedHash`, where
+  // `sealed` hashes the record's SCALE encoding less its last field (`scrubbedHash`).
+  const leaves = records.map((r) => {
+    const encoded = r.toU8a();
+    return blake2AsU8a(u8aConcat(blake2AsU8a(encoded.subarray(0, encoded.length - 32)), encoded.subarray(encoded.length - 32)));
+  });
   // The author's range: its posts in order of their order keys, first and last declared.
   const keys = Array.from({ length: posts }, (_, i) => orderKey(batch, i));
   const contribution = [{ author: identityCodec, posts, firstKey: keys[0], lastKey: keys[posts - 1] }];

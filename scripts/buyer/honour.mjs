@@ -14,7 +14,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringToU8a, u8aToHex } from '@polkadot/util';
 import { DEFAULT_URL, connect, fail, keyPair, log, parseArgs, printJson, rpc } from './lib.mjs';
-import { leafHash } from './verify.mjs';
+import { deliveredLeaf } from './verify.mjs';
 
 const usage = `usage: honour.mjs --out DIR [--suri SECRET] [--url ${DEFAULT_URL}] [--json]
 
@@ -60,7 +60,7 @@ const why = new Map();
 for (const { line } of records) {
   const anonymised = line.record === undefined;
   const platform = anonymised ? line.platform : line.record.platform;
-  const leaf = anonymised ? line.leaf : u8aToHex(leafHash(api, line.record));
+  const leaf = u8aToHex(deliveredLeaf(api, line) ?? new Uint8Array());
   const entry = revoked.get(`${platform}|${line.batch}|${leaf}`)
     ?? (anonymised ? undefined : withdrawn.get(`${platform}|${key(line.record.author)}`));
   if (entry) why.set(line.cursor, { reason: Object.keys(entry.change)[0], at: entry.at, change: entry.change });

@@ -1,7 +1,8 @@
 // What a buyer checks about a record a platform's gateway delivered, without trusting the
 // gateway: that its leaf is in a batch registered on chain (the Merkle proof against the
 // batch's root, `licentia_batch`), and that its content is the content registered (the
-// record's `contentHash` recomputed from the content, by docs/design.md's *Content hashes*).
+// record's `contentHash` recomputed from the content, by docs/design.md's *Content hashes*; for
+// an anonymised record, the hash of the scrubbed text, which is half of its leaf).
 //
 // Independent of the bridge's Rust: the rules are written again here, and
 // bridge/testdata/content-hashes.json is their shared test (verify.test.mjs).
@@ -9,12 +10,16 @@
 import * as dagCbor from '@ipld/dag-cbor';
 import { CID } from 'multiformats/cid';
 import { base64 } from 'multiformats/bases/base64';
-import { hexToU8a, stringToU8a, u8aConcat, u8aEq, u8aToHex } from '@polkadot/util';
+import { hexToU8a, stringToU8a, u8aConcat, u8aEq, u8aToHex, u8aToU8a } from '@polkadot/util';
 import { blake2AsU8a, sha256AsU8a } from '@polkadot/util-crypto';
 import { rpc, typeByPath } from './lib.mjs';
 
-/** A record's leaf hash: blake2-256 of its SCALE encoding, with the type from metadata. */
-export function leafHash(api, record) {
+/**
+ * A record's sealed half (primitives/src/content.rs, `PostRecord::sealed`): blake2-256 of the
+ * SCALE encoding of `(platform, post, contentHash, author, salt)`, with the types from metadata.
+ * That is the record's own encoding less its last field, `scrubbedHash` (32 bytes).
+ */
+export function sealedHash(api, record) {
   const type = typeByPath(api, 'licentia_primitives::content::PostRecord');
   const pascal = (value) => Object.fromEntries(Object.entries(value).map(([k, v]) => [k[0].toUpperCase() + k.slice(1), v]));
   const encoded = api.registry.createType(type, {
@@ -22,8 +27,31 @@ export function leafHash(api, record) {
     post: pascal(record.post),
     contentHash: record.contentHash,
     author: pascal(record.author),
-  });
-  return blake2AsU8a(encoded.toU8a());
+    salt: record.salt,
+    scrubbedHash: record.scrubbedHash,
+  }).toU8a();
+  return blake2AsU8a(encoded.subarray(0, encoded.length - 32));
+}
+
+/** A leaf from its halves (hex or bytes): blake2-256 of `sealed ‖ scrubbedHash` (64 bytes). */
+export function leafOf(sealed, scrubbedHash) {
+  return blake2AsU8a(u8aConcat(u8aToU8a(sealed), u8aToU8a(scrubbedHash)));
+}
+
+/** A record's leaf hash. */
+export function leafHash(api, record) {
+  return leafOf(sealedHash(api, record), record.scrubbedHash);
+}
+
+/**
+ * The leaf of a delivered record: from the record, or for an anonymised one from its sealed half
+ * and the hash of the text delivered (blake2-256 of its UTF-8 bytes), so that a text changed
+ * after registration gives another leaf. Null if the line carries neither.
+ */
+export function deliveredLeaf(api, line) {
+  if (line.record !== undefined) return leafHash(api, line.record);
+  if (typeof line.sealed !== 'string' || typeof line.text !== 'string') return null;
+  return leafOf(line.sealed, blake2AsU8a(stringToU8a(line.text)));
 }
 
 /** The depth of a batch tree of `leaves` leaves (a longer proof is refused unhashed). */
@@ -204,13 +232,13 @@ export function recordChecker(api) {
     } catch (e) {
       return `batch ${line.batch} is not on chain (${e.message})`;
     }
-    const anonymised = line.record === undefined;
-    const leaf = anonymised ? line.leaf : u8aToHex(leafHash(api, line.record));
-    if (typeof leaf !== 'string') return 'no record and no leaf';
-    if (!Array.isArray(line.proof) || !verifyProof(root, line.proof, posts, line.index, hexToU8a(leaf))) {
+    const leaf = deliveredLeaf(api, line);
+    if (leaf === null) return 'neither a record nor a sealed record with its text';
+    if (!Array.isArray(line.proof) || !verifyProof(root, line.proof, posts, line.index, leaf)) {
       return `its proof does not lead to batch ${line.batch}'s root on chain`;
     }
-    if (anonymised) return null;
+    // An anonymised record's text is verified by its leaf; a record's content by its hash.
+    if (line.record === undefined) return null;
     const kind = Object.keys(line.record.post)[0];
     const computed = contentHash(kind, line.content);
     if (computed === null) return `its content does not hold what a ${kind} content hash covers`;

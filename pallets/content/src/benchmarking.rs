@@ -170,6 +170,8 @@ mod benchmarks {
 				post: PostId::X { id },
 				content_hash: H256::repeat_byte(7),
 				author: Identity::X(c as u64 - 1),
+				salt: H256::repeat_byte(3),
+				scrubbed_hash: H256::repeat_byte(4),
 			};
 			let (first, second) = (post(2), post(1));
 			let (root, first_proof, second_proof) =
@@ -218,6 +220,8 @@ mod benchmarks {
 				post: PostId::X { id: 1 },
 				content_hash: H256::repeat_byte(7),
 				author: Identity::X(0),
+				salt: H256::repeat_byte(3),
+				scrubbed_hash: H256::repeat_byte(4),
 			};
 			let (root, proof, _) =
 				pair_tree(post.leaf_hash(), H256::repeat_byte(8), 0, levels::<T>());
@@ -277,7 +281,8 @@ mod benchmarks {
 			.map(|i| {
 				let id = sp_io::hashing::sha2_256(&i.to_le_bytes());
 				let sig = nostr::sign(&secret, &id, &[0; 32]).expect("signs");
-				NostrEvent { id, pubkey, sig }
+				let (salt, scrubbed_hash) = (H256::repeat_byte(3), H256::repeat_byte(4));
+				NostrEvent { id, pubkey, sig, salt, scrubbed_hash }
 			})
 			.collect();
 		events.sort_by_key(|event| event.id);
@@ -299,6 +304,8 @@ mod benchmarks {
 			post: PostId::X { id: 1 },
 			content_hash: H256::repeat_byte(2),
 			author: Identity::X(1),
+			salt: H256::repeat_byte(3),
+			scrubbed_hash: H256::repeat_byte(4),
 		};
 		let proof: Vec<H256> = (0..p).map(|i| H256::repeat_byte(i as u8)).collect();
 		// A batch of 2^p posts with `post` first; only its root and size matter to the proof.
@@ -343,6 +350,8 @@ mod benchmarks {
 				post: PostId::X { id: key },
 				content_hash: H256::repeat_byte(2),
 				author: author.clone(),
+				salt: H256::repeat_byte(3),
+				scrubbed_hash: H256::repeat_byte(4),
 			};
 			let list = [Contribution { author, posts: 1, first_key: key, last_key: key }];
 			let batch = NextBatchId::<T>::get();

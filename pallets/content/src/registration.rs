@@ -123,13 +123,7 @@ impl<T: Config> Pallet<T> {
 				Some((_, n)) => *n = n.saturating_add(1),
 				None => authors.push((event.pubkey, 1)),
 			}
-			let record = PostRecord {
-				platform,
-				post: PostId::Nostr { id: event.id },
-				content_hash: H256(event.id),
-				author,
-			};
-			leaves.push(record.leaf_hash());
+			leaves.push(event.record(platform).leaf_hash());
 		}
 		let count = events.len() as u32;
 		let deposit = T::NostrEventDeposit::get().saturating_mul(count.into());

@@ -4,7 +4,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use core::fmt::Debug;
 use licentia_primitives::{
 	consent::{Identity, PlatformId},
-	content::{BatchId, OrderKey, PostRecord, MAX_PROOF_LEN},
+	content::{BatchId, OrderKey, PostId, PostRecord, MAX_PROOF_LEN},
 };
 use scale_info::TypeInfo;
 use sp_core::{ConstU32, H256};
@@ -177,6 +177,26 @@ pub struct NostrEvent {
 	pub pubkey: [u8; 32],
 	/// The BIP-340 signature of the id by the key.
 	pub sig: [u8; 64],
+	/// The author's salt for the event's leaf ([`PostRecord::salt`]).
+	pub salt: H256,
+	/// blake2-256 of the event's content as anonymised licenses deliver it
+	/// ([`PostRecord::scrubbed_hash`]).
+	pub scrubbed_hash: H256,
+}
+
+impl NostrEvent {
+	/// The event's record (its leaf) on Nostr platform `platform`: the event id is both the
+	/// post's id and its content hash.
+	pub fn record(&self, platform: PlatformId) -> PostRecord {
+		PostRecord {
+			platform,
+			post: PostId::Nostr { id: self.id },
+			content_hash: H256(self.id),
+			author: Identity::Nostr(self.pubkey),
+			salt: self.salt,
+			scrubbed_hash: self.scrubbed_hash,
+		}
+	}
 }
 
 /// A revoked post.

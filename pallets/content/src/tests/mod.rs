@@ -108,6 +108,8 @@ fn x_post(id: u64, author: u64) -> PostRecord {
 		post: PostId::X { id },
 		content_hash: H256::repeat_byte(id as u8),
 		author: Identity::X(author),
+		salt: H256::repeat_byte(0x5a),
+		scrubbed_hash: H256::repeat_byte(!id as u8),
 	}
 }
 

@@ -7,7 +7,13 @@ const SECRET: [u8; 32] = [5; 32];
 fn event(n: u8) -> NostrEvent {
 	let id = sp_io::hashing::sha2_256(&[n]);
 	let pubkey = nostr::public_key(&SECRET).expect("valid");
-	NostrEvent { id, pubkey, sig: nostr::sign(&SECRET, &id, &[0; 32]).expect("signs") }
+	NostrEvent {
+		id,
+		pubkey,
+		sig: nostr::sign(&SECRET, &id, &[0; 32]).expect("signs"),
+		salt: H256::repeat_byte(n),
+		scrubbed_hash: H256::repeat_byte(!n),
+	}
 }
 fn sorted(
 	mut events: Vec<NostrEvent>,
@@ -35,15 +41,7 @@ fn an_author_registers_signed_events() {
 		assert_eq!((batch.platform, batch.posts, batch.contributors), (1, 3, 1));
 		assert_eq!(Content::api_contributions(&acc(Alice)), vec![(1, 3)]);
 		// The root is over the events' records, so each event proves against it.
-		let records: Vec<PostRecord> = events
-			.iter()
-			.map(|e| PostRecord {
-				platform: 1,
-				post: PostId::Nostr { id: e.id },
-				content_hash: H256(e.id),
-				author: Identity::Nostr(e.pubkey),
-			})
-			.collect();
+		let records: Vec<PostRecord> = events.iter().map(|e| e.record(1)).collect();
 		let leaves: Vec<H256> = records.iter().map(|r| r.leaf_hash()).collect();
 		assert_eq!(batch.root, batch_root(leaves.clone()));
 		assert_eq!(
@@ -86,12 +84,7 @@ fn events_hold_a_deposit_their_author_must_have() {
 		<Balances as frame_support::traits::fungible::Mutate<_>>::set_balance(&acc(Alice), free);
 		// Revoking an event keeps its entry (it cannot come back), and so its deposit.
 		let events = sorted(vec![event(2), event(3)]);
-		let record = |e: &NostrEvent| PostRecord {
-			platform: 1,
-			post: PostId::Nostr { id: e.id },
-			content_hash: H256(e.id),
-			author: Identity::Nostr(e.pubkey),
-		};
+		let record = |e: &NostrEvent| e.record(1);
 		let leaves: Vec<H256> = events.iter().map(|e| record(e).leaf_hash()).collect();
 		assert_ok!(Content::revoke_post(
 			alice(),

@@ -115,6 +115,8 @@ fn a_record_of_another_platforms_user_is_never_served() {
 				post: PostId::X { id: 5_000 + a },
 				content_hash: H256::repeat_byte(*a as u8),
 				author: Identity::X(*a),
+				salt: Default::default(),
+				scrubbed_hash: Default::default(),
 			})
 			.collect();
 		let root = batch_root(posts.iter().map(|p| p.leaf_hash()));
@@ -153,6 +155,8 @@ fn a_batch_activated_after_the_purchase_is_outside_it_whatever_its_id() {
 			post: PostId::X { id: 900_001 },
 			content_hash: H256::repeat_byte(9),
 			author: Identity::X(1),
+			salt: Default::default(),
+			scrubbed_hash: Default::default(),
 		};
 		let root = batch_root([post.leaf_hash()]);
 		let list: frame_support::BoundedVec<_, _> = vec![pallet_content::Contribution {

@@ -129,6 +129,8 @@ fn register(w: &World, authors: &[u64]) -> (BatchId, Vec<PostRecord>) {
 			post: PostId::X { id: batch * 1_000 + a },
 			content_hash: H256::repeat_byte(*a as u8),
 			author: Identity::X(*a),
+			salt: Default::default(),
+			scrubbed_hash: Default::default(),
 		})
 		.collect();
 	let root = batch_root(posts.iter().map(|p| p.leaf_hash()));

@@ -65,6 +65,8 @@ fn post() -> impl Strategy<Value = PostRecord> {
 		post: PostId::X { id },
 		content_hash: H256::repeat_byte(id as u8),
 		author: Identity::X(author),
+		salt: Default::default(),
+		scrubbed_hash: Default::default(),
 	})
 }
 
