@@ -1080,7 +1080,8 @@ mod tests {
 			seed ^= seed << 13;
 			seed ^= seed >> 7;
 			seed ^= seed << 17;
-			let text: String = (0..seed % 8).map(|i| PIECES[((seed >> (i * 4)) % 9) as usize]).collect();
+			let text: String =
+				(0..seed % 8).map(|i| PIECES[((seed >> (i * 4)) % 9) as usize]).collect();
 			if let Ok(position) = text.parse::<Position>() {
 				assert_eq!(position.to_string().parse::<Position>(), Ok(position), "{text:?}");
 			}

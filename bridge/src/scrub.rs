@@ -17,7 +17,7 @@ use sp_crypto_hashing::blake2_256;
 
 /// The hash of `content`'s scrubbed text: blake2-256 of its UTF-8 bytes.
 pub fn scrubbed_hash(target: &Target, content: &Value) -> Hash {
-	Hash(blake2_256(scrub(&text_of(target, content)).as_bytes()))
+	Hash::from(blake2_256(scrub(&text_of(target, content)).as_bytes()))
 }
 
 /// The text of a post's content, as its platform's content hash reads it.

@@ -773,7 +773,6 @@ impl Store {
 		let query = "SELECT value FROM cursors WHERE source = ?1";
 		Ok(self.connection.query_row(query, params![source], |row| row.get(0)).optional()?)
 	}
-
 }
 
 fn registered_post(row: &rusqlite::Row) -> rusqlite::Result<RegisteredPost> {
@@ -939,6 +938,27 @@ mod tests {
 		assert_eq!(store.count_by_source(Some(3), "4").unwrap(), 1);
 		let by_author = store.withdrawn(Some(3), &Withdrawal::Author(Identity::X(0))).unwrap();
 		assert_eq!(by_author.len(), 15, "author 0's 16 posts less the revoked one");
+		std::fs::remove_dir_all(dir).unwrap();
+	}
+
+	/// A store of leaf format 1 holding posts is refused with what to do; an empty one, or one
+	/// made by this bridge, opens. Its keys are made once and kept.
+	#[test]
+	fn a_store_of_posts_read_for_the_first_leaf_format_is_refused() {
+		let (dir, mut store) = temp_store("format");
+		let key = store.salt_key().unwrap().0;
+		assert_eq!(store.salt_key().unwrap().0, key, "kept");
+		assert_ne!(store.gateway_secret().unwrap(), key, "one key per use");
+		store.connection.pragma_update(None, "user_version", LEAF_FORMAT_2 - 1).unwrap();
+		drop(store);
+		let mut store = Store::open(&dir.join("store.db")).expect("no posts: migrated");
+		assert_eq!(store.salt_key().unwrap().0, key);
+		store.enqueue(&[post(1)], &[], None).unwrap();
+		store.connection.pragma_update(None, "user_version", LEAF_FORMAT_2 - 1).unwrap();
+		drop(store);
+		let error = Store::open(&dir.join("store.db")).err().expect("refused").to_string();
+		assert!(error.contains("holds 1 posts read by a bridge of leaf format 1"), "{error}");
+		assert!(error.contains("into a new store"), "{error}");
 		std::fs::remove_dir_all(dir).unwrap();
 	}
 

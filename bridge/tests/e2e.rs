@@ -517,8 +517,8 @@ fn ingest_throughput() {
 /// A run stopped with two batches pending: the first never reached the node, the second waits in
 /// the pool's future queue for the first one's nonce. The resumed run fills that nonce with a
 /// remark, so the second batch is included and found on chain; the first one's post is
-/// registered again. Every post ends up registered once. (The pending batches come from an older
-/// bridge's JSON-lines manifest, imported into the store.)
+/// registered again. Every post ends up registered once. (The pending batches are written into
+/// the store as a bridge that stopped after submitting them leaves it.)
 #[test]
 fn a_resumed_ingest_fills_a_nonce_gap_and_finds_the_batch_queued_behind_it() {
 	use codec::Encode;
@@ -571,17 +571,34 @@ fn a_resumed_ingest_fills_a_nonce_gap_and_finds_the_batch_queued_behind_it() {
 	node.rpc("author_submitExtrinsic", json!([common::to_hex(&xt.encode())]));
 
 	let env = Env { node, dir: common::TempDir::new("gap-files") };
-	let pending = |id: u64, nonce: u64| {
-		json!({ "type": "pending", "root": root(id), "batchesBefore": batches_before,
-			"nonce": nonce, "posts": [record(id)] })
-		.to_string()
-	};
-	let manifest = env.path("x.jsonl");
-	std::fs::write(&manifest, format!("{}\n{}\n", pending(2, nonce), pending(1, nonce + 1)))
-		.expect("a temp file");
 	let store = env.path("x.db");
-	let imported = all(vec![env.bridge(&["import", "--store", &store, &manifest])]).remove(0);
-	assert_eq!(imported["imported"], json!(0), "pending batches only: {imported}");
+	let listed = all(vec![env.bridge(&["posts", "--store", &store])]).remove(0);
+	assert_eq!(listed, json!([]), "a new store");
+	let batches_before = batches_before.as_u64().expect("a count");
+	let db = rusqlite::Connection::open(&store).expect("the store");
+	for (id, nonce) in [(2, nonce), (1, nonce + 1)] {
+		db.execute(
+			"INSERT INTO batches (root, platform, state, batches_before, nonce)
+			 VALUES (?1, ?2, 'pending', ?3, ?4)",
+			rusqlite::params![root(id).as_bytes(), X, batches_before, nonce],
+		)
+		.expect("a pending batch");
+		let post = serde_json::to_string(&record(id).post).expect("JSON");
+		db.execute(
+			"INSERT INTO posts (platform, post, source, author, batch, leaf, record)
+			 VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)",
+			rusqlite::params![
+				X,
+				post,
+				id.to_string(),
+				serde_json::to_string(&author).expect("JSON"),
+				db.last_insert_rowid(),
+				record(id).encode(),
+			],
+		)
+		.expect("its post");
+	}
+	drop(db);
 	let export = env.path("x.json");
 	let posts: Vec<Value> = [1, 2]
 		.map(|id| json!({ "id_str": id.to_string(), "author_id": "2244994945", "text": format!("post {id}") }))
@@ -1754,6 +1771,17 @@ fn a_gateway_serves_licensed_records_that_the_buyer_verifies() {
 		);
 	}
 	assert!(anon.lines().all(|l| l.contains("\"author\":\"author-")), "{anon}");
+	// An anonymised record's text is half of its leaf: changed, it fails `audit.mjs` too.
+	let tampered = env.path("tampered-anon");
+	std::fs::create_dir_all(&tampered).expect("a directory");
+	std::fs::copy(format!("{anon_dir}/manifest.json"), format!("{tampered}/manifest.json"))
+		.expect("copied");
+	let anon_tampered = anon.replacen("\"text\":\"", "\"text\":\"Really, ", 1);
+	std::fs::write(format!("{tampered}/records.jsonl"), anon_tampered).expect("written");
+	let failed = env.buyer("audit.mjs", &["--out", &tampered]).fails();
+	assert!(failed.contains("its proof does not lead"), "{failed}");
+	let audited = env.buyer("audit.mjs", &["--out", &anon_dir]).finish();
+	assert_eq!(audited["verified"], json!(3), "{audited}");
 	let second = serve(second_port, "gateway-2.log", "1");
 	let second_url = format!("http://127.0.0.1:{second_port}");
 	wait_for_gateway(second_port);

@@ -179,7 +179,8 @@ impl PostRecord {
 	/// What identifies the post and its content, sealed with the salt: blake2-256 of the SCALE
 	/// encoding of `(platform, post, content_hash, author, salt)`.
 	pub fn sealed(&self) -> H256 {
-		let identifying = (&self.platform, &self.post, &self.content_hash, &self.author, &self.salt);
+		let identifying =
+			(&self.platform, &self.post, &self.content_hash, &self.author, &self.salt);
 		H256(sp_io::hashing::blake2_256(&identifying.encode()))
 	}
 
