@@ -388,15 +388,16 @@ fn consent_content_and_licensing_end_to_end() {
 	);
 	assert_eq!(batch, vec![Ok(()); 5]);
 
-	// -- Claims: the contributor and the platform; then Eve withdraws one post. -------------
+	// -- Claims: the contributor (free: her first, and more than the existential deposit) and
+	// the platform (paid to Dave by Charlie); then Eve withdraws one post. -------------------
 	let eve_pending: Balance = node.runtime_call("LicensingApi_pending_rewards", id(Eve));
 	let dave_pending: Balance = node.runtime_call("LicensingApi_pending_rewards", id(Dave));
 	assert_eq!(dave_pending, platforms, "Dave's X platform gets its share");
 	assert!(eve_pending <= contributors && contributors - eve_pending < 5, "one contributor");
-	let eve_before = node.free_balance(&id(Eve));
+	let (eve_before, dave_before) = (node.free_balance(&id(Eve)), node.free_balance(&id(Dave)));
 	let claimed = node.submit_all(vec![
 		(Eve, licensing(pallet_licensing::Call::claim {})),
-		(Dave, licensing(pallet_licensing::Call::claim {})),
+		(Charlie, licensing(pallet_licensing::Call::claim_for { who: id(Dave) })),
 		(
 			Eve,
 			content(pallet_content::Call::revoke_post {
@@ -407,25 +408,41 @@ fn consent_content_and_licensing_end_to_end() {
 			}),
 		),
 	]);
-	let amount = find(&claimed[0].1, |e| match e {
-		RuntimeEvent::Licensing(pallet_licensing::Event::RewardsClaimed { amount, .. }) => {
-			Some(*amount)
-		},
-		_ => None,
-	});
-	assert_eq!(amount, eve_pending);
-	let fees: Balance = [&claimed[0].1, &claimed[2].1]
-		.iter()
-		.map(|events| {
-			find(events, |e| match e {
-				RuntimeEvent::TransactionPayment(
-					pallet_transaction_payment::Event::TransactionFeePaid { actual_fee, .. },
-				) => Some(*actual_fee),
-				_ => None,
-			})
+	let paid = |events: &[RuntimeEvent]| {
+		find(events, |e| match e {
+			RuntimeEvent::Licensing(pallet_licensing::Event::RewardsClaimed { who, amount }) => {
+				Some((who.clone(), *amount))
+			},
+			_ => None,
 		})
-		.sum();
-	assert_eq!(node.free_balance(&id(Eve)), eve_before + amount - fees, "Eve is paid her share");
+	};
+	assert_eq!(paid(&claimed[0].1), (id(Eve), eve_pending));
+	assert_eq!(paid(&claimed[1].1), (id(Dave), dave_pending));
+	let fee = |events: &[RuntimeEvent]| {
+		events.iter().find_map(|e| match e {
+			RuntimeEvent::TransactionPayment(
+				pallet_transaction_payment::Event::TransactionFeePaid { actual_fee, .. },
+			) => Some(*actual_fee),
+			_ => None,
+		})
+	};
+	assert_eq!(fee(&claimed[0].1), None, "Eve's claim is free");
+	assert!(
+		claimed[0].1.iter().any(|e| matches!(
+			e,
+			RuntimeEvent::SkipFeelessPayment(pallet_skip_feeless_payment::Event::FeeSkipped { .. })
+		)),
+		"{:?}",
+		claimed[0].1
+	);
+	assert!(fee(&claimed[1].1).is_some(), "Charlie pays for Dave's");
+	let revoke_fee = fee(&claimed[2].1).expect("a revocation pays its fee");
+	assert_eq!(
+		node.free_balance(&id(Eve)),
+		eve_before + eve_pending - revoke_fee,
+		"Eve is paid her share, and pays only for the revocation"
+	);
+	assert_eq!(node.free_balance(&id(Dave)), dave_before + dave_pending, "Dave paid no fee");
 	assert_eq!(node.runtime_call::<Balance>("LicensingApi_pending_rewards", id(Eve)), 0);
 
 	// The revocation reaches the license's feed, and access to that post is denied.

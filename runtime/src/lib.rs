@@ -101,7 +101,9 @@ pub type BlockId = generic::BlockId<Block>;
 
 /// The transaction extensions: what a signed transaction carries besides its call and what the
 /// runtime checks before dispatching it. `CheckMetadataHash` lets offline signers (hardware
-/// wallets) verify the metadata they decode the call with.
+/// wallets) verify the metadata they decode the call with. `SkipCheckIfFeeless` charges the fee
+/// unless the call is free (`#[pallet::feeless_if]`); clients see `ChargeTransactionPayment`
+/// (its identifier and encoding are the wrapped extension's).
 pub type TxExtension = (
 	frame_system::CheckNonZeroSender<Runtime>,
 	frame_system::CheckSpecVersion<Runtime>,
@@ -110,7 +112,10 @@ pub type TxExtension = (
 	frame_system::CheckEra<Runtime>,
 	frame_system::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
-	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	pallet_skip_feeless_payment::SkipCheckIfFeeless<
+		Runtime,
+		pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	>,
 	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
 	frame_system::WeightReclaim<Runtime>,
 );
@@ -188,6 +193,10 @@ mod runtime {
 
 	#[runtime::pallet_index(7)]
 	pub type Utility = pallet_utility;
+
+	/// Lets calls marked `feeless_if` (a contributor's `licensing.claim`) skip the fee.
+	#[runtime::pallet_index(8)]
+	pub type SkipFeelessPayment = pallet_skip_feeless_payment;
 
 	/// Platforms, identity links and per-purpose consent.
 	#[runtime::pallet_index(10)]

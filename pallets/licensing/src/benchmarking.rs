@@ -233,6 +233,25 @@ mod benchmarks {
 		_(RawOrigin::Signed(who.clone()));
 
 		assert_eq!(Owed::<T>::get(&who), 0);
+		assert!(LastClaim::<T>::contains_key(&who));
+	}
+
+	/// `claim`'s worst case, paid to a contributor by someone else.
+	#[benchmark]
+	fn claim_for(n: Linear<1, { T::MaxIdentitiesPerAccount::get() }>) {
+		let platforms = pool::<T>(n.min(MAX_POOL_PLATFORMS));
+		let who = funded::<T>("claimer", 0);
+		for platform in &platforms {
+			T::BenchmarkHelper::contributor(&who, *platform, 1_000);
+		}
+		let buyer = funded::<T>("buyer", 0);
+		Licensing::<T>::purchase(RawOrigin::Signed(buyer).into(), 0, u128::MAX).expect("purchase");
+		let caller = funded::<T>("caller", 0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), who.clone());
+
+		assert_eq!(Owed::<T>::get(&who), 0);
 	}
 
 	/// Dropping `n` expired revocation feed entries in `on_idle`.

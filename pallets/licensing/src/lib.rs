@@ -183,6 +183,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxIdentitiesPerAccount: Get<u32>;
 
+		/// How often an account's `claim` is free of fees, in blocks: a claim is free when it
+		/// pays at least the existential deposit and the account's last claim is at least this
+		/// old (see [`Pallet::claim`]).
+		#[pallet::constant]
+		type FreeClaimInterval: Get<BlockNumberFor<Self>>;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 
@@ -260,6 +266,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Owed<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, BalanceOf<T>, ValueQuery>;
+
+	/// The block of each account's last `claim`: a claim is free once per
+	/// [`Config::FreeClaimInterval`]. One entry per account that ever claimed (each was paid).
+	#[pallet::storage]
+	pub type LastClaim<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, BlockNumberFor<T>>;
 
 	/// The revocation feed, by sequence number. `Twox64Concat`: assigned by the chain.
 	#[pallet::storage]
@@ -574,12 +586,34 @@ pub mod pallet {
 		/// Pays the caller what it is owed: what the posts of each of its identities earned,
 		/// settled now, and any platform share it receives. Emits `RewardsClaimed`. Cost: linear
 		/// in the caller's identities.
+		///
+		/// Free of fees (with the runtime's `SkipCheckIfFeeless`) when it pays at least the
+		/// existential deposit and the caller's last claim is at least
+		/// [`Config::FreeClaimInterval`] old: a contributor with too little to pay a fee is
+		/// paid all the same, and nobody can fill blocks with free claims (one per interval
+		/// per account, each moving real rewards). An account that does not exist yet cannot
+		/// sign at all: anyone pays it with [`Pallet::claim_for`].
 		#[pallet::call_index(10)]
 		#[pallet::weight(T::WeightInfo::claim(T::MaxIdentitiesPerAccount::get()))]
+		#[pallet::feeless_if(|origin: &OriginFor<T>| -> bool {
+			ensure_signed(origin.clone()).is_ok_and(|who| Pallet::<T>::claim_is_free(&who))
+		})]
 		pub fn claim(origin: OriginFor<T>) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let identities = Self::do_claim(who)?;
+			let identities = Self::do_claim(who.clone())?;
+			LastClaim::<T>::insert(&who, frame_system::Pallet::<T>::block_number());
 			Ok(Some(T::WeightInfo::claim(identities)).into())
+		}
+
+		/// Pays `who` what it is owed, as its own `claim` would; anyone may call it and pays
+		/// its fee (a platform or a wallet service paying out contributors who hold nothing).
+		/// Emits `RewardsClaimed`. Cost: linear in `who`'s identities.
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::claim_for(T::MaxIdentitiesPerAccount::get()))]
+		pub fn claim_for(origin: OriginFor<T>, who: T::AccountId) -> DispatchResultWithPostInfo {
+			ensure_signed(origin)?;
+			let identities = Self::do_claim(who)?;
+			Ok(Some(T::WeightInfo::claim_for(identities)).into())
 		}
 	}
 }

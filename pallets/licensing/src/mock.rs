@@ -129,6 +129,7 @@ impl pallet_licensing::Config for Test {
 	type LicenseDeposit = ConstU128<3>;
 	type MaxDuration = ConstU32<1_000>;
 	type MaxIdentitiesPerAccount = ConstU32<8>;
+	type FreeClaimInterval = frame_support::traits::ConstU64<100>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = Setup;

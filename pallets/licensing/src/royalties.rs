@@ -28,7 +28,11 @@ use alloc::vec::Vec;
 use frame_support::{
 	ensure,
 	pallet_prelude::*,
-	traits::{fungible::Mutate, tokens::Preservation, Get},
+	traits::{
+		fungible::{Inspect, Mutate},
+		tokens::Preservation,
+		Get,
+	},
 };
 use licentia_primitives::{
 	consent::{Identity, PurposeSet},
@@ -36,7 +40,7 @@ use licentia_primitives::{
 };
 use sp_runtime::{
 	helpers_128bit::multiply_by_rational_with_rounding,
-	traits::{AccountIdConversion, CheckedAdd, Zero},
+	traits::{AccountIdConversion, CheckedAdd, Saturating, Zero},
 	FixedPointNumber, FixedU128, Perbill, Rounding,
 };
 
@@ -237,6 +241,15 @@ impl<T: Config> Pallet<T> {
 
 	/// Settles the posts of each of `who`'s identities and pays it everything it is owed.
 	/// Returns how many identities it settled.
+	/// Whether `who`'s claim would be free of fees now: it would pay at least the existential
+	/// deposit, and `who` has not claimed within the last [`Config::FreeClaimInterval`].
+	pub fn claim_is_free(who: &T::AccountId) -> bool {
+		let now = frame_system::Pallet::<T>::block_number();
+		let rested = LastClaim::<T>::get(who)
+			.is_none_or(|last| now >= last.saturating_add(T::FreeClaimInterval::get()));
+		rested && Self::api_pending_rewards(who) >= T::Currency::minimum_balance()
+	}
+
 	pub(crate) fn do_claim(who: T::AccountId) -> Result<u32, DispatchError> {
 		let identities = T::Consent::identities_of(&who);
 		for (identity, platform) in &identities {

@@ -51,6 +51,7 @@ pub trait WeightInfo {
 	fn record_deliveries() -> Weight;
 	fn release_license() -> Weight;
 	fn claim(n: u32, ) -> Weight;
+	fn claim_for(n: u32, ) -> Weight;
 	fn prune_feed(n: u32, ) -> Weight;
 }
 
@@ -248,6 +249,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3330).saturating_mul(n.into()))
 	}
+	fn claim_for(n: u32, ) -> Weight {
+		// Proof size, measured: `887 + n * (324 ±0)`
+		// Proof size, estimated: `7642 + n * (3330 ±0)`
+		// Minimum execution time: 167_814_000 picoseconds.
+		Weight::from_parts(232_982_681, 7642)
+			// Standard error: 594_065
+			.saturating_add(Weight::from_parts(27_200_405, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3330).saturating_mul(n.into()))
+	}
 	/// Storage: `Licensing::FeedOldest` (r:1 w:1)
 	/// Proof: `Licensing::FeedOldest` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::FeedNext` (r:1 w:0)
@@ -330,6 +344,15 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn claim(n: u32, ) -> Weight {
+		Weight::from_parts(232_982_681, 7642)
+			.saturating_add(Weight::from_parts(27_200_405, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3330).saturating_mul(n.into()))
+	}
+	fn claim_for(n: u32, ) -> Weight {
 		Weight::from_parts(232_982_681, 7642)
 			.saturating_add(Weight::from_parts(27_200_405, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))

@@ -124,6 +124,10 @@ parameter_types! {
 	pub const TransactionByteFee: Balance = 10 * MICRO_UNIT;
 }
 
+impl pallet_skip_feeless_payment::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+}
+
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
@@ -260,6 +264,8 @@ impl pallet_licensing::Config for Runtime {
 	type MaxDuration = ConstU32<{ 365 * licentia_primitives::time::DAYS }>;
 	/// One platform per identity at most.
 	type MaxIdentitiesPerAccount = <Runtime as pallet_consent::Config>::MaxIdentitiesPerAccount;
+	/// A contributor's claim is free once a day.
+	type FreeClaimInterval = ConstU32<{ licentia_primitives::time::DAYS }>;
 	type WeightInfo = pallet_licensing::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = benchmark_helpers::Setup;

@@ -1,6 +1,8 @@
-//! `claim`: contributors and platforms paid what they earned, and only that.
+//! `claim` and `claim_for`: contributors and platforms paid what they earned, and only that;
+//! a claim free of fees once an interval when it pays at least the existential deposit.
 
 use super::*;
+use frame_support::dispatch::CheckIfFeeless;
 
 #[test]
 fn contributors_and_platforms_claim_their_shares() {
@@ -97,5 +99,84 @@ fn each_identity_earns_for_whoever_holds_it_for_what_it_allows() {
 		assert_eq!(Licensing::api_pending_rewards(&dave), 427);
 		assert_ok!(Licensing::claim(RuntimeOrigin::signed(carol.clone())));
 		assert_eq!(Licensing::api_pending_rewards(&carol), 0);
+	});
+}
+
+#[test]
+fn anyone_pays_a_contributor_what_it_is_owed() {
+	run(|| {
+		let w = world();
+		let anyone = RuntimeOrigin::signed(w.buyer.clone());
+		assert_noop!(
+			Licensing::claim_for(anyone.clone(), w.alice.clone()),
+			Error::<Test>::NothingToClaim
+		);
+		assert_noop!(
+			Licensing::claim_for(RuntimeOrigin::none(), w.alice.clone()),
+			sp_runtime::DispatchError::BadOrigin
+		);
+		assert_ok!(Licensing::purchase(anyone.clone(), 0, u128::MAX));
+		let (alice, buyer) = (free(&w.alice), free(&w.buyer));
+		assert_ok!(Licensing::claim_for(anyone.clone(), w.alice.clone()));
+		System::assert_last_event(
+			Event::RewardsClaimed { who: w.alice.clone(), amount: 256 }.into(),
+		);
+		assert_eq!((free(&w.alice), free(&w.buyer)), (alice + 256, buyer), "paid to Alice");
+		assert_noop!(Licensing::claim_for(anyone, w.alice.clone()), Error::<Test>::NothingToClaim);
+		assert!(!LastClaim::<Test>::contains_key(&w.alice), "her own free claim is untouched");
+		assert_ok!(Licensing::do_try_state());
+	});
+}
+
+/// A contributor who holds nothing is paid: an account that does not exist receives its
+/// rewards through `claim_for` (it could not sign a claim of its own).
+#[test]
+fn a_contributor_without_an_account_is_paid() {
+	run(|| {
+		let w = world();
+		let nobody = Setup::account(9);
+		Setup::link(&nobody, w.platform, 9, &Purpose::ALL);
+		Setup::posts(&Identity::X(9), w.platform, 70);
+		Balances::set_balance(&nobody, 0);
+		assert_eq!(System::providers(&nobody), 0, "no account");
+		assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, u128::MAX));
+		let owed = Licensing::api_pending_rewards(&nobody);
+		assert!(owed >= 10, "at least the existential deposit: {owed}");
+		assert_ok!(Licensing::claim_for(RuntimeOrigin::signed(w.operator.clone()), nobody.clone()));
+		assert_eq!(free(&nobody), owed);
+		assert_ok!(Licensing::do_try_state());
+	});
+}
+
+#[test]
+fn a_claim_is_free_once_an_interval_when_it_pays_the_existential_deposit() {
+	run(|| {
+		let w = world();
+		let claim = RuntimeCall::Licensing(Call::claim {});
+		let feeless = |who: &AccountId| claim.is_feeless(&RuntimeOrigin::signed(who.clone()));
+		assert!(!feeless(&w.alice), "nothing to claim: not free");
+		assert!(!claim.is_feeless(&RuntimeOrigin::root()), "not signed");
+		assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, u128::MAX));
+		assert!(feeless(&w.alice), "256 owed, at least 10");
+		assert!(!RuntimeCall::Licensing(Call::claim_for { who: w.alice.clone() })
+			.is_feeless(&RuntimeOrigin::signed(w.alice.clone())));
+		assert_ok!(Licensing::claim(RuntimeOrigin::signed(w.alice.clone())));
+		assert_eq!(LastClaim::<Test>::get(&w.alice), Some(System::block_number()));
+
+		// Owed again within the interval: a claim pays its fee.
+		assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, u128::MAX));
+		assert!(Licensing::api_pending_rewards(&w.alice) >= 10);
+		System::set_block_number(System::block_number() + 99);
+		assert!(!feeless(&w.alice), "claimed 99 blocks ago");
+		System::set_block_number(System::block_number() + 1);
+		assert!(feeless(&w.alice), "100 blocks on");
+
+		// Below the existential deposit: never free (it would not make an account exist).
+		let carol = Setup::account(4);
+		Owed::<Test>::insert(&carol, 9);
+		assert!(!feeless(&carol), "9 < 10");
+		Owed::<Test>::insert(&carol, 10);
+		assert!(feeless(&carol));
+		Owed::<Test>::remove(&carol);
 	});
 }

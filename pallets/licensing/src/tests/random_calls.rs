@@ -97,6 +97,7 @@ fn call() -> impl Strategy<Value = RuntimeCall> {
 		),
 		(0u64..4).prop_map(|license| Call::release_license { license }),
 		Just(Call::claim {}),
+		who().prop_map(|who| Call::claim_for { who: account(who) }),
 	]
 	.prop_map(RuntimeCall::Licensing);
 	let consent = prop_oneof![
