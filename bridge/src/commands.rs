@@ -500,12 +500,22 @@ pub async fn revoke_posts(
 	Ok(summary)
 }
 
-/// `claim`: pays out the signer's rewards.
-pub async fn claim(chain: &Chain, signer: &Keypair) -> Result<Value> {
-	let who = chain::account_of(signer);
+/// `claim`: pays out the signer's rewards, or `beneficiary`'s (`claim_for`, the signer paying
+/// the fee). `fee` is null when the claim was free.
+pub async fn claim(chain: &Chain, signer: &Keypair, beneficiary: Option<&str>) -> Result<Value> {
+	let who = match beneficiary {
+		Some(ss58) => account(ss58)?,
+		None => chain::account_of(signer),
+	};
 	let pending = chain.licentia().pending_rewards(chain::primitive_account(&who), None).await;
 	let pending = pending.answer().context("reading the pending rewards")?;
-	let included = chain.submit(&api::transactions().licensing().claim(), signer).await?;
+	let included = match beneficiary {
+		Some(_) => {
+			let call = api::transactions().licensing().claim_for(who.clone());
+			chain.submit(&call, signer).await?
+		},
+		None => chain.submit(&api::transactions().licensing().claim(), signer).await?,
+	};
 	let claimed = included
 		.events
 		.find_first::<api::licensing::events::RewardsClaimed>()

@@ -253,11 +253,16 @@ enum Command {
 		/// The license's id.
 		id: u64,
 	},
-	/// Claims the signer's rewards: contributors' shares and platforms' shares of sales.
+	/// Claims the signer's rewards (contributors' shares and platforms' shares of sales), or
+	/// with --for another account's, paying the fee for it. A contributor's claim is free once a
+	/// day when it pays at least the existential deposit.
 	Claim {
-		/// The claimant's key.
+		/// The claimant's key (with --for: whoever pays the fee).
 		#[arg(long, env = "LICENTIA_SIGNER", hide_env_values = true)]
 		signer: String,
+		/// The account to pay (SS58), when it is not the signer's: `licensing.claim_for`.
+		#[arg(long = "for")]
+		beneficiary: Option<String>,
 	},
 }
 
@@ -416,7 +421,9 @@ async fn run(cli: Cli) -> Result<()> {
 			serde_json::json!({ "stopped": true })
 		},
 		Command::License { id } => commands::license(&chain, id).await?,
-		Command::Claim { signer } => commands::claim(&chain, &chain::keypair(&signer)?).await?,
+		Command::Claim { signer, beneficiary } => {
+			commands::claim(&chain, &chain::keypair(&signer)?, beneficiary.as_deref()).await?
+		},
 	};
 	print(cli.json, &output)
 }

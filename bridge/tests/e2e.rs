@@ -362,15 +362,25 @@ fn platforms_buyers_and_contributors_end_to_end() {
 	let checked = all(vec![env.bridge(&["check-access", "--license", "0", "--store", &x_store])]);
 	assert_eq!(checked[0]["tally"], json!({ "allowed": 4 }), "{}", checked[0]);
 
-	// -- Eve claims: her balance grows by her share, less the fee. ---------------------------
+	// -- Eve claims, free (her first claim, more than the existential deposit): her balance
+	// grows by her share. Charlie pays out Dave's platform share for him. -------------------
 	let eve_account: AccountId = Eve.to_account_id();
 	let before = env.node.free_balance(&eve_account);
 	let claim = all(vec![env.bridge(&["claim", "--signer", "//Eve"])]).remove(0);
-	let (claimed, fee) = (num(&claim["claimed"]), num(&claim["fee"]));
+	let claimed = num(&claim["claimed"]);
 	assert_eq!(claimed, num(&claim["pendingBefore"]));
 	assert!(claimed >= eve_share && claimed > 0);
-	assert_eq!(env.node.free_balance(&eve_account), before + claimed - fee, "{claim}");
+	assert_eq!(claim["fee"], Value::Null, "free: {claim}");
+	assert_eq!(env.node.free_balance(&eve_account), before + claimed, "{claim}");
 	assert_eq!(env.pending_rewards(Eve), 0);
+	let dave_account: AccountId = Dave.to_account_id();
+	let (dave_before, dave_pending) =
+		(env.node.free_balance(&dave_account), env.pending_rewards(Dave));
+	let args = ["claim", "--signer", "//Charlie", "--for", &address(Dave)];
+	let paid = all(vec![env.bridge(&args)]).remove(0);
+	assert_eq!((num(&paid["claimed"]), &paid["account"]), (dave_pending, &json!(address(Dave))));
+	assert!(num(&paid["fee"]) > 0, "Charlie pays: {paid}");
+	assert_eq!(env.node.free_balance(&dave_account), dave_before + dave_pending);
 
 	// -- Ferdie withdraws (a signed deny, relayed): the license's feed shows it, and access to
 	// Ferdie's posts is denied. ----------------------------------------------------------------
