@@ -1,0 +1,124 @@
+// The chain as the portal sees it: one connection with no custom types (everything from the
+// node's metadata), the node's `licentia_` RPC methods, accounts (a wallet extension's, or the
+// development accounts on a development chain), and transactions with their outcome in words.
+
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { web3Accounts, web3Enable, web3FromSource } from '@polkadot/extension-dapp';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+
+/** The node: `?node=ws://...` in the page's address, else the development node. */
+export const NODE_URL = new URLSearchParams(window.location.search).get('node') ?? 'ws://127.0.0.1:9944';
+
+let provider;
+
+/** Connects once; the api and whether the chain is a development chain. */
+export async function connect() {
+  provider = new WsProvider(NODE_URL);
+  const api = await ApiPromise.create({ provider, noInitWarn: true });
+  if (!api.tx.licensing || !api.tx.consent) throw new Error(`${NODE_URL} is not a Licentia node`);
+  const chainType = await api.rpc.system.chainType();
+  return { api, development: chainType.isDevelopment || chainType.isLocal };
+}
+
+/** A `licentia_` RPC method (not in metadata, so called by name on the provider). */
+export async function rpc(method, params = []) {
+  return provider.send(method, params);
+}
+
+const DEV_NAMES = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'];
+
+/**
+ * The accounts a person can act as: those of any injected wallet (the Polkadot.js extension,
+ * Talisman, SubWallet...) and, on a development chain, the development accounts.
+ */
+export async function accounts(development) {
+  const found = [];
+  const extensions = await web3Enable('Licentia');
+  if (extensions.length > 0) {
+    for (const a of await web3Accounts()) {
+      found.push({ address: a.address, name: a.meta.name ?? a.address, source: a.meta.source });
+    }
+  }
+  if (development) {
+    await cryptoWaitReady();
+    const keyring = new Keyring({ type: 'sr25519' });
+    for (const name of DEV_NAMES) {
+      const pair = keyring.addFromUri(`//${name}`, { name });
+      found.push({ address: pair.address, name: `${name} (development account)`, pair });
+    }
+  }
+  return found;
+}
+
+/** A readable reason from a dispatch error, from the metadata's documentation. */
+function describe(api, dispatchError) {
+  if (dispatchError.isModule) {
+    const { section, name, docs } = api.registry.findMetaError(dispatchError.asModule);
+    return `${section}.${name}: ${docs.join(' ')}`;
+  }
+  return dispatchError.toString();
+}
+
+/**
+ * Signs and submits `tx` as `account`; resolves when a block includes it with its events and
+ * the fee paid (null when the call was free), rejects with the chain's reason.
+ */
+export async function send(api, tx, account) {
+  let signer = account.pair;
+  let options = {};
+  if (!signer) {
+    const injector = await web3FromSource(account.source);
+    signer = account.address;
+    options = { signer: injector.signer };
+  }
+  return new Promise((resolve, reject) => {
+    let unsubscribe = () => {};
+    tx.signAndSend(signer, options, ({ status, events, dispatchError }) => {
+      if (!status.isInBlock) {
+        if (status.isDropped || status.isInvalid) reject(new Error(`the transaction was ${status.type}`));
+        return;
+      }
+      unsubscribe();
+      if (dispatchError) {
+        reject(new Error(describe(api, dispatchError)));
+        return;
+      }
+      const paid = events.find(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event));
+      resolve({ events: events.map(({ event }) => event), fee: paid ? paid.event.data[1].toBigInt() : null });
+    }).then((u) => { unsubscribe = u; }, reject);
+  });
+}
+
+/** `planck` in the chain's token, e.g. `4.275 LCT`. */
+export function formatBalance(api, planck) {
+  const decimals = api.registry.chainDecimals[0] ?? 12;
+  const symbol = api.registry.chainTokens[0] ?? 'UNIT';
+  const value = BigInt(planck.toString());
+  const unit = 10n ** BigInt(decimals);
+  const fraction = (value % unit).toString().padStart(decimals, '0').replace(/0+$/, '');
+  return `${(value / unit).toLocaleString('en-US')}${fraction ? `.${fraction}` : ''} ${symbol}`;
+}
+
+/** The purposes, in the chain's order, with plain names. */
+export const PURPOSES = [
+  ['aiTraining', 'AI training', 'Training machine-learning models on your posts.'],
+  ['generativeAiTraining', 'Generative AI training', 'Training models that generate text or images.'],
+  ['aiInference', 'AI inference', 'Giving your posts to a model as context when it answers.'],
+  ['searchIndexing', 'Search indexing', 'Indexing your posts so that search engines find them.'],
+  ['research', 'Research', 'Academic and non-commercial research.'],
+];
+
+/** The metadata's variant name of a purpose (`aiTraining` -> `AiTraining`). */
+export function purposeVariant(purpose) {
+  return purpose[0].toUpperCase() + purpose.slice(1);
+}
+
+/** Duration in blocks, in words (6-second blocks). */
+export function formatBlocks(api, blocks) {
+  const ms = Number(api.consts.aura?.slotDuration ?? 6000) * Number(blocks);
+  const minutes = ms / 60000;
+  if (minutes < 120) return `${Math.round(minutes)} minutes`;
+  if (minutes < 2880) return `${(minutes / 60).toFixed(1)} hours`;
+  return `${(minutes / 1440).toFixed(1)} days`;
+}

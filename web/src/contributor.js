@@ -1,0 +1,102 @@
+// The contributor's page: linked identities, consent per purpose, posts, earnings, claim, and
+// withdrawing everything.
+
+import { card, h, show } from './dom.js';
+import { PURPOSES, formatBalance, purposeVariant, rpc, send } from './chain.js';
+
+/** An identity as people write it: `x:783214`, `bluesky:did:plc:...`, `nostr:ab12...`. */
+function identityText(identity) {
+  const [[kind, value]] = Object.entries(identity);
+  return `${kind === 'x' ? 'X user' : kind[0].toUpperCase() + kind.slice(1)} ${value}`;
+}
+
+function purposeName(purpose) {
+  return PURPOSES.find(([key]) => key === purpose)?.[1] ?? purpose;
+}
+
+export async function contributorPage(root, { api, account, status, refresh }) {
+  const [consent, contributions, pending, platforms] = await Promise.all([
+    rpc('licentia_accountConsent', [account.address]),
+    rpc('licentia_contributions', [account.address]),
+    rpc('licentia_pendingRewards', [account.address]),
+    rpc('licentia_platforms'),
+  ]);
+  const platformName = (id) => {
+    const p = platforms.find((q) => q.id === id);
+    return p ? `${p.kind} (${p.domain})` : `platform ${id}`;
+  };
+  // A transaction, then the page read again, then what happened (so that the words and the
+  // page agree).
+  const act = async (what, tx, done) => {
+    status(`${what}: waiting for a block…`);
+    let outcome;
+    try {
+      const { fee } = await send(api, tx, account);
+      outcome = [`${what}: done${fee === null ? ', free of fees' : `, fee ${formatBalance(api, fee)}`}. ${done ?? ''}`, false];
+    } catch (e) {
+      outcome = [`${what} failed: ${e.message}`, true];
+    }
+    await refresh();
+    status(...outcome);
+  };
+
+  // -- Identities. ------------------------------------------------------------------------------
+  const identities = consent.identities.length === 0
+    ? h('p', {}, 'No identity is linked to this account yet. Your platform links your account when you accept its invitation (it asks you to sign a link acceptance); a Nostr key is linked by signing with it (NIP-07).')
+    : h('ul', { class: 'list' }, consent.identities.map((i) => h('li', {},
+      h('strong', {}, identityText(i.identity)), ` on ${platformName(i.platform)}: `,
+      i.allowed.length === 0 ? 'no use allowed' : `allowed for ${i.allowed.map(purposeName).join(', ')}`)));
+
+  // -- Consent: one switch per purpose, for every linked identity. -----------------------------
+  const allowed = new Set(consent.statements.allowed);
+  const boxes = PURPOSES.map(([key, name, help]) => {
+    const box = h('input', { type: 'checkbox', id: `purpose-${key}`, name: key, checked: allowed.has(key) });
+    return { key, box, row: h('div', { class: 'purpose' }, box,
+      h('label', { for: `purpose-${key}` }, h('strong', {}, name), h('span', { class: 'help' }, help))) };
+  });
+  const save = h('button', {
+    type: 'submit',
+    onclick: (event) => {
+      event.preventDefault();
+      const decisions = boxes.map(({ key, box }) => [purposeVariant(key), box.checked ? 'Allow' : 'Deny']);
+      act('Saving your choices', api.tx.consent.setConsent({ Account: null }, decisions));
+    },
+  }, 'Save my choices');
+
+  // -- Posts and earnings. ---------------------------------------------------------------------
+  const posts = contributions.length === 0
+    ? h('p', {}, 'None of your posts is registered yet: your platform registers the posts of people who allow some use.')
+    : h('ul', { class: 'list' }, contributions.map(([platform, count]) =>
+      h('li', {}, h('strong', { 'data-posts': count }, `${count} posts`), ` on ${platformName(platform)}`)));
+  const claimable = BigInt(pending);
+  const claim = h('button', {
+    disabled: claimable === 0n,
+    onclick: () => act('Claiming', api.tx.licensing.claim(), 'The amount is in your account.'),
+  }, 'Claim');
+
+  // -- Withdraw. -----------------------------------------------------------------------------
+  const withdraw = h('button', {
+    class: 'danger',
+    onclick: () => {
+      if (window.confirm('Withdraw consent for every use of every linked identity?')) {
+        act('Withdrawing', api.tx.consent.withdrawConsent(), 'Buyers are told through their revocation feed.');
+      }
+    },
+  }, 'Withdraw everything');
+
+  show(root,
+    card('Your identities', identities),
+    card('What your posts may be used for',
+      h('p', {}, 'Nothing is allowed until you allow it. Your choices apply to every identity linked to this account; you can change them at any time.'),
+      h('form', { 'aria-label': 'Consent per purpose' }, boxes.map((b) => b.row), save)),
+    card('Your posts', posts),
+    card('Earnings',
+      h('p', { class: 'amount', id: 'pending' }, formatBalance(api, claimable)),
+      h('p', {}, claimable === 0n
+        ? 'Nothing to claim yet: you earn when a license covering your posts is bought.'
+        : 'Ready to claim. Your claim is free of fees once a day when it pays at least the existential deposit.'),
+      claim),
+    card('Withdraw everything',
+      h('p', {}, 'This denies every use, for every identity, at once. No new license will include your posts, and access checks refuse them to every existing license. Buyers who already received your posts read the withdrawal in their license\'s revocation feed and must delete them. What you earned before stays yours to claim.'),
+      withdraw));
+}

@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+// The portal in a real browser (Debian's Chromium, driven by puppeteer-core) against a dev
+// chain: a contributor opts in, a buyer purchases, the contributor sees the earning and claims
+// it (free of fees), then withdraws everything. Writes a screenshot of each page.
+//
+//   node test/portal.mjs --node ws://127.0.0.1:9944 [--screenshots DIR] [--chromium PATH]
+//
+// The chain needs a platform offer with posts of //Eve's: the test makes one with
+// scripts/buyer/dev-offer.mjs (as //Dave, the X platform's operator on --dev). Exits 1 on the
+// first failed expectation. bridge/tests/e2e.rs runs it on a fresh node in the test suite.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import puppeteer from 'puppeteer-core';
+import { servePortal } from '../serve.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    node: { type: 'string', default: 'ws://127.0.0.1:9944' },
+    screenshots: { type: 'string', default: 'screenshots' },
+    chromium: { type: 'string', default: '/usr/bin/chromium' },
+  },
+});
+const here = fileURLToPath(new URL('.', import.meta.url));
+const fail = (message) => {
+  console.error(`portal test: ${message}`);
+  process.exit(1);
+};
+const step = (text) => console.error(`portal test: ${text}`);
+mkdirSync(args.screenshots, { recursive: true });
+
+// -- The chain: an offer of 5 posts by //Eve (X user 1234567890) allowing AI training. -------
+step('dev-offer.mjs: Dave links Eve, registers 5 of her posts and opens offer 0');
+execFileSync('node', [join(here, '../../scripts/buyer/dev-offer.mjs'), '--url', args.node, '--posts', '5'], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+
+const server = await servePortal(0);
+const portal = `http://127.0.0.1:${server.address().port}/`;
+const browser = await puppeteer.launch({
+  executablePath: args.chromium,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu'],
+});
+let page;
+try {
+  page = await browser.newPage();
+  await page.setViewport({ width: 1100, height: 1400 });
+  page.on('dialog', (dialog) => dialog.accept());
+  page.on('pageerror', (e) => step(`page error: ${e.message}`));
+
+  /** Opens the portal as `name` (a development account) on `route`, ready. */
+  const open = async (name, route) => {
+    const url = `${portal}?node=${encodeURIComponent(args.node)}&account=${name}#${route}`;
+    await page.goto(url);
+    await page.waitForFunction((r) => document.getElementById('page').dataset.ready?.startsWith(`${r}:`), { timeout: 60_000 }, route);
+  };
+  const text = (selector) => page.$eval(selector, (e) => e.textContent);
+  /** Waits until the status line says `pattern` (a transaction in a block), or fails. */
+  const statusSays = async (pattern) => {
+    await page.waitForFunction(
+      (p) => new RegExp(p).test(document.getElementById('status').textContent) || document.getElementById('status').className === 'error',
+      { timeout: 60_000 }, pattern.source,
+    );
+    const status = await text('#status');
+    if (!pattern.test(status)) fail(`expected the status to say ${pattern}, it says: ${status}`);
+    // The page is rendered again after each transaction.
+    await page.waitForFunction(() => document.getElementById('page').dataset.ready, { timeout: 30_000 });
+    return status;
+  };
+  const shot = (name) => page.screenshot({ path: join(args.screenshots, `${name}.png`), fullPage: true });
+
+  // -- The contributor opts in to one more use. ----------------------------------------------
+  step('Eve opens her page');
+  await open('Eve', 'contributor');
+  const identities = await text('#card-your-identities + *');
+  if (!identities.includes('X user 1234567890') || !identities.includes('allowed for AI training')) {
+    fail(`Eve's identity is not shown as linked and allowing AI training: ${identities}`);
+  }
+  if (!(await text('[data-posts]')).includes('5 posts')) fail('Eve\'s 5 posts are not shown');
+  await page.click('#purpose-research');
+  await page.click('form[aria-label="Consent per purpose"] button');
+  await statusSays(/Saving your choices: done/);
+  const after = await text('#card-your-identities + *');
+  if (!after.includes('AI training, Research')) fail(`the opt-in to research is not shown: ${after}`);
+  await shot('1-contributor');
+
+  // -- The buyer purchases. ----------------------------------------------------------------
+  step('Alice buys offer 0');
+  await open('Alice', 'buyer');
+  const offer = await text('[data-offer="0"]');
+  if (!offer.includes('AI training') || !offer.includes('for 5 records')) fail(`offer 0 is not described: ${offer}`);
+  await shot('2-buyer-offers');
+  await page.click('form[aria-label="Buy offer 0"] button');
+  await statusSays(/License 0 bought/);
+  const held = await text('[data-license="0"]');
+  if (!held.includes('License 0') || !held.includes('valid for')) fail(`license 0 is not listed: ${held}`);
+  await shot('3-buyer-license');
+
+  // -- The contributor sees the earning and claims it, free. ---------------------------------
+  step('Eve claims');
+  await open('Eve', 'contributor');
+  const earned = await text('#pending');
+  if (/^0 /.test(earned)) fail(`Eve's earning is not shown: ${earned}`);
+  await shot('4-contributor-earned');
+  await page.click('#card-earnings ~ button');
+  const claimed = await statusSays(/Claiming: done/);
+  if (!claimed.includes('free of fees')) fail(`the claim was not free: ${claimed}`);
+  if (!/^0 /.test(await text('#pending'))) fail('the earning was not paid out');
+
+  // -- And withdraws everything. -------------------------------------------------------------
+  step('Eve withdraws');
+  await page.click('button.danger');
+  await statusSays(/Withdrawing: done/);
+  const withdrawn = await text('#card-your-identities + *');
+  if (!withdrawn.includes('no use allowed')) fail(`the withdrawal is not shown: ${withdrawn}`);
+  await shot('5-contributor-withdrawn');
+
+  // -- Readable on a phone. --------------------------------------------------------------------
+  await page.setViewport({ width: 390, height: 844, isMobile: true });
+  await open('Alice', 'buyer');
+  await shot('6-phone-buyer');
+  step(`passed; screenshots in ${args.screenshots}`);
+} catch (e) {
+  if (page) await page.screenshot({ path: join(args.screenshots, 'failure.png'), fullPage: true }).catch(() => {});
+  fail(e.stack ?? e.message);
+} finally {
+  await browser.close();
+  server.close();
+}
