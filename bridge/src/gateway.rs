@@ -178,6 +178,21 @@ fn unavailable(error: anyhow::Error) -> Refusal {
 	Refusal(StatusCode::SERVICE_UNAVAILABLE, "unavailable", format!("{error:#}"))
 }
 
+/// A request's query parameters: malformed ones (`limit=abc`) are a JSON 400, as every other
+/// refusal.
+struct Params<T>(T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
+	type Rejection = Refusal;
+
+	async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Refusal> {
+		match Query::<T>::from_request_parts(parts, state).await {
+			Ok(Query(params)) => Ok(Params(params)),
+			Err(e) => Err(Refusal(StatusCode::BAD_REQUEST, "badRequest", e.body_text())),
+		}
+	}
+}
+
 /// The records page's parameters.
 #[derive(Deserialize)]
 struct PageQuery {
@@ -240,7 +255,7 @@ impl FromRequestParts<Arc<Gateway>> for Held {
 async fn records(
 	State(gateway): State<Arc<Gateway>>,
 	Held { id, chain, license }: Held,
-	Query(query): Query<PageQuery>,
+	Params(query): Params<PageQuery>,
 	headers: HeaderMap,
 ) -> Result<Response, Refusal> {
 	let bad = |message: String| Refusal(StatusCode::BAD_REQUEST, "badRequest", message);
@@ -315,7 +330,7 @@ struct StatusQuery {
 async fn status(
 	State(gateway): State<Arc<Gateway>>,
 	Held { id, chain, license }: Held,
-	Query(query): Query<StatusQuery>,
+	Params(query): Params<StatusQuery>,
 ) -> Result<Response, Refusal> {
 	let bad = |message: String| Refusal(StatusCode::BAD_REQUEST, "badRequest", message);
 	let positions: Vec<Position> = query
@@ -1088,6 +1103,25 @@ mod tests {
 		}
 		let position = Position { batch: 12, leaf: 4_095 };
 		assert_eq!(position.to_string().parse::<Position>(), Ok(position));
+	}
+
+	/// Malformed query parameters are refused as JSON 400s, with what was wrong.
+	#[test]
+	fn malformed_parameters_are_a_json_bad_request() {
+		let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+		let parse = |uri: &str| {
+			let (mut parts, ()) = axum::http::Request::get(uri).body(()).unwrap().into_parts();
+			runtime.block_on(Params::<PageQuery>::from_request_parts(&mut parts, &()))
+		};
+		let Params(page) = parse("/r?limit=7&stream=true").map_err(|r| r.2).unwrap();
+		assert_eq!((page.limit, page.stream), (Some(7), true));
+		for uri in ["/r?limit=abc", "/r?limit=-1", "/r?stream=maybe"] {
+			let refusal = parse(uri).err().expect(uri);
+			assert_eq!((refusal.0, refusal.1), (StatusCode::BAD_REQUEST, "badRequest"), "{uri}");
+			assert!(refusal.2.contains("limit") || refusal.2.contains("stream"), "{}", refusal.2);
+			let response = refusal.into_response();
+			assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+		}
 	}
 
 	/// A stream gzipped page by page is one gzip stream: each chunk decodes as it arrives, and

@@ -2046,7 +2046,8 @@ fn a_contributor_and_a_buyer_use_the_portal_in_a_browser() {
 	);
 	// LICENTIA_SCREENSHOTS keeps them (docs/portal/ holds a set).
 	let temp = common::TempDir::new("portal-screenshots");
-	let screenshots = std::env::var_os("LICENTIA_SCREENSHOTS").map_or(temp.0.clone(), PathBuf::from);
+	let screenshots =
+		std::env::var_os("LICENTIA_SCREENSHOTS").map_or(temp.0.clone(), PathBuf::from);
 	let url = format!("ws://127.0.0.1:{}", node.rpc_port);
 	let output = Command::new("node")
 		.arg(web.join("test/portal.mjs"))

@@ -7,7 +7,7 @@
 //! WASM-EXECUTION `Compiled`, CHAIN `Some("dev")`, DB CACHE `1024`
 
 // Command:
-// /root/.cache/licentia/target-bench/benchmark/licentia-node
+// /root/.cache/licentia/target/benchmark/licentia-node
 // benchmark
 // pallet
 // --chain
@@ -77,10 +77,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_batch(c: u32, ) -> Weight {
 		// Proof size, measured: `1491 + c * (155 ±0)`
 		// Proof size, estimated: `4286 + c * (2835 ±0)`
-		// Minimum execution time: 117_130_000 picoseconds.
-		Weight::from_parts(120_887_000, 4286)
-			// Standard error: 489_572
-			.saturating_add(Weight::from_parts(28_816_482, 0).saturating_mul(c.into()))
+		// Minimum execution time: 64_105_000 picoseconds.
+		Weight::from_parts(64_356_000, 4286)
+			// Standard error: 44_600
+			.saturating_add(Weight::from_parts(11_724_059, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -117,10 +117,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn activate_batch(c: u32, ) -> Weight {
 		// Proof size, measured: `1317 + c * (118 ±0)`
 		// Proof size, estimated: `4286 + c * (3330 ±0)`
-		// Minimum execution time: 235_622_000 picoseconds.
-		Weight::from_parts(550_079_574, 4286)
-			// Standard error: 1_698_426
-			.saturating_add(Weight::from_parts(45_977_895, 0).saturating_mul(c.into()))
+		// Minimum execution time: 70_105_000 picoseconds.
+		Weight::from_parts(72_188_000, 4286)
+			// Standard error: 84_827
+			.saturating_add(Weight::from_parts(19_111_271, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -141,10 +141,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn challenge(c: u32, ) -> Weight {
 		// Proof size, measured: `2063 + c * (37 ±0)`
 		// Proof size, estimated: `44425 + c * (2757 ±0)`
-		// Minimum execution time: 982_533_000 picoseconds.
-		Weight::from_parts(984_616_000, 44425)
-			// Standard error: 126_330
-			.saturating_add(Weight::from_parts(12_228_808, 0).saturating_mul(c.into()))
+		// Minimum execution time: 599_795_000 picoseconds.
+		Weight::from_parts(602_319_000, 44425)
+			// Standard error: 34_926
+			.saturating_add(Weight::from_parts(5_735_404, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(23_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(22_u64))
@@ -162,8 +162,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn request_leaf() -> Weight {
 		// Proof size, measured: `336`
 		// Proof size, estimated: `3640`
-		// Minimum execution time: 92_314_000 picoseconds.
-		Weight::from_parts(100_358_000, 3640)
+		// Minimum execution time: 49_484_000 picoseconds.
+		Weight::from_parts(52_798_000, 3640)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -178,8 +178,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn answer_leaf() -> Weight {
 		// Proof size, measured: `720`
 		// Proof size, estimated: `6196`
-		// Minimum execution time: 108_764_000 picoseconds.
-		Weight::from_parts(114_956_000, 6196)
+		// Minimum execution time: 60_741_000 picoseconds.
+		Weight::from_parts(64_677_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -197,10 +197,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn void_unanswered(c: u32, ) -> Weight {
 		// Proof size, measured: `2063 + c * (37 ±0)`
 		// Proof size, estimated: `44425 + c * (2757 ±0)`
-		// Minimum execution time: 976_120_000 picoseconds.
-		Weight::from_parts(987_462_000, 44425)
-			// Standard error: 74_369
-			.saturating_add(Weight::from_parts(12_395_708, 0).saturating_mul(c.into()))
+		// Minimum execution time: 581_768_000 picoseconds.
+		Weight::from_parts(166_757_970, 44425)
+			// Standard error: 23_171
+			.saturating_add(Weight::from_parts(5_668_633, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(23_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(22_u64))
@@ -212,8 +212,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_windows() -> Weight {
 		// Proof size, measured: `0`
 		// Proof size, estimated: `0`
-		// Minimum execution time: 9_888_000 picoseconds.
-		Weight::from_parts(12_463_000, 0)
+		// Minimum execution time: 3_675_000 picoseconds.
+		Weight::from_parts(4_136_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Consent::NostrPlatform` (r:1 w:0)
@@ -250,10 +250,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_nostr_events(e: u32, ) -> Weight {
 		// Proof size, measured: `661`
 		// Proof size, estimated: `4320 + e * (2531 ±0)`
-		// Minimum execution time: 491_672_000 picoseconds.
-		Weight::from_parts(922_338_191, 4320)
-			// Standard error: 3_084_047
-			.saturating_add(Weight::from_parts(341_156_427, 0).saturating_mul(e.into()))
+		// Minimum execution time: 255_081_000 picoseconds.
+		Weight::from_parts(79_709_562, 4320)
+			// Standard error: 216_988
+			.saturating_add(Weight::from_parts(184_785_001, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
@@ -268,12 +268,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(360), added: 2835, mode: `MaxEncodedLen`)
 	/// Storage: `Content::RevokedPosts` (r:1 w:1)
 	/// Proof: `Content::RevokedPosts` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
-	/// Storage: `Content::PlatformPosts` (r:1 w:1)
-	/// Proof: `Content::PlatformPosts` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::FeedNext` (r:1 w:1)
 	/// Proof: `Licensing::FeedNext` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Contributions` (r:1 w:1)
 	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
+	/// Storage: `Content::PlatformPosts` (r:1 w:1)
+	/// Proof: `Content::PlatformPosts` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccountConsent` (r:1 w:0)
 	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PoolMembers` (r:1 w:1)
@@ -288,10 +288,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn revoke_post(p: u32, ) -> Weight {
 		// Proof size, measured: `1057`
 		// Proof size, estimated: `4320`
-		// Minimum execution time: 90_209_000 picoseconds.
-		Weight::from_parts(96_566_230, 4320)
-			// Standard error: 3_387
-			.saturating_add(Weight::from_parts(417_226, 0).saturating_mul(p.into()))
+		// Minimum execution time: 45_978_000 picoseconds.
+		Weight::from_parts(49_068_472, 4320)
+			// Standard error: 631
+			.saturating_add(Weight::from_parts(296_118, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -305,12 +305,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Consent::Platforms` (`max_values`: None, `max_size`: Some(821), added: 3296, mode: `MaxEncodedLen`)
 	/// Storage: `Content::RevokedPosts` (r:256 w:256)
 	/// Proof: `Content::RevokedPosts` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
-	/// Storage: `Content::PlatformPosts` (r:1 w:1)
-	/// Proof: `Content::PlatformPosts` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::FeedNext` (r:1 w:1)
 	/// Proof: `Licensing::FeedNext` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Contributions` (r:256 w:256)
 	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
+	/// Storage: `Content::PlatformPosts` (r:1 w:1)
+	/// Proof: `Content::PlatformPosts` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccountConsent` (r:256 w:0)
 	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PoolMembers` (r:256 w:256)
@@ -325,10 +325,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn revoke_posts(n: u32, ) -> Weight {
 		// Proof size, measured: `937 + n * (367 ±0)`
 		// Proof size, estimated: `4286 + n * (3330 ±0)`
-		// Minimum execution time: 109_636_000 picoseconds.
-		Weight::from_parts(111_519_000, 4286)
-			// Standard error: 689_503
-			.saturating_add(Weight::from_parts(84_034_179, 0).saturating_mul(n.into()))
+		// Minimum execution time: 57_555_000 picoseconds.
+		Weight::from_parts(4_115_612, 4286)
+			// Standard error: 63_278
+			.saturating_add(Weight::from_parts(42_590_790, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -340,8 +340,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights priced with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_batch(c: u32, ) -> Weight {
-		Weight::from_parts(120_887_000, 4286)
-			.saturating_add(Weight::from_parts(28_816_482, 0).saturating_mul(c.into()))
+		Weight::from_parts(64_356_000, 4286)
+			.saturating_add(Weight::from_parts(11_724_059, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
@@ -349,8 +349,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2835).saturating_mul(c.into()))
 	}
 	fn activate_batch(c: u32, ) -> Weight {
-		Weight::from_parts(550_079_574, 4286)
-			.saturating_add(Weight::from_parts(45_977_895, 0).saturating_mul(c.into()))
+		Weight::from_parts(72_188_000, 4286)
+			.saturating_add(Weight::from_parts(19_111_271, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
@@ -358,8 +358,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3330).saturating_mul(c.into()))
 	}
 	fn challenge(c: u32, ) -> Weight {
-		Weight::from_parts(984_616_000, 44425)
-			.saturating_add(Weight::from_parts(12_228_808, 0).saturating_mul(c.into()))
+		Weight::from_parts(602_319_000, 44425)
+			.saturating_add(Weight::from_parts(5_735_404, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(23_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(22_u64))
@@ -367,18 +367,18 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2757).saturating_mul(c.into()))
 	}
 	fn request_leaf() -> Weight {
-		Weight::from_parts(100_358_000, 3640)
+		Weight::from_parts(52_798_000, 3640)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn answer_leaf() -> Weight {
-		Weight::from_parts(114_956_000, 6196)
+		Weight::from_parts(64_677_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn void_unanswered(c: u32, ) -> Weight {
-		Weight::from_parts(987_462_000, 44425)
-			.saturating_add(Weight::from_parts(12_395_708, 0).saturating_mul(c.into()))
+		Weight::from_parts(166_757_970, 44425)
+			.saturating_add(Weight::from_parts(5_668_633, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(23_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(22_u64))
@@ -386,12 +386,12 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2757).saturating_mul(c.into()))
 	}
 	fn set_windows() -> Weight {
-		Weight::from_parts(12_463_000, 0)
+		Weight::from_parts(4_136_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_nostr_events(e: u32, ) -> Weight {
-		Weight::from_parts(922_338_191, 4320)
-			.saturating_add(Weight::from_parts(341_156_427, 0).saturating_mul(e.into()))
+		Weight::from_parts(79_709_562, 4320)
+			.saturating_add(Weight::from_parts(184_785_001, 0).saturating_mul(e.into()))
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
@@ -399,14 +399,14 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2531).saturating_mul(e.into()))
 	}
 	fn revoke_post(p: u32, ) -> Weight {
-		Weight::from_parts(96_566_230, 4320)
-			.saturating_add(Weight::from_parts(417_226, 0).saturating_mul(p.into()))
+		Weight::from_parts(49_068_472, 4320)
+			.saturating_add(Weight::from_parts(296_118, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn revoke_posts(n: u32, ) -> Weight {
-		Weight::from_parts(111_519_000, 4286)
-			.saturating_add(Weight::from_parts(84_034_179, 0).saturating_mul(n.into()))
+		Weight::from_parts(4_115_612, 4286)
+			.saturating_add(Weight::from_parts(42_590_790, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((7_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))

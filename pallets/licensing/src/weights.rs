@@ -7,7 +7,7 @@
 //! WASM-EXECUTION `Compiled`, CHAIN `Some("dev")`, DB CACHE `1024`
 
 // Command:
-// /root/.cache/licentia/target-bench/benchmark/licentia-node
+// /root/.cache/licentia/target/benchmark/licentia-node
 // benchmark
 // pallet
 // --chain
@@ -71,8 +71,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_terms() -> Weight {
 		// Proof size, measured: `109`
 		// Proof size, estimated: `3640`
-		// Minimum execution time: 84_478_000 picoseconds.
-		Weight::from_parts(93_045_000, 3640)
+		// Minimum execution time: 44_556_000 picoseconds.
+		Weight::from_parts(48_322_000, 3640)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -91,8 +91,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn create_offer() -> Weight {
 		// Proof size, measured: `668`
 		// Proof size, estimated: `4286`
-		// Minimum execution time: 100_539_000 picoseconds.
-		Weight::from_parts(179_757_000, 4286)
+		// Minimum execution time: 53_389_000 picoseconds.
+		Weight::from_parts(57_676_000, 4286)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -108,10 +108,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn create_pool_offer(p: u32, ) -> Weight {
 		// Proof size, measured: `429 + p * (110 ±0)`
 		// Proof size, estimated: `3836 + p * (3296 ±0)`
-		// Minimum execution time: 36_759_000 picoseconds.
-		Weight::from_parts(37_050_280, 3836)
-			// Standard error: 23_878
-			.saturating_add(Weight::from_parts(5_585_071, 0).saturating_mul(p.into()))
+		// Minimum execution time: 15_874_000 picoseconds.
+		Weight::from_parts(14_033_677, 3836)
+			// Standard error: 1_272
+			.saturating_add(Weight::from_parts(3_003_792, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -122,8 +122,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_offer_paused() -> Weight {
 		// Proof size, measured: `243`
 		// Proof size, estimated: `3613`
-		// Minimum execution time: 23_053_000 picoseconds.
-		Weight::from_parts(25_939_000, 3613)
+		// Minimum execution time: 9_144_000 picoseconds.
+		Weight::from_parts(10_125_000, 3613)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -136,8 +136,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn close_offer() -> Weight {
 		// Proof size, measured: `388`
 		// Proof size, estimated: `3640`
-		// Minimum execution time: 73_498_000 picoseconds.
-		Weight::from_parts(81_052_000, 3640)
+		// Minimum execution time: 39_789_000 picoseconds.
+		Weight::from_parts(41_852_000, 3640)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -167,10 +167,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn purchase(p: u32, ) -> Weight {
 		// Proof size, measured: `1680 + p * (166 ±0)`
 		// Proof size, estimated: `8799 + p * (3296 ±0)`
-		// Minimum execution time: 236_384_000 picoseconds.
-		Weight::from_parts(225_809_635, 8799)
-			// Standard error: 137_545
-			.saturating_add(Weight::from_parts(23_379_972, 0).saturating_mul(p.into()))
+		// Minimum execution time: 131_015_000 picoseconds.
+		Weight::from_parts(126_094_072, 8799)
+			// Standard error: 8_882
+			.saturating_add(Weight::from_parts(11_881_317, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -182,8 +182,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn transfer_license() -> Weight {
 		// Proof size, measured: `476`
 		// Proof size, estimated: `3698`
-		// Minimum execution time: 27_852_000 picoseconds.
-		Weight::from_parts(32_811_000, 3698)
+		// Minimum execution time: 11_347_000 picoseconds.
+		Weight::from_parts(12_428_000, 3698)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -192,8 +192,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn revoke_license() -> Weight {
 		// Proof size, measured: `476`
 		// Proof size, estimated: `3698`
-		// Minimum execution time: 27_331_000 picoseconds.
-		Weight::from_parts(30_568_000, 3698)
+		// Minimum execution time: 11_467_000 picoseconds.
+		Weight::from_parts(12_469_000, 3698)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -204,8 +204,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn record_deliveries() -> Weight {
 		// Proof size, measured: `902`
 		// Proof size, estimated: `4286`
-		// Minimum execution time: 39_394_000 picoseconds.
-		Weight::from_parts(43_351_000, 4286)
+		// Minimum execution time: 17_916_000 picoseconds.
+		Weight::from_parts(19_259_000, 4286)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -218,8 +218,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn release_license() -> Weight {
 		// Proof size, measured: `713`
 		// Proof size, estimated: `3698`
-		// Minimum execution time: 78_978_000 picoseconds.
-		Weight::from_parts(85_721_000, 3698)
+		// Minimum execution time: 42_463_000 picoseconds.
+		Weight::from_parts(44_727_000, 3698)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -235,27 +235,42 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Licensing::Owed` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::LastClaim` (r:0 w:1)
+	/// Proof: `Licensing::LastClaim` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[1, 16]`.
 	fn claim(n: u32, ) -> Weight {
 		// Proof size, measured: `887 + n * (324 ±0)`
 		// Proof size, estimated: `7642 + n * (3330 ±0)`
-		// Minimum execution time: 167_814_000 picoseconds.
-		Weight::from_parts(232_982_681, 7642)
-			// Standard error: 594_065
-			.saturating_add(Weight::from_parts(27_200_405, 0).saturating_mul(n.into()))
+		// Minimum execution time: 67_441_000 picoseconds.
+		Weight::from_parts(57_979_066, 7642)
+			// Standard error: 8_057
+			.saturating_add(Weight::from_parts(13_768_092, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3330).saturating_mul(n.into()))
 	}
+	/// Storage: `Consent::AccountIdentities` (r:1 w:0)
+	/// Proof: `Consent::AccountIdentities` (`max_values`: None, `max_size`: Some(4177), added: 6652, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::IdentityOwner` (r:16 w:0)
+	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(360), added: 2835, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::PoolMembers` (r:16 w:16)
+	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(855), added: 3330, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::PlatformRewardCounters` (r:16 w:0)
+	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(540), added: 3015, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::Owed` (r:1 w:1)
+	/// Proof: `Licensing::Owed` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Component `n` ranges over `[1, 16]`.
 	fn claim_for(n: u32, ) -> Weight {
 		// Proof size, measured: `887 + n * (324 ±0)`
 		// Proof size, estimated: `7642 + n * (3330 ±0)`
-		// Minimum execution time: 167_814_000 picoseconds.
-		Weight::from_parts(232_982_681, 7642)
-			// Standard error: 594_065
-			.saturating_add(Weight::from_parts(27_200_405, 0).saturating_mul(n.into()))
+		// Minimum execution time: 65_999_000 picoseconds.
+		Weight::from_parts(54_873_299, 7642)
+			// Standard error: 7_841
+			.saturating_add(Weight::from_parts(14_044_009, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -272,10 +287,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn prune_feed(n: u32, ) -> Weight {
 		// Proof size, measured: `77 + n * (73 ±0)`
 		// Proof size, estimated: `1493 + n * (2791 ±0)`
-		// Minimum execution time: 3_627_000 picoseconds.
-		Weight::from_parts(3_737_000, 1493)
-			// Standard error: 122_770
-			.saturating_add(Weight::from_parts(9_369_281, 0).saturating_mul(n.into()))
+		// Minimum execution time: 2_043_000 picoseconds.
+		Weight::from_parts(2_253_000, 1493)
+			// Standard error: 2_987
+			.saturating_add(Weight::from_parts(4_108_569, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -287,36 +302,36 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights priced with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_terms() -> Weight {
-		Weight::from_parts(93_045_000, 3640)
+		Weight::from_parts(48_322_000, 3640)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn create_offer() -> Weight {
-		Weight::from_parts(179_757_000, 4286)
+		Weight::from_parts(57_676_000, 4286)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn create_pool_offer(p: u32, ) -> Weight {
-		Weight::from_parts(37_050_280, 3836)
-			.saturating_add(Weight::from_parts(5_585_071, 0).saturating_mul(p.into()))
+		Weight::from_parts(14_033_677, 3836)
+			.saturating_add(Weight::from_parts(3_003_792, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 3296).saturating_mul(p.into()))
 	}
 	fn set_offer_paused() -> Weight {
-		Weight::from_parts(25_939_000, 3613)
+		Weight::from_parts(10_125_000, 3613)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn close_offer() -> Weight {
-		Weight::from_parts(81_052_000, 3640)
+		Weight::from_parts(41_852_000, 3640)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn purchase(p: u32, ) -> Weight {
-		Weight::from_parts(225_809_635, 8799)
-			.saturating_add(Weight::from_parts(23_379_972, 0).saturating_mul(p.into()))
+		Weight::from_parts(126_094_072, 8799)
+			.saturating_add(Weight::from_parts(11_881_317, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
@@ -324,37 +339,37 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3296).saturating_mul(p.into()))
 	}
 	fn transfer_license() -> Weight {
-		Weight::from_parts(32_811_000, 3698)
+		Weight::from_parts(12_428_000, 3698)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn revoke_license() -> Weight {
-		Weight::from_parts(30_568_000, 3698)
+		Weight::from_parts(12_469_000, 3698)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn record_deliveries() -> Weight {
-		Weight::from_parts(43_351_000, 4286)
+		Weight::from_parts(19_259_000, 4286)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn release_license() -> Weight {
-		Weight::from_parts(85_721_000, 3698)
+		Weight::from_parts(44_727_000, 3698)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn claim(n: u32, ) -> Weight {
-		Weight::from_parts(232_982_681, 7642)
-			.saturating_add(Weight::from_parts(27_200_405, 0).saturating_mul(n.into()))
+		Weight::from_parts(57_979_066, 7642)
+			.saturating_add(Weight::from_parts(13_768_092, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3330).saturating_mul(n.into()))
 	}
 	fn claim_for(n: u32, ) -> Weight {
-		Weight::from_parts(232_982_681, 7642)
-			.saturating_add(Weight::from_parts(27_200_405, 0).saturating_mul(n.into()))
+		Weight::from_parts(54_873_299, 7642)
+			.saturating_add(Weight::from_parts(14_044_009, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
@@ -362,8 +377,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3330).saturating_mul(n.into()))
 	}
 	fn prune_feed(n: u32, ) -> Weight {
-		Weight::from_parts(3_737_000, 1493)
-			.saturating_add(Weight::from_parts(9_369_281, 0).saturating_mul(n.into()))
+		Weight::from_parts(2_253_000, 1493)
+			.saturating_add(Weight::from_parts(4_108_569, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
