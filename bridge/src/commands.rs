@@ -511,7 +511,7 @@ pub async fn claim(chain: &Chain, signer: &Keypair, beneficiary: Option<&str>) -
 	let pending = pending.answer().context("reading the pending rewards")?;
 	let included = match beneficiary {
 		Some(_) => {
-			let call = api::transactions().licensing().claim_for(who.clone());
+			let call = api::transactions().licensing().claim_for(who);
 			chain.submit(&call, signer).await?
 		},
 		None => chain.submit(&api::transactions().licensing().claim(), signer).await?,

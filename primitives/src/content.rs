@@ -416,12 +416,13 @@ mod tests {
 	#[test]
 	fn every_field_changes_the_leaf_and_all_but_the_scrubbed_hash_the_seal() {
 		let base = post(1);
-		let mut changed = Vec::new();
-		changed.push(PostRecord { platform: 4, ..base.clone() });
-		changed.push(PostRecord { post: PostId::X { id: 2 }, ..base.clone() });
-		changed.push(PostRecord { content_hash: H256::zero(), ..base.clone() });
-		changed.push(PostRecord { author: Identity::X(7), ..base.clone() });
-		changed.push(PostRecord { salt: H256::zero(), ..base.clone() });
+		let changed = [
+			PostRecord { platform: 4, ..base.clone() },
+			PostRecord { post: PostId::X { id: 2 }, ..base.clone() },
+			PostRecord { content_hash: H256::zero(), ..base.clone() },
+			PostRecord { author: Identity::X(7), ..base.clone() },
+			PostRecord { salt: H256::zero(), ..base.clone() },
+		];
 		for other in &changed {
 			assert_ne!(other.sealed(), base.sealed(), "{other:?}");
 			assert_ne!(other.leaf_hash(), base.leaf_hash(), "{other:?}");

@@ -78,6 +78,9 @@ pub enum RevocationError {
 
 /// A proof that a pending batch breaks the layout of [`Contribution`]: one or two of its leaves,
 /// opened. Any one of them voids the batch and slashes its bond.
+// Variants of one and two records: `challenge` takes it boxed as a whole, so the difference
+// costs no stack in a call, and boxing records inside would only add allocations.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
 pub enum Fraud {
 	/// Leaf `index` is not a post of the contributor whose range holds it: another author or

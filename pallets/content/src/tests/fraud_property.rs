@@ -142,10 +142,10 @@ proptest! {
 			for plan in &plans {
 				// The honest batch.
 				let mut leaves: Vec<Option<PostRecord>> = vec![];
-				for a in 0..2 {
+				for (a, key) in next.iter_mut().enumerate() {
 					for _ in 0..plan.posts[a] {
-						leaves.push(Some(x_post(next[a], a as u64 + 1)));
-						next[a] += plan.gap as u64;
+						leaves.push(Some(x_post(*key, a as u64 + 1)));
+						*key += plan.gap as u64;
 					}
 				}
 				let honest: Vec<PostRecord> = leaves.iter().flatten().cloned().collect();
