@@ -1406,16 +1406,7 @@ mod tests {
 			"&lt;",
 			"b",
 		];
-		let mut seed = 0x2545_f491_4f6c_dd1du64;
-		let mut next = move || {
-			seed ^= seed << 13;
-			seed ^= seed >> 7;
-			seed ^= seed << 17;
-			seed
-		};
-		for _ in 0..20_000 {
-			let len = (next() % 24) as usize;
-			let text: String = (0..len).map(|_| PIECES[(next() % 24) as usize]).collect();
+		for text in crate::fuzz::texts(&PIECES, 0x2545_f491_4f6c_dd1d, 24, 20_000) {
 			let _ = canonical_text(&text);
 			let _ = decode_entities(&text);
 			let _ = cid_digest(&text);

@@ -1090,13 +1090,7 @@ mod tests {
 	#[test]
 	fn arbitrary_cursors_parse_or_are_refused() {
 		const PIECES: [&str; 9] = [".", "-", "+", "0", "7", "99999999999999999999", "é", " ", "a"];
-		let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-		for _ in 0..20_000 {
-			seed ^= seed << 13;
-			seed ^= seed >> 7;
-			seed ^= seed << 17;
-			let text: String =
-				(0..seed % 8).map(|i| PIECES[((seed >> (i * 4)) % 9) as usize]).collect();
+		for text in crate::fuzz::texts(&PIECES, 0x9e37_79b9_7f4a_7c15, 8, 20_000) {
 			if let Ok(position) = text.parse::<Position>() {
 				assert_eq!(position.to_string().parse::<Position>(), Ok(position), "{text:?}");
 			}

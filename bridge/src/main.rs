@@ -9,6 +9,8 @@ mod chain;
 mod commands;
 mod follow;
 mod formats;
+#[cfg(test)]
+mod fuzz;
 mod gateway;
 mod ingest;
 mod metrics;

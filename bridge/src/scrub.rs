@@ -147,16 +147,7 @@ mod tests {
 			"-",
 			"«",
 		];
-		let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-		let mut next = move || {
-			seed ^= seed << 13;
-			seed ^= seed >> 7;
-			seed ^= seed << 17;
-			seed
-		};
-		for _ in 0..20_000 {
-			let len = (next() % 16) as usize;
-			let text: String = (0..len).map(|_| PIECES[(next() % 20) as usize]).collect();
+		for text in crate::fuzz::texts(&PIECES, 0x9e37_79b9_7f4a_7c15, 16, 20_000) {
 			let scrubbed = scrub(&text);
 			assert_eq!(
 				scrubbed.chars().filter(|c| c.is_whitespace()).count(),

@@ -77,6 +77,19 @@ fn license<T: Config>() -> (T::AccountId, PlatformId) {
 	(buyer, platform)
 }
 
+/// A contributor with `n` identities, each with posts on its own platform, each of which sold a
+/// license since it last settled: the most a claim settles.
+fn owed_contributor<T: Config>(n: u32) -> T::AccountId {
+	let platforms = pool::<T>(n.min(MAX_POOL_PLATFORMS));
+	let who = funded::<T>("claimer", 0);
+	for platform in &platforms {
+		T::BenchmarkHelper::contributor(&who, *platform, 1_000);
+	}
+	let buyer = funded::<T>("buyer", 0);
+	Licensing::<T>::purchase(RawOrigin::Signed(buyer).into(), 0, u128::MAX).expect("purchase");
+	who
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -217,17 +230,10 @@ mod benchmarks {
 		assert!(!Licenses::<T>::contains_key(0));
 	}
 
-	/// A contributor with `n` identities, each with posts on its own platform, each of which
-	/// sold a license since it last settled.
+	/// `owed_contributor(n)` claims.
 	#[benchmark]
 	fn claim(n: Linear<1, { T::MaxIdentitiesPerAccount::get() }>) {
-		let platforms = pool::<T>(n.min(MAX_POOL_PLATFORMS));
-		let who = funded::<T>("claimer", 0);
-		for platform in &platforms {
-			T::BenchmarkHelper::contributor(&who, *platform, 1_000);
-		}
-		let buyer = funded::<T>("buyer", 0);
-		Licensing::<T>::purchase(RawOrigin::Signed(buyer).into(), 0, u128::MAX).expect("purchase");
+		let who = owed_contributor::<T>(n);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
@@ -239,13 +245,7 @@ mod benchmarks {
 	/// `claim`'s worst case, paid to a contributor by someone else.
 	#[benchmark]
 	fn claim_for(n: Linear<1, { T::MaxIdentitiesPerAccount::get() }>) {
-		let platforms = pool::<T>(n.min(MAX_POOL_PLATFORMS));
-		let who = funded::<T>("claimer", 0);
-		for platform in &platforms {
-			T::BenchmarkHelper::contributor(&who, *platform, 1_000);
-		}
-		let buyer = funded::<T>("buyer", 0);
-		Licensing::<T>::purchase(RawOrigin::Signed(buyer).into(), 0, u128::MAX).expect("purchase");
+		let who = owed_contributor::<T>(n);
 		let caller = funded::<T>("caller", 0);
 
 		#[extrinsic_call]
