@@ -26,6 +26,8 @@ fn post_query(license: u64, nostr_id: &str) -> Value {
 			"post": { "nostr": { "id": nostr_id } },
 			"contentHash": format!("0x{}", "11".repeat(32)),
 			"author": { "nostr": format!("0x{}", "22".repeat(32)) },
+			"salt": format!("0x{}", "33".repeat(32)),
+			"scrubbedHash": format!("0x{}", "44".repeat(32)),
 		},
 		"index": 0,
 		"proof": [],
@@ -280,7 +282,10 @@ fn hostile_text_in_every_licentia_method_is_answered_and_the_node_lives() {
 		json!({ "bluesky": "did:plc:abc" }),
 		json!({ "mastodon": "a@mastodon.social" }),
 	];
-	let record = |i: usize| json!({ "platform": 2, "post": posts[i], "contentHash": hash, "author": authors[i] });
+	let record = |i: usize| {
+		json!({ "platform": 2, "post": posts[i], "contentHash": hash, "author": authors[i],
+			"salt": hash, "scrubbedHash": hash })
+	};
 	let query = |i: usize| {
 		json!({ "license": 0, "purpose": "aiTraining", "batch": 0, "post": record(i),
 			"index": 0, "proof": [hash] })
