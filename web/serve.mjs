@@ -15,9 +15,16 @@ const types = {
 /** Serves dist/ on 127.0.0.1:`port` (0: any free port); resolves with the server. */
 export function servePortal(port) {
   const server = createServer(async (request, response) => {
-    // `normalize` resolves `..` against the root: nothing outside dist/ is reachable.
-    const path = normalize(decodeURIComponent(new URL(request.url, 'http://portal').pathname));
-    const file = join(root, path === '/' ? 'index.html' : path);
+    let file;
+    try {
+      // `normalize` resolves `..` against the root: nothing outside dist/ is reachable.
+      const path = normalize(decodeURIComponent(new URL(request.url, 'http://portal').pathname));
+      file = join(root, path === '/' ? 'index.html' : path);
+    } catch {
+      response.writeHead(400, { 'Content-Type': 'text/plain' });
+      response.end('a malformed path');
+      return;
+    }
     try {
       const body = await readFile(file);
       response.writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream' });

@@ -509,6 +509,12 @@ pub async fn claim(chain: &Chain, signer: &Keypair, beneficiary: Option<&str>) -
 	};
 	let pending = chain.licentia().pending_rewards(chain::primitive_account(&who), None).await;
 	let pending = pending.answer().context("reading the pending rewards")?;
+	if pending == "0" {
+		bail!(
+			"{who} is owed nothing now: rewards come from sales of licenses that cover its posts \
+			 (or its platform's share); nothing was submitted"
+		);
+	}
 	let included = match beneficiary {
 		Some(_) => {
 			let call = api::transactions().licensing().claim_for(who);

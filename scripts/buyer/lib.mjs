@@ -11,6 +11,7 @@ import { Keyring } from '@polkadot/keyring';
 import { stringCamelCase } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { readFileSync } from 'node:fs';
+import { formatBalance } from './format.mjs';
 
 export const DEFAULT_URL = 'ws://127.0.0.1:9944';
 
@@ -304,15 +305,7 @@ export function toJson(value, field = '') {
 // ---------------------------------------------------------------------------------------------
 // Presentation
 
-/** `planck` in the chain's token (symbol and decimals from the chain's properties). */
-export function formatBalance(api, planck) {
-  const decimals = api.registry.chainDecimals[0] ?? 12;
-  const symbol = api.registry.chainTokens[0] ?? 'UNIT';
-  const value = BigInt(planck.toString());
-  const unit = 10n ** BigInt(decimals);
-  const fraction = (value % unit).toString().padStart(decimals, '0').replace(/0+$/, '');
-  return `${(value / unit).toLocaleString('en-US')}${fraction ? `.${fraction}` : ''} ${symbol}`;
-}
+export { formatBalance };
 
 /** A number of blocks and, from Aura's slot duration, roughly how long that is. */
 export function formatBlocks(api, blocks) {

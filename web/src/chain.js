@@ -90,15 +90,8 @@ export async function send(api, tx, account) {
   });
 }
 
-/** `planck` in the chain's token, e.g. `4.275 LCT`. */
-export function formatBalance(api, planck) {
-  const decimals = api.registry.chainDecimals[0] ?? 12;
-  const symbol = api.registry.chainTokens[0] ?? 'UNIT';
-  const value = BigInt(planck.toString());
-  const unit = 10n ** BigInt(decimals);
-  const fraction = (value % unit).toString().padStart(decimals, '0').replace(/0+$/, '');
-  return `${(value / unit).toLocaleString('en-US')}${fraction ? `.${fraction}` : ''} ${symbol}`;
-}
+/** `planck` in the chain's token, e.g. `4.275 LCT` (the buyer scripts' own function). */
+export { formatBalance } from '../../scripts/buyer/format.mjs';
 
 /** The purposes, in the chain's order, with plain names. */
 export const PURPOSES = [

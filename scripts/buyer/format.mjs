@@ -1,0 +1,12 @@
+// Amounts in words, shared by the buyer scripts (lib.mjs) and the portal (web/): no Node.js or
+// browser APIs here, so both can import it.
+
+/** `planck` in the chain's token (symbol and decimals from the chain's properties). */
+export function formatBalance(api, planck) {
+  const decimals = api.registry.chainDecimals[0] ?? 12;
+  const symbol = api.registry.chainTokens[0] ?? 'UNIT';
+  const value = BigInt(planck.toString());
+  const unit = 10n ** BigInt(decimals);
+  const fraction = (value % unit).toString().padStart(decimals, '0').replace(/0+$/, '');
+  return `${(value / unit).toLocaleString('en-US')}${fraction ? `.${fraction}` : ''} ${symbol}`;
+}
