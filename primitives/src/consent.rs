@@ -18,7 +18,8 @@ pub type PlatformId = u32;
 
 /// The domain separator of a relayed consent statement's signed payload: a person signs the
 /// SCALE encoding of `(RELAY_CONTEXT, genesis_hash, statement)` for a platform to relay.
-pub const RELAY_CONTEXT: &[u8] = b"licentia/relayed-consent/v1";
+/// Version 2: a statement may carry restrictions and a minimum price.
+pub const RELAY_CONTEXT: &[u8] = b"licentia/relayed-consent/v2";
 
 /// The domain separator of a link acceptance: an account agrees to an operator linking an
 /// identity to it by signing the SCALE encoding of `(LINK_CONTEXT, genesis_hash, platform,
@@ -210,13 +211,158 @@ impl Purpose {
 		Purpose::SearchIndexing,
 		Purpose::Research,
 	];
-
-	const fn bit(self) -> u8 {
-		1 << (self as u8)
-	}
 }
 
-/// A set of purposes, as a bit set.
+/// A set of `$item`s as a bit set (`$item as u8` is the bit's position), with the set algebra
+/// consent needs. SCALE encodes it as a `u8`, JSON as a list.
+macro_rules! bit_set {
+	($(#[$meta:meta])* $set:ident of $item:ident, all: $all:expr, json: $json:literal) => {
+		$(#[$meta])*
+		#[derive(
+			Clone,
+			Copy,
+			Default,
+			PartialEq,
+			Eq,
+			Encode,
+			Decode,
+			DecodeWithMemTracking,
+			MaxEncodedLen,
+			TypeInfo,
+			Debug,
+		)]
+		#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+		#[cfg_attr(feature = "std", serde(into = $json, from = $json))]
+		pub struct $set(pub u8);
+
+		impl $set {
+			/// The empty set.
+			pub const EMPTY: $set = $set(0);
+			/// Every member.
+			pub const ALL: $set = $set($all);
+
+			/// Whether `item` is in the set.
+			pub fn contains(self, item: $item) -> bool {
+				self.0 & (1 << item as u8) != 0
+			}
+			/// Whether every member of `other` is in the set.
+			pub fn contains_all(self, other: $set) -> bool {
+				self.0 & other.0 == other.0
+			}
+			/// Whether the set is empty (unknown bits are no member).
+			pub fn is_empty(self) -> bool {
+				self.0 & Self::ALL.0 == 0
+			}
+			/// The set with `item` added.
+			pub fn with(self, item: $item) -> $set {
+				$set(self.0 | 1 << item as u8)
+			}
+			/// The set with `item` removed.
+			pub fn without(self, item: $item) -> $set {
+				$set(self.0 & !(1 << item as u8))
+			}
+			/// The members of either set.
+			pub fn union(self, other: $set) -> $set {
+				$set(self.0 | other.0)
+			}
+			/// The members of `self` that are not in `other`.
+			pub fn difference(self, other: $set) -> $set {
+				$set(self.0 & !other.0)
+			}
+			/// The members of both sets.
+			pub fn intersection(self, other: $set) -> $set {
+				$set(self.0 & other.0)
+			}
+			/// The members, in order.
+			pub fn iter(self) -> impl Iterator<Item = $item> {
+				$item::ALL.into_iter().filter(move |p| self.contains(*p))
+			}
+		}
+
+		#[cfg(feature = "std")]
+		impl From<$set> for Vec<$item> {
+			fn from(set: $set) -> Self {
+				set.iter().collect()
+			}
+		}
+
+		#[cfg(feature = "std")]
+		impl From<Vec<$item>> for $set {
+			fn from(items: Vec<$item>) -> Self {
+				items.into_iter().collect()
+			}
+		}
+
+		impl FromIterator<$item> for $set {
+			fn from_iter<I: IntoIterator<Item = $item>>(iter: I) -> Self {
+				iter.into_iter().fold($set::EMPTY, $set::with)
+			}
+		}
+	};
+}
+
+bit_set!(
+	/// A set of purposes, as a bit set.
+	PurposeSet of Purpose, all: 0b1_1111, json: "Vec<Purpose>"
+);
+
+/// A condition of a license's terms that a person may refuse: posts of a person who states a
+/// restriction are left out of every license whose terms it excludes, whatever the purpose.
+/// Restrictions only narrow: a restriction at any scope applies (the most restrictive wins).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub enum Restriction {
+	/// Not for commercial use: excluded from terms that allow commercial use.
+	NoCommercialUse,
+	/// Only anonymised: excluded from terms that do not require anonymisation.
+	AnonymisationRequired,
+	/// No model weights released: excluded from terms that allow releasing the weights of a
+	/// model trained on the data.
+	NoModelWeights,
+	/// Not passed on: excluded from terms that allow redistribution.
+	NoRedistribution,
+}
+
+impl Restriction {
+	/// Every restriction, in order.
+	pub const ALL: [Restriction; 4] = [
+		Restriction::NoCommercialUse,
+		Restriction::AnonymisationRequired,
+		Restriction::NoModelWeights,
+		Restriction::NoRedistribution,
+	];
+}
+
+bit_set!(
+	/// A set of restrictions, as a bit set.
+	RestrictionSet of Restriction, all: 0b1111, json: "Vec<Restriction>"
+);
+
+/// A price tier: a person's minimum price per record, and the tier a sale's price per record
+/// reaches. Tier 0 is no minimum; tiers `1..PRICE_TIERS` are the runtime's ascending price
+/// floors (the licensing pallet's `PriceFloors`). A post is sold only in sales whose tier is at
+/// least its author's.
+pub type PriceTier = u8;
+
+/// The number of price tiers, tier 0 (no minimum) included.
+pub const PRICE_TIERS: u8 = 4;
+
+/// What an author's posts may be used for now: every statement that applies combined, the most
+/// restrictive winning.
 #[derive(
 	Clone,
 	Copy,
@@ -231,70 +377,52 @@ impl Purpose {
 	Debug,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "std", serde(into = "Vec<Purpose>", from = "Vec<Purpose>"))]
-pub struct PurposeSet(pub u8);
-
-impl PurposeSet {
-	/// No purpose.
-	pub const EMPTY: PurposeSet = PurposeSet(0);
-	/// Every purpose.
-	pub const ALL: PurposeSet = PurposeSet(0b1_1111);
-
-	/// Whether `purpose` is in the set.
-	pub fn contains(self, purpose: Purpose) -> bool {
-		self.0 & purpose.bit() != 0
-	}
-	/// Whether every purpose of `other` is in the set.
-	pub fn contains_all(self, other: PurposeSet) -> bool {
-		self.0 & other.0 == other.0
-	}
-	/// Whether the set is empty.
-	pub fn is_empty(self) -> bool {
-		self.0 & Self::ALL.0 == 0
-	}
-	/// The set with `purpose` added.
-	pub fn with(self, purpose: Purpose) -> PurposeSet {
-		PurposeSet(self.0 | purpose.bit())
-	}
-	/// The set with `purpose` removed.
-	pub fn without(self, purpose: Purpose) -> PurposeSet {
-		PurposeSet(self.0 & !purpose.bit())
-	}
-	/// The purposes in either set.
-	pub fn union(self, other: PurposeSet) -> PurposeSet {
-		PurposeSet(self.0 | other.0)
-	}
-	/// The purposes in `self` but not in `other`.
-	pub fn difference(self, other: PurposeSet) -> PurposeSet {
-		PurposeSet(self.0 & !other.0)
-	}
-	/// The purposes in both sets.
-	pub fn intersection(self, other: PurposeSet) -> PurposeSet {
-		PurposeSet(self.0 & other.0)
-	}
-	/// The purposes in the set, in order.
-	pub fn iter(self) -> impl Iterator<Item = Purpose> {
-		Purpose::ALL.into_iter().filter(move |p| self.contains(*p))
-	}
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub struct Consent {
+	/// The purposes allowed.
+	pub purposes: PurposeSet,
+	/// The conditions refused.
+	pub restrictions: RestrictionSet,
+	/// The lowest price tier the posts may be sold in.
+	pub min_price: PriceTier,
 }
 
-#[cfg(feature = "std")]
-impl From<PurposeSet> for Vec<Purpose> {
-	fn from(set: PurposeSet) -> Self {
-		set.iter().collect()
-	}
+/// What a license needs of an author's consent to include the author's posts.
+#[derive(
+	Clone,
+	Copy,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub struct Demand {
+	/// The purposes its terms grant: the author must allow every one.
+	pub purposes: PurposeSet,
+	/// The restrictions its terms conflict with: the author must state none of them.
+	pub conflicts: RestrictionSet,
+	/// The price tier its price per record reached: the author's minimum must not be above it.
+	pub tier: PriceTier,
 }
 
-#[cfg(feature = "std")]
-impl From<Vec<Purpose>> for PurposeSet {
-	fn from(purposes: Vec<Purpose>) -> Self {
-		purposes.into_iter().collect()
+impl Consent {
+	/// Whether posts under this consent may be licensed under `demand`.
+	pub fn admits(&self, demand: &Demand) -> bool {
+		self.purposes.contains_all(demand.purposes)
+			&& self.restrictions.intersection(demand.conflicts).is_empty()
+			&& self.min_price <= demand.tier
 	}
-}
 
-impl FromIterator<Purpose> for PurposeSet {
-	fn from_iter<I: IntoIterator<Item = Purpose>>(iter: I) -> Self {
-		iter.into_iter().fold(PurposeSet::EMPTY, PurposeSet::with)
+	/// Whether some purpose is allowed: without one, the posts are in no license.
+	pub fn allows_any(&self) -> bool {
+		!self.purposes.is_empty()
 	}
 }
 
@@ -323,7 +451,8 @@ pub enum Decision {
 }
 
 /// The statements that apply at one scope (an account, or one of its identities): which
-/// purposes are explicitly allowed and which explicitly denied. A purpose is never in both.
+/// purposes are explicitly allowed and which explicitly denied (a purpose is never in both),
+/// which conditions are refused, and the minimum price.
 #[derive(
 	Clone,
 	Copy,
@@ -344,6 +473,12 @@ pub struct Statements {
 	pub allowed: PurposeSet,
 	/// Purposes explicitly denied.
 	pub denied: PurposeSet,
+	/// Conditions refused.
+	#[cfg_attr(feature = "std", serde(default))]
+	pub restrictions: RestrictionSet,
+	/// The minimum price tier (0: none stated here).
+	#[cfg_attr(feature = "std", serde(default))]
+	pub min_price: PriceTier,
 }
 
 impl Statements {
@@ -351,15 +486,18 @@ impl Statements {
 	pub fn with(self, purpose: Purpose, decision: Decision) -> Statements {
 		let (allowed, denied) = (self.allowed.without(purpose), self.denied.without(purpose));
 		match decision {
-			Decision::Allow => Statements { allowed: allowed.with(purpose), denied },
-			Decision::Deny => Statements { allowed, denied: denied.with(purpose) },
-			Decision::Unset => Statements { allowed, denied },
+			Decision::Allow => Statements { allowed: allowed.with(purpose), denied, ..self },
+			Decision::Deny => Statements { allowed, denied: denied.with(purpose), ..self },
+			Decision::Unset => Statements { allowed, denied, ..self },
 		}
 	}
 
 	/// Whether there is no statement at all.
 	pub fn is_empty(&self) -> bool {
-		self.allowed.is_empty() && self.denied.is_empty()
+		self.allowed.is_empty()
+			&& self.denied.is_empty()
+			&& self.restrictions.is_empty()
+			&& self.min_price == 0
 	}
 
 	/// The decision recorded for `purpose`.
@@ -377,6 +515,17 @@ impl Statements {
 	/// wins, so a purpose is allowed when one of them allows it and neither denies it.
 	pub fn effective_with(&self, other: &Statements) -> PurposeSet {
 		self.allowed.union(other.allowed).difference(self.denied.union(other.denied))
+	}
+
+	/// The consent when both `self` and `other` apply, the most restrictive statement winning:
+	/// the purposes of [`effective_with`](Self::effective_with), every restriction of either,
+	/// the higher minimum price.
+	pub fn consent_with(&self, other: &Statements) -> Consent {
+		Consent {
+			purposes: self.effective_with(other),
+			restrictions: self.restrictions.union(other.restrictions),
+			min_price: self.min_price.max(other.min_price),
+		}
 	}
 }
 
@@ -400,8 +549,8 @@ pub struct LinkedConsent<AccountId> {
 	pub account: AccountId,
 	/// The platform that attested the link: the only platform whose posts of it count.
 	pub platform: PlatformId,
-	/// The purposes `account` allows for the identity's posts now.
-	pub allowed: PurposeSet,
+	/// What `account` allows for the identity's posts now.
+	pub consent: Consent,
 }
 
 /// What licensing and content registration need to know about consent, implemented by the
@@ -413,9 +562,9 @@ pub trait ConsentProvider<AccountId> {
 	fn is_operator(id: PlatformId, who: &AccountId) -> bool;
 	/// The account `identity` is linked to, and the platform that attested the link.
 	fn owner_of(identity: &Identity) -> Option<(AccountId, PlatformId)>;
-	/// The account `identity` is linked to, the platform it is linked through and the purposes
-	/// that account allows for it now, from one read of the link: what registration,
-	/// activation and access checks ask of every author. `None` if `identity` is not linked.
+	/// The account `identity` is linked to, the platform it is linked through and what that
+	/// account allows for it now, from one read of the link: what registration, activation and
+	/// access checks ask of every author. `None` if `identity` is not linked.
 	fn linked_consent(identity: &Identity) -> Option<LinkedConsent<AccountId>>;
 	/// The purposes `who` allows for posts of `identity` right now (none if `identity` is not
 	/// linked to `who`).
@@ -425,7 +574,7 @@ pub trait ConsentProvider<AccountId> {
 	{
 		Self::linked_consent(identity)
 			.filter(|link| &link.account == who)
-			.map_or(PurposeSet::EMPTY, |link| link.allowed)
+			.map_or(PurposeSet::EMPTY, |link| link.consent.purposes)
 	}
 	/// The identities linked to `who` and the platform each is linked through (at most
 	/// `MaxIdentitiesPerAccount`).
@@ -497,6 +646,39 @@ mod tests {
 		let flipped = identity.with(Purpose::AiTraining, Decision::Allow);
 		assert!(account.effective_with(&flipped).contains(Purpose::AiTraining));
 		assert_eq!(flipped.with(Purpose::AiTraining, Decision::Unset), Statements::default());
+	}
+
+	#[test]
+	fn restrictions_add_up_and_the_higher_minimum_wins() {
+		let account = Statements {
+			restrictions: RestrictionSet::EMPTY.with(Restriction::NoCommercialUse),
+			min_price: 1,
+			..Statements::default().with(Purpose::AiTraining, Decision::Allow)
+		};
+		let identity = Statements {
+			restrictions: RestrictionSet::EMPTY.with(Restriction::NoModelWeights),
+			min_price: 3,
+			..Statements::default()
+		};
+		let consent = account.consent_with(&identity);
+		assert_eq!(consent.purposes, PurposeSet::EMPTY.with(Purpose::AiTraining));
+		assert_eq!(
+			consent.restrictions.iter().collect::<Vec<_>>(),
+			vec![Restriction::NoCommercialUse, Restriction::NoModelWeights]
+		);
+		assert_eq!(consent.min_price, 3);
+		assert!(!Statements { min_price: 1, ..Statements::default() }.is_empty());
+
+		let demand = Demand {
+			purposes: PurposeSet::EMPTY.with(Purpose::AiTraining),
+			conflicts: RestrictionSet::EMPTY.with(Restriction::AnonymisationRequired),
+			tier: 3,
+		};
+		assert!(consent.admits(&demand));
+		assert!(!consent.admits(&Demand { tier: 2, ..demand }), "below the minimum price");
+		let commercial = RestrictionSet::EMPTY.with(Restriction::NoCommercialUse);
+		assert!(!consent.admits(&Demand { conflicts: commercial, ..demand }), "refused");
+		assert!(!consent.admits(&Demand { purposes: PurposeSet::ALL, ..demand }), "purpose");
 	}
 
 	#[test]

@@ -3,7 +3,7 @@
 //! views of offers and licenses that the API returns are in [`runtime_api`](crate::runtime_api)).
 
 use crate::{
-	consent::{Identity, PlatformId, Purpose, PurposeSet},
+	consent::{Identity, PlatformId, PriceTier, Purpose, PurposeSet, Restriction, RestrictionSet},
 	content::{BatchId, PostRecord},
 };
 use alloc::vec::Vec;
@@ -62,6 +62,20 @@ impl Terms {
 	pub fn hash(&self) -> H256 {
 		H256(sp_io::hashing::blake2_256(&self.encode()))
 	}
+
+	/// The restrictions these terms conflict with: an author who states one of them is left
+	/// out of licenses under these terms.
+	pub fn conflicts(&self) -> RestrictionSet {
+		[
+			(self.commercial_use, Restriction::NoCommercialUse),
+			(!self.anonymisation, Restriction::AnonymisationRequired),
+			(self.model_weights_release, Restriction::NoModelWeights),
+			(self.redistribution, Restriction::NoRedistribution),
+		]
+		.into_iter()
+		.filter_map(|(conflicts, restriction)| conflicts.then_some(restriction))
+		.collect()
+	}
 }
 
 /// What an offer costs, in the native token's smallest unit.
@@ -108,10 +122,60 @@ pub struct Quote<Balance> {
 	/// What the buyer pays.
 	#[cfg_attr(feature = "std", serde(with = "crate::json::number_text"))]
 	pub price: Balance,
-	/// The records in the offer's pool now (posts of authors who allow every purpose).
+	/// The records in the offer's pool now: posts of authors whose consent admits the terms
+	/// at this price.
 	pub records: u64,
 	/// The records the license would cover: `records`, up to the terms' record cap.
 	pub licensed: u64,
+	/// The price tier the sale reaches: authors whose minimum price is above it are left out.
+	pub tier: PriceTier,
+	/// The posts of consenting authors in the pool that the terms do not reach, by reason.
+	pub excluded: Exclusions,
+}
+
+/// The posts of consenting authors that an offer's terms or price do not reach, by the first
+/// reason that leaves each out, in field order: a post left out for a purpose is not counted
+/// again for a restriction.
+#[derive(
+	Clone,
+	Copy,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub struct Exclusions {
+	/// Their author does not allow every purpose of the terms.
+	pub purposes: u64,
+	/// Their author refuses commercial use, which the terms allow.
+	pub no_commercial_use: u64,
+	/// Their author requires anonymisation, which the terms do not.
+	pub anonymisation_required: u64,
+	/// Their author refuses the release of model weights, which the terms allow.
+	pub no_model_weights: u64,
+	/// Their author refuses redistribution, which the terms allow.
+	pub no_redistribution: u64,
+	/// Their author's minimum price is above the sale's price per record.
+	pub min_price: u64,
+}
+
+impl Exclusions {
+	/// The count of `restriction`.
+	pub fn of_mut(&mut self, restriction: Restriction) -> &mut u64 {
+		match restriction {
+			Restriction::NoCommercialUse => &mut self.no_commercial_use,
+			Restriction::AnonymisationRequired => &mut self.anonymisation_required,
+			Restriction::NoModelWeights => &mut self.no_model_weights,
+			Restriction::NoRedistribution => &mut self.no_redistribution,
+		}
+	}
 }
 
 /// Why an offer cannot be bought now: what a purchase would fail with, named before a buyer
@@ -137,9 +201,9 @@ pub enum QuoteError {
 	OfferPaused,
 	/// The offer's terms are not registered.
 	TermsNotFound,
-	/// No post in the offer's pool is licensable under its terms: none registered, or no
-	/// author allows every purpose.
-	NothingToLicense,
+	/// No post in the offer's pool is licensable under its terms at its price: none
+	/// registered, or no author's consent admits them; the counts say why, by reason.
+	NothingToLicense(Exclusions),
 	/// The price does not fit the balance type (a per-record price times the records).
 	Overflow,
 	/// A platform of the offer's pool is suspended (or gone): its posts cannot be sold.
@@ -147,6 +211,9 @@ pub enum QuoteError {
 	/// The offer's owner no longer operates a platform of its pool: an operator's offer lapses
 	/// with its role.
 	OwnerNotOperator,
+	/// A platform of the pool keeps reward counters for as many distinct demands (purposes,
+	/// conflicting conditions, price tier) as it may, and this sale would need one more.
+	TooManyDemands,
 }
 
 /// What buying an offer would cost now, or why it cannot be bought.
@@ -185,8 +252,9 @@ pub enum Denial {
 	NotRegistered,
 	/// The post was withdrawn.
 	PostRevoked,
-	/// The author no longer allows every purpose of the license, unlinked the identity, or is
-	/// linked through another platform than the one that registered the post.
+	/// The author no longer allows every purpose of the license, refuses one of its conditions,
+	/// asks a higher price than it was sold at, unlinked the identity, or is linked through
+	/// another platform than the one that registered the post.
 	ConsentWithdrawn,
 }
 
@@ -240,6 +308,22 @@ pub enum FeedChange<AccountId> {
 		batch: BatchId,
 		/// Its leaf hash.
 		post: H256,
+	},
+	/// The posts of `identity` on `platform` may no longer be used under terms that conflict
+	/// with `restrictions`, nor in sales of a tier below `min_price`: its account stated new
+	/// restrictions or raised its minimum price. (After `PostRevoked`, so that entries stored
+	/// before it existed keep their encoding.)
+	ConsentNarrowed {
+		/// The author whose posts are concerned.
+		identity: Identity,
+		/// The account the identity is linked to.
+		account: AccountId,
+		/// The platform their posts are on.
+		platform: PlatformId,
+		/// The restrictions added.
+		restrictions: RestrictionSet,
+		/// The minimum price tier now (licenses sold at a lower tier lose the posts).
+		min_price: PriceTier,
 	},
 }
 

@@ -11,7 +11,9 @@
 //! `pallet-nomination-pools` answers its runtime API): the runtime only delegates.
 
 use crate::{
-	consent::{Identity, PlatformId, PlatformKind, PurposeSet, Statements},
+	consent::{
+		Identity, PlatformId, PlatformKind, PriceTier, PurposeSet, RestrictionSet, Statements,
+	},
 	content::{BatchId, PostRecord, PostStatus},
 	licensing::{
 		AccessDecision, AccessQuery, FeedPage, FeedRecord, LicenseId, OfferId, Price, QuoteResult,
@@ -39,6 +41,10 @@ pub struct IdentityConsent {
 	/// The purposes its posts may be used for now: account and identity statements combined,
 	/// the most restrictive winning.
 	pub allowed: PurposeSet,
+	/// The conditions refused now, at either scope.
+	pub restrictions: RestrictionSet,
+	/// The minimum price tier now: the higher of the two scopes'.
+	pub min_price: PriceTier,
 }
 
 /// An account's consent: its account-wide statements and each linked identity.
@@ -138,6 +144,10 @@ pub struct LicenseView<AccountId, Balance, BlockNumber> {
 	pub terms: TermsId,
 	/// The purposes its terms grant.
 	pub purposes: PurposeSet,
+	/// The restrictions its terms conflict with: posts of authors stating one are not in it.
+	pub conflicts: RestrictionSet,
+	/// The price tier it was sold at: posts of authors asking more are not in it.
+	pub tier: PriceTier,
 	/// The platforms whose posts it covers.
 	pub platforms: Vec<PlatformId>,
 	/// The block it was bought in.
@@ -220,7 +230,10 @@ sp_api::decl_runtime_apis! {
 	/// Terms, offers, licenses, access checks and rewards.
 	///
 	/// Version 2: `revocations` reads by cursor, a bounded number of entries per call.
-	#[api_version(2)]
+	/// Version 3: consent covers the terms: a quote names its price tier and the posts it
+	/// leaves out by reason, a license its conflicts and tier, and the feed reports
+	/// `ConsentNarrowed`.
+	#[api_version(3)]
 	pub trait LicensingApi<AccountId, Balance, BlockNumber>
 	where
 		AccountId: Codec,

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::{
-	mock_utils::{self, decisions, opt_in},
+	mock_utils::{self, decisions, opt_in, refuse_all},
 	pallet::{AccountIdentities, BalanceOf, Call, Config, NostrPlatform, Pallet, RelayNonce},
 };
 use alloc::vec::Vec;
@@ -226,6 +226,22 @@ mod benchmarks {
 		assert_eq!(Pallet::<T>::allowed_purposes(&who, &identity), allowed);
 	}
 
+	/// Account-wide, refusing every condition at the highest price: every platform of the
+	/// account is settled and every license it was in is told.
+	#[benchmark]
+	fn set_restrictions() {
+		let who = funded::<T>("user", 0);
+		spread_identities::<T>(&who);
+		opt_in::<T>(&who, Scope::Account, &Purpose::ALL);
+		let identity = AccountIdentities::<T>::get(&who).last().cloned().expect("filled");
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), Scope::Account, refuse_all());
+
+		let consent = Pallet::<T>::linked_consent(&identity).expect("linked").consent;
+		assert_eq!(consent.restrictions, RestrictionSet::ALL);
+	}
+
 	/// Withdrawing everything an account allowed on every platform it has posts on.
 	#[benchmark]
 	fn withdraw_consent() {
@@ -252,6 +268,7 @@ mod benchmarks {
 			account: who.clone(),
 			scope: Scope::Account,
 			decisions: narrowing(),
+			restrictions: Some(refuse_all()),
 			nonce,
 			expires_at: frame_system::Pallet::<T>::block_number() + 1_000u32.into(),
 		};

@@ -106,7 +106,7 @@ impl<T: Config> Pallet<T> {
 			platform,
 			depositor: account.clone(),
 			deposit: Default::default(),
-			statements: Statements { allowed, denied: PurposeSet::EMPTY },
+			statements: Statements { allowed, ..Statements::default() },
 		};
 		IdentityOwner::<T>::insert(&identity, link);
 		T::ConsentObserver::consent_changed(&identity, platform);

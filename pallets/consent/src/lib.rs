@@ -10,8 +10,11 @@
 //!   the chain and the account;
 //! - **consent**: per account and per purpose, allow, deny or unset (= not allowed: the chain is
 //!   opt-in), for all of the account's identities or for one; the most restrictive applicable
-//!   statement wins. A person may sign a statement off chain for a platform to relay (and pay
-//!   for), so opting in needs no tokens.
+//!   statement wins. Beyond the purpose, a person may refuse conditions of a license's terms
+//!   ([`Restriction`]: commercial use, use without anonymisation, release of model weights,
+//!   redistribution) and set a minimum price per record (a [`PriceTier`]); a license includes
+//!   only the posts whose authors' consent admits all of its terms. A person may sign a
+//!   statement off chain for a platform to relay (and pay for), so opting in needs no tokens.
 //!
 //! Other pallets read it through [`ConsentProvider`]: content registration rejects posts of
 //! authors who allowed nothing; licensing reads the purposes each author allows.
@@ -23,8 +26,8 @@
 //!   the account's signed acceptance.
 //! - [`link_nostr`](Pallet::link_nostr): a Nostr key links itself.
 //! - [`unlink_identity`](Pallet::unlink_identity): the owner or the platform's operator.
-//! - [`set_consent`](Pallet::set_consent), [`withdraw_consent`](Pallet::withdraw_consent): the
-//!   account.
+//! - [`set_consent`](Pallet::set_consent), [`set_restrictions`](Pallet::set_restrictions),
+//!   [`withdraw_consent`](Pallet::withdraw_consent): the account.
 //! - [`relay_consent`](Pallet::relay_consent): anyone, with the account's signature.
 //!
 //! Every change emits an event. Withdrawal takes effect in the block that includes it.
@@ -68,7 +71,7 @@ pub mod weights;
 
 pub use licentia_primitives::consent::{
 	ConsentObserver, ConsentProvider, Decision, Handle, Identity, PlatformId, PlatformKind,
-	Purpose, PurposeSet, Statements,
+	PriceTier, Purpose, PurposeSet, Restriction, RestrictionSet, Statements,
 };
 pub use types::*;
 pub use weights::WeightInfo;
@@ -114,8 +117,9 @@ pub mod pallet {
 		Perbill,
 	};
 
-	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// The in-code storage version. 1: an identity's statements in its link; 2: statements carry
+	/// restrictions and a minimum price (see [`migrations`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	/// The balance type of [`Config::Currency`].
 	pub type BalanceOf<T> =
@@ -292,7 +296,18 @@ pub mod pallet {
 			/// The purposes explicitly denied at this scope, after the change.
 			denied: PurposeSet,
 		},
-		/// A consent statement signed off chain was relayed (a `ConsentChanged` follows).
+		/// An account's restrictions or minimum price changed. Effective from this block.
+		RestrictionsChanged {
+			account: T::AccountId,
+			/// Where they apply.
+			scope: Scope,
+			/// The conditions refused at this scope, after the change.
+			restrictions: RestrictionSet,
+			/// The minimum price tier at this scope, after the change.
+			min_price: PriceTier,
+		},
+		/// A consent statement signed off chain was relayed (`ConsentChanged` and
+		/// `RestrictionsChanged` precede it, for what it states).
 		ConsentRelayed {
 			/// The account that signed it.
 			account: T::AccountId,
@@ -342,10 +357,15 @@ pub mod pallet {
 		BadNostrSignature,
 		/// Consent is about posts: link an identity before stating consent.
 		NoIdentity,
-		/// A statement must carry at least one decision.
+		/// A statement must carry at least one decision (or, relayed, restrictions).
 		NoDecisions,
 		/// A statement names the same purpose twice.
 		DuplicatePurpose,
+		/// A statement names the same restriction twice.
+		DuplicateRestriction,
+		/// A minimum price tier must be below `PRICE_TIERS` (4): 0 for none, 1 to 3 for the
+		/// licensing pallet's `PriceFloors`.
+		BadPriceTier,
 		/// The relayed statement's (or link acceptance's) signature is not the account's.
 		BadSignature,
 		/// The relayed statement's (or link acceptance's) nonce is not the account's next one
@@ -498,6 +518,28 @@ pub mod pallet {
 			Ok(())
 		}
 
+		/// Records the conditions the caller refuses at `scope` and its minimum price tier,
+		/// replacing what it stated at that scope before.
+		///
+		/// A post is licensed only under terms that conflict with none of its author's
+		/// restrictions, at either scope, and in sales whose price per record reaches the higher
+		/// of the two scopes' minimum tiers. Takes effect in this block; licenses it excludes
+		/// posts from are told through the revocation feed (`ConsentNarrowed`). Relayed
+		/// statements signed before become invalid, as with `set_consent`. Emits
+		/// `RestrictionsChanged`.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::set_restrictions())]
+		pub fn set_restrictions(
+			origin: OriginFor<T>,
+			scope: Scope,
+			restrictions: Restrictions,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_set_restrictions(who.clone(), scope, &restrictions)?;
+			Self::invalidate_relayed_statements(&who);
+			Ok(())
+		}
+
 		/// Records a statement that `statement.account` signed off chain. Anyone may submit it
 		/// and pays the fee, typically the platform the person opted in on.
 		///
@@ -505,7 +547,9 @@ pub mod pallet {
 		/// (or that wrapped in `<Bytes>`, `</Bytes>`, as wallets sign raw messages).
 		/// The statement must carry the account's next relay nonce, not be expired, and expire
 		/// within `MaxRelayValidity` blocks of its inclusion (a signed statement cannot wait
-		/// for years). Emits `ConsentRelayed` and `ConsentChanged`.
+		/// for years). It carries decisions about purposes, restrictions, or both. Emits
+		/// `ConsentChanged` (for decisions), `RestrictionsChanged` (for restrictions) and
+		/// `ConsentRelayed`.
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::relay_consent())]
 		pub fn relay_consent(

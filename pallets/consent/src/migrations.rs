@@ -2,62 +2,80 @@
 //! it runs once, at the upgrade that brings its storage version, and leaves the runtime's
 //! `Migrations` once every live chain has run it.
 
-/// Version 1 keeps an identity's own statements in its link ([`IdentityLink::statements`])
-/// instead of in a map of their own (`IdentityConsent`), so that what registration, activation
-/// and access checks ask of every author (its account, its platform and what it allows) is
-/// one read of the link and one of the account's statements.
+/// Version 2: statements carry restrictions and a minimum price ([`Statements::restrictions`],
+/// [`Statements::min_price`]). Every account's statements and every link's gain none, which
+/// leaves what each post may be used for as it was: no restriction, no minimum.
 ///
-/// It runs in one block, in time linear in the links: that fits the development and test
-/// chains that ran version 0.
-pub mod v1 {
+/// It runs in one block, in time linear in the accounts with statements and the links.
+pub mod v2 {
 	use crate::*;
 	use codec::{Decode, Encode};
 	use frame_support::{
 		migrations::VersionedMigration,
-		pallet_prelude::ValueQuery,
-		storage_alias,
 		traits::{Get, UncheckedOnRuntimeUpgrade},
 		weights::Weight,
-		Blake2_128Concat,
 	};
-	use licentia_primitives::consent::{Identity, Statements};
 
-	/// A link as version 0 stored it.
+	/// Statements as version 1 stored them: purposes only.
+	#[derive(Clone, Copy, Default, PartialEq, Eq, Debug, Encode, Decode)]
+	pub struct OldStatements {
+		pub allowed: PurposeSet,
+		pub denied: PurposeSet,
+	}
+
+	/// A link as version 1 stored it.
 	#[derive(Encode, Decode)]
 	pub struct OldIdentityLink<AccountId, Balance> {
 		pub account: AccountId,
 		pub platform: PlatformId,
 		pub depositor: AccountId,
 		pub deposit: Balance,
+		pub statements: OldStatements,
 	}
 
-	/// Version 0's statements for one identity, by identity.
-	#[storage_alias]
-	pub type IdentityConsent<T: Config> =
-		StorageMap<Pallet<T>, Blake2_128Concat, Identity, Statements, ValueQuery>;
+	/// Version 1's storage, for tests to write.
+	#[cfg(test)]
+	mod old {
+		use super::*;
 
-	/// Moves each identity's statements into its link, and drops the old map.
-	pub struct MoveIdentityStatements<T>(core::marker::PhantomData<T>);
+		/// Version 1's links (an alias takes its storage name from its own).
+		#[frame_support::storage_alias]
+		pub type IdentityOwner<T: Config> = StorageMap<
+			Pallet<T>,
+			frame_support::Blake2_128Concat,
+			Identity,
+			OldIdentityLink<<T as frame_system::Config>::AccountId, BalanceOf<T>>,
+		>;
+	}
 
-	impl<T: Config> UncheckedOnRuntimeUpgrade for MoveIdentityStatements<T> {
+	/// Statements as version 1 stored them, as version 2 stores them.
+	fn widen(old: OldStatements) -> Statements {
+		Statements { allowed: old.allowed, denied: old.denied, ..Statements::default() }
+	}
+
+	/// Rewrites every account's and every link's statements in version 2's layout.
+	pub struct WidenStatements<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for WidenStatements<T> {
 		fn on_runtime_upgrade() -> Weight {
-			let mut links = 0u64;
+			let mut entries = 0u64;
+			AccountConsent::<T>::translate::<OldStatements, _>(|_, old| {
+				entries = entries.saturating_add(1);
+				Some(widen(old))
+			});
 			IdentityOwner::<T>::translate::<OldIdentityLink<T::AccountId, BalanceOf<T>>, _>(
-				|identity, old| {
-					links = links.saturating_add(1);
+				|_, old| {
+					entries = entries.saturating_add(1);
 					Some(IdentityLink {
 						account: old.account,
 						platform: old.platform,
 						depositor: old.depositor,
 						deposit: old.deposit,
-						statements: IdentityConsent::<T>::take(&identity),
+						statements: widen(old.statements),
 					})
 				},
 			);
-			// Unlinking removed an identity's statements, so none should be left; drop any.
-			let left = IdentityConsent::<T>::clear(u32::MAX, None).unique as u64;
-			let accesses = links.saturating_mul(2).saturating_add(left);
-			T::DbWeight::get().reads_writes(accesses, accesses)
+			T::DbWeight::get().reads_writes(entries, entries)
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -66,11 +84,11 @@ pub mod v1 {
 		}
 	}
 
-	/// [`MoveIdentityStatements`], run once: at the upgrade from storage version 0 to 1.
-	pub type MigrateV0ToV1<T> = VersionedMigration<
-		0,
+	/// [`WidenStatements`], run once: at the upgrade from storage version 1 to 2.
+	pub type MigrateV1ToV2<T> = VersionedMigration<
 		1,
-		MoveIdentityStatements<T>,
+		2,
+		WidenStatements<T>,
 		crate::Pallet<T>,
 		<T as frame_system::Config>::DbWeight,
 	>;
@@ -80,42 +98,46 @@ pub mod v1 {
 		use super::*;
 		use crate::mock::*;
 		use frame_support::traits::{OnRuntimeUpgrade, StorageVersion};
-		use licentia_primitives::consent::PurposeSet;
 		use sp_keyring::Sr25519Keyring::{Alice, Bob};
 
 		#[test]
-		fn statements_move_into_their_links() {
+		fn statements_gain_no_restriction_and_no_minimum() {
 			new_test_ext().execute_with(|| {
-				StorageVersion::new(0).put::<Pallet<Test>>();
-				let (a, b) = (Identity::X(1), Identity::X(2));
-				for (identity, who) in [(&a, Alice), (&b, Bob)] {
-					let old = OldIdentityLink {
-						account: account(who),
+				StorageVersion::new(1).put::<Pallet<Test>>();
+				let old = super::OldStatements {
+					allowed: PurposeSet::ALL.without(Purpose::Research),
+					denied: PurposeSet::EMPTY.with(Purpose::Research),
+				};
+				frame_support::storage::unhashed::put(
+					&AccountConsent::<Test>::hashed_key_for(account(Alice)),
+					&old,
+				);
+				let identity = Identity::X(1);
+				old::IdentityOwner::<Test>::insert(
+					&identity,
+					OldIdentityLink {
+						account: account(Alice),
 						platform: 0,
 						depositor: account(Bob),
 						deposit: 5u128,
-					};
-					frame_support::storage::unhashed::put(
-						&IdentityOwner::<Test>::hashed_key_for(identity),
-						&old,
-					);
-				}
-				let research = Statements { allowed: PurposeSet::ALL, denied: PurposeSet::EMPTY };
-				IdentityConsent::<Test>::insert(&a, research);
-				// Left behind by no unlink, but dropped all the same.
-				IdentityConsent::<Test>::insert(Identity::X(3), research);
+						statements: old,
+					},
+				);
 
-				MigrateV0ToV1::<Test>::on_runtime_upgrade();
+				MigrateV1ToV2::<Test>::on_runtime_upgrade();
 
-				let link = IdentityOwner::<Test>::get(&a).expect("still linked");
+				let widened =
+					Statements { allowed: old.allowed, denied: old.denied, ..Default::default() };
+				assert_eq!(AccountConsent::<Test>::get(account(Alice)), widened);
+				let link = IdentityOwner::<Test>::get(&identity).expect("still linked");
 				assert_eq!(
 					(link.account, link.deposit, link.statements),
-					(account(Alice), 5, research)
+					(account(Alice), 5, widened)
 				);
-				let link = IdentityOwner::<Test>::get(&b).expect("still linked");
-				assert_eq!(link.statements, Statements::default());
-				assert_eq!(IdentityConsent::<Test>::iter().count(), 0);
-				assert_eq!(StorageVersion::get::<Pallet<Test>>(), 1);
+				let consent = Pallet::<Test>::linked_consent(&identity).expect("linked").consent;
+				assert_eq!(consent.restrictions, RestrictionSet::EMPTY);
+				assert_eq!(consent.min_price, 0);
+				assert_eq!(StorageVersion::get::<Pallet<Test>>(), 2);
 			});
 		}
 	}

@@ -9,7 +9,7 @@
 
 use crate::{
 	Config, Decision, Decisions, Identity, NextPlatformId, NostrPlatform, Pallet, PlatformId,
-	PlatformKind, Purpose, Scope,
+	PlatformKind, Purpose, Restriction, Restrictions, Scope,
 };
 use alloc::vec::Vec;
 use codec::Encode;
@@ -76,6 +76,13 @@ pub fn decisions(purposes: &[Purpose], decision: Decision) -> Decisions {
 pub fn opt_in<T: Config>(who: &T::AccountId, scope: Scope, purposes: &[Purpose]) {
 	Pallet::<T>::do_set_consent(who.clone(), scope, &decisions(purposes, Decision::Allow))
 		.expect("the account has the identity the scope names");
+}
+
+/// Restrictions refusing every condition, at the highest price tier: the statement that
+/// narrows consent the most.
+pub fn refuse_all() -> Restrictions {
+	let refused = Restriction::ALL.to_vec().try_into().expect("four restrictions fit four");
+	Restrictions { refused, min_price: licentia_primitives::consent::PRICE_TIERS - 1 }
 }
 
 /// Test externalities over `storage`, at block 1 (so that events are recorded), with a keystore

@@ -27,12 +27,14 @@ impl<T: Config> Pallet<T> {
 	) -> Option<(T::AccountId, runtime_api::IdentityConsent)> {
 		let link = IdentityOwner::<T>::get(identity)?;
 		let statements = link.statements;
-		let allowed = AccountConsent::<T>::get(&link.account).effective_with(&statements);
+		let consent = AccountConsent::<T>::get(&link.account).consent_with(&statements);
 		let view = runtime_api::IdentityConsent {
 			identity: identity.clone(),
 			platform: link.platform,
 			statements,
-			allowed,
+			allowed: consent.purposes,
+			restrictions: consent.restrictions,
+			min_price: consent.min_price,
 		};
 		Some((link.account, view))
 	}
@@ -76,8 +78,8 @@ impl<T: Config> ConsentProvider<T::AccountId> for Pallet<T> {
 
 	fn linked_consent(identity: &Identity) -> Option<LinkedConsent<T::AccountId>> {
 		let link = IdentityOwner::<T>::get(identity)?;
-		let allowed = AccountConsent::<T>::get(&link.account).effective_with(&link.statements);
-		Some(LinkedConsent { account: link.account, platform: link.platform, allowed })
+		let consent = AccountConsent::<T>::get(&link.account).consent_with(&link.statements);
+		Some(LinkedConsent { account: link.account, platform: link.platform, consent })
 	}
 
 	fn identities_of(who: &T::AccountId) -> Vec<(Identity, PlatformId)> {

@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 use codec::Encode;
 use frame_support::{ensure, pallet_prelude::*};
 use frame_system::pallet_prelude::BlockNumberFor;
-use licentia_primitives::consent::{WRAPPED_PREFIX, WRAPPED_SUFFIX};
+use licentia_primitives::consent::{RestrictionSet, PRICE_TIERS, WRAPPED_PREFIX, WRAPPED_SUFFIX};
 use sp_runtime::traits::{Saturating, Verify};
 
 impl<T: Config> Pallet<T> {
@@ -21,15 +21,60 @@ impl<T: Config> Pallet<T> {
 			ensure!(!seen.contains(*purpose), Error::<T>::DuplicatePurpose);
 			seen = seen.with(*purpose);
 		}
+		let after = Self::update_statements(&who, &scope, |statements| {
+			decisions.iter().fold(statements, |s, (p, d)| s.with(*p, *d))
+		})?;
+		Self::deposit_event(Event::ConsentChanged {
+			account: who,
+			scope,
+			allowed: after.allowed,
+			denied: after.denied,
+		});
+		Ok(())
+	}
+
+	pub(crate) fn do_set_restrictions(
+		who: T::AccountId,
+		scope: Scope,
+		restrictions: &Restrictions,
+	) -> DispatchResult {
+		ensure!(restrictions.min_price < PRICE_TIERS, Error::<T>::BadPriceTier);
+		let mut refused = RestrictionSet::EMPTY;
+		for restriction in &restrictions.refused {
+			ensure!(!refused.contains(*restriction), Error::<T>::DuplicateRestriction);
+			refused = refused.with(*restriction);
+		}
+		let min_price = restrictions.min_price;
+		Self::update_statements(&who, &scope, |statements| Statements {
+			restrictions: refused,
+			min_price,
+			..statements
+		})?;
+		Self::deposit_event(Event::RestrictionsChanged {
+			account: who,
+			scope,
+			restrictions: refused,
+			min_price,
+		});
+		Ok(())
+	}
+
+	/// Applies `change` to `who`'s statements at `scope` and tells the consent observer about
+	/// each identity it concerns. Returns the statements after the change.
+	fn update_statements(
+		who: &T::AccountId,
+		scope: &Scope,
+		change: impl FnOnce(Statements) -> Statements,
+	) -> Result<Statements, DispatchError> {
 		let apply = |statements: &mut Statements| {
-			*statements = decisions.iter().fold(*statements, |s, (p, d)| s.with(*p, *d));
+			*statements = change(*statements);
 			*statements
 		};
-		let after = match &scope {
+		Ok(match scope {
 			Scope::Account => {
-				let identities = AccountIdentities::<T>::get(&who);
+				let identities = AccountIdentities::<T>::get(who);
 				ensure!(!identities.is_empty(), Error::<T>::NoIdentity);
-				let after = AccountConsent::<T>::mutate(&who, apply);
+				let after = AccountConsent::<T>::mutate(who, apply);
 				// Each identity's posts, on the platform it is linked through (at most
 				// `MaxIdentitiesPerAccount` identities).
 				for identity in &identities {
@@ -41,21 +86,14 @@ impl<T: Config> Pallet<T> {
 			},
 			Scope::Identity(identity) => {
 				let mut link = IdentityOwner::<T>::get(identity).ok_or(Error::<T>::NotLinked)?;
-				ensure!(link.account == who, Error::<T>::NotYourIdentity);
+				ensure!(&link.account == who, Error::<T>::NotYourIdentity);
 				let after = apply(&mut link.statements);
 				let platform = link.platform;
 				IdentityOwner::<T>::insert(identity, link);
 				T::ConsentObserver::consent_changed(identity, platform);
 				after
 			},
-		};
-		Self::deposit_event(Event::ConsentChanged {
-			account: who,
-			scope,
-			allowed: after.allowed,
-			denied: after.denied,
-		});
-		Ok(())
+		})
 	}
 
 	/// Denies every purpose for all of `who`'s identities: the one-click withdrawal.
@@ -76,8 +114,14 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::BadSignature
 		);
 
-		let RelayedStatement { account, scope, decisions, nonce, .. } = statement;
-		Self::do_set_consent(account.clone(), scope, &decisions)?;
+		let RelayedStatement { account, scope, decisions, restrictions, nonce, .. } = statement;
+		ensure!(!decisions.is_empty() || restrictions.is_some(), Error::<T>::NoDecisions);
+		if !decisions.is_empty() {
+			Self::do_set_consent(account.clone(), scope.clone(), &decisions)?;
+		}
+		if let Some(restrictions) = &restrictions {
+			Self::do_set_restrictions(account.clone(), scope, restrictions)?;
+		}
 		// `nonce` equals the stored nonce, and a u32 of statements per account cannot be
 		// exhausted at one statement per transaction fee; saturate rather than fail regardless.
 		RelayNonce::<T>::insert(&account, nonce.saturating_add(1));

@@ -7,7 +7,8 @@ use frame_support::{
 	traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
 use licentia_primitives::consent::{
-	Decision, Handle, Identity, PlatformId, PlatformKind, Purpose, Statements,
+	Decision, Handle, Identity, PlatformId, PlatformKind, PriceTier, Purpose, Restriction,
+	Statements,
 };
 use scale_info::TypeInfo;
 use sp_core::ConstU32;
@@ -94,6 +95,18 @@ pub type MaxDecisions = ConstU32<8>;
 /// Decisions about purposes, as one call or one relayed statement carries them.
 pub type Decisions = BoundedVec<(Purpose, Decision), MaxDecisions>;
 
+/// The conditions a person refuses at one scope and their minimum price, as one call or one
+/// relayed statement states them: they replace what the scope stated before.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub struct Restrictions {
+	/// The conditions refused, each once (none: every condition accepted at this scope).
+	pub refused: BoundedVec<Restriction, ConstU32<4>>,
+	/// The minimum price tier, below `PRICE_TIERS` (0: no minimum at this scope).
+	pub min_price: PriceTier,
+}
+
 /// A consent statement a person signs off chain for a platform to relay (see
 /// [`Pallet::relay_consent`](crate::Pallet::relay_consent)). What is signed is the SCALE encoding
 /// of `(RELAY_CONTEXT, genesis_hash, statement)`.
@@ -103,8 +116,10 @@ pub struct RelayedStatement<AccountId, BlockNumber> {
 	pub account: AccountId,
 	/// Where the decisions apply.
 	pub scope: Scope,
-	/// The decisions.
+	/// The decisions about purposes (may be empty when `restrictions` is given).
 	pub decisions: Decisions,
+	/// The restrictions and minimum price to state at `scope`, if any.
+	pub restrictions: Option<Restrictions>,
 	/// The account's relay nonce this statement uses: a statement is accepted once.
 	pub nonce: u32,
 	/// The last block in which the statement may be included.

@@ -46,6 +46,7 @@ pub trait WeightInfo {
 	fn link_nostr() -> Weight;
 	fn unlink_identity() -> Weight;
 	fn set_consent() -> Weight;
+	fn set_restrictions() -> Weight;
 	fn withdraw_consent() -> Weight;
 	fn relay_consent() -> Weight;
 }
@@ -203,6 +204,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(84_u64))
 			.saturating_add(T::DbWeight::get().writes(51_u64))
 	}
+	fn set_restrictions() -> Weight {
+		// Proof size, measured: `21610`
+		// Proof size, estimated: `54270`
+		// Minimum execution time: 871_194_000 picoseconds.
+		Weight::from_parts(952_847_000, 54270)
+			.saturating_add(T::DbWeight::get().reads(84_u64))
+			.saturating_add(T::DbWeight::get().writes(51_u64))
+	}
 	/// Storage: `Consent::AccountIdentities` (r:1 w:0)
 	/// Proof: `Consent::AccountIdentities` (`max_values`: None, `max_size`: Some(4177), added: 6652, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccountConsent` (r:1 w:1)
@@ -293,6 +302,11 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn set_consent() -> Weight {
+		Weight::from_parts(952_847_000, 54270)
+			.saturating_add(ParityDbWeight::get().reads(84_u64))
+			.saturating_add(ParityDbWeight::get().writes(51_u64))
+	}
+	fn set_restrictions() -> Weight {
 		Weight::from_parts(952_847_000, 54270)
 			.saturating_add(ParityDbWeight::get().reads(84_u64))
 			.saturating_add(ParityDbWeight::get().writes(51_u64))

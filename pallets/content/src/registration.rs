@@ -37,7 +37,7 @@ impl<T: Config> Pallet<T> {
 			let link = T::Consent::linked_consent(&c.author)
 				.ok_or(Error::<T>::AuthorNotLinked { index })?;
 			ensure!(link.platform == platform, Error::<T>::AuthorOnOtherPlatform { index });
-			ensure!(!link.allowed.is_empty(), Error::<T>::NoConsent { index });
+			ensure!(link.consent.allows_any(), Error::<T>::NoConsent { index });
 			ensure!(
 				Marks::<T>::get(&c.author).is_none_or(|mark| c.first_key > mark),
 				Error::<T>::AlreadyRegistered { index }
@@ -110,7 +110,7 @@ impl<T: Config> Pallet<T> {
 			let link = T::Consent::linked_consent(&author)
 				.filter(|link| link.account == who && link.platform == platform)
 				.ok_or(Error::<T>::NotYourKey { index })?;
-			ensure!(!link.allowed.is_empty(), Error::<T>::NoConsent { index });
+			ensure!(link.consent.allows_any(), Error::<T>::NoConsent { index });
 			ensure!(
 				!NostrEvents::<T>::contains_key(event.id),
 				Error::<T>::EventRegistered { index }

@@ -5,7 +5,7 @@ use alloc::collections::BTreeMap;
 use frame_support::ensure;
 use frame_system::pallet_prelude::BlockNumberFor;
 use licentia_primitives::{
-	consent::Identity,
+	consent::{Consent, Demand, Identity},
 	content::{BatchRoot, PostStatus},
 };
 
@@ -15,8 +15,8 @@ pub(crate) struct AccessChecker<T: Config> {
 	now: BlockNumberFor<T>,
 	licenses: BTreeMap<LicenseId, Option<LicenseOf<T>>>,
 	batches: BTreeMap<BatchId, Option<BatchRoot>>,
-	/// Per author: the platform it is linked through and the purposes it allows.
-	allowed: BTreeMap<Identity, Option<(PlatformId, PurposeSet)>>,
+	/// Per author: the platform it is linked through and its consent.
+	consent: BTreeMap<Identity, Option<(PlatformId, Consent)>>,
 }
 
 impl<T: Config> AccessChecker<T> {
@@ -25,7 +25,7 @@ impl<T: Config> AccessChecker<T> {
 			now: frame_system::Pallet::<T>::block_number(),
 			licenses: BTreeMap::new(),
 			batches: BTreeMap::new(),
-			allowed: BTreeMap::new(),
+			consent: BTreeMap::new(),
 		}
 	}
 
@@ -43,7 +43,9 @@ impl<T: Config> AccessChecker<T> {
 		ensure!(license.purposes.contains(query.purpose), Denial::PurposeNotCovered);
 		ensure!(license.cap.is_none_or(|cap| license.delivered < cap), Denial::CapReached);
 		ensure!(license.platforms.contains(&query.post.platform), Denial::OutsideSnapshot);
-		let (purposes, snapshot) = (license.purposes, license.snapshot);
+		let demand =
+			Demand { purposes: license.purposes, conflicts: license.conflicts, tier: license.tier };
+		let snapshot = license.snapshot;
 
 		let batch = self
 			.batches
@@ -67,12 +69,12 @@ impl<T: Config> AccessChecker<T> {
 		// The author's consent counts only through the platform the post was registered by: a
 		// record of one platform's user inside another platform's batch is never served.
 		let author = &query.post.author;
-		let allowed = *self.allowed.entry(author.clone()).or_insert_with(|| {
-			T::Consent::linked_consent(author).map(|link| (link.platform, link.allowed))
+		let consent = *self.consent.entry(author.clone()).or_insert_with(|| {
+			T::Consent::linked_consent(author).map(|link| (link.platform, link.consent))
 		});
 		ensure!(
-			allowed.is_some_and(|(through, allowed)| {
-				through == query.post.platform && allowed.contains_all(purposes)
+			consent.is_some_and(|(through, consent)| {
+				through == query.post.platform && consent.admits(&demand)
 			}),
 			Denial::ConsentWithdrawn
 		);

@@ -77,6 +77,11 @@ impl<T: Config> Pallet<T> {
 				license.platforms.contains(platform)
 					&& !purposes.intersection(license.purposes).is_empty()
 			},
+			FeedChange::ConsentNarrowed { platform, restrictions, min_price, .. } => {
+				license.platforms.contains(platform)
+					&& (!restrictions.intersection(license.conflicts).is_empty()
+						|| *min_price > license.tier)
+			},
 			FeedChange::PostRevoked { platform, batch, .. } => {
 				license.platforms.contains(platform)
 					&& T::Content::batch_root(*batch).is_some_and(|b| b.seq < license.snapshot)

@@ -71,11 +71,14 @@ pub mod types;
 pub mod weights;
 
 pub use licentia_primitives::{
-	consent::{ConsentObserver, ConsentProvider, Identity, PlatformId, Purpose, PurposeSet},
+	consent::{
+		ConsentObserver, ConsentProvider, Demand, Identity, PlatformId, PriceTier, Purpose,
+		PurposeSet, PRICE_TIERS,
+	},
 	content::{BatchId, ContentProvider, ContributionObserver},
 	licensing::{
-		AccessDecision, AccessQuery, Denial, FeedChange, FeedPage, FeedRecord, LicenseId, OfferId,
-		Price, Quote, QuoteError, QuoteResult, Terms, TermsId,
+		AccessDecision, AccessQuery, Denial, Exclusions, FeedChange, FeedPage, FeedRecord,
+		LicenseId, OfferId, Price, Quote, QuoteError, QuoteResult, Terms, TermsId,
 	},
 };
 pub use types::*;
@@ -104,8 +107,8 @@ pub mod pallet {
 	use sp_runtime::Perbill;
 
 	/// The in-code storage version. 1: the reward storage items renamed; 2: standings per
-	/// identity (see [`migrations`]).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	/// identity; 3: consent that covers the terms (see [`migrations`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	/// An amount of the native token. Calls and events name it so (not `u128`), as
 	/// `pallet-balances` does: metadata then types those fields `BalanceOf<T>`, which wallets
@@ -161,6 +164,12 @@ pub mod pallet {
 		/// The protocol's share of every price.
 		#[pallet::constant]
 		type ProtocolFee: Get<Perbill>;
+
+		/// The minimum prices per record of price tiers 1, 2 and 3, ascending: a sale whose
+		/// price per record is at least the `k`-th floor reaches tier `k`, and includes the
+		/// posts of authors whose minimum tier is at most `k` (tier 0: no minimum).
+		#[pallet::constant]
+		type PriceFloors: Get<[BalanceOf<Self>; (PRICE_TIERS - 1) as usize]>;
 
 		/// The deposit held for registered terms.
 		#[pallet::constant]
@@ -237,20 +246,28 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Licenses<T: Config> = StorageMap<_, Twox64Concat, LicenseId, LicenseOf<T>>;
 
-	/// Per platform, the shares of its contributors per purpose set: what a purchase divides
-	/// by. `Twox64Concat`: platform ids are assigned by the chain.
+	/// Per platform and minimum price tier, the shares of its contributors of that tier per
+	/// class of consent: what a purchase divides by. `Twox64Concat`: platform ids are assigned
+	/// by the chain, tiers are below `PRICE_TIERS`.
 	#[pallet::storage]
-	pub type PlatformShareTotals<T> =
-		StorageMap<_, Twox64Concat, PlatformId, ShareTotals, ValueQuery>;
+	pub type PlatformShareTotals<T> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		PlatformId,
+		Twox64Concat,
+		PriceTier,
+		ShareTotals,
+		ValueQuery,
+	>;
 
-	/// Per platform, the rewards paid per share for each purpose set sold.
+	/// Per platform, the rewards paid per share for each demand sold.
 	#[pallet::storage]
 	pub type PlatformRewardCounters<T> =
 		StorageMap<_, Twox64Concat, PlatformId, RewardCounters, ValueQuery>;
 
-	/// The standing of each identity's posts per platform: owner, shares, allowed purposes and
-	/// the counters it last settled at. An entry exists while the posts pay someone (linked
-	/// through the platform, some purpose allowed). `Blake2_128Concat` on the identity:
+	/// The standing of each identity's posts per platform: owner, shares, consent and the
+	/// counters it last settled at. An entry exists while the posts pay someone (linked through
+	/// the platform, some purpose allowed). `Blake2_128Concat` on the identity:
 	/// identities are user input.
 	#[pallet::storage]
 	pub type PoolMembers<T: Config> = StorageDoubleMap<
@@ -412,7 +429,8 @@ pub mod pallet {
 		OfferPaused,
 		/// Only the offer's operator (or governance) may change it.
 		NotOfferOwner,
-		/// The offer's pool holds no posts whose authors allow every purpose of its terms.
+		/// The offer's pool holds no posts whose authors' consent admits its terms at its price
+		/// (the quote's `excluded` says why).
 		NothingToLicense,
 		/// The price is above the limit the buyer set.
 		PriceAboveLimit,
@@ -442,6 +460,10 @@ pub mod pallet {
 		/// An offer's price must not be zero: a free license would pay contributors nothing
 		/// for their posts.
 		ZeroPrice,
+		/// A platform of the pool keeps a reward counter for `MAX_DEMANDS` (64) distinct
+		/// demands (purposes, conflicting conditions, price tier) already: an offer whose terms
+		/// or price tier match one of them can still be sold.
+		TooManyDemands,
 	}
 
 	#[pallet::hooks]

@@ -113,6 +113,7 @@ parameter_types! {
 	pub const LicensingPalletId: PalletId = PalletId(*b"lic/pot0");
 	pub TreasuryAccount: AccountId = AccountId::new([0xee; 32]);
 	pub const ProtocolFee: Perbill = Perbill::from_percent(5);
+	pub const PriceFloors: [u128; 3] = [20, 100, 1_000];
 }
 
 impl pallet_licensing::Config for Test {
@@ -124,6 +125,7 @@ impl pallet_licensing::Config for Test {
 	type PalletId = LicensingPalletId;
 	type Treasury = TreasuryAccount;
 	type ProtocolFee = ProtocolFee;
+	type PriceFloors = PriceFloors;
 	type TermsDeposit = ConstU128<5>;
 	type OfferDeposit = ConstU128<7>;
 	type LicenseDeposit = ConstU128<3>;

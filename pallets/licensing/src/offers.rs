@@ -11,14 +11,44 @@ use frame_support::{
 	traits::{fungible::MutateHold, tokens::Precision},
 };
 use frame_system::pallet_prelude::OriginFor;
+use licentia_primitives::consent::RestrictionSet;
 use sp_runtime::traits::{Saturating, Zero};
 
-/// A purchase as it would happen now: the offer, its terms, the price and the split of it.
+/// A purchase as it would happen now: the offer, its terms, what it needs of consent, the price
+/// and the split of it.
 pub(crate) struct Sale<T: Config> {
 	offer: OfferOf<T>,
 	terms: Terms,
+	demand: Demand,
 	pub(crate) quote: Quote<BalanceOf<T>>,
 	split: royalties::Split,
+}
+
+/// The posts of consenting authors on the pool that `demand` leaves out, by the first reason
+/// that leaves each out: each platform's share totals per tier, one entry per reason.
+fn exclusions(pools: &[&[ShareTotals]], demand: &Demand) -> Exclusions {
+	let count = |purposes, conflicts, tiers: usize| -> u64 {
+		pools
+			.iter()
+			.flat_map(|totals| totals.iter().take(tiers))
+			.map(|t: &ShareTotals| t.of(purposes, conflicts))
+			.fold(0u64, |sum, n| sum.saturating_add(n))
+	};
+	let every_tier = PRICE_TIERS as usize;
+	let mut excluded = Exclusions::default();
+	let mut before = count(PurposeSet::EMPTY, RestrictionSet::EMPTY, every_tier);
+	let mut after = count(demand.purposes, RestrictionSet::EMPTY, every_tier);
+	excluded.purposes = before.saturating_sub(after);
+	let mut conflicts = RestrictionSet::EMPTY;
+	for restriction in demand.conflicts.iter() {
+		conflicts = conflicts.with(restriction);
+		before = after;
+		after = count(demand.purposes, conflicts, every_tier);
+		*excluded.of_mut(restriction) = before.saturating_sub(after);
+	}
+	let within_tier = count(demand.purposes, conflicts, demand.tier as usize + 1);
+	excluded.min_price = after.saturating_sub(within_tier);
+	excluded
 }
 
 impl<T: Config> From<QuoteError> for Error<T> {
@@ -27,10 +57,11 @@ impl<T: Config> From<QuoteError> for Error<T> {
 			QuoteError::OfferNotFound => Error::OfferNotFound,
 			QuoteError::OfferPaused => Error::OfferPaused,
 			QuoteError::TermsNotFound => Error::TermsNotFound,
-			QuoteError::NothingToLicense => Error::NothingToLicense,
+			QuoteError::NothingToLicense(_) => Error::NothingToLicense,
 			QuoteError::Overflow => Error::Overflow,
 			QuoteError::PlatformSuspended => Error::PlatformSuspended,
 			QuoteError::OwnerNotOperator => Error::NotOperator,
+			QuoteError::TooManyDemands => Error::TooManyDemands,
 		}
 	}
 }
@@ -140,12 +171,19 @@ impl<T: Config> Pallet<T> {
 	/// Everything a purchase of `offer_id` needs, or the reason it cannot happen: the offer,
 	/// its terms, the price and its split. The purchase and the `quote` runtime API both ask
 	/// here, so a quote names exactly the error a purchase would fail with.
+	///
+	/// What the sale reaches: on each platform of the pool, the posts whose authors allow every
+	/// purpose of the terms, refuse none of the conditions they allow, and ask no more than the
+	/// sale's price tier, summed from the platform's share totals: `PRICE_TIERS` reads per
+	/// platform, whatever the number of contributors. A per-record price sets the tier; a flat
+	/// price reaches the highest tier whose floor its price per record (over the records that
+	/// tier reaches, up to the cap) still meets.
 	pub(crate) fn sale(offer_id: OfferId) -> Result<Sale<T>, QuoteError> {
 		let offer = Offers::<T>::get(offer_id).ok_or(QuoteError::OfferNotFound)?;
 		ensure!(!offer.paused, QuoteError::OfferPaused);
 		let terms = TermsOf::<T>::get(offer.terms).ok_or(QuoteError::TermsNotFound)?.terms;
+		let (purposes, conflicts) = (terms.purposes, terms.conflicts());
 		let mut pools = Vec::with_capacity(offer.platforms.len());
-		let mut records: u64 = 0;
 		for platform in &offer.platforms {
 			let info = T::Consent::platform(*platform)
 				.filter(|info| info.active)
@@ -153,22 +191,73 @@ impl<T: Config> Pallet<T> {
 			if let Some(owner) = &offer.owner {
 				ensure!(T::Consent::is_operator(*platform, owner), QuoteError::OwnerNotOperator);
 			}
-			let shares = PlatformShareTotals::<T>::get(platform).of(terms.purposes);
-			let share = info.share;
-			records = records.checked_add(shares).ok_or(QuoteError::Overflow)?;
-			pools.push((shares, share));
+			let totals: Vec<ShareTotals> = (0..PRICE_TIERS)
+				.map(|tier| PlatformShareTotals::<T>::get(platform, tier))
+				.collect();
+			pools.push((totals, info.share));
 		}
-		ensure!(records > 0, QuoteError::NothingToLicense);
-		let licensed = terms.record_cap.map_or(records, |cap| cap.min(records));
+		// The shares the terms reach per tier of minimum price, over the pool.
+		let reached = |tier: PriceTier| -> Result<u64, QuoteError> {
+			pools.iter().try_fold(0u64, |sum, (totals, _)| {
+				let platform = totals[..=tier as usize].iter().map(|t| t.of(purposes, conflicts));
+				sum.checked_add(platform.sum()).ok_or(QuoteError::Overflow)
+			})
+		};
+		let licensed_of = |records: u64| terms.record_cap.map_or(records, |cap| cap.min(records));
+		let tier = match offer.price {
+			Price::PerRecord(per_record) => Self::price_tier(per_record),
+			Price::Flat(price) => {
+				let mut tier = 0;
+				for candidate in (1..PRICE_TIERS).rev() {
+					let licensed = licensed_of(reached(candidate)?);
+					if licensed > 0 && Self::price_tier(price / licensed as u128) >= candidate {
+						tier = candidate;
+						break;
+					}
+				}
+				tier
+			},
+		};
+		let demand = Demand { purposes, conflicts, tier };
+		let totals: Vec<&[ShareTotals]> = pools.iter().map(|(t, _)| &t[..]).collect();
+		let excluded = exclusions(&totals, &demand);
+		let records = reached(tier)?;
+		ensure!(records > 0, QuoteError::NothingToLicense(excluded));
+		let licensed = licensed_of(records);
 		let price = match offer.price {
 			Price::PerRecord(per_record) => {
 				per_record.checked_mul(licensed as u128).ok_or(QuoteError::Overflow)?
 			},
 			Price::Flat(price) => price,
 		};
+		let mut shares = Vec::with_capacity(pools.len());
+		for (platform, (totals, share)) in offer.platforms.iter().zip(&pools) {
+			let reached: u64 =
+				totals[..=tier as usize].iter().map(|t| t.of(purposes, conflicts)).sum();
+			if reached > 0 {
+				let counters = PlatformRewardCounters::<T>::get(platform);
+				let room = counters.len() < MAX_DEMANDS as usize;
+				ensure!(
+					room || counters.iter().any(|(d, _)| *d == demand),
+					QuoteError::TooManyDemands
+				);
+			}
+			shares.push((reached, *share));
+		}
 		let split =
-			royalties::split(price, T::ProtocolFee::get(), &pools).ok_or(QuoteError::Overflow)?;
-		Ok(Sale { offer, terms, quote: Quote { price, records, licensed }, split })
+			royalties::split(price, T::ProtocolFee::get(), &shares).ok_or(QuoteError::Overflow)?;
+		Ok(Sale {
+			offer,
+			terms,
+			demand,
+			quote: Quote { price, records, licensed, tier, excluded },
+			split,
+		})
+	}
+
+	/// The price tier a price per record reaches: the number of `PriceFloors` it meets.
+	pub(crate) fn price_tier(per_record: BalanceOf<T>) -> PriceTier {
+		T::PriceFloors::get().iter().filter(|floor| **floor <= per_record).count() as PriceTier
 	}
 
 	/// Mints a license of `offer_id` for `buyer` and pays its price, if at most `max_price`.
@@ -178,12 +267,13 @@ impl<T: Config> Pallet<T> {
 		offer_id: OfferId,
 		max_price: BalanceOf<T>,
 	) -> Result<u32, DispatchError> {
-		let Sale { offer, terms, quote, split } = Self::sale(offer_id).map_err(Error::<T>::from)?;
+		let Sale { offer, terms, demand, quote, split } =
+			Self::sale(offer_id).map_err(Error::<T>::from)?;
 		ensure!(quote.price <= max_price, Error::<T>::PriceAboveLimit);
 
 		let id = NextLicenseId::<T>::get();
 		NextLicenseId::<T>::put(id.checked_add(1).ok_or(Error::<T>::Overflow)?);
-		Self::pay(&buyer, quote.price, &offer.platforms, terms.purposes, &split)?;
+		Self::pay(&buyer, quote.price, &offer.platforms, demand, &split)?;
 		let deposit = T::LicenseDeposit::get();
 		T::Currency::hold(&HoldReason::License.into(), &buyer, deposit)?;
 
@@ -197,6 +287,8 @@ impl<T: Config> Pallet<T> {
 				offer: offer_id,
 				terms: offer.terms,
 				purposes: terms.purposes,
+				conflicts: demand.conflicts,
+				tier: demand.tier,
 				transferable: terms.transferable,
 				platforms: offer.platforms,
 				start,

@@ -50,6 +50,8 @@ impl<T: Config> Pallet<T> {
 			offer: l.offer,
 			terms: l.terms,
 			purposes: l.purposes,
+			conflicts: l.conflicts,
+			tier: l.tier,
 			platforms: l.platforms.into_inner(),
 			start: l.start,
 			expiry: l.expiry,

@@ -3,9 +3,10 @@
 //! A purchase pays its price once: the protocol fee and the rounding dust to the treasury, each
 //! platform's share to the platform's payee, and the contributors' part into the pot, where it
 //! raises a **reward counter**: rewards per share (per registered post) for the posts whose
-//! authors allow every purpose of the license, on each platform of the pool. That is O(platforms
-//! of the pool), whatever the number of contributors, as `pallet-nomination-pools`' reward
-//! counters are.
+//! authors' consent admits the license's [`Demand`] (its purposes, the conditions its terms
+//! conflict with and its price tier), on each platform of the pool. That is O(platforms of the
+//! pool), whatever the number of contributors, as `pallet-nomination-pools`' reward counters
+//! are.
 //!
 //! A contributor's rewards are `shares * (counter now - counter when it last settled)`. Two
 //! functions bring a contributor up to date:
@@ -35,7 +36,7 @@ use frame_support::{
 	},
 };
 use licentia_primitives::{
-	consent::{Identity, PurposeSet},
+	consent::{Consent, Demand, Identity},
 	licensing::FeedChange,
 };
 use sp_runtime::{
@@ -120,24 +121,24 @@ impl<T: Config> Pallet<T> {
 
 	/// Brings the standing of `identity`'s posts on `platform` up to date with its posts and
 	/// consent: settles what they earned into their previous owner's `Owed`, moves their shares
-	/// in the platform's totals, and records in the feed the purposes they lost. O(1): one
-	/// member, one platform.
+	/// in the platform's totals, and records in the feed what they may no longer be used for.
+	/// O(1): one member, one platform.
 	///
 	/// The posts pay (and access checks serve them) while the identity is linked through
-	/// `platform` and for the purposes its account allows for it: one rule for both.
+	/// `platform` and under the terms its account's consent admits: one rule for both.
 	pub(crate) fn update_standing(identity: &Identity, platform: PlatformId) {
 		let posts = T::Content::contributions(identity, platform);
 		let (owner, consented) = match T::Consent::linked_consent(identity) {
-			Some(link) if link.platform == platform => (Some(link.account), link.allowed),
-			_ => (None, PurposeSet::EMPTY),
+			Some(link) if link.platform == platform => (Some(link.account), link.consent),
+			_ => (None, Consent::default()),
 		};
 		let old = PoolMembers::<T>::get(identity, platform);
-		let (shares, allowed) = match owner {
-			Some(_) if posts > 0 && !consented.is_empty() => (posts, consented),
-			_ => (0, PurposeSet::EMPTY),
+		let (shares, consent) = match owner {
+			Some(_) if posts > 0 && consented.allows_any() => (posts, consented),
+			_ => (0, Consent::default()),
 		};
 		let unchanged = match &old {
-			Some(m) => (m.shares, m.allowed, Some(&m.owner)) == (shares, allowed, owner.as_ref()),
+			Some(m) => (m.shares, m.consent, Some(&m.owner)) == (shares, consent, owner.as_ref()),
 			None => shares == 0,
 		};
 		if unchanged {
@@ -147,31 +148,58 @@ impl<T: Config> Pallet<T> {
 		let counters = PlatformRewardCounters::<T>::get(platform);
 		if let Some(member) = &old {
 			Self::credit(&member.owner, member.earned(&counters));
-			// What consent no longer allows (a revoked last post is in the feed as a revocation,
-			// not a withdrawal).
-			let lost = member.allowed.difference(consented);
-			if !lost.is_empty() {
-				Self::append_to_feed(FeedChange::ConsentWithdrawn {
-					identity: identity.clone(),
-					account: member.owner.clone(),
-					platform,
-					purposes: lost,
-				});
-			}
+			Self::record_narrowing(identity, platform, member, &consent);
 		}
-		let (old_shares, old_allowed) =
-			old.as_ref().map_or((0, PurposeSet::EMPTY), |m| (m.shares, m.allowed));
-		PlatformShareTotals::<T>::mutate(platform, |totals| {
-			totals.remove(old_shares, old_allowed);
-			totals.add(shares, allowed);
-		});
+		let (old_shares, old_consent) =
+			old.as_ref().map_or((0, Consent::default()), |m| (m.shares, m.consent));
+		if old_shares > 0 {
+			PlatformShareTotals::<T>::mutate(platform, old_consent.min_price, |totals| {
+				totals.remove(old_shares, &old_consent)
+			});
+		}
+		if shares > 0 {
+			PlatformShareTotals::<T>::mutate(platform, consent.min_price, |totals| {
+				totals.add(shares, &consent)
+			});
+		}
 		match owner {
 			Some(owner) if shares > 0 => PoolMembers::<T>::insert(
 				identity,
 				platform,
-				PoolMember::settled_at(owner, shares, allowed, &counters),
+				PoolMember::settled_at(owner, shares, consent, &counters),
 			),
 			_ => PoolMembers::<T>::remove(identity, platform),
+		}
+	}
+
+	/// Records in the feed what `member`'s posts may no longer be used for now that their
+	/// consent is `now`: the purposes lost (`ConsentWithdrawn`), and while some purpose remains,
+	/// the restrictions added and a raised minimum price (`ConsentNarrowed`). A revoked last
+	/// post is in the feed as a revocation, not here.
+	fn record_narrowing(
+		identity: &Identity,
+		platform: PlatformId,
+		member: &PoolMember<T::AccountId>,
+		now: &Consent,
+	) {
+		let lost = member.consent.purposes.difference(now.purposes);
+		if !lost.is_empty() {
+			Self::append_to_feed(FeedChange::ConsentWithdrawn {
+				identity: identity.clone(),
+				account: member.owner.clone(),
+				platform,
+				purposes: lost,
+			});
+		}
+		let added = now.restrictions.difference(member.consent.restrictions);
+		if now.allows_any() && (!added.is_empty() || now.min_price > member.consent.min_price) {
+			Self::append_to_feed(FeedChange::ConsentNarrowed {
+				identity: identity.clone(),
+				account: member.owner.clone(),
+				platform,
+				restrictions: added,
+				min_price: now.min_price,
+			});
 		}
 	}
 
@@ -183,19 +211,20 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Raises `platform`'s reward counter for `set` by `increment`.
+	/// Raises `platform`'s reward counter for `demand` by `increment`.
 	pub(crate) fn raise_counter(
 		platform: PlatformId,
-		set: PurposeSet,
+		demand: Demand,
 		increment: FixedU128,
 	) -> DispatchResult {
 		PlatformRewardCounters::<T>::try_mutate(platform, |counters| {
-			match counters.iter_mut().find(|(s, _)| *s == set) {
+			match counters.iter_mut().find(|(d, _)| *d == demand) {
 				Some((_, counter)) => {
 					*counter = counter.checked_add(&increment).ok_or(Error::<T>::Overflow)?
 				},
-				// At most 31 non-empty purpose sets exist; the bound is 31.
-				None => counters.try_push((set, increment)).map_err(|_| Error::<T>::Overflow)?,
+				None => counters
+					.try_push((demand, increment))
+					.map_err(|_| Error::<T>::TooManyDemands)?,
 			}
 			Ok(())
 		})
@@ -207,7 +236,7 @@ impl<T: Config> Pallet<T> {
 		buyer: &T::AccountId,
 		price: BalanceOf<T>,
 		platforms: &[PlatformId],
-		set: PurposeSet,
+		demand: Demand,
 		split: &Split,
 	) -> DispatchResult {
 		let treasury_part = split.protocol.saturating_add(split.dust);
@@ -220,7 +249,7 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 			if part.credited > 0 {
-				Self::raise_counter(*platform, set, part.increment)?;
+				Self::raise_counter(*platform, demand, part.increment)?;
 			}
 			pot_part = pot_part.saturating_add(part.platform_cut).saturating_add(part.credited);
 		}
@@ -270,7 +299,7 @@ impl<T: Config> Pallet<T> {
 			let counters = PlatformRewardCounters::<T>::get(platform);
 			Self::credit(&member.owner, member.earned(&counters));
 			let settled =
-				PoolMember::settled_at(member.owner, member.shares, member.allowed, &counters);
+				PoolMember::settled_at(member.owner, member.shares, member.consent, &counters);
 			PoolMembers::<T>::insert(identity, platform, settled);
 		}
 	}

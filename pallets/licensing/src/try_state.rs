@@ -12,9 +12,10 @@ impl<T: Config> Pallet<T> {
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let mut owed: BalanceOf<T> =
 			Owed::<T>::iter_values().fold(Default::default(), |a, b| a.saturating_add(b));
-		let mut totals = BTreeMap::<PlatformId, ShareTotals>::new();
+		let mut totals = BTreeMap::<(PlatformId, PriceTier), ShareTotals>::new();
 		for (identity, platform, member) in PoolMembers::<T>::iter() {
-			ensure!(member.shares > 0 && !member.allowed.is_empty(), "an empty member is stored");
+			ensure!(member.shares > 0 && member.consent.allows_any(), "an empty member is stored");
+			ensure!(member.consent.min_price < PRICE_TIERS, "a member's price tier is unknown");
 			ensure!(
 				T::Consent::owner_of(&identity) == Some((member.owner.clone(), platform)),
 				"a member's owner is not who its identity is linked to through its platform"
@@ -24,20 +25,21 @@ impl<T: Config> Pallet<T> {
 				"a member's shares are not its identity's posts"
 			);
 			owed = owed.saturating_add(member.earned(&PlatformRewardCounters::<T>::get(platform)));
-			totals.entry(platform).or_default().add(member.shares, member.allowed);
+			let tier = member.consent.min_price;
+			totals.entry((platform, tier)).or_default().add(member.shares, &member.consent);
 		}
 		let pot = T::Currency::balance(&Self::pot());
 		ensure!(
 			pot >= owed.saturating_add(T::Currency::minimum_balance()),
 			"the pot holds less than what is owed"
 		);
-		for (platform, stored) in PlatformShareTotals::<T>::iter() {
+		for (platform, tier, stored) in PlatformShareTotals::<T>::iter() {
 			ensure!(
-				totals.remove(&platform).unwrap_or_default() == stored,
+				totals.remove(&(platform, tier)).unwrap_or_default() == stored,
 				"a platform's share totals are not its members' sum"
 			);
 		}
-		ensure!(totals.values().all(|t| *t == ShareTotals::default()), "members without totals");
+		ensure!(totals.values().all(ShareTotals::is_empty), "members without totals");
 		ensure!(FeedOldest::<T>::get() <= FeedNext::<T>::get(), "the feed's ends crossed");
 		let next = NextLicenseId::<T>::get();
 		ensure!(Licenses::<T>::iter_keys().all(|id| id < next), "a license id was never assigned");

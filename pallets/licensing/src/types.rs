@@ -3,7 +3,7 @@
 use codec::{Decode, Encode, MaxEncodedLen};
 use core::fmt::Debug;
 use licentia_primitives::{
-	consent::{PlatformId, PurposeSet},
+	consent::{Consent, Demand, PlatformId, PriceTier, PurposeSet, RestrictionSet},
 	content::BatchId,
 	licensing::{OfferId, Price, Terms, TermsId},
 };
@@ -60,6 +60,11 @@ pub struct License<AccountId, Balance, BlockNumber> {
 	pub terms: TermsId,
 	/// The purposes its terms grant (copied: the offer may close).
 	pub purposes: PurposeSet,
+	/// The restrictions its terms conflict with (copied from the terms): posts of authors who
+	/// state one are not in it.
+	pub conflicts: RestrictionSet,
+	/// The price tier it was sold at: posts of authors whose minimum is higher are not in it.
+	pub tier: PriceTier,
 	/// Whether its terms allow transfer.
 	pub transferable: bool,
 	/// The platforms whose posts it covers (copied from the offer).
@@ -87,43 +92,85 @@ pub struct License<AccountId, Balance, BlockNumber> {
 	pub deposit: Balance,
 }
 
-/// Reward counters of one platform: for each purpose set some offer has sold, the rewards per
-/// share paid so far to the posts whose authors allow every purpose of the set. Only grows.
-pub type RewardCounters = BoundedVec<(PurposeSet, FixedU128), ConstU32<31>>;
+/// The most distinct [`Demand`]s (purposes, conflicts and price tier) whose sales one platform
+/// keeps a reward counter for. Counters only grow, so this bounds every member's settlement; a
+/// purchase that would need one more counter fails with `TooManyDemands`.
+pub const MAX_DEMANDS: u32 = 64;
 
-/// The counter of `set` in `counters` (zero if nothing was ever sold for it).
-pub fn counter_of(counters: &RewardCounters, set: PurposeSet) -> FixedU128 {
-	counters.iter().find(|(s, _)| *s == set).map_or(FixedU128::zero(), |(_, c)| *c)
+/// Reward counters of one platform: for each demand some sale has met, the rewards per share
+/// paid so far to the posts whose authors' consent admits it. Only grows.
+pub type RewardCounters = BoundedVec<(Demand, FixedU128), ConstU32<MAX_DEMANDS>>;
+
+/// The counter of `demand` in `counters` (zero if nothing was ever sold for it).
+pub fn counter_of(counters: &RewardCounters, demand: &Demand) -> FixedU128 {
+	counters
+		.iter()
+		.find(|(d, _)| d == demand)
+		.map_or(FixedU128::zero(), |(_, c)| *c)
 }
 
-/// The shares of one platform's contributors, per purpose set: entry `s` is the sum of the
-/// post counts of the contributors who allow every purpose of `PurposeSet(s)`.
-#[derive(Clone, Copy, Default, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
-pub struct ShareTotals(pub [u64; 32]);
+/// The number of classes of [`ShareTotals`]: every set of purposes (five bits) with every set
+/// of conditions accepted (four bits).
+pub const CLASSES: usize = 1 << 9;
+
+/// The class of posts whose authors allow `purposes` and accept the conditions that
+/// `restrictions` does not refuse: bits 0 to 4 the purposes, 5 to 8 the conditions accepted.
+fn member_class(consent: &Consent) -> usize {
+	let accepted = RestrictionSet::ALL.difference(consent.restrictions);
+	(consent.purposes.0 & PurposeSet::ALL.0) as usize | ((accepted.0 as usize) << 5)
+}
+
+/// The class of posts whose authors allow at least `purposes` and refuse none of `conflicts`.
+fn demand_class(purposes: PurposeSet, conflicts: RestrictionSet) -> usize {
+	(purposes.0 & PurposeSet::ALL.0) as usize
+		| (((conflicts.0 & RestrictionSet::ALL.0) as usize) << 5)
+}
+
+/// The shares of one platform's contributors of one minimum price tier, per class: entry `c` is
+/// the sum of the post counts of those whose consent's class contains every bit of `c` (allows
+/// its purposes, accepts its conditions). Entry 0 counts every contributor. What a sale reaches
+/// is the sum of one entry over the tiers up to the sale's: a read per tier, whatever the
+/// number of contributors.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct ShareTotals(pub [u64; CLASSES]);
+
+impl Default for ShareTotals {
+	fn default() -> Self {
+		ShareTotals([0; CLASSES])
+	}
+}
 
 impl ShareTotals {
-	/// The shares of the contributors who allow every purpose of `set`.
-	pub fn of(&self, set: PurposeSet) -> u64 {
-		self.0.get(set.0 as usize).copied().unwrap_or(0)
+	/// The shares of the contributors who allow every purpose of `purposes` and refuse none
+	/// of `conflicts`.
+	pub fn of(&self, purposes: PurposeSet, conflicts: RestrictionSet) -> u64 {
+		self.0[demand_class(purposes, conflicts)]
 	}
 
-	/// Adds the `shares` of a contributor who allows `allowed` to every set it allows.
-	pub fn add(&mut self, shares: u64, allowed: PurposeSet) {
+	/// Adds the `shares` of a contributor whose consent is `consent` to every class it is in.
+	pub fn add(&mut self, shares: u64, consent: &Consent) {
 		// Totals are sums of post counts, which are u64s counted by the chain: they cannot
 		// overflow.
-		self.update(allowed, |total| total.saturating_add(shares))
+		self.update(consent, |total| total.saturating_add(shares))
 	}
 
-	/// Removes the `shares` of a contributor who allowed `allowed` from every set it allowed.
-	pub fn remove(&mut self, shares: u64, allowed: PurposeSet) {
+	/// Removes the `shares` of a contributor whose consent was `consent` from every class it was
+	/// in.
+	pub fn remove(&mut self, shares: u64, consent: &Consent) {
 		// Removals only remove what was added: they cannot underflow.
-		self.update(allowed, |total| total.saturating_sub(shares))
+		self.update(consent, |total| total.saturating_sub(shares))
 	}
 
-	/// Applies `change` to the total of every non-empty set that `allowed` covers.
-	fn update(&mut self, allowed: PurposeSet, change: impl Fn(u64) -> u64) {
-		for (s, total) in self.0.iter_mut().enumerate().skip(1) {
-			if allowed.contains_all(PurposeSet(s as u8)) {
+	/// Whether every entry is zero.
+	pub fn is_empty(&self) -> bool {
+		self.0.iter().all(|total| *total == 0)
+	}
+
+	/// Applies `change` to the total of every class that `consent`'s class contains.
+	fn update(&mut self, consent: &Consent, change: impl Fn(u64) -> u64) {
+		let class = member_class(consent);
+		for (c, total) in self.0.iter_mut().enumerate() {
+			if class & c == c {
 				*total = change(*total);
 			}
 		}
@@ -139,38 +186,89 @@ pub struct PoolMember<AccountId> {
 	pub owner: AccountId,
 	/// Its registered posts on the platform.
 	pub shares: u64,
-	/// The purposes its account allowed for them.
-	pub allowed: PurposeSet,
-	/// The platform's reward counters when the member last settled (for the sets it allows):
-	/// what it earned up to then is paid or in `Owed`, so it earns only what they rose since.
+	/// What its account allowed for them.
+	pub consent: Consent,
+	/// The platform's reward counters when the member last settled (for the demands its consent
+	/// admits): what it earned up to then is paid or in `Owed`, so it earns only what they rose
+	/// since.
 	pub last_recorded_reward_counters: RewardCounters,
 }
 
 impl<AccountId> PoolMember<AccountId> {
-	/// A member of `owner` with `shares` and `allowed`, settled at `counters`.
+	/// A member of `owner` with `shares` and `consent`, settled at `counters`.
 	pub fn settled_at(
 		owner: AccountId,
 		shares: u64,
-		allowed: PurposeSet,
+		consent: Consent,
 		counters: &RewardCounters,
 	) -> Self {
-		let settled = counters.iter().filter(|(set, _)| allowed.contains_all(*set)).copied();
+		let settled = counters.iter().filter(|(demand, _)| consent.admits(demand)).copied();
 		// A filtered subset of a bounded vector fits the same bound.
 		let last_recorded_reward_counters = BoundedVec::truncate_from(settled.collect());
-		PoolMember { owner, shares, allowed, last_recorded_reward_counters }
+		PoolMember { owner, shares, consent, last_recorded_reward_counters }
 	}
 
 	/// What the member earned since it last settled, rounded down.
 	pub fn earned(&self, counters: &RewardCounters) -> u128 {
 		counters
 			.iter()
-			.filter(|(set, _)| self.allowed.contains_all(*set))
-			.map(|(set, counter)| {
-				let last = counter_of(&self.last_recorded_reward_counters, *set);
+			.filter(|(demand, _)| self.consent.admits(demand))
+			.map(|(demand, counter)| {
+				let last = counter_of(&self.last_recorded_reward_counters, demand);
 				let delta = counter.saturating_sub(last);
 				// Rounds down: members never claim more than was credited.
 				delta.saturating_mul_int(self.shares as u128)
 			})
 			.fold(0u128, |sum, x| sum.saturating_add(x))
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use licentia_primitives::consent::{Purpose, Restriction};
+
+	fn consent(purposes: &[Purpose], restrictions: &[Restriction]) -> Consent {
+		Consent {
+			purposes: purposes.iter().copied().collect(),
+			restrictions: restrictions.iter().copied().collect(),
+			min_price: 0,
+		}
+	}
+
+	/// Every entry of the totals equals the sum over contributors it counts, for every class:
+	/// the superset sums are right whatever the mix of purposes and restrictions.
+	#[test]
+	fn totals_count_each_contributor_in_every_class_it_admits() {
+		let members = [
+			(3, consent(&[Purpose::AiTraining], &[])),
+			(
+				5,
+				consent(&[Purpose::AiTraining, Purpose::Research], &[Restriction::NoCommercialUse]),
+			),
+			(7, consent(&Purpose::ALL, &Restriction::ALL)),
+			(11, consent(&[Purpose::Research], &[Restriction::AnonymisationRequired])),
+		];
+		let mut totals = ShareTotals::default();
+		for (shares, consent) in &members {
+			totals.add(*shares, consent);
+		}
+		for purposes in 0..32u8 {
+			for conflicts in 0..16u8 {
+				let demand = Demand {
+					purposes: PurposeSet(purposes),
+					conflicts: RestrictionSet(conflicts),
+					tier: 0,
+				};
+				let expected: u64 =
+					members.iter().filter(|(_, c)| c.admits(&demand)).map(|(s, _)| s).sum();
+				assert_eq!(totals.of(demand.purposes, demand.conflicts), expected, "{demand:?}");
+			}
+		}
+		assert_eq!(totals.0[0], 26, "entry 0 counts everyone");
+		for (shares, consent) in &members {
+			totals.remove(*shares, consent);
+		}
+		assert!(totals.is_empty());
 	}
 }

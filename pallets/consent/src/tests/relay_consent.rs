@@ -7,6 +7,7 @@ fn statement(nonce: u32, expires_at: u64) -> RelayedStatementOf<Test> {
 		account: account(Alice),
 		scope: Scope::Account,
 		decisions: decisions(&[(Purpose::AiTraining, Decision::Allow)]),
+		restrictions: None,
 		nonce,
 		expires_at,
 	}
@@ -43,6 +44,52 @@ fn a_platform_relays_a_signed_statement_once() {
 		assert_noop!(
 			Consent::relay_consent(RuntimeOrigin::signed(account(Bob)), s, signature),
 			Error::<Test>::BadNonce
+		);
+	});
+}
+
+#[test]
+fn a_relayed_statement_may_carry_restrictions_alone_or_with_decisions() {
+	linked(|| {
+		let bob = RuntimeOrigin::signed(account(Bob));
+		let refused: BoundedVec<_, _> = vec![Restriction::NoCommercialUse].try_into().expect("one");
+		let mut s = statement(0, 10);
+		s.restrictions = Some(Restrictions { refused: refused.clone(), min_price: 2 });
+		assert_ok!(Consent::relay_consent(bob.clone(), s.clone(), sign(Alice, &s)));
+		let consent = Consent::linked_consent(&did("a")).expect("linked").consent;
+		assert!(consent.purposes.contains(Purpose::AiTraining));
+		assert_eq!(consent.restrictions, RestrictionSet::EMPTY.with(Restriction::NoCommercialUse));
+		assert_eq!(consent.min_price, 2);
+		System::assert_has_event(
+			Event::RestrictionsChanged {
+				account: account(Alice),
+				scope: Scope::Account,
+				restrictions: RestrictionSet::EMPTY.with(Restriction::NoCommercialUse),
+				min_price: 2,
+			}
+			.into(),
+		);
+
+		// Restrictions alone.
+		let mut alone = statement(1, 10);
+		alone.decisions = decisions(&[]);
+		alone.restrictions = Some(Restrictions { refused: Default::default(), min_price: 0 });
+		assert_ok!(Consent::relay_consent(bob.clone(), alone.clone(), sign(Alice, &alone)));
+		let consent = Consent::linked_consent(&did("a")).expect("linked").consent;
+		assert_eq!((consent.restrictions, consent.min_price), (RestrictionSet::EMPTY, 0));
+
+		// Nothing at all, and a bad tier, are refused before anything changes.
+		let mut empty = statement(2, 10);
+		empty.decisions = decisions(&[]);
+		assert_noop!(
+			Consent::relay_consent(bob.clone(), empty.clone(), sign(Alice, &empty)),
+			Error::<Test>::NoDecisions
+		);
+		let mut bad = statement(2, 10);
+		bad.restrictions = Some(Restrictions { refused, min_price: 4 });
+		assert_noop!(
+			Consent::relay_consent(bob, bad.clone(), sign(Alice, &bad)),
+			Error::<Test>::BadPriceTier
 		);
 	});
 }

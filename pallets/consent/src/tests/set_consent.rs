@@ -1,4 +1,5 @@
-//! `set_consent` and `withdraw_consent`: the most restrictive statement wins.
+//! `set_consent`, `set_restrictions` and `withdraw_consent`: the most restrictive statement
+//! wins.
 
 use super::*;
 
@@ -96,6 +97,100 @@ fn errors() {
 		assert_noop!(
 			Consent::set_consent(alice, Scope::Identity(did("zzz")), allow),
 			Error::<Test>::NotLinked
+		);
+	});
+}
+
+fn restrictions(refused: &[Restriction], min_price: PriceTier) -> Restrictions {
+	Restrictions { refused: refused.to_vec().try_into().expect("few"), min_price }
+}
+
+#[test]
+fn restrictions_replace_the_scopes_and_add_up_across_scopes() {
+	linked(|| {
+		let alice = RuntimeOrigin::signed(account(Alice));
+		assert_ok!(Consent::set_consent(
+			alice.clone(),
+			Scope::Account,
+			decisions(&[(Purpose::AiTraining, Decision::Allow)])
+		));
+		let nonce = RelayNonce::<Test>::get(account(Alice));
+		assert_ok!(Consent::set_restrictions(
+			alice.clone(),
+			Scope::Account,
+			restrictions(&[Restriction::NoCommercialUse, Restriction::NoRedistribution], 1)
+		));
+		assert_eq!(RelayNonce::<Test>::get(account(Alice)), nonce + 1, "relayed ones void");
+		let both = RestrictionSet::EMPTY
+			.with(Restriction::NoCommercialUse)
+			.with(Restriction::NoRedistribution);
+		assert_eq!(
+			last_event(),
+			Event::RestrictionsChanged {
+				account: account(Alice),
+				scope: Scope::Account,
+				restrictions: both,
+				min_price: 1,
+			}
+		);
+		// The identity's restrictions add to the account's; its higher minimum wins.
+		assert_ok!(Consent::set_restrictions(
+			alice.clone(),
+			Scope::Identity(Identity::X(7)),
+			restrictions(&[Restriction::AnonymisationRequired], 3)
+		));
+		let x = Consent::linked_consent(&Identity::X(7)).expect("linked").consent;
+		assert_eq!(x.restrictions, both.with(Restriction::AnonymisationRequired));
+		assert_eq!(x.min_price, 3);
+		let bluesky = Consent::linked_consent(&did("a")).expect("linked").consent;
+		assert_eq!((bluesky.restrictions, bluesky.min_price), (both, 1));
+		// Purposes are untouched by restrictions.
+		assert!(bluesky.purposes.contains(Purpose::AiTraining));
+
+		// A new statement replaces the scope's: none refused, no minimum.
+		assert_ok!(Consent::set_restrictions(alice, Scope::Account, restrictions(&[], 0)));
+		let bluesky = Consent::linked_consent(&did("a")).expect("linked").consent;
+		assert_eq!((bluesky.restrictions, bluesky.min_price), (RestrictionSet::EMPTY, 0));
+		let view = Consent::api_identity_consent(&Identity::X(7)).expect("linked").1;
+		assert_eq!(
+			(view.restrictions, view.min_price),
+			(RestrictionSet::EMPTY.with(Restriction::AnonymisationRequired), 3)
+		);
+	});
+}
+
+#[test]
+fn restriction_errors() {
+	linked(|| {
+		let alice = RuntimeOrigin::signed(account(Alice));
+		let dave = RuntimeOrigin::signed(account(Dave));
+		assert_noop!(
+			Consent::set_restrictions(
+				alice.clone(),
+				Scope::Account,
+				restrictions(&[Restriction::NoModelWeights, Restriction::NoModelWeights], 0)
+			),
+			Error::<Test>::DuplicateRestriction
+		);
+		assert_noop!(
+			Consent::set_restrictions(alice.clone(), Scope::Account, restrictions(&[], 4)),
+			Error::<Test>::BadPriceTier
+		);
+		assert_noop!(
+			Consent::set_restrictions(dave.clone(), Scope::Account, restrictions(&[], 1)),
+			Error::<Test>::NoIdentity
+		);
+		assert_noop!(
+			Consent::set_restrictions(dave, Scope::Identity(did("a")), restrictions(&[], 1)),
+			Error::<Test>::NotYourIdentity
+		);
+		assert_noop!(
+			Consent::set_restrictions(alice, Scope::Identity(did("zz")), restrictions(&[], 1)),
+			Error::<Test>::NotLinked
+		);
+		assert_noop!(
+			Consent::set_restrictions(RuntimeOrigin::none(), Scope::Account, restrictions(&[], 1)),
+			DispatchError::BadOrigin
 		);
 	});
 }

@@ -233,6 +233,7 @@ proptest::proptest! {
 								&& *platform == w.platform
 								&& purposes.contains(TRAINING),
 						FeedChange::PostRevoked { post, .. } => *post == posts[i].leaf_hash(),
+						FeedChange::ConsentNarrowed { .. } => false,
 					})
 				};
 				for i in 0..4 {

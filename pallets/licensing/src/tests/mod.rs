@@ -4,6 +4,7 @@
 
 mod access;
 mod claims;
+mod conditions;
 mod cost;
 mod feed;
 mod invariants;
@@ -64,6 +65,11 @@ fn check_invariants() {
 	Consent::do_try_state().expect("consent's invariants hold");
 	Content::do_try_state().expect("content's invariants hold");
 	Licensing::do_try_state().expect("licensing's invariants hold");
+}
+
+/// A quote at tier 0 that leaves nothing out.
+fn quote(price: Balance, records: u64, licensed: u64) -> Quote<Balance> {
+	Quote { price, records, licensed, tier: 0, excluded: Exclusions::default() }
 }
 
 fn free(who: &AccountId) -> Balance {

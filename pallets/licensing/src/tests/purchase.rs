@@ -9,10 +9,7 @@ fn mints_a_license_and_splits_the_price_exactly() {
 		let (treasury, pot) = (TreasuryAccount::get(), Licensing::pot());
 		let (t0, p0, b0) = (free(&treasury), free(&pot), free(&w.buyer));
 		let issuance = Balances::total_issuance();
-		assert_eq!(
-			Licensing::api_quote(0),
-			Ok(Quote { price: 1_000, records: 100, licensed: 100 })
-		);
+		assert_eq!(Licensing::api_quote(0), Ok(quote(1_000, 100, 100)));
 		assert_noop!(
 			Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, 999),
 			Error::<Test>::PriceAboveLimit
@@ -60,8 +57,8 @@ fn caps_per_record_prices_and_charges_flat_ones_whole() {
 		let op = RuntimeOrigin::signed(w.operator.clone());
 		assert_ok!(Licensing::create_offer(op.clone(), w.platform, 1, Price::PerRecord(10)));
 		assert_ok!(Licensing::create_offer(op, w.platform, 1, Price::Flat(77)));
-		assert_eq!(Licensing::api_quote(1), Ok(Quote { price: 400, records: 100, licensed: 40 }));
-		assert_eq!(Licensing::api_quote(2), Ok(Quote { price: 77, records: 100, licensed: 40 }));
+		assert_eq!(Licensing::api_quote(1), Ok(quote(400, 100, 40)));
+		assert_eq!(Licensing::api_quote(2), Ok(quote(77, 100, 40)));
 	});
 }
 
@@ -123,7 +120,10 @@ fn fails_without_posts_offer_or_funds_and_changes_nothing() {
 		);
 		assert_ok!(Consent::withdraw_consent(RuntimeOrigin::signed(w.alice)));
 		assert_ok!(Consent::withdraw_consent(RuntimeOrigin::signed(w.bob)));
-		assert_eq!(Licensing::api_quote(0), Err(QuoteError::NothingToLicense));
+		assert_eq!(
+			Licensing::api_quote(0),
+			Err(QuoteError::NothingToLicense(Exclusions::default()))
+		);
 		assert_noop!(Licensing::purchase(buyer, 0, u128::MAX), Error::<Test>::NothingToLicense);
 	});
 }
