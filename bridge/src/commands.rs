@@ -9,7 +9,10 @@ use crate::{
 use anyhow::{anyhow, bail, Context, Result};
 use codec::Encode;
 use licentia_primitives::{
-	consent::{Decision, Identity, PlatformId, Purpose, LINK_CONTEXT, RELAY_CONTEXT},
+	consent::{
+		Decision, Identity, PlatformId, Purpose, Restriction, LINK_CONTEXT, PRICE_TIERS,
+		RELAY_CONTEXT,
+	},
 	licensing::{AccessQuery, LicenseId, Terms},
 	nostr,
 };
@@ -54,6 +57,12 @@ fn hex_array<const N: usize>(text: &str) -> Result<[u8; N]> {
 fn purpose(name: &str) -> Result<Purpose> {
 	serde_json::from_value(json!(name)).map_err(|_| {
 		anyhow!("unknown purpose {name:?}: aiTraining, generativeAiTraining, aiInference, searchIndexing or research")
+	})
+}
+
+fn restriction(name: &str) -> Result<Restriction> {
+	serde_json::from_value(json!(name)).map_err(|_| {
+		anyhow!("unknown restriction {name:?}: noCommercialUse, anonymisationRequired, noModelWeights or noRedistribution")
 	})
 }
 
@@ -199,6 +208,8 @@ pub async fn link_nostr(chain: &Chain, secret: &str, signer: &Keypair) -> Result
 pub struct ConsentRequest {
 	pub allow: Vec<String>,
 	pub deny: Vec<String>,
+	pub refuse: Vec<String>,
+	pub min_price: Option<u8>,
 	pub identity: Option<String>,
 	pub nonce: Option<u32>,
 	pub expires_at: Option<u32>,
@@ -212,10 +223,21 @@ struct SignedStatement {
 	/// `null`: every identity of the account.
 	identity: Option<Identity>,
 	decisions: Vec<(Purpose, Decision)>,
+	/// The restrictions to state (`null`: leave them as they are).
+	#[serde(default)]
+	restrictions: Option<Restrictions>,
 	nonce: u32,
 	expires_at: u32,
 	/// The sr25519 signature of `(RELAY_CONTEXT, genesis hash, statement)`, hex.
 	signature: String,
+}
+
+/// `pallet_consent::Restrictions`, for encoding and as JSON.
+#[derive(Clone, Encode, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Restrictions {
+	refused: Vec<Restriction>,
+	min_price: u8,
 }
 
 /// `pallet_consent::Scope`, for encoding.
@@ -231,6 +253,7 @@ struct Statement {
 	account: [u8; 32],
 	scope: Scope,
 	decisions: Vec<(Purpose, Decision)>,
+	restrictions: Option<Restrictions>,
 	nonce: u32,
 	expires_at: u32,
 }
@@ -241,6 +264,7 @@ impl SignedStatement {
 			account: account(&self.account)?.0,
 			scope: self.identity.clone().map_or(Scope::Account, Scope::Identity),
 			decisions: self.decisions.clone(),
+			restrictions: self.restrictions.clone(),
 			nonce: self.nonce,
 			expires_at: self.expires_at,
 		})
@@ -266,8 +290,18 @@ pub async fn sign_consent(
 	for name in &request.deny {
 		decisions.push((purpose(name)?, Decision::Deny));
 	}
-	if decisions.is_empty() {
-		bail!("a statement needs at least one --allow or --deny");
+	let restrictions = if request.refuse.is_empty() && request.min_price.is_none() {
+		None
+	} else {
+		let refused = request.refuse.iter().map(|name| restriction(name)).collect::<Result<_>>()?;
+		let min_price = request.min_price.unwrap_or(0);
+		if min_price >= PRICE_TIERS {
+			bail!("--min-price {min_price}: a price tier is 0 (none) to {}", PRICE_TIERS - 1);
+		}
+		Some(Restrictions { refused, min_price })
+	};
+	if decisions.is_empty() && restrictions.is_none() {
+		bail!("a statement needs at least one --allow, --deny, --refuse or --min-price");
 	}
 	let (nonce, expires_at) =
 		nonce_and_expiry(chain, &who, request.nonce, request.expires_at).await?;
@@ -275,6 +309,7 @@ pub async fn sign_consent(
 		account: who.to_string(),
 		identity: request.identity.as_deref().map(parse_identity).transpose()?,
 		decisions,
+		restrictions,
 		nonce,
 		expires_at,
 		signature: String::new(),

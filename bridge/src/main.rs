@@ -281,6 +281,14 @@ enum ConsentCommand {
 		/// Purposes to deny, comma-separated.
 		#[arg(long, value_delimiter = ',')]
 		deny: Vec<String>,
+		/// Conditions to refuse, comma-separated (noCommercialUse, anonymisationRequired,
+		/// noModelWeights, noRedistribution). With --min-price, these replace the scope's
+		/// restrictions; without either, they stay as they are.
+		#[arg(long, value_delimiter = ',')]
+		refuse: Vec<String>,
+		/// The minimum price tier (0: none; 1 to 3: the chain's `PriceFloors`).
+		#[arg(long)]
+		min_price: Option<u8>,
 		/// Apply to one identity only (default: every identity of the account).
 		#[arg(long)]
 		identity: Option<String>,
@@ -367,12 +375,22 @@ async fn run(cli: Cli) -> Result<()> {
 			signer,
 			allow,
 			deny,
+			refuse,
+			min_price,
 			identity,
 			nonce,
 			expires_at,
 			out,
 		}) => {
-			let statement = commands::ConsentRequest { allow, deny, identity, nonce, expires_at };
+			let statement = commands::ConsentRequest {
+				allow,
+				deny,
+				refuse,
+				min_price,
+				identity,
+				nonce,
+				expires_at,
+			};
 			commands::sign_consent(&chain, &chain::keypair(&signer)?, statement, &out).await?
 		},
 		Command::Consent(ConsentCommand::Relay { statement, signer }) => {

@@ -9,17 +9,17 @@ mod common;
 use codec::Encode;
 use common::*;
 use licentia_primitives::{
-	consent::{Decision, Identity, PlatformId, Purpose, PurposeSet},
+	consent::{Decision, Identity, PlatformId, Purpose, PurposeSet, Restriction, RestrictionSet},
 	content::{batch_proof, batch_root, BatchId, PostId, PostRecord, PostStatus},
 	licensing::{
-		AccessDecision, AccessQuery, Denial, FeedChange, FeedPage, Price, Quote, QuoteError,
-		QuoteResult, Terms,
+		AccessDecision, AccessQuery, Denial, Exclusions, FeedChange, FeedPage, Price, Quote,
+		QuoteError, QuoteResult, Terms,
 	},
 	nostr,
 	runtime_api::{AccountConsent, LicenseView},
 };
 use licentia_runtime::{AccountId, Balance, BlockNumber, Runtime, RuntimeCall, RuntimeEvent, UNIT};
-use pallet_consent::{RelayedStatement, Scope, RELAY_CONTEXT};
+use pallet_consent::{RelayedStatement, Restrictions, Scope, RELAY_CONTEXT};
 use pallet_content::NostrEvent;
 use serde_json::json;
 use sp_core::{Pair, H256};
@@ -186,6 +186,7 @@ fn consent_content_and_licensing_end_to_end() {
 		account: id(Ferdie),
 		scope: Scope::Account,
 		decisions: allow(&[Purpose::AiTraining, Purpose::Research]),
+		restrictions: None,
 		nonce: 0,
 		expires_at: 10_000,
 	};
@@ -225,14 +226,20 @@ fn consent_content_and_licensing_end_to_end() {
 	assert_eq!(ferdie.identities[0].allowed, allow_set(&[Purpose::AiTraining, Purpose::Research]));
 	// The offer is open, but no post is registered yet: the quote says why it cannot be bought.
 	let quote: QuoteResult<Balance> = node.runtime_call("LicensingApi_quote", 0u32);
-	assert_eq!(quote, Err(QuoteError::NothingToLicense));
+	assert_eq!(quote, Err(QuoteError::NothingToLicense(Exclusions::default())));
 	let refusal = node.try_rpc("licentia_quote", json!([0])).expect_err("nothing to license");
 	let refusal: serde_json::Value = serde_json::from_str(&refusal).expect("a JSON-RPC error");
 	assert_eq!(refusal["code"], json!(licentia_rpc::NOT_FOR_SALE));
-	assert_eq!(refusal["data"], json!("nothingToLicense"));
+	assert_eq!(
+		refusal["data"],
+		json!({ "nothingToLicense": {
+			"purposes": 0, "noCommercialUse": 0, "anonymisationRequired": 0, "noModelWeights": 0,
+			"noRedistribution": 0, "minPrice": 0
+		} })
+	);
 	assert_eq!(
 		refusal["message"],
-		json!("the offer cannot be bought now: no post in its pool has an author who allows every purpose of its terms")
+		json!("the offer cannot be bought now: no post in its pool is licensable under its terms at its price")
 	);
 
 	// -- Posts: one batch per platform kind; Nostr events by their author. ------------------
@@ -325,10 +332,18 @@ fn consent_content_and_licensing_end_to_end() {
 
 	// -- Purchase from a second account; Ferdie withdraws in the same block. ----------------
 	let quote: QuoteResult<Balance> = node.runtime_call("LicensingApi_quote", 0u32);
-	assert_eq!(quote, Ok(Quote { price: 5 * UNIT, records: 5, licensed: 5 }));
+	// One LCT per record reaches the highest price tier (0.1 LCT and more).
+	let excluded = Exclusions::default();
+	assert_eq!(quote, Ok(Quote { price: 5 * UNIT, records: 5, licensed: 5, tier: 3, excluded }));
 	assert_eq!(
 		node.rpc("licentia_quote", json!([0])),
-		json!({ "price": (5 * UNIT).to_string(), "records": 5, "licensed": 5 })
+		json!({
+			"price": (5 * UNIT).to_string(), "records": 5, "licensed": 5, "tier": 3,
+			"excluded": {
+				"purposes": 0, "noCommercialUse": 0, "anonymisationRequired": 0,
+				"noModelWeights": 0, "noRedistribution": 0, "minPrice": 0
+			}
+		})
 	);
 	let treasury = licentia_runtime::configs::TreasuryAccount::get();
 	let pot = pallet_licensing::Pallet::<Runtime>::pot();
@@ -460,6 +475,37 @@ fn consent_content_and_licensing_end_to_end() {
 		check(&node, access(x_batch, &x_posts, 4, Purpose::AiTraining)),
 		Err(Denial::PostRevoked)
 	);
+
+	// -- Eve refuses commercial use, which the license's terms allow: her posts leave it. ----
+	let refused = vec![Restriction::NoCommercialUse].try_into().expect("one");
+	node.submit_all(vec![(
+		Eve,
+		consent(pallet_consent::Call::set_restrictions {
+			scope: Scope::Account,
+			restrictions: Restrictions { refused, min_price: 0 },
+		}),
+	)]);
+	let eve: AccountConsent = node.runtime_call("ConsentApi_account_consent", id(Eve));
+	let commercial = RestrictionSet::EMPTY.with(Restriction::NoCommercialUse);
+	assert_eq!(eve.statements.restrictions, commercial);
+	assert!(eve.identities.iter().all(|i| i.restrictions == commercial), "{eve:?}");
+	let page: FeedPage<AccountId, BlockNumber> =
+		node.runtime_call("LicensingApi_revocations", (0u64, 0u32, None::<u64>, 10u32));
+	assert!(
+		page.records.iter().any(|r| matches!(
+			&r.change,
+			FeedChange::ConsentNarrowed { identity, platform: X, restrictions, .. }
+				if *identity == eve_x && *restrictions == commercial
+		)),
+		"{page:?}"
+	);
+	assert_eq!(
+		check(&node, access(x_batch, &x_posts, 2, Purpose::AiTraining)),
+		Err(Denial::ConsentWithdrawn)
+	);
+	let quote: QuoteResult<Balance> = node.runtime_call("LicensingApi_quote", 0u32);
+	let why = Exclusions { no_commercial_use: 4, ..Exclusions::default() };
+	assert_eq!(quote, Err(QuoteError::NothingToLicense(why)), "her 4 posts left are refused");
 
 	let status = node.stop();
 	assert!(status.success(), "licentia-node exited with {status}");

@@ -57,7 +57,8 @@ fn licentia_methods_answer_and_reject_bad_input_with_codes() {
 	assert_eq!(node.rpc("licentia_offers", json!([])), json!([]));
 	let alice = Sr25519Keyring::Alice.to_account_id().to_string();
 	let consent = node.rpc("licentia_accountConsent", json!([alice]));
-	assert_eq!(consent, json!({ "statements": { "allowed": [], "denied": [] }, "identities": [] }));
+	let nothing = json!({ "allowed": [], "denied": [], "restrictions": [], "minPrice": 0 });
+	assert_eq!(consent, json!({ "statements": nothing, "identities": [] }));
 	assert_eq!(node.rpc("licentia_pendingRewards", json!([alice])), json!("0"));
 	let access =
 		node.rpc("licentia_checkAccess", json!([post_query(0, &format!("0x{}", "33".repeat(32)))]));

@@ -325,7 +325,7 @@ impl_runtime_apis! {
 		}
 	}
 
-	#[api_version(2)]
+	#[api_version(3)]
 	impl licentia_primitives::runtime_api::LicensingApi<Block, AccountId, Balance, BlockNumber>
 		for Runtime
 	{

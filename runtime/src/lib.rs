@@ -74,10 +74,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("licentia"),
 	impl_name: alloc::borrow::Cow::Borrowed("licentia-node"),
 	authoring_version: 1,
-	spec_version: 106,
+	spec_version: 107,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 4,
+	transaction_version: 5,
 	system_version: 1,
 };
 
@@ -131,15 +131,10 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 /// adds its versioned migration here, and removes it once every live chain has run it.
 #[allow(unused_parens)]
 type Migrations = (
-	// First: every other migration reads identity links (through `ConsentProvider`) in the
-	// new layout.
-	pallet_consent::migrations::v1::MigrateV0ToV1<Runtime>,
-	pallet_licensing::migrations::v1::MigrateV0ToV1<Runtime>,
-	pallet_content::migrations::v1::MigrateV0ToV1<Runtime>,
-	// Licensing settles its per-account standings first; content then moves the counts to
-	// identities and tells licensing of each, which stands the members up again.
-	pallet_licensing::migrations::v2::MigrateV1ToV2<Runtime>,
-	pallet_content::migrations::v2::MigrateV1ToV2<Runtime>,
+	// Statements gain restrictions and a minimum price; licensing's members, counters, totals
+	// and licenses follow. Licensing's reads consent only through links it does not rewrite.
+	pallet_consent::migrations::v2::MigrateV1ToV2<Runtime>,
+	pallet_licensing::migrations::v3::MigrateV2ToV3<Runtime>,
 );
 
 /// Executive: dispatches blocks and transactions to the pallets.

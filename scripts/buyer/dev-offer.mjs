@@ -21,6 +21,7 @@
 import { blake2AsHex, blake2AsU8a } from '@polkadot/util-crypto';
 import { stringCamelCase, u8aConcat, u8aToHex } from '@polkadot/util';
 import { writeFileSync } from 'node:fs';
+import { exclusionsText } from './format.mjs';
 import {
   DEFAULT_URL, connect, eventFields, fail, findEvent, formatBalance, integerArg, keyPair, log, parseArgs,
   printJson, purposeBits, purposeNames, quoteOf, readJson, send, toJson, typeByPath,
@@ -119,7 +120,7 @@ if (args.json) {
   }
   console.log(report.quote
     ? `quote: ${formatBalance(api, report.quote.price)} for ${report.quote.licensed} records`
-    : `quote: none (licensing.${refusal.name}: ${refusal.docs})`);
+    : `quote: none (licensing.${refusal.name}: ${refusal.docs}${exclusionsText(refusal.excluded) ? ` Left out: ${exclusionsText(refusal.excluded)}.` : ''})`);
 }
 await api.disconnect();
 

@@ -4,8 +4,10 @@
 // was removed, when, why) that the buyer can show an auditor.
 //
 // The feed (`licentia_revocations`) is read from the chain, from where the last run stopped:
-// - `consentWithdrawn {identity, platform, purposes}` removes that author's records on that
-//   platform (matched on each record's `record.author`);
+// - `consentWithdrawn {identity, platform, purposes}` and `consentNarrowed {identity, platform,
+//   restrictions, minPrice}` (the author refused a condition of the license's terms or raised
+//   their price above its tier; the chain sends only those that affect the license) remove that
+//   author's records on that platform (matched on each record's `record.author`);
 // - `postRevoked {platform, batch, post}` removes the record with that leaf hash.
 // An anonymised dataset has no authors to match: its records are also re-checked with the
 // gateway (`/v1/licenses/{id}/status`, signed by --suri), which asks the chain about each.
@@ -45,7 +47,8 @@ const key = (value) => JSON.stringify(value);
 const withdrawn = new Map(); // `${platform}|${identity}` -> entry
 const revoked = new Map(); // `${platform}|${batch}|${leaf}` -> entry
 for (const entry of changes) {
-  const { consentWithdrawn: c, postRevoked: r } = entry.change;
+  const { consentWithdrawn, consentNarrowed, postRevoked: r } = entry.change;
+  const c = consentWithdrawn ?? consentNarrowed;
   if (c) withdrawn.set(`${c.platform}|${key(c.identity)}`, entry);
   if (r) revoked.set(`${r.platform}|${r.batch}|${r.post}`, entry);
 }

@@ -212,7 +212,8 @@ export function findEvent(events, kind) {
  * What buying `offer` costs now (the `licensingApi.quote` runtime call), or why the chain would
  * refuse the purchase: `{ quote, refusal }`, one of them null. `quote` is JSON (see `toJson`);
  * `refusal` is `{ pallet, name, docs }` of the `licensing` error the purchase would fail with
- * (the runtime's `QuoteError` variants are named after those errors).
+ * (the runtime's `QuoteError` variants are named after those errors), with `excluded` (the
+ * posts left out, by reason) for `NothingToLicense`.
  */
 export async function quoteOf(api, offer) {
   const result = await api.call.licensingApi.quote(offer);
@@ -220,7 +221,8 @@ export async function quoteOf(api, offer) {
   const name = result.asErr.type;
   const docs = api.errors.licensing[name]?.meta.docs.join(' ')
     ?? variantDocs(api, 'licentia_primitives::licensing::QuoteError', name);
-  return { quote: null, refusal: { pallet: 'licensing', name, docs } };
+  const excluded = result.asErr.isNothingToLicense ? toJson(result.asErr.asNothingToLicense) : undefined;
+  return { quote: null, refusal: { pallet: 'licensing', name, docs, excluded } };
 }
 
 /** An event's fields by their metadata names, camelCased, as JSON (see `toJson`). */

@@ -2,7 +2,7 @@
 // price limit, and the licenses the account holds.
 
 import { card, h, show } from './dom.js';
-import { PURPOSES, formatBalance, formatBlocks, rpc, send } from './chain.js';
+import { PURPOSES, exclusionsText, formatBalance, formatBlocks, rpc, send } from './chain.js';
 
 const yes = (b) => (b ? 'yes' : 'no');
 
@@ -33,7 +33,8 @@ async function offerCard(api, offer, platforms, { buy }) {
   try {
     quote = await rpc('licentia_quote', [offer.id]);
   } catch (e) {
-    refusal = e.message.replace(/^-?\d+: /, '').replace(/: [a-zA-Z]+$/, '');
+    // `4009: <message>: <data>`: the message says why in words; the data is for programs.
+    refusal = e.message.replace(/^-?\d+: /, '').replace(/: (\{.*|[a-zA-Z]+)$/s, '');
   }
   const names = offer.platforms.map((id) => {
     const p = platforms.find((q) => q.id === id);
@@ -56,7 +57,8 @@ async function offerCard(api, offer, platforms, { buy }) {
     h('p', {}, priceText(api, offer.price), offer.paused ? ' (paused)' : ''),
     termsList(api, terms),
     quote
-      ? h('p', { class: 'quote' }, `Now: ${formatBalance(api, quote.price)} for ${quote.licensed} records.`)
+      ? h('p', { class: 'quote' }, `Now: ${formatBalance(api, quote.price)} for ${quote.licensed} records.`,
+        exclusionsText(quote.excluded) ? ` Left out: ${exclusionsText(quote.excluded)}.` : '')
       : h('p', { class: 'quote' }, `Cannot be bought now: ${refusal}`),
     h('form', { 'aria-label': `Buy offer ${offer.id}` },
       h('label', { for: limitId }, 'Pay at most'), limit, ` ${api.registry.chainTokens[0] ?? ''} `, button));

@@ -90,8 +90,9 @@ export async function send(api, tx, account) {
   });
 }
 
-/** `planck` in the chain's token, e.g. `4.275 LCT` (the buyer scripts' own function). */
-export { formatBalance } from '../../scripts/buyer/format.mjs';
+/** `planck` in the chain's token, e.g. `4.275 LCT`, and a quote's exclusions in words (the
+ * buyer scripts' own functions). */
+export { exclusionsText, formatBalance } from '../../scripts/buyer/format.mjs';
 
 /** The purposes, in the chain's order, with plain names. */
 export const PURPOSES = [
@@ -100,6 +101,14 @@ export const PURPOSES = [
   ['aiInference', 'AI inference', 'Giving your posts to a model as context when it answers.'],
   ['searchIndexing', 'Search indexing', 'Indexing your posts so that search engines find them.'],
   ['research', 'Research', 'Academic and non-commercial research.'],
+];
+
+/** The conditions of a license's terms a person may refuse, in the chain's order. */
+export const RESTRICTIONS = [
+  ['noCommercialUse', 'Not for commercial use', 'Left out of licenses that allow commercial use.'],
+  ['anonymisationRequired', 'Only anonymised', 'Left out of licenses that do not require removing your name and mentions.'],
+  ['noModelWeights', 'No released model weights', 'Left out of licenses that allow publishing a model trained on your posts.'],
+  ['noRedistribution', 'Not passed on', 'Left out of licenses that allow the buyer to pass your posts on.'],
 ];
 
 /** The metadata's variant name of a purpose (`aiTraining` -> `AiTraining`). */

@@ -1,8 +1,8 @@
-// The contributor's page: linked identities, consent per purpose, posts, earnings, claim, and
-// withdrawing everything.
+// The contributor's page: linked identities, consent per purpose, the conditions refused and a
+// minimum price, posts, earnings, claim, and withdrawing everything.
 
 import { card, h, show } from './dom.js';
-import { PURPOSES, formatBalance, purposeVariant, rpc, send } from './chain.js';
+import { PURPOSES, RESTRICTIONS, formatBalance, purposeVariant, rpc, send } from './chain.js';
 
 /** An identity as people write it: `x:783214`, `bluesky:did:plc:...`, `nostr:ab12...`. */
 function identityText(identity) {
@@ -12,6 +12,16 @@ function identityText(identity) {
 
 function purposeName(purpose) {
   return PURPOSES.find(([key]) => key === purpose)?.[1] ?? purpose;
+}
+
+function restrictionName(restriction) {
+  return RESTRICTIONS.find(([key]) => key === restriction)?.[1].toLowerCase() ?? restriction;
+}
+
+/** The minimum price of each tier, in words: tier 0 is none, 1 to 3 the chain's floors. */
+function tierNames(api) {
+  const floors = api.consts.licensing.priceFloors.map((f) => f.toBigInt());
+  return ['No minimum', ...floors.map((f) => `At least ${formatBalance(api, f)} per post`)];
 }
 
 export async function contributorPage(root, { api, account, status, refresh }) {
@@ -45,7 +55,9 @@ export async function contributorPage(root, { api, account, status, refresh }) {
     ? h('p', {}, 'No identity is linked to this account yet. Your platform links your account when you accept its invitation (it asks you to sign a link acceptance); a Nostr key is linked by signing with it (NIP-07).')
     : h('ul', { class: 'list' }, consent.identities.map((i) => h('li', {},
       h('strong', {}, identityText(i.identity)), ` on ${platformName(i.platform)}: `,
-      i.allowed.length === 0 ? 'no use allowed' : `allowed for ${i.allowed.map(purposeName).join(', ')}`)));
+      i.allowed.length === 0 ? 'no use allowed' : `allowed for ${i.allowed.map(purposeName).join(', ')}`,
+      i.allowed.length > 0 && i.restrictions.length > 0 ? `; ${i.restrictions.map(restrictionName).join(', ')}` : '',
+      i.allowed.length > 0 && i.minPrice > 0 ? `; ${tierNames(api)[i.minPrice].replace(/^A/, 'a')}` : '')));
 
   // -- Consent: one switch per purpose, for every linked identity. -----------------------------
   const allowed = new Set(consent.statements.allowed);
@@ -62,6 +74,28 @@ export async function contributorPage(root, { api, account, status, refresh }) {
       act('Saving your choices', api.tx.consent.setConsent({ Account: null }, decisions));
     },
   }, 'Save my choices');
+
+  // -- Conditions: what licenses may do with the posts, and the lowest price. -------------------
+  const refused = new Set(consent.statements.restrictions);
+  const conditions = RESTRICTIONS.map(([key, name, help]) => {
+    const box = h('input', { type: 'checkbox', id: `restriction-${key}`, name: key, checked: refused.has(key) });
+    return { key, box, row: h('div', { class: 'purpose' }, box,
+      h('label', { for: `restriction-${key}` }, h('strong', {}, name), h('span', { class: 'help' }, help))) };
+  });
+  const minPrice = h('select', { id: 'min-price', name: 'minPrice' }, tierNames(api).map((name, tier) =>
+    h('option', { value: tier, selected: tier === consent.statements.minPrice }, name)));
+  const saveConditions = h('button', {
+    type: 'submit',
+    onclick: (event) => {
+      event.preventDefault();
+      const restrictions = {
+        refused: conditions.filter(({ box }) => box.checked).map(({ key }) => purposeVariant(key)),
+        minPrice: Number(minPrice.value),
+      };
+      act('Saving your conditions', api.tx.consent.setRestrictions({ Account: null }, restrictions),
+        'Licenses under terms you refuse, or sold below your price, no longer include your posts; their buyers are told.');
+    },
+  }, 'Save my conditions');
 
   // -- Posts and earnings. ---------------------------------------------------------------------
   const posts = contributions.length === 0
@@ -89,6 +123,11 @@ export async function contributorPage(root, { api, account, status, refresh }) {
     card('What your posts may be used for',
       h('p', {}, 'Nothing is allowed until you allow it. Your choices apply to every identity linked to this account; you can change them at any time.'),
       h('form', { 'aria-label': 'Consent per purpose' }, boxes.map((b) => b.row), save)),
+    card('Conditions',
+      h('p', {}, 'Whatever you allow above, licenses under terms you refuse here, or sold below your price, do not include your posts.'),
+      h('form', { 'aria-label': 'Conditions' }, conditions.map((c) => c.row),
+        h('div', { class: 'purpose' }, h('label', { for: 'min-price' }, h('strong', {}, 'Lowest price per post')), minPrice),
+        saveConditions)),
     card('Your posts', posts),
     card('Earnings',
       h('p', { class: 'amount', id: 'pending' }, formatBalance(api, claimable)),

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The portal in a real browser (Debian's Chromium, driven by puppeteer-core) against a dev
-// chain: a contributor opts in, a buyer purchases, the contributor sees the earning and claims
+// chain: a contributor opts in and states conditions, a buyer purchases, the contributor sees the earning and claims
 // it (free of fees), then withdraws everything. Writes a screenshot of each page.
 //
 //   node test/portal.mjs --node ws://127.0.0.1:9944 [--screenshots DIR] [--chromium PATH]
@@ -85,6 +85,16 @@ try {
   await statusSays(/Saving your choices: done/);
   const after = await text('#card-your-identities + *');
   if (!after.includes('AI training, Research')) fail(`the opt-in to research is not shown: ${after}`);
+  // Conditions the offer's terms do not conflict with: no redistribution, at least the lowest
+  // price (the offer pays 1 LCT per record).
+  await page.click('#restriction-noRedistribution');
+  await page.select('#min-price', '1');
+  await page.click('form[aria-label="Conditions"] button');
+  await statusSays(/Saving your conditions: done/);
+  const conditions = await text('#card-your-identities + *');
+  if (!conditions.includes('not passed on') || !/at least 0\.001 \w+ per post/.test(conditions)) {
+    fail(`the conditions are not shown: ${conditions}`);
+  }
   await shot('1-contributor');
 
   // -- The buyer purchases. ----------------------------------------------------------------

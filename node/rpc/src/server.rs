@@ -6,7 +6,9 @@ use jsonrpsee::{core::RpcResult, types::ErrorObjectOwned};
 use licentia_primitives::{
 	consent::{Identity, PlatformId},
 	content::{BatchId, PostStatus},
-	licensing::{AccessQuery, FeedPage, LicenseId, OfferId, Quote, QuoteError, Terms, TermsId},
+	licensing::{
+		AccessQuery, Exclusions, FeedPage, LicenseId, OfferId, Quote, QuoteError, Terms, TermsId,
+	},
 	runtime_api::{
 		AccountConsent, BatchView, ConsentApi, ContentApi, IdentityConsent, LicenseView,
 		LicensingApi, OfferView, PlatformView,
@@ -48,17 +50,52 @@ fn runtime_error(e: ApiError) -> ErrorObjectOwned {
 fn not_for_sale(reason: QuoteError) -> ErrorObjectOwned {
 	let why = match reason {
 		QuoteError::OfferNotFound => return error(NOT_FOUND, "no such offer"),
-		QuoteError::OfferPaused => "its owner has paused it",
-		QuoteError::TermsNotFound => "its terms are not registered",
-		QuoteError::NothingToLicense => {
-			"no post in its pool has an author who allows every purpose of its terms"
+		QuoteError::OfferPaused => "its owner has paused it".into(),
+		QuoteError::TermsNotFound => "its terms are not registered".into(),
+		QuoteError::NothingToLicense(excluded) => format!(
+			"no post in its pool is licensable under its terms at its price{}",
+			exclusions_in_words(&excluded)
+		),
+		QuoteError::Overflow => "its price does not fit a balance".into(),
+		QuoteError::PlatformSuspended => "a platform of its pool is suspended".into(),
+		QuoteError::OwnerNotOperator => "its owner no longer operates every platform of it".into(),
+		QuoteError::TooManyDemands => {
+			"a platform of its pool keeps reward counters for as many distinct demands as it may"
+				.into()
 		},
-		QuoteError::Overflow => "its price does not fit a balance",
-		QuoteError::PlatformSuspended => "a platform of its pool is suspended",
-		QuoteError::OwnerNotOperator => "its owner no longer operates every platform of it",
 	};
 	let message = format!("the offer cannot be bought now: {why}");
 	ErrorObjectOwned::owned(NOT_FOR_SALE, message, Some(reason))
+}
+
+/// `": 30 posts' authors refuse commercial use, 70 ask more per record"`, or nothing when no
+/// consenting author's post was left out.
+fn exclusions_in_words(excluded: &Exclusions) -> String {
+	let reasons = [
+		(excluded.purposes, "do not allow every purpose"),
+		(excluded.no_commercial_use, "refuse commercial use"),
+		(excluded.anonymisation_required, "require anonymisation"),
+		(excluded.no_model_weights, "refuse the release of model weights"),
+		(excluded.no_redistribution, "refuse redistribution"),
+		(excluded.min_price, "ask more per record"),
+	];
+	let named: Vec<String> = reasons
+		.iter()
+		.filter(|(count, _)| *count > 0)
+		.enumerate()
+		.map(|(i, (count, why))| {
+			if i == 0 {
+				format!("{count} posts' authors {why}")
+			} else {
+				format!("{count} {why}")
+			}
+		})
+		.collect();
+	if named.is_empty() {
+		String::new()
+	} else {
+		format!(": {}", named.join(", "))
+	}
 }
 
 fn found<T>(value: Option<T>, what: &str) -> RpcResult<T> {

@@ -489,6 +489,7 @@ pub fn relayed_opt_in(
 		account: pair.public().into(),
 		scope: pallet_consent::Scope::Account,
 		decisions: vec![(Purpose::AiTraining, Decision::Allow)].try_into().expect("one"),
+		restrictions: None,
 		nonce: 0,
 		expires_at: 10_000,
 	};

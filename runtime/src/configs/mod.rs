@@ -239,6 +239,9 @@ parameter_types! {
 		);
 	/// The protocol's share of every sale.
 	pub const ProtocolFee: sp_runtime::Perbill = sp_runtime::Perbill::from_percent(5);
+	/// The minimum prices per record a person may ask (price tiers 1 to 3): 0.001, 0.01 and
+	/// 0.1 LCT.
+	pub const PriceFloors: [Balance; 3] = [MILLI_UNIT, 10 * MILLI_UNIT, 100 * MILLI_UNIT];
 	/// Terms are about 350 bytes and stay forever.
 	pub const TermsDeposit: Balance = 500 * MILLI_UNIT;
 	/// An offer is about 100 bytes while it is open.
@@ -257,6 +260,7 @@ impl pallet_licensing::Config for Runtime {
 	type PalletId = LicensingPalletId;
 	type Treasury = TreasuryAccount;
 	type ProtocolFee = ProtocolFee;
+	type PriceFloors = PriceFloors;
 	type TermsDeposit = TermsDeposit;
 	type OfferDeposit = OfferDeposit;
 	type LicenseDeposit = LicenseDeposit;
