@@ -2031,10 +2031,11 @@ fn gateway_throughput() {
 	stop(gateway);
 }
 
-/// The portal (web/) in headless Chromium against a fresh dev chain: a contributor opts in to
-/// one more use, a buyer purchases, the contributor sees the earning and claims it free of fees,
-/// then withdraws everything (`web/test/portal.mjs`, which also writes a screenshot of each
-/// page). Needs the built portal (`web/dist`, which scripts/test builds) and Chromium
+/// The portal (web/) in headless Chromium against a fresh dev chain: a contributor signs an
+/// opt-in that her platform relays (`licentia-bridge consent relay`), opts in to one more use and
+/// states conditions, a buyer purchases, the contributor sees the earning and claims it free of
+/// fees, then withdraws everything; another links a Nostr key through a NIP-07 signer
+/// (`web/test/portal.mjs`, which also writes a screenshot of each page). Needs the built portal (`web/dist`, which scripts/test builds) and Chromium
 /// (scripts/setup installs Debian's).
 #[test]
 fn a_contributor_and_a_buyer_use_the_portal_in_a_browser() {
@@ -2052,6 +2053,7 @@ fn a_contributor_and_a_buyer_use_the_portal_in_a_browser() {
 	let output = Command::new("node")
 		.arg(web.join("test/portal.mjs"))
 		.args(["--node", &url, "--screenshots", &screenshots.display().to_string()])
+		.args(["--bridge", env!("CARGO_BIN_EXE_licentia-bridge")])
 		.output()
 		.expect("Node.js runs (scripts/setup installs it)");
 	let log = String::from_utf8_lossy(&output.stderr);

@@ -12,6 +12,7 @@ import {
   DEFAULT_URL, DispatchFailure, connect, eventFields, fail, findEvent, formatBalance, formatLicense,
   integerArg, keyPair, log, parseArgs, printJson, purposeNames, quoteOf, readJson, rpc, send, toJson,
 } from './lib.mjs';
+import { exclusionsText } from './format.mjs';
 import { stringCamelCase } from '@polkadot/util';
 
 const usage = `usage: buy.mjs --offer ID --suri SECRET [--max-price PLANCK] [--post QUERY] [--check QUERIES]
@@ -52,10 +53,12 @@ if (refusal) {
   // The chain would refuse the purchase: say why without paying a fee for it (an explicit
   // --max-price submits it anyway, and the chain's own error is printed).
   log(`offer ${offer} cannot be bought now: licensing.${refusal.name}`);
+  if (exclusionsText(refusal.excluded)) log(`left out: ${exclusionsText(refusal.excluded)}`);
   if (maxPrice === null) refuse(refusal, { quote: null, submitted: false });
 } else {
   const { price, records, licensed } = quote;
   log(`offer ${offer}: ${licensed} of ${records} records for ${formatBalance(api, price)} (${price} planck)`);
+  if (exclusionsText(quote.excluded)) log(`left out: ${exclusionsText(quote.excluded)}`);
   // Paying at most the quote protects the buyer from a price change between quote and inclusion.
   maxPrice ??= price;
 }

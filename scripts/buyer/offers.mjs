@@ -7,6 +7,7 @@ import {
   DEFAULT_URL, connect, formatBalance, formatBlocks, formatPrice, formatTerms, parseArgs, printJson, quoteOf,
   toJson,
 } from './lib.mjs';
+import { exclusionsText } from './format.mjs';
 
 const usage = `usage: offers.mjs [--url ${DEFAULT_URL}] [--json]
 
@@ -50,6 +51,7 @@ for (const [key, value] of await api.query.licensing.offers.entries()) {
     quote,
     refusal: refusal?.name ?? null,
     refusalDocs: refusal?.docs ?? null,
+    excluded: quote?.excluded ?? refusal?.excluded ?? null,
     purchasable: refusal === null,
   });
 }
@@ -73,6 +75,7 @@ if (args.json) {
         ? `  quote now:       ${formatBalance(api, o.quote.price)} (${o.quote.price} planck) for ${o.quote.licensed} licensed of ${o.quote.records} records`
         : `  quote now:       none: ${o.refusalDocs} (licensing.${o.refusal})`,
     );
+    if (exclusionsText(o.excluded)) console.log(`  left out:        ${exclusionsText(o.excluded)}`);
   }
 }
 await api.disconnect();

@@ -5,6 +5,7 @@
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { web3Accounts, web3Enable, web3FromSource } from '@polkadot/extension-dapp';
 import { Keyring } from '@polkadot/keyring';
+import { compactAddLength, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
 /** The node: `?node=ws://...` in the page's address, else the development node. */
@@ -88,6 +89,64 @@ export async function send(api, tx, account) {
       resolve({ events: events.map(({ event }) => event), fee: paid ? paid.event.data[1].toBigInt() : null });
     }).then((u) => { unsubscribe = u; }, reject);
   });
+}
+
+/** `account`'s signature of `bytes`: a development key signs them as they are, a wallet as
+ * `<Bytes>` + bytes + `</Bytes>` (its `signRaw`); the chain accepts both. */
+async function signBytes(account, bytes) {
+  if (account.pair) return u8aToHex(account.pair.sign(bytes));
+  const injector = await web3FromSource(account.source);
+  const { signature } = await injector.signer.signRaw({ address: account.address, data: u8aToHex(bytes), type: 'bytes' });
+  return signature;
+}
+
+/** The blocks a relayed statement stays valid for: a day of six-second blocks. */
+const RELAY_VALIDITY = 14_400;
+
+/**
+ * A consent statement signed by `account` for a platform to relay (`consent.relayConsent`), so
+ * that an account without funds can state its consent: `decisions` are `[purpose, 'Allow' |
+ * 'Deny']`, `restrictions` `{ refused, minPrice }` or null. Returns the statement as
+ * `licentia-bridge consent relay --statement FILE` reads it.
+ */
+export async function signRelayedStatement(api, account, decisions, restrictions) {
+  const nonce = (await api.query.consent.relayNonce(account.address)).toNumber();
+  const expiresAt = (await api.rpc.chain.getHeader()).number.toNumber() + RELAY_VALIDITY;
+  const statement = api.createType('PalletConsentRelayedStatement', {
+    account: account.address, scope: { Account: null }, decisions, restrictions, nonce, expiresAt,
+  });
+  // SCALE of (RELAY_CONTEXT, genesis hash, statement): the context as a byte vector.
+  const context = compactAddLength(stringToU8a('licentia/relayed-consent/v2'));
+  const payload = u8aConcat(context, api.genesisHash.toU8a(), statement.toU8a());
+  const camel = (variant) => variant[0].toLowerCase() + variant.slice(1);
+  return {
+    account: account.address,
+    identity: null,
+    decisions: decisions.map(([purpose, decision]) => [camel(purpose), camel(decision)]),
+    restrictions: restrictions && { refused: restrictions.refused.map(camel), minPrice: restrictions.minPrice },
+    nonce,
+    expiresAt,
+    signature: await signBytes(account, payload),
+  };
+}
+
+/** The free balance of `address`, in planck. */
+export async function freeBalance(api, address) {
+  return (await api.query.system.account(address)).data.free.toBigInt();
+}
+
+/**
+ * Links the Nostr key of the page's NIP-07 signer (`window.nostr`) to `account`: the signer
+ * signs the chain's link event (kind 22242, no tags, content naming the chain and the account)
+ * and `account` submits it with `consent.linkNostr`. Returns the transaction.
+ */
+export async function nostrLinkTx(api, account) {
+  if (!window.nostr) throw new Error('no NIP-07 signer (window.nostr) in this browser');
+  const accountHex = u8aToHex(api.createType('AccountId32', account.address).toU8a()).slice(2);
+  const content = `licentia:link:${api.genesisHash.toHex()}:0x${accountHex}`;
+  const createdAt = Math.floor(Date.now() / 1000);
+  const event = await window.nostr.signEvent({ kind: 22242, created_at: createdAt, tags: [], content });
+  return api.tx.consent.linkNostr(`0x${event.pubkey}`, event.created_at, `0x${event.sig}`);
 }
 
 /** `planck` in the chain's token, e.g. `4.275 LCT`, and a quote's exclusions in words (the

@@ -2,7 +2,10 @@
 // minimum price, posts, earnings, claim, and withdrawing everything.
 
 import { card, h, show } from './dom.js';
-import { PURPOSES, RESTRICTIONS, formatBalance, purposeVariant, rpc, send } from './chain.js';
+import {
+  PURPOSES, RESTRICTIONS, formatBalance, freeBalance, nostrLinkTx, purposeVariant, rpc, send,
+  signRelayedStatement,
+} from './chain.js';
 
 /** An identity as people write it: `x:783214`, `bluesky:did:plc:...`, `nostr:ab12...`. */
 function identityText(identity) {
@@ -25,11 +28,12 @@ function tierNames(api) {
 }
 
 export async function contributorPage(root, { api, account, status, refresh }) {
-  const [consent, contributions, pending, platforms] = await Promise.all([
+  const [consent, contributions, pending, platforms, free] = await Promise.all([
     rpc('licentia_accountConsent', [account.address]),
     rpc('licentia_contributions', [account.address]),
     rpc('licentia_pendingRewards', [account.address]),
     rpc('licentia_platforms'),
+    freeBalance(api, account.address),
   ]);
   const platformName = (id) => {
     const p = platforms.find((q) => q.id === id);
@@ -37,10 +41,11 @@ export async function contributorPage(root, { api, account, status, refresh }) {
   };
   // A transaction, then the page read again, then what happened (so that the words and the
   // page agree).
-  const act = async (what, tx, done) => {
+  const act = async (what, makeTx, done) => {
     status(`${what}: waiting for a block…`);
     let outcome;
     try {
+      const tx = typeof makeTx === 'function' ? await makeTx() : makeTx;
       const { fee } = await send(api, tx, account);
       outcome = [`${what}: done${fee === null ? ', free of fees' : `, fee ${formatBalance(api, fee)}`}. ${done ?? ''}`, false];
     } catch (e) {
@@ -51,6 +56,13 @@ export async function contributorPage(root, { api, account, status, refresh }) {
   };
 
   // -- Identities. ------------------------------------------------------------------------------
+  const nostr = window.nostr
+    ? h('button', {
+      id: 'link-nostr',
+      onclick: () => act('Linking your Nostr key', () => nostrLinkTx(api, account),
+        'Your Nostr posts count once a relay\'s events are registered.'),
+    }, 'Link my Nostr key')
+    : h('p', { class: 'help' }, 'To link a Nostr key, open this page in a browser with a NIP-07 signer (nos2x, Alby, ...): it signs the link with your key.');
   const identities = consent.identities.length === 0
     ? h('p', {}, 'No identity is linked to this account yet. Your platform links your account when you accept its invitation (it asks you to sign a link acceptance); a Nostr key is linked by signing with it (NIP-07).')
     : h('ul', { class: 'list' }, consent.identities.map((i) => h('li', {},
@@ -66,14 +78,31 @@ export async function contributorPage(root, { api, account, status, refresh }) {
     return { key, box, row: h('div', { class: 'purpose' }, box,
       h('label', { for: `purpose-${key}` }, h('strong', {}, name), h('span', { class: 'help' }, help))) };
   });
+  const decisions = () => boxes.map(({ key, box }) => [purposeVariant(key), box.checked ? 'Allow' : 'Deny']);
   const save = h('button', {
     type: 'submit',
     onclick: (event) => {
       event.preventDefault();
-      const decisions = boxes.map(({ key, box }) => [purposeVariant(key), box.checked ? 'Allow' : 'Deny']);
-      act('Saving your choices', api.tx.consent.setConsent({ Account: null }, decisions));
+      act('Saving your choices', api.tx.consent.setConsent({ Account: null }, decisions()));
     },
   }, 'Save my choices');
+  // Without funds for the fee: sign the choices (and the conditions below) for the platform to
+  // relay (`consent.relayConsent`, which the relayer pays for).
+  const signed = h('textarea', { id: 'signed-statement', readonly: true, rows: 6, hidden: true, 'aria-label': 'Signed statement' });
+  const relay = h('button', {
+    class: 'secondary',
+    onclick: async (event) => {
+      event.preventDefault();
+      try {
+        const statement = await signRelayedStatement(api, account, decisions(), restrictionsOf());
+        signed.value = JSON.stringify(statement, null, 2);
+        signed.hidden = false;
+        status('Signed. Give the statement to your platform: it relays it and pays the fee (licentia-bridge consent relay). It is valid for a day, and until you state your consent yourself.');
+      } catch (e) {
+        status(`Signing failed: ${e.message}`, true);
+      }
+    },
+  }, 'Sign for my platform to relay');
 
   // -- Conditions: what licenses may do with the posts, and the lowest price. -------------------
   const refused = new Set(consent.statements.restrictions);
@@ -84,15 +113,15 @@ export async function contributorPage(root, { api, account, status, refresh }) {
   });
   const minPrice = h('select', { id: 'min-price', name: 'minPrice' }, tierNames(api).map((name, tier) =>
     h('option', { value: tier, selected: tier === consent.statements.minPrice }, name)));
+  const restrictionsOf = () => ({
+    refused: conditions.filter(({ box }) => box.checked).map(({ key }) => purposeVariant(key)),
+    minPrice: Number(minPrice.value),
+  });
   const saveConditions = h('button', {
     type: 'submit',
     onclick: (event) => {
       event.preventDefault();
-      const restrictions = {
-        refused: conditions.filter(({ box }) => box.checked).map(({ key }) => purposeVariant(key)),
-        minPrice: Number(minPrice.value),
-      };
-      act('Saving your conditions', api.tx.consent.setRestrictions({ Account: null }, restrictions),
+      act('Saving your conditions', api.tx.consent.setRestrictions({ Account: null }, restrictionsOf()),
         'Licenses under terms you refuse, or sold below your price, no longer include your posts; their buyers are told.');
     },
   }, 'Save my conditions');
@@ -119,10 +148,13 @@ export async function contributorPage(root, { api, account, status, refresh }) {
   }, 'Withdraw everything');
 
   show(root,
-    card('Your identities', identities),
+    card('Your identities', identities, nostr),
     card('What your posts may be used for',
       h('p', {}, 'Nothing is allowed until you allow it. Your choices apply to every identity linked to this account; you can change them at any time.'),
-      h('form', { 'aria-label': 'Consent per purpose' }, boxes.map((b) => b.row), save)),
+      free === 0n
+        ? h('p', { class: 'help', id: 'no-funds' }, 'This account has no funds for fees: sign your choices and conditions instead, and your platform relays them.')
+        : null,
+      h('form', { 'aria-label': 'Consent per purpose' }, boxes.map((b) => b.row), save, ' ', relay, signed)),
     card('Conditions',
       h('p', {}, 'Whatever you allow above, licenses under terms you refuse here, or sold below your price, do not include your posts.'),
       h('form', { 'aria-label': 'Conditions' }, conditions.map((c) => c.row),

@@ -1,18 +1,27 @@
 #!/usr/bin/env node
 // The portal in a real browser (Debian's Chromium, driven by puppeteer-core) against a dev
-// chain: a contributor opts in and states conditions, a buyer purchases, the contributor sees the earning and claims
-// it (free of fees), then withdraws everything. Writes a screenshot of each page.
+// chain: a contributor signs a statement that a platform relays (the path of an account without
+// funds), opts in and states conditions, a buyer purchases, the contributor sees the earning and claims
+// it (free of fees), then withdraws everything; another links a Nostr key through a NIP-07
+// signer (a `window.nostr` the test gives the page, signing with a key of its own). Writes a
+// screenshot of each page.
 //
-//   node test/portal.mjs --node ws://127.0.0.1:9944 [--screenshots DIR] [--chromium PATH]
+//   node test/portal.mjs --node ws://127.0.0.1:9944 --bridge PATH [--screenshots DIR] [--chromium PATH]
+//
+// --bridge is the licentia-bridge binary that relays the signed statement, as a platform does.
 //
 // The chain needs a platform offer with posts of //Eve's: the test makes one with
 // scripts/buyer/dev-offer.mjs (as //Dave, the X platform's operator on --dev). Exits 1 on the
 // first failed expectation. bridge/tests/e2e.rs runs it on a fresh node in the test suite.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { schnorr } from '@noble/curves/secp256k1';
+import { sha256 } from '@noble/hashes/sha256';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 import puppeteer from 'puppeteer-core';
 import { servePortal } from '../serve.mjs';
 
@@ -21,8 +30,22 @@ const { values: args } = parseArgs({
     node: { type: 'string', default: 'ws://127.0.0.1:9944' },
     screenshots: { type: 'string', default: 'screenshots' },
     chromium: { type: 'string', default: '/usr/bin/chromium' },
+    bridge: { type: 'string' },
   },
 });
+if (!args.bridge) {
+  console.error('usage: node test/portal.mjs --node URL --bridge PATH [--screenshots DIR] [--chromium PATH]');
+  process.exit(2);
+}
+
+// A NIP-07 signer, as an extension gives a page: `window.nostr` in the page, its key here.
+const nostrSecret = sha256(utf8ToBytes('licentia portal test nostr key'));
+const nostrPublic = bytesToHex(schnorr.getPublicKey(nostrSecret));
+function nostrSign(event) {
+  const serialised = JSON.stringify([0, nostrPublic, event.created_at, event.kind, event.tags, event.content]);
+  const id = sha256(utf8ToBytes(serialised));
+  return { ...event, id: bytesToHex(id), pubkey: nostrPublic, sig: bytesToHex(schnorr.sign(id, nostrSecret)) };
+}
 const here = fileURLToPath(new URL('.', import.meta.url));
 const fail = (message) => {
   console.error(`portal test: ${message}`);
@@ -49,6 +72,11 @@ try {
   page = await browser.newPage();
   await page.setViewport({ width: 1100, height: 1400 });
   page.on('dialog', (dialog) => dialog.accept());
+  await page.exposeFunction('__nostrSign', nostrSign);
+  await page.exposeFunction('__nostrPublicKey', () => nostrPublic);
+  await page.evaluateOnNewDocument(() => {
+    window.nostr = { getPublicKey: () => window.__nostrPublicKey(), signEvent: (event) => window.__nostrSign(event) };
+  });
   page.on('pageerror', (e) => step(`page error: ${e.message}`));
 
   /** Opens the portal as `name` (a development account) on `route`, ready. */
@@ -72,7 +100,7 @@ try {
   };
   const shot = (name) => page.screenshot({ path: join(args.screenshots, `${name}.png`), fullPage: true });
 
-  // -- The contributor opts in to one more use. ----------------------------------------------
+  // -- The contributor signs a statement for her platform to relay: no fee of hers. -----------
   step('Eve opens her page');
   await open('Eve', 'contributor');
   const identities = await text('#card-your-identities + *');
@@ -80,11 +108,30 @@ try {
     fail(`Eve's identity is not shown as linked and allowing AI training: ${identities}`);
   }
   if (!(await text('[data-posts]')).includes('5 posts')) fail('Eve\'s 5 posts are not shown');
+  step('Eve signs an opt-in to search indexing; Dave (her platform) relays it');
+  await page.click('#purpose-searchIndexing');
+  await page.click('form[aria-label="Consent per purpose"] button.secondary');
+  await page.waitForFunction(
+    () => !document.getElementById('signed-statement').hidden || document.getElementById('status').className === 'error',
+    { timeout: 30_000 },
+  );
+  if (await page.$eval('#signed-statement', (e) => e.hidden)) fail(`signing failed: ${await text('#status')}`);
+  const statement = await page.$eval('#signed-statement', (e) => e.value);
+  const statementFile = join(tmpdir(), `licentia-portal-statement-${process.pid}.json`);
+  writeFileSync(statementFile, statement);
+  execFileSync(args.bridge, ['--url', args.node, 'consent', 'relay', '--statement', statementFile, '--signer', '//Dave'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  // The same address again: read the chain afresh.
+  await page.reload();
+  await page.waitForFunction(() => document.getElementById('page').dataset.ready, { timeout: 60_000 });
+  const relayed = await text('#card-your-identities + *');
+  if (!relayed.includes('Search indexing')) fail(`the relayed opt-in is not shown: ${relayed}`);
   await page.click('#purpose-research');
   await page.click('form[aria-label="Consent per purpose"] button');
   await statusSays(/Saving your choices: done/);
   const after = await text('#card-your-identities + *');
-  if (!after.includes('AI training, Research')) fail(`the opt-in to research is not shown: ${after}`);
+  if (!after.includes('AI training, Search indexing, Research')) fail(`the opt-in to research is not shown: ${after}`);
   // Conditions the offer's terms do not conflict with: no redistribution, at least the lowest
   // price (the offer pays 1 LCT per record).
   await page.click('#restriction-noRedistribution');
@@ -127,6 +174,16 @@ try {
   const withdrawn = await text('#card-your-identities + *');
   if (!withdrawn.includes('no use allowed')) fail(`the withdrawal is not shown: ${withdrawn}`);
   await shot('5-contributor-withdrawn');
+
+  // -- Another contributor links a Nostr key with a NIP-07 signer. -----------------------------
+  step('Ferdie links a Nostr key through window.nostr');
+  await open('Ferdie', 'contributor');
+  await page.click('#link-nostr');
+  await statusSays(/Linking your Nostr key: done/);
+  const linked = await text('#card-your-identities + *');
+  if (!linked.includes(`Nostr ${nostrPublic}`) && !linked.includes(`Nostr 0x${nostrPublic}`)) {
+    fail(`the Nostr key is not shown as linked: ${linked}`);
+  }
 
   // -- Readable on a phone. --------------------------------------------------------------------
   await page.setViewport({ width: 390, height: 844, isMobile: true });

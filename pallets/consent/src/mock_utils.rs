@@ -9,7 +9,7 @@
 
 use crate::{
 	Config, Decision, Decisions, Identity, NextPlatformId, NostrPlatform, Pallet, PlatformId,
-	PlatformKind, Purpose, Restriction, Restrictions, Scope,
+	PlatformKind, PriceTier, Purpose, Restriction, Restrictions, Scope,
 };
 use alloc::vec::Vec;
 use codec::Encode;
@@ -76,6 +76,14 @@ pub fn decisions(purposes: &[Purpose], decision: Decision) -> Decisions {
 pub fn opt_in<T: Config>(who: &T::AccountId, scope: Scope, purposes: &[Purpose]) {
 	Pallet::<T>::do_set_consent(who.clone(), scope, &decisions(purposes, Decision::Allow))
 		.expect("the account has the identity the scope names");
+}
+
+/// `who` asks at least price tier `min_price` for all its identities, refusing nothing, as if it
+/// had called [`Pallet::set_restrictions`].
+pub fn ask_at_least<T: Config>(who: &T::AccountId, min_price: PriceTier) {
+	let restrictions = Restrictions { refused: Default::default(), min_price };
+	Pallet::<T>::do_set_restrictions(who.clone(), Scope::Account, &restrictions)
+		.expect("the account has an identity and the tier is below PRICE_TIERS");
 }
 
 /// Restrictions refusing every condition, at the highest price tier: the statement that

@@ -7,7 +7,7 @@
 //! WASM-EXECUTION `Compiled`, CHAIN `Some("dev")`, DB CACHE `1024`
 
 // Command:
-// /root/.cache/licentia/target-bench/benchmark/licentia-node
+// /root/.cache/licentia/target/benchmark/licentia-node
 // benchmark
 // pallet
 // --chain
@@ -64,10 +64,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_platform(o: u32, ) -> Weight {
 		// Proof size, measured: `277`
 		// Proof size, estimated: `3743`
-		// Minimum execution time: 32_040_000 picoseconds.
-		Weight::from_parts(36_202_965, 3743)
-			// Standard error: 3_215
-			.saturating_add(Weight::from_parts(234_546, 0).saturating_mul(o.into()))
+		// Minimum execution time: 14_732_000 picoseconds.
+		Weight::from_parts(16_124_831, 3743)
+			// Standard error: 378
+			.saturating_add(Weight::from_parts(45_449, 0).saturating_mul(o.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -77,10 +77,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn update_platform(o: u32, ) -> Weight {
 		// Proof size, measured: `852`
 		// Proof size, estimated: `4286`
-		// Minimum execution time: 27_041_000 picoseconds.
-		Weight::from_parts(32_277_768, 4286)
-			// Standard error: 16_082
-			.saturating_add(Weight::from_parts(268_117, 0).saturating_mul(o.into()))
+		// Minimum execution time: 10_796_000 picoseconds.
+		Weight::from_parts(11_766_940, 4286)
+			// Standard error: 431
+			.saturating_add(Weight::from_parts(21_271, 0).saturating_mul(o.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -91,7 +91,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::IdentityOwner` (r:1 w:1)
-	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(360), added: 2835, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(362), added: 2837, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccountIdentities` (r:1 w:1)
 	/// Proof: `Consent::AccountIdentities` (`max_values`: None, `max_size`: Some(4177), added: 6652, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -101,18 +101,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Content::Contributions` (r:1 w:0)
 	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccountConsent` (r:1 w:0)
-	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PoolMembers` (r:1 w:1)
-	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(855), added: 3330, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(1547), added: 4022, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformRewardCounters` (r:1 w:0)
-	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(540), added: 3015, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(1230), added: 3705, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformShareTotals` (r:1 w:1)
-	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(4117), added: 6592, mode: `MaxEncodedLen`)
 	fn link_identity() -> Weight {
-		// Proof size, measured: `5977`
+		// Proof size, measured: `5979`
 		// Proof size, estimated: `7642`
-		// Minimum execution time: 327_423_000 picoseconds.
-		Weight::from_parts(398_798_000, 7642)
+		// Minimum execution time: 169_072_000 picoseconds.
+		Weight::from_parts(180_510_000, 7642)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -123,7 +123,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::IdentityOwner` (r:1 w:1)
-	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(360), added: 2835, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(362), added: 2837, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccountIdentities` (r:1 w:1)
 	/// Proof: `Consent::AccountIdentities` (`max_values`: None, `max_size`: Some(4177), added: 6652, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -133,19 +133,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Content::Contributions` (r:1 w:0)
 	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccountConsent` (r:1 w:0)
-	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PoolMembers` (r:1 w:0)
-	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(855), added: 3330, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(1547), added: 4022, mode: `MaxEncodedLen`)
 	fn link_nostr() -> Weight {
 		// Proof size, measured: `5115`
 		// Proof size, estimated: `7642`
-		// Minimum execution time: 508_694_000 picoseconds.
-		Weight::from_parts(592_741_000, 7642)
+		// Minimum execution time: 254_751_000 picoseconds.
+		Weight::from_parts(269_753_000, 7642)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Consent::IdentityOwner` (r:1 w:1)
-	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(360), added: 2835, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(362), added: 2837, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Platforms` (r:1 w:0)
 	/// Proof: `Consent::Platforms` (`max_values`: None, `max_size`: Some(821), added: 3296, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccountIdentities` (r:1 w:1)
@@ -157,86 +157,106 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Content::Contributions` (r:1 w:0)
 	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PoolMembers` (r:1 w:1)
-	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(855), added: 3330, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(1547), added: 4022, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformRewardCounters` (r:1 w:0)
-	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(540), added: 3015, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(1230), added: 3705, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::FeedNext` (r:1 w:1)
 	/// Proof: `Licensing::FeedNext` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformShareTotals` (r:1 w:1)
-	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(4117), added: 6592, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::RelayNonce` (r:1 w:1)
 	/// Proof: `Consent::RelayNonce` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::Feed` (r:0 w:1)
-	/// Proof: `Licensing::Feed` (`max_values`: None, `max_size`: Some(316), added: 2791, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::Feed` (`max_values`: None, `max_size`: Some(317), added: 2792, mode: `MaxEncodedLen`)
 	fn unlink_identity() -> Weight {
-		// Proof size, measured: `7102`
+		// Proof size, measured: `10956`
 		// Proof size, estimated: `7642`
-		// Minimum execution time: 181_781_000 picoseconds.
-		Weight::from_parts(211_196_000, 7642)
+		// Minimum execution time: 100_750_000 picoseconds.
+		Weight::from_parts(107_350_000, 7642)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `Consent::AccountIdentities` (r:1 w:0)
 	/// Proof: `Consent::AccountIdentities` (`max_values`: None, `max_size`: Some(4177), added: 6652, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccountConsent` (r:1 w:1)
-	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::IdentityOwner` (r:16 w:0)
-	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(360), added: 2835, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(362), added: 2837, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Contributions` (r:16 w:0)
 	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PoolMembers` (r:16 w:16)
-	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(855), added: 3330, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(1547), added: 4022, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformRewardCounters` (r:16 w:0)
-	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(540), added: 3015, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(1230), added: 3705, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::FeedNext` (r:1 w:1)
 	/// Proof: `Licensing::FeedNext` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformShareTotals` (r:16 w:16)
-	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(4117), added: 6592, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::RelayNonce` (r:1 w:1)
 	/// Proof: `Consent::RelayNonce` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::Feed` (r:0 w:16)
-	/// Proof: `Licensing::Feed` (`max_values`: None, `max_size`: Some(316), added: 2791, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::Feed` (`max_values`: None, `max_size`: Some(317), added: 2792, mode: `MaxEncodedLen`)
 	fn set_consent() -> Weight {
-		// Proof size, measured: `21610`
-		// Proof size, estimated: `54270`
-		// Minimum execution time: 871_194_000 picoseconds.
-		Weight::from_parts(952_847_000, 54270)
-			.saturating_add(T::DbWeight::get().reads(84_u64))
-			.saturating_add(T::DbWeight::get().writes(51_u64))
-	}
-	fn set_restrictions() -> Weight {
-		// Proof size, measured: `21610`
-		// Proof size, estimated: `54270`
-		// Minimum execution time: 871_194_000 picoseconds.
-		Weight::from_parts(952_847_000, 54270)
+		// Proof size, measured: `25645`
+		// Proof size, estimated: `106462`
+		// Minimum execution time: 569_921_000 picoseconds.
+		Weight::from_parts(600_486_000, 106462)
 			.saturating_add(T::DbWeight::get().reads(84_u64))
 			.saturating_add(T::DbWeight::get().writes(51_u64))
 	}
 	/// Storage: `Consent::AccountIdentities` (r:1 w:0)
 	/// Proof: `Consent::AccountIdentities` (`max_values`: None, `max_size`: Some(4177), added: 6652, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccountConsent` (r:1 w:1)
-	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::IdentityOwner` (r:16 w:0)
-	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(360), added: 2835, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(362), added: 2837, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Contributions` (r:16 w:0)
 	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PoolMembers` (r:16 w:16)
-	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(855), added: 3330, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(1547), added: 4022, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformRewardCounters` (r:16 w:0)
-	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(540), added: 3015, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(1230), added: 3705, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::FeedNext` (r:1 w:1)
 	/// Proof: `Licensing::FeedNext` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Licensing::PlatformShareTotals` (r:16 w:16)
-	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::PlatformShareTotals` (r:32 w:32)
+	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(4117), added: 6592, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::RelayNonce` (r:1 w:1)
 	/// Proof: `Consent::RelayNonce` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::Feed` (r:0 w:16)
-	/// Proof: `Licensing::Feed` (`max_values`: None, `max_size`: Some(316), added: 2791, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::Feed` (`max_values`: None, `max_size`: Some(317), added: 2792, mode: `MaxEncodedLen`)
+	fn set_restrictions() -> Weight {
+		// Proof size, measured: `25645`
+		// Proof size, estimated: `211934`
+		// Minimum execution time: 579_204_000 picoseconds.
+		Weight::from_parts(611_242_000, 211934)
+			.saturating_add(T::DbWeight::get().reads(100_u64))
+			.saturating_add(T::DbWeight::get().writes(67_u64))
+	}
+	/// Storage: `Consent::AccountIdentities` (r:1 w:0)
+	/// Proof: `Consent::AccountIdentities` (`max_values`: None, `max_size`: Some(4177), added: 6652, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::AccountConsent` (r:1 w:1)
+	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::IdentityOwner` (r:16 w:0)
+	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(362), added: 2837, mode: `MaxEncodedLen`)
+	/// Storage: `Content::Contributions` (r:16 w:0)
+	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::PoolMembers` (r:16 w:16)
+	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(1547), added: 4022, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::PlatformRewardCounters` (r:16 w:0)
+	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(1230), added: 3705, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::FeedNext` (r:1 w:1)
+	/// Proof: `Licensing::FeedNext` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::PlatformShareTotals` (r:16 w:16)
+	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(4117), added: 6592, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::RelayNonce` (r:1 w:1)
+	/// Proof: `Consent::RelayNonce` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::Feed` (r:0 w:16)
+	/// Proof: `Licensing::Feed` (`max_values`: None, `max_size`: Some(317), added: 2792, mode: `MaxEncodedLen`)
 	fn withdraw_consent() -> Weight {
-		// Proof size, measured: `21610`
-		// Proof size, estimated: `54270`
-		// Minimum execution time: 848_400_000 picoseconds.
-		Weight::from_parts(966_572_000, 54270)
+		// Proof size, measured: `25645`
+		// Proof size, estimated: `106462`
+		// Minimum execution time: 516_641_000 picoseconds.
+		Weight::from_parts(550_631_000, 106462)
 			.saturating_add(T::DbWeight::get().reads(84_u64))
 			.saturating_add(T::DbWeight::get().writes(51_u64))
 	}
@@ -247,78 +267,78 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Consent::AccountIdentities` (r:1 w:0)
 	/// Proof: `Consent::AccountIdentities` (`max_values`: None, `max_size`: Some(4177), added: 6652, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccountConsent` (r:1 w:1)
-	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::IdentityOwner` (r:16 w:0)
-	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(360), added: 2835, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(362), added: 2837, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Contributions` (r:16 w:0)
 	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PoolMembers` (r:16 w:16)
-	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(855), added: 3330, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(1547), added: 4022, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformRewardCounters` (r:16 w:0)
-	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(540), added: 3015, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(1230), added: 3705, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::FeedNext` (r:1 w:1)
 	/// Proof: `Licensing::FeedNext` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Licensing::PlatformShareTotals` (r:16 w:16)
-	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
-	/// Storage: `Licensing::Feed` (r:0 w:16)
-	/// Proof: `Licensing::Feed` (`max_values`: None, `max_size`: Some(316), added: 2791, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::PlatformShareTotals` (r:32 w:32)
+	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(4117), added: 6592, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::Feed` (r:0 w:32)
+	/// Proof: `Licensing::Feed` (`max_values`: None, `max_size`: Some(317), added: 2792, mode: `MaxEncodedLen`)
 	fn relay_consent() -> Weight {
-		// Proof size, measured: `21664`
-		// Proof size, estimated: `54270`
-		// Minimum execution time: 1_003_050_000 picoseconds.
-		Weight::from_parts(1_620_468_000, 54270)
-			.saturating_add(T::DbWeight::get().reads(85_u64))
-			.saturating_add(T::DbWeight::get().writes(51_u64))
+		// Proof size, measured: `25699`
+		// Proof size, estimated: `211934`
+		// Minimum execution time: 1_012_401_000 picoseconds.
+		Weight::from_parts(1_066_852_000, 211934)
+			.saturating_add(T::DbWeight::get().reads(101_u64))
+			.saturating_add(T::DbWeight::get().writes(83_u64))
 	}
 }
 
 /// The same weights priced with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_platform(o: u32, ) -> Weight {
-		Weight::from_parts(36_202_965, 3743)
-			.saturating_add(Weight::from_parts(234_546, 0).saturating_mul(o.into()))
+		Weight::from_parts(16_124_831, 3743)
+			.saturating_add(Weight::from_parts(45_449, 0).saturating_mul(o.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn update_platform(o: u32, ) -> Weight {
-		Weight::from_parts(32_277_768, 4286)
-			.saturating_add(Weight::from_parts(268_117, 0).saturating_mul(o.into()))
+		Weight::from_parts(11_766_940, 4286)
+			.saturating_add(Weight::from_parts(21_271, 0).saturating_mul(o.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn link_identity() -> Weight {
-		Weight::from_parts(398_798_000, 7642)
+		Weight::from_parts(180_510_000, 7642)
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn link_nostr() -> Weight {
-		Weight::from_parts(592_741_000, 7642)
+		Weight::from_parts(269_753_000, 7642)
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn unlink_identity() -> Weight {
-		Weight::from_parts(211_196_000, 7642)
+		Weight::from_parts(107_350_000, 7642)
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn set_consent() -> Weight {
-		Weight::from_parts(952_847_000, 54270)
+		Weight::from_parts(600_486_000, 106462)
 			.saturating_add(ParityDbWeight::get().reads(84_u64))
 			.saturating_add(ParityDbWeight::get().writes(51_u64))
 	}
 	fn set_restrictions() -> Weight {
-		Weight::from_parts(952_847_000, 54270)
-			.saturating_add(ParityDbWeight::get().reads(84_u64))
-			.saturating_add(ParityDbWeight::get().writes(51_u64))
+		Weight::from_parts(611_242_000, 211934)
+			.saturating_add(ParityDbWeight::get().reads(100_u64))
+			.saturating_add(ParityDbWeight::get().writes(67_u64))
 	}
 	fn withdraw_consent() -> Weight {
-		Weight::from_parts(966_572_000, 54270)
+		Weight::from_parts(550_631_000, 106462)
 			.saturating_add(ParityDbWeight::get().reads(84_u64))
 			.saturating_add(ParityDbWeight::get().writes(51_u64))
 	}
 	fn relay_consent() -> Weight {
-		Weight::from_parts(1_620_468_000, 54270)
-			.saturating_add(ParityDbWeight::get().reads(85_u64))
-			.saturating_add(ParityDbWeight::get().writes(51_u64))
+		Weight::from_parts(1_066_852_000, 211934)
+			.saturating_add(ParityDbWeight::get().reads(101_u64))
+			.saturating_add(ParityDbWeight::get().writes(83_u64))
 	}
 }

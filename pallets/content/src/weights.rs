@@ -58,9 +58,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Consent::Platforms` (r:1 w:0)
 	/// Proof: `Consent::Platforms` (`max_values`: None, `max_size`: Some(821), added: 3296, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::IdentityOwner` (r:4096 w:0)
-	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(360), added: 2835, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(362), added: 2837, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccountConsent` (r:4096 w:0)
-	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Marks` (r:4096 w:4096)
 	/// Proof: `Content::Marks` (`max_values`: None, `max_size`: Some(282), added: 2757, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -75,17 +75,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Content::PendingBatches` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[1, 4096]`.
 	fn register_batch(c: u32, ) -> Weight {
-		// Proof size, measured: `1491 + c * (155 ±0)`
-		// Proof size, estimated: `4286 + c * (2835 ±0)`
-		// Minimum execution time: 64_105_000 picoseconds.
-		Weight::from_parts(64_356_000, 4286)
-			// Standard error: 44_600
-			.saturating_add(Weight::from_parts(11_724_059, 0).saturating_mul(c.into()))
+		// Proof size, measured: `1491 + c * (157 ±0)`
+		// Proof size, estimated: `4286 + c * (2837 ±0)`
+		// Minimum execution time: 64_066_000 picoseconds.
+		Weight::from_parts(64_215_000, 4286)
+			// Standard error: 47_052
+			.saturating_add(Weight::from_parts(11_511_418, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 2835).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 2837).saturating_mul(c.into()))
 	}
 	/// Storage: `Content::PendingBatches` (r:1 w:1)
 	/// Proof: `Content::PendingBatches` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
@@ -102,30 +102,30 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Content::Contributions` (r:4096 w:4096)
 	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::IdentityOwner` (r:4096 w:0)
-	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(360), added: 2835, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(362), added: 2837, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccountConsent` (r:4096 w:0)
-	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PoolMembers` (r:4096 w:4096)
-	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(855), added: 3330, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(1547), added: 4022, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformRewardCounters` (r:1 w:0)
-	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(540), added: 3015, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(1230), added: 3705, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformShareTotals` (r:1 w:1)
-	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(4117), added: 6592, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Batches` (r:0 w:1)
 	/// Proof: `Content::Batches` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[1, 4096]`.
 	fn activate_batch(c: u32, ) -> Weight {
-		// Proof size, measured: `1317 + c * (118 ±0)`
-		// Proof size, estimated: `4286 + c * (3330 ±0)`
-		// Minimum execution time: 70_105_000 picoseconds.
-		Weight::from_parts(72_188_000, 4286)
-			// Standard error: 84_827
-			.saturating_add(Weight::from_parts(19_111_271, 0).saturating_mul(c.into()))
+		// Proof size, measured: `1317 + c * (120 ±0)`
+		// Proof size, estimated: `7582 + c * (4022 ±0)`
+		// Minimum execution time: 72_108_000 picoseconds.
+		Weight::from_parts(73_460_000, 7582)
+			// Standard error: 44_945
+			.saturating_add(Weight::from_parts(19_672_340, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 3330).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 4022).saturating_mul(c.into()))
 	}
 	/// Storage: `Content::PendingBatches` (r:1 w:1)
 	/// Proof: `Content::PendingBatches` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
@@ -141,10 +141,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn challenge(c: u32, ) -> Weight {
 		// Proof size, measured: `2063 + c * (37 ±0)`
 		// Proof size, estimated: `44425 + c * (2757 ±0)`
-		// Minimum execution time: 599_795_000 picoseconds.
-		Weight::from_parts(602_319_000, 44425)
-			// Standard error: 34_926
-			.saturating_add(Weight::from_parts(5_735_404, 0).saturating_mul(c.into()))
+		// Minimum execution time: 577_071_000 picoseconds.
+		Weight::from_parts(585_353_000, 44425)
+			// Standard error: 22_510
+			.saturating_add(Weight::from_parts(5_454_073, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(23_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(22_u64))
@@ -162,8 +162,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn request_leaf() -> Weight {
 		// Proof size, measured: `336`
 		// Proof size, estimated: `3640`
-		// Minimum execution time: 49_484_000 picoseconds.
-		Weight::from_parts(52_798_000, 3640)
+		// Minimum execution time: 49_804_000 picoseconds.
+		Weight::from_parts(52_629_000, 3640)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -178,8 +178,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn answer_leaf() -> Weight {
 		// Proof size, measured: `720`
 		// Proof size, estimated: `6196`
-		// Minimum execution time: 60_741_000 picoseconds.
-		Weight::from_parts(64_677_000, 6196)
+		// Minimum execution time: 60_380_000 picoseconds.
+		Weight::from_parts(63_806_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -197,10 +197,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn void_unanswered(c: u32, ) -> Weight {
 		// Proof size, measured: `2063 + c * (37 ±0)`
 		// Proof size, estimated: `44425 + c * (2757 ±0)`
-		// Minimum execution time: 581_768_000 picoseconds.
-		Weight::from_parts(166_757_970, 44425)
-			// Standard error: 23_171
-			.saturating_add(Weight::from_parts(5_668_633, 0).saturating_mul(c.into()))
+		// Minimum execution time: 577_452_000 picoseconds.
+		Weight::from_parts(578_243_000, 44425)
+			// Standard error: 19_934
+			.saturating_add(Weight::from_parts(5_544_739, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(23_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(22_u64))
@@ -212,7 +212,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_windows() -> Weight {
 		// Proof size, measured: `0`
 		// Proof size, estimated: `0`
-		// Minimum execution time: 3_675_000 picoseconds.
+		// Minimum execution time: 3_715_000 picoseconds.
 		Weight::from_parts(4_136_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -221,9 +221,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Consent::Platforms` (r:1 w:0)
 	/// Proof: `Consent::Platforms` (`max_values`: None, `max_size`: Some(821), added: 3296, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::IdentityOwner` (r:1 w:0)
-	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(360), added: 2835, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(362), added: 2837, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccountConsent` (r:1 w:0)
-	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Content::NostrEvents` (r:64 w:64)
 	/// Proof: `Content::NostrEvents` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -239,21 +239,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Content::Contributions` (r:1 w:1)
 	/// Proof: `Content::Contributions` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PoolMembers` (r:1 w:1)
-	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(855), added: 3330, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(1547), added: 4022, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformRewardCounters` (r:1 w:0)
-	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(540), added: 3015, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(1230), added: 3705, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformShareTotals` (r:1 w:1)
-	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(4117), added: 6592, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Batches` (r:0 w:1)
 	/// Proof: `Content::Batches` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Component `e` ranges over `[1, 64]`.
 	fn register_nostr_events(e: u32, ) -> Weight {
-		// Proof size, measured: `661`
-		// Proof size, estimated: `4320 + e * (2531 ±0)`
-		// Minimum execution time: 255_081_000 picoseconds.
-		Weight::from_parts(79_709_562, 4320)
-			// Standard error: 216_988
-			.saturating_add(Weight::from_parts(184_785_001, 0).saturating_mul(e.into()))
+		// Proof size, measured: `663`
+		// Proof size, estimated: `7582 + e * (2531 ±0)`
+		// Minimum execution time: 264_975_000 picoseconds.
+		Weight::from_parts(96_805_819, 7582)
+			// Standard error: 153_076
+			.saturating_add(Weight::from_parts(185_841_739, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
@@ -265,7 +265,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Content::Batches` (r:1 w:0)
 	/// Proof: `Content::Batches` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::IdentityOwner` (r:1 w:0)
-	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(360), added: 2835, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(362), added: 2837, mode: `MaxEncodedLen`)
 	/// Storage: `Content::RevokedPosts` (r:1 w:1)
 	/// Proof: `Content::RevokedPosts` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::FeedNext` (r:1 w:1)
@@ -275,32 +275,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Content::PlatformPosts` (r:1 w:1)
 	/// Proof: `Content::PlatformPosts` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccountConsent` (r:1 w:0)
-	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PoolMembers` (r:1 w:1)
-	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(855), added: 3330, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(1547), added: 4022, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformRewardCounters` (r:1 w:0)
-	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(540), added: 3015, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(1230), added: 3705, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformShareTotals` (r:1 w:1)
-	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
-	/// Storage: `Licensing::Feed` (r:0 w:1)
-	/// Proof: `Licensing::Feed` (`max_values`: None, `max_size`: Some(316), added: 2791, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(4117), added: 6592, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::Feed` (r:0 w:2)
+	/// Proof: `Licensing::Feed` (`max_values`: None, `max_size`: Some(317), added: 2792, mode: `MaxEncodedLen`)
 	/// Component `p` ranges over `[0, 31]`.
 	fn revoke_post(p: u32, ) -> Weight {
-		// Proof size, measured: `1057`
-		// Proof size, estimated: `4320`
-		// Minimum execution time: 45_978_000 picoseconds.
-		Weight::from_parts(49_068_472, 4320)
-			// Standard error: 631
-			.saturating_add(Weight::from_parts(296_118, 0).saturating_mul(p.into()))
+		// Proof size, measured: `4911`
+		// Proof size, estimated: `7582`
+		// Minimum execution time: 51_778_000 picoseconds.
+		Weight::from_parts(54_866_717, 7582)
+			// Standard error: 640
+			.saturating_add(Weight::from_parts(314_097, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(11_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `Content::PendingBatches` (r:256 w:0)
 	/// Proof: `Content::PendingBatches` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Batches` (r:256 w:0)
 	/// Proof: `Content::Batches` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::IdentityOwner` (r:256 w:0)
-	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(360), added: 2835, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(362), added: 2837, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Platforms` (r:1 w:0)
 	/// Proof: `Consent::Platforms` (`max_values`: None, `max_size`: Some(821), added: 3296, mode: `MaxEncodedLen`)
 	/// Storage: `Content::RevokedPosts` (r:256 w:256)
@@ -312,54 +312,54 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Content::PlatformPosts` (r:1 w:1)
 	/// Proof: `Content::PlatformPosts` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::AccountConsent` (r:256 w:0)
-	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(50), added: 2525, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::AccountConsent` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PoolMembers` (r:256 w:256)
-	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(855), added: 3330, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(1547), added: 4022, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformRewardCounters` (r:1 w:0)
-	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(540), added: 3015, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(1230), added: 3705, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformShareTotals` (r:1 w:1)
-	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
-	/// Storage: `Licensing::Feed` (r:0 w:256)
-	/// Proof: `Licensing::Feed` (`max_values`: None, `max_size`: Some(316), added: 2791, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(4117), added: 6592, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::Feed` (r:0 w:512)
+	/// Proof: `Licensing::Feed` (`max_values`: None, `max_size`: Some(317), added: 2792, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[1, 256]`.
 	fn revoke_posts(n: u32, ) -> Weight {
-		// Proof size, measured: `937 + n * (367 ±0)`
-		// Proof size, estimated: `4286 + n * (3330 ±0)`
-		// Minimum execution time: 57_555_000 picoseconds.
-		Weight::from_parts(4_115_612, 4286)
-			// Standard error: 63_278
-			.saturating_add(Weight::from_parts(42_590_790, 0).saturating_mul(n.into()))
+		// Proof size, measured: `4787 + n * (371 ±0)`
+		// Proof size, estimated: `7582 + n * (4022 ±0)`
+		// Minimum execution time: 64_967_000 picoseconds.
+		Weight::from_parts(65_578_000, 7582)
+			// Standard error: 33_008
+			.saturating_add(Weight::from_parts(47_182_355, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
-			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 3330).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 4022).saturating_mul(n.into()))
 	}
 }
 
 /// The same weights priced with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_batch(c: u32, ) -> Weight {
-		Weight::from_parts(64_356_000, 4286)
-			.saturating_add(Weight::from_parts(11_724_059, 0).saturating_mul(c.into()))
+		Weight::from_parts(64_215_000, 4286)
+			.saturating_add(Weight::from_parts(11_511_418, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 2835).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 2837).saturating_mul(c.into()))
 	}
 	fn activate_batch(c: u32, ) -> Weight {
-		Weight::from_parts(72_188_000, 4286)
-			.saturating_add(Weight::from_parts(19_111_271, 0).saturating_mul(c.into()))
+		Weight::from_parts(73_460_000, 7582)
+			.saturating_add(Weight::from_parts(19_672_340, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 3330).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 4022).saturating_mul(c.into()))
 	}
 	fn challenge(c: u32, ) -> Weight {
-		Weight::from_parts(602_319_000, 44425)
-			.saturating_add(Weight::from_parts(5_735_404, 0).saturating_mul(c.into()))
+		Weight::from_parts(585_353_000, 44425)
+			.saturating_add(Weight::from_parts(5_454_073, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(23_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(22_u64))
@@ -367,18 +367,18 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2757).saturating_mul(c.into()))
 	}
 	fn request_leaf() -> Weight {
-		Weight::from_parts(52_798_000, 3640)
+		Weight::from_parts(52_629_000, 3640)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn answer_leaf() -> Weight {
-		Weight::from_parts(64_677_000, 6196)
+		Weight::from_parts(63_806_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn void_unanswered(c: u32, ) -> Weight {
-		Weight::from_parts(166_757_970, 44425)
-			.saturating_add(Weight::from_parts(5_668_633, 0).saturating_mul(c.into()))
+		Weight::from_parts(578_243_000, 44425)
+			.saturating_add(Weight::from_parts(5_544_739, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(23_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(22_u64))
@@ -390,8 +390,8 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_nostr_events(e: u32, ) -> Weight {
-		Weight::from_parts(79_709_562, 4320)
-			.saturating_add(Weight::from_parts(184_785_001, 0).saturating_mul(e.into()))
+		Weight::from_parts(96_805_819, 7582)
+			.saturating_add(Weight::from_parts(185_841_739, 0).saturating_mul(e.into()))
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
@@ -399,18 +399,18 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2531).saturating_mul(e.into()))
 	}
 	fn revoke_post(p: u32, ) -> Weight {
-		Weight::from_parts(49_068_472, 4320)
-			.saturating_add(Weight::from_parts(296_118, 0).saturating_mul(p.into()))
+		Weight::from_parts(54_866_717, 7582)
+			.saturating_add(Weight::from_parts(314_097, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
-			.saturating_add(ParityDbWeight::get().writes(7_u64))
+			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn revoke_posts(n: u32, ) -> Weight {
-		Weight::from_parts(4_115_612, 4286)
-			.saturating_add(Weight::from_parts(42_590_790, 0).saturating_mul(n.into()))
+		Weight::from_parts(65_578_000, 7582)
+			.saturating_add(Weight::from_parts(47_182_355, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((7_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
-			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 3330).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 4022).saturating_mul(n.into()))
 	}
 }

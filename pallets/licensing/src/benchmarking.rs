@@ -19,6 +19,9 @@ use sp_runtime::traits::Saturating;
 
 const FUNDS: u128 = 1_000_000_000_000_000_000;
 
+/// A price per record above every price floor of the runtime (1 LCT) and of the mock.
+const PER_RECORD: u128 = 1_000_000_000_000;
+
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let who: T::AccountId = account(name, index, 0);
 	T::Currency::set_balance(&who, FUNDS);
@@ -44,13 +47,18 @@ fn full_terms<T: Config>(seed: u8) -> Terms {
 	}
 }
 
-/// `p` platforms, each with one contributor, terms `0` and a governance pool offer `0` over them.
+/// `p` platforms, each with a contributor of 250 posts at each minimum price tier (so that a
+/// purchase reads every tier's totals), terms `0` and a governance pool offer `0` over them, at
+/// a price per record that reaches every tier.
 fn pool<T: Config>(p: u32) -> Vec<PlatformId> {
 	let mut platforms = Vec::new();
 	for i in 0..p {
 		let operator = funded::<T>("operator", i);
 		let platform = T::BenchmarkHelper::platform(&operator);
-		T::BenchmarkHelper::contributor(&funded::<T>("contributor", i), platform, 1_000);
+		for tier in 0..PRICE_TIERS {
+			let who = funded::<T>("contributor", i * PRICE_TIERS as u32 + tier as u32);
+			T::BenchmarkHelper::contributor(&who, platform, 250, tier);
+		}
 		platforms.push(platform);
 	}
 	platforms.sort();
@@ -62,7 +70,7 @@ fn pool<T: Config>(p: u32) -> Vec<PlatformId> {
 		origin,
 		BoundedVec::truncate_from(platforms.clone()),
 		0,
-		Price::PerRecord(1_000),
+		Price::PerRecord(PER_RECORD),
 	)
 	.expect("offer opens");
 	platforms
@@ -83,7 +91,7 @@ fn owed_contributor<T: Config>(n: u32) -> T::AccountId {
 	let platforms = pool::<T>(n.min(MAX_POOL_PLATFORMS));
 	let who = funded::<T>("claimer", 0);
 	for platform in &platforms {
-		T::BenchmarkHelper::contributor(&who, *platform, 1_000);
+		T::BenchmarkHelper::contributor(&who, *platform, 1_000, 0);
 	}
 	let buyer = funded::<T>("buyer", 0);
 	Licensing::<T>::purchase(RawOrigin::Signed(buyer).into(), 0, u128::MAX).expect("purchase");

@@ -89,8 +89,9 @@ pub use weights::WeightInfo;
 pub trait BenchmarkHelper<AccountId> {
 	/// Registers an active platform operated by (and paying) `operator`.
 	fn platform(operator: &AccountId) -> PlatformId;
-	/// Makes `who` a contributor of `posts` posts on `platform`, allowing every purpose.
-	fn contributor(who: &AccountId, platform: PlatformId, posts: u64);
+	/// Makes `who` a contributor of `posts` posts on `platform`, allowing every purpose and
+	/// refusing nothing, at minimum price tier `min_price`.
+	fn contributor(who: &AccountId, platform: PlatformId, posts: u64, min_price: PriceTier);
 }
 
 #[frame_support::pallet]

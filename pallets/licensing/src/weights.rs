@@ -71,8 +71,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_terms() -> Weight {
 		// Proof size, measured: `109`
 		// Proof size, estimated: `3640`
-		// Minimum execution time: 44_556_000 picoseconds.
-		Weight::from_parts(48_322_000, 3640)
+		// Minimum execution time: 45_848_000 picoseconds.
+		Weight::from_parts(48_772_000, 3640)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -91,8 +91,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn create_offer() -> Weight {
 		// Proof size, measured: `668`
 		// Proof size, estimated: `4286`
-		// Minimum execution time: 53_389_000 picoseconds.
-		Weight::from_parts(57_676_000, 4286)
+		// Minimum execution time: 54_160_000 picoseconds.
+		Weight::from_parts(56_885_000, 4286)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -108,10 +108,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn create_pool_offer(p: u32, ) -> Weight {
 		// Proof size, measured: `429 + p * (110 ±0)`
 		// Proof size, estimated: `3836 + p * (3296 ±0)`
-		// Minimum execution time: 15_874_000 picoseconds.
-		Weight::from_parts(14_033_677, 3836)
-			// Standard error: 1_272
-			.saturating_add(Weight::from_parts(3_003_792, 0).saturating_mul(p.into()))
+		// Minimum execution time: 16_034_000 picoseconds.
+		Weight::from_parts(14_063_036, 3836)
+			// Standard error: 1_160
+			.saturating_add(Weight::from_parts(3_032_861, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -122,8 +122,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_offer_paused() -> Weight {
 		// Proof size, measured: `243`
 		// Proof size, estimated: `3613`
-		// Minimum execution time: 9_144_000 picoseconds.
-		Weight::from_parts(10_125_000, 3613)
+		// Minimum execution time: 9_874_000 picoseconds.
+		Weight::from_parts(10_756_000, 3613)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -136,8 +136,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn close_offer() -> Weight {
 		// Proof size, measured: `388`
 		// Proof size, estimated: `3640`
-		// Minimum execution time: 39_789_000 picoseconds.
-		Weight::from_parts(41_852_000, 3640)
+		// Minimum execution time: 39_999_000 picoseconds.
+		Weight::from_parts(42_013_000, 3640)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -147,14 +147,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Licensing::TermsOf` (`max_values`: None, `max_size`: Some(371), added: 2846, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Platforms` (r:16 w:0)
 	/// Proof: `Consent::Platforms` (`max_values`: None, `max_size`: Some(821), added: 3296, mode: `MaxEncodedLen`)
-	/// Storage: `Licensing::PlatformShareTotals` (r:16 w:0)
-	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::PlatformShareTotals` (r:64 w:0)
+	/// Proof: `Licensing::PlatformShareTotals` (`max_values`: None, `max_size`: Some(4117), added: 6592, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::PlatformRewardCounters` (r:16 w:16)
+	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(1230), added: 3705, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::NextLicenseId` (r:1 w:1)
 	/// Proof: `Licensing::NextLicenseId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::Owed` (r:16 w:16)
 	/// Proof: `Licensing::Owed` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `Licensing::PlatformRewardCounters` (r:16 w:16)
-	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(540), added: 3015, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -162,75 +162,75 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Content::CountedBatches` (r:1 w:0)
 	/// Proof: `Content::CountedBatches` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::Licenses` (r:0 w:1)
-	/// Proof: `Licensing::Licenses` (`max_values`: None, `max_size`: Some(233), added: 2708, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::Licenses` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Component `p` ranges over `[1, 16]`.
 	fn purchase(p: u32, ) -> Weight {
-		// Proof size, measured: `1680 + p * (166 ±0)`
-		// Proof size, estimated: `8799 + p * (3296 ±0)`
-		// Minimum execution time: 131_015_000 picoseconds.
-		Weight::from_parts(126_094_072, 8799)
-			// Standard error: 8_882
-			.saturating_add(Weight::from_parts(11_881_317, 0).saturating_mul(p.into()))
+		// Proof size, measured: `5517 + p * (281 ±0)`
+		// Proof size, estimated: `8799 + p * (26368 ±0)`
+		// Minimum execution time: 154_300_000 picoseconds.
+		Weight::from_parts(133_185_118, 8799)
+			// Standard error: 21_178
+			.saturating_add(Weight::from_parts(26_361_777, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(p.into())))
+			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(p.into())))
-			.saturating_add(Weight::from_parts(0, 3296).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(0, 26368).saturating_mul(p.into()))
 	}
 	/// Storage: `Licensing::Licenses` (r:1 w:1)
-	/// Proof: `Licensing::Licenses` (`max_values`: None, `max_size`: Some(233), added: 2708, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::Licenses` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	fn transfer_license() -> Weight {
-		// Proof size, measured: `476`
-		// Proof size, estimated: `3698`
-		// Minimum execution time: 11_347_000 picoseconds.
-		Weight::from_parts(12_428_000, 3698)
+		// Proof size, measured: `478`
+		// Proof size, estimated: `3700`
+		// Minimum execution time: 12_269_000 picoseconds.
+		Weight::from_parts(13_129_000, 3700)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Licensing::Licenses` (r:1 w:1)
-	/// Proof: `Licensing::Licenses` (`max_values`: None, `max_size`: Some(233), added: 2708, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::Licenses` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	fn revoke_license() -> Weight {
-		// Proof size, measured: `476`
-		// Proof size, estimated: `3698`
-		// Minimum execution time: 11_467_000 picoseconds.
-		Weight::from_parts(12_469_000, 3698)
+		// Proof size, measured: `478`
+		// Proof size, estimated: `3700`
+		// Minimum execution time: 12_148_000 picoseconds.
+		Weight::from_parts(13_110_000, 3700)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Licensing::Licenses` (r:1 w:1)
-	/// Proof: `Licensing::Licenses` (`max_values`: None, `max_size`: Some(233), added: 2708, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::Licenses` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Platforms` (r:1 w:0)
 	/// Proof: `Consent::Platforms` (`max_values`: None, `max_size`: Some(821), added: 3296, mode: `MaxEncodedLen`)
 	fn record_deliveries() -> Weight {
-		// Proof size, measured: `902`
+		// Proof size, measured: `916`
 		// Proof size, estimated: `4286`
-		// Minimum execution time: 17_916_000 picoseconds.
-		Weight::from_parts(19_259_000, 4286)
+		// Minimum execution time: 18_577_000 picoseconds.
+		Weight::from_parts(19_750_000, 4286)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Licensing::Licenses` (r:1 w:1)
-	/// Proof: `Licensing::Licenses` (`max_values`: None, `max_size`: Some(233), added: 2708, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::Licenses` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	fn release_license() -> Weight {
-		// Proof size, measured: `713`
-		// Proof size, estimated: `3698`
-		// Minimum execution time: 42_463_000 picoseconds.
-		Weight::from_parts(44_727_000, 3698)
+		// Proof size, measured: `715`
+		// Proof size, estimated: `3700`
+		// Minimum execution time: 42_183_000 picoseconds.
+		Weight::from_parts(44_997_000, 3700)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Consent::AccountIdentities` (r:1 w:0)
 	/// Proof: `Consent::AccountIdentities` (`max_values`: None, `max_size`: Some(4177), added: 6652, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::IdentityOwner` (r:16 w:0)
-	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(360), added: 2835, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(362), added: 2837, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PoolMembers` (r:16 w:16)
-	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(855), added: 3330, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(1547), added: 4022, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformRewardCounters` (r:16 w:0)
-	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(540), added: 3015, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(1230), added: 3705, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::Owed` (r:1 w:1)
 	/// Proof: `Licensing::Owed` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
@@ -239,150 +239,150 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Licensing::LastClaim` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[1, 16]`.
 	fn claim(n: u32, ) -> Weight {
-		// Proof size, measured: `887 + n * (324 ±0)`
-		// Proof size, estimated: `7642 + n * (3330 ±0)`
-		// Minimum execution time: 67_441_000 picoseconds.
-		Weight::from_parts(57_979_066, 7642)
-			// Standard error: 8_057
-			.saturating_add(Weight::from_parts(13_768_092, 0).saturating_mul(n.into()))
+		// Proof size, measured: `986 + n * (459 ±0)`
+		// Proof size, estimated: `7642 + n * (4022 ±0)`
+		// Minimum execution time: 69_854_000 picoseconds.
+		Weight::from_parts(55_489_943, 7642)
+			// Standard error: 18_141
+			.saturating_add(Weight::from_parts(15_336_500, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 3330).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 4022).saturating_mul(n.into()))
 	}
 	/// Storage: `Consent::AccountIdentities` (r:1 w:0)
 	/// Proof: `Consent::AccountIdentities` (`max_values`: None, `max_size`: Some(4177), added: 6652, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::IdentityOwner` (r:16 w:0)
-	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(360), added: 2835, mode: `MaxEncodedLen`)
+	/// Proof: `Consent::IdentityOwner` (`max_values`: None, `max_size`: Some(362), added: 2837, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PoolMembers` (r:16 w:16)
-	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(855), added: 3330, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PoolMembers` (`max_values`: None, `max_size`: Some(1547), added: 4022, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformRewardCounters` (r:16 w:0)
-	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(540), added: 3015, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::PlatformRewardCounters` (`max_values`: None, `max_size`: Some(1230), added: 3705, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::Owed` (r:1 w:1)
 	/// Proof: `Licensing::Owed` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[1, 16]`.
 	fn claim_for(n: u32, ) -> Weight {
-		// Proof size, measured: `887 + n * (324 ±0)`
-		// Proof size, estimated: `7642 + n * (3330 ±0)`
-		// Minimum execution time: 65_999_000 picoseconds.
-		Weight::from_parts(54_873_299, 7642)
-			// Standard error: 7_841
-			.saturating_add(Weight::from_parts(14_044_009, 0).saturating_mul(n.into()))
+		// Proof size, measured: `986 + n * (459 ±0)`
+		// Proof size, estimated: `7642 + n * (4022 ±0)`
+		// Minimum execution time: 67_822_000 picoseconds.
+		Weight::from_parts(53_526_901, 7642)
+			// Standard error: 15_507
+			.saturating_add(Weight::from_parts(15_160_448, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 3330).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 4022).saturating_mul(n.into()))
 	}
 	/// Storage: `Licensing::FeedOldest` (r:1 w:1)
 	/// Proof: `Licensing::FeedOldest` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::FeedNext` (r:1 w:0)
 	/// Proof: `Licensing::FeedNext` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::Feed` (r:1000 w:1000)
-	/// Proof: `Licensing::Feed` (`max_values`: None, `max_size`: Some(316), added: 2791, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::Feed` (`max_values`: None, `max_size`: Some(317), added: 2792, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[0, 1000]`.
 	fn prune_feed(n: u32, ) -> Weight {
 		// Proof size, measured: `77 + n * (73 ±0)`
-		// Proof size, estimated: `1493 + n * (2791 ±0)`
-		// Minimum execution time: 2_043_000 picoseconds.
-		Weight::from_parts(2_253_000, 1493)
-			// Standard error: 2_987
-			.saturating_add(Weight::from_parts(4_108_569, 0).saturating_mul(n.into()))
+		// Proof size, estimated: `1493 + n * (2792 ±0)`
+		// Minimum execution time: 1_973_000 picoseconds.
+		Weight::from_parts(2_273_000, 1493)
+			// Standard error: 2_813
+			.saturating_add(Weight::from_parts(4_157_406, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2791).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2792).saturating_mul(n.into()))
 	}
 }
 
 /// The same weights priced with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_terms() -> Weight {
-		Weight::from_parts(48_322_000, 3640)
+		Weight::from_parts(48_772_000, 3640)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn create_offer() -> Weight {
-		Weight::from_parts(57_676_000, 4286)
+		Weight::from_parts(56_885_000, 4286)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn create_pool_offer(p: u32, ) -> Weight {
-		Weight::from_parts(14_033_677, 3836)
-			.saturating_add(Weight::from_parts(3_003_792, 0).saturating_mul(p.into()))
+		Weight::from_parts(14_063_036, 3836)
+			.saturating_add(Weight::from_parts(3_032_861, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 3296).saturating_mul(p.into()))
 	}
 	fn set_offer_paused() -> Weight {
-		Weight::from_parts(10_125_000, 3613)
+		Weight::from_parts(10_756_000, 3613)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn close_offer() -> Weight {
-		Weight::from_parts(41_852_000, 3640)
+		Weight::from_parts(42_013_000, 3640)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn purchase(p: u32, ) -> Weight {
-		Weight::from_parts(126_094_072, 8799)
-			.saturating_add(Weight::from_parts(11_881_317, 0).saturating_mul(p.into()))
+		Weight::from_parts(133_185_118, 8799)
+			.saturating_add(Weight::from_parts(26_361_777, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
-			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(p.into())))
+			.saturating_add(ParityDbWeight::get().reads((7_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(p.into())))
-			.saturating_add(Weight::from_parts(0, 3296).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(0, 26368).saturating_mul(p.into()))
 	}
 	fn transfer_license() -> Weight {
-		Weight::from_parts(12_428_000, 3698)
+		Weight::from_parts(13_129_000, 3700)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn revoke_license() -> Weight {
-		Weight::from_parts(12_469_000, 3698)
+		Weight::from_parts(13_110_000, 3700)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn record_deliveries() -> Weight {
-		Weight::from_parts(19_259_000, 4286)
+		Weight::from_parts(19_750_000, 4286)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn release_license() -> Weight {
-		Weight::from_parts(44_727_000, 3698)
+		Weight::from_parts(44_997_000, 3700)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn claim(n: u32, ) -> Weight {
-		Weight::from_parts(57_979_066, 7642)
-			.saturating_add(Weight::from_parts(13_768_092, 0).saturating_mul(n.into()))
+		Weight::from_parts(55_489_943, 7642)
+			.saturating_add(Weight::from_parts(15_336_500, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 3330).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 4022).saturating_mul(n.into()))
 	}
 	fn claim_for(n: u32, ) -> Weight {
-		Weight::from_parts(54_873_299, 7642)
-			.saturating_add(Weight::from_parts(14_044_009, 0).saturating_mul(n.into()))
+		Weight::from_parts(53_526_901, 7642)
+			.saturating_add(Weight::from_parts(15_160_448, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 3330).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 4022).saturating_mul(n.into()))
 	}
 	fn prune_feed(n: u32, ) -> Weight {
-		Weight::from_parts(2_253_000, 1493)
-			.saturating_add(Weight::from_parts(4_108_569, 0).saturating_mul(n.into()))
+		Weight::from_parts(2_273_000, 1493)
+			.saturating_add(Weight::from_parts(4_157_406, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2791).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2792).saturating_mul(n.into()))
 	}
 }

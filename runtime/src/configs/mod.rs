@@ -279,7 +279,7 @@ impl pallet_licensing::Config for Runtime {
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmark_helpers {
 	use super::{AccountId, Runtime, Signature};
-	use licentia_primitives::consent::{Identity, PlatformId, PlatformKind, Purpose};
+	use licentia_primitives::consent::{Identity, PlatformId, PlatformKind, PriceTier, Purpose};
 	use pallet_consent::mock_utils;
 	use sp_runtime::Perbill;
 
@@ -318,8 +318,11 @@ pub mod benchmark_helpers {
 			)
 		}
 
-		fn contributor(who: &AccountId, platform: PlatformId, posts: u64) {
+		fn contributor(who: &AccountId, platform: PlatformId, posts: u64, min_price: PriceTier) {
 			let identity = mock_utils::link_contributor::<Runtime>(who, platform);
+			if min_price > 0 {
+				mock_utils::ask_at_least::<Runtime>(who, min_price);
+			}
 			pallet_content::Pallet::<Runtime>::force_contribution(&identity, platform, posts);
 		}
 	}
