@@ -7,7 +7,7 @@ use frame_support::{
 	traits::{fungible::Mutate, ConstU128, ConstU32},
 	PalletId,
 };
-use licentia_primitives::consent::{Identity, PlatformId, PlatformKind, PriceTier, Purpose};
+use licentia_primitives::consent::{Identity, PlatformId, PlatformKind, Purpose};
 use pallet_consent::mock_utils;
 use sp_runtime::{
 	traits::{IdentifyAccount, IdentityLookup, Verify},
@@ -190,7 +190,12 @@ impl crate::BenchmarkHelper<AccountId> for Setup {
 	fn platform(operator: &AccountId) -> PlatformId {
 		Setup::platform(PlatformKind::X, operator, Perbill::from_percent(10))
 	}
-	fn contributor(who: &AccountId, platform: PlatformId, posts: u64, min_price: PriceTier) {
+	fn contributor(
+		who: &AccountId,
+		platform: PlatformId,
+		posts: u64,
+		min_price: licentia_primitives::consent::PriceTier,
+	) {
 		let identity = mock_utils::link_contributor::<Test>(who, platform);
 		if min_price > 0 {
 			mock_utils::ask_at_least::<Test>(who, min_price);
