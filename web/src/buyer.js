@@ -2,7 +2,9 @@
 // price limit, and the licenses the account holds.
 
 import { card, h, show } from './dom.js';
-import { PURPOSES, exclusionsText, formatBalance, formatBlocks, rpc, send } from './chain.js';
+import {
+  PURPOSES, exclusionsText, formatBalance, formatBlocks, readLicenses, rpc, send,
+} from './chain.js';
 
 const yes = (b) => (b ? 'yes' : 'no');
 
@@ -88,17 +90,7 @@ export async function buyerPage(root, { api, account, status, refresh }) {
   };
   const cards = await Promise.all(offers.map((o) => offerCard(api, o, platforms, { buy })));
 
-  // Licenses held by the account (every license id is read: a development-sized chain).
-  const next = (await api.query.licensing.nextLicenseId()).toNumber();
-  const held = [];
-  for (let id = 0; id < next; id += 1) {
-    try {
-      const license = await rpc('licentia_license', [id]);
-      if (license.owner === account.address) held.push(license);
-    } catch {
-      // Released: gone.
-    }
-  }
+  const held = (await readLicenses(api)).filter((l) => l.owner === account.address);
   const now = (await api.rpc.chain.getHeader()).number.toNumber();
   const licenses = held.length === 0
     ? h('p', {}, 'This account holds no license.')

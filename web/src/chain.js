@@ -130,6 +130,31 @@ export async function signRelayedStatement(api, account, decisions, restrictions
   };
 }
 
+/**
+ * Every license not yet released (`licentia_license` for each id below `nextLicenseId`): fine
+ * for a development-sized chain; a public network's portal would ask an indexer.
+ */
+export async function readLicenses(api) {
+  const next = (await api.query.licensing.nextLicenseId()).toNumber();
+  const ids = Array.from({ length: next }, (_, id) => id);
+  const found = await Promise.all(ids.map((id) => rpc('licentia_license', [id]).catch(() => null)));
+  return found.filter((license) => license !== null);
+}
+
+/**
+ * Whether `license` covers posts of `identity` (an `IdentityConsent` of `licentia_accountConsent`)
+ * now: live, on the identity's platform, and admitted by its consent (every purpose allowed, no
+ * conflicting condition refused, its minimum within the license's tier). It covers the posts
+ * registered before its purchase (its snapshot).
+ */
+export function covers(license, identity, now) {
+  return license.revoked === null && now < license.expiry
+    && license.platforms.includes(identity.platform)
+    && license.purposes.every((p) => identity.allowed.includes(p))
+    && !license.conflicts.some((c) => identity.restrictions.includes(c))
+    && identity.minPrice <= license.tier;
+}
+
 /** The free balance of `address`, in planck. */
 export async function freeBalance(api, address) {
   return (await api.query.system.account(address)).data.free.toBigInt();

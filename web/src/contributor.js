@@ -3,8 +3,8 @@
 
 import { card, h, show } from './dom.js';
 import {
-  PURPOSES, RESTRICTIONS, formatBalance, freeBalance, nostrLinkTx, purposeVariant, rpc, send,
-  signRelayedStatement,
+  PURPOSES, RESTRICTIONS, covers, formatBalance, formatBlocks, freeBalance, nostrLinkTx,
+  purposeVariant, readLicenses, rpc, send, signRelayedStatement,
 } from './chain.js';
 
 /** An identity as people write it: `x:783214`, `bluesky:did:plc:...`, `nostr:ab12...`. */
@@ -28,12 +28,14 @@ function tierNames(api) {
 }
 
 export async function contributorPage(root, { api, account, status, refresh }) {
-  const [consent, contributions, pending, platforms, free] = await Promise.all([
+  const [consent, contributions, pending, platforms, free, licenses, header] = await Promise.all([
     rpc('licentia_accountConsent', [account.address]),
     rpc('licentia_contributions', [account.address]),
     rpc('licentia_pendingRewards', [account.address]),
     rpc('licentia_platforms'),
     freeBalance(api, account.address),
+    readLicenses(api),
+    api.rpc.chain.getHeader(),
   ]);
   const platformName = (id) => {
     const p = platforms.find((q) => q.id === id);
@@ -131,6 +133,15 @@ export async function contributorPage(root, { api, account, status, refresh }) {
     ? h('p', {}, 'None of your posts is registered yet: your platform registers the posts of people who allow some use.')
     : h('ul', { class: 'list' }, contributions.map(([platform, count]) =>
       h('li', {}, h('strong', { 'data-posts': count }, `${count} posts`), ` on ${platformName(platform)}`)));
+  // Licenses that cover posts of this account now: one line per license and platform.
+  const now = header.number.toNumber();
+  const withPosts = consent.identities.filter((i) => contributions.some(([p, n]) => p === i.platform && n > 0));
+  const covering = licenses.flatMap((l) => withPosts.filter((i) => covers(l, i, now)).map((i) => [l, i]));
+  const coveringList = covering.length === 0
+    ? h('p', {}, 'No license covers your posts now.')
+    : h('ul', { class: 'list' }, covering.map(([l, i]) => h('li', { 'data-covering': l.id },
+      h('strong', {}, `License ${l.id}`), ` for ${l.purposes.map(purposeName).join(', ')}, `,
+      `valid for ${formatBlocks(api, l.expiry - now)} more: your posts on ${platformName(i.platform)} registered before its purchase (block ${l.start})`)));
   const claimable = BigInt(pending);
   const claim = h('button', {
     disabled: claimable === 0n,
@@ -161,6 +172,8 @@ export async function contributorPage(root, { api, account, status, refresh }) {
         h('div', { class: 'purpose' }, h('label', { for: 'min-price' }, h('strong', {}, 'Lowest price per post')), minPrice),
         saveConditions)),
     card('Your posts', posts),
+    card('Licenses that cover your posts', coveringList,
+      h('p', { class: 'help' }, 'Each pays when it is bought, into the earnings below; a withdrawal or a new condition takes your posts out of it at once.')),
     card('Earnings',
       h('p', { class: 'amount', id: 'pending' }, formatBalance(api, claimable)),
       h('p', {}, claimable === 0n

@@ -161,6 +161,8 @@ try {
   await open('Eve', 'contributor');
   const earned = await text('#pending');
   if (/^0 /.test(earned)) fail(`Eve's earning is not shown: ${earned}`);
+  const covering = await text('[data-covering="0"]');
+  if (!covering.includes('License 0') || !covering.includes('X (x.com)')) fail(`license 0 is not listed as covering Eve's posts: ${covering}`);
   await shot('4-contributor-earned');
   await page.click('#card-earnings ~ button');
   const claimed = await statusSays(/Claiming: done/);
@@ -173,6 +175,7 @@ try {
   await statusSays(/Withdrawing: done/);
   const withdrawn = await text('#card-your-identities + *');
   if (!withdrawn.includes('no use allowed')) fail(`the withdrawal is not shown: ${withdrawn}`);
+  if (await page.$('[data-covering]')) fail('a license still covers Eve\'s posts after her withdrawal');
   await shot('5-contributor-withdrawn');
 
   // -- Another contributor links a Nostr key with a NIP-07 signer. -----------------------------
