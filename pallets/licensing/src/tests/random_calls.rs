@@ -125,6 +125,25 @@ fn call() -> impl Strategy<Value = RuntimeCall> {
 					.expect("one"),
 			}
 		}),
+		// Restrictions and minimum prices, including an unknown tier (refused).
+		(0u8..16, 0u8..=PRICE_TIERS, any::<bool>()).prop_map(
+			|(refused, min_price, account_wide)| {
+				let refused = licentia_primitives::consent::RestrictionSet(refused)
+					.iter()
+					.collect::<Vec<_>>();
+				pallet_consent::Call::set_restrictions {
+					scope: if account_wide {
+						Scope::Account
+					} else {
+						Scope::Identity(Identity::X(1))
+					},
+					restrictions: pallet_consent::Restrictions {
+						refused: refused.try_into().expect("at most four"),
+						min_price,
+					},
+				}
+			}
+		),
 		Just(pallet_consent::Call::withdraw_consent {}),
 	]
 	.prop_map(RuntimeCall::Consent);
