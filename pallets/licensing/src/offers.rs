@@ -199,7 +199,8 @@ impl<T: Config> Pallet<T> {
 		// The shares the terms reach per tier of minimum price, over the pool.
 		let reached = |tier: PriceTier| -> Result<u64, QuoteError> {
 			pools.iter().try_fold(0u64, |sum, (totals, _)| {
-				let platform = totals[..=tier as usize].iter().map(|t| t.of(purposes, conflicts));
+				let platform =
+					totals.iter().take(tier as usize + 1).map(|t| t.of(purposes, conflicts));
 				sum.checked_add(platform.sum()).ok_or(QuoteError::Overflow)
 			})
 		};
@@ -233,7 +234,7 @@ impl<T: Config> Pallet<T> {
 		let mut shares = Vec::with_capacity(pools.len());
 		for (platform, (totals, share)) in offer.platforms.iter().zip(&pools) {
 			let reached: u64 =
-				totals[..=tier as usize].iter().map(|t| t.of(purposes, conflicts)).sum();
+				totals.iter().take(tier as usize + 1).map(|t| t.of(purposes, conflicts)).sum();
 			if reached > 0 {
 				let counters = PlatformRewardCounters::<T>::get(platform);
 				let room = counters.len() < MAX_DEMANDS as usize;

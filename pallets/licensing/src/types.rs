@@ -144,7 +144,8 @@ impl ShareTotals {
 	/// The shares of the contributors who allow every purpose of `purposes` and refuse none
 	/// of `conflicts`.
 	pub fn of(&self, purposes: PurposeSet, conflicts: RestrictionSet) -> u64 {
-		self.0[demand_class(purposes, conflicts)]
+		// Nine bits index 512 entries: always found.
+		self.0.get(demand_class(purposes, conflicts)).copied().unwrap_or(0)
 	}
 
 	/// Adds the `shares` of a contributor whose consent is `consent` to every class it is in.
