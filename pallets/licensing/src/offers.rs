@@ -24,14 +24,28 @@ pub(crate) struct Sale<T: Config> {
 	split: royalties::Split,
 }
 
+/// The shares of one platform's `totals` (one per tier) whose authors allow `purposes`, refuse
+/// none of `conflicts` and ask one of the first `tiers` tiers.
+fn reach(
+	totals: &[ShareTotals],
+	purposes: PurposeSet,
+	conflicts: RestrictionSet,
+	tiers: usize,
+) -> u64 {
+	totals
+		.iter()
+		.take(tiers)
+		.map(|t| t.of(purposes, conflicts))
+		.fold(0u64, |sum, n| sum.saturating_add(n))
+}
+
 /// The posts of consenting authors on the pool that `demand` leaves out, by the first reason
 /// that leaves each out: each platform's share totals per tier, one entry per reason.
 fn exclusions(pools: &[&[ShareTotals]], demand: &Demand) -> Exclusions {
 	let count = |purposes, conflicts, tiers: usize| -> u64 {
 		pools
 			.iter()
-			.flat_map(|totals| totals.iter().take(tiers))
-			.map(|t: &ShareTotals| t.of(purposes, conflicts))
+			.map(|totals| reach(totals, purposes, conflicts, tiers))
 			.fold(0u64, |sum, n| sum.saturating_add(n))
 	};
 	let every_tier = PRICE_TIERS as usize;
@@ -199,9 +213,8 @@ impl<T: Config> Pallet<T> {
 		// The shares the terms reach per tier of minimum price, over the pool.
 		let reached = |tier: PriceTier| -> Result<u64, QuoteError> {
 			pools.iter().try_fold(0u64, |sum, (totals, _)| {
-				let platform =
-					totals.iter().take(tier as usize + 1).map(|t| t.of(purposes, conflicts));
-				sum.checked_add(platform.sum()).ok_or(QuoteError::Overflow)
+				let platform = reach(totals, purposes, conflicts, tier as usize + 1);
+				sum.checked_add(platform).ok_or(QuoteError::Overflow)
 			})
 		};
 		let licensed_of = |records: u64| terms.record_cap.map_or(records, |cap| cap.min(records));
@@ -233,8 +246,7 @@ impl<T: Config> Pallet<T> {
 		};
 		let mut shares = Vec::with_capacity(pools.len());
 		for (platform, (totals, share)) in offer.platforms.iter().zip(&pools) {
-			let reached: u64 =
-				totals.iter().take(tier as usize + 1).map(|t| t.of(purposes, conflicts)).sum();
+			let reached = reach(totals, purposes, conflicts, tier as usize + 1);
 			if reached > 0 {
 				let counters = PlatformRewardCounters::<T>::get(platform);
 				let room = counters.len() < MAX_DEMANDS as usize;
