@@ -16,7 +16,8 @@ use licentia_primitives::{
 		QuoteError, QuoteResult, Terms,
 	},
 	nostr,
-	runtime_api::{AccountConsent, LicenseView},
+	runtime_api::{AccountConsent, Earnings, LicenseView, PeriodPaid},
+	time::DAYS,
 };
 use licentia_runtime::{AccountId, Balance, BlockNumber, Runtime, RuntimeCall, RuntimeEvent, UNIT};
 use pallet_consent::{RelayedStatement, Restrictions, Scope, RELAY_CONTEXT};
@@ -459,6 +460,18 @@ fn consent_content_and_licensing_end_to_end() {
 	);
 	assert_eq!(node.free_balance(&id(Dave)), dave_before + dave_pending, "Dave paid no fee");
 	assert_eq!(node.runtime_call::<Balance>("LicensingApi_pending_rewards", id(Eve)), 0);
+	// Her earnings over time: the claim, dated by its 30-day period (the dev chain's first).
+	let earnings: Earnings<Balance, BlockNumber> =
+		node.runtime_call("LicensingApi_earnings", id(Eve));
+	assert_eq!(
+		earnings,
+		Earnings {
+			pending: 0,
+			claimed: eve_pending,
+			period: 30 * DAYS,
+			periods: vec![PeriodPaid { from: 0, amount: eve_pending }],
+		}
+	);
 
 	// The revocation reaches the license's feed, and access to that post is denied.
 	let page: FeedPage<AccountId, BlockNumber> =

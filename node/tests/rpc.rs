@@ -60,6 +60,11 @@ fn licentia_methods_answer_and_reject_bad_input_with_codes() {
 	let nothing = json!({ "allowed": [], "denied": [], "restrictions": [], "minPrice": 0 });
 	assert_eq!(consent, json!({ "statements": nothing, "identities": [] }));
 	assert_eq!(node.rpc("licentia_pendingRewards", json!([alice])), json!("0"));
+	assert_eq!(
+		node.rpc("licentia_earnings", json!([alice])),
+		json!({ "pending": "0", "claimed": "0", "period": 432_000, "periods": [] }),
+		"30-day periods of 6-second blocks, none with a claim"
+	);
 	let access =
 		node.rpc("licentia_checkAccess", json!([post_query(0, &format!("0x{}", "33".repeat(32)))]));
 	assert_eq!(access, json!({ "allowed": false, "reason": "unknownLicense" }));
@@ -71,6 +76,7 @@ fn licentia_methods_answer_and_reject_bad_input_with_codes() {
 	// Malformed input: -32602 (invalid params), before the runtime is asked anything.
 	for (what, method, params) in [
 		("a bad SS58 address", "licentia_accountConsent", json!(["5NotAnAddress"])),
+		("an account that is a number", "licentia_earnings", json!([42])),
 		("bad hex", "licentia_checkAccess", json!([post_query(0, "0xzz")])),
 		("a short event id", "licentia_checkAccess", json!([post_query(0, "0x1234")])),
 		("an unknown purpose", "licentia_checkAccess", json!([{ "purpose": "mining" }])),
@@ -135,7 +141,9 @@ async fn typed_answers(rpc_port: u16) {
 	let consent = client.account_consent(alice.clone(), None).await.expect("consent");
 	assert!(consent.identities.is_empty(), "{consent:?}");
 	assert_eq!(client.contributions(alice.clone(), None).await.expect("contributions"), vec![]);
-	assert_eq!(client.pending_rewards(alice, None).await.expect("rewards"), "0");
+	assert_eq!(client.pending_rewards(alice.clone(), None).await.expect("rewards"), "0");
+	let earnings = client.earnings(alice, None).await.expect("earnings");
+	assert_eq!((earnings.pending, earnings.claimed, earnings.periods), (0, 0, vec![]));
 	assert_eq!(client.find_terms(training_terms(100), None).await.expect("an answer"), None);
 
 	let query: AccessQuery =
@@ -305,6 +313,7 @@ fn hostile_text_in_every_licentia_method_is_answered_and_the_node_lives() {
 		("licentia_quote", json!([0, hash])),
 		("licentia_license", json!([0, hash])),
 		("licentia_pendingRewards", json!([alice, hash])),
+		("licentia_earnings", json!([alice, hash])),
 		("licentia_revocations", json!([0, 0, 10, 0, hash])),
 	];
 	for i in 0..posts.len() {

@@ -344,6 +344,10 @@ pub struct FeedRecord<AccountId, BlockNumber> {
 /// few of them concern the license: what a read costs is bounded whatever the feed holds.
 pub const MAX_FEED_SCAN: u32 = 10_000;
 
+/// How many periods of an account's claims the chain keeps (the most recent ones with a claim):
+/// a year of 30-day periods.
+pub const EARNINGS_PERIODS: u32 = 12;
+
 /// A page of the revocation feed for one license. Feed entries are numbered in the order they
 /// are appended (block order); a page names where the next one starts.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]

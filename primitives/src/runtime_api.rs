@@ -21,7 +21,7 @@ use crate::{
 	},
 };
 use alloc::vec::Vec;
-use codec::{Codec, Decode, Encode};
+use codec::{Codec, Decode, Encode, MaxEncodedLen};
 use core::fmt::Debug;
 use scale_info::TypeInfo;
 use sp_core::H256;
@@ -171,6 +171,53 @@ pub struct LicenseView<AccountId, Balance, BlockNumber> {
 	pub revoked: Option<BlockNumber>,
 }
 
+/// What an account's claims paid within one period of [`Earnings::period`] blocks.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+#[cfg_attr(
+	feature = "std",
+	serde(bound(
+		serialize = "BlockNumber: serde::Serialize, Balance: core::fmt::Display",
+		deserialize = "BlockNumber: serde::Deserialize<'de>, Balance: core::str::FromStr"
+	))
+)]
+pub struct PeriodPaid<Balance, BlockNumber> {
+	/// The period's first block (a multiple of the period's length).
+	pub from: BlockNumber,
+	/// What the account's claims in the period paid it.
+	#[cfg_attr(feature = "std", serde(with = "crate::json::number_text"))]
+	pub amount: Balance,
+}
+
+/// An account's earnings over time: what its claims paid, period by period, and what it could
+/// claim now. Rewards accrue to shares, not to accounts (a sale costs the same whatever the
+/// number of contributors), so what an account earned becomes a dated amount when it claims.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+#[cfg_attr(
+	feature = "std",
+	serde(bound(
+		serialize = "BlockNumber: serde::Serialize, Balance: core::fmt::Display",
+		deserialize = "BlockNumber: serde::Deserialize<'de>, Balance: core::str::FromStr"
+	))
+)]
+pub struct Earnings<Balance, BlockNumber> {
+	/// What a claim would pay now.
+	#[cfg_attr(feature = "std", serde(with = "crate::json::number_text"))]
+	pub pending: Balance,
+	/// Everything the account's claims have paid it.
+	#[cfg_attr(feature = "std", serde(with = "crate::json::number_text"))]
+	pub claimed: Balance,
+	/// The length of a period, in blocks.
+	pub period: BlockNumber,
+	/// The most recent periods in which it claimed, oldest first, at most
+	/// [`EARNINGS_PERIODS`](crate::licensing::EARNINGS_PERIODS); periods without a claim are
+	/// left out.
+	pub periods: Vec<PeriodPaid<Balance, BlockNumber>>,
+}
+
 /// An offer, as clients see it.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
@@ -233,7 +280,8 @@ sp_api::decl_runtime_apis! {
 	/// Version 3: consent covers the terms: a quote names its price tier and the posts it
 	/// leaves out by reason, a license its conflicts and tier, and the feed reports
 	/// `ConsentNarrowed`.
-	#[api_version(3)]
+	/// Version 4: `earnings`, an account's claims over time.
+	#[api_version(4)]
 	pub trait LicensingApi<AccountId, Balance, BlockNumber>
 	where
 		AccountId: Codec,
@@ -259,6 +307,8 @@ sp_api::decl_runtime_apis! {
 		fn check_access_batch(queries: Vec<AccessQuery>) -> Vec<AccessDecision>;
 		/// What `account` could claim now.
 		fn pending_rewards(account: AccountId) -> Balance;
+		/// What `account`'s claims paid it, period by period, and what it could claim now.
+		fn earnings(account: AccountId) -> Earnings<Balance, BlockNumber>;
 		/// Consent withdrawals and post revocations affecting `license` from block `since` on,
 		/// oldest first, at most `limit`.
 		#[changed_in(2)]

@@ -25,7 +25,7 @@ use licentia_primitives::{
 		AccessDecision, AccessQuery, FeedPage, LicenseId, OfferId, QuoteResult, Terms, TermsId,
 	},
 	runtime_api::{
-		AccountConsent, BatchView, IdentityConsent, LicenseView, OfferView, PlatformView,
+		AccountConsent, BatchView, Earnings, IdentityConsent, LicenseView, OfferView, PlatformView,
 	},
 };
 
@@ -325,7 +325,7 @@ impl_runtime_apis! {
 		}
 	}
 
-	#[api_version(3)]
+	#[api_version(4)]
 	impl licentia_primitives::runtime_api::LicensingApi<Block, AccountId, Balance, BlockNumber>
 		for Runtime
 	{
@@ -363,6 +363,10 @@ impl_runtime_apis! {
 
 		fn pending_rewards(account: AccountId) -> Balance {
 			Licensing::api_pending_rewards(&account)
+		}
+
+		fn earnings(account: AccountId) -> Earnings<Balance, BlockNumber> {
+			Licensing::api_earnings(&account)
 		}
 
 		fn revocations(

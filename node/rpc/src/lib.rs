@@ -37,7 +37,7 @@ use licentia_primitives::{
 	content::{BatchId, PostRecord, PostStatus},
 	licensing::{AccessQuery, Denial, FeedPage, LicenseId, OfferId, Quote, Terms, TermsId},
 	runtime_api::{
-		AccountConsent, BatchView, IdentityConsent, LicenseView, OfferView, PlatformView,
+		AccountConsent, BatchView, Earnings, IdentityConsent, LicenseView, OfferView, PlatformView,
 	},
 	AccountId, Balance, BlockNumber, Hash,
 };
@@ -177,6 +177,17 @@ pub trait LicentiaApi {
 	/// What an account could claim now, in planck, as a decimal string.
 	#[method(name = "licentia_pendingRewards")]
 	fn pending_rewards(&self, account: AccountId, at: Option<Hash>) -> RpcResult<String>;
+
+	/// An account's earnings over time: what its claims paid it in each of its last periods
+	/// with a claim (30 days each), in total, and what it could claim now. Amounts in planck,
+	/// as decimal strings. [`RUNTIME`] at a block whose runtime predates it (`LicensingApi`
+	/// version 4).
+	#[method(name = "licentia_earnings")]
+	fn earnings(
+		&self,
+		account: AccountId,
+		at: Option<Hash>,
+	) -> RpcResult<Earnings<Balance, BlockNumber>>;
 
 	/// A page of the withdrawals and revocations affecting a license: the feed entries from
 	/// position `cursor` (the start when omitted) that took effect at or after block `since`,

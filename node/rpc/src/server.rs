@@ -10,7 +10,7 @@ use licentia_primitives::{
 		AccessQuery, Exclusions, FeedPage, LicenseId, OfferId, Quote, QuoteError, Terms, TermsId,
 	},
 	runtime_api::{
-		AccountConsent, BatchView, ConsentApi, ContentApi, IdentityConsent, LicenseView,
+		AccountConsent, BatchView, ConsentApi, ContentApi, Earnings, IdentityConsent, LicenseView,
 		LicensingApi, OfferView, PlatformView,
 	},
 	AccountId, Balance, BlockNumber, Hash,
@@ -109,6 +109,26 @@ where
 {
 	fn at(&self, at: Option<Hash>) -> Hash {
 		at.unwrap_or_else(|| self.client.info().best_hash)
+	}
+
+	/// [`RUNTIME`] unless the runtime at `at` has `LicensingApi` version `version` or later,
+	/// which brought `what`.
+	fn require_licensing_api(&self, at: Hash, version: u32, what: &str) -> RpcResult<()>
+	where
+		C::Api: LicensingApi<B, AccountId, Balance, BlockNumber>,
+	{
+		let found = self
+			.client
+			.runtime_api()
+			.api_version::<dyn LicensingApi<B, AccountId, Balance, BlockNumber>>(at)
+			.map_err(runtime_error)?;
+		if found < Some(version) {
+			return Err(error(
+				RUNTIME,
+				format!("the runtime of this block predates {what} (LicensingApi {version})"),
+			));
+		}
+		Ok(())
 	}
 }
 
@@ -231,6 +251,16 @@ where
 		Ok(pending.map_err(runtime_error)?.to_string())
 	}
 
+	fn earnings(
+		&self,
+		account: AccountId,
+		at: Option<Hash>,
+	) -> RpcResult<Earnings<Balance, BlockNumber>> {
+		let at = self.at(at);
+		self.require_licensing_api(at, 4, "earnings over time")?;
+		self.client.runtime_api().earnings(at, account).map_err(runtime_error)
+	}
+
 	fn revocations(
 		&self,
 		license: LicenseId,
@@ -241,16 +271,8 @@ where
 	) -> RpcResult<FeedPage<AccountId, BlockNumber>> {
 		let limit = limit.unwrap_or(MAX_FEED_PAGE).min(MAX_FEED_PAGE);
 		let at = self.at(at);
+		self.require_licensing_api(at, 2, "paged revocation feeds")?;
 		let api = self.client.runtime_api();
-		let version = api
-			.api_version::<dyn LicensingApi<B, AccountId, Balance, BlockNumber>>(at)
-			.map_err(runtime_error)?;
-		if version < Some(2) {
-			return Err(error(
-				RUNTIME,
-				"the runtime of this block predates paged revocation feeds (LicensingApi 2)",
-			));
-		}
 		found(api.license(at, license).map_err(runtime_error)?, "license")?;
 		api.revocations(at, license, since, cursor, limit).map_err(runtime_error)
 	}

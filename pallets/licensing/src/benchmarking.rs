@@ -13,9 +13,9 @@ use frame_support::{
 	weights::Weight,
 	BoundedVec,
 };
-use frame_system::RawOrigin;
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_core::H256;
-use sp_runtime::traits::Saturating;
+use sp_runtime::traits::{Saturating, Zero};
 
 const FUNDS: u128 = 1_000_000_000_000_000_000;
 
@@ -95,7 +95,22 @@ fn owed_contributor<T: Config>(n: u32) -> T::AccountId {
 	}
 	let buyer = funded::<T>("buyer", 0);
 	Licensing::<T>::purchase(RawOrigin::Signed(buyer).into(), 0, u128::MAX).expect("purchase");
+	full_claim_ledger::<T>(&who);
 	who
+}
+
+/// Gives `who` a claim in each of the last [`EARNINGS_PERIODS`] periods and moves to the next
+/// period: its next claim drops the oldest.
+fn full_claim_ledger<T: Config>(who: &T::AccountId) {
+	let period = T::EarningsPeriod::get();
+	let mut start = BlockNumberFor::<T>::zero();
+	ClaimHistory::<T>::mutate(who, |ledger| {
+		for _ in 0..EARNINGS_PERIODS {
+			ledger.record(start, 1u32.into());
+			start = start.saturating_add(period);
+		}
+	});
+	frame_system::Pallet::<T>::set_block_number(start);
 }
 
 #[benchmarks]
@@ -248,6 +263,7 @@ mod benchmarks {
 
 		assert_eq!(Owed::<T>::get(&who), 0);
 		assert!(LastClaim::<T>::contains_key(&who));
+		assert_eq!(ClaimHistory::<T>::get(&who).periods.len(), EARNINGS_PERIODS as usize);
 	}
 
 	/// `claim`'s worst case, paid to a contributor by someone else.

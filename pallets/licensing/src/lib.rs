@@ -79,7 +79,9 @@ pub use licentia_primitives::{
 	licensing::{
 		AccessDecision, AccessQuery, Denial, Exclusions, FeedChange, FeedPage, FeedRecord,
 		LicenseId, OfferId, Price, Quote, QuoteError, QuoteResult, Terms, TermsId,
+		EARNINGS_PERIODS,
 	},
+	runtime_api::{Earnings, PeriodPaid},
 };
 pub use types::*;
 pub use weights::WeightInfo;
@@ -129,6 +131,10 @@ pub mod pallet {
 		FeedRecord<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
 	/// A page of the revocation feed, as this pallet's runtime API returns it.
 	pub type FeedPageOf<T> = FeedPage<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+	/// An account's claims as stored.
+	pub type ClaimLedgerOf<T> = ClaimLedger<BalanceOf<T>, BlockNumberFor<T>>;
+	/// An account's earnings, as this pallet's runtime API returns them.
+	pub type EarningsOf<T> = Earnings<BalanceOf<T>, BlockNumberFor<T>>;
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -198,6 +204,11 @@ pub mod pallet {
 		/// old (see [`Pallet::claim`]).
 		#[pallet::constant]
 		type FreeClaimInterval: Get<BlockNumberFor<Self>>;
+
+		/// The length of a period of [`ClaimHistory`], in blocks (the runtime's is 30 days). Not
+		/// zero.
+		#[pallet::constant]
+		type EarningsPeriod: Get<BlockNumberFor<Self>>;
 
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
@@ -290,6 +301,13 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type LastClaim<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, BlockNumberFor<T>>;
+
+	/// What each account's claims paid it: in total, and in each of the last
+	/// [`EARNINGS_PERIODS`] periods of [`Config::EarningsPeriod`] blocks with a claim, oldest
+	/// first. One bounded entry per account that ever claimed, written by the claim itself.
+	#[pallet::storage]
+	pub type ClaimHistory<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, ClaimLedgerOf<T>, ValueQuery>;
 
 	/// The revocation feed, by sequence number. `Twox64Concat`: assigned by the chain.
 	#[pallet::storage]

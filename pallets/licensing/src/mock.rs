@@ -132,6 +132,7 @@ impl pallet_licensing::Config for Test {
 	type MaxDuration = ConstU32<1_000>;
 	type MaxIdentitiesPerAccount = ConstU32<8>;
 	type FreeClaimInterval = frame_support::traits::ConstU64<100>;
+	type EarningsPeriod = frame_support::traits::ConstU64<1_000>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = Setup;

@@ -3,6 +3,7 @@
 
 use crate::*;
 use alloc::vec::Vec;
+use frame_support::traits::Get;
 use frame_system::pallet_prelude::BlockNumberFor;
 use licentia_primitives::runtime_api::{LicenseView, OfferView};
 
@@ -87,6 +88,17 @@ impl<T: Config> Pallet<T> {
 					.then(|| member.earned(&PlatformRewardCounters::<T>::get(platform)))
 			})
 			.fold(Owed::<T>::get(who), |sum, x| sum.saturating_add(x))
+	}
+
+	/// What `who`'s claims paid it, period by period, and what it could claim now.
+	pub fn api_earnings(who: &T::AccountId) -> EarningsOf<T> {
+		let ledger = ClaimHistory::<T>::get(who);
+		Earnings {
+			pending: Self::api_pending_rewards(who),
+			claimed: ledger.claimed,
+			period: T::EarningsPeriod::get(),
+			periods: ledger.periods.into_inner(),
+		}
 	}
 
 	/// Consent withdrawals and post revocations affecting `license`, from feed position

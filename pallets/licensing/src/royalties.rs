@@ -35,13 +35,14 @@ use frame_support::{
 		Get,
 	},
 };
+use frame_system::pallet_prelude::BlockNumberFor;
 use licentia_primitives::{
 	consent::{Consent, Demand, Identity},
 	licensing::FeedChange,
 };
 use sp_runtime::{
 	helpers_128bit::multiply_by_rational_with_rounding,
-	traits::{AccountIdConversion, CheckedAdd, Saturating, Zero},
+	traits::{AccountIdConversion, CheckedAdd, One, Saturating, Zero},
 	FixedPointNumber, FixedU128, Perbill, Rounding,
 };
 
@@ -268,8 +269,6 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Settles the posts of each of `who`'s identities and pays it everything it is owed.
-	/// Returns how many identities it settled.
 	/// Whether `who`'s claim would be free of fees now: it would pay at least the existential
 	/// deposit, and `who` has not claimed within the last [`Config::FreeClaimInterval`].
 	pub fn claim_is_free(who: &T::AccountId) -> bool {
@@ -279,6 +278,8 @@ impl<T: Config> Pallet<T> {
 		rested && Self::api_pending_rewards(who) >= T::Currency::minimum_balance()
 	}
 
+	/// Settles the posts of each of `who`'s identities, pays it everything it is owed and
+	/// records the payment in its [`ClaimHistory`]. Returns how many identities it settled.
 	pub(crate) fn do_claim(who: T::AccountId) -> Result<u32, DispatchError> {
 		let identities = T::Consent::identities_of(&who);
 		for (identity, platform) in &identities {
@@ -288,8 +289,16 @@ impl<T: Config> Pallet<T> {
 		ensure!(amount > 0, Error::<T>::NothingToClaim);
 		// The pot keeps its existential deposit: it is never reaped.
 		T::Currency::transfer(&Self::pot(), &who, amount, Preservation::Preserve)?;
+		ClaimHistory::<T>::mutate(&who, |ledger| ledger.record(Self::current_period(), amount));
 		Self::deposit_event(Event::RewardsClaimed { who, amount });
 		Ok(identities.len() as u32)
+	}
+
+	/// The first block of the current period of [`Config::EarningsPeriod`] blocks.
+	pub(crate) fn current_period() -> BlockNumberFor<T> {
+		let now = frame_system::Pallet::<T>::block_number();
+		let length = T::EarningsPeriod::get().max(One::one());
+		now.saturating_sub(now % length)
 	}
 
 	/// Credits the owner of `identity`'s posts on `platform` what they earned and records the

@@ -2,7 +2,11 @@
 
 use crate::*;
 use alloc::collections::BTreeMap;
-use frame_support::{ensure, traits::fungible::Inspect};
+use frame_support::{
+	ensure,
+	traits::{fungible::Inspect, Get},
+};
+use sp_runtime::traits::{One, Zero};
 
 impl<T: Config> Pallet<T> {
 	/// Checks the pallet's invariants: the pot holds at least everything owed, each platform's
@@ -41,6 +45,21 @@ impl<T: Config> Pallet<T> {
 		}
 		ensure!(totals.values().all(ShareTotals::is_empty), "members without totals");
 		ensure!(FeedOldest::<T>::get() <= FeedNext::<T>::get(), "the feed's ends crossed");
+		let period = T::EarningsPeriod::get().max(One::one());
+		for ledger in ClaimHistory::<T>::iter_values() {
+			let periods = &ledger.periods;
+			ensure!(
+				periods.windows(2).all(|pair| pair[0].from < pair[1].from)
+					&& periods.iter().all(|paid| (paid.from % period).is_zero()),
+				"a claim ledger's periods are not ascending period starts"
+			);
+			let sum =
+				periods.iter().fold(BalanceOf::<T>::zero(), |a, p| a.saturating_add(p.amount));
+			ensure!(
+				sum <= ledger.claimed,
+				"a claim ledger's periods add up to more than its total"
+			);
+		}
 		let next = NextLicenseId::<T>::get();
 		ensure!(Licenses::<T>::iter_keys().all(|id| id < next), "a license id was never assigned");
 		Ok(())

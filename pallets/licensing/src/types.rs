@@ -5,7 +5,8 @@ use core::fmt::Debug;
 use licentia_primitives::{
 	consent::{Consent, Demand, PlatformId, PriceTier, PurposeSet, RestrictionSet},
 	content::BatchId,
-	licensing::{OfferId, Price, Terms, TermsId},
+	licensing::{OfferId, Price, Terms, TermsId, EARNINGS_PERIODS},
+	runtime_api::PeriodPaid,
 };
 use scale_info::TypeInfo;
 use sp_core::ConstU32;
@@ -13,6 +14,33 @@ use sp_runtime::{
 	traits::{Saturating, Zero},
 	BoundedVec, FixedPointNumber, FixedU128,
 };
+
+/// What an account's claims paid it: in total, and in each of its last [`EARNINGS_PERIODS`]
+/// periods with a claim, oldest first.
+#[derive(Clone, PartialEq, Eq, Default, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct ClaimLedger<Balance, BlockNumber> {
+	/// Everything its claims paid.
+	pub claimed: Balance,
+	/// The most recent periods with a claim, each named by its first block, strictly ascending.
+	pub periods: BoundedVec<PeriodPaid<Balance, BlockNumber>, ConstU32<EARNINGS_PERIODS>>,
+}
+
+impl<Balance: Saturating + Copy, BlockNumber: PartialEq> ClaimLedger<Balance, BlockNumber> {
+	/// Records a claim that paid `amount` in the period starting at block `from`, which is
+	/// the last recorded period or a later one. A new period beyond the bound drops the oldest.
+	pub fn record(&mut self, from: BlockNumber, amount: Balance) {
+		self.claimed = self.claimed.saturating_add(amount);
+		match self.periods.last_mut() {
+			Some(last) if last.from == from => last.amount = last.amount.saturating_add(amount),
+			_ => {
+				// Inserting at the end cannot fail (the bound is not zero); when the ledger is
+				// full, the oldest period makes room.
+				let end = self.periods.len();
+				let _ = self.periods.force_insert_keep_right(end, PeriodPaid { from, amount });
+			},
+		}
+	}
+}
 
 /// The most platforms one offer's pool may span.
 pub const MAX_POOL_PLATFORMS: u32 = 16;

@@ -270,6 +270,7 @@ impl pallet_licensing::Config for Runtime {
 	type MaxIdentitiesPerAccount = <Runtime as pallet_consent::Config>::MaxIdentitiesPerAccount;
 	/// A contributor's claim is free once a day.
 	type FreeClaimInterval = ConstU32<{ licentia_primitives::time::DAYS }>;
+	type EarningsPeriod = ConstU32<{ 30 * licentia_primitives::time::DAYS }>;
 	type WeightInfo = pallet_licensing::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = benchmark_helpers::Setup;

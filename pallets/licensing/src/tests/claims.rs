@@ -180,3 +180,95 @@ fn a_claim_is_free_once_an_interval_when_it_pays_the_existential_deposit() {
 		Owed::<Test>::remove(&carol);
 	});
 }
+
+/// Earnings over time: each claim adds what it paid to its period (1,000 blocks in the mock),
+/// `claim_for` records the payee's, and the ledger keeps the last `EARNINGS_PERIODS` periods
+/// with a claim while its total keeps everything.
+#[test]
+fn claims_are_recorded_by_period_and_the_oldest_periods_roll_off() {
+	run(|| {
+		let w = world();
+		let buyer = RuntimeOrigin::signed(w.buyer.clone());
+		let earnings = || Licensing::api_earnings(&w.alice);
+		assert_eq!(
+			earnings(),
+			Earnings { pending: 0, claimed: 0, period: 1_000, periods: vec![] },
+			"nothing earned, nothing claimed"
+		);
+		assert_ok!(Licensing::purchase(buyer.clone(), 0, u128::MAX));
+		assert_eq!(earnings().pending, 256);
+		assert_eq!(earnings().claimed, 0, "earned is not claimed");
+
+		System::set_block_number(1_500);
+		assert_ok!(Licensing::claim(RuntimeOrigin::signed(w.alice.clone())));
+		assert_ok!(Licensing::purchase(buyer.clone(), 0, u128::MAX));
+		System::set_block_number(1_999);
+		assert_ok!(Licensing::claim_for(RuntimeOrigin::signed(w.bob.clone()), w.alice.clone()));
+		let paid_in_1000 = earnings().claimed;
+		assert!(paid_in_1000 > 256, "two claims in one period: {paid_in_1000}");
+		assert_eq!(
+			earnings().periods,
+			vec![PeriodPaid { from: 1_000, amount: paid_in_1000 }],
+			"one period, both claims"
+		);
+
+		System::set_block_number(2_000);
+		assert_ok!(Licensing::purchase(buyer.clone(), 0, u128::MAX));
+		let pending = earnings().pending;
+		assert_ok!(Licensing::claim(RuntimeOrigin::signed(w.alice.clone())));
+		assert_eq!(
+			earnings(),
+			Earnings {
+				pending: 0,
+				claimed: paid_in_1000 + pending,
+				period: 1_000,
+				periods: vec![
+					PeriodPaid { from: 1_000, amount: paid_in_1000 },
+					PeriodPaid { from: 2_000, amount: pending },
+				],
+			}
+		);
+		assert_eq!(ClaimHistory::<Test>::get(&w.bob), Default::default(), "the caller's is not");
+		assert_ok!(Licensing::do_try_state());
+
+		// A claim in each of the next periods, some skipped: the ledger keeps the last twelve.
+		let mut total = earnings().claimed;
+		for period in 3..=20u64 {
+			System::set_block_number(period * 1_000 * 2);
+			assert_ok!(Licensing::purchase(buyer.clone(), 0, u128::MAX));
+			total += earnings().pending;
+			assert_ok!(Licensing::claim(RuntimeOrigin::signed(w.alice.clone())));
+		}
+		let ledger = earnings();
+		assert_eq!(ledger.claimed, total, "the total keeps every claim");
+		assert_eq!(ledger.periods.len(), EARNINGS_PERIODS as usize);
+		let starts: Vec<u64> = ledger.periods.iter().map(|paid| paid.from).collect();
+		assert_eq!(starts, (9..=20).map(|period| period * 2_000).collect::<Vec<_>>());
+		assert_ok!(Licensing::do_try_state());
+	});
+}
+
+#[test]
+fn a_failed_claim_records_nothing() {
+	run(|| {
+		let w = world();
+		assert_noop!(
+			Licensing::claim(RuntimeOrigin::signed(w.alice.clone())),
+			Error::<Test>::NothingToClaim
+		);
+		assert_eq!(ClaimHistory::<Test>::get(&w.alice), Default::default());
+	});
+}
+
+#[test]
+fn a_ledger_adds_within_a_period_and_saturates() {
+	let mut ledger = ClaimLedger::<u128, u64>::default();
+	ledger.record(0, u128::MAX - 1);
+	ledger.record(0, 5);
+	ledger.record(10, 5);
+	assert_eq!(ledger.claimed, u128::MAX);
+	assert_eq!(
+		ledger.periods.into_inner(),
+		vec![PeriodPaid { from: 0, amount: u128::MAX }, PeriodPaid { from: 10, amount: 5 }]
+	);
+}
