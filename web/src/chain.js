@@ -201,6 +201,15 @@ export function purposeVariant(purpose) {
 }
 
 /** Duration in blocks, in words (6-second blocks). */
+/**
+ * The date of block `block`, estimated from the best block (`now`, whose timestamp is `nowMs`)
+ * and the slot duration: exact enough to name the day a 30-day period began.
+ */
+export function blockDate(api, now, nowMs, block) {
+  const slot = Number(api.consts.aura?.slotDuration ?? 6000);
+  return new Date(Number(nowMs) - (Number(now) - Number(block)) * slot);
+}
+
 export function formatBlocks(api, blocks) {
   const ms = Number(api.consts.aura?.slotDuration ?? 6000) * Number(blocks);
   const minutes = ms / 60000;

@@ -3,7 +3,7 @@
 
 import { card, h, show } from './dom.js';
 import {
-  PURPOSES, RESTRICTIONS, covers, formatBalance, formatBlocks, freeBalance, nostrLinkTx,
+  PURPOSES, RESTRICTIONS, blockDate, covers, formatBalance, formatBlocks, freeBalance, nostrLinkTx,
   purposeVariant, readLicenses, rpc, send, signRelayedStatement,
 } from './chain.js';
 
@@ -28,14 +28,15 @@ function tierNames(api) {
 }
 
 export async function contributorPage(root, { api, account, status, refresh }) {
-  const [consent, contributions, pending, platforms, free, licenses, header] = await Promise.all([
+  const [consent, contributions, earnings, platforms, free, licenses, header, timestamp] = await Promise.all([
     rpc('licentia_accountConsent', [account.address]),
     rpc('licentia_contributions', [account.address]),
-    rpc('licentia_pendingRewards', [account.address]),
+    rpc('licentia_earnings', [account.address]),
     rpc('licentia_platforms'),
     freeBalance(api, account.address),
     readLicenses(api),
     api.rpc.chain.getHeader(),
+    api.query.timestamp.now(),
   ]);
   const platformName = (id) => {
     const p = platforms.find((q) => q.id === id);
@@ -142,7 +143,22 @@ export async function contributorPage(root, { api, account, status, refresh }) {
     : h('ul', { class: 'list' }, covering.map(([l, i]) => h('li', { 'data-covering': l.id },
       h('strong', {}, `License ${l.id}`), ` for ${l.purposes.map(purposeName).join(', ')}, `,
       `valid for ${formatBlocks(api, l.expiry - now)} more: your posts on ${platformName(i.platform)} registered before its purchase (block ${l.start})`)));
-  const claimable = BigInt(pending);
+  const claimable = BigInt(earnings.pending);
+  // Earnings over time: what each 30-day period's claims paid, as a bar beside the amount.
+  const periods = earnings.periods.map((p) => ({ from: p.from, amount: BigInt(p.amount) }));
+  const largest = periods.reduce((max, p) => (p.amount > max ? p.amount : max), 0n);
+  const day = (block) => blockDate(api, now, timestamp.toBigInt(), block)
+    .toLocaleDateString('en', { year: 'numeric', month: 'short', day: 'numeric' });
+  const history = periods.length === 0
+    ? h('p', { id: 'no-history' }, 'You have not claimed yet: each claim is recorded here, by the 30 days it falls in.')
+    : h('table', { class: 'history', id: 'history' },
+      h('caption', {}, `What your claims paid, by ${formatBlocks(api, earnings.period)} period (the last ${periods.length})`),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'From'), h('th', { scope: 'col' }, 'Paid to you'))),
+      h('tbody', {}, periods.map((p) => h('tr', { 'data-period': p.from },
+        h('th', { scope: 'row' }, day(p.from)),
+        h('td', {},
+          h('span', { class: 'bar', 'aria-hidden': 'true', style: `width: ${largest === 0n ? 0 : Number((p.amount * 60n) / largest)}%` }),
+          h('span', { 'data-paid': p.amount }, formatBalance(api, p.amount)))))));
   const claim = h('button', {
     disabled: claimable === 0n,
     onclick: () => act('Claiming', api.tx.licensing.claim(), 'The amount is in your account.'),
@@ -179,7 +195,11 @@ export async function contributorPage(root, { api, account, status, refresh }) {
       h('p', {}, claimable === 0n
         ? 'Nothing to claim yet: you earn when a license covering your posts is bought.'
         : 'Ready to claim. Your claim is free of fees once a day when it pays at least the existential deposit.'),
-      claim),
+      claim,
+      h('h3', {}, 'Earnings over time'),
+      h('p', {}, 'Paid to you so far: ', h('strong', { id: 'claimed' }, formatBalance(api, BigInt(earnings.claimed))),
+        claimable === 0n ? '.' : `, and ${formatBalance(api, claimable)} waiting for your claim.`),
+      history),
     card('Withdraw everything',
       h('p', {}, 'This denies every use, for every identity, at once. No new license will include your posts, and access checks refuse them to every existing license. Buyers who already received your posts read the withdrawal in their license\'s revocation feed and must delete them. What you earned before stays yours to claim.'),
       withdraw));

@@ -163,11 +163,16 @@ try {
   if (/^0 /.test(earned)) fail(`Eve's earning is not shown: ${earned}`);
   const covering = await text('[data-covering="0"]');
   if (!covering.includes('License 0') || !covering.includes('X (x.com)')) fail(`license 0 is not listed as covering Eve's posts: ${covering}`);
+  if (!(await page.$('#no-history'))) fail('Eve has a claim history before her first claim');
   await shot('4-contributor-earned');
   await page.click('#card-earnings ~ button');
   const claimed = await statusSays(/Claiming: done/);
   if (!claimed.includes('free of fees')) fail(`the claim was not free: ${claimed}`);
   if (!/^0 /.test(await text('#pending'))) fail('the earning was not paid out');
+  // Earnings over time: the claim, in the dev chain's first 30-day period, and the total.
+  if ((await text('#claimed')) !== earned) fail(`the total paid is not the claim: ${await text('#claimed')} != ${earned}`);
+  const period = await text('#history [data-period="0"]');
+  if (!period.includes(earned)) fail(`the claim is not in its period: ${period}`);
 
   // -- And withdraws everything. -------------------------------------------------------------
   step('Eve withdraws');

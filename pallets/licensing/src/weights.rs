@@ -71,8 +71,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_terms() -> Weight {
 		// Proof size, measured: `109`
 		// Proof size, estimated: `3640`
-		// Minimum execution time: 45_848_000 picoseconds.
-		Weight::from_parts(48_772_000, 3640)
+		// Minimum execution time: 47_241_000 picoseconds.
+		Weight::from_parts(49_604_000, 3640)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -91,8 +91,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn create_offer() -> Weight {
 		// Proof size, measured: `668`
 		// Proof size, estimated: `4286`
-		// Minimum execution time: 54_160_000 picoseconds.
-		Weight::from_parts(56_885_000, 4286)
+		// Minimum execution time: 55_062_000 picoseconds.
+		Weight::from_parts(58_187_000, 4286)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -108,10 +108,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn create_pool_offer(p: u32, ) -> Weight {
 		// Proof size, measured: `429 + p * (110 ±0)`
 		// Proof size, estimated: `3836 + p * (3296 ±0)`
-		// Minimum execution time: 16_034_000 picoseconds.
-		Weight::from_parts(14_063_036, 3836)
-			// Standard error: 1_160
-			.saturating_add(Weight::from_parts(3_032_861, 0).saturating_mul(p.into()))
+		// Minimum execution time: 16_425_000 picoseconds.
+		Weight::from_parts(14_612_368, 3836)
+			// Standard error: 1_472
+			.saturating_add(Weight::from_parts(3_091_362, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -122,8 +122,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_offer_paused() -> Weight {
 		// Proof size, measured: `243`
 		// Proof size, estimated: `3613`
-		// Minimum execution time: 9_874_000 picoseconds.
-		Weight::from_parts(10_756_000, 3613)
+		// Minimum execution time: 10_226_000 picoseconds.
+		Weight::from_parts(11_217_000, 3613)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -136,8 +136,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn close_offer() -> Weight {
 		// Proof size, measured: `388`
 		// Proof size, estimated: `3640`
-		// Minimum execution time: 39_999_000 picoseconds.
-		Weight::from_parts(42_013_000, 3640)
+		// Minimum execution time: 40_841_000 picoseconds.
+		Weight::from_parts(43_074_000, 3640)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -167,10 +167,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn purchase(p: u32, ) -> Weight {
 		// Proof size, measured: `5517 + p * (281 ±0)`
 		// Proof size, estimated: `8799 + p * (26368 ±0)`
-		// Minimum execution time: 154_300_000 picoseconds.
-		Weight::from_parts(133_185_118, 8799)
-			// Standard error: 21_178
-			.saturating_add(Weight::from_parts(26_361_777, 0).saturating_mul(p.into()))
+		// Minimum execution time: 157_335_000 picoseconds.
+		Weight::from_parts(133_909_336, 8799)
+			// Standard error: 89_086
+			.saturating_add(Weight::from_parts(27_848_741, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -182,8 +182,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn transfer_license() -> Weight {
 		// Proof size, measured: `478`
 		// Proof size, estimated: `3700`
-		// Minimum execution time: 12_269_000 picoseconds.
-		Weight::from_parts(13_129_000, 3700)
+		// Minimum execution time: 12_809_000 picoseconds.
+		Weight::from_parts(13_750_000, 3700)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -192,8 +192,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn revoke_license() -> Weight {
 		// Proof size, measured: `478`
 		// Proof size, estimated: `3700`
-		// Minimum execution time: 12_148_000 picoseconds.
-		Weight::from_parts(13_110_000, 3700)
+		// Minimum execution time: 12_489_000 picoseconds.
+		Weight::from_parts(13_581_000, 3700)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -204,8 +204,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn record_deliveries() -> Weight {
 		// Proof size, measured: `916`
 		// Proof size, estimated: `4286`
-		// Minimum execution time: 18_577_000 picoseconds.
-		Weight::from_parts(19_750_000, 4286)
+		// Minimum execution time: 18_908_000 picoseconds.
+		Weight::from_parts(20_080_000, 4286)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -218,8 +218,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn release_license() -> Weight {
 		// Proof size, measured: `715`
 		// Proof size, estimated: `3700`
-		// Minimum execution time: 42_183_000 picoseconds.
-		Weight::from_parts(44_997_000, 3700)
+		// Minimum execution time: 44_466_000 picoseconds.
+		Weight::from_parts(46_690_000, 3700)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -235,19 +235,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Licensing::Owed` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::ClaimHistory` (r:1 w:1)
+	/// Proof: `Licensing::ClaimHistory` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::LastClaim` (r:0 w:1)
 	/// Proof: `Licensing::LastClaim` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[1, 16]`.
 	fn claim(n: u32, ) -> Weight {
-		// Proof size, measured: `986 + n * (459 ±0)`
+		// Proof size, measured: `1407 + n * (459 ±0)`
 		// Proof size, estimated: `7642 + n * (4022 ±0)`
-		// Minimum execution time: 69_854_000 picoseconds.
-		Weight::from_parts(55_489_943, 7642)
-			// Standard error: 18_141
-			.saturating_add(Weight::from_parts(15_336_500, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Minimum execution time: 78_977_000 picoseconds.
+		Weight::from_parts(67_703_307, 7642)
+			// Standard error: 16_517
+			.saturating_add(Weight::from_parts(15_742_139, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 4022).saturating_mul(n.into()))
 	}
@@ -263,17 +265,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Licensing::Owed` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::ClaimHistory` (r:1 w:1)
+	/// Proof: `Licensing::ClaimHistory` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[1, 16]`.
 	fn claim_for(n: u32, ) -> Weight {
-		// Proof size, measured: `986 + n * (459 ±0)`
+		// Proof size, measured: `1407 + n * (459 ±0)`
 		// Proof size, estimated: `7642 + n * (4022 ±0)`
-		// Minimum execution time: 67_822_000 picoseconds.
-		Weight::from_parts(53_526_901, 7642)
-			// Standard error: 15_507
-			.saturating_add(Weight::from_parts(15_160_448, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Minimum execution time: 75_503_000 picoseconds.
+		Weight::from_parts(62_586_188, 7642)
+			// Standard error: 15_315
+			.saturating_add(Weight::from_parts(15_426_707, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 4022).saturating_mul(n.into()))
 	}
@@ -287,10 +291,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn prune_feed(n: u32, ) -> Weight {
 		// Proof size, measured: `77 + n * (73 ±0)`
 		// Proof size, estimated: `1493 + n * (2792 ±0)`
-		// Minimum execution time: 1_973_000 picoseconds.
-		Weight::from_parts(2_273_000, 1493)
-			// Standard error: 2_813
-			.saturating_add(Weight::from_parts(4_157_406, 0).saturating_mul(n.into()))
+		// Minimum execution time: 2_003_000 picoseconds.
+		Weight::from_parts(2_213_000, 1493)
+			// Standard error: 4_401
+			.saturating_add(Weight::from_parts(4_201_203, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -302,36 +306,36 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights priced with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_terms() -> Weight {
-		Weight::from_parts(48_772_000, 3640)
+		Weight::from_parts(49_604_000, 3640)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn create_offer() -> Weight {
-		Weight::from_parts(56_885_000, 4286)
+		Weight::from_parts(58_187_000, 4286)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn create_pool_offer(p: u32, ) -> Weight {
-		Weight::from_parts(14_063_036, 3836)
-			.saturating_add(Weight::from_parts(3_032_861, 0).saturating_mul(p.into()))
+		Weight::from_parts(14_612_368, 3836)
+			.saturating_add(Weight::from_parts(3_091_362, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 3296).saturating_mul(p.into()))
 	}
 	fn set_offer_paused() -> Weight {
-		Weight::from_parts(10_756_000, 3613)
+		Weight::from_parts(11_217_000, 3613)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn close_offer() -> Weight {
-		Weight::from_parts(42_013_000, 3640)
+		Weight::from_parts(43_074_000, 3640)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn purchase(p: u32, ) -> Weight {
-		Weight::from_parts(133_185_118, 8799)
-			.saturating_add(Weight::from_parts(26_361_777, 0).saturating_mul(p.into()))
+		Weight::from_parts(133_909_336, 8799)
+			.saturating_add(Weight::from_parts(27_848_741, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().reads((7_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
@@ -339,46 +343,46 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 26368).saturating_mul(p.into()))
 	}
 	fn transfer_license() -> Weight {
-		Weight::from_parts(13_129_000, 3700)
+		Weight::from_parts(13_750_000, 3700)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn revoke_license() -> Weight {
-		Weight::from_parts(13_110_000, 3700)
+		Weight::from_parts(13_581_000, 3700)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn record_deliveries() -> Weight {
-		Weight::from_parts(19_750_000, 4286)
+		Weight::from_parts(20_080_000, 4286)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn release_license() -> Weight {
-		Weight::from_parts(44_997_000, 3700)
+		Weight::from_parts(46_690_000, 3700)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn claim(n: u32, ) -> Weight {
-		Weight::from_parts(55_489_943, 7642)
-			.saturating_add(Weight::from_parts(15_336_500, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
+		Weight::from_parts(67_703_307, 7642)
+			.saturating_add(Weight::from_parts(15_742_139, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 4022).saturating_mul(n.into()))
+	}
+	fn claim_for(n: u32, ) -> Weight {
+		Weight::from_parts(62_586_188, 7642)
+			.saturating_add(Weight::from_parts(15_426_707, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 4022).saturating_mul(n.into()))
 	}
-	fn claim_for(n: u32, ) -> Weight {
-		Weight::from_parts(53_526_901, 7642)
-			.saturating_add(Weight::from_parts(15_160_448, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
-			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 4022).saturating_mul(n.into()))
-	}
 	fn prune_feed(n: u32, ) -> Weight {
-		Weight::from_parts(2_273_000, 1493)
-			.saturating_add(Weight::from_parts(4_157_406, 0).saturating_mul(n.into()))
+		Weight::from_parts(2_213_000, 1493)
+			.saturating_add(Weight::from_parts(4_201_203, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
