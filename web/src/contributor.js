@@ -146,13 +146,14 @@ export async function contributorPage(root, { api, account, status, refresh }) {
   const claimable = BigInt(earnings.pending);
   // Earnings over time: what each 30-day period's claims paid, as a bar beside the amount.
   const periods = earnings.periods.map((p) => ({ from: p.from, amount: BigInt(p.amount) }));
+  const periodDays = Math.round((Number(earnings.period) * Number(api.consts.aura?.slotDuration ?? 6000)) / 86_400_000);
   const largest = periods.reduce((max, p) => (p.amount > max ? p.amount : max), 0n);
   const day = (block) => blockDate(api, now, timestamp.toBigInt(), block)
     .toLocaleDateString('en', { year: 'numeric', month: 'short', day: 'numeric' });
   const history = periods.length === 0
-    ? h('p', { id: 'no-history' }, 'You have not claimed yet: each claim is recorded here, by the 30 days it falls in.')
+    ? h('p', { id: 'no-history' }, `You have not claimed yet: each claim is recorded here, in the ${periodDays}-day period it falls in.`)
     : h('table', { class: 'history', id: 'history' },
-      h('caption', {}, `What your claims paid, by ${formatBlocks(api, earnings.period)} period (the last ${periods.length})`),
+      h('caption', {}, `What your claims paid, per ${periodDays}-day period (the chain keeps the last 12 with a claim)`),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'From'), h('th', { scope: 'col' }, 'Paid to you'))),
       h('tbody', {}, periods.map((p) => h('tr', { 'data-period': p.from },
         h('th', { scope: 'row' }, day(p.from)),
@@ -196,7 +197,7 @@ export async function contributorPage(root, { api, account, status, refresh }) {
         ? 'Nothing to claim yet: you earn when a license covering your posts is bought.'
         : 'Ready to claim. Your claim is free of fees once a day when it pays at least the existential deposit.'),
       claim,
-      h('h3', {}, 'Earnings over time'),
+      h('h3', { class: 'section' }, 'Earnings over time'),
       h('p', {}, 'Paid to you so far: ', h('strong', { id: 'claimed' }, formatBalance(api, BigInt(earnings.claimed))),
         claimable === 0n ? '.' : `, and ${formatBalance(api, claimable)} waiting for your claim.`),
       history),
