@@ -44,3 +44,17 @@ pub fn local_chain_spec() -> Result<ChainSpec, String> {
 		.with_properties(properties())
 		.build())
 }
+
+/// `--chain testnet`: the template of a public test network, with no development key and no
+/// Sudo key. Its validators, council and balances are written into the spec by whoever starts
+/// the network (`build-spec --chain testnet`, edit, `build-spec --chain FILE --raw`; see
+/// docs/operators.md).
+pub fn testnet_chain_spec() -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm_binary()?, None)
+		.with_name("Licentia Testnet")
+		.with_id("licentia_testnet")
+		.with_chain_type(ChainType::Live)
+		.with_genesis_config_preset_name(licentia_runtime::genesis_config_presets::TESTNET_RUNTIME_PRESET)
+		.with_properties(properties())
+		.build())
+}

@@ -1,12 +1,16 @@
-//! Genesis presets: the initial state of the development chain and of the local test network.
+//! Genesis presets: the initial state of the development chain, of the local test network and
+//! of a public test network.
 //!
 //! `licentia-node --dev` starts from [`DEV_RUNTIME_PRESET`](sp_genesis_builder::DEV_RUNTIME_PRESET),
 //! `--chain local` from [`LOCAL_TESTNET_RUNTIME_PRESET`](sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).
-//! Both use the well-known development keys (Alice, Bob, ...): never use them on a public network.
+//! Both use the well-known development keys (Alice, Bob, ...) and a Sudo key: never use them on a
+//! public network. `--chain testnet` starts from [`TESTNET_RUNTIME_PRESET`]: no development key,
+//! no Sudo; its validators, council and balances come from the chain spec (docs/operators.md).
 
 use crate::{
-	AccountId, BalancesConfig, BlockNumber, ConsentConfig, ContentConfig, RuntimeGenesisConfig,
-	SudoConfig, UNIT,
+	AccountId, BalancesConfig, BlockNumber, ConsentConfig, ContentConfig,
+	CouncilMembershipConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig,
+	ValidatorsConfig, UNIT,
 };
 use alloc::{string::String, vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -22,10 +26,19 @@ use sp_runtime::Perbill;
 /// What each endowed development account starts with: one million LCT.
 const ENDOWMENT: crate::Balance = 1_000_000 * UNIT;
 
-/// A genesis state with the given validators (Aura and GRANDPA keys), endowed accounts, Sudo
-/// key and challenge and answer windows (in blocks) for platform batches.
-fn testnet_genesis(
-	initial_authorities: Vec<(AuraId, GrandpaId)>,
+/// The name of the public test network's preset.
+pub const TESTNET_RUNTIME_PRESET: &str = "testnet";
+
+/// A validator: the account that registers its session keys (and is paid its share of fees),
+/// and its Aura and GRANDPA keys.
+pub type Validator = (AccountId, AuraId, GrandpaId);
+
+/// A development genesis state: the given validators (members of the validator set, with their
+/// session keys), council, endowed accounts, Sudo key, and challenge and answer windows (in
+/// blocks) for platform batches. Aura's and GRANDPA's authorities come from the session.
+fn dev_genesis(
+	validators: Vec<Validator>,
+	council: Vec<AccountId>,
 	endowed_accounts: Vec<AccountId>,
 	root: AccountId,
 	(challenge_window, answer_window): (BlockNumber, BlockNumber),
@@ -34,11 +47,17 @@ fn testnet_genesis(
 		balances: BalancesConfig {
 			balances: endowed_accounts.iter().cloned().map(|k| (k, ENDOWMENT)).collect::<Vec<_>>(),
 		},
-		aura: pallet_aura::GenesisConfig {
-			authorities: initial_authorities.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),
+		validators: ValidatorsConfig {
+			members: validators
+				.iter()
+				.map(|v| v.0.clone())
+				.collect::<Vec<_>>()
+				.try_into()
+				.expect("at most MAX_VALIDATORS development validators"),
 		},
-		grandpa: pallet_grandpa::GenesisConfig {
-			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
+		session: SessionConfig { keys: session_keys(&validators) },
+		council_membership: CouncilMembershipConfig {
+			members: council.try_into().expect("a development council fits"),
 		},
 		sudo: SudoConfig { key: Some(root) },
 		consent: ConsentConfig { platforms: dev_platforms() },
@@ -46,6 +65,28 @@ fn testnet_genesis(
 			challenge_window: Some(challenge_window),
 			answer_window: Some(answer_window),
 		},
+	})
+}
+
+/// The session's genesis keys of `validators`: each validator's account is also its validator
+/// id.
+pub fn session_keys(validators: &[Validator]) -> Vec<(AccountId, AccountId, SessionKeys)> {
+	validators
+		.iter()
+		.map(|(account, aura, grandpa)| {
+			let keys = SessionKeys { aura: aura.clone(), grandpa: grandpa.clone() };
+			(account.clone(), account.clone(), keys)
+		})
+		.collect()
+}
+
+/// The public test network: Nostr as its only platform (operated platforms are registered by
+/// the council), production challenge windows, no Sudo key. Validators (`validators.members`
+/// and `session.keys`), the council (`councilMembership.members`) and balances
+/// (`balances.balances`) are the chain spec's: a genesis without validators does not build.
+pub fn testnet_config_genesis() -> Value {
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		consent: ConsentConfig { platforms: vec![nostr_platform()] },
 	})
 }
 
@@ -65,20 +106,33 @@ fn dev_platforms() -> Vec<GenesisPlatform<AccountId>> {
 	vec![
 		operated(PlatformKind::Bluesky, "bsky.app", Sr25519Keyring::Bob),
 		operated(PlatformKind::Mastodon, "mastodon.social", Sr25519Keyring::Charlie),
-		GenesisPlatform {
-			kind: PlatformKind::Nostr,
-			domain: b"nostr.com".to_vec(),
-			operators: vec![],
-			payee: None,
-			share: Perbill::zero(),
-		},
+		nostr_platform(),
 		operated(PlatformKind::X, "x.com", Sr25519Keyring::Dave),
 	]
 }
 
-/// The Aura and GRANDPA keys of a development validator.
-fn authority_keys(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (AuraId, GrandpaId) {
-	(sr.public().into(), ed.public().into())
+/// Nostr: anyone registers their own signed events; no operator, no payee, no share.
+fn nostr_platform() -> GenesisPlatform<AccountId> {
+	GenesisPlatform {
+		kind: PlatformKind::Nostr,
+		domain: b"nostr.com".to_vec(),
+		operators: vec![],
+		payee: None,
+		share: Perbill::zero(),
+	}
+}
+
+/// A development validator: its account and its Aura and GRANDPA keys.
+fn authority_keys(sr: Sr25519Keyring, ed: Ed25519Keyring) -> Validator {
+	(sr.to_account_id(), sr.public().into(), ed.public().into())
+}
+
+/// The development council: Alice, Bob and Charlie.
+fn dev_council() -> Vec<AccountId> {
+	[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie]
+		.iter()
+		.map(|k| k.to_account_id())
+		.collect()
 }
 
 /// Every well-known development account, endowed.
@@ -89,12 +143,14 @@ fn endowed_dev_accounts() -> Vec<AccountId> {
 		.collect()
 }
 
-/// The development chain: Alice alone produces and finalizes blocks and holds the Sudo key.
-/// Batches can be activated two blocks (12 s) after registration, and requests answered
-/// within one block, so that tests and demos need not wait.
+/// The development chain: Alice alone produces and finalizes blocks and holds the Sudo key;
+/// Alice, Bob and Charlie are the council. Batches can be activated two blocks (12 s) after
+/// registration, and requests answered within one block, so that tests and demos need not
+/// wait.
 pub fn development_config_genesis() -> Value {
-	testnet_genesis(
+	dev_genesis(
 		vec![authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		dev_council(),
 		endowed_dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
 		(2, 1),
@@ -102,15 +158,17 @@ pub fn development_config_genesis() -> Value {
 }
 
 /// The local test network: four validators (Alice, Bob, Charlie, Dave), so that finality
-/// survives the loss of one of them (GRANDPA needs more than two thirds).
+/// survives the loss of one of them (GRANDPA needs more than two thirds); Alice, Bob and
+/// Charlie are the council.
 pub fn local_config_genesis() -> Value {
-	testnet_genesis(
+	dev_genesis(
 		vec![
 			authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
 			authority_keys(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
 			authority_keys(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
 			authority_keys(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
 		],
+		dev_council(),
 		endowed_dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
 		// A minute to challenge, half a minute to answer.
@@ -123,6 +181,7 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_ref() {
 		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
 		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+		TESTNET_RUNTIME_PRESET => testnet_config_genesis(),
 		_ => return None,
 	};
 	// A `serde_json::Value` built from the types above always serializes.
@@ -134,6 +193,7 @@ pub fn preset_names() -> Vec<PresetId> {
 	vec![
 		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
 		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+		PresetId::from(TESTNET_RUNTIME_PRESET),
 	]
 }
 
@@ -141,22 +201,68 @@ pub fn preset_names() -> Vec<PresetId> {
 mod tests {
 	use super::*;
 
-	#[test]
-	fn every_preset_builds_a_genesis_state() {
-		for id in preset_names() {
-			let patch: Value =
-				serde_json::from_slice(&get_preset(&id).expect("listed presets exist"))
-					.expect("JSON");
-			// What the node does with a preset: merge it into the default config, then build.
-			let mut config =
-				serde_json::to_value(RuntimeGenesisConfig::default()).expect("config serializes");
-			merge(&mut config, patch);
-			let config = serde_json::to_vec(&config).expect("config serializes");
-			sp_io::TestExternalities::new_empty().execute_with(|| {
-				frame_support::genesis_builder_helper::build_state::<RuntimeGenesisConfig>(config)
-					.expect("preset builds a genesis state");
-			});
+	/// What the node does with a preset and a chain spec's own patch: merge both into the
+	/// default config, then build the genesis state.
+	fn build(id: &str, operator_patch: Value) -> Result<sp_io::TestExternalities, String> {
+		let patch: Value =
+			serde_json::from_slice(&get_preset(&PresetId::from(id)).ok_or("no such preset")?)
+				.map_err(|e| e.to_string())?;
+		let mut config =
+			serde_json::to_value(RuntimeGenesisConfig::default()).map_err(|e| e.to_string())?;
+		merge(&mut config, patch);
+		if !operator_patch.is_null() {
+			merge(&mut config, operator_patch);
 		}
+		let config = serde_json::to_vec(&config).map_err(|e| e.to_string())?;
+		let mut ext = sp_io::TestExternalities::new_empty();
+		ext.execute_with(|| {
+			frame_support::genesis_builder_helper::build_state::<RuntimeGenesisConfig>(config)
+		})?;
+		Ok(ext)
+	}
+
+	#[test]
+	fn every_development_preset_builds_a_genesis_state() {
+		for id in [sp_genesis_builder::DEV_RUNTIME_PRESET, sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET]
+		{
+			build(id, Value::Null).expect("the preset builds");
+		}
+	}
+
+	/// The testnet preset holds no development key and no Sudo key; with the validators,
+	/// council and balances an operator writes into the chain spec, it builds, and the session
+	/// makes those validators Aura's and GRANDPA's authorities.
+	#[test]
+	fn the_testnet_preset_takes_its_validators_and_council_from_the_chain_spec() {
+		let preset = String::from_utf8(
+			get_preset(&PresetId::from(TESTNET_RUNTIME_PRESET)).expect("the preset exists"),
+		)
+		.expect("UTF-8");
+		for key in Sr25519Keyring::iter() {
+			assert!(!preset.contains(&key.to_account_id().to_string()), "{key:?} in {preset}");
+		}
+		assert!(!preset.contains("sudo"), "{preset}");
+
+		let (a, b) = (Sr25519Keyring::One, Sr25519Keyring::Two);
+		let validators =
+			vec![authority_keys(a, Ed25519Keyring::One), authority_keys(b, Ed25519Keyring::Two)];
+		let operator_patch = serde_json::json!({
+			"balances": { "balances": [[a.to_account_id(), UNIT], [b.to_account_id(), UNIT]] },
+			"validators": { "members": [a.to_account_id(), b.to_account_id()] },
+			"session": { "keys": session_keys(&validators) },
+			"councilMembership": { "members": [a.to_account_id()] },
+		});
+		build(TESTNET_RUNTIME_PRESET, operator_patch).expect("it builds").execute_with(|| {
+			assert_eq!(pallet_aura::Authorities::<crate::Runtime>::get().len(), 2);
+			assert_eq!(pallet_grandpa::Pallet::<crate::Runtime>::grandpa_authorities().len(), 2);
+			assert_eq!(pallet_collective::Members::<crate::Runtime, pallet_collective::Instance1>::get(), vec![a.to_account_id()]);
+			assert_eq!(pallet_sudo::Key::<crate::Runtime>::get(), None);
+		});
+		// Without validators the session refuses to start (it panics, as the node's genesis
+		// build then fails).
+		let without_validators =
+			std::panic::catch_unwind(|| build(TESTNET_RUNTIME_PRESET, Value::Null).is_ok());
+		assert!(!matches!(without_validators, Ok(true)), "a genesis without validators built");
 	}
 
 	/// JSON merge patch (RFC 7386), as the node applies presets.
@@ -176,7 +282,7 @@ mod tests {
 		let count = |id: &str| {
 			let patch = get_preset(&PresetId::from(id)).expect("preset exists");
 			let json: Value = serde_json::from_slice(&patch).expect("presets are JSON");
-			json["aura"]["authorities"].as_array().map(|a| a.len())
+			json["session"]["keys"].as_array().map(|a| a.len())
 		};
 		assert_eq!(count(sp_genesis_builder::DEV_RUNTIME_PRESET), Some(1));
 		assert_eq!(count(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET), Some(4));

@@ -1,9 +1,11 @@
 //! # Licentia runtime
 //!
-//! The state transition function of the Licentia chain: Aura block production, GRANDPA finality,
-//! the native token (LCT), transaction fees, Sudo as interim governance and Utility for batches.
-//! Licentia's own pallets (consent, content, licensing, royalties) are added in
-//! [`runtime`] with indices from 10 on.
+//! The state transition function of the Licentia chain: Aura block production and GRANDPA
+//! finality by a validator set that governance changes (sessions, with equivocations reported
+//! against key-ownership proofs), the native token (LCT) and fees that pay the treasury and the
+//! block author, a council that governs (through the whitelist for what needs Root), Sudo on
+//! development chains only, and Utility for batches. Licentia's own pallets (consent, content,
+//! licensing) have indices 10 to 19 in [`runtime`]; the network's pallets 20 on.
 //!
 //! ## Versioning
 //! Any change to the runtime's logic bumps [`VERSION`]'s `spec_version`; a change to the encoding
@@ -74,10 +76,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("licentia"),
 	impl_name: alloc::borrow::Cow::Borrowed("licentia-node"),
 	authoring_version: 1,
-	spec_version: 108,
+	spec_version: 109,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 5,
+	transaction_version: 6,
 	system_version: 1,
 };
 
@@ -182,7 +184,8 @@ mod runtime {
 	#[runtime::pallet_index(5)]
 	pub type TransactionPayment = pallet_transaction_payment;
 
-	/// Interim governance: a single key, until an on-chain council replaces it.
+	/// A single key, for development chains: the `testnet` preset sets none, and the council
+	/// governs.
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
 
@@ -204,4 +207,60 @@ mod runtime {
 	/// Terms, offers, license tokens, access checks and contributors' rewards.
 	#[runtime::pallet_index(12)]
 	pub type Licensing = pallet_licensing;
+
+	/// The author of each block (for its share of the fees, and for equivocation reports).
+	#[runtime::pallet_index(20)]
+	pub type Authorship = pallet_authorship;
+
+	/// The validator set, as governance changes it; declared before `Session`, which reads it
+	/// at genesis.
+	#[runtime::pallet_index(21)]
+	pub type Validators = pallet_membership<Instance2>;
+
+	/// Sessions: the validators (members with keys) and their Aura and GRANDPA keys.
+	#[runtime::pallet_index(22)]
+	pub type Session = pallet_session;
+
+	/// Past sessions' validator sets, to prove who held a key in an equivocation report.
+	#[runtime::pallet_index(23)]
+	pub type Historical = pallet_session::historical;
+
+	/// Reported offences (GRANDPA equivocations), for governance to act on.
+	#[runtime::pallet_index(24)]
+	pub type Offences = pallet_offences;
+
+	/// The treasury: the protocol's share of sales, most of the fees, voided bonds; spent by
+	/// the council.
+	#[runtime::pallet_index(30)]
+	pub type Treasury = pallet_treasury;
+
+	/// The council: platforms' and the community's representatives, voting on motions.
+	#[runtime::pallet_index(31)]
+	pub type Council = pallet_collective<Instance1>;
+
+	/// Who sits on the council, as the council itself decides.
+	#[runtime::pallet_index(32)]
+	pub type CouncilMembership = pallet_membership<Instance1>;
+
+	/// How the council dispatches what needs Root (a runtime upgrade's authorization).
+	#[runtime::pallet_index(33)]
+	pub type Whitelist = pallet_whitelist;
+}
+
+impl<C> frame_system::offchain::CreateTransactionBase<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	type Extrinsic = UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+/// GRANDPA's equivocation reports are unsigned transactions the node submits.
+impl<C> frame_system::offchain::CreateBare<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	fn create_bare(call: RuntimeCall) -> UncheckedExtrinsic {
+		UncheckedExtrinsic::new_bare(call)
+	}
 }

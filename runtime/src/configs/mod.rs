@@ -1,28 +1,40 @@
 //! The configuration of every pallet in the runtime.
 
+use alloc::vec::Vec;
 use frame_support::dispatch::DispatchClass;
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
+	traits::{
+		fungible::{Balanced, Credit},
+		tokens::{imbalance::ResolveTo, PayFromAccount, UnityAssetBalanceConversion},
+		ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, EitherOf, EitherOfDiverse, Imbalance,
+		OnUnbalanced, VariantCountOf,
+	},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 		IdentityFee, Weight,
 	},
+	PalletId,
 };
-use frame_system::limits::{BlockLength, BlockWeights};
+use frame_system::{
+	limits::{BlockLength, BlockWeights},
+	EnsureRoot, EnsureRootWithSuccess, EnsureWithSuccess,
+};
 use pallet_transaction_payment::{FungibleAdapter, Multiplier, TargetedFeeAdjustment};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::{
-	traits::{Bounded, One},
-	FixedPointNumber, Perbill, Perquintill,
+	traits::{Bounded, Convert, IdentityLookup, One, OpaqueKeys},
+	FixedPointNumber, Perbill, Permill, Perquintill,
 };
+use sp_staking::SessionIndex;
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, OriginCaller, PalletInfo,
-	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
-	RuntimeTask, Signature, System, BLOCK_HASH_COUNT, EXISTENTIAL_DEPOSIT, MICRO_UNIT, MILLI_UNIT,
-	SLOT_DURATION, SS58_PREFIX, UNIT, VERSION,
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Council, Hash, Historical, Nonce,
+	Offences, OriginCaller, PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
+	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, SessionKeys, Signature, System,
+	BLOCK_HASH_COUNT, DAYS, EXISTENTIAL_DEPOSIT, HOURS, MICRO_UNIT, MILLI_UNIT, SLOT_DURATION,
+	SS58_PREFIX, UNIT, VERSION,
 };
 
 /// Three quarters of a block's weight and length are for normal transactions; the rest is kept
@@ -67,7 +79,8 @@ impl frame_system::Config for Runtime {
 
 impl pallet_aura::Config for Runtime {
 	type AuthorityId = AuraId;
-	type DisabledValidators = ();
+	/// Validators the session disabled for an offence author no block until the next set.
+	type DisabledValidators = super::Session;
 	type MaxAuthorities = ConstU32<32>;
 	type AllowMultipleBlocksPerSlot = ConstBool<false>;
 	type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
@@ -78,10 +91,281 @@ impl pallet_grandpa::Config for Runtime {
 	type WeightInfo = ();
 	type MaxAuthorities = ConstU32<32>;
 	type MaxNominators = ConstU32<0>;
-	type MaxSetIdSessionEntries = ConstU64<0>;
-	/// No session pallet, so equivocations cannot be proven against a key owner.
-	type KeyOwnerProof = sp_core::Void;
-	type EquivocationReportSystem = ();
+	/// GRANDPA sets of the sessions whose validators stay provable.
+	type MaxSetIdSessionEntries = ConstU64<{ KEPT_SESSIONS as u64 }>;
+	/// An equivocation names its key's owner by a proof against a past session's validators.
+	type KeyOwnerProof = sp_session::MembershipProof;
+	/// Reports are checked, then recorded by `pallet-offences` (an `Offence` event).
+	type EquivocationReportSystem =
+		pallet_grandpa::EquivocationReportSystem<Self, Offences, Historical, ReportLongevity>;
+}
+
+// -- Validators and sessions. ----------------------------------------------------------------------
+
+/// How many past sessions stay provable in equivocation reports: a week of hourly sessions.
+pub const KEPT_SESSIONS: u32 = 7 * 24;
+
+/// The most validators: Aura and GRANDPA authorities and the validator set's members.
+pub const MAX_VALIDATORS: u32 = 32;
+
+parameter_types! {
+	/// The length of a session, in blocks: validator set and key changes take effect at the
+	/// start of the session after next. A storage parameter (`:SessionLength:`), so a test
+	/// network can shorten it with `system.set_storage` (Root) without a runtime of its own.
+	pub storage SessionLength: BlockNumber = HOURS;
+	/// How long an equivocation report stays valid in the pool, in blocks.
+	pub const ReportLongevity: u64 = HOURS as u64;
+}
+
+/// Sessions of [`SessionLength`] blocks from block 0.
+pub type Sessions = pallet_session::PeriodicSessions<SessionLength, ConstU32<0>>;
+
+/// Only members of the validator set may register session keys.
+pub struct ValidatorIdOf;
+impl Convert<AccountId, Option<AccountId>> for ValidatorIdOf {
+	fn convert(account: AccountId) -> Option<AccountId> {
+		use frame_support::traits::Contains;
+		super::Validators::contains(&account).then_some(account)
+	}
+}
+
+/// Feeds the validator set to the session: the members that have registered keys, in member
+/// order. Never an empty set (GRANDPA cannot change to one): without a member with keys, the
+/// validators stay as they are.
+pub struct ValidatorManager;
+impl pallet_session::SessionManager<AccountId> for ValidatorManager {
+	fn new_session(_: SessionIndex) -> Option<Vec<AccountId>> {
+		let validators: Vec<AccountId> = super::Validators::members()
+			.into_iter()
+			.filter(|account| pallet_session::NextKeys::<Runtime>::contains_key(account))
+			.collect();
+		(!validators.is_empty()).then_some(validators)
+	}
+
+	fn end_session(_: SessionIndex) {}
+
+	fn start_session(index: SessionIndex) {
+		if let Some(up_to) = index.checked_sub(KEPT_SESSIONS) {
+			Historical::prune_up_to(up_to);
+		}
+	}
+}
+
+/// The same set, for the historical pallet (which keeps each session's set provable).
+impl pallet_session::historical::SessionManager<AccountId, ()> for ValidatorManager {
+	fn new_session(index: SessionIndex) -> Option<Vec<(AccountId, ())>> {
+		<Self as pallet_session::SessionManager<_>>::new_session(index)
+			.map(|validators| validators.into_iter().map(|account| (account, ())).collect())
+	}
+
+	fn end_session(index: SessionIndex) {
+		<Self as pallet_session::SessionManager<_>>::end_session(index)
+	}
+
+	fn start_session(index: SessionIndex) {
+		<Self as pallet_session::SessionManager<_>>::start_session(index)
+	}
+}
+
+impl pallet_membership::Config<pallet_membership::Instance2> for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	/// Validators join and leave by a two-thirds council motion.
+	type AddOrigin = EnsureRootOrTwoThirdsCouncil;
+	type RemoveOrigin = EnsureRootOrTwoThirdsCouncil;
+	type SwapOrigin = EnsureRootOrTwoThirdsCouncil;
+	type ResetOrigin = EnsureRootOrTwoThirdsCouncil;
+	type PrimeOrigin = EnsureRootOrTwoThirdsCouncil;
+	type MembershipInitialized = ();
+	type MembershipChanged = ();
+	type MaxMembers = ConstU32<MAX_VALIDATORS>;
+	type WeightInfo = pallet_membership::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_session::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type ValidatorId = AccountId;
+	type ValidatorIdOf = ValidatorIdOf;
+	type ShouldEndSession = Sessions;
+	type NextSessionRotation = Sessions;
+	type SessionManager = pallet_session::historical::NoteHistoricalRoot<Self, ValidatorManager>;
+	type SessionHandler = <SessionKeys as OpaqueKeys>::KeyTypeIdProviders;
+	type Keys = SessionKeys;
+	/// At most a third of the validators (less one) are disabled at once.
+	type DisablingStrategy = pallet_session::disabling::UpToLimitDisablingStrategy;
+	type WeightInfo = pallet_session::weights::SubstrateWeight<Runtime>;
+	type Currency = Balances;
+	/// Only members may set keys, so keys need no deposit.
+	type KeyDeposit = ();
+}
+
+/// Every validator is identified by its account alone (there is no stake to name).
+pub struct UnitIdentificationOf;
+impl Convert<AccountId, Option<()>> for UnitIdentificationOf {
+	fn convert(_: AccountId) -> Option<()> {
+		Some(())
+	}
+}
+
+impl pallet_session::historical::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type FullIdentification = ();
+	type FullIdentificationOf = UnitIdentificationOf;
+}
+
+impl pallet_offences::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type IdentificationTuple = pallet_session::historical::IdentificationTuple<Self>;
+	/// Offences are recorded and announced; governance removes the offender from the validator
+	/// set (there is no stake to slash).
+	type OnOffenceHandler = ();
+}
+
+impl pallet_authorship::Config for Runtime {
+	type FindAuthor = pallet_session::FindAccountFromAuthorIndex<Self, Aura>;
+	type EventHandler = ();
+}
+
+// -- Governance. -----------------------------------------------------------------------------------
+
+/// The council.
+pub type CouncilCollective = pallet_collective::Instance1;
+/// Root (Sudo, on development chains) or more than half of the council.
+pub type EnsureRootOrHalfCouncil = EitherOfDiverse<
+	EnsureRoot<AccountId>,
+	pallet_collective::EnsureProportionMoreThan<AccountId, CouncilCollective, 1, 2>,
+>;
+/// Root or at least two thirds of the council.
+pub type EnsureRootOrTwoThirdsCouncil = EitherOfDiverse<
+	EnsureRoot<AccountId>,
+	pallet_collective::EnsureProportionAtLeast<AccountId, CouncilCollective, 2, 3>,
+>;
+
+parameter_types! {
+	/// A motion's voting period.
+	pub const CouncilMotionDuration: BlockNumber = 3 * DAYS;
+	/// A council motion may weigh half a block at most.
+	pub MaxCouncilProposalWeight: Weight =
+		Perbill::from_percent(50) * RuntimeBlockWeights::get().max_block;
+}
+
+impl pallet_collective::Config<CouncilCollective> for Runtime {
+	type RuntimeOrigin = RuntimeOrigin;
+	type Proposal = RuntimeCall;
+	type RuntimeEvent = RuntimeEvent;
+	type MotionDuration = CouncilMotionDuration;
+	type MaxProposals = ConstU32<32>;
+	type MaxMembers = ConstU32<32>;
+	/// Members who did not vote when a motion's time is up count as the prime member voted.
+	type DefaultVote = pallet_collective::PrimeDefaultVote;
+	type WeightInfo = pallet_collective::weights::SubstrateWeight<Runtime>;
+	/// Root only: the council's membership pallet sets the members.
+	type SetMembersOrigin = EnsureRoot<AccountId>;
+	type MaxProposalWeight = MaxCouncilProposalWeight;
+	type DisapproveOrigin = EnsureRootOrTwoThirdsCouncil;
+	type KillOrigin = EnsureRootOrTwoThirdsCouncil;
+	/// Proposing needs no deposit: only members propose.
+	type Consideration = ();
+}
+
+impl pallet_membership::Config<pallet_membership::Instance1> for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type AddOrigin = EnsureRootOrTwoThirdsCouncil;
+	type RemoveOrigin = EnsureRootOrTwoThirdsCouncil;
+	type SwapOrigin = EnsureRootOrTwoThirdsCouncil;
+	type ResetOrigin = EnsureRootOrTwoThirdsCouncil;
+	type PrimeOrigin = EnsureRootOrHalfCouncil;
+	type MembershipInitialized = Council;
+	type MembershipChanged = Council;
+	type MaxMembers = ConstU32<32>;
+	type WeightInfo = pallet_membership::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_whitelist::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	/// Two thirds of the council whitelist a call and dispatch it as Root (the authorization
+	/// of a runtime upgrade, whose code anyone then submits with
+	/// `system.apply_authorized_upgrade`).
+	type WhitelistOrigin = EnsureRootOrTwoThirdsCouncil;
+	type DispatchWhitelistedOrigin = EnsureRootOrTwoThirdsCouncil;
+	/// No preimage store: whitelisted calls are dispatched with their preimage inline.
+	type Preimages = ();
+	type DeferredDispatchExpiration = ConstU32<{ 7 * DAYS }>;
+	type BlockNumberProvider = System;
+	type WeightInfo = pallet_whitelist::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	pub const TreasuryPalletId: PalletId = PalletId(*b"lct/trsy");
+	pub const SpendPeriod: BlockNumber = 7 * DAYS;
+	pub const SpendPayoutPeriod: BlockNumber = 30 * DAYS;
+	/// The most one council motion may spend.
+	pub const CouncilSpendLimit: Balance = 100_000 * UNIT;
+	pub const MaxBalance: Balance = Balance::MAX;
+}
+
+impl pallet_treasury::Config for Runtime {
+	type Currency = Balances;
+	type RejectOrigin = EnsureRootOrHalfCouncil;
+	type RuntimeEvent = RuntimeEvent;
+	type SpendPeriod = SpendPeriod;
+	/// Nothing is burned: what is not spent stays.
+	type Burn = ();
+	type PalletId = TreasuryPalletId;
+	type BurnDestination = ();
+	type WeightInfo = pallet_treasury::weights::SubstrateWeight<Runtime>;
+	type SpendFunds = ();
+	type MaxApprovals = ConstU32<100>;
+	/// Root without limit, two thirds of the council up to [`CouncilSpendLimit`] a motion.
+	type SpendOrigin = EitherOf<
+		EnsureRootWithSuccess<AccountId, MaxBalance>,
+		EnsureWithSuccess<
+			pallet_collective::EnsureProportionAtLeast<AccountId, CouncilCollective, 2, 3>,
+			AccountId,
+			CouncilSpendLimit,
+		>,
+	>;
+	type AssetKind = ();
+	type Beneficiary = AccountId;
+	type BeneficiaryLookup = IdentityLookup<AccountId>;
+	type Paymaster = PayFromAccount<Balances, TreasuryAccount>;
+	type BalanceConverter = UnityAssetBalanceConversion;
+	type PayoutPeriod = SpendPayoutPeriod;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ();
+	type BlockNumberProvider = System;
+}
+
+// -- Fees. -----------------------------------------------------------------------------------------
+
+/// The block author's part of the fees; to the treasury when there is no author to pay.
+pub struct ToAuthor;
+impl OnUnbalanced<Credit<AccountId, Balances>> for ToAuthor {
+	fn on_nonzero_unbalanced(credit: Credit<AccountId, Balances>) {
+		let rest = match pallet_authorship::Pallet::<Runtime>::author() {
+			Some(author) => <Balances as Balanced<AccountId>>::resolve(&author, credit).err(),
+			None => Some(credit),
+		};
+		if let Some(rest) = rest {
+			ResolveTo::<TreasuryAccount, Balances>::on_unbalanced(rest);
+		}
+	}
+}
+
+/// Fees pay the network, as polkadot-sdk's relay chains split them: 80% to the treasury, 20%
+/// and every tip to the block's author.
+pub struct DealWithFees;
+impl OnUnbalanced<Credit<AccountId, Balances>> for DealWithFees {
+	fn on_unbalanceds(mut fees_then_tips: impl Iterator<Item = Credit<AccountId, Balances>>) {
+		if let Some(fees) = fees_then_tips.next() {
+			let (to_treasury, mut to_author) = fees.ration(80, 20);
+			if let Some(tips) = fees_then_tips.next() {
+				tips.merge_into(&mut to_author);
+			}
+			ResolveTo::<TreasuryAccount, Balances>::on_unbalanced(to_treasury);
+			ToAuthor::on_unbalanced(to_author);
+		}
+	}
 }
 
 impl pallet_timestamp::Config for Runtime {
@@ -130,7 +414,7 @@ impl pallet_skip_feeless_payment::Config for Runtime {
 
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
+	type OnChargeTransaction = FungibleAdapter<Balances, DealWithFees>;
 	type OperationalFeeMultiplier = ConstU8<5>;
 	/// One picosecond of weight costs one planck: a second of block compute costs one LCT.
 	type WeightToFee = IdentityFee<Balance>;
@@ -166,8 +450,8 @@ parameter_types! {
 impl pallet_consent::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	/// Sudo, until on-chain governance exists.
-	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	/// More than half of the council (or Root, on development chains).
+	type GovernanceOrigin = EnsureRootOrHalfCouncil;
 	type LinkDeposit = LinkDeposit;
 	type MaxOperators = ConstU32<16>;
 	type MaxIdentitiesPerAccount = ConstU32<16>;
@@ -204,8 +488,8 @@ impl pallet_content::Config for Runtime {
 	type Consent = super::Consent;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	/// Sudo, until on-chain governance exists.
-	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	/// More than half of the council (or Root, on development chains).
+	type GovernanceOrigin = EnsureRootOrHalfCouncil;
 	type Treasury = TreasuryAccount;
 	type BondBase = BondBase;
 	type BondPerPost = BondPerPost;
@@ -232,11 +516,10 @@ impl pallet_content::Config for Runtime {
 parameter_types! {
 	/// The pot that holds contributors' rewards until they claim them.
 	pub const LicensingPalletId: frame_support::PalletId = frame_support::PalletId(*b"lct/roya");
-	/// The protocol's account: it receives the protocol fee and rounding dust.
+	/// The treasury's account: it receives the protocol fee and rounding dust of every sale,
+	/// the treasury's part of the fees, and what voided bonds do not reward.
 	pub TreasuryAccount: AccountId =
-		sp_runtime::traits::AccountIdConversion::into_account_truncating(
-			&frame_support::PalletId(*b"lct/trsy"),
-		);
+		sp_runtime::traits::AccountIdConversion::into_account_truncating(&TreasuryPalletId::get());
 	/// The protocol's share of every sale.
 	pub const ProtocolFee: sp_runtime::Perbill = sp_runtime::Perbill::from_percent(5);
 	/// The minimum prices per record a person may ask (price tiers 1 to 3): 0.001, 0.01 and
@@ -255,8 +538,8 @@ impl pallet_licensing::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Consent = super::Consent;
 	type Content = super::Content;
-	/// Sudo, until on-chain governance exists.
-	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	/// More than half of the council (or Root, on development chains).
+	type GovernanceOrigin = EnsureRootOrHalfCouncil;
 	type PalletId = LicensingPalletId;
 	type Treasury = TreasuryAccount;
 	type ProtocolFee = ProtocolFee;
