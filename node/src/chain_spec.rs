@@ -54,7 +54,9 @@ pub fn testnet_chain_spec() -> Result<ChainSpec, String> {
 		.with_name("Licentia Testnet")
 		.with_id("licentia_testnet")
 		.with_chain_type(ChainType::Live)
-		.with_genesis_config_preset_name(licentia_runtime::genesis_config_presets::TESTNET_RUNTIME_PRESET)
+		.with_genesis_config_preset_name(
+			licentia_runtime::genesis_config_presets::TESTNET_RUNTIME_PRESET,
+		)
 		.with_properties(properties())
 		.build())
 }

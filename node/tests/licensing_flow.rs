@@ -364,8 +364,26 @@ fn consent_content_and_licensing_end_to_end() {
 		_ => None,
 	});
 	assert_eq!(protocol + platforms + contributors + dust, 5 * UNIT, "the split is the price");
+	// Fees pay the network: 80% of each to the treasury, the rest to the block's author.
+	let to_treasury: Balance = bought
+		.iter()
+		.flat_map(|(_, events)| events)
+		.filter_map(|e| match e {
+			RuntimeEvent::TransactionPayment(
+				pallet_transaction_payment::Event::TransactionFeePaid { actual_fee, .. },
+			) => Some(actual_fee * 80 / 100),
+			_ => None,
+		})
+		.sum();
+	assert!(to_treasury > 0, "both transactions paid fees");
 	assert_eq!(
-		(node.free_balance(&treasury) - treasury_before) + (node.free_balance(&pot) - pot_before),
+		node.free_balance(&treasury) - treasury_before,
+		protocol + dust + to_treasury,
+		"the treasury received the protocol fee, the dust and 80% of the fees"
+	);
+	assert_eq!(
+		(node.free_balance(&treasury) - treasury_before - to_treasury) +
+			(node.free_balance(&pot) - pot_before),
 		5 * UNIT,
 		"the treasury and the pot received exactly the price"
 	);

@@ -24,7 +24,7 @@ use pallet_transaction_payment::{FungibleAdapter, Multiplier, TargetedFeeAdjustm
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::{
 	traits::{Bounded, Convert, IdentityLookup, One, OpaqueKeys},
-	FixedPointNumber, Perbill, Permill, Perquintill,
+	FixedPointNumber, Perbill, Perquintill,
 };
 use sp_staking::SessionIndex;
 use sp_version::RuntimeVersion;
