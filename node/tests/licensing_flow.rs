@@ -382,8 +382,8 @@ fn consent_content_and_licensing_end_to_end() {
 		"the treasury received the protocol fee, the dust and 80% of the fees"
 	);
 	assert_eq!(
-		(node.free_balance(&treasury) - treasury_before - to_treasury) +
-			(node.free_balance(&pot) - pot_before),
+		(node.free_balance(&treasury) - treasury_before - to_treasury)
+			+ (node.free_balance(&pot) - pot_before),
 		5 * UNIT,
 		"the treasury and the pot received exactly the price"
 	);

@@ -384,7 +384,7 @@ pub mod pallet {
 			license: LicenseId,
 			/// Protocol fee, to the treasury.
 			protocol: BalanceOf<T>,
-			/// Platforms' shares, claimable by their payees.
+			/// Platforms' shares: claimable by their payees, to the treasury for a platform without one.
 			platforms: BalanceOf<T>,
 			/// Contributors' part, claimable in proportion to their licensed posts.
 			contributors: BalanceOf<T>,

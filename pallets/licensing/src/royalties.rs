@@ -240,19 +240,24 @@ impl<T: Config> Pallet<T> {
 		demand: Demand,
 		split: &Split,
 	) -> DispatchResult {
-		let treasury_part = split.protocol.saturating_add(split.dust);
+		let mut treasury_part = split.protocol.saturating_add(split.dust);
 		let mut pot_part = BalanceOf::<T>::zero();
 		for (platform, part) in platforms.iter().zip(&split.platforms) {
+			// A platform's cut waits in the pot for its payee's claim; a platform without a
+			// payee (Nostr, or one whose payee governance removed) pays it to the treasury now.
 			if part.platform_cut > 0 {
 				match T::Consent::platform(*platform).and_then(|p| p.payee) {
-					Some(payee) => Self::credit(&payee, part.platform_cut),
-					None => Self::credit(&T::Treasury::get(), part.platform_cut),
+					Some(payee) => {
+						Self::credit(&payee, part.platform_cut);
+						pot_part = pot_part.saturating_add(part.platform_cut);
+					},
+					None => treasury_part = treasury_part.saturating_add(part.platform_cut),
 				}
 			}
 			if part.credited > 0 {
 				Self::raise_counter(*platform, demand, part.increment)?;
 			}
-			pot_part = pot_part.saturating_add(part.platform_cut).saturating_add(part.credited);
+			pot_part = pot_part.saturating_add(part.credited);
 		}
 		debug_assert_eq!(treasury_part.saturating_add(pot_part), price);
 		if treasury_part > 0 {

@@ -272,3 +272,42 @@ fn a_ledger_adds_within_a_period_and_saturates() {
 		vec![PeriodPaid { from: 0, amount: u128::MAX }, PeriodPaid { from: 10, amount: 5 }]
 	);
 }
+
+/// A platform without a payee: its cut goes to the treasury with the protocol fee, not into an
+/// account balance nobody may claim.
+#[test]
+fn a_platform_without_a_payee_pays_its_cut_to_the_treasury() {
+	run(|| {
+		let w = world();
+		assert_ok!(Consent::update_platform(
+			RuntimeOrigin::root(),
+			w.platform,
+			None,
+			Some(None),
+			None,
+			None
+		));
+		let treasury = <Test as Config>::Treasury::get();
+		let (treasury_before, pot_before) = (free(&treasury), free(&Licensing::pot()));
+		assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, u128::MAX));
+		let (protocol, platforms, contributors, dust) = System::events()
+			.into_iter()
+			.find_map(|r| match r.event {
+				RuntimeEvent::Licensing(Event::PaymentSplit {
+					protocol,
+					platforms,
+					contributors,
+					dust,
+					..
+				}) => Some((protocol, platforms, contributors, dust)),
+				_ => None,
+			})
+			.expect("a split");
+		assert_eq!(platforms, 95, "the platform's 10% of 950");
+		assert_eq!(free(&treasury), treasury_before + protocol + platforms + dust);
+		assert_eq!(free(&Licensing::pot()), pot_before + contributors, "only contributors wait");
+		assert_eq!(Owed::<Test>::get(&treasury), 0, "nothing owed to the treasury");
+		assert_eq!(Licensing::api_pending_rewards(&w.operator), 0);
+		assert_ok!(Licensing::do_try_state());
+	});
+}
