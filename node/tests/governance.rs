@@ -16,13 +16,6 @@ use std::time::Duration;
 
 type CouncilEvent = pallet_collective::Event<Runtime, pallet_collective::Instance1>;
 
-fn find<T>(events: &[RuntimeEvent], f: impl Fn(&RuntimeEvent) -> Option<T>) -> T {
-	events
-		.iter()
-		.find_map(f)
-		.unwrap_or_else(|| panic!("event not found in {events:?}"))
-}
-
 fn council(call: pallet_collective::Call<Runtime, pallet_collective::Instance1>) -> RuntimeCall {
 	RuntimeCall::Council(call)
 }

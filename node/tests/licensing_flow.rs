@@ -125,13 +125,6 @@ fn with_genesis<R>(genesis: H256, f: impl FnOnce() -> R) -> R {
 	})
 }
 
-fn find<T>(events: &[RuntimeEvent], f: impl Fn(&RuntimeEvent) -> Option<T>) -> T {
-	events
-		.iter()
-		.find_map(f)
-		.unwrap_or_else(|| panic!("event not found in {events:?}"))
-}
-
 #[test]
 fn consent_content_and_licensing_end_to_end() {
 	let mut node = Node::start("flow", &["--dev", "--tmp"]);

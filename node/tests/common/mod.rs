@@ -17,6 +17,15 @@ use std::{
 	time::{Duration, Instant},
 };
 
+/// The first of `events` that `f` picks out; the test fails, listing them, if none is.
+#[track_caller]
+pub fn find<T>(events: &[RuntimeEvent], f: impl Fn(&RuntimeEvent) -> Option<T>) -> T {
+	events
+		.iter()
+		.find_map(f)
+		.unwrap_or_else(|| panic!("event not found in {events:?}"))
+}
+
 /// The node binary cargo built: this package's own, or (for the other packages' tests that
 /// include this harness) the one beside the test's target directory.
 pub fn node_binary() -> PathBuf {
