@@ -9,238 +9,32 @@
 //! The recovery and join figures they print are recorded in docs/reliability.md.
 
 mod common;
+#[path = "common/localnet.rs"]
+mod localnet;
 
 use codec::Encode;
-use common::{
-	accepted_link, decode_hex, free_port, layout, rpc_call, to_hex, training_terms, TempDir,
-};
+use common::{accepted_link, decode_hex, layout, to_hex, training_terms};
 use licentia_primitives::{
 	consent::{Decision, Identity, Purpose},
 	content::{batch_root, PostId, PostRecord},
 	licensing::Price,
 };
-use licentia_runtime::{
-	signing::{signed_extrinsic, ChainContext},
-	Hash, Runtime, RuntimeCall, UNIT,
-};
-use serde_json::{json, Value};
+use licentia_runtime::{Runtime, RuntimeCall, UNIT};
+use localnet::{finalized_everywhere, Extra, Localnet, NAMES, NETWORKS};
+use serde_json::json;
 use sp_core::H256;
-use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave, Eve, Ferdie};
+use sp_keyring::Sr25519Keyring::{Alice, Dave, Eve, Ferdie};
 use std::{
-	path::Path,
 	process::Command,
 	time::{Duration, Instant},
 };
 
-const NAMES: [&str; 4] = ["alice", "bob", "charlie", "dave"];
-
-/// The tests each run a network of validators: one at a time, on two cores.
-static NETWORKS: std::sync::Mutex<()> = std::sync::Mutex::new(());
 const X_PLATFORM: u32 = 3;
-
-struct Localnet {
-	dir: TempDir,
-	offset: u16,
-}
-
-impl Localnet {
-	fn script(&self, command: &str) -> String {
-		let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the repository");
-		let output = Command::new("bash")
-			.arg(root.join("scripts/localnet"))
-			.arg(command)
-			.env("LOCALNET_DIR", &self.dir.0)
-			.env("LOCALNET_PORT_OFFSET", self.offset.to_string())
-			.env("LICENTIA_NO_BUILD", "1")
-			.output()
-			.expect("bash runs");
-		let text = format!(
-			"{}{}",
-			String::from_utf8_lossy(&output.stdout),
-			String::from_utf8_lossy(&output.stderr)
-		);
-		assert!(
-			output.status.success(),
-			"scripts/localnet {command} failed:\n{text}\n{}",
-			self.logs()
-		);
-		text
-	}
-
-	/// The last lines of each node's log (the test's own fifth node's too, if it ran one).
-	fn logs(&self) -> String {
-		NAMES
-			.iter()
-			.chain(&["eve"])
-			.map(|name| {
-				let log = std::fs::read_to_string(self.dir.0.join(format!("{name}.log")))
-					.unwrap_or_default();
-				let tail: Vec<&str> = log.lines().rev().take(15).collect();
-				format!(
-					"----- {name} -----\n{}",
-					tail.into_iter().rev().collect::<Vec<_>>().join("\n")
-				)
-			})
-			.collect::<Vec<_>>()
-			.join("\n")
-	}
-
-	fn port(&self, node: usize) -> u16 {
-		9944 + self.offset + node as u16
-	}
-
-	fn rpc(&self, node: usize, method: &str, params: Value) -> Option<Value> {
-		rpc_call(self.port(node), method, params).ok()
-	}
-
-	/// (best, finalized) block numbers of `node`, if it answers.
-	fn heights(&self, node: usize) -> Option<(u32, u32)> {
-		let number = |header: Value| {
-			u32::from_str_radix(header["number"].as_str()?.trim_start_matches("0x"), 16).ok()
-		};
-		let best = number(self.rpc(node, "chain_getHeader", json!([]))?)?;
-		let head = self.rpc(node, "chain_getFinalizedHead", json!([]))?;
-		let finalized = number(self.rpc(node, "chain_getHeader", json!([head]))?)?;
-		Some((best, finalized))
-	}
-
-	fn hash_at(&self, node: usize, number: u32) -> Option<String> {
-		self.rpc(node, "chain_getBlockHash", json!([number]))?
-			.as_str()
-			.map(String::from)
-	}
-
-	fn kill(&self, node: usize) {
-		let pid_file = self.dir.0.join(format!("{}.pid", NAMES[node]));
-		let pid = std::fs::read_to_string(pid_file).expect("a pid file");
-		let status = Command::new("kill").args(["-9", pid.trim()]).status().expect("kill runs");
-		assert!(status.success());
-		// Wait for the process to be gone (it is the script's child: `kill -0` fails once reaped
-		// by init, or it is a zombie that no longer serves RPC).
-		let deadline = Instant::now() + Duration::from_secs(10);
-		while self.heights(node).is_some() && Instant::now() < deadline {
-			std::thread::sleep(Duration::from_millis(100));
-		}
-	}
-
-	/// Waits until `check` holds, polling every 250 ms; returns how long it took.
-	#[track_caller]
-	fn wait(&self, what: &str, timeout: Duration, mut check: impl FnMut() -> bool) -> Duration {
-		let start = Instant::now();
-		while !check() {
-			if start.elapsed() > timeout {
-				panic!("timed out after {timeout:?} waiting for {what}\n{}", self.logs());
-			}
-			std::thread::sleep(Duration::from_millis(250));
-		}
-		start.elapsed()
-	}
-
-	/// The chain's genesis hash, as `node` knows it.
-	fn genesis(&self, node: usize) -> Hash {
-		decode_hex(
-			self.rpc(node, "chain_getBlockHash", json!([0]))
-				.expect("genesis")
-				.as_str()
-				.unwrap(),
-		)
-	}
-
-	/// Submits `call` signed by `signer` to `node` with the nonce the node's pool expects.
-	fn submit(&self, node: usize, signer: Sr25519Keyring, call: RuntimeCall) {
-		let genesis = self.genesis(node);
-		let who = signer.to_account_id().to_string();
-		let nonce = self.rpc(node, "system_accountNextIndex", json!([who])).expect("a nonce");
-		let xt = signed_extrinsic(
-			call,
-			&signer.pair(),
-			nonce.as_u64().expect("a number") as u32,
-			ChainContext::immortal(genesis),
-		);
-		rpc_call(self.port(node), "author_submitExtrinsic", json!([to_hex(&xt.encode())]))
-			.unwrap_or_else(|e| panic!("submission refused: {e}"));
-	}
-
-	/// The value at `key` on `node`'s best block, decoded.
-	fn value<T: codec::Decode>(&self, node: usize, key: &[u8]) -> Option<T> {
-		let hex = self.rpc(node, "state_getStorage", json!([to_hex(key)]))?;
-		hex.as_str().map(decode_hex)
-	}
-
-	/// `who`'s nonce on `node`'s best block: how many of its transactions blocks include.
-	fn nonce(&self, node: usize, who: &licentia_runtime::AccountId) -> u32 {
-		type Info = frame_system::AccountInfo<u32, pallet_balances::AccountData<u128>>;
-		let key = frame_system::Account::<Runtime>::hashed_key_for(who);
-		self.value::<Info>(node, &key).map_or(0, |info| info.nonce)
-	}
-
-	/// Submits `call` as `signer` and waits until a block of `node` includes it.
-	fn submit_included(&self, node: usize, signer: Sr25519Keyring, call: RuntimeCall) {
-		let who = signer.to_account_id();
-		let before = self.nonce(node, &who);
-		self.submit(node, signer, call);
-		self.wait("the transaction's block", Duration::from_secs(60), || {
-			self.nonce(node, &who) > before
-		});
-	}
-
-	/// A council motion on `node`: Alice proposes `call` with a threshold of two (two thirds of
-	/// the local council of three), Alice and Bob vote aye, Charlie closes it.
-	fn motion(&self, node: usize, call: RuntimeCall) {
-		use frame_support::dispatch::GetDispatchInfo;
-		use sp_runtime::traits::Hash as _;
-		type Council = pallet_collective::Call<Runtime, pallet_collective::Instance1>;
-		let length_bound = call.encoded_size() as u32;
-		let proposal_weight_bound = call.get_dispatch_info().call_weight;
-		let hash = <Runtime as frame_system::Config>::Hashing::hash_of(&call);
-		let count = frame_support::storage::storage_prefix(b"Council", b"ProposalCount");
-		let index: u32 = self.value(node, &count).unwrap_or(0);
-		let proposal = Box::new(call);
-		let propose = Council::propose { threshold: 2, proposal, length_bound };
-		self.submit_included(node, Alice, RuntimeCall::Council(propose));
-		for voter in [Alice, Bob] {
-			let vote = Council::vote { proposal: hash, index, approve: true };
-			self.submit_included(node, voter, RuntimeCall::Council(vote));
-		}
-		let close =
-			Council::close { proposal_hash: hash, index, proposal_weight_bound, length_bound };
-		self.submit_included(node, Charlie, RuntimeCall::Council(close));
-	}
-
-	/// The session's current validators, on `node`'s best block.
-	fn validators(&self, node: usize) -> Vec<licentia_runtime::AccountId> {
-		let key = frame_support::storage::storage_prefix(b"Session", b"Validators");
-		self.value(node, &key).unwrap_or_default()
-	}
-
-	/// Whether `node` has a value at `key`, at block `at` (the best block if `None`).
-	fn exists(&self, node: usize, key: &[u8], at: Option<&str>) -> bool {
-		self.rpc(node, "state_getStorage", json!([to_hex(key), at]))
-			.is_some_and(|v| v.is_string())
-	}
-}
-
-impl Drop for Localnet {
-	fn drop(&mut self) {
-		let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the repository");
-		let _ = Command::new("bash")
-			.arg(root.join("scripts/localnet"))
-			.arg("stop")
-			.env("LOCALNET_DIR", &self.dir.0)
-			.output();
-	}
-}
-
-fn finalized_everywhere(net: &Localnet, nodes: &[usize]) -> u32 {
-	nodes.iter().map(|n| net.heights(*n).map_or(0, |h| h.1)).min().unwrap_or(0)
-}
 
 #[test]
 fn four_validators_survive_crashes_and_restarts() {
 	let _one_network = NETWORKS.lock().unwrap_or_else(|e| e.into_inner());
-	// Ports: 4 consecutive ones per kind, away from the defaults other tests and users take.
-	let offset = free_port() % 2000 + 20_000 - 9944;
-	let net = Localnet { dir: TempDir::new("localnet"), offset };
+	let net = Localnet::new("localnet");
 	let all = [0, 1, 2, 3];
 
 	// -- Up: the script returns once every node has finalized a block. ---------------------
@@ -415,24 +209,14 @@ fn four_validators_survive_crashes_and_restarts() {
 	assert_eq!(stopped.matches("stopped").count(), 4, "{stopped}");
 }
 
-/// A node this test starts itself (the fifth validator), stopped when dropped.
-struct Extra(std::process::Child);
-
-impl Drop for Extra {
-	fn drop(&mut self) {
-		let _ = self.0.kill();
-		let _ = self.0.wait();
-	}
-}
-
 /// What docs/operators.md has a new validator do: run a node, be admitted by the council,
 /// generate keys on the node with the proof of ownership, register them; then the council
 /// removes another validator, which stops, and finality goes on throughout.
 #[test]
 fn a_validator_joins_by_governance_and_another_leaves_without_stalling_finality() {
 	let _one_network = NETWORKS.lock().unwrap_or_else(|e| e.into_inner());
-	let offset = free_port() % 2000 + 20_000 - 9944;
-	let net = Localnet { dir: TempDir::new("validators"), offset };
+	let net = Localnet::new("validators");
+	let offset = net.offset;
 	net.script("start");
 	let five = [0, 1, 2, 3, 4];
 

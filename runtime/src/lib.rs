@@ -19,6 +19,14 @@
 #[cfg(feature = "std")]
 include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
+/// This runtime built with `try-runtime`: its `TryRuntime` API runs the migrations' pre- and
+/// post-upgrade checks and `try_state`, as the `try-runtime` tool does with such a build. For
+/// tests (see node/tests/upgrade.rs); not built in release builds (`metadata-hash`).
+#[cfg(all(feature = "std", not(feature = "metadata-hash")))]
+pub mod try_runtime_wasm {
+	include!(concat!(env!("OUT_DIR"), "/wasm_binary_try_runtime.rs"));
+}
+
 extern crate alloc;
 
 use alloc::vec::Vec;
@@ -76,10 +84,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("licentia"),
 	impl_name: alloc::borrow::Cow::Borrowed("licentia-node"),
 	authoring_version: 1,
-	spec_version: 109,
+	spec_version: 110,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 6,
+	transaction_version: 7,
 	system_version: 1,
 };
 
@@ -133,10 +141,8 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 /// adds its versioned migration here, and removes it once every live chain has run it.
 #[allow(unused_parens)]
 type Migrations = (
-	// Statements gain restrictions and a minimum price; licensing's members, counters, totals
-	// and licenses follow. Licensing's reads consent only through links it does not rewrite.
-	pallet_consent::migrations::v2::MigrateV1ToV2<Runtime>,
-	pallet_licensing::migrations::v3::MigrateV2ToV3<Runtime>,
+	// A license's revocation records its cause (spec 110).
+	pallet_licensing::migrations::v4::MigrateV3ToV4<Runtime>,
 );
 
 /// Executive: dispatches blocks and transactions to the pallets.

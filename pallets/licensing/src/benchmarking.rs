@@ -219,15 +219,19 @@ mod benchmarks {
 		assert!(Licenses::<T>::get(0).is_some_and(|l| l.owner == to));
 	}
 
+	/// The worst case: for cause, moving the buyer's deposit to the treasury.
 	#[benchmark]
 	fn revoke_license() {
 		license::<T>();
 		let origin = T::GovernanceOrigin::try_successful_origin().expect("governance can act");
+		let evidence = sp_core::H256::repeat_byte(1);
 
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, 0);
+		_(origin as T::RuntimeOrigin, 0, Some(evidence));
 
-		assert!(Licenses::<T>::get(0).is_some_and(|l| l.revoked.is_some()));
+		let license = Licenses::<T>::get(0).expect("kept until released");
+		assert!(license.revoked.is_some_and(|r| r.cause == Some(evidence)));
+		assert!(license.deposit.is_zero());
 	}
 
 	#[benchmark]
@@ -245,7 +249,7 @@ mod benchmarks {
 	fn release_license() {
 		let (buyer, _) = license::<T>();
 		let origin = T::GovernanceOrigin::try_successful_origin().expect("governance can act");
-		Licensing::<T>::revoke_license(origin, 0).expect("revokes");
+		Licensing::<T>::revoke_license(origin, 0, None).expect("revokes");
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(buyer), 0);

@@ -111,7 +111,7 @@ pub mod pallet {
 
 	/// The in-code storage version. 1: the reward storage items renamed; 2: standings per
 	/// identity; 3: consent that covers the terms (see [`migrations`]).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(4);
 
 	/// An amount of the native token. Calls and events name it so (not `u128`), as
 	/// `pallet-balances` does: metadata then types those fields `BalanceOf<T>`, which wallets
@@ -400,7 +400,14 @@ pub mod pallet {
 			to: T::AccountId,
 		},
 		/// Governance revoked a license: access checks deny it from this block on.
-		LicenseRevoked { license: LicenseId },
+		LicenseRevoked {
+			license: LicenseId,
+			/// For cause: the hash of the evidence. `None`: through no fault of the buyer.
+			cause: Option<sp_core::H256>,
+			/// The buyer's deposit, paid to the treasury when revoked for cause (else zero: the
+			/// deposit is returned on release).
+			slashed: BalanceOf<T>,
+		},
 		/// A platform reported records served under a license.
 		DeliveriesRecorded {
 			license: LicenseId,
@@ -591,13 +598,22 @@ pub mod pallet {
 			Self::do_transfer_license(who, license, to)
 		}
 
-		/// Governance revokes a license for a breach of its terms: access checks deny it from
-		/// this block on. Emits `LicenseRevoked`.
+		/// Governance revokes a license: access checks deny it from this block on.
+		///
+		/// For cause (a breach of its terms, settled by a dispute), `cause` is the hash of the
+		/// evidence, recorded in the license, and the buyer's deposit is paid to the treasury
+		/// instead of being returned on release. With `None`, the license ends through no
+		/// fault of the buyer (a court order, a platform's withdrawal) and the deposit is
+		/// returned on release. Emits `LicenseRevoked`.
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::revoke_license())]
-		pub fn revoke_license(origin: OriginFor<T>, license: LicenseId) -> DispatchResult {
+		pub fn revoke_license(
+			origin: OriginFor<T>,
+			license: LicenseId,
+			cause: Option<sp_core::H256>,
+		) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
-			Self::do_revoke_license(license)
+			Self::do_revoke_license(license, cause)
 		}
 
 		/// An operator of `platform` records `count` records served under `license`. Refused,
@@ -616,7 +632,7 @@ pub mod pallet {
 		}
 
 		/// Removes a license that has expired or was revoked, and returns its deposit to whoever
-		/// paid it. Anyone may call this. Emits `LicenseReleased`.
+		/// paid it (nothing, if it was revoked for cause). Anyone may call this. Emits `LicenseReleased`.
 		#[pallet::call_index(9)]
 		#[pallet::weight(T::WeightInfo::release_license())]
 		pub fn release_license(origin: OriginFor<T>, license: LicenseId) -> DispatchResult {

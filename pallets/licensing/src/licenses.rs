@@ -5,9 +5,14 @@ use crate::*;
 use frame_support::{
 	ensure,
 	pallet_prelude::*,
-	traits::{fungible::MutateHold, tokens::Precision},
+	traits::{
+		fungible::MutateHold,
+		tokens::{Fortitude, Precision, Restriction},
+	},
 };
 use frame_system::pallet_prelude::BlockNumberFor;
+use sp_core::H256;
+use sp_runtime::traits::Zero;
 
 impl<T: Config> Pallet<T> {
 	/// Whether `license` may still be used at `now`: neither revoked nor expired.
@@ -31,12 +36,27 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_revoke_license(id: LicenseId) -> DispatchResult {
+	pub(crate) fn do_revoke_license(id: LicenseId, cause: Option<H256>) -> DispatchResult {
 		let mut license = Licenses::<T>::get(id).ok_or(Error::<T>::LicenseNotFound)?;
 		ensure!(license.revoked.is_none(), Error::<T>::AlreadyRevoked);
-		license.revoked = Some(frame_system::Pallet::<T>::block_number());
+		let slashed = if cause.is_some() {
+			// The whole deposit, or nothing: the call fails rather than keep part of it.
+			T::Currency::transfer_on_hold(
+				&HoldReason::License.into(),
+				&license.depositor,
+				&T::Treasury::get(),
+				license.deposit,
+				Precision::Exact,
+				Restriction::Free,
+				Fortitude::Force,
+			)?
+		} else {
+			Zero::zero()
+		};
+		license.deposit = license.deposit.saturating_sub(slashed);
+		license.revoked = Some(Revocation { at: frame_system::Pallet::<T>::block_number(), cause });
 		Licenses::<T>::insert(id, license);
-		Self::deposit_event(Event::LicenseRevoked { license: id });
+		Self::deposit_event(Event::LicenseRevoked { license: id, cause, slashed });
 		Ok(())
 	}
 

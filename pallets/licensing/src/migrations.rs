@@ -1,22 +1,16 @@
 //! Storage migrations. Each is a [`VersionedMigration`](frame_support::migrations::VersionedMigration):
 //! it runs once, at the upgrade that brings its storage version, and leaves the runtime's
-//! `Migrations` once every live chain has run it. (Versions 1 and 2 left it at spec 107: every
-//! chain that ran an older version was a development chain, started again since.)
+//! `Migrations` once every live chain has run it. (Versions 1 to 3 left it by spec 110: every
+//! chain older than spec 109 was a development chain, started again at 109's new genesis.)
 
-/// Version 3: consent covers the terms. Each member's `allowed` purposes become its
-/// [`Consent`](licentia_primitives::consent::Consent) (no restriction, no minimum price: what
-/// consent meant before); each reward counter's purpose set becomes the
-/// [`Demand`](licentia_primitives::consent::Demand) of those purposes with no conflict at tier 0
-/// (every member of version 2 is admitted by both alike); the share totals, kept per platform
-/// and minimum price tier now, are rebuilt from the members; each license gains its terms'
-/// conflicts and the tier its price per record reached.
+/// Version 4: a revocation records its cause. Each license's `revoked` block becomes a
+/// [`Revocation`] at that block with no cause: before spec 110 governance recorded none, and
+/// its deposit, never slashed, is still returned on release.
 ///
-/// It runs in one block, in time linear in the members and licenses: that fits the development
-/// and test chains of version 2; a chain with millions of contributors would need a multi-block
-/// migration.
-pub mod v3 {
+/// It runs in one block, in time linear in the licenses (one read and one write each): a
+/// license is at most 300 bytes and released once it ends, so a chain's live licenses fit.
+pub mod v4 {
 	use crate::*;
-	use alloc::collections::BTreeMap;
 	#[cfg(feature = "try-runtime")]
 	use alloc::vec::Vec;
 	use codec::{Decode, Encode};
@@ -24,32 +18,19 @@ pub mod v3 {
 		migrations::VersionedMigration,
 		traits::{Get, UncheckedOnRuntimeUpgrade},
 		weights::Weight,
-		BoundedVec,
 	};
 	use frame_system::pallet_prelude::BlockNumberFor;
-	use licentia_primitives::consent::{Consent, RestrictionSet};
-	use sp_core::ConstU32;
-	use sp_runtime::FixedU128;
+	use licentia_primitives::consent::RestrictionSet;
 
-	/// Version 2's reward counters: per purpose set.
-	pub type OldCounters = BoundedVec<(PurposeSet, FixedU128), ConstU32<31>>;
-
-	/// A member as version 2 stored it.
-	#[derive(Encode, Decode)]
-	pub struct OldPoolMember<AccountId> {
-		pub owner: AccountId,
-		pub shares: u64,
-		pub allowed: PurposeSet,
-		pub last_recorded_reward_counters: OldCounters,
-	}
-
-	/// A license as version 2 stored it.
+	/// A license as version 3 stored it.
 	#[derive(Encode, Decode)]
 	pub struct OldLicense<AccountId, Balance, BlockNumber> {
 		pub owner: AccountId,
 		pub offer: OfferId,
 		pub terms: TermsId,
 		pub purposes: PurposeSet,
+		pub conflicts: RestrictionSet,
+		pub tier: PriceTier,
 		pub transferable: bool,
 		pub platforms: PoolPlatforms,
 		pub start: BlockNumber,
@@ -64,133 +45,102 @@ pub mod v3 {
 		pub deposit: Balance,
 	}
 
-	/// Version 2's storage under its own names (an alias takes its storage name from its own).
-	pub mod old {
-		use super::*;
-		use frame_support::{storage_alias, Twox64Concat};
+	type OldLicenseOf<T> =
+		OldLicense<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
 
-		/// Version 2's share totals: per platform, per purpose set.
-		#[storage_alias]
-		pub type PlatformShareTotals<T: Config> =
-			StorageMap<Pallet<T>, Twox64Concat, PlatformId, [u64; 32]>;
+	fn migrate<T: Config>(old: OldLicenseOf<T>) -> LicenseOf<T> {
+		License {
+			owner: old.owner,
+			offer: old.offer,
+			terms: old.terms,
+			purposes: old.purposes,
+			conflicts: old.conflicts,
+			tier: old.tier,
+			transferable: old.transferable,
+			platforms: old.platforms,
+			start: old.start,
+			expiry: old.expiry,
+			snapshot: old.snapshot,
+			records: old.records,
+			cap: old.cap,
+			delivered: old.delivered,
+			price: old.price,
+			revoked: old.revoked.map(|at| Revocation { at, cause: None }),
+			depositor: old.depositor,
+			deposit: old.deposit,
+		}
 	}
 
-	fn demand_of(purposes: PurposeSet) -> Demand {
-		Demand { purposes, conflicts: RestrictionSet::EMPTY, tier: 0 }
-	}
+	/// Rewrites every license in version 4's layout.
+	pub struct RevocationsRecordTheirCause<T>(core::marker::PhantomData<T>);
 
-	fn counters_of<const N: u32>(old: OldCounters) -> BoundedVec<(Demand, FixedU128), ConstU32<N>> {
-		// At most 31 old counters; the new bound is `MAX_DEMANDS` (64).
-		BoundedVec::truncate_from(old.into_iter().map(|(set, c)| (demand_of(set), c)).collect())
-	}
-
-	/// Rewrites members, counters and licenses in version 3's layout and rebuilds the totals.
-	pub struct ConsentCoversTheTerms<T>(core::marker::PhantomData<T>);
-
-	impl<T: Config> UncheckedOnRuntimeUpgrade for ConsentCoversTheTerms<T> {
+	impl<T: Config> UncheckedOnRuntimeUpgrade for RevocationsRecordTheirCause<T> {
 		fn on_runtime_upgrade() -> Weight {
-			let mut accesses = 0u64;
-			PlatformRewardCounters::<T>::translate::<OldCounters, _>(|_, old| {
-				accesses = accesses.saturating_add(1);
-				Some(counters_of::<MAX_DEMANDS>(old))
+			let mut licenses = 0u64;
+			Licenses::<T>::translate::<OldLicenseOf<T>, _>(|_, old| {
+				licenses = licenses.saturating_add(1);
+				Some(migrate::<T>(old))
 			});
-			let mut totals = BTreeMap::<PlatformId, ShareTotals>::new();
-			PoolMembers::<T>::translate::<OldPoolMember<T::AccountId>, _>(|_, platform, old| {
-				accesses = accesses.saturating_add(1);
-				let consent = Consent { purposes: old.allowed, ..Consent::default() };
-				totals.entry(platform).or_default().add(old.shares, &consent);
-				Some(PoolMember {
-					owner: old.owner,
-					shares: old.shares,
-					consent,
-					last_recorded_reward_counters: counters_of::<MAX_DEMANDS>(
-						old.last_recorded_reward_counters,
-					),
-				})
-			});
-			let cleared = old::PlatformShareTotals::<T>::clear(u32::MAX, None).unique as u64;
-			for (platform, totals) in totals {
-				PlatformShareTotals::<T>::insert(platform, 0, totals);
-			}
-			Licenses::<T>::translate::<OldLicense<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>, _>(
-				|_, old| {
-					accesses = accesses.saturating_add(2);
-					let conflicts = TermsOf::<T>::get(old.terms)
-						.map_or(RestrictionSet::EMPTY, |record| record.terms.conflicts());
-					let licensed = old.cap.map_or(old.records, |cap| cap.min(old.records)).max(1);
-					let tier = Pallet::<T>::price_tier(old.price / licensed as u128);
-					Some(License {
-						owner: old.owner,
-						offer: old.offer,
-						terms: old.terms,
-						purposes: old.purposes,
-						conflicts,
-						tier,
-						transferable: old.transferable,
-						platforms: old.platforms,
-						start: old.start,
-						expiry: old.expiry,
-						snapshot: old.snapshot,
-						records: old.records,
-						cap: old.cap,
-						delivered: old.delivered,
-						price: old.price,
-						revoked: old.revoked,
-						depositor: old.depositor,
-						deposit: old.deposit,
-					})
-				},
-			);
-			let writes = accesses.saturating_add(cleared.saturating_mul(2));
-			T::DbWeight::get().reads_writes(accesses.saturating_add(cleared), writes)
+			T::DbWeight::get().reads_writes(licenses, licenses)
 		}
 
+		/// Every license as version 3 stores it, to compare with after.
 		#[cfg(feature = "try-runtime")]
 		fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
-			let members = PoolMembers::<T>::iter_keys().count() as u64;
-			let licenses = Licenses::<T>::iter_keys().count() as u64;
-			Ok((members, licenses).encode())
+			let mut licenses = Vec::new();
+			for key in Licenses::<T>::iter_keys() {
+				let raw =
+					frame_support::storage::unhashed::get_raw(&Licenses::<T>::hashed_key_for(key))
+						.ok_or("a license key without a value")?;
+				let old = OldLicenseOf::<T>::decode(&mut &raw[..])
+					.map_err(|_| "a license does not decode in version 3's layout")?;
+				licenses.push((key, old.revoked, old.deposit));
+			}
+			Ok(licenses.encode())
 		}
 
+		/// The same licenses, each revoked at the same block with no cause, deposits untouched.
 		#[cfg(feature = "try-runtime")]
 		fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
-			let (members, licenses) = <(u64, u64)>::decode(&mut &state[..])
-				.map_err(|_| "the counts of pre_upgrade decode")?;
+			let before = Vec::<(LicenseId, Option<BlockNumberFor<T>>, BalanceOf<T>)>::decode(
+				&mut &state[..],
+			)
+			.map_err(|_| "pre_upgrade's licenses decode")?;
 			frame_support::ensure!(
-				PoolMembers::<T>::iter_values().count() as u64 == members,
-				"a member was lost or does not decode"
-			);
-			frame_support::ensure!(
-				Licenses::<T>::iter_values().count() as u64 == licenses,
+				Licenses::<T>::iter_values().count() == before.len(),
 				"a license was lost or does not decode"
 			);
+			for (id, revoked, deposit) in before {
+				let license = Licenses::<T>::get(id).ok_or("a license was lost")?;
+				frame_support::ensure!(
+					license.revoked == revoked.map(|at| Revocation { at, cause: None }),
+					"a revocation changed"
+				);
+				frame_support::ensure!(license.deposit == deposit, "a deposit changed");
+			}
 			Pallet::<T>::do_try_state()
 		}
 	}
 
-	/// [`ConsentCoversTheTerms`], run once: at the upgrade from storage version 2 to 3.
-	pub type MigrateV2ToV3<T> = VersionedMigration<
-		2,
+	/// [`RevocationsRecordTheirCause`], run once: at the upgrade from storage version 3 to 4.
+	pub type MigrateV3ToV4<T> = VersionedMigration<
 		3,
-		ConsentCoversTheTerms<T>,
+		4,
+		RevocationsRecordTheirCause<T>,
 		crate::Pallet<T>,
 		<T as frame_system::Config>::DbWeight,
 	>;
 
+	/// `license` as version 3 would have stored it (tests write the old layout with it).
 	#[cfg(test)]
-	pub(crate) fn old_counters(counters: &RewardCounters) -> OldCounters {
-		BoundedVec::truncate_from(counters.iter().map(|(d, c)| (d.purposes, *c)).collect())
-	}
-
-	#[cfg(test)]
-	pub(crate) fn old_license<T: Config>(
-		l: LicenseOf<T>,
-	) -> OldLicense<T::AccountId, BalanceOf<T>, BlockNumberFor<T>> {
+	pub(crate) fn old_license<T: Config>(l: LicenseOf<T>) -> OldLicenseOf<T> {
 		OldLicense {
 			owner: l.owner,
 			offer: l.offer,
 			terms: l.terms,
 			purposes: l.purposes,
+			conflicts: l.conflicts,
+			tier: l.tier,
 			transferable: l.transferable,
 			platforms: l.platforms,
 			start: l.start,
@@ -200,7 +150,7 @@ pub mod v3 {
 			cap: l.cap,
 			delivered: l.delivered,
 			price: l.price,
-			revoked: l.revoked,
+			revoked: l.revoked.map(|r| r.at),
 			depositor: l.depositor,
 			deposit: l.deposit,
 		}

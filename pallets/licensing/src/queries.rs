@@ -61,7 +61,7 @@ impl<T: Config> Pallet<T> {
 			cap: l.cap,
 			delivered: l.delivered,
 			price: l.price,
-			revoked: l.revoked,
+			revoked: l.revoked.map(|r| r.at),
 		})
 	}
 

@@ -9,7 +9,7 @@ use licentia_primitives::{
 	runtime_api::PeriodPaid,
 };
 use scale_info::TypeInfo;
-use sp_core::ConstU32;
+use sp_core::{ConstU32, H256};
 use sp_runtime::{
 	traits::{Saturating, Zero},
 	BoundedVec, FixedPointNumber, FixedU128,
@@ -77,6 +77,18 @@ pub struct Offer<AccountId, Balance> {
 	pub deposit: Balance,
 }
 
+/// Governance's revocation of a license.
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct Revocation<BlockNumber> {
+	/// The block it was revoked in: access checks deny the license from this block on.
+	pub at: BlockNumber,
+	/// For cause (a breach of the terms, after a dispute): the hash of the evidence the
+	/// decision rests on, kept off chain by the parties. The buyer's deposit went to the
+	/// treasury. `None`: revoked through no fault of the buyer (or before spec 110, which
+	/// recorded no cause); the deposit is returned on release.
+	pub cause: Option<H256>,
+}
+
 /// A license token.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 pub struct License<AccountId, Balance, BlockNumber> {
@@ -112,8 +124,8 @@ pub struct License<AccountId, Balance, BlockNumber> {
 	pub delivered: u64,
 	/// What the buyer paid.
 	pub price: Balance,
-	/// When governance revoked it, if it did.
-	pub revoked: Option<BlockNumber>,
+	/// When and why governance revoked it, if it did.
+	pub revoked: Option<Revocation<BlockNumber>>,
 	/// Who paid the deposit (the buyer; it stays with them if the license is transferred).
 	pub depositor: AccountId,
 	/// The deposit held.

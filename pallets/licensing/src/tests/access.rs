@@ -90,7 +90,7 @@ fn every_denial_reason() {
 		assert_eq!(Licensing::api_check_access(&q2), Err(Denial::CapReached));
 		System::set_block_number(101);
 		assert_eq!(Licensing::api_check_access(&q2), Err(Denial::Expired));
-		assert_ok!(Licensing::revoke_license(RuntimeOrigin::root(), 1));
+		assert_ok!(Licensing::revoke_license(RuntimeOrigin::root(), 1, None));
 		assert_eq!(Licensing::api_check_access(&q2), Err(Denial::LicenseRevoked));
 	});
 }

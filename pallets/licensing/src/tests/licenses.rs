@@ -1,6 +1,7 @@
 //! `transfer_license`, `revoke_license`, `release_license` and `record_deliveries`.
 
 use super::*;
+use frame_support::traits::fungible::InspectHold;
 
 fn bought() -> World {
 	let w = world();
@@ -64,15 +65,21 @@ fn governance_revokes_and_anyone_releases_ended_licenses() {
 		let w = bought();
 		let anyone = RuntimeOrigin::signed(w.alice.clone());
 		assert_noop!(Licensing::release_license(anyone.clone(), 0), Error::<Test>::LicenseActive);
-		assert_noop!(Licensing::revoke_license(anyone.clone(), 0), DispatchError::BadOrigin);
+		assert_noop!(Licensing::revoke_license(anyone.clone(), 0, None), DispatchError::BadOrigin);
 		assert_noop!(
-			Licensing::revoke_license(RuntimeOrigin::root(), 3),
+			Licensing::revoke_license(RuntimeOrigin::root(), 3, None),
 			Error::<Test>::LicenseNotFound
 		);
-		assert_ok!(Licensing::revoke_license(RuntimeOrigin::root(), 0));
-		System::assert_last_event(Event::LicenseRevoked { license: 0 }.into());
+		System::set_block_number(7);
+		assert_ok!(Licensing::revoke_license(RuntimeOrigin::root(), 0, None));
+		System::assert_last_event(
+			Event::LicenseRevoked { license: 0, cause: None, slashed: 0 }.into(),
+		);
+		let license = Licenses::<Test>::get(0).expect("kept until released");
+		assert_eq!(license.revoked, Some(Revocation { at: 7, cause: None }));
+		assert_eq!(license.deposit, 3, "revoked through no fault of the buyer: deposit kept");
 		assert_noop!(
-			Licensing::revoke_license(RuntimeOrigin::root(), 0),
+			Licensing::revoke_license(RuntimeOrigin::root(), 0, Some(H256::repeat_byte(1))),
 			Error::<Test>::AlreadyRevoked
 		);
 		let before = free(&w.buyer);
@@ -80,6 +87,36 @@ fn governance_revokes_and_anyone_releases_ended_licenses() {
 		System::assert_last_event(Event::LicenseReleased { license: 0 }.into());
 		assert_eq!(free(&w.buyer), before + 3, "the deposit returns to the buyer");
 		assert_noop!(Licensing::release_license(anyone, 0), Error::<Test>::LicenseNotFound);
+	});
+}
+
+/// Revoked for cause after a dispute: the evidence's hash is recorded with the revocation and
+/// the buyer's deposit goes to the treasury, so releasing the license returns nothing.
+#[test]
+fn a_license_revoked_for_cause_records_the_evidence_and_forfeits_the_deposit() {
+	run(|| {
+		let w = bought();
+		let evidence = H256::repeat_byte(0xab);
+		let treasury = TreasuryAccount::get();
+		let (buyer_before, treasury_before) = (free(&w.buyer), free(&treasury));
+		let held = <Balances as InspectHold<_>>::total_balance_on_hold(&w.buyer);
+		assert_eq!(held, 3);
+
+		System::set_block_number(9);
+		assert_ok!(Licensing::revoke_license(RuntimeOrigin::root(), 0, Some(evidence)));
+		System::assert_last_event(
+			Event::LicenseRevoked { license: 0, cause: Some(evidence), slashed: 3 }.into(),
+		);
+		let license = Licenses::<Test>::get(0).expect("kept until released");
+		assert_eq!(license.revoked, Some(Revocation { at: 9, cause: Some(evidence) }));
+		assert_eq!(license.deposit, 0);
+		assert_eq!(<Balances as InspectHold<_>>::total_balance_on_hold(&w.buyer), 0);
+		assert_eq!(free(&treasury), treasury_before + 3);
+		assert_eq!(Licensing::api_license(0).and_then(|l| l.revoked), Some(9));
+
+		assert_ok!(Licensing::release_license(RuntimeOrigin::signed(w.alice), 0));
+		assert_eq!(free(&w.buyer), buyer_before, "nothing returns to the buyer");
+		assert_ok!(Licensing::do_try_state());
 	});
 }
 

@@ -1,78 +1,58 @@
-//! The storage migration to version 3: consent covers the terms.
+//! The storage migration to version 4: a revocation records its cause.
 
 use super::*;
-use crate::migrations::v3;
+use crate::migrations::v4;
 use frame_support::{
 	storage::unhashed,
 	traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion},
 };
 
-/// A purchase's state written back in version 2's layout migrates to what version 3 would have
-/// stored, but for the counters' conflicts, which version 2 did not record (every member of
-/// version 2 refuses nothing, so none is needed): the same members, totals and licenses, the
-/// same rewards and quotes.
+/// Licenses written back in version 3's layout, one live and one revoked, migrate to what
+/// version 4 stores: the same licenses, the revoked one revoked at the same block with no cause
+/// (its deposit still returned on release), and the migration runs once only.
 #[test]
-fn v3_gives_members_consent_counters_demands_and_licenses_their_tier() {
+fn v4_keeps_every_license_and_gives_old_revocations_no_cause() {
 	run(|| {
 		let w = world();
-		assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, u128::MAX));
-		let owed_alice = Licensing::api_pending_rewards(&w.alice);
-		assert!(owed_alice > 0);
-		let members: Vec<_> = PoolMembers::<Test>::iter().collect();
-		let counters: Vec<_> = PlatformRewardCounters::<Test>::iter().collect();
-		let totals: Vec<_> = PlatformShareTotals::<Test>::iter().collect();
-		let license = Licenses::<Test>::get(0).expect("bought");
-		let quote = Licensing::api_quote(0);
-
-		// The same state as version 2 stored it.
-		for (identity, platform, m) in &members {
-			let old = v3::OldPoolMember {
-				owner: m.owner.clone(),
-				shares: m.shares,
-				allowed: m.consent.purposes,
-				last_recorded_reward_counters: v3::old_counters(&m.last_recorded_reward_counters),
-			};
-			unhashed::put(&PoolMembers::<Test>::hashed_key_for(identity, platform), &old);
+		for _ in 0..2 {
+			assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, u128::MAX));
 		}
-		for (platform, c) in &counters {
+		System::set_block_number(5);
+		assert_ok!(Licensing::revoke_license(RuntimeOrigin::root(), 1, None));
+		let licenses: Vec<_> = Licenses::<Test>::iter().collect();
+		assert_eq!(licenses.len(), 2);
+		for (id, license) in &licenses {
 			unhashed::put(
-				&PlatformRewardCounters::<Test>::hashed_key_for(platform),
-				&v3::old_counters(c),
+				&Licenses::<Test>::hashed_key_for(id),
+				&v4::old_license::<Test>(license.clone()),
 			);
 		}
-		let _ = PlatformShareTotals::<Test>::clear(u32::MAX, None);
-		let mut old_totals = [0u64; 32];
-		for (set, total) in old_totals.iter_mut().enumerate().skip(1) {
-			*total = totals[0].2.of(PurposeSet(set as u8), Default::default());
-		}
-		v3::old::PlatformShareTotals::<Test>::insert(w.platform, old_totals);
-		unhashed::put(
-			&Licenses::<Test>::hashed_key_for(0),
-			&v3::old_license::<Test>(license.clone()),
+		StorageVersion::new(3).put::<Licensing>();
+		assert_ne!(
+			unhashed::get_raw(&Licenses::<Test>::hashed_key_for(1)),
+			Some(licenses.iter().find(|(id, _)| *id == 1).expect("two").1.encode()),
+			"a revoked license's layout differs (a live one encodes alike in both)"
 		);
-		StorageVersion::new(2).put::<Licensing>();
 
-		v3::MigrateV2ToV3::<Test>::on_runtime_upgrade();
+		v4::MigrateV3ToV4::<Test>::on_runtime_upgrade();
 
-		assert_eq!(Licensing::on_chain_storage_version(), 3);
-		let without_conflicts = |c: &RewardCounters| -> RewardCounters {
-			let c = c.iter().map(|(d, v)| (Demand { conflicts: Default::default(), ..*d }, *v));
-			c.collect::<Vec<_>>().try_into().expect("as many")
-		};
-		let members: Vec<_> = members
-			.into_iter()
-			.map(|(i, p, m)| {
-				let last = without_conflicts(&m.last_recorded_reward_counters);
-				(i, p, PoolMember { last_recorded_reward_counters: last, ..m })
-			})
-			.collect();
-		assert_eq!(PoolMembers::<Test>::iter().collect::<Vec<_>>(), members);
-		let counters: Vec<_> = counters.iter().map(|(p, c)| (*p, without_conflicts(c))).collect();
-		assert_eq!(PlatformRewardCounters::<Test>::iter().collect::<Vec<_>>(), counters);
-		assert_eq!(PlatformShareTotals::<Test>::iter().collect::<Vec<_>>(), totals);
-		assert_eq!(Licenses::<Test>::get(0), Some(license));
-		assert_eq!(Licensing::api_pending_rewards(&w.alice), owed_alice);
-		assert_eq!(Licensing::api_quote(0), quote);
+		assert_eq!(Licensing::on_chain_storage_version(), 4);
+		let mut after: Vec<_> = Licenses::<Test>::iter().collect();
+		after.sort_by_key(|(id, _)| *id);
+		assert_eq!(after, {
+			let mut l = licenses.clone();
+			l.sort_by_key(|(id, _)| *id);
+			l
+		});
+		assert_eq!(
+			Licenses::<Test>::get(1).and_then(|l| l.revoked),
+			Some(Revocation { at: 5, cause: None })
+		);
 		assert_ok!(Licensing::do_try_state());
+
+		// Run again (a second upgrade): the version says it is done, nothing is rewritten.
+		unhashed::put(&Licenses::<Test>::hashed_key_for(0), &[0u8; 3]);
+		v4::MigrateV3ToV4::<Test>::on_runtime_upgrade();
+		assert_eq!(unhashed::get_raw(&Licenses::<Test>::hashed_key_for(0)), Some(vec![0u8; 3]));
 	});
 }

@@ -91,7 +91,10 @@ fn call() -> impl Strategy<Value = RuntimeCall> {
 		(id(), amount()).prop_map(|(offer, max_price)| Call::purchase { offer, max_price }),
 		(0u64..4, who())
 			.prop_map(|(license, to)| Call::transfer_license { license, to: account(to) }),
-		(0u64..4).prop_map(|license| Call::revoke_license { license }),
+		(0u64..4, any::<bool>()).prop_map(|(license, cause)| Call::revoke_license {
+			license,
+			cause: cause.then(|| H256::repeat_byte(license as u8)),
+		}),
 		(0u64..4, id(), prop_oneof![Just(0u64), 1u64..2_000, Just(u64::MAX)]).prop_map(
 			|(license, platform, count)| Call::record_deliveries { license, platform, count }
 		),
