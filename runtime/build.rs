@@ -2,14 +2,17 @@
 //! same runtime with `try-runtime` (`try_runtime_wasm::WASM_BINARY`), which the upgrade test
 //! runs the migrations' pre- and post-upgrade checks with, as the `try-runtime` tool would.
 //! Both share one wasm target directory: the second build recompiles only what `try-runtime`
-//! changes. Release builds (`metadata-hash`) build the runtime alone.
+//! changes. Release builds (`metadata-hash`) and benchmark builds (`runtime-benchmarks`) build
+//! the runtime alone.
 
 #[cfg(feature = "std")]
 fn main() {
 	let runtime = substrate_wasm_builder::WasmBuilder::init_with_defaults();
 	#[cfg(feature = "metadata-hash")]
 	runtime.enable_metadata_hash("LCT", 12).build();
-	#[cfg(not(feature = "metadata-hash"))]
+	#[cfg(all(not(feature = "metadata-hash"), feature = "runtime-benchmarks"))]
+	runtime.build();
+	#[cfg(not(any(feature = "metadata-hash", feature = "runtime-benchmarks")))]
 	{
 		runtime.build();
 		substrate_wasm_builder::WasmBuilder::init_with_defaults()

@@ -4,7 +4,9 @@
 //! and the chain continues from its last finalized block with everything it held.
 //!
 //! A second test lets a fifth validator join by a council motion with keys it generated and
-//! registered itself, then removes one of the four and stops it: finality never stops.
+//! registered itself; then one of the four signs two different GRANDPA prevotes in one round,
+//! anyone reports it and the offence is recorded; the council removes that validator and it
+//! stops: finality never stops.
 //!
 //! The recovery and join figures they print are recorded in docs/reliability.md.
 
@@ -19,7 +21,7 @@ use licentia_primitives::{
 	content::{batch_root, PostId, PostRecord},
 	licensing::Price,
 };
-use licentia_runtime::{Runtime, RuntimeCall, UNIT};
+use licentia_runtime::{AccountId, Runtime, RuntimeCall, UNIT};
 use localnet::{finalized_everywhere, Extra, Localnet, NAMES, NETWORKS};
 use serde_json::json;
 use sp_core::H256;
@@ -311,6 +313,28 @@ fn a_validator_joins_by_governance_and_another_leaves_without_stalling_finality(
 		authoring.as_secs_f64()
 	);
 
+	// -- Dave equivocates; Ferdie reports it with a proof that the key was Dave's. ---------
+	let reported = Instant::now();
+	let report = dave_equivocates(&net);
+	let ferdie = Ferdie.to_account_id();
+	let before = net.free_balance(0, &ferdie);
+	net.submit_included(0, Ferdie, report.clone());
+	let reports = net.keys(0, &frame_support::storage::storage_prefix(b"Offences", b"Reports"));
+	assert_eq!(reports.len(), 1, "one offence recorded");
+	type Report = sp_staking::offence::OffenceDetails<AccountId, (AccountId, ())>;
+	let offence: Report = net.value(0, &reports[0]).expect("the report");
+	assert_eq!(offence.offender.0, Dave.to_account_id(), "the offender is Dave's account");
+	assert_eq!(offence.reporters, vec![ferdie.clone()]);
+	assert_eq!(net.free_balance(0, &ferdie), before, "a valid report is free");
+	net.submit_included(0, Ferdie, report);
+	let again = net.keys(0, &frame_support::storage::storage_prefix(b"Offences", b"Reports"));
+	assert_eq!(again, reports, "the same offence is recorded once");
+	assert!(net.free_balance(0, &ferdie) < before, "a duplicate report pays its fee");
+	eprintln!(
+		"Dave's equivocation: reported and recorded {:.1} s after the report was signed",
+		reported.elapsed().as_secs_f64()
+	);
+
 	// -- The council removes Dave; Dave's node stops; the four others go on. ---------------
 	let removed_at = Instant::now();
 	let remove = RuntimeCall::Validators(pallet_membership::Call::remove_member {
@@ -333,4 +357,57 @@ fn a_validator_joins_by_governance_and_another_leaves_without_stalling_finality(
 		out.as_secs_f64(),
 		going_on.as_secs_f64()
 	);
+}
+
+/// Dave's GRANDPA key signs two prevotes for different blocks in one round of the current
+/// authority set (what a validator running twice with the same keys does), and the report of
+/// it: the equivocation proof, and the proof, from the session's historical roots
+/// (`GrandpaApi_generate_key_ownership_proof` on Alice's node), that the key was Dave's.
+fn dave_equivocates(net: &Localnet) -> RuntimeCall {
+	use sp_consensus_grandpa::{AuthorityId, Equivocation, EquivocationProof};
+	use sp_core::Pair;
+	let best = net.heights(0).expect("Alice's node").0;
+	let at = net.hash_at(0, best).expect("the best block");
+	let set_id: u64 = net
+		.value(0, &frame_support::storage::storage_prefix(b"Grandpa", b"CurrentSetId"))
+		.unwrap_or(0);
+	let round = 1;
+	let dave = sp_keyring::Ed25519Keyring::Dave;
+	let vote = |number: u32| {
+		let target_hash = decode_hex(&net.hash_at(0, number).expect("a block"));
+		let prevote = finality_grandpa::Prevote { target_hash, target_number: number };
+		let message = finality_grandpa::Message::Prevote(prevote.clone());
+		let payload = sp_consensus_grandpa::localized_payload(round, set_id, &message);
+		(prevote, dave.pair().sign(&payload).into())
+	};
+	let identity = AuthorityId::from(dave.public());
+	let equivocation = finality_grandpa::Equivocation {
+		round_number: round,
+		identity: identity.clone(),
+		first: vote(best - 1),
+		second: vote(best),
+	};
+	let proof = EquivocationProof::new(set_id, Equivocation::Prevote(equivocation));
+	let owner: Option<sp_consensus_grandpa::OpaqueKeyOwnershipProof> = decode_hex(
+		net.rpc(
+			0,
+			"state_call",
+			json!([
+				"GrandpaApi_generate_key_ownership_proof",
+				to_hex(&(set_id, identity).encode()),
+				at
+			]),
+		)
+		.expect("a proof")
+		.as_str()
+		.expect("hex"),
+	);
+	let owner = owner
+		.expect("Dave's key is in the session")
+		.decode()
+		.expect("a membership proof");
+	RuntimeCall::Grandpa(pallet_grandpa::Call::report_equivocation {
+		equivocation_proof: Box::new(proof),
+		key_owner_proof: owner,
+	})
 }

@@ -21,8 +21,8 @@ include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
 /// This runtime built with `try-runtime`: its `TryRuntime` API runs the migrations' pre- and
 /// post-upgrade checks and `try_state`, as the `try-runtime` tool does with such a build. For
-/// tests (see node/tests/upgrade.rs); not built in release builds (`metadata-hash`).
-#[cfg(all(feature = "std", not(feature = "metadata-hash")))]
+/// tests (see node/tests/upgrade.rs); not built in release or benchmark builds.
+#[cfg(all(feature = "std", not(any(feature = "metadata-hash", feature = "runtime-benchmarks"))))]
 pub mod try_runtime_wasm {
 	include!(concat!(env!("OUT_DIR"), "/wasm_binary_try_runtime.rs"));
 }

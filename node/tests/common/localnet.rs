@@ -184,6 +184,23 @@ impl Localnet {
 		hex.as_str().map(decode_hex)
 	}
 
+	/// The keys under `prefix` on `node`'s best block (the first thousand).
+	pub fn keys(&self, node: usize, prefix: &[u8]) -> Vec<Vec<u8>> {
+		let keys = self.rpc(node, "state_getKeysPaged", json!([to_hex(prefix), 1000]));
+		let keys: Vec<String> =
+			keys.map(serde_json::from_value).and_then(Result::ok).unwrap_or_default();
+		keys.iter()
+			.map(|k| hex::decode(k.trim_start_matches("0x")).expect("hex"))
+			.collect()
+	}
+
+	/// `who`'s free balance on `node`'s best block.
+	pub fn free_balance(&self, node: usize, who: &licentia_runtime::AccountId) -> u128 {
+		type Info = frame_system::AccountInfo<u32, pallet_balances::AccountData<u128>>;
+		let key = frame_system::Account::<Runtime>::hashed_key_for(who);
+		self.value::<Info>(node, &key).map_or(0, |info| info.data.free)
+	}
+
 	/// The hash of `node`'s finalized head.
 	pub fn finalized_head(&self, node: usize) -> String {
 		let head = self.rpc(node, "chain_getFinalizedHead", json!([])).expect("a head");

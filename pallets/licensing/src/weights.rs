@@ -65,14 +65,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::TermsOf` (r:0 w:1)
 	/// Proof: `Licensing::TermsOf` (`max_values`: None, `max_size`: Some(371), added: 2846, mode: `MaxEncodedLen`)
 	fn register_terms() -> Weight {
 		// Proof size, measured: `109`
-		// Proof size, estimated: `3640`
-		// Minimum execution time: 47_241_000 picoseconds.
-		Weight::from_parts(49_604_000, 3640)
+		// Proof size, estimated: `3694`
+		// Minimum execution time: 50_135_000 picoseconds.
+		Weight::from_parts(56_525_000, 3694)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -85,14 +85,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::Offers` (r:0 w:1)
 	/// Proof: `Licensing::Offers` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
 	fn create_offer() -> Weight {
 		// Proof size, measured: `668`
 		// Proof size, estimated: `4286`
-		// Minimum execution time: 55_062_000 picoseconds.
-		Weight::from_parts(58_187_000, 4286)
+		// Minimum execution time: 59_759_000 picoseconds.
+		Weight::from_parts(66_689_000, 4286)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -108,10 +108,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn create_pool_offer(p: u32, ) -> Weight {
 		// Proof size, measured: `429 + p * (110 ±0)`
 		// Proof size, estimated: `3836 + p * (3296 ±0)`
-		// Minimum execution time: 16_425_000 picoseconds.
-		Weight::from_parts(14_612_368, 3836)
-			// Standard error: 1_472
-			.saturating_add(Weight::from_parts(3_091_362, 0).saturating_mul(p.into()))
+		// Minimum execution time: 17_336_000 picoseconds.
+		Weight::from_parts(19_494_070, 3836)
+			// Standard error: 27_926
+			.saturating_add(Weight::from_parts(4_363_608, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -122,8 +122,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_offer_paused() -> Weight {
 		// Proof size, measured: `243`
 		// Proof size, estimated: `3613`
-		// Minimum execution time: 10_226_000 picoseconds.
-		Weight::from_parts(11_217_000, 3613)
+		// Minimum execution time: 10_846_000 picoseconds.
+		Weight::from_parts(17_196_000, 3613)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -132,12 +132,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn close_offer() -> Weight {
 		// Proof size, measured: `388`
-		// Proof size, estimated: `3640`
-		// Minimum execution time: 40_841_000 picoseconds.
-		Weight::from_parts(43_074_000, 3640)
+		// Proof size, estimated: `3694`
+		// Minimum execution time: 43_916_000 picoseconds.
+		Weight::from_parts(51_487_000, 3694)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -158,19 +158,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `Content::CountedBatches` (r:1 w:0)
 	/// Proof: `Content::CountedBatches` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::Licenses` (r:0 w:1)
-	/// Proof: `Licensing::Licenses` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::Licenses` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
 	/// Component `p` ranges over `[1, 16]`.
 	fn purchase(p: u32, ) -> Weight {
 		// Proof size, measured: `5517 + p * (281 ±0)`
 		// Proof size, estimated: `8799 + p * (26368 ±0)`
-		// Minimum execution time: 157_335_000 picoseconds.
-		Weight::from_parts(133_909_336, 8799)
-			// Standard error: 89_086
-			.saturating_add(Weight::from_parts(27_848_741, 0).saturating_mul(p.into()))
+		// Minimum execution time: 180_420_000 picoseconds.
+		Weight::from_parts(174_686_645, 8799)
+			// Standard error: 347_534
+			.saturating_add(Weight::from_parts(36_639_243, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -178,48 +178,52 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(0, 26368).saturating_mul(p.into()))
 	}
 	/// Storage: `Licensing::Licenses` (r:1 w:1)
-	/// Proof: `Licensing::Licenses` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::Licenses` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
 	fn transfer_license() -> Weight {
 		// Proof size, measured: `478`
-		// Proof size, estimated: `3700`
-		// Minimum execution time: 12_809_000 picoseconds.
-		Weight::from_parts(13_750_000, 3700)
+		// Proof size, estimated: `3733`
+		// Minimum execution time: 13_590_000 picoseconds.
+		Weight::from_parts(18_848_000, 3733)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Licensing::Licenses` (r:1 w:1)
-	/// Proof: `Licensing::Licenses` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::Licenses` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn revoke_license() -> Weight {
-		// Proof size, measured: `478`
-		// Proof size, estimated: `3700`
-		// Minimum execution time: 12_489_000 picoseconds.
-		Weight::from_parts(13_581_000, 3700)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+		// Proof size, measured: `851`
+		// Proof size, estimated: `6196`
+		// Minimum execution time: 55_683_000 picoseconds.
+		Weight::from_parts(60_901_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Licensing::Licenses` (r:1 w:1)
-	/// Proof: `Licensing::Licenses` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::Licenses` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Platforms` (r:1 w:0)
 	/// Proof: `Consent::Platforms` (`max_values`: None, `max_size`: Some(821), added: 3296, mode: `MaxEncodedLen`)
 	fn record_deliveries() -> Weight {
 		// Proof size, measured: `916`
 		// Proof size, estimated: `4286`
-		// Minimum execution time: 18_908_000 picoseconds.
-		Weight::from_parts(20_080_000, 4286)
+		// Minimum execution time: 20_160_000 picoseconds.
+		Weight::from_parts(22_734_000, 4286)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Licensing::Licenses` (r:1 w:1)
-	/// Proof: `Licensing::Licenses` (`max_values`: None, `max_size`: Some(235), added: 2710, mode: `MaxEncodedLen`)
+	/// Proof: `Licensing::Licenses` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn release_license() -> Weight {
-		// Proof size, measured: `715`
-		// Proof size, estimated: `3700`
-		// Minimum execution time: 44_466_000 picoseconds.
-		Weight::from_parts(46_690_000, 3700)
+		// Proof size, measured: `716`
+		// Proof size, estimated: `3733`
+		// Minimum execution time: 47_541_000 picoseconds.
+		Weight::from_parts(51_237_000, 3733)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -243,10 +247,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn claim(n: u32, ) -> Weight {
 		// Proof size, measured: `1407 + n * (459 ±0)`
 		// Proof size, estimated: `7642 + n * (4022 ±0)`
-		// Minimum execution time: 78_977_000 picoseconds.
-		Weight::from_parts(67_703_307, 7642)
-			// Standard error: 16_517
-			.saturating_add(Weight::from_parts(15_742_139, 0).saturating_mul(n.into()))
+		// Minimum execution time: 86_519_000 picoseconds.
+		Weight::from_parts(68_989_812, 7642)
+			// Standard error: 90_718
+			.saturating_add(Weight::from_parts(17_961_249, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -271,10 +275,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn claim_for(n: u32, ) -> Weight {
 		// Proof size, measured: `1407 + n * (459 ±0)`
 		// Proof size, estimated: `7642 + n * (4022 ±0)`
-		// Minimum execution time: 75_503_000 picoseconds.
-		Weight::from_parts(62_586_188, 7642)
-			// Standard error: 15_315
-			.saturating_add(Weight::from_parts(15_426_707, 0).saturating_mul(n.into()))
+		// Minimum execution time: 83_925_000 picoseconds.
+		Weight::from_parts(65_912_805, 7642)
+			// Standard error: 87_226
+			.saturating_add(Weight::from_parts(19_491_617, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -291,10 +295,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn prune_feed(n: u32, ) -> Weight {
 		// Proof size, measured: `77 + n * (73 ±0)`
 		// Proof size, estimated: `1493 + n * (2792 ±0)`
-		// Minimum execution time: 2_003_000 picoseconds.
-		Weight::from_parts(2_213_000, 1493)
-			// Standard error: 4_401
-			.saturating_add(Weight::from_parts(4_201_203, 0).saturating_mul(n.into()))
+		// Minimum execution time: 2_394_000 picoseconds.
+		Weight::from_parts(2_554_000, 1493)
+			// Standard error: 33_014
+			.saturating_add(Weight::from_parts(5_531_055, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -306,36 +310,36 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights priced with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_terms() -> Weight {
-		Weight::from_parts(49_604_000, 3640)
+		Weight::from_parts(56_525_000, 3694)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn create_offer() -> Weight {
-		Weight::from_parts(58_187_000, 4286)
+		Weight::from_parts(66_689_000, 4286)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn create_pool_offer(p: u32, ) -> Weight {
-		Weight::from_parts(14_612_368, 3836)
-			.saturating_add(Weight::from_parts(3_091_362, 0).saturating_mul(p.into()))
+		Weight::from_parts(19_494_070, 3836)
+			.saturating_add(Weight::from_parts(4_363_608, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 3296).saturating_mul(p.into()))
 	}
 	fn set_offer_paused() -> Weight {
-		Weight::from_parts(11_217_000, 3613)
+		Weight::from_parts(17_196_000, 3613)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn close_offer() -> Weight {
-		Weight::from_parts(43_074_000, 3640)
+		Weight::from_parts(51_487_000, 3694)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn purchase(p: u32, ) -> Weight {
-		Weight::from_parts(133_909_336, 8799)
-			.saturating_add(Weight::from_parts(27_848_741, 0).saturating_mul(p.into()))
+		Weight::from_parts(174_686_645, 8799)
+			.saturating_add(Weight::from_parts(36_639_243, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().reads((7_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
@@ -343,28 +347,28 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 26368).saturating_mul(p.into()))
 	}
 	fn transfer_license() -> Weight {
-		Weight::from_parts(13_750_000, 3700)
+		Weight::from_parts(18_848_000, 3733)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn revoke_license() -> Weight {
-		Weight::from_parts(13_581_000, 3700)
-			.saturating_add(ParityDbWeight::get().reads(1_u64))
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
+		Weight::from_parts(60_901_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn record_deliveries() -> Weight {
-		Weight::from_parts(20_080_000, 4286)
+		Weight::from_parts(22_734_000, 4286)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn release_license() -> Weight {
-		Weight::from_parts(46_690_000, 3700)
+		Weight::from_parts(51_237_000, 3733)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn claim(n: u32, ) -> Weight {
-		Weight::from_parts(67_703_307, 7642)
-			.saturating_add(Weight::from_parts(15_742_139, 0).saturating_mul(n.into()))
+		Weight::from_parts(68_989_812, 7642)
+			.saturating_add(Weight::from_parts(17_961_249, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
@@ -372,8 +376,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 4022).saturating_mul(n.into()))
 	}
 	fn claim_for(n: u32, ) -> Weight {
-		Weight::from_parts(62_586_188, 7642)
-			.saturating_add(Weight::from_parts(15_426_707, 0).saturating_mul(n.into()))
+		Weight::from_parts(65_912_805, 7642)
+			.saturating_add(Weight::from_parts(19_491_617, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
@@ -381,8 +385,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 4022).saturating_mul(n.into()))
 	}
 	fn prune_feed(n: u32, ) -> Weight {
-		Weight::from_parts(2_213_000, 1493)
-			.saturating_add(Weight::from_parts(4_201_203, 0).saturating_mul(n.into()))
+		Weight::from_parts(2_554_000, 1493)
+			.saturating_add(Weight::from_parts(5_531_055, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
