@@ -18,20 +18,17 @@ use codec::Encode;
 use common::{accepted_link, decode_hex, layout, to_hex, training_terms};
 use licentia_primitives::{
 	consent::{Decision, Identity, Purpose},
-	content::{batch_root, PostId, PostRecord},
+	content::{batch_root, PostRecord},
 	licensing::Price,
 };
 use licentia_runtime::{AccountId, Runtime, RuntimeCall, UNIT};
-use localnet::{finalized_everywhere, Extra, Localnet, NAMES, NETWORKS};
+use localnet::{finalized_everywhere, x_posts, Extra, Localnet, NAMES, NETWORKS, X_PLATFORM};
 use serde_json::json;
-use sp_core::H256;
 use sp_keyring::Sr25519Keyring::{Alice, Dave, Eve, Ferdie};
 use std::{
 	process::Command,
 	time::{Duration, Instant},
 };
-
-const X_PLATFORM: u32 = 3;
 
 #[test]
 fn four_validators_survive_crashes_and_restarts() {
@@ -51,16 +48,7 @@ fn four_validators_survive_crashes_and_restarts() {
 	eprintln!("four validators finalizing after {:.1} s", up.as_secs_f64());
 
 	// -- Transactions flow: a link, a consent, a batch, terms, an offer, a purchase. -------
-	let posts: Vec<PostRecord> = (0..4u64)
-		.map(|i| PostRecord {
-			platform: X_PLATFORM,
-			post: PostId::X { id: 1_800_000_000_000_000_000 + i },
-			content_hash: H256::repeat_byte(i as u8),
-			author: Identity::X(7),
-			salt: Default::default(),
-			scrubbed_hash: Default::default(),
-		})
-		.collect();
+	let posts = x_posts(7, 1_800_000_000_000_000_000);
 	let terms = training_terms(10_000);
 	net.submit(0, Dave, accepted_link(X_PLATFORM, Identity::X(7), &Eve.pair(), 0, net.genesis(0)));
 	net.submit(

@@ -23,11 +23,11 @@ use codec::{Decode, Encode};
 use common::{accepted_link, layout, training_terms};
 use licentia_primitives::{
 	consent::{Decision, Identity, Purpose},
-	content::{batch_root, PostId, PostRecord},
+	content::{batch_root, PostRecord},
 	licensing::Price,
 };
 use licentia_runtime::{opaque, Balance, BlockNumber, Runtime, RuntimeCall, UNIT};
-use localnet::{finalized_everywhere, Localnet, NETWORKS};
+use localnet::{finalized_everywhere, x_posts, Localnet, NETWORKS, X_PLATFORM};
 use pallet_licensing::{migrations::v4::OldLicense, LicenseOf, Revocation};
 use sc_executor::WasmExecutor;
 use sp_core::{
@@ -55,7 +55,6 @@ use std::{
 
 /// The last release's runtime, which the network starts on.
 const RELEASE: &str = "runtime/releases/licentia-runtime-109.compact.compressed.wasm";
-const X_PLATFORM: u32 = 3;
 
 /// What `TryRuntime_on_runtime_upgrade` checks (frame-support's `UpgradeCheckSelect`, which
 /// only builds with `try-runtime`: the same encoding).
@@ -246,16 +245,7 @@ fn the_council_upgrades_a_running_network_and_every_node_follows() {
 /// Dave's platform (X) registers a batch of Eve's posts, which counts once its challenge
 /// window ends; Alice buys its offer twice: licenses 0 and 1.
 fn buy_two_licenses(net: &Localnet) {
-	let posts: Vec<PostRecord> = (0..4u64)
-		.map(|i| PostRecord {
-			platform: X_PLATFORM,
-			post: PostId::X { id: 1_900_000_000_000_000_000 + i },
-			content_hash: H256::repeat_byte(i as u8),
-			author: Identity::X(8),
-			salt: Default::default(),
-			scrubbed_hash: Default::default(),
-		})
-		.collect();
+	let posts = x_posts(8, 1_900_000_000_000_000_000);
 	net.submit(0, Dave, accepted_link(X_PLATFORM, Identity::X(8), &Eve.pair(), 0, net.genesis(0)));
 	net.submit(
 		0,
