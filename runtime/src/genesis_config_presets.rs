@@ -286,6 +286,33 @@ mod tests {
 		}
 	}
 
+	/// The session hears of a new validator set only when a member joins or leaves or rotates
+	/// its keys: otherwise GRANDPA's set id would rise every session.
+	#[test]
+	fn a_new_validator_set_only_when_members_or_keys_change() {
+		use frame_support::assert_ok;
+		use pallet_session::SessionManager;
+		type Manager = crate::configs::ValidatorManager;
+		let root = || crate::RuntimeOrigin::root();
+		let dave = || sp_runtime::MultiAddress::Id(Sr25519Keyring::Dave.to_account_id());
+		build(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET, Value::Null)
+			.expect("it builds")
+			.execute_with(|| {
+				assert_eq!(Manager::new_session(2), None, "the genesis set, unchanged");
+				assert_ok!(crate::Validators::remove_member(root(), dave()));
+				assert_eq!(Manager::new_session(2).map(|set| set.len()), Some(3));
+				assert_ok!(crate::Validators::add_member(root(), dave()));
+				assert_eq!(Manager::new_session(2), None, "the same four, the same keys");
+
+				let alice = Sr25519Keyring::Alice.to_account_id();
+				let (_, aura, _) = authority_keys(Sr25519Keyring::Ferdie, Ed25519Keyring::Ferdie);
+				pallet_session::NextKeys::<crate::Runtime>::mutate(&alice, |keys| {
+					keys.as_mut().expect("Alice has keys").aura = aura;
+				});
+				assert_eq!(Manager::new_session(2).map(|set| set.len()), Some(4), "a rotation");
+			});
+	}
+
 	#[test]
 	fn local_testnet_has_four_validators_and_dev_has_one() {
 		let count = |id: &str| {

@@ -131,15 +131,27 @@ impl Convert<AccountId, Option<AccountId>> for ValidatorIdOf {
 
 /// Feeds the validator set to the session: the members that have registered keys, in member
 /// order. Never an empty set (GRANDPA cannot change to one): without a member with keys, the
-/// validators stay as they are.
+/// validators stay as they are. Nor a set that is no change: when every member with keys is
+/// queued already with the keys it has now, the session keeps its set, GRANDPA's set id stays
+/// (a new set each session would make every session end in a set change every light client
+/// and warp sync must prove) and the historical root carries over. A member joining or
+/// leaving, or rotating its keys, is a new set.
 pub struct ValidatorManager;
 impl pallet_session::SessionManager<AccountId> for ValidatorManager {
 	fn new_session(_: SessionIndex) -> Option<Vec<AccountId>> {
-		let validators: Vec<AccountId> = super::Validators::members()
+		let validators: Vec<(AccountId, SessionKeys)> = super::Validators::members()
 			.into_iter()
-			.filter(|account| pallet_session::NextKeys::<Runtime>::contains_key(account))
+			.filter_map(|account| {
+				let keys = pallet_session::NextKeys::<Runtime>::get(&account)?;
+				Some((account, keys))
+			})
 			.collect();
-		(!validators.is_empty()).then_some(validators)
+		let queued: alloc::collections::BTreeMap<_, _> =
+			pallet_session::QueuedKeys::<Runtime>::get().into_iter().collect();
+		let unchanged = validators.len() == queued.len()
+			&& validators.iter().all(|(account, keys)| queued.get(account) == Some(keys));
+		(!validators.is_empty() && !unchanged)
+			.then(|| validators.into_iter().map(|(account, _)| account).collect())
 	}
 
 	fn end_session(_: SessionIndex) {}
