@@ -90,7 +90,6 @@ fn benchmark_extrinsic(
 		genesis_hash,
 		era: Era::mortal(period, info.best_number.saturated_into()),
 		era_block_hash: info.best_hash,
-		..ChainContext::immortal(genesis_hash)
 	};
 	Ok(signed_extrinsic(call, &Sr25519Keyring::Bob.pair(), nonce, context).into())
 }

@@ -18,26 +18,12 @@ pub struct ChainContext {
 	pub era: Era,
 	/// The hash of the block the era starts at.
 	pub era_block_hash: Hash,
-	/// The chain runtime's `spec_version` and `transaction_version`, which the signature
-	/// covers: this runtime's own ([`VERSION`]) unless the chain still runs an older one.
-	pub versions: (u32, u32),
 }
 
 impl ChainContext {
-	/// An immortal transaction on the chain with the given genesis hash, running this runtime.
+	/// An immortal transaction on the chain with the given genesis hash.
 	pub fn immortal(genesis_hash: Hash) -> Self {
-		Self {
-			genesis_hash,
-			era: Era::Immortal,
-			era_block_hash: genesis_hash,
-			versions: (VERSION.spec_version, VERSION.transaction_version),
-		}
-	}
-
-	/// The same, for a chain whose runtime has `spec_version` and `transaction_version`
-	/// (`state_getRuntimeVersion`): an older release, before an upgrade.
-	pub fn on_runtime(self, spec_version: u32, transaction_version: u32) -> Self {
-		Self { versions: (spec_version, transaction_version), ..self }
+		Self { genesis_hash, era: Era::Immortal, era_block_hash: genesis_hash }
 	}
 }
 
@@ -71,8 +57,8 @@ pub fn signed_extrinsic(
 		tx_ext.clone(),
 		(
 			(),
-			context.versions.0,
-			context.versions.1,
+			VERSION.spec_version,
+			VERSION.transaction_version,
 			context.genesis_hash,
 			context.era_block_hash,
 			(),
