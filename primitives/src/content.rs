@@ -197,9 +197,31 @@ pub fn leaf_hash(sealed: H256, scrubbed_hash: H256) -> H256 {
 	H256(sp_io::hashing::blake2_256(&[sealed.0, scrubbed_hash.0].concat()))
 }
 
-/// The Merkle root of a batch whose leaves are `leaf_hashes`, in order.
+/// The root of a batch whose leaves are `leaf_hashes`, in order: their Merkle root bound to
+/// their number ([`sized_root`]). What `register_batch` takes and proofs are checked against.
 pub fn batch_root(leaf_hashes: impl IntoIterator<Item = H256>) -> H256 {
-	binary_merkle_tree::merkle_root_raw::<BlakeTwo256, _>(leaf_hashes)
+	let leaves: Vec<H256> = leaf_hashes.into_iter().collect();
+	// A batch holds fewer than 2^32 posts (its count is a u32 on chain).
+	sized_root(merkle_root(&leaves), leaves.len() as u32)
+}
+
+/// The Merkle root of `leaf_hashes`, in order, not yet bound to their number: the top of
+/// `binary_merkle_tree`'s tree (zero for no leaves).
+pub fn merkle_root(leaf_hashes: &[H256]) -> H256 {
+	binary_merkle_tree::merkle_root_raw::<BlakeTwo256, _>(leaf_hashes.iter().copied())
+}
+
+/// A batch's root from its tree's Merkle root and its number of leaves: blake2-256 of the Merkle
+/// root followed by the number as 4 little-endian bytes (36 bytes: never a tree node's 64).
+///
+/// The number is part of what the registrant commits to, so a proof made in a tree of one size
+/// never opens in a batch declared with another, even where the two trees share a path (the
+/// first leaf of 4 and of 3 do: the third "leaf" of 3 is then the hash of the last two of 4).
+pub fn sized_root(merkle_root: H256, leaves: u32) -> H256 {
+	let mut bytes = [0u8; 36];
+	bytes[..32].copy_from_slice(merkle_root.as_bytes());
+	bytes[32..].copy_from_slice(&leaves.to_le_bytes());
+	H256(sp_io::hashing::blake2_256(&bytes))
 }
 
 /// The proof that leaf `index` of `leaf_hashes` is in their batch: the sibling hashes, leaf to
@@ -215,7 +237,6 @@ pub fn batch_proof(leaf_hashes: Vec<H256>, index: u32) -> Vec<H256> {
 /// The tree is `binary_merkle_tree`'s: each row pairs its nodes left to right, and an odd last
 /// node moves up unhashed (it has no sibling in that row, so no hash in the proof).
 pub fn batch_proofs(leaf_hashes: &[H256]) -> Vec<Vec<H256>> {
-	use sp_runtime::traits::Hash as _;
 	let mut proofs = alloc::vec![Vec::new(); leaf_hashes.len()];
 	let mut row = leaf_hashes.to_vec();
 	// Node `i` of the current row covers leaves `i * width ..` (the last node fewer).
@@ -232,12 +253,7 @@ pub fn batch_proofs(leaf_hashes: &[H256]) -> Vec<Vec<H256>> {
 		let mut pairs = row.chunks_exact(2);
 		let mut next: Vec<H256> = pairs
 			.by_ref()
-			.map(|pair| {
-				let mut both = [0u8; 64];
-				both[..32].copy_from_slice(pair[0].as_bytes());
-				both[32..].copy_from_slice(pair[1].as_bytes());
-				BlakeTwo256::hash(&both)
-			})
+			.map(|pair| hash_pair(&pair[0], &pair[1]))
 			.collect();
 		next.extend_from_slice(pairs.remainder());
 		row = next;
@@ -251,9 +267,18 @@ pub fn tree_depth(leaves: u32) -> u32 {
 	u32::BITS - leaves.saturating_sub(1).leading_zeros()
 }
 
-/// Whether `proof` shows that `leaf` is leaf `index` of the `leaves`-leaf batch with `root`. A
-/// proof longer than the tree is deep is refused before any hashing, so checking one costs at
-/// most [`tree_depth`] hashes.
+/// Whether `proof` shows that `leaf` is leaf `index` of the `leaves`-leaf batch with `root` (a
+/// [`batch_root`]).
+///
+/// The proof's shape is not taken from the proof: the index and the number of leaves fix, row by
+/// row, whether the path's node has a sibling on its left, on its right, or none (an odd last
+/// node moves up unhashed), and so exactly how many hashes the proof holds and on which side
+/// each goes. A proof of any other length fails, and a proof never opens a second index: two
+/// indices of one tree differ in some row's side or sibling count; and the root binds the number
+of leaves ([`sized_root`]). (`binary_merkle_tree`'s own
+/// `verify_proof` takes any proof whose hashes fold to the root, so in a tree whose size is not a
+/// power of two the last leaf's short proof also opens every index whose low bits are all ones;
+/// docs/design.md, *One leaf, one index*.) Checking one costs at most [`tree_depth`] hashes.
 pub fn verify_batch_proof(
 	root: &H256,
 	proof: &[H256],
@@ -261,15 +286,31 @@ pub fn verify_batch_proof(
 	index: u32,
 	leaf: H256,
 ) -> bool {
-	index < leaves
-		&& proof.len() as u32 <= tree_depth(leaves)
-		&& binary_merkle_tree::verify_proof::<BlakeTwo256, _, _>(
-			root,
-			proof.iter().copied(),
-			leaves,
-			index,
-			binary_merkle_tree::Leaf::Hash(leaf),
-		)
+	if index >= leaves {
+		return false;
+	}
+	let mut siblings = proof.iter();
+	let mut node = leaf;
+	// The path's position in the current row, and the row's width.
+	let (mut position, mut width) = (index, leaves);
+	while width > 1 {
+		let is_right_child = position % 2 == 1;
+		if is_right_child || position + 1 < width {
+			let Some(sibling) = siblings.next() else { return false };
+			node = if is_right_child { hash_pair(sibling, &node) } else { hash_pair(&node, sibling) };
+		}
+		position /= 2;
+		width = width.div_ceil(2);
+	}
+	siblings.next().is_none() && sized_root(node, leaves) == *root
+}
+
+/// A parent node: blake2-256 of its two children, left then right (`binary_merkle_tree`'s).
+fn hash_pair(left: &H256, right: &H256) -> H256 {
+	let mut both = [0u8; 64];
+	both[..32].copy_from_slice(left.as_bytes());
+	both[32..].copy_from_slice(right.as_bytes());
+	H256(sp_io::hashing::blake2_256(&both))
 }
 
 /// Whether a post is registered, as the chain answers a platform or a buyer.
@@ -456,6 +497,85 @@ mod tests {
 				if size > 1 {
 					let other = (i + 1) % size as usize;
 					assert!(!verify_batch_proof(&root, &proof, size as u32, other as u32, *leaf));
+				}
+			}
+		}
+	}
+
+	/// The attacks `binary_merkle_tree::verify_proof` lets through: the last leaf's short proof of
+	/// a 5-leaf tree opening index 1 and 3 as well, a root that is one leaf's hash opening with
+	/// no proof at every index of a larger declared batch, and a 4-leaf path opening in a batch
+	/// declared with 3 leaves.
+	#[test]
+	fn short_proofs_open_nothing_else() {
+		let leaves: Vec<H256> = (0..5).map(|n| post(n).leaf_hash()).collect();
+		let root = batch_root(leaves.clone());
+		let proof = batch_proof(leaves.clone(), 4);
+		assert_eq!(proof.len(), 1, "leaf 4 of 5 moves up unhashed twice");
+		assert!(verify_batch_proof(&root, &proof, 5, 4, leaves[4]));
+		let tree = binary_merkle_tree::merkle_root_raw::<BlakeTwo256, _>(leaves.clone());
+		for index in [1, 3] {
+			assert!(binary_merkle_tree::verify_proof::<BlakeTwo256, _, _>(
+				&tree,
+				proof.clone(),
+				5,
+				index,
+				binary_merkle_tree::Leaf::Hash(leaves[4]),
+			));
+			assert!(!verify_batch_proof(&root, &proof, 5, index as u32, leaves[4]), "{index}");
+		}
+
+		let lone = leaves[0];
+		for declared in [2, 5, 1 << 20] {
+			let root = sized_root(lone, declared);
+			for index in [0, 1, declared - 1] {
+				assert!(!verify_batch_proof(&root, &[], declared, index, lone));
+			}
+		}
+		assert!(verify_batch_proof(&batch_root([lone]), &[], 1, 0, lone));
+
+		let four = &leaves[..4];
+		let proof = batch_proof(four.to_vec(), 0);
+		let tree = binary_merkle_tree::merkle_root_raw::<BlakeTwo256, _>(four.to_vec());
+		assert!(verify_batch_proof(&sized_root(tree, 4), &proof, 4, 0, four[0]));
+		assert!(!verify_batch_proof(&sized_root(tree, 3), &proof, 3, 0, four[0]));
+	}
+
+	/// The root of five leaves `blake2_256("leaf {i}")`, as scripts/buyer/verify.mjs computes it
+	/// (its `sizedRoot` over the same tree): both sides bind the size alike.
+	#[test]
+	fn roots_match_the_buyer_scripts() {
+		let leaves = (0..5).map(|i| H256(sp_io::hashing::blake2_256(format!("leaf {i}").as_bytes())));
+		assert_eq!(
+			format!("0x{}", hex::encode(batch_root(leaves).0)),
+			"0x7b0a46306eee4ad63da55755c05a8b3ec820fe4db4dfafb94513dc42e6e62100"
+		);
+	}
+
+	proptest::proptest! {
+		#![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+		/// A leaf and its proof open exactly one index of a batch of exactly one size: the
+		/// proof's length and sides follow from the index and the size, and the root binds the
+		/// size.
+		#[test]
+		fn a_proof_opens_one_index_of_one_size(size in 1u32..200, pick in 0u32..u32::MAX, other in 1u32..400) {
+			let leaves: Vec<H256> = (0..size as u64).map(|n| post(n).leaf_hash()).collect();
+			let index = pick % size;
+			let root = batch_root(leaves.clone());
+			let proof = batch_proof(leaves.clone(), index);
+			let leaf = leaves[index as usize];
+			proptest::prop_assert!(verify_batch_proof(&root, &proof, size, index, leaf));
+			for at in (0..size).filter(|at| *at != index) {
+				proptest::prop_assert!(!verify_batch_proof(&root, &proof, size, at, leaf), "{} of {}", at, size);
+			}
+			// Another size: with this root, or with the root of that many of the same leaves.
+			let other = if other == size { size + 1 } else { other };
+			let tree = binary_merkle_tree::merkle_root_raw::<BlakeTwo256, _>(leaves.clone());
+			let resized = batch_root((0..other as u64).map(|n| post(n).leaf_hash()));
+			for root in [sized_root(tree, other), resized] {
+				for at in [index, other - 1, index.min(other - 1)] {
+					proptest::prop_assert!(!verify_batch_proof(&root, &proof, other, at, leaf));
 				}
 			}
 		}

@@ -26,6 +26,7 @@ import {
   DEFAULT_URL, connect, eventFields, fail, findEvent, formatBalance, integerArg, keyPair, log, parseArgs,
   printJson, purposeBits, purposeNames, quoteOf, readJson, send, toJson, typeByPath,
 } from './lib.mjs';
+import { sizedRoot } from './verify.mjs';
 
 const usage = `usage: dev-offer.mjs [--suri //Dave] [--platform ID] [--terms FILE]
                     [--per-record PLANCK | --flat PLANCK] [--posts 5] [--contributor //Eve]
@@ -289,8 +290,9 @@ function merkleRows(leaves) {
   return rows;
 }
 
+/** The batch's root: the tree's Merkle root bound to its number of leaves. */
 function merkleRoot(leaves) {
-  return u8aToHex(merkleRows(leaves).pop()[0]);
+  return u8aToHex(sizedRoot(merkleRows(leaves).pop()[0], leaves.length));
 }
 
 /** The sibling hashes from leaf `index` to the root (none where a node moved up alone). */

@@ -54,29 +54,41 @@ export function deliveredLeaf(api, line) {
   return leafOf(line.sealed, blake2AsU8a(stringToU8a(line.text)));
 }
 
-/** The depth of a batch tree of `leaves` leaves (a longer proof is refused unhashed). */
-function treeDepth(leaves) {
-  return leaves <= 1 ? 0 : Math.ceil(Math.log2(leaves));
+/**
+ * A batch's root from its tree's Merkle root and its number of leaves (primitives/src/content.rs,
+ * `sized_root`): blake2-256 of the Merkle root followed by the number as 4 little-endian bytes.
+ */
+export function sizedRoot(merkleRoot, leaves) {
+  const size = new Uint8Array(4);
+  new DataView(size.buffer).setUint32(0, leaves, true);
+  return blake2AsU8a(u8aConcat(u8aToU8a(merkleRoot), size));
 }
 
 /**
  * Whether `proof` (hex hashes, leaf to root) shows `leaf` is leaf `index` of a `leaves`-leaf
- * batch with `root`: the tree of polkadot-sdk's `binary-merkle-tree` (blake2-256 of the two
- * children), verified as its `verify_proof` does.
+ * batch with `root` (primitives/src/content.rs, `verify_batch_proof`): the tree of polkadot-sdk's
+ * `binary-merkle-tree` (blake2-256 of the two children; an odd last node moves up unhashed),
+ * whose root is bound to its size. The index and the size fix the proof's shape: row by row,
+ * whether the path's node has a sibling on its left, its right or none, so a proof of any other
+ * length fails and no proof opens two indices.
  */
 export function verifyProof(root, proof, leaves, index, leaf) {
-  if (index >= leaves || proof.length > treeDepth(leaves)) return false;
+  if (!Number.isInteger(index) || !Number.isInteger(leaves) || index < 0 || index >= leaves) return false;
   let position = index;
   let width = leaves;
-  let hash = leaf;
-  for (const sibling of proof.map((h) => hexToU8a(h))) {
-    hash = position % 2 === 1 || position + 1 === width
-      ? blake2AsU8a(u8aConcat(sibling, hash))
-      : blake2AsU8a(u8aConcat(hash, sibling));
+  let node = u8aToU8a(leaf);
+  let next = 0;
+  while (width > 1) {
+    const isRightChild = position % 2 === 1;
+    if (isRightChild || position + 1 < width) {
+      if (next >= proof.length) return false;
+      const sibling = hexToU8a(proof[next++]);
+      node = blake2AsU8a(isRightChild ? u8aConcat(sibling, node) : u8aConcat(node, sibling));
+    }
     position = Math.floor(position / 2);
-    width = Math.floor((width - 1) / 2) + 1;
+    width = Math.ceil(width / 2);
   }
-  return u8aEq(hash, hexToU8a(root));
+  return next === proof.length && u8aEq(sizedRoot(node, leaves), hexToU8a(root));
 }
 
 const NAMED = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };

@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { Metadata, TypeRegistry } from '@polkadot/types';
 import { blake2AsU8a } from '@polkadot/util-crypto';
-import { stringToU8a, u8aToHex } from '@polkadot/util';
-import { canonicalText, contentHash, decodeEntities, deliveredLeaf, leafHash, sealedHash, verifyProof } from './verify.mjs';
+import { stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { canonicalText, contentHash, decodeEntities, deliveredLeaf, leafHash, sealedHash, sizedRoot, verifyProof } from './verify.mjs';
 
 const { vectors } = JSON.parse(readFileSync(new URL('../../bridge/testdata/content-hashes.json', import.meta.url)));
 
@@ -32,11 +32,59 @@ test('content hashes match the shared vectors', () => {
   }
 });
 
-test('a proof longer than the tree, or for an index outside it, fails unhashed', () => {
-  const root = `0x${'00'.repeat(32)}`;
-  assert.equal(verifyProof(root, [root, root], 2, 0, new Uint8Array(32)), false);
-  assert.equal(verifyProof(root, [], 1, 1, new Uint8Array(32)), false);
-  assert.equal(verifyProof(root, [], 1, 0, new Uint8Array(32)), true, 'a one-leaf batch: the leaf is the root');
+// The tree of binary-merkle-tree over `leaves` (byte arrays): its rows, leaves first.
+function rows(leaves) {
+  const all = [leaves];
+  while (all[all.length - 1].length > 1) {
+    const row = all[all.length - 1];
+    const next = [];
+    for (let i = 0; i < row.length; i += 2) next.push(i + 1 < row.length ? blake2AsU8a(u8aConcat(row[i], row[i + 1])) : row[i]);
+    all.push(next);
+  }
+  return all;
+}
+function proofOf(leaves, index) {
+  const proof = [];
+  let position = index;
+  for (const row of rows(leaves).slice(0, -1)) {
+    if ((position ^ 1) < row.length) proof.push(u8aToHex(row[position ^ 1]));
+    position >>= 1;
+  }
+  return proof;
+}
+const leavesOf = (n) => Array.from({ length: n }, (_, i) => blake2AsU8a(stringToU8a(`leaf ${i}`)));
+const rootOf = (leaves) => u8aToHex(sizedRoot(rows(leaves).pop()[0], leaves.length));
+
+test('every leaf opens at its own index only, in a batch of its own size only', () => {
+  for (const size of [1, 2, 3, 5, 7, 8, 13, 33]) {
+    const leaves = leavesOf(size);
+    const root = rootOf(leaves);
+    for (let i = 0; i < size; i++) {
+      const proof = proofOf(leaves, i);
+      assert.equal(verifyProof(root, proof, size, i, leaves[i]), true, `${i} of ${size}`);
+      for (let j = 0; j < size; j++) {
+        if (j !== i) assert.equal(verifyProof(root, proof, size, j, leaves[i]), false, `${i} at ${j} of ${size}`);
+      }
+      for (const other of [size - 1, size + 1, 2 * size]) {
+        if (other >= 1) assert.equal(verifyProof(root, proof, other, Math.min(i, other - 1), leaves[i]), false);
+      }
+    }
+  }
+  // The last leaf of 5 has a one-hash proof; it opens index 4, not 1 or 3.
+  const five = leavesOf(5);
+  assert.deepEqual([1, 3, 4].map((i) => verifyProof(rootOf(five), proofOf(five, 4), 5, i, five[4])), [false, false, true]);
+});
+
+test('a proof of the wrong length, or for an index outside the batch, fails', () => {
+  const leaves = leavesOf(2);
+  const root = rootOf(leaves);
+  const proof = proofOf(leaves, 0);
+  assert.equal(verifyProof(root, [...proof, proof[0]], 2, 0, leaves[0]), false, 'too long');
+  assert.equal(verifyProof(root, [], 2, 0, leaves[0]), false, 'too short');
+  assert.equal(verifyProof(root, proof, 2, 2, leaves[0]), false, 'outside');
+  // A root that is one leaf's, declared with more leaves, opens nothing without a proof.
+  assert.equal(verifyProof(u8aToHex(sizedRoot(leaves[0], 4)), [], 4, 0, leaves[0]), false);
+  assert.equal(verifyProof(rootOf([leaves[0]]), [], 1, 0, leaves[0]), true, 'a one-leaf batch: no proof');
 });
 
 test('leaf hashes match the runtime\'s vectors, and an anonymised record\'s leaf is its text\'s', () => {

@@ -15,7 +15,9 @@
 //! - [`TOO_MANY`] (`4001`): a batch beyond [`MAX_ACCESS_BATCH`] queries;
 //! - [`NOT_FOUND`] (`4004`): no such platform, linked identity, batch, terms, offer or license;
 //! - [`NOT_FOR_SALE`] (`4009`): the offer exists but cannot be bought now; `data` names why, as a
-//!   `QuoteError` (`offerPaused`, `termsNotFound`, `nothingToLicense`, `overflow`);
+//!   `QuoteError`, one of seven: `offerPaused`, `termsNotFound`, `nothingToLicense` (with the
+//!   counts excluded, by reason), `overflow`, `platformSuspended`, `ownerNotOperator`,
+//!   `tooManyDemands` (an unknown offer, `offerNotFound`, is [`NOT_FOUND`]);
 //! - [`RUNTIME`] (`5000`): the runtime API call failed (for example, an unknown block hash).
 
 #[cfg(not(any(feature = "client", feature = "server")))]

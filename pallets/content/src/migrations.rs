@@ -162,3 +162,80 @@ pub mod v2 {
 		<T as frame_system::Config>::DbWeight,
 	>;
 }
+
+/// Version 3 binds each batch's root to its number of posts: a proof now opens exactly one index
+/// of a tree of exactly the declared size ([`sized_root`](licentia_primitives::content::sized_root),
+/// docs/design.md, *One leaf, one index*). Every stored root, of registered and of pending
+/// batches, becomes `sized_root(root, posts)`; the trees and so every proof a bridge holds stay
+/// valid. Linear in the batches, in one block, as [`v1`].
+pub mod v3 {
+	use crate::*;
+	#[cfg(feature = "try-runtime")]
+	use alloc::vec::Vec;
+	use frame_support::{
+		migrations::VersionedMigration,
+		traits::{Get, UncheckedOnRuntimeUpgrade},
+		weights::Weight,
+	};
+	use licentia_primitives::content::sized_root;
+
+	/// Binds every batch's root to its size.
+	pub struct SizedRoots<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for SizedRoots<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut batches = 0u64;
+			Batches::<T>::translate::<BatchOf<T>, _>(|_, mut batch| {
+				batches = batches.saturating_add(1);
+				batch.root = sized_root(batch.root, batch.posts);
+				Some(batch)
+			});
+			PendingBatches::<T>::translate::<PendingBatchOf<T>, _>(|_, mut pending| {
+				batches = batches.saturating_add(1);
+				pending.info.root = sized_root(pending.info.root, pending.info.posts);
+				Some(pending)
+			});
+			T::DbWeight::get().reads_writes(batches, batches)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
+			use codec::Encode;
+			let roots: Vec<(bool, BatchId, sp_core::H256, u32)> = Batches::<T>::iter()
+				.map(|(id, b)| (false, id, b.root, b.posts))
+				.chain(PendingBatches::<T>::iter().map(|(id, p)| (true, id, p.info.root, p.info.posts)))
+				.collect();
+			Ok(roots.encode())
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			use codec::Decode;
+			let before = Vec::<(bool, BatchId, sp_core::H256, u32)>::decode(&mut &state[..])
+				.map_err(|_| "pre_upgrade's roots decode")?;
+			let after = Batches::<T>::iter().count() + PendingBatches::<T>::iter().count();
+			frame_support::ensure!(after == before.len(), "a batch was lost or does not decode");
+			for (pending, id, root, posts) in before {
+				let now = if pending {
+					PendingBatches::<T>::get(id).map(|p| p.info.root)
+				} else {
+					Batches::<T>::get(id).map(|b| b.root)
+				};
+				frame_support::ensure!(
+					now == Some(sized_root(root, posts)),
+					"a batch's root is not its old root bound to its size"
+				);
+			}
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	/// [`SizedRoots`], run once: at the upgrade from storage version 2 to 3.
+	pub type MigrateV2ToV3<T> = VersionedMigration<
+		2,
+		3,
+		SizedRoots<T>,
+		crate::Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}

@@ -222,3 +222,37 @@ fn errors() {
 		assert_noop!(challenge(batch, &records, foreign(&records, 0)), Error::<Test>::NotPending);
 	});
 }
+
+/// A genuine proof opens one index: the last leaf of an honest 5-post batch has a one-hash proof
+/// (it moves up unhashed twice), which `binary_merkle_tree::verify_proof` also accepts at
+/// indices 1 and 3. Replayed there as fraud, it must prove nothing.
+#[test]
+fn a_genuine_proof_replayed_at_another_index_is_no_fraud() {
+	setup(|| {
+		// Alice owns leaves 0-1, Charlie 2-4.
+		let (_, records) = x_batch(&[(10, 1), (11, 1), (20, 2), (21, 2), (22, 2)]);
+		let batch = register(&records);
+		let last = records[4].clone();
+		let proof = proof_of(&records, 4);
+		assert_eq!(proof.len(), 1);
+		for index in [1, 3] {
+			let replayed = Fraud::Foreign { index, post: last.clone(), proof: proof.clone() };
+			assert_noop!(challenge(batch, &records, replayed), Error::<Test>::BadProof);
+		}
+		// With one contributor, the same leaf next to its own predecessor as `Disorder`.
+		let replayed = Fraud::Disorder {
+			index: 3,
+			first: last.clone(),
+			first_proof: proof.clone(),
+			second: last.clone(),
+			second_proof: proof.clone(),
+		};
+		assert_noop!(challenge(batch, &records, replayed), Error::<Test>::BadProof);
+		// Each leaf at its own index is honest.
+		for index in 0..5 {
+			assert_noop!(challenge(batch, &records, foreign(&records, index)), Error::<Test>::NotFraud);
+		}
+		activate(batch, &records);
+		assert_eq!(Contributions::<Test>::get(Identity::X(2), 0), 3);
+	});
+}

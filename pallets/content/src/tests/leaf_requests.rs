@@ -153,3 +153,25 @@ fn governance_sets_the_windows() {
 		assert_eq!(PendingBatches::<Test>::get(0).map(|b| b.matures_at), Some(21));
 	});
 }
+
+/// A root that is one leaf's own hash, with many posts declared, cannot answer every request
+/// with that leaf and an empty proof: a proof's length follows from the index and the size.
+#[test]
+fn one_leaf_cannot_answer_for_a_larger_batch() {
+	setup(|| {
+		let leaf = x_post(1, 1);
+		let list: Contributors =
+			vec![Contribution { author: Identity::X(1), posts: 8, first_key: 1, last_key: 8 }]
+				.try_into()
+				.unwrap();
+		let lone = licentia_primitives::content::sized_root(leaf.leaf_hash(), 8);
+		assert_ok!(Content::register_batch(RuntimeOrigin::signed(acc(Bob)), 0, lone, list.clone()));
+		assert_ok!(request(0, 3));
+		assert_noop!(
+			Content::answer_leaf(RuntimeOrigin::signed(acc(Bob)), 0, 3, leaf, Default::default()),
+			Error::<Test>::BadProof
+		);
+		advance(ANSWER_WINDOW + 1);
+		assert_ok!(Content::void_unanswered(RuntimeOrigin::signed(acc(Charlie)), 0, 3, list));
+	});
+}

@@ -6,6 +6,7 @@ mod challenge;
 mod force_contribution;
 mod fraud_property;
 mod leaf_requests;
+mod migrations;
 mod register_batch;
 mod register_nostr_events;
 mod revoke_post;

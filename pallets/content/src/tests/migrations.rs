@@ -1,0 +1,45 @@
+//! The storage migration to version 3: a batch's root binds its number of posts.
+
+use super::*;
+use crate::migrations::v3;
+use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+use licentia_primitives::content::{merkle_root, sized_root};
+
+/// Batches stored with version 2's roots (the bare Merkle root), one registered and one
+/// pending, migrate to roots bound to their sizes; the proofs a bridge kept open their posts
+/// again, and the migration runs once only.
+#[test]
+fn v3_binds_every_root_to_its_size() {
+	setup(|| {
+		let (_, records) = x_batch(&[(10, 1), (11, 1), (20, 2)]);
+		let active = register(&records);
+		activate(active, &records);
+		let (_, later) = x_batch(&[(12, 1), (13, 1), (21, 2), (22, 2), (23, 2)]);
+		let pending = register(&later);
+		let bare = |records: &[PostRecord]| {
+			merkle_root(&records.iter().map(|r| r.leaf_hash()).collect::<Vec<_>>())
+		};
+		// Version 2's layout: the same types, the bare root.
+		Batches::<Test>::mutate(active, |b| b.as_mut().expect("active").root = bare(&records));
+		PendingBatches::<Test>::mutate(pending, |p| {
+			p.as_mut().expect("pending").info.root = bare(&later)
+		});
+		StorageVersion::new(2).put::<Content>();
+		let status = || Content::api_post_status(active, &records[2], 2, &proof_of(&records, 2));
+		assert_eq!(status(), PostStatus::NotInBatch);
+
+		v3::MigrateV2ToV3::<Test>::on_runtime_upgrade();
+
+		assert_eq!(Content::on_chain_storage_version(), 3);
+		assert_eq!(Batches::<Test>::get(active).expect("kept").root, sized_root(bare(&records), 3));
+		assert_eq!(
+			PendingBatches::<Test>::get(pending).expect("kept").info.root,
+			sized_root(bare(&later), 5)
+		);
+		assert_eq!(status(), PostStatus::Registered);
+
+		// Run again (a second upgrade): the version says it is done, nothing is rebound.
+		v3::MigrateV2ToV3::<Test>::on_runtime_upgrade();
+		assert_eq!(Batches::<Test>::get(active).expect("kept").root, sized_root(bare(&records), 3));
+	});
+}
