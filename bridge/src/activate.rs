@@ -1,7 +1,8 @@
 //! `activate`: a platform batch counts once its challenge window has ended and someone activates
 //! it (anyone may; the bridge does it for its own batches). Until then its posts are not paid
-//! for and cannot be licensed, and anyone may ask for any of its leaves: the bridge answers each
-//! request from the store (an unanswered one voids the batch and slashes its bond).
+//! for and cannot be licensed; the chain samples some of its leaves and anyone may ask for any
+//! of them: the bridge opens each from the store (one left unopened voids the batch and slashes
+//! its bond).
 
 use crate::{
 	chain::{self, api, Answer, Chain},
@@ -20,7 +21,7 @@ use subxt_signer::sr25519::Keypair;
 pub struct Summary {
 	/// Batches activated now.
 	pub activated: Vec<BatchId>,
-	/// Leaf requests answered, as (batch, leaf index).
+	/// Leaves opened (the chain's samples and requests), as (batch, leaf index).
 	pub answered: Vec<(BatchId, u32)>,
 	/// Batches still in their challenge window, with the first block they can be activated in
 	/// (without `--wait`).
@@ -92,8 +93,11 @@ pub async fn run(
 	Ok(summary)
 }
 
-/// Opens every leaf that someone asked for in `batches` (pending, with their posts in leaf
-/// order) and that is not answered yet, with its proof: what keeps the bond.
+/// Opens every leaf that `batches` (pending, with their posts in leaf order) must open and has
+/// not yet: the leaves the chain sampled from each and those someone asked for, each with its
+/// proof. What keeps the bond: one left unopened past its deadline voids the batch. The answers
+/// are submitted at once, with consecutive nonces, then waited for (16 samples a batch, answered
+/// one block each, would not fit in a development chain's answer window).
 async fn answer_requests(
 	chain: &Chain,
 	signer: &Keypair,
@@ -101,6 +105,8 @@ async fn answer_requests(
 	batches: &[(BatchId, Vec<PostRecord>)],
 	summary: &mut Summary,
 ) -> Result<()> {
+	let mut nonce = chain.pool_nonce(&chain::account_of(signer)).await?;
+	let mut submitted = Vec::new();
 	for (id, _) in batches {
 		let batch = chain.licentia().batch(*id, None).await.answer();
 		let batch = batch.with_context(|| format!("reading batch {id}"))?;
@@ -116,12 +122,21 @@ async fn answer_requests(
 				chain::convert(&leaf.post)?,
 				api::runtime_types::bounded_collections::bounded_vec::BoundedVec(proof),
 			);
-			chain.submit(&call, signer).await.with_context(|| {
-				format!("answering the request for leaf {} of batch {id}", request.index)
-			})?;
-			eprintln!("answered the request for leaf {} of batch {id}", request.index);
-			summary.answered.push((*id, request.index));
+			let watch = chain
+				.submit_then_watch(&call, signer, Some(nonce))
+				.await
+				.with_context(|| format!("opening leaf {} of batch {id}", request.index))?;
+			nonce += 1;
+			submitted.push((*id, request.index, watch));
 		}
+	}
+	for (id, index, watch) in submitted {
+		watch
+			.finalized()
+			.await
+			.with_context(|| format!("opening leaf {index} of batch {id}"))?;
+		eprintln!("opened leaf {index} of batch {id}");
+		summary.answered.push((id, index));
 	}
 	Ok(())
 }

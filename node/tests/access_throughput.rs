@@ -68,8 +68,7 @@ fn access_throughput() {
 		})
 		.collect();
 	let leaves: Vec<H256> = posts.iter().map(PostRecord::leaf_hash).collect();
-	let list = layout(&posts);
-	let contributors = list.clone().try_into().expect("AUTHORS <= MaxContributorsPerBatch");
+	let contributors = layout(&posts).try_into().expect("AUTHORS <= MaxContributorsPerBatch");
 	let terms = training_terms(100_000);
 	let licensing = RuntimeCall::Licensing;
 	let registered = node.submit_all(vec![
@@ -91,7 +90,7 @@ fn access_throughput() {
 			}),
 		),
 	]);
-	node.activate_all(&registered[..1], vec![list]);
+	node.activate_all(&registered[..1], &[&posts]);
 	node.submit_all(vec![(
 		Alice,
 		licensing(pallet_licensing::Call::purchase { offer: 0, max_price: u128::MAX }),

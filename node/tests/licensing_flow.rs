@@ -290,14 +290,7 @@ fn consent_content_and_licensing_end_to_end() {
 		(&serde_json::json!(matures_at), &serde_json::Value::Null, &serde_json::json!([])),
 		"{view}"
 	);
-	node.activate_all(
-		&registered[..3],
-		vec![
-			common::layout(&bluesky_posts),
-			common::layout(&mastodon_posts),
-			common::layout(&x_posts),
-		],
-	);
+	node.activate_all(&registered[..3], &[&bluesky_posts, &mastodon_posts, &x_posts]);
 	let batch_of = |events: &[RuntimeEvent]| {
 		find(events, |e| match e {
 			RuntimeEvent::Content(pallet_content::Event::BatchRegistered { batch, .. })
@@ -545,4 +538,104 @@ fn allow_set(purposes: &[Purpose]) -> PurposeSet {
 
 fn leaves(records: &[PostRecord]) -> Vec<H256> {
 	records.iter().map(|p| p.leaf_hash()).collect()
+}
+
+/// The defences of provable counts, on the real chain with real extrinsics, against an honest
+/// platform's batches (Dave operates X on `--dev`):
+/// - a genuine answer replayed at another index proves nothing: leaf 4 of an honest 5-post batch
+///   has a one-hash proof, which `binary_merkle_tree::verify_proof` also accepted at index 3;
+///   replayed as `Fraud::Disorder { index: 3 }` (the leaf "twice"), it fails with `BadProof`;
+/// - the squatter cannot keep others from asking: the registrant asks for 17 of its own leaves
+///   in the batch that registers them (more than the 16 slots there used to be), and Ferdie
+///   still asks for another;
+/// - the chain samples each batch: Dave opens the samples and every request, and the batches
+///   activate.
+#[test]
+fn honest_batches_survive_replayed_proofs_and_squatters() {
+	let mut node = Node::start("defences", &["--dev", "--tmp"]);
+	node.wait_for("block #1", Duration::from_secs(60), |n| {
+		(n.block_number(false) >= 1).then_some(())
+	});
+	let genesis = node.block_hash(0);
+	let (eve_x, ferdie_x) = (Identity::X(501), Identity::X(502));
+	// Windows long enough that nothing here races the block time.
+	let windows = pallet_content::ChallengeWindows { challenge: 20, answer: 20 };
+	let set_windows = content(pallet_content::Call::set_windows { windows });
+	node.submit_all(vec![
+		(Alice, RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(set_windows) })),
+		(Dave, accepted_link(X, eve_x.clone(), &Eve.pair(), 0, genesis)),
+		(Dave, accepted_link(X, ferdie_x.clone(), &Ferdie.pair(), 0, genesis)),
+	]);
+	let allow_training = || {
+		consent(pallet_consent::Call::set_consent {
+			scope: Scope::Account,
+			decisions: allow(&[Purpose::AiTraining]),
+		})
+	};
+	node.submit_all(vec![(Eve, allow_training()), (Ferdie, allow_training())]);
+
+	let five = posts(X, &eve_x, 5);
+	let forty: Vec<PostRecord> = posts(X, &ferdie_x, 40);
+	let squat: Vec<RuntimeCall> = (0..17)
+		.map(|index| content(pallet_content::Call::request_leaf { batch: 1, index }))
+		.collect();
+	let mut squatting = vec![register(X, &ferdie_x, &forty)];
+	squatting.extend(squat);
+	let registered = node.submit_all(vec![
+		(Dave, register(X, &eve_x, &five)),
+		(Dave, RuntimeCall::Utility(pallet_utility::Call::batch_all { calls: squatting })),
+	]);
+	let batches: Vec<BatchId> = registered
+		.iter()
+		.map(|(_, events)| {
+			find(events, |e| match e {
+				RuntimeEvent::Content(pallet_content::Event::BatchRegistered { batch, .. }) => {
+					Some(*batch)
+				},
+				_ => None,
+			})
+		})
+		.collect();
+	assert_eq!(batches, vec![0, 1]);
+
+	// Ferdie asks too, and anyone replays the last leaf's genuine proof at index 3.
+	let last = five[4].clone();
+	let proof: pallet_content::Proof = batch_proof(leaves(&five), 4).try_into().expect("short");
+	assert_eq!(proof.len(), 1, "leaf 4 of 5 moves up unhashed twice");
+	let replay = pallet_content::Fraud::Disorder {
+		index: 3,
+		first: last.clone(),
+		first_proof: proof.clone(),
+		second: last,
+		second_proof: proof,
+	};
+	let outcomes = node.submit_all_outcomes(vec![
+		(Ferdie, content(pallet_content::Call::request_leaf { batch: 1, index: 39 })),
+		(
+			Charlie,
+			content(pallet_content::Call::challenge {
+				batch: 0,
+				contributors: common::layout(&five).try_into().expect("one"),
+				fraud: Box::new(replay),
+			}),
+		),
+	]);
+	assert_eq!(dispatch_error(&outcomes[0].1), None, "nobody can hold the requests others need");
+	assert_eq!(
+		dispatch_error(&outcomes[1].1),
+		Some(pallet_content::Error::<Runtime>::BadProof.into()),
+		"a proof opens one index"
+	);
+	let view = node.rpc("licentia_batch", json!([1]));
+	let listed = view["requests"].as_array().expect("requests").len();
+	assert!(listed >= 18, "17 requests of the registrant's, Ferdie's, and the samples: {view}");
+
+	// Dave's bridge opens the samples and every request; both batches count.
+	let activated = node.activate_all(&registered, &[&five, &forty]);
+	assert_eq!(activated.len(), 2);
+	let counted = |identity: &Identity| -> u64 {
+		let key = pallet_content::Contributions::<Runtime>::hashed_key_for(identity, X);
+		node.storage(&key, None).unwrap_or_default()
+	};
+	assert_eq!((counted(&eve_x), counted(&ferdie_x)), (5, 40));
 }

@@ -101,6 +101,15 @@ fn four_validators_survive_crashes_and_restarts() {
 		net.exists(0, &pending_key, None)
 	});
 	let registered_at = net.heights(0).map_or(0, |(best, _)| best);
+	// Dave's bridge opens the leaves the chain sampled from it (drawn from the hash of its
+	// registration block, so known from the next block on).
+	net.wait("the samples to be drawn", Duration::from_secs(60), || {
+		net.heights(0).is_some_and(|(best, _)| best > registered_at)
+	});
+	let view = net.rpc(0, "licentia_batch", json!([0])).expect("the pending batch");
+	for answer in common::answers(&view, 0, &posts) {
+		net.submit_included(0, Dave, answer);
+	}
 	net.wait("the batch's challenge window", Duration::from_secs(180), || {
 		net.heights(0).is_some_and(|(best, _)| best > registered_at + 10)
 	});

@@ -3,13 +3,13 @@
 //!
 //! 1. The network starts on the last release's runtime (`runtime/releases/`, spec 109), and a
 //!    license is bought and revoked under it.
-//! 2. This build's runtime (spec 110) is checked against a snapshot of the network's state as
+//! 2. This build's runtime (spec 111) is checked against a snapshot of the network's state as
 //!    `try-runtime` checks it: its migrations with their pre- and post-upgrade checks and every
 //!    pallet's `try_state` (`on-runtime-upgrade`), and a recent block executed on it
 //!    (`execute-block`). A corrupted license makes the same check fail.
-//! 3. The bridge, built for spec 110, refuses the spec-109 chain.
+//! 3. The bridge, built for spec 111, refuses the spec-109 chain.
 //! 4. A council motion authorizes the code through the whitelist; Ferdie submits it. Every node
-//!    switches to spec 110 and goes on finalizing; nothing finalized before is lost; the
+//!    switches to spec 111 and goes on finalizing; nothing finalized before is lost; the
 //!    migration rewrote the revoked license; the bridge now runs; a license revoked for cause
 //!    under the new runtime forfeits its deposit.
 //!
@@ -26,7 +26,7 @@ use licentia_primitives::{
 	content::{batch_root, PostRecord},
 	licensing::Price,
 };
-use licentia_runtime::{opaque, Balance, BlockNumber, Runtime, RuntimeCall, UNIT};
+use licentia_runtime::{opaque, Balance, BlockNumber, Runtime, RuntimeCall, UNIT, VERSION};
 use localnet::{finalized_everywhere, x_posts, Localnet, NETWORKS, X_PLATFORM};
 use pallet_licensing::{migrations::v4::OldLicense, LicenseOf, Revocation};
 use sc_executor::WasmExecutor;
@@ -107,6 +107,9 @@ fn the_council_upgrades_a_running_network_and_every_node_follows() {
 	let license_1 = pallet_licensing::Licenses::<Runtime>::hashed_key_for(1u64);
 	let old: V3License = net.value(0, &license_1).expect("license 1, in version 3's layout");
 	let revoked_at = old.revoked.expect("revoked under spec 109");
+	let batch_key = pallet_content::Batches::<Runtime>::hashed_key_for(0u64);
+	let batch_before: pallet_content::BatchOf<Runtime> =
+		net.value(0, &batch_key).expect("batch 0, activated under spec 109");
 
 	// -- 2. try-runtime against a snapshot of the network's finalized state. ---------------
 	// A block after the revocation's: spec 110 cannot decode spec 109's `revoke_license`, so
@@ -155,7 +158,7 @@ fn the_council_upgrades_a_running_network_and_every_node_follows() {
 	);
 	eprintln!("try-runtime execute-block of {head}: pass, {executed}");
 
-	// -- 3. The bridge, built for spec 110, refuses spec 109. ------------------------------
+	// -- 3. The bridge, built for spec 111, refuses spec 109. ------------------------------
 	let (ok, output) = bridge_link_nostr(&net);
 	assert!(!ok && output.contains("rebuild the bridge"), "{output}");
 
@@ -193,23 +196,25 @@ fn the_council_upgrades_a_running_network_and_every_node_follows() {
 	);
 	let included = started.elapsed();
 	let mut switched = Vec::new();
+	let this_build = (VERSION.spec_version, VERSION.transaction_version);
 	for node in all {
-		net.wait("the node to run spec 110", Duration::from_secs(120), || {
-			net.runtime_version(node) == (110, 7)
+		net.wait("the node to run this build's runtime", Duration::from_secs(120), || {
+			net.runtime_version(node) == this_build
 		});
 		switched.push(started.elapsed().as_secs_f64());
 	}
-	let on_110 = finalized_everywhere(&net, &all);
-	let going_on = net.wait("finality on spec 110", Duration::from_secs(120), || {
-		finalized_everywhere(&net, &all) >= on_110 + 5
+	let upgraded = finalized_everywhere(&net, &all);
+	let going_on = net.wait("finality on the new runtime", Duration::from_secs(120), || {
+		finalized_everywhere(&net, &all) >= upgraded + 5
 	});
 	for node in all {
 		assert_eq!(net.hash_at(node, finalized_before).as_ref(), Some(&hash_before));
 	}
 	eprintln!(
-		"upgrade: included {:.1} s after submission, every node on spec 110 by {:.1} s, five more \
+		"upgrade: included {:.1} s after submission, every node on spec {} by {:.1} s, five more \
 		 blocks finalized by all four {:.1} s later",
 		included.as_secs_f64(),
+		this_build.0,
 		switched.iter().cloned().fold(0.0, f64::max),
 		going_on.as_secs_f64()
 	);
@@ -221,8 +226,16 @@ fn the_council_upgrades_a_running_network_and_every_node_follows() {
 	let migrated: LicenseOf<Runtime> = net.value(0, &license_1).expect("license 1");
 	assert_eq!(migrated.revoked, Some(Revocation { at: revoked_at, cause: None }));
 	assert_eq!(migrated.deposit, old.deposit);
+	// The content pallet's (spec 111): the batch's root is bound to its size.
+	let version = frame_support::storage::storage_prefix(b"Content", b":__STORAGE_VERSION__:");
+	assert_eq!(net.value::<u16>(0, &version), Some(3));
+	let batch_after: pallet_content::BatchOf<Runtime> = net.value(0, &batch_key).expect("kept");
+	assert_eq!(
+		batch_after.root,
+		licentia_primitives::content::sized_root(batch_before.root, batch_before.posts)
+	);
 
-	// -- The bridge runs on spec 110; a revocation for cause forfeits the deposit. ----------
+	// -- The bridge runs on spec 111; a revocation for cause forfeits the deposit. ----------
 	let (ok, output) = bridge_link_nostr(&net);
 	assert!(ok, "the bridge runs on the upgraded chain: {output}");
 	let evidence = H256::repeat_byte(0xe7);

@@ -105,10 +105,15 @@ pub struct BatchView<AccountId, BlockNumber> {
 	/// Once it counts, its place among the batches that count: a license covers it if this is
 	/// below the license's `snapshot`. `None` while pending.
 	pub seq: Option<u64>,
-	/// The leaves of a pending batch that someone asked its registrant to open, by index, and
-	/// the last block each can be answered in (at most `MaxOpenRequests`).
+	/// The leaves of a pending batch that its registrant must open (`answer_leaf`), by index,
+	/// and the last block each can be opened in: first the chain's samples not opened yet (their
+	/// deadline is the samples'), then leaves someone asked for; at most
+	/// [`MAX_LISTED_REQUESTS`] (a bridge answers those, then asks again).
 	pub requests: Vec<OpenRequest<BlockNumber>>,
 }
+
+/// The most leaves to open that a [`BatchView`] lists.
+pub const MAX_LISTED_REQUESTS: u32 = 1_000;
 
 /// A leaf of a pending batch that its registrant must open (`answer_leaf`) by `deadline`, or lose
 /// the batch's bond.

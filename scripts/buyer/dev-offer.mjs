@@ -12,8 +12,10 @@
 // the operator links an identity on its platform to the contributor's account with the
 // contributor's signed acceptance (`consent.linkIdentity`), the contributor allows the terms'
 // purposes (`consent.setConsent`), and the operator registers a batch of that author's posts
-// (`content.registerBatch`: the Merkle root of the posts' leaf hashes) and activates it after
-// its challenge window (`content.activateBatch`). Real platforms do this with licentia-bridge,
+// (`content.registerBatch`: the root of the posts' leaf hashes, bound to their number) and
+// activates it after
+// its challenge window, opening the leaves the chain samples (`content.answerLeaf`, then
+// `content.activateBatch`). Real platforms do this with licentia-bridge,
 // from their users' actual opt-ins and posts; here the posts are made up.
 //
 // `--queries FILE` writes the access queries for those posts (docs/rpc.md's JSON, without
@@ -201,16 +203,26 @@ async function registerPosts() {
   // The author's range: its posts in order of their order keys, first and last declared.
   const keys = Array.from({ length: posts }, (_, i) => orderKey(batch, i));
   const contribution = [{ author: identityCodec, posts, firstKey: keys[0], lastKey: keys[posts - 1] }];
-  const { events } = await run(api.tx.content.registerBatch(platform.id, merkleRoot(leaves), contribution), operator);
+  const { events, blockNumber } = await run(api.tx.content.registerBatch(platform.id, merkleRoot(leaves), contribution), operator);
   const event = eventFields(findEvent(events, api.events.content.BatchRegistered));
-  // A platform batch counts once its challenge window has passed and someone activates it.
+  // A platform batch counts once its challenge window has passed, the leaves the chain sampled
+  // from it are opened, and someone activates it. The samples come from the hash of the block
+  // that registered it: known from the next block on.
   const maturesAt = Number(event.maturesAt);
   log(`batch ${event.batch} is pending until block #${maturesAt}`);
-  await new Promise((resolve) => {
+  const untilBlock = (number) => new Promise((resolve) => {
     const unsubscribe = api.rpc.chain.subscribeNewHeads((header) => {
-      if (header.number.toNumber() >= maturesAt) unsubscribe.then((u) => { u(); resolve(); });
+      if (header.number.toNumber() >= number) unsubscribe.then((u) => { u(); resolve(); });
     });
   });
+  await untilBlock(blockNumber + 1);
+  const view = (await api.call.contentApi.batch(event.batch)).unwrap();
+  for (const request of view.requests) {
+    const index = request.index.toNumber();
+    const proof = merkleProof(leaves, index).map((h) => u8aToHex(h));
+    await run(api.tx.content.answerLeaf(event.batch, index, records[index], proof), operator);
+  }
+  await untilBlock(maturesAt);
   await run(api.tx.content.activateBatch(event.batch, contribution), operator);
 
   const purpose = stringCamelCase(purposeNames(api, needed)[0]);

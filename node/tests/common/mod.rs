@@ -17,6 +17,16 @@ use std::{
 	time::{Duration, Instant},
 };
 
+/// Why an extrinsic failed, from its events (`None`: it succeeded).
+pub fn dispatch_error(events: &[RuntimeEvent]) -> Option<sp_runtime::DispatchError> {
+	events.iter().find_map(|event| match event {
+		RuntimeEvent::System(frame_system::Event::ExtrinsicFailed { dispatch_error, .. }) => {
+			Some(*dispatch_error)
+		},
+		_ => None,
+	})
+}
+
 /// The first of `events` that `f` picks out; the test fails, listing them, if none is.
 #[track_caller]
 pub fn find<T>(events: &[RuntimeEvent], f: impl Fn(&RuntimeEvent) -> Option<T>) -> T {
@@ -216,6 +226,22 @@ impl Node {
 		&mut self,
 		calls: Vec<(sp_keyring::Sr25519Keyring, licentia_runtime::RuntimeCall)>,
 	) -> Vec<(u32, Vec<RuntimeEvent>)> {
+		let outcomes = self.submit_all_outcomes(calls);
+		for (block, events) in &outcomes {
+			if let Some(error) = dispatch_error(events) {
+				self.fail(&format!("an extrinsic of block {block} failed: {error:?}"));
+			}
+		}
+		outcomes
+	}
+
+	/// [`Self::submit_all`], whether the calls succeed or not: a failed call's events hold its
+	/// `ExtrinsicFailed` ([`dispatch_error`]).
+	#[track_caller]
+	pub fn submit_all_outcomes(
+		&mut self,
+		calls: Vec<(sp_keyring::Sr25519Keyring, licentia_runtime::RuntimeCall)>,
+	) -> Vec<(u32, Vec<RuntimeEvent>)> {
 		use licentia_runtime::signing::{signed_extrinsic, ChainContext};
 		let genesis = self.block_hash(0);
 		let mut nonces = std::collections::BTreeMap::<AccountId, u32>::new();
@@ -257,17 +283,6 @@ impl Node {
 						.filter(|r| r.phase == phase)
 						.map(|r| r.event.clone())
 						.collect();
-					for event in &events {
-						if let RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
-							dispatch_error,
-							..
-						}) = event
-						{
-							n.fail(&format!(
-								"extrinsic {index} of block {next} failed: {dispatch_error:?}"
-							));
-						}
-					}
 					*slot = Some((next, events));
 				}
 				next += 1;
@@ -405,20 +420,48 @@ pub fn layout(
 		.collect()
 }
 
+/// The `answer_leaf` calls that open what pending `batch` of `records` (in leaf order) must open
+/// now, as `licentia_batch` lists it in `view`: the chain's samples of it and the leaves someone
+/// asked for.
+#[allow(dead_code)]
+pub fn answers(
+	view: &Value,
+	batch: licentia_primitives::content::BatchId,
+	records: &[licentia_primitives::content::PostRecord],
+) -> Vec<licentia_runtime::RuntimeCall> {
+	let leaves: Vec<_> = records.iter().map(|r| r.leaf_hash()).collect();
+	let requests = view["requests"].as_array().cloned().unwrap_or_default();
+	requests
+		.iter()
+		.filter_map(|request| request["index"].as_u64())
+		.map(|index| {
+			let index = index as u32;
+			let proof = licentia_primitives::content::batch_proof(leaves.clone(), index);
+			licentia_runtime::RuntimeCall::Content(pallet_content::Call::answer_leaf {
+				batch,
+				index,
+				post: records[index as usize].clone(),
+				proof: proof.try_into().expect("a batch's proof fits"),
+			})
+		})
+		.collect()
+}
+
 impl Node {
 	/// Activates the platform batches that `registered` (what `submit_all` returned for
-	/// `register_batch` calls, with the contributor list of each) registered, as soon as their
-	/// challenge windows end, as a bridge does; Ferdie signs. Returns the activations' blocks and
-	/// events.
+	/// `register_batch` calls, with the records of each in leaf order) registered, as a bridge
+	/// does: opens the leaves the chain sampled from each (Ferdie answers, as anyone may), then
+	/// activates them as soon as their challenge windows end. Returns the activations' blocks
+	/// and events.
 	#[allow(dead_code)]
 	pub fn activate_all(
 		&mut self,
 		registered: &[(u32, Vec<RuntimeEvent>)],
-		lists: Vec<Vec<pallet_content::Contribution>>,
+		records: &[&[licentia_primitives::content::PostRecord]],
 	) -> Vec<(u32, Vec<RuntimeEvent>)> {
-		let mut calls = Vec::new();
-		let mut until = 0;
-		for ((_, events), list) in registered.iter().zip(lists) {
+		let mut batches = Vec::new();
+		let (mut until, mut drawn) = (0, 0);
+		for (block, events) in registered {
 			let (batch, matures_at) = events
 				.iter()
 				.find_map(|e| match e {
@@ -431,8 +474,28 @@ impl Node {
 				})
 				.unwrap_or_else(|| self.fail("a register_batch without BatchRegistered"));
 			until = until.max(matures_at);
-			let contributors = list.try_into().unwrap_or_else(|_| self.fail("a long list"));
-			let call = pallet_content::Call::activate_batch { batch, contributors };
+			// The samples come from the registration block's hash: known in the next block.
+			drawn = drawn.max(*block + 1);
+			batches.push(batch);
+		}
+		self.wait_for("the samples to be drawn", Duration::from_secs(60), |n| {
+			(n.block_number(false) >= drawn).then_some(())
+		});
+		let mut opening = Vec::new();
+		for (batch, records) in batches.iter().zip(records) {
+			let view = self.rpc("licentia_batch", json!([batch]));
+			let calls = answers(&view, *batch, records);
+			opening
+				.extend(calls.into_iter().map(|call| (sp_keyring::Sr25519Keyring::Ferdie, call)));
+		}
+		if !opening.is_empty() {
+			self.submit_all(opening);
+		}
+		let mut calls = Vec::new();
+		for (batch, records) in batches.iter().zip(records) {
+			let contributors =
+				layout(records).try_into().unwrap_or_else(|_| self.fail("a long list"));
+			let call = pallet_content::Call::activate_batch { batch: *batch, contributors };
 			calls.push((
 				sp_keyring::Sr25519Keyring::Ferdie,
 				licentia_runtime::RuntimeCall::Content(call),

@@ -13,9 +13,9 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::RawOrigin;
-use licentia_primitives::nostr;
+use licentia_primitives::{content::sized_root, nostr};
 use sp_core::H256;
-use sp_runtime::traits::{Bounded, One};
+use sp_runtime::traits::{Bounded, Hash as _, One};
 
 /// One X platform operated by a fresh account.
 fn x_platform<T: Config>() -> (PlatformId, T::AccountId) {
@@ -25,7 +25,8 @@ fn x_platform<T: Config>() -> (PlatformId, T::AccountId) {
 
 /// The root of a perfect tree of `2^proof.len()` leaves whose leaf 0 is `leaf`.
 fn root_of(leaf: H256, proof: &[H256]) -> H256 {
-	proof.iter().fold(leaf, |acc, sibling| hash_pair(acc, *sibling))
+	let merkle_root = proof.iter().fold(leaf, |acc, sibling| hash_pair(acc, *sibling));
+	sized_root(merkle_root, 1u32 << proof.len())
 }
 
 fn hash_pair(left: H256, right: H256) -> H256 {
@@ -55,7 +56,7 @@ fn pair_tree(a: H256, b: H256, index: u32, levels: u32) -> (H256, Vec<H256>, Vec
 					if at % 2 == 0 { hash_pair(node, sibling) } else { hash_pair(sibling, node) };
 				at /= 2;
 			}
-			return (node, proof_a, proof_b);
+			return (sized_root(node, 1u32 << levels), proof_a, proof_b);
 		}
 		let (left, right) = (filler(level, 2), filler(level, 3));
 		proof_a.push(left);
@@ -99,13 +100,30 @@ fn pending_batch<T: Config>(
 	list
 }
 
-/// Opens `MaxOpenRequests` requests on batch 0, from leaf `from` on.
-fn open_requests<T: Config>(from: u32) {
+/// Opens a request for leaf `index` of batch 0.
+fn open_request<T: Config>(index: u32) {
 	let requester: T::AccountId = account("requester", 0, 0);
 	fund::<T>(&requester);
-	for index in from..from + T::MaxOpenRequests::get() {
-		Pallet::<T>::do_request_leaf(requester.clone(), 0, index).expect("room for requests");
-	}
+	Pallet::<T>::do_request_leaf(requester, 0, index).expect("in the window");
+}
+
+/// Makes the hash of the block pending `batch` was registered in known (the seed of its samples)
+/// and moves to the next block.
+fn draw_samples<T: Config>(batch: BatchId) {
+	let registered_at = PendingBatches::<T>::get(batch).expect("pending").info.registered_at;
+	let seed = <T as frame_system::Config>::Hashing::hash(b"the registration block");
+	frame_system::BlockHash::<T>::insert(registered_at, seed);
+	frame_system::Pallet::<T>::set_block_number(registered_at + One::one());
+}
+
+/// Counts every sample of pending `batch` as opened (what its registrant does before
+/// activation).
+fn open_samples<T: Config>(batch: BatchId) {
+	PendingBatches::<T>::mutate(batch, |pending| {
+		if let Some(pending) = pending {
+			pending.opened = sample_mask(pending.samples);
+		}
+	});
 }
 
 /// Moves to the first block after batch 0's window (and after any request's deadline).
@@ -147,6 +165,7 @@ mod benchmarks {
 	#[benchmark]
 	fn activate_batch(c: Linear<1, { T::MaxContributorsPerBatch::get() }>) {
 		let list = pending_batch::<T>(c, 1, |_| H256::repeat_byte(1));
+		open_samples::<T>(0);
 		after_the_window::<T>();
 		let contributors: BoundedVec<_, _> = list.try_into().expect("c <= max");
 		let caller: T::AccountId = whitelisted_caller();
@@ -160,7 +179,7 @@ mod benchmarks {
 	#[benchmark]
 	fn challenge(c: Linear<1, { T::MaxContributorsPerBatch::get() }>) {
 		// The worst proof: two leaves of a full batch, in the last contributor's range (the scan
-		// for it is the longest), with every request slot open to refund.
+		// for it is the longest). Open requests stay for `refund_request`: they cost nothing here.
 		let max = T::MaxPostsPerBatch::get();
 		let index = c - 1;
 		let mut leaves = None;
@@ -180,7 +199,6 @@ mod benchmarks {
 			root
 		});
 		let (first, first_proof, second, second_proof) = leaves.expect("made with the root");
-		open_requests::<T>(0);
 		let contributors: BoundedVec<_, _> = list.try_into().expect("c <= max");
 		let fraud = Fraud::Disorder {
 			index,
@@ -196,6 +214,76 @@ mod benchmarks {
 		_(RawOrigin::Signed(challenger), 0, contributors, Box::new(fraud));
 
 		assert!(!PendingBatches::<T>::contains_key(0));
+	}
+
+	/// A duplicate of a post that a pending batch registered before holds at its last leaf (the
+	/// longest proof; a pending batch is read after the active ones are looked in), against the
+	/// first leaf of the last contributor's range of a full batch (the longest scan).
+	#[benchmark]
+	fn challenge_duplicate(c: Linear<1, { T::MaxContributorsPerBatch::get() }>) {
+		let max = T::MaxPostsPerBatch::get();
+		let index = c - 1;
+		let post = |platform: PlatformId, author: u64| PostRecord {
+			platform,
+			post: PostId::X { id: 2 },
+			content_hash: H256::repeat_byte(7),
+			author: Identity::X(author),
+			salt: H256::repeat_byte(3),
+			scrubbed_hash: H256::repeat_byte(4),
+		};
+		let earlier_post = post(0, u64::MAX);
+		let (earlier_root, _, earlier_proof) =
+			pair_tree(H256::repeat_byte(8), earlier_post.leaf_hash(), max - 2, levels::<T>());
+		let now = frame_system::Pallet::<T>::block_number();
+		let later = now + 100u32.into();
+		PendingBatches::<T>::insert(
+			0,
+			PendingBatch {
+				info: BatchInfo {
+					platform: 0,
+					root: earlier_root,
+					posts: max,
+					contributors: 1,
+					registered_at: now,
+					submitter: account("earlier", 0, 0),
+					seq: 0,
+				},
+				contributors_hash: H256::zero(),
+				bond: 0u32.into(),
+				matures_at: later,
+				open_requests: 0,
+				samples: 0,
+				opened: 0,
+				samples_due: later,
+			},
+		);
+		NextBatchId::<T>::put(1);
+		let mut opened = None;
+		let list = pending_batch::<T>(c, max - (c - 1), |platform| {
+			let post = post(platform, c as u64 - 1);
+			let (root, proof, _) =
+				pair_tree(post.leaf_hash(), H256::repeat_byte(8), index, levels::<T>());
+			opened = Some((post, proof));
+			root
+		});
+		let (post, proof) = opened.expect("made with the root");
+		let contributors: BoundedVec<_, _> = list.try_into().expect("c <= max");
+		let fraud = Fraud::Duplicate {
+			index,
+			post,
+			proof: proof.try_into().expect("short"),
+			earlier: 0,
+			earlier_index: max - 1,
+			earlier_post,
+			earlier_proof: earlier_proof.try_into().expect("short"),
+		};
+		let challenger: T::AccountId = whitelisted_caller();
+		fund::<T>(&challenger);
+
+		#[extrinsic_call]
+		challenge(RawOrigin::Signed(challenger), 1, contributors, Box::new(fraud));
+
+		assert!(!PendingBatches::<T>::contains_key(1));
 	}
 
 	#[benchmark]
@@ -229,9 +317,10 @@ mod benchmarks {
 			root
 		});
 		let (post, proof) = opened.expect("made with the root");
-		let requester: T::AccountId = account("requester", 0, 0);
-		fund::<T>(&requester);
-		Pallet::<T>::do_request_leaf(requester, 0, 0).expect("open");
+		// The longest path: the samples are drawn (and checked for this leaf), and a request
+		// is answered.
+		draw_samples::<T>(0);
+		open_request::<T>(0);
 		let proof: BoundedVec<_, _> = proof.try_into().expect("short");
 		let caller: T::AccountId = whitelisted_caller();
 
@@ -244,7 +333,7 @@ mod benchmarks {
 	#[benchmark]
 	fn void_unanswered(c: Linear<1, { T::MaxContributorsPerBatch::get() }>) {
 		let list = pending_batch::<T>(c, T::MaxPostsPerBatch::get() - (c - 1), |_| H256::zero());
-		open_requests::<T>(0);
+		open_request::<T>(0);
 		after_the_window::<T>();
 		let contributors: BoundedVec<_, _> = list.try_into().expect("c <= max");
 		let caller: T::AccountId = whitelisted_caller();
@@ -253,6 +342,20 @@ mod benchmarks {
 		_(RawOrigin::Signed(caller), 0, 0, contributors);
 
 		assert!(!PendingBatches::<T>::contains_key(0));
+	}
+
+	#[benchmark]
+	fn refund_request() {
+		pending_batch::<T>(1, 1, |_| H256::zero());
+		open_request::<T>(0);
+		// Voided while the request was open.
+		PendingBatches::<T>::remove(0);
+		let caller: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), 0, 0);
+
+		assert!(!LeafRequests::<T>::contains_key(0, 0));
 	}
 
 	#[benchmark]
@@ -315,6 +418,7 @@ mod benchmarks {
 		let list = [Contribution { author: Identity::X(1), posts: 1, first_key: 1, last_key: 1 }];
 		Pallet::<T>::do_register_batch(operator, platform, root, &list)
 			.expect("the author is linked");
+		open_samples::<T>(0);
 		after_the_window::<T>();
 		Pallet::<T>::do_activate_batch(0, &list).expect("the window has ended");
 		Batches::<T>::mutate(0, |b| {
@@ -358,6 +462,7 @@ mod benchmarks {
 			let root = root_of(post.leaf_hash(), &proof);
 			Pallet::<T>::do_register_batch(operator.clone(), platform, root, &list)
 				.expect("the author is linked");
+			open_samples::<T>(batch);
 			batches.push((batch, post, list));
 		}
 		after_the_window::<T>();

@@ -1,6 +1,8 @@
 //! The challenge window of platform batches: activation, fraud proofs and leaf requests.
 
 use crate::{registration::contributors_hash, *};
+use alloc::vec::Vec;
+use codec::Encode;
 use frame_support::{
 	ensure,
 	pallet_prelude::*,
@@ -12,6 +14,7 @@ use frame_support::{
 use frame_system::pallet_prelude::BlockNumberFor;
 use licentia_primitives::content::verify_batch_proof;
 use sp_core::H256;
+use sp_io::hashing::blake2_256;
 use sp_runtime::traits::Saturating;
 
 impl<T: Config> Pallet<T> {
@@ -24,6 +27,7 @@ impl<T: Config> Pallet<T> {
 			frame_system::Pallet::<T>::block_number() >= pending.matures_at,
 			Error::<T>::TooEarly
 		);
+		ensure!(pending.samples_opened(), Error::<T>::SamplesUnopened);
 		ensure!(pending.open_requests == 0, Error::<T>::RequestsOpen);
 		// A platform suspended in the window (for fraud, say) has its batches wait: governance
 		// decides before they count.
@@ -65,7 +69,7 @@ impl<T: Config> Pallet<T> {
 			contributors_hash(contributors) == pending.contributors_hash,
 			Error::<T>::ContributorsMismatch
 		);
-		ensure!(proves_fraud::<T>(&pending.info, contributors, fraud)?, Error::<T>::NotFraud);
+		ensure!(proves_fraud::<T>(batch, &pending.info, contributors, fraud)?, Error::<T>::NotFraud);
 		Self::void(batch, pending, contributors, challenger)
 	}
 
@@ -75,7 +79,8 @@ impl<T: Config> Pallet<T> {
 		ensure!(now < pending.matures_at, Error::<T>::WindowClosed);
 		ensure!(index < pending.info.posts, Error::<T>::IndexOutOfRange);
 		ensure!(!LeafRequests::<T>::contains_key(batch, index), Error::<T>::AlreadyRequested);
-		ensure!(pending.open_requests < T::MaxOpenRequests::get(), Error::<T>::TooManyRequests);
+		// No cap on open requests: each holds its requester's deposit, which pays the registrant
+		// for answering, so nobody can hold the slots others need.
 		let deposit = T::RequestDeposit::get();
 		T::Currency::hold(&HoldReason::LeafRequest.into(), &who, deposit)?;
 		let deadline = now.saturating_add(Windows::<T>::get().answer);
@@ -97,65 +102,77 @@ impl<T: Config> Pallet<T> {
 		proof: &[H256],
 	) -> DispatchResult {
 		let mut pending = PendingBatches::<T>::get(batch).ok_or(Error::<T>::NotPending)?;
-		let request = LeafRequests::<T>::get(batch, index).ok_or(Error::<T>::NoRequest)?;
-		ensure!(
-			frame_system::Pallet::<T>::block_number() <= request.deadline,
-			Error::<T>::RequestExpired
-		);
+		let now = frame_system::Pallet::<T>::block_number();
+		let request = LeafRequests::<T>::get(batch, index);
+		// The samples this leaf is, among those not opened yet.
+		let slots = Self::sample_slots(batch, &pending, index) & !pending.opened;
+		let request_live = request.as_ref().is_some_and(|r| now <= r.deadline);
+		let samples_live = slots != 0 && now <= pending.samples_due;
+		if !request_live && !samples_live {
+			return Err(if request.is_some() || slots != 0 {
+				Error::<T>::RequestExpired
+			} else {
+				Error::<T>::NoRequest
+			}
+			.into());
+		}
 		ensure!(opens(&pending.info, index, &post, proof), Error::<T>::BadProof);
-		// The requester pays for the answer: their deposit goes to the registrant.
-		T::Currency::transfer_on_hold(
-			&HoldReason::LeafRequest.into(),
-			&request.requester,
-			&pending.info.submitter,
-			request.deposit,
-			Precision::BestEffort,
-			Restriction::Free,
-			Fortitude::Force,
-		)?;
-		LeafRequests::<T>::remove(batch, index);
-		pending.open_requests = pending.open_requests.saturating_sub(1);
+		if let Some(request) = request.filter(|_| request_live) {
+			// The requester pays for the answer: their deposit goes to the registrant.
+			T::Currency::transfer_on_hold(
+				&HoldReason::LeafRequest.into(),
+				&request.requester,
+				&pending.info.submitter,
+				request.deposit,
+				Precision::BestEffort,
+				Restriction::Free,
+				Fortitude::Force,
+			)?;
+			LeafRequests::<T>::remove(batch, index);
+			pending.open_requests = pending.open_requests.saturating_sub(1);
+		}
+		if samples_live {
+			pending.opened |= slots;
+		}
 		PendingBatches::<T>::insert(batch, pending);
 		Self::deposit_event(Event::LeafAnswered { batch, index, post });
 		Ok(())
 	}
 
 	pub(crate) fn do_void_unanswered(
+		who: T::AccountId,
 		batch: BatchId,
 		index: u32,
 		contributors: &[Contribution],
 	) -> DispatchResult {
 		let pending = PendingBatches::<T>::get(batch).ok_or(Error::<T>::NotPending)?;
-		let request = LeafRequests::<T>::get(batch, index).ok_or(Error::<T>::NoRequest)?;
-		ensure!(
-			frame_system::Pallet::<T>::block_number() > request.deadline,
-			Error::<T>::AnswerWindowOpen
-		);
+		let now = frame_system::Pallet::<T>::block_number();
+		let request = LeafRequests::<T>::get(batch, index);
+		let challenger = match &request {
+			Some(request) => {
+				ensure!(now > request.deadline, Error::<T>::AnswerWindowOpen);
+				request.requester.clone()
+			},
+			None => {
+				// One of the chain's samples left unopened. While the registration block's hash
+				// is kept (until the samples are due, at least), the index must be one of them.
+				let unopened = Self::sample_slots(batch, &pending, index) & !pending.opened;
+				let drawn = Self::sample_seed(&pending).is_some();
+				ensure!(
+					!pending.samples_opened() && (unopened != 0 || !drawn),
+					Error::<T>::NoRequest
+				);
+				ensure!(now > pending.samples_due, Error::<T>::AnswerWindowOpen);
+				who
+			},
+		};
 		ensure!(
 			contributors_hash(contributors) == pending.contributors_hash,
 			Error::<T>::ContributorsMismatch
 		);
-		Self::void(batch, pending, contributors, request.requester)
-	}
-
-	pub(crate) fn do_set_windows(windows: ChallengeWindows<BlockNumberFor<T>>) -> DispatchResult {
-		ensure!(windows.is_valid(), Error::<T>::BadWindows);
-		Windows::<T>::put(windows);
-		Self::deposit_event(Event::WindowsSet { windows });
-		Ok(())
-	}
-
-	/// Removes a pending batch shown to be fraudulent: refunds its open requests, gives
-	/// `challenger` their reward from the bond and the treasury the rest, and lowers its
-	/// contributors' high-water marks back below their ranges where no later batch raised them.
-	fn void(
-		batch: BatchId,
-		pending: PendingBatchOf<T>,
-		contributors: &[Contribution],
-		challenger: T::AccountId,
-	) -> DispatchResult {
-		// At most `MaxOpenRequests` entries.
-		for (_, request) in LeafRequests::<T>::drain_prefix(batch) {
+		// The request that caught it is refunded now; the others by `refund_request`.
+		if let Some(request) = request {
+			LeafRequests::<T>::remove(batch, index);
 			T::Currency::release(
 				&HoldReason::LeafRequest.into(),
 				&request.requester,
@@ -163,6 +180,83 @@ impl<T: Config> Pallet<T> {
 				Precision::BestEffort,
 			)?;
 		}
+		Self::void(batch, pending, contributors, challenger)
+	}
+
+	pub(crate) fn do_refund_request(batch: BatchId, index: u32) -> DispatchResult {
+		ensure!(!PendingBatches::<T>::contains_key(batch), Error::<T>::BatchPending);
+		let request = LeafRequests::<T>::take(batch, index).ok_or(Error::<T>::NoRequest)?;
+		T::Currency::release(
+			&HoldReason::LeafRequest.into(),
+			&request.requester,
+			request.deposit,
+			Precision::BestEffort,
+		)?;
+		Self::deposit_event(Event::RequestRefunded { batch, index, requester: request.requester });
+		Ok(())
+	}
+
+	/// The seed of a pending batch's samples: the hash of the block it was registered in, known
+	/// from the next block on and kept `BlockHashCount` blocks. Its registrant signed the
+	/// registration before that hash existed, so it could not choose a root whose samples
+	/// miss its padding (docs/design.md, *Samples*).
+	pub(crate) fn sample_seed(pending: &PendingBatchOf<T>) -> Option<T::Hash> {
+		let registered_at = pending.info.registered_at;
+		if frame_system::Pallet::<T>::block_number() <= registered_at {
+			return None;
+		}
+		let seed = frame_system::BlockHash::<T>::get(registered_at);
+		(seed != T::Hash::default()).then_some(seed)
+	}
+
+	/// The leaves the chain sampled from pending `batch`, sample by sample (`None` while the
+	/// seed is unknown): each a uniform draw (up to a bias below 2^-32) from its leaves.
+	pub(crate) fn sampled_leaves(batch: BatchId, pending: &PendingBatchOf<T>) -> Option<Vec<u32>> {
+		let seed = Self::sample_seed(pending)?;
+		let posts = u64::from(pending.info.posts).max(1);
+		Some(
+			(0..pending.samples)
+				.map(|sample| {
+					let draw = (b"licentia/sample", &seed, batch, sample).using_encoded(blake2_256);
+					let mut word = [0u8; 8];
+					word.copy_from_slice(&draw[..8]);
+					// Below `posts`, a u32.
+					(u64::from_le_bytes(word) % posts) as u32
+				})
+				.collect(),
+		)
+	}
+
+	/// The bits of the samples of `batch` that are leaf `index` (none while the seed is unknown).
+	fn sample_slots(batch: BatchId, pending: &PendingBatchOf<T>, index: u32) -> u32 {
+		Self::sampled_leaves(batch, pending).map_or(0, |leaves| {
+			leaves
+				.iter()
+				.enumerate()
+				.filter(|(_, leaf)| **leaf == index)
+				.fold(0, |bits, (sample, _)| bits | 1u32 << sample)
+		})
+	}
+
+	pub(crate) fn do_set_windows(windows: ChallengeWindows<BlockNumberFor<T>>) -> DispatchResult {
+		let block_hashes = <T as frame_system::Config>::BlockHashCount::get();
+		ensure!(windows.is_valid(block_hashes), Error::<T>::BadWindows);
+		Windows::<T>::put(windows);
+		Self::deposit_event(Event::WindowsSet { windows });
+		Ok(())
+	}
+
+	/// Removes a pending batch shown to be fraudulent: gives `challenger` their reward from the
+	/// bond and the treasury the rest, and lowers its contributors' high-water marks back below
+	/// their ranges where no later batch raised them. Its open requests stay, each refunded to
+	/// its requester by `refund_request` (however many there are, this call's cost does not
+	/// grow with them).
+	fn void(
+		batch: BatchId,
+		pending: PendingBatchOf<T>,
+		contributors: &[Contribution],
+		challenger: T::AccountId,
+	) -> DispatchResult {
 		let submitter = &pending.info.submitter;
 		let reward = T::ChallengerReward::get() * pending.bond;
 		let rest = pending.bond.saturating_sub(reward);
@@ -221,9 +315,11 @@ fn range_of(contributors: &[Contribution], index: u32) -> Option<(&Contribution,
 	None
 }
 
-/// Whether `fraud` shows that `batch`, registered with `contributors`, breaks the layout. An
-/// error if a leaf it opens is not in the batch.
+/// Whether `fraud` shows that `batch` (id `batch_id`), registered with `contributors`, breaks
+/// the layout. An error if a leaf it opens is not in its batch (or the earlier batch of a
+/// duplicate is gone).
 fn proves_fraud<T: Config>(
+	batch_id: BatchId,
 	batch: &BatchInfo<T::AccountId, BlockNumberFor<T>>,
 	contributors: &[Contribution],
 	fraud: &Fraud,
@@ -246,6 +342,35 @@ fn proves_fraud<T: Config>(
 			// A leaf without a key (of this owner) is `Foreign`, proven as such.
 			let keys = (first.post.order_key(&owner.author), second.post.order_key(&owner.author));
 			start == next_start && matches!(keys, (Some(a), Some(b)) if b <= a)
+		},
+		Fraud::Duplicate {
+			index,
+			post,
+			proof,
+			earlier,
+			earlier_index,
+			earlier_post,
+			earlier_proof,
+		} => {
+			open(*index, post, proof)?;
+			if *earlier == batch_id {
+				ensure!(
+					opens(batch, *earlier_index, earlier_post, earlier_proof),
+					Error::<T>::BadProof
+				);
+				*earlier_index != *index && post.post.same_post(&earlier_post.post)
+			} else {
+				// Ids follow registration: only a batch registered before this one holds the
+				// post first (a later one is the duplicate, and is challenged itself).
+				let first = Batches::<T>::get(earlier)
+					.or_else(|| PendingBatches::<T>::get(earlier).map(|p| p.info))
+					.ok_or(Error::<T>::BatchNotFound)?;
+				ensure!(
+					opens(&first, *earlier_index, earlier_post, earlier_proof),
+					Error::<T>::BadProof
+				);
+				*earlier < batch_id && post.post.same_post(&earlier_post.post)
+			}
 		},
 		Fraud::Bound { index, post, proof } => {
 			let (owner, first, last) = open(*index, post, proof)?;

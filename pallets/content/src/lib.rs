@@ -164,9 +164,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type RequestDeposit: Get<BalanceOf<Self>>;
 
-		/// The most leaf requests open on one batch at once.
+		/// How many leaves of each platform batch the chain samples (at most 32): its
+		/// registrant must open them all before the batch can be activated, whoever watches.
 		#[pallet::constant]
-		type MaxOpenRequests: Get<u32>;
+		type SampleSize: Get<u32>;
 
 		/// Told after an author's post count changes and when a post is withdrawn (licensing
 		/// settles rewards and feeds revocations to license holders then).
@@ -275,7 +276,11 @@ pub mod pallet {
 				challenge: self.challenge_window.unwrap_or(default.challenge),
 				answer: self.answer_window.unwrap_or(default.answer),
 			};
-			assert!(windows.is_valid(), "the answer window must not be zero");
+			let block_hashes = <T as frame_system::Config>::BlockHashCount::get();
+			assert!(
+				windows.is_valid(block_hashes),
+				"the answer window must not be zero, and both windows must end within BlockHashCount"
+			);
 			Windows::<T>::put(windows);
 		}
 	}
@@ -344,8 +349,16 @@ pub mod pallet {
 			requester: T::AccountId,
 			deadline: BlockNumberFor<T>,
 		},
-		/// Leaf `index` of a pending batch was opened: anyone can now check it.
+		/// Leaf `index` of a pending batch was opened (for a request, or for the chain's sample):
+		/// anyone can now check it.
 		LeafAnswered { batch: BatchId, index: u32, post: PostRecord },
+		/// A request on a batch that was voided while it was open returned its deposit.
+		RequestRefunded {
+			batch: BatchId,
+			index: u32,
+			/// Who asked, and got the deposit back.
+			requester: T::AccountId,
+		},
 		/// Governance set the window lengths.
 		WindowsSet { windows: ChallengeWindows<BlockNumberFor<T>> },
 		/// A Nostr author registered their own events as a batch.
@@ -456,8 +469,9 @@ pub mod pallet {
 		IndexOutOfRange,
 		/// This leaf is requested already.
 		AlreadyRequested,
-		/// `MaxOpenRequests` leaves of this batch are requested already.
-		TooManyRequests,
+		/// Some of the leaves the chain sampled from this batch are not opened yet: its registrant
+		/// must answer them (`answer_leaf`) before it can be activated.
+		SamplesUnopened,
 		/// No open request for this leaf.
 		NoRequest,
 		/// The request's deadline has passed: it can no longer be answered.
@@ -466,7 +480,9 @@ pub mod pallet {
 		AnswerWindowOpen,
 		/// The batch's challenge window has ended: its leaves can no longer be requested.
 		WindowClosed,
-		/// The answer window must not be zero.
+		/// The answer window must not be zero, and the two windows together must stay below
+		/// `BlockHashCount` (the block hash a batch's samples come from must be kept until they
+		/// are due).
 		BadWindows,
 		/// The post and proof do not match the batch's root.
 		BadProof,
@@ -490,6 +506,7 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn integrity_test() {
+			assert!(T::SampleSize::get() <= 32, "samples are tracked by the bits of a u32");
 			assert!(
 				T::MaxContributorsPerBatch::get() <= u16::MAX as u32
 					&& T::MaxNostrEvents::get() <= u16::MAX as u32
@@ -559,8 +576,8 @@ pub mod pallet {
 			Self::do_revoke_post(who, batch, post, index, &proof)
 		}
 
-		/// Activates a pending batch once its challenge window has ended, no leaf request is open
-		/// and its platform is not suspended: its authors' counts are added (to the accounts their identities are linked to
+		/// Activates a pending batch once its challenge window has ended, its samples are opened,
+		/// no leaf request is open and its platform is not suspended: its authors' counts are added (to the accounts their identities are linked to
 		/// through the batch's platform now), its posts can be licensed, and the bond is
 		/// released. `contributors` is the list it was registered with. Anyone may call this.
 		/// Emits `BatchActivated`.
@@ -580,7 +597,10 @@ pub mod pallet {
 		/// slashed: `ChallengerReward` of it to the caller, the rest to the treasury. Emits
 		/// `BatchVoided`; a proof that holds nothing fails with `NotFraud`.
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::challenge(contributors.len() as u32))]
+		#[pallet::weight({
+			let c = contributors.len() as u32;
+			T::WeightInfo::challenge(c).max(T::WeightInfo::challenge_duplicate(c))
+		})]
 		pub fn challenge(
 			origin: OriginFor<T>,
 			batch: BatchId,
@@ -593,7 +613,8 @@ pub mod pallet {
 
 		/// Asks the registrant of a pending batch to open leaf `index` within the answer window,
 		/// holding `RequestDeposit` from the caller (paid to the registrant when they answer).
-		/// While a request is open, the batch cannot be activated. Emits `LeafRequested`.
+		/// While a request is open, the batch cannot be activated. There is no limit on how many
+		/// are open, so nobody can keep others from asking. Emits `LeafRequested`.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::request_leaf())]
 		pub fn request_leaf(origin: OriginFor<T>, batch: BatchId, index: u32) -> DispatchResult {
@@ -601,9 +622,10 @@ pub mod pallet {
 			Self::do_request_leaf(who, batch, index)
 		}
 
-		/// Answers a request: `post` is leaf `index` of the pending `batch`, by `proof`. Anyone
-		/// may answer; the requester's deposit goes to the batch's registrant. Emits
-		/// `LeafAnswered` with the post, which anyone can then check against the layout.
+		/// Opens leaf `index` of the pending `batch`: `post`, by `proof`, for an open request (the
+		/// requester's deposit goes to the batch's registrant) or for the chain's sample of the
+		/// batch (the sample counts as opened). Anyone may answer. Emits `LeafAnswered` with the
+		/// post, which anyone can then check against the layout.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::answer_leaf())]
 		pub fn answer_leaf(
@@ -617,9 +639,10 @@ pub mod pallet {
 			Self::do_answer_leaf(batch, index, post, &proof)
 		}
 
-		/// Voids a pending batch whose request for leaf `index` was not answered by its deadline
-		/// (`contributors` is the list it was registered with): the requester gets their deposit
-		/// back and the challenger's reward. Anyone may call this. Emits `BatchVoided`.
+		/// Voids a pending batch that left leaf `index` unopened (`contributors` is the list it was
+		/// registered with): a request for it past its deadline (the requester gets their deposit
+		/// back and the challenger's reward), or one of the chain's samples past the samples'
+		/// deadline (the caller gets the reward). Anyone may call this. Emits `BatchVoided`.
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::void_unanswered(contributors.len() as u32))]
 		pub fn void_unanswered(
@@ -628,8 +651,8 @@ pub mod pallet {
 			index: u32,
 			contributors: BoundedVec<Contribution, T::MaxContributorsPerBatch>,
 		) -> DispatchResult {
-			ensure_signed(origin)?;
-			Self::do_void_unanswered(batch, index, &contributors)
+			let who = ensure_signed(origin)?;
+			Self::do_void_unanswered(who, batch, index, &contributors)
 		}
 
 		/// Sets the window lengths (governance). Batches and requests already made keep theirs.
@@ -642,6 +665,15 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			Self::do_set_windows(windows)
+		}
+
+		/// Returns the deposit of a request whose batch was voided while it was open, to its
+		/// requester. Anyone may call this. Emits `RequestRefunded`.
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::refund_request())]
+		pub fn refund_request(origin: OriginFor<T>, batch: BatchId, index: u32) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_refund_request(batch, index)
 		}
 
 		/// Withdraws many registered posts at once, from any batches: what a platform's bridge

@@ -163,23 +163,53 @@ pub mod v2 {
 	>;
 }
 
-/// Version 3 binds each batch's root to its number of posts: a proof now opens exactly one index
-/// of a tree of exactly the declared size ([`sized_root`](licentia_primitives::content::sized_root),
-/// docs/design.md, *One leaf, one index*). Every stored root, of registered and of pending
-/// batches, becomes `sized_root(root, posts)`; the trees and so every proof a bridge holds stay
-/// valid. Linear in the batches, in one block, as [`v1`].
+/// Version 3 binds each batch's root to its number of posts, so that a proof opens exactly one
+/// index of a tree of exactly the declared size
+/// ([`sized_root`](licentia_primitives::content::sized_root), docs/design.md, *One leaf, one
+/// index*), and gives pending batches the chain's samples. Every stored root, of registered and
+/// of pending batches, becomes `sized_root(root, posts)`; the trees, and so every proof a bridge
+/// holds, stay valid. A batch pending at the upgrade was registered without samples: it gets
+/// none (`samples: 0`). Linear in the batches, in one block, as [`v1`].
 pub mod v3 {
 	use crate::*;
 	#[cfg(feature = "try-runtime")]
 	use alloc::vec::Vec;
+	use codec::{Decode, Encode};
 	use frame_support::{
 		migrations::VersionedMigration,
 		traits::{Get, UncheckedOnRuntimeUpgrade},
 		weights::Weight,
 	};
+	use frame_system::pallet_prelude::BlockNumberFor;
 	use licentia_primitives::content::sized_root;
+	use sp_core::H256;
 
-	/// Binds every batch's root to its size.
+	/// A pending batch as version 2 stored it.
+	#[derive(Encode, Decode)]
+	pub struct OldPendingBatch<AccountId, BlockNumber, Balance> {
+		pub info: BatchInfo<AccountId, BlockNumber>,
+		pub contributors_hash: H256,
+		pub bond: Balance,
+		pub matures_at: BlockNumber,
+		pub open_requests: u32,
+	}
+
+	/// A pending batch of this runtime as version 2 stored it.
+	pub type OldPendingBatchOf<T> =
+		OldPendingBatch<<T as frame_system::Config>::AccountId, BlockNumberFor<T>, BalanceOf<T>>;
+
+	/// `pending` as version 2 stored it (its root bare, no samples): for tests.
+	pub fn old_pending<T: Config>(pending: PendingBatchOf<T>, root: H256) -> OldPendingBatchOf<T> {
+		OldPendingBatch {
+			info: BatchInfo { root, ..pending.info },
+			contributors_hash: pending.contributors_hash,
+			bond: pending.bond,
+			matures_at: pending.matures_at,
+			open_requests: pending.open_requests,
+		}
+	}
+
+	/// Binds every batch's root to its size; pending batches get no samples.
 	pub struct SizedRoots<T>(core::marker::PhantomData<T>);
 
 	impl<T: Config> UncheckedOnRuntimeUpgrade for SizedRoots<T> {
@@ -190,28 +220,42 @@ pub mod v3 {
 				batch.root = sized_root(batch.root, batch.posts);
 				Some(batch)
 			});
-			PendingBatches::<T>::translate::<PendingBatchOf<T>, _>(|_, mut pending| {
+			PendingBatches::<T>::translate::<OldPendingBatchOf<T>, _>(|_, old| {
 				batches = batches.saturating_add(1);
-				pending.info.root = sized_root(pending.info.root, pending.info.posts);
-				Some(pending)
+				let root = sized_root(old.info.root, old.info.posts);
+				Some(PendingBatch {
+					info: BatchInfo { root, ..old.info },
+					contributors_hash: old.contributors_hash,
+					bond: old.bond,
+					matures_at: old.matures_at,
+					open_requests: old.open_requests,
+					samples: 0,
+					opened: 0,
+					samples_due: old.matures_at,
+				})
 			});
 			T::DbWeight::get().reads_writes(batches, batches)
 		}
 
 		#[cfg(feature = "try-runtime")]
 		fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
-			use codec::Encode;
-			let roots: Vec<(bool, BatchId, sp_core::H256, u32)> = Batches::<T>::iter()
-				.map(|(id, b)| (false, id, b.root, b.posts))
-				.chain(PendingBatches::<T>::iter().map(|(id, p)| (true, id, p.info.root, p.info.posts)))
-				.collect();
+			let mut roots: Vec<(bool, BatchId, H256, u32)> =
+				Batches::<T>::iter().map(|(id, b)| (false, id, b.root, b.posts)).collect();
+			for key in PendingBatches::<T>::iter_keys() {
+				let raw = frame_support::storage::unhashed::get_raw(
+					&PendingBatches::<T>::hashed_key_for(key),
+				)
+				.ok_or("a pending batch without a value")?;
+				let old = OldPendingBatchOf::<T>::decode(&mut &raw[..])
+					.map_err(|_| "a pending batch not in version 2's layout")?;
+				roots.push((true, key, old.info.root, old.info.posts));
+			}
 			Ok(roots.encode())
 		}
 
 		#[cfg(feature = "try-runtime")]
 		fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
-			use codec::Decode;
-			let before = Vec::<(bool, BatchId, sp_core::H256, u32)>::decode(&mut &state[..])
+			let before = Vec::<(bool, BatchId, H256, u32)>::decode(&mut &state[..])
 				.map_err(|_| "pre_upgrade's roots decode")?;
 			let after = Batches::<T>::iter().count() + PendingBatches::<T>::iter().count();
 			frame_support::ensure!(after == before.len(), "a batch was lost or does not decode");

@@ -49,6 +49,9 @@ impl frame_system::Config for Test {
 	type AccountId = AccountId;
 	type Lookup = IdentityLookup<AccountId>;
 	type AccountData = pallet_balances::AccountData<Balance>;
+	/// Block hashes kept as long as the runtime keeps them: longer than the default windows
+	/// (900 blocks), which batches' samples need.
+	type BlockHashCount = frame_support::traits::ConstU64<2_400>;
 }
 
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
@@ -69,6 +72,8 @@ pub const BOND_BASE: Balance = 100;
 pub const BOND_PER_POST: Balance = 10;
 pub const REQUEST_DEPOSIT: Balance = 5;
 pub const NOSTR_EVENT_DEPOSIT: Balance = 3;
+/// The chain samples 4 leaves of each batch.
+pub const SAMPLE_SIZE: u32 = 4;
 
 impl pallet_consent::Config for Test {
 	type Currency = Balances;
@@ -97,7 +102,7 @@ impl pallet_content::Config for Test {
 	/// A fifth of a slashed bond to its challenger.
 	type ChallengerReward = ChallengerReward;
 	type RequestDeposit = ConstU128<REQUEST_DEPOSIT>;
-	type MaxOpenRequests = ConstU32<3>;
+	type SampleSize = ConstU32<SAMPLE_SIZE>;
 	type ContributionObserver = ();
 	type MaxContributorsPerBatch = ConstU32<64>;
 	type MaxPostsPerBatch = ConstU32<1_024>;

@@ -7,16 +7,20 @@ use alloc::vec::Vec;
 use frame_system::pallet_prelude::BlockNumberFor;
 use licentia_primitives::{
 	content::{BatchRoot, PostStatus},
-	runtime_api::{BatchView, OpenRequest},
+	runtime_api::{BatchView, OpenRequest, MAX_LISTED_REQUESTS},
 };
 use sp_core::H256;
 
 impl<T: Config> Pallet<T> {
 	/// A batch, pending or active, as clients see it.
 	pub fn api_batch(id: BatchId) -> Option<BatchView<T::AccountId, BlockNumberFor<T>>> {
-		let (b, pending_until) = match Batches::<T>::get(id) {
-			Some(batch) => (batch, None),
-			None => PendingBatches::<T>::get(id).map(|p| (p.info, Some(p.matures_at)))?,
+		let (b, pending_until, requests) = match Batches::<T>::get(id) {
+			Some(batch) => (batch, None, Vec::new()),
+			None => {
+				let pending = PendingBatches::<T>::get(id)?;
+				let requests = Self::leaves_to_open(id, &pending);
+				(pending.info, Some(pending.matures_at), requests)
+			},
 		};
 		Some(BatchView {
 			id,
@@ -28,10 +32,34 @@ impl<T: Config> Pallet<T> {
 			submitter: b.submitter,
 			seq: pending_until.is_none().then_some(b.seq),
 			pending_until,
-			requests: LeafRequests::<T>::iter_prefix(id)
-				.map(|(index, request)| OpenRequest { index, deadline: request.deadline })
-				.collect(),
+			requests,
 		})
+	}
+
+	/// What the registrant of pending batch `id` must open, by index, with the last block it
+	/// can: the chain's samples not opened yet (due at `samples_due`), then the open requests,
+	/// at most [`MAX_LISTED_REQUESTS`] in all (a bridge answers those, then asks again).
+	fn leaves_to_open(
+		id: BatchId,
+		pending: &PendingBatchOf<T>,
+	) -> Vec<OpenRequest<BlockNumberFor<T>>> {
+		let samples = Self::sampled_leaves(id, pending).unwrap_or_default();
+		let mut listed: Vec<OpenRequest<BlockNumberFor<T>>> = Vec::new();
+		for (sample, index) in samples.into_iter().enumerate() {
+			let opened = pending.opened & (1u32 << sample) != 0;
+			if !opened && !listed.iter().any(|r| r.index == index) {
+				listed.push(OpenRequest { index, deadline: pending.samples_due });
+			}
+		}
+		// A requested leaf that is also an unopened sample is listed once: one answer opens both.
+		let room = (MAX_LISTED_REQUESTS as usize).saturating_sub(listed.len());
+		let requests: Vec<_> = LeafRequests::<T>::iter_prefix(id)
+			.filter(|(index, _)| !listed.iter().any(|r| r.index == *index))
+			.map(|(index, request)| OpenRequest { index, deadline: request.deadline })
+			.take(room)
+			.collect();
+		listed.extend(requests);
+		listed
 	}
 
 	/// The number of batches registered so far (the next batch's id).

@@ -55,7 +55,8 @@ impl<T: Config> Pallet<T> {
 		}
 		let batch = Self::next_batch_id()?;
 		let now = frame_system::Pallet::<T>::block_number();
-		let matures_at = now.saturating_add(Windows::<T>::get().challenge);
+		let windows = Windows::<T>::get();
+		let matures_at = now.saturating_add(windows.challenge);
 		let contributors_hash = contributors_hash(contributors);
 		let count = contributors.len() as u32;
 		PendingBatches::<T>::insert(
@@ -74,6 +75,9 @@ impl<T: Config> Pallet<T> {
 				bond,
 				matures_at,
 				open_requests: 0,
+				samples: T::SampleSize::get().min(32),
+				opened: 0,
+				samples_due: matures_at.saturating_add(windows.answer),
 			},
 		);
 		Self::deposit_event(Event::BatchRegistered {

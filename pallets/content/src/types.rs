@@ -118,6 +118,27 @@ pub enum Fraud {
 		/// Its Merkle proof.
 		proof: Proof,
 	},
+	/// Leaf `index` is a post (the same [`PostId::same_post`]) that leaf `earlier_index` of batch
+	/// `earlier` holds already: a batch registered before this one (pending or active), or this
+	/// batch at another index. A post counts once, whoever it is registered under: an X status
+	/// id does not name its author, so the same id could otherwise be counted under its author
+	/// and again under a sock puppet.
+	Duplicate {
+		/// The leaf's index.
+		index: u32,
+		/// The leaf.
+		post: PostRecord,
+		/// Its Merkle proof.
+		proof: Proof,
+		/// The batch that holds the post first.
+		earlier: BatchId,
+		/// Its index there.
+		earlier_index: u32,
+		/// The leaf there.
+		earlier_post: PostRecord,
+		/// Its Merkle proof there.
+		earlier_proof: Proof,
+	},
 }
 
 /// A platform batch in its challenge window: registered, its bond held, its counts not applied.
@@ -134,6 +155,28 @@ pub struct PendingBatch<AccountId, BlockNumber, Balance> {
 	pub matures_at: BlockNumber,
 	/// Leaf requests not answered yet: the batch cannot be activated while there are any.
 	pub open_requests: u32,
+	/// How many of its leaves the chain samples (`SampleSize`, at most 32): drawn from the hash
+	/// of the block it was registered in, which its registrant could not know when it signed.
+	/// Each must be opened before the batch can be activated.
+	pub samples: u32,
+	/// The samples opened so far: bit `j` for sample `j`.
+	pub opened: u32,
+	/// The last block in which the samples can be opened: after it, one left unopened voids the
+	/// batch.
+	pub samples_due: BlockNumber,
+}
+
+impl<AccountId, BlockNumber, Balance> PendingBatch<AccountId, BlockNumber, Balance> {
+	/// Whether every sample has been opened.
+	pub fn samples_opened(&self) -> bool {
+		self.opened == sample_mask(self.samples)
+	}
+}
+
+/// The bits of `samples` sample slots: the low `samples` bits (all 32 from 32 on).
+pub fn sample_mask(samples: u32) -> u32 {
+	// A shift by 32 (no samples) is out of range: no bits.
+	u32::MAX.checked_shr(32u32.saturating_sub(samples)).unwrap_or(0)
 }
 
 /// A request that the registrant of a pending batch open one of its leaves.
@@ -231,11 +274,16 @@ pub struct ChallengeWindows<BlockNumber> {
 	pub answer: BlockNumber,
 }
 
-impl<BlockNumber: PartialOrd + Default> ChallengeWindows<BlockNumber> {
-	/// Whether a request can be answered: the answer window is not zero. (A zero challenge
-	/// window, for test chains, lets a batch be activated in the block it is registered in,
-	/// leaving nothing to challenge.)
-	pub fn is_valid(&self) -> bool {
+impl<BlockNumber: PartialOrd + Default + sp_runtime::Saturating + Copy>
+	ChallengeWindows<BlockNumber>
+{
+	/// Whether a request can be answered (the answer window is not zero) and a batch's samples
+	/// can be drawn until they are due: the block hash they come from must still be kept then,
+	/// so both windows together stay below `block_hashes` (frame_system's `BlockHashCount`). (A
+	/// zero challenge window, for test chains, lets a batch be activated as soon as its samples
+	/// are opened.)
+	pub fn is_valid(&self, block_hashes: BlockNumber) -> bool {
 		self.answer > BlockNumber::default()
+			&& self.challenge.saturating_add(self.answer) < block_hashes
 	}
 }

@@ -43,9 +43,11 @@ pub trait WeightInfo {
 	fn register_batch(c: u32, ) -> Weight;
 	fn activate_batch(c: u32, ) -> Weight;
 	fn challenge(c: u32, ) -> Weight;
+	fn challenge_duplicate(c: u32, ) -> Weight;
 	fn request_leaf() -> Weight;
 	fn answer_leaf() -> Weight;
 	fn void_unanswered(c: u32, ) -> Weight;
+	fn refund_request() -> Weight;
 	fn set_windows() -> Weight;
 	fn register_nostr_events(e: u32, ) -> Weight;
 	fn revoke_post(p: u32, ) -> Weight;
@@ -151,6 +153,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 2757).saturating_mul(c.into()))
 	}
+	fn challenge_duplicate(c: u32, ) -> Weight {
+		// Proof size, measured: `2063 + c * (37 ±0)`
+		// Proof size, estimated: `44425 + c * (2757 ±0)`
+		// Minimum execution time: 577_071_000 picoseconds.
+		Weight::from_parts(585_353_000, 44425)
+			// Standard error: 22_510
+			.saturating_add(Weight::from_parts(5_454_073, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(23_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().writes(22_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 2757).saturating_mul(c.into()))
+	}
 	/// Storage: `Content::PendingBatches` (r:1 w:1)
 	/// Proof: `Content::PendingBatches` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
 	/// Storage: `Content::LeafRequests` (r:1 w:1)
@@ -206,6 +221,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(22_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 2757).saturating_mul(c.into()))
+	}
+	fn refund_request() -> Weight {
+		// Proof size, measured: `336`
+		// Proof size, estimated: `3640`
+		// Minimum execution time: 49_804_000 picoseconds.
+		Weight::from_parts(52_629_000, 3640)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Content::Windows` (r:0 w:1)
 	/// Proof: `Content::Windows` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
@@ -366,6 +389,15 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 2757).saturating_mul(c.into()))
 	}
+	fn challenge_duplicate(c: u32, ) -> Weight {
+		Weight::from_parts(585_353_000, 44425)
+			.saturating_add(Weight::from_parts(5_454_073, 0).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().reads(23_u64))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(c.into())))
+			.saturating_add(ParityDbWeight::get().writes(22_u64))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 2757).saturating_mul(c.into()))
+	}
 	fn request_leaf() -> Weight {
 		Weight::from_parts(52_629_000, 3640)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
@@ -384,6 +416,11 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(22_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 2757).saturating_mul(c.into()))
+	}
+	fn refund_request() -> Weight {
+		Weight::from_parts(52_629_000, 3640)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn set_windows() -> Weight {
 		Weight::from_parts(4_136_000, 0)

@@ -53,6 +53,8 @@ impl frame_system::Config for Test {
 	type AccountId = AccountId;
 	type Lookup = IdentityLookup<AccountId>;
 	type AccountData = pallet_balances::AccountData<Balance>;
+	/// As the runtime: longer than the content pallet's default windows need.
+	type BlockHashCount = frame_support::traits::ConstU64<2_400>;
 }
 
 parameter_types! {
@@ -97,7 +99,8 @@ impl pallet_content::Config for Test {
 	type BondPerPost = ConstU128<0>;
 	type ChallengerReward = ChallengerReward;
 	type RequestDeposit = ConstU128<1>;
-	type MaxOpenRequests = ConstU32<4>;
+	/// No samples: batches activate at once (see the genesis windows below).
+	type SampleSize = ConstU32<0>;
 	type ContributionObserver = Licensing;
 	type MaxContributorsPerBatch = ConstU32<64>;
 	type MaxPostsPerBatch = ConstU32<100_000>;

@@ -14,6 +14,11 @@ fn counts_apply_and_the_bond_is_released_after_the_window() {
 			Error::<Test>::TooEarly
 		);
 		advance(1);
+		assert_noop!(
+			Content::activate_batch(dave.clone(), 0, layout(&records)),
+			Error::<Test>::SamplesUnopened
+		);
+		open_samples(0, &records);
 		assert_ok!(Content::activate_batch(dave, 0, layout(&records)));
 		assert_eq!(last_event(), Event::BatchActivated { batch: 0 });
 		assert!(PendingBatches::<Test>::get(0).is_none());
@@ -74,6 +79,7 @@ fn errors() {
 		let (_, records) = x_batch(&[(10, 1), (11, 2)]);
 		register(&records);
 		advance(CHALLENGE_WINDOW);
+		open_samples(0, &records);
 		let dave = RuntimeOrigin::signed(acc(Dave));
 		assert_noop!(
 			Content::activate_batch(dave.clone(), 9, layout(&records)),
@@ -116,6 +122,8 @@ fn batches_count_in_the_order_they_are_activated() {
 		register(&second);
 		// Batch 1 is activated before batch 0: it counts first.
 		advance(CHALLENGE_WINDOW);
+		open_samples(0, &first);
+		open_samples(1, &second);
 		let dave = RuntimeOrigin::signed(acc(Dave));
 		assert_ok!(Content::activate_batch(dave.clone(), 1, layout(&second)));
 		assert_eq!(CountedBatches::<Test>::get(), 1);

@@ -250,9 +250,89 @@ fn a_genuine_proof_replayed_at_another_index_is_no_fraud() {
 		assert_noop!(challenge(batch, &records, replayed), Error::<Test>::BadProof);
 		// Each leaf at its own index is honest.
 		for index in 0..5 {
-			assert_noop!(challenge(batch, &records, foreign(&records, index)), Error::<Test>::NotFraud);
+			assert_noop!(
+				challenge(batch, &records, foreign(&records, index)),
+				Error::<Test>::NotFraud
+			);
 		}
 		activate(batch, &records);
 		assert_eq!(Contributions::<Test>::get(Identity::X(2), 0), 3);
+	});
+}
+
+/// The same X status under two identities: the operator registers a real post under its author
+/// (Alice's X(1)) and, in a later batch, again under a sock puppet (Charlie's X(2)). An X id
+/// does not name its author and marks are per identity, so only the duplicate proves it: the
+/// later batch is voided, the first one counts.
+#[test]
+fn a_post_registered_again_under_another_identity() {
+	setup(|| {
+		let (_, first) = x_batch(&[(10, 1), (11, 1)]);
+		let a = register(&first);
+		let mut copy = x_post(11, 2);
+		copy.content_hash = first[1].content_hash;
+		let (_, mut second) = x_batch(&[(9, 2)]);
+		second.push(copy);
+		let b = register(&second);
+		let duplicate = |earlier: BatchId, earlier_records: &[PostRecord], earlier_index: u32| {
+			Fraud::Duplicate {
+				index: 1,
+				post: second[1].clone(),
+				proof: proof_of(&second, 1),
+				earlier,
+				earlier_index,
+				earlier_post: earlier_records[earlier_index as usize].clone(),
+				earlier_proof: proof_of(earlier_records, earlier_index),
+			}
+		};
+		// Another post of the first batch is no duplicate; the later batch is not "earlier".
+		assert_noop!(challenge(b, &second, duplicate(a, &first, 0)), Error::<Test>::NotFraud);
+		assert_noop!(
+			challenge_with(a, layout(&first), Fraud::Duplicate {
+				index: 1,
+				post: first[1].clone(),
+				proof: proof_of(&first, 1),
+				earlier: b,
+				earlier_index: 1,
+				earlier_post: second[1].clone(),
+				earlier_proof: proof_of(&second, 1),
+			}),
+			Error::<Test>::NotFraud
+		);
+		// A leaf that does not open where it is said to be.
+		let mut wrong = duplicate(a, &first, 1);
+		if let Fraud::Duplicate { earlier_index, .. } = &mut wrong {
+			*earlier_index = 0;
+		}
+		assert_noop!(challenge(b, &second, wrong), Error::<Test>::BadProof);
+		assert_noop!(challenge(b, &second, duplicate(9, &first, 1)), Error::<Test>::BatchNotFound);
+		// Once the first is active, its posts still come first.
+		activate(a, &first);
+		assert_ok!(challenge(b, &second, duplicate(a, &first, 1)));
+		assert!(PendingBatches::<Test>::get(b).is_none());
+		assert_eq!(Contributions::<Test>::get(Identity::X(2), 0), 0);
+		assert_eq!(Contributions::<Test>::get(Identity::X(1), 0), 2);
+	});
+}
+
+/// The same post twice in one batch, under two identities: two leaves of the batch prove it.
+#[test]
+fn a_post_twice_in_one_batch_under_two_identities() {
+	setup(|| {
+		let mut records = vec![x_post(10, 1), x_post(11, 2)];
+		records[1].post = PostId::X { id: 10 };
+		let batch = register(&records);
+		let fraud = |earlier_index: u32| Fraud::Duplicate {
+			index: 1,
+			post: records[1].clone(),
+			proof: proof_of(&records, 1),
+			earlier: batch,
+			earlier_index,
+			earlier_post: records[earlier_index as usize].clone(),
+			earlier_proof: proof_of(&records, earlier_index),
+		};
+		assert_noop!(challenge(batch, &records, fraud(1)), Error::<Test>::NotFraud);
+		assert_ok!(challenge(batch, &records, fraud(0)));
+		assert_voided(batch, 2);
 	});
 }

@@ -21,6 +21,9 @@ enum Lie {
 	Padding,
 	/// The previous batch again, as it was (refused by the high-water marks).
 	Resubmit,
+	/// A post the other author registered before, again in this author's range, in order and
+	/// above this author's mark: an X id does not name its author, so only the duplicate shows.
+	Alias,
 }
 
 fn lie() -> impl Strategy<Value = Lie> {
@@ -31,6 +34,7 @@ fn lie() -> impl Strategy<Value = Lie> {
 		1 => Just(Lie::Replay),
 		1 => Just(Lie::Padding),
 		1 => Just(Lie::Resubmit),
+		1 => Just(Lie::Alias),
 	]
 }
 
@@ -43,17 +47,64 @@ struct Plan {
 	lie: Lie,
 	at: u8,
 	seed: u8,
+	/// The registrant asks for every leaf of its own batch first, answering those it can (the
+	/// squatter of the old 16 request slots).
+	squat: bool,
 }
 
 fn plan() -> impl Strategy<Value = Plan> {
-	([0u8..4, 0u8..4], 1u8..4, lie(), any::<u8>(), any::<u8>())
+	([0u8..4, 0u8..4], 1u8..4, lie(), any::<u8>(), any::<u8>(), any::<bool>())
 		.prop_filter("some posts", |(posts, ..)| posts[0] + posts[1] > 0)
-		.prop_map(|(posts, gap, lie, at, seed)| Plan { posts, gap, lie, at, seed })
+		.prop_map(|(posts, gap, lie, at, seed, squat)| Plan { posts, gap, lie, at, seed, squat })
 }
 
-/// What a watcher does with a pending batch whose leaves it sees (`None`: a leaf it cannot):
-/// the first fraud it finds, proven, or an unanswered request. Whether it voided the batch.
-fn watch(batch: BatchId, leaves: &[Option<PostRecord>], list: &Contributors) -> bool {
+/// Every leaf's genuine proof, replayed at every other index as fraud, proves nothing: a proof
+/// opens one index (the short proofs of sizes that are not powers of two included). Only for a
+/// tree whose leaves all differ: a leaf that is at two places opens at both, truly.
+fn replays_prove_nothing(batch: BatchId, leaves: &[Option<PostRecord>], list: &Contributors) {
+	let hashes: Vec<H256> = leaves
+		.iter()
+		.enumerate()
+		.map(|(i, l)| l.as_ref().map_or(junk(i), PostRecord::leaf_hash))
+		.collect();
+	if hashes.iter().collect::<std::collections::BTreeSet<_>>().len() < hashes.len() {
+		return;
+	}
+	for (i, post) in leaves.iter().enumerate() {
+		let Some(post) = post else { continue };
+		let proof: Proof = batch_proof(hashes.clone(), i as u32).try_into().unwrap();
+		for j in (0..leaves.len() as u32).filter(|j| *j != i as u32) {
+			let frauds = [
+				Fraud::Foreign { index: j, post: post.clone(), proof: proof.clone() },
+				Fraud::Bound { index: j, post: post.clone(), proof: proof.clone() },
+				Fraud::Disorder {
+					index: j,
+					first: post.clone(),
+					first_proof: proof.clone(),
+					second: post.clone(),
+					second_proof: proof.clone(),
+				},
+			];
+			for fraud in frauds {
+				let replayed = Content::challenge(
+					RuntimeOrigin::signed(acc(Dave)),
+					batch,
+					list.clone(),
+					Box::new(fraud),
+				);
+				assert_eq!(replayed, Err(Error::<Test>::BadProof.into()), "leaf {i} at {j}");
+			}
+		}
+	}
+}
+
+/// A post counted already, where a watcher saw it: batch, index, record and proof.
+type Seen = (BatchId, u32, PostRecord, Proof);
+
+/// What a watcher does with a pending batch whose leaves it sees (`None`: a leaf it cannot),
+/// knowing the posts of the batches before (`seen`): the first fraud it finds, proven, or an
+/// unanswered request. Whether it voided the batch.
+fn watch(batch: BatchId, leaves: &[Option<PostRecord>], list: &Contributors, seen: &[Seen]) -> bool {
 	let hashes: Vec<H256> = leaves
 		.iter()
 		.enumerate()
@@ -74,11 +125,14 @@ fn watch(batch: BatchId, leaves: &[Option<PostRecord>], list: &Contributors) -> 
 		let end = start + c.posts as usize - 1;
 		for i in start..=end {
 			let Some(post) = &leaves[i] else {
-				assert_ok!(Content::request_leaf(
-					RuntimeOrigin::signed(acc(Dave)),
-					batch,
-					i as u32
-				));
+				// Asked for already (by a squatting registrant), or now: anyone can ask.
+				if !LeafRequests::<Test>::contains_key(batch, i as u32) {
+					assert_ok!(Content::request_leaf(
+						RuntimeOrigin::signed(acc(Dave)),
+						batch,
+						i as u32
+					));
+				}
 				// The registrant cannot answer: nobody can open junk.
 				advance(ANSWER_WINDOW + 1);
 				assert_ok!(Content::void_unanswered(
@@ -119,6 +173,27 @@ fn watch(batch: BatchId, leaves: &[Option<PostRecord>], list: &Contributors) -> 
 		}
 		start = end + 1;
 	}
+	// A post counted before, or twice in this batch, whoever it is under.
+	for (i, post) in leaves.iter().enumerate() {
+		let Some(post) = post else { continue };
+		let earlier = leaves[..i]
+			.iter()
+			.enumerate()
+			.find(|(_, l)| l.as_ref().is_some_and(|l| l.post.same_post(&post.post)))
+			.map(|(j, l)| (batch, j as u32, l.clone().expect("found"), proof(j)))
+			.or_else(|| seen.iter().find(|s| s.2.post.same_post(&post.post)).cloned());
+		if let Some((earlier, earlier_index, earlier_post, earlier_proof)) = earlier {
+			return challenge(Fraud::Duplicate {
+				index: i as u32,
+				post: post.clone(),
+				proof: proof(i),
+				earlier,
+				earlier_index,
+				earlier_post,
+				earlier_proof,
+			});
+		}
+	}
 	false
 }
 
@@ -134,18 +209,41 @@ proptest! {
 	fn nobody_is_paid_for_a_post_not_provably_theirs_and_unique(plans in prop::collection::vec(plan(), 1..8)) {
 		let mut outcome = Ok(());
 		setup(|| outcome = (|| -> Result<(), TestCaseError> {
-			// The model: each author's next post id, and their posts counted so far.
+			// The model: each author's next post key (X ids are global: author `a`'s post of key
+			// `k` has id `2k + a`), and their posts counted so far.
 			let mut next = [100u64, 100];
 			let mut counted = [0u64; 2];
 			let mut registered: [Vec<u64>; 2] = [vec![], vec![]];
+			let mut seen: Vec<Seen> = vec![];
 			let mut previous: Option<(H256, Contributors)> = None;
 			for plan in &plans {
 				// The honest batch.
 				let mut leaves: Vec<Option<PostRecord>> = vec![];
 				for (a, key) in next.iter_mut().enumerate() {
 					for _ in 0..plan.posts[a] {
-						leaves.push(Some(x_post(*key, a as u64 + 1)));
+						leaves.push(Some(x_post(*key * 2 + a as u64, a as u64 + 1)));
 						*key += plan.gap as u64;
+					}
+				}
+				let mut aliased = false;
+				if let (Lie::Alias, a) = (plan.lie, plan.at as usize % 2) {
+					let range_start = if a == 0 { 0 } else { plan.posts[0] as usize };
+					let ids: Vec<u64> = leaves[range_start..range_start + plan.posts[a] as usize]
+						.iter()
+						.map(|l| match l.as_ref().expect("honest").post { PostId::X { id } => id, _ => unreachable!() })
+						.collect();
+					// The chain's mark: a voided batch may have left it above the posts counted.
+					let mark = Marks::<Test>::get(Identity::X(a as u64 + 1));
+					let candidates: Vec<u64> = registered[1 - a]
+						.iter()
+						.filter(|id| mark.is_none_or(|m| **id > m) && !ids.contains(id))
+						.copied()
+						.collect();
+					if plan.posts[a] > 0 && !candidates.is_empty() {
+						let id = candidates[plan.seed as usize % candidates.len()];
+						let at = range_start + ids.iter().filter(|other| **other < id).count();
+						leaves.insert(at, Some(x_post(id, a as u64 + 1)));
+						aliased = true;
 					}
 				}
 				let honest: Vec<PostRecord> = leaves.iter().flatten().cloned().collect();
@@ -175,6 +273,7 @@ proptest! {
 						true
 					},
 					Lie::Repeat | Lie::Replay => false,
+					Lie::Alias => aliased,
 				};
 				let hashes = leaves.iter().enumerate().map(|(i, l)| l.as_ref().map_or(junk(i), PostRecord::leaf_hash));
 				let root = batch_root(hashes);
@@ -185,29 +284,45 @@ proptest! {
 				}
 				assert_ok!(Content::register_batch(RuntimeOrigin::signed(acc(Bob)), 0, root, list.clone()));
 				let batch = NextBatchId::<Test>::get() - 1;
-				let voided = watch(batch, &leaves, &list);
+				// The registrant opens the chain's samples it can (a junk leaf it cannot).
+				advance(1);
+				let hashes: Vec<H256> = leaves.iter().enumerate().map(|(i, l)| l.as_ref().map_or(junk(i), PostRecord::leaf_hash)).collect();
+				let squatted: Vec<u32> = if plan.squat { (0..leaves.len() as u32).collect() } else { vec![] };
+				for index in &squatted {
+					assert_ok!(Content::request_leaf(RuntimeOrigin::signed(acc(Bob)), batch, *index));
+				}
+				for index in samples(batch).into_iter().chain(squatted) {
+					if let Some(post) = &leaves[index as usize] {
+						let proof: Proof = batch_proof(hashes.clone(), index).try_into().unwrap();
+						let _ = Content::answer_leaf(RuntimeOrigin::signed(acc(Bob)), batch, index, post.clone(), proof);
+					}
+				}
+				replays_prove_nothing(batch, &leaves, &list);
+				let voided = watch(batch, &leaves, &list, &seen);
 				prop_assert_eq!(voided, lied, "a batch is voided if and only if it lied: {:?}", plan);
 				if !voided {
 					advance(CHALLENGE_WINDOW);
+					prop_assert!(PendingBatches::<Test>::get(batch).is_some_and(|p| p.samples_opened()));
 					assert_ok!(Content::activate_batch(RuntimeOrigin::signed(acc(Dave)), batch, list.clone()));
-					for post in &honest {
+					for (index, post) in honest.iter().enumerate() {
 						let Identity::X(n) = post.author else { unreachable!() };
 						let PostId::X { id } = post.post else { unreachable!() };
 						counted[n as usize - 1] += 1;
 						registered[n as usize - 1].push(id);
+						let proof: Proof = batch_proof(hashes.clone(), index as u32).try_into().unwrap();
+						seen.push((batch, index as u32, post.clone(), proof));
 					}
 					previous = Some((root, list));
 				}
 				prop_assert_eq!(Contributions::<Test>::get(Identity::X(1), 0), counted[0]);
 				prop_assert_eq!(Contributions::<Test>::get(Identity::X(2), 0), counted[1]);
 			}
-			// Every post counted is distinct.
-			for ids in &registered {
-				let mut unique = ids.clone();
-				unique.sort();
-				unique.dedup();
-				prop_assert_eq!(unique.len(), ids.len());
-			}
+			// Every post counted is distinct, across authors too.
+			let all: Vec<u64> = registered.concat();
+			let mut unique = all.clone();
+			unique.sort();
+			unique.dedup();
+			prop_assert_eq!(unique.len(), all.len());
 			Ok(())
 		})());
 		outcome?;

@@ -2,7 +2,10 @@
 
 use super::*;
 use crate::migrations::v3;
-use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+use frame_support::{
+	storage::unhashed,
+	traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion},
+};
 use licentia_primitives::content::{merkle_root, sized_root};
 
 /// Batches stored with version 2's roots (the bare Merkle root), one registered and one
@@ -19,11 +22,14 @@ fn v3_binds_every_root_to_its_size() {
 		let bare = |records: &[PostRecord]| {
 			merkle_root(&records.iter().map(|r| r.leaf_hash()).collect::<Vec<_>>())
 		};
-		// Version 2's layout: the same types, the bare root.
+		// Version 2's layouts: a registered batch alike with its bare root, a pending one
+		// without samples.
 		Batches::<Test>::mutate(active, |b| b.as_mut().expect("active").root = bare(&records));
-		PendingBatches::<Test>::mutate(pending, |p| {
-			p.as_mut().expect("pending").info.root = bare(&later)
-		});
+		let now = PendingBatches::<Test>::get(pending).expect("pending");
+		unhashed::put(
+			&PendingBatches::<Test>::hashed_key_for(pending),
+			&v3::old_pending::<Test>(now.clone(), bare(&later)),
+		);
 		StorageVersion::new(2).put::<Content>();
 		let status = || Content::api_post_status(active, &records[2], 2, &proof_of(&records, 2));
 		assert_eq!(status(), PostStatus::NotInBatch);
@@ -32,10 +38,14 @@ fn v3_binds_every_root_to_its_size() {
 
 		assert_eq!(Content::on_chain_storage_version(), 3);
 		assert_eq!(Batches::<Test>::get(active).expect("kept").root, sized_root(bare(&records), 3));
+		let migrated = PendingBatches::<Test>::get(pending).expect("kept");
+		assert_eq!(migrated.info.root, sized_root(bare(&later), 5));
 		assert_eq!(
-			PendingBatches::<Test>::get(pending).expect("kept").info.root,
-			sized_root(bare(&later), 5)
+			(migrated.samples, migrated.opened, migrated.samples_due),
+			(0, 0, now.matures_at),
+			"registered without samples, it gets none"
 		);
+		assert_eq!(migrated.bond, now.bond);
 		assert_eq!(status(), PostStatus::Registered);
 
 		// Run again (a second upgrade): the version says it is done, nothing is rebound.

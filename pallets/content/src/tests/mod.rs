@@ -65,14 +65,47 @@ fn register(records: &[PostRecord]) -> BatchId {
 	NextBatchId::<Test>::get() - 1
 }
 
-/// Moves `blocks` blocks on.
+/// Moves `blocks` blocks on, keeping each passed block's hash as the chain does (the seed of the
+/// samples of the batches registered in it).
 fn advance(blocks: u64) {
-	System::set_block_number(System::block_number() + blocks);
+	for _ in 0..blocks {
+		let now = System::block_number();
+		frame_system::BlockHash::<Test>::insert(
+			now,
+			H256(sp_io::hashing::blake2_256(&now.encode())),
+		);
+		System::set_block_number(now + 1);
+	}
 }
 
-/// Ends the challenge window of batches registered now, and activates `batch` of `records`.
+/// The leaves the chain sampled from pending `batch` (its seed must be known).
+fn samples(batch: BatchId) -> Vec<u32> {
+	let pending = PendingBatches::<Test>::get(batch).expect("pending");
+	Content::sampled_leaves(batch, &pending).expect("the registration block is over")
+}
+
+/// Bob opens every leaf the chain sampled from pending `batch` of `records`.
+fn open_samples(batch: BatchId, records: &[PostRecord]) {
+	for index in samples(batch) {
+		if PendingBatches::<Test>::get(batch).is_some_and(|p| p.samples_opened()) {
+			break;
+		}
+		let _ = Content::answer_leaf(
+			RuntimeOrigin::signed(acc(Bob)),
+			batch,
+			index,
+			records[index as usize].clone(),
+			proof_of(records, index),
+		);
+	}
+	assert!(PendingBatches::<Test>::get(batch).expect("pending").samples_opened());
+}
+
+/// Ends the challenge window of batches registered now, opens `batch`'s samples and activates
+/// it.
 fn activate(batch: BatchId, records: &[PostRecord]) {
 	advance(CHALLENGE_WINDOW);
+	open_samples(batch, records);
 	assert_ok!(Content::activate_batch(RuntimeOrigin::signed(acc(Dave)), batch, layout(records)));
 }
 

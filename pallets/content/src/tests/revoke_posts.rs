@@ -12,6 +12,8 @@ fn registered(test: impl FnOnce(Vec<PostRecord>, Vec<PostRecord>)) {
 		let (_, second) = x_batch(&[(13, 1)]);
 		let (a, b) = (register(&first), register(&second));
 		advance(CHALLENGE_WINDOW);
+		open_samples(a, &first);
+		open_samples(b, &second);
 		assert_ok!(Content::activate_batch(RuntimeOrigin::signed(acc(Dave)), a, layout(&first)));
 		assert_ok!(Content::activate_batch(RuntimeOrigin::signed(acc(Dave)), b, layout(&second)));
 		test(first, second);
