@@ -9,7 +9,7 @@ use crate::{
 	store::Store,
 };
 use anyhow::{Context, Result};
-use licentia_primitives::content::{ranges, BatchId, PostRecord};
+use licentia_primitives::content::{ranges, BatchId};
 use licentia_rpc::{LicentiaApiClient, NOT_FOUND};
 use serde::Serialize;
 use std::{collections::BTreeSet, time::Duration};
@@ -40,6 +40,9 @@ pub async fn run(
 	wait: bool,
 ) -> Result<Summary> {
 	let mut summary = Summary::default();
+	// Every batch still pending, whose samples and requests are opened at once, and those of
+	// them whose windows have ended (or, with `wait`, all of them), which are then activated.
+	let mut pending = Vec::new();
 	let mut due = Vec::new();
 	let mut last_until = 0;
 	for (id, records) in store.inactive_batches()? {
@@ -63,6 +66,7 @@ pub async fn run(
 			store.mark_settled(id)?;
 			continue;
 		};
+		pending.push(id);
 		// A transaction submitted now is in a block after the last finalized one.
 		if !wait && chain.finalized_number().await? + 1 < until {
 			summary.waiting.push((id, until));
@@ -71,10 +75,11 @@ pub async fn run(
 		last_until = last_until.max(until);
 		due.push((id, records));
 	}
-	answer_requests(chain, signer, store, &due, &mut summary).await?;
+	answer_requests(chain, signer, store, &pending, &mut summary).await?;
+	let due_ids: Vec<BatchId> = due.iter().map(|(id, _)| *id).collect();
 	while !due.is_empty() && chain.finalized_number().await? + 1 < last_until {
 		tokio::time::sleep(Duration::from_secs(1)).await;
-		answer_requests(chain, signer, store, &due, &mut summary).await?;
+		answer_requests(chain, signer, store, &due_ids, &mut summary).await?;
 	}
 	// All at once, with consecutive nonces, then each waited for.
 	let mut nonce = chain.pool_nonce(&chain::account_of(signer)).await?;
@@ -93,8 +98,7 @@ pub async fn run(
 	Ok(summary)
 }
 
-/// Opens every leaf that `batches` (pending, with their posts in leaf order) must open and has
-/// not yet: the leaves the chain sampled from each and those someone asked for, each with its
+/// Opens every leaf that `batches` (pending) must open and has not yet: the leaves the chain sampled from each and those someone asked for, each with its
 /// proof. What keeps the bond: one left unopened past its deadline voids the batch. The answers
 /// are submitted at once, with consecutive nonces, then waited for (16 samples a batch, answered
 /// one block each, would not fit in a development chain's answer window).
@@ -102,15 +106,25 @@ async fn answer_requests(
 	chain: &Chain,
 	signer: &Keypair,
 	store: &Store,
-	batches: &[(BatchId, Vec<PostRecord>)],
+	batches: &[BatchId],
 	summary: &mut Summary,
 ) -> Result<()> {
 	let mut nonce = chain.pool_nonce(&chain::account_of(signer)).await?;
 	let mut submitted = Vec::new();
-	for (id, _) in batches {
+	for id in batches {
 		let batch = chain.licentia().batch(*id, None).await.answer();
 		let batch = batch.with_context(|| format!("reading batch {id}"))?;
+		// A transaction submitted now is in a block after the last finalized one.
+		let next = chain.finalized_number().await? + 1;
 		for request in batch.requests {
+			if request.deadline < next {
+				// Too late: anyone may void the batch now; trying again would fail every round.
+				eprintln!(
+					"leaf {} of batch {id} was due by block {}: too late to open it",
+					request.index, request.deadline
+				);
+				continue;
+			}
 			let Some(leaf) = store.leaf(*id, request.index)? else {
 				anyhow::bail!("batch {id} has no leaf {} in the store", request.index);
 			};

@@ -632,8 +632,9 @@ fn a_resumed_ingest_fills_a_nonce_gap_and_finds_the_batch_queued_behind_it() {
 	let finalized_nonce = env.node.rpc("system_accountNextIndex", json!([address(Dave)]));
 	assert_eq!(
 		finalized_nonce,
-		json!(nonce + 5),
-		"the remark, the queued batch, the new one, and the two batches' activations"
+		json!(nonce + 7),
+		"the remark, the queued batch, the new one, each one's sampled leaf (both batches hold \
+		 one post, which every sample draws) and the two batches' activations"
 	);
 }
 
@@ -681,18 +682,27 @@ fn the_bridge_answers_a_leaf_request_and_activates_its_batch() {
 	);
 	let batch = summary["batches"][0].as_u64().expect("a batch");
 
-	// Ferdie, a watcher, asks for leaf 1; Dave's bridge answers it from its store, then
-	// activates the batch once the window ends.
+	// Ferdie, a watcher, asks for leaf 1; Dave's bridge opens it from its store with the
+	// leaves the chain sampled (16 draws from 3 leaves), then activates the batch once the
+	// window ends.
 	let ferdie_before = env.node.free_balance(&Ferdie.to_account_id());
 	let request = pallet_content::Call::request_leaf { batch, index: 1 };
 	env.node.submit_all(vec![(Ferdie, RuntimeCall::Content(request))]);
 	let view = env.node.rpc("licentia_batch", json!([batch]));
-	assert_eq!(view["requests"][0]["index"], json!(1), "{view}");
+	let listed: Vec<u64> = view["requests"]
+		.as_array()
+		.expect("requests")
+		.iter()
+		.filter_map(|r| r["index"].as_u64())
+		.collect();
+	assert!(listed.contains(&1), "the request is listed: {view}");
 	let dave_before = env.node.free_balance(&Dave.to_account_id());
 	let summary = env
 		.bridge(&["activate", "--signer", "//Dave", "--store", &store, "--wait"])
 		.finish();
-	assert_eq!(summary["answered"], json!([[batch, 1]]), "{summary}");
+	let answered = summary["answered"].as_array().expect("answered");
+	assert!(answered.contains(&json!([batch, 1])), "{summary}");
+	assert!(answered.len() >= listed.len(), "the samples are opened too: {summary}");
 	assert_eq!(summary["activated"], json!([batch]), "{summary}");
 	let view = env.node.rpc("licentia_batch", json!([batch]));
 	assert_eq!((&view["pendingUntil"], &view["requests"]), (&Value::Null, &json!([])), "{view}");

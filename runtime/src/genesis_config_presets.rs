@@ -144,16 +144,16 @@ fn endowed_dev_accounts() -> Vec<AccountId> {
 
 /// The development chain: Alice alone produces and finalizes blocks and holds the Sudo key;
 /// Alice, Bob and Charlie are the council. Batches can be activated two blocks (12 s) after
-/// registration (once their samples are opened), and requests answered within four blocks, so
-/// that tests and demos need not wait and a bridge that follows finalized blocks still answers
-/// in time.
+/// registration (once their samples are opened), and requests answered within ten blocks, so
+/// that tests and demos need not wait and a bridge that follows finalized blocks on a loaded
+/// machine still answers in time.
 pub fn development_config_genesis() -> Value {
 	dev_genesis(
 		vec![authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		dev_council(),
 		endowed_dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
-		(2, 4),
+		(2, 10),
 	)
 }
 

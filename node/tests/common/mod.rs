@@ -502,7 +502,7 @@ impl Node {
 			));
 		}
 		// An extrinsic submitted now goes into the next block.
-		self.wait_for("the challenge windows", Duration::from_secs(60), |n| {
+		self.wait_for("the challenge windows", Duration::from_secs(180), |n| {
 			(n.block_number(false) + 1 >= until).then_some(())
 		});
 		self.submit_all(calls)
