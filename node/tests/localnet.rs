@@ -22,7 +22,7 @@ use licentia_primitives::{
 	licensing::Price,
 };
 use licentia_runtime::{AccountId, Runtime, RuntimeCall, UNIT};
-use localnet::{finalized_everywhere, x_posts, Extra, Localnet, NAMES, NETWORKS, X_PLATFORM};
+use localnet::{finalized_everywhere, x_posts, Extra, Localnet, NAMES, X_PLATFORM};
 use serde_json::json;
 use sp_keyring::Sr25519Keyring::{Alice, Dave, Eve, Ferdie};
 use std::{
@@ -32,7 +32,6 @@ use std::{
 
 #[test]
 fn four_validators_survive_crashes_and_restarts() {
-	let _one_network = NETWORKS.lock().unwrap_or_else(|e| e.into_inner());
 	let net = Localnet::new("localnet");
 	let all = [0, 1, 2, 3];
 
@@ -213,7 +212,6 @@ fn four_validators_survive_crashes_and_restarts() {
 /// removes another validator, which stops, and finality goes on throughout.
 #[test]
 fn a_validator_joins_by_governance_and_another_leaves_without_stalling_finality() {
-	let _one_network = NETWORKS.lock().unwrap_or_else(|e| e.into_inner());
 	let net = Localnet::new("validators");
 	let offset = net.offset;
 	net.script("start");

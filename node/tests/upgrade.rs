@@ -27,7 +27,7 @@ use licentia_primitives::{
 	licensing::Price,
 };
 use licentia_runtime::{opaque, Balance, BlockNumber, Runtime, RuntimeCall, UNIT, VERSION};
-use localnet::{finalized_everywhere, x_posts, Localnet, NETWORKS, X_PLATFORM};
+use localnet::{finalized_everywhere, x_posts, Localnet, X_PLATFORM};
 use pallet_licensing::{migrations::v4::OldLicense, LicenseOf, Revocation};
 use sc_executor::WasmExecutor;
 use sp_core::{
@@ -79,7 +79,6 @@ type V3License = OldLicense<Account, Balance, BlockNumber>;
 
 #[test]
 fn the_council_upgrades_a_running_network_and_every_node_follows() {
-	let _one_network = NETWORKS.lock().unwrap_or_else(|e| e.into_inner());
 	let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the repository");
 	let net = Localnet::new("upgrade").on_runtime(root.join(RELEASE));
 	net.script("start");

@@ -20,9 +20,6 @@ use std::{
 
 pub const NAMES: [&str; 4] = ["alice", "bob", "charlie", "dave"];
 
-/// The tests each run a network of validators: one at a time, on two cores.
-pub static NETWORKS: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
 pub struct Localnet {
 	pub dir: TempDir,
 	pub offset: u16,
@@ -31,10 +28,20 @@ pub struct Localnet {
 }
 
 impl Localnet {
-	/// A network in a new directory named after `name`, on ports of its own (four consecutive
-	/// ones per kind, away from the defaults other tests and users take). Not started yet.
+	/// A network in a new directory named after `name`, on ports of its own (five consecutive
+	/// ones per kind, away from the defaults other tests and users take, and free now: other
+	/// networks may run beside it). Not started yet.
 	pub fn new(name: &str) -> Self {
-		let offset = free_port() % 2000 + 20_000 - 9944;
+		let offset = loop {
+			let offset = free_port() % 2000 + 20_000 - 9944;
+			let free = [30333u16, 9944, 9615].iter().all(|base| {
+				(0..5)
+					.all(|i| std::net::TcpListener::bind(("127.0.0.1", base + offset + i)).is_ok())
+			});
+			if free {
+				break offset;
+			}
+		};
 		Self { dir: TempDir::new(name), offset, runtime: None }
 	}
 
