@@ -17,8 +17,11 @@ impl SubstrateCli for Cli {
 		"Licentia Node".into()
 	}
 
+	/// The package's version and the spec version of the runtime the node embeds. Not the git
+	/// commit (polkadot-sdk's `generate_cargo_keys`): a commit hash compiled into the node made
+	/// every commit rebuild the node and every test target of its package, nothing changed.
 	fn impl_version() -> String {
-		env!("SUBSTRATE_CLI_IMPL_VERSION").into()
+		format!("{}-spec{}", env!("CARGO_PKG_VERSION"), licentia_runtime::VERSION.spec_version)
 	}
 
 	fn description() -> String {
