@@ -69,7 +69,10 @@ impl<T: Config> Pallet<T> {
 			contributors_hash(contributors) == pending.contributors_hash,
 			Error::<T>::ContributorsMismatch
 		);
-		ensure!(proves_fraud::<T>(batch, &pending.info, contributors, fraud)?, Error::<T>::NotFraud);
+		ensure!(
+			proves_fraud::<T>(batch, &pending.info, contributors, fraud)?,
+			Error::<T>::NotFraud
+		);
 		Self::void(batch, pending, contributors, challenger)
 	}
 

@@ -288,15 +288,19 @@ fn a_post_registered_again_under_another_identity() {
 		// Another post of the first batch is no duplicate; the later batch is not "earlier".
 		assert_noop!(challenge(b, &second, duplicate(a, &first, 0)), Error::<Test>::NotFraud);
 		assert_noop!(
-			challenge_with(a, layout(&first), Fraud::Duplicate {
-				index: 1,
-				post: first[1].clone(),
-				proof: proof_of(&first, 1),
-				earlier: b,
-				earlier_index: 1,
-				earlier_post: second[1].clone(),
-				earlier_proof: proof_of(&second, 1),
-			}),
+			challenge_with(
+				a,
+				layout(&first),
+				Fraud::Duplicate {
+					index: 1,
+					post: first[1].clone(),
+					proof: proof_of(&first, 1),
+					earlier: b,
+					earlier_index: 1,
+					earlier_post: second[1].clone(),
+					earlier_proof: proof_of(&second, 1),
+				}
+			),
 			Error::<Test>::NotFraud
 		);
 		// A leaf that does not open where it is said to be.

@@ -104,7 +104,12 @@ type Seen = (BatchId, u32, PostRecord, Proof);
 /// What a watcher does with a pending batch whose leaves it sees (`None`: a leaf it cannot),
 /// knowing the posts of the batches before (`seen`): the first fraud it finds, proven, or an
 /// unanswered request. Whether it voided the batch.
-fn watch(batch: BatchId, leaves: &[Option<PostRecord>], list: &Contributors, seen: &[Seen]) -> bool {
+fn watch(
+	batch: BatchId,
+	leaves: &[Option<PostRecord>],
+	list: &Contributors,
+	seen: &[Seen],
+) -> bool {
 	let hashes: Vec<H256> = leaves
 		.iter()
 		.enumerate()
