@@ -372,7 +372,11 @@ fn proves_fraud<T: Config>(
 					opens(&first, *earlier_index, earlier_post, earlier_proof),
 					Error::<T>::BadProof
 				);
-				*earlier < batch_id && post.post.same_post(&earlier_post.post)
+				// Only the platform's own earlier batches: another platform cannot void this one
+				// by registering its posts first.
+				*earlier < batch_id
+					&& first.platform == batch.platform
+					&& post.post.same_post(&earlier_post.post)
 			}
 		},
 		Fraud::Bound { index, post, proof } => {

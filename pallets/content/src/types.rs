@@ -119,8 +119,8 @@ pub enum Fraud {
 		proof: Proof,
 	},
 	/// Leaf `index` is a post (the same [`PostId::same_post`]) that leaf `earlier_index` of batch
-	/// `earlier` holds already: a batch registered before this one (pending or active), or this
-	/// batch at another index. A post counts once, whoever it is registered under: an X status
+	/// `earlier` holds already: a batch of the same platform registered before this one (pending
+	/// or active), or this batch at another index. A post counts once, whoever it is registered under: an X status
 	/// id does not name its author, so the same id could otherwise be counted under its author
 	/// and again under a sock puppet.
 	Duplicate {

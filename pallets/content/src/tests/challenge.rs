@@ -340,3 +340,35 @@ fn a_post_twice_in_one_batch_under_two_identities() {
 		assert_voided(batch, 2);
 	});
 }
+
+/// The duplicate proof is no weapon across platforms: a second X platform that registers a post
+/// first cannot void the honest platform's batch holding it.
+#[test]
+fn another_platforms_earlier_copy_voids_nothing() {
+	setup(|| {
+		let other = ConsentSetup::register(PlatformKind::X, &acc(Alice));
+		ConsentSetup::link_allowing(Identity::X(9), &acc(Dave), other, &[Purpose::AiTraining]);
+		let mut copy = x_post(11, 9);
+		copy.platform = other;
+		let copies = vec![copy];
+		let root = batch_root(copies.iter().map(|r| r.leaf_hash()));
+		assert_ok!(Content::register_batch(
+			RuntimeOrigin::signed(acc(Alice)),
+			other,
+			root,
+			layout(&copies)
+		));
+		let (_, honest) = x_batch(&[(11, 1)]);
+		let batch = register(&honest);
+		let fraud = Fraud::Duplicate {
+			index: 0,
+			post: honest[0].clone(),
+			proof: proof_of(&honest, 0),
+			earlier: batch - 1,
+			earlier_index: 0,
+			earlier_post: copies[0].clone(),
+			earlier_proof: proof_of(&copies, 0),
+		};
+		assert_noop!(challenge(batch, &honest, fraud), Error::<Test>::NotFraud);
+	});
+}
