@@ -176,12 +176,7 @@ impl<T: Config> Pallet<T> {
 		// The request that caught it is refunded now; the others by `refund_request`.
 		if let Some(request) = request {
 			LeafRequests::<T>::remove(batch, index);
-			T::Currency::release(
-				&HoldReason::LeafRequest.into(),
-				&request.requester,
-				request.deposit,
-				Precision::BestEffort,
-			)?;
+			Self::release_deposit(&request)?;
 		}
 		Self::void(batch, pending, contributors, challenger)
 	}
@@ -189,14 +184,20 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_refund_request(batch: BatchId, index: u32) -> DispatchResult {
 		ensure!(!PendingBatches::<T>::contains_key(batch), Error::<T>::BatchPending);
 		let request = LeafRequests::<T>::take(batch, index).ok_or(Error::<T>::NoRequest)?;
+		Self::release_deposit(&request)?;
+		Self::deposit_event(Event::RequestRefunded { batch, index, requester: request.requester });
+		Ok(())
+	}
+
+	/// Returns a request's deposit to its requester.
+	fn release_deposit(request: &LeafRequestOf<T>) -> DispatchResult {
 		T::Currency::release(
 			&HoldReason::LeafRequest.into(),
 			&request.requester,
 			request.deposit,
 			Precision::BestEffort,
-		)?;
-		Self::deposit_event(Event::RequestRefunded { batch, index, requester: request.requester });
-		Ok(())
+		)
+		.map(|_| ())
 	}
 
 	/// The seed of a pending batch's samples: the hash of the block it was registered in, known
