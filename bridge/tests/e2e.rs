@@ -648,7 +648,7 @@ fn the_bridge_answers_a_leaf_request_and_activates_its_batch() {
 	let link = common::accepted_link(X, Identity::X(2_244_994_945), &Eve.pair(), 0, genesis);
 	// Windows long enough for a request to be made and answered across processes: 8 blocks to
 	// challenge, 4 to answer (governance's call; Alice holds the dev chain's Sudo key).
-	let windows = pallet_content::ChallengeWindows { challenge: 8, answer: 4 };
+	let windows = pallet_content::ChallengeWindows { challenge: 8, answer: 4, tail: 20 };
 	let set_windows = RuntimeCall::Content(pallet_content::Call::set_windows { windows });
 	node.submit_all(vec![
 		(Dave, link),

@@ -559,7 +559,7 @@ fn honest_batches_survive_replayed_proofs_and_squatters() {
 	let genesis = node.block_hash(0);
 	let (eve_x, ferdie_x) = (Identity::X(501), Identity::X(502));
 	// Windows long enough that the requests below are made in time, whatever the load.
-	let windows = pallet_content::ChallengeWindows { challenge: 10, answer: 10 };
+	let windows = pallet_content::ChallengeWindows { challenge: 10, answer: 10, tail: 20 };
 	let set_windows = content(pallet_content::Call::set_windows { windows });
 	node.submit_all(vec![
 		(Alice, RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(set_windows) })),

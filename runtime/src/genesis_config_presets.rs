@@ -33,14 +33,14 @@ pub const TESTNET_RUNTIME_PRESET: &str = "testnet";
 pub type Validator = (AccountId, AuraId, GrandpaId);
 
 /// A development genesis state: the given validators (members of the validator set, with their
-/// session keys), council, endowed accounts, Sudo key, and challenge and answer windows (in
-/// blocks) for platform batches. Aura's and GRANDPA's authorities come from the session.
+/// session keys), council, endowed accounts, Sudo key, and challenge window, answer window and
+/// tail (in blocks) for platform batches. Aura's and GRANDPA's authorities come from the session.
 fn dev_genesis(
 	validators: Vec<Validator>,
 	council: Vec<AccountId>,
 	endowed_accounts: Vec<AccountId>,
 	root: AccountId,
-	(challenge_window, answer_window): (BlockNumber, BlockNumber),
+	(challenge_window, answer_window, tail_window): (BlockNumber, BlockNumber, BlockNumber),
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
@@ -63,6 +63,7 @@ fn dev_genesis(
 		content: ContentConfig {
 			challenge_window: Some(challenge_window),
 			answer_window: Some(answer_window),
+			tail_window: Some(tail_window),
 		},
 	})
 }
@@ -144,16 +145,16 @@ fn endowed_dev_accounts() -> Vec<AccountId> {
 
 /// The development chain: Alice alone produces and finalizes blocks and holds the Sudo key;
 /// Alice, Bob and Charlie are the council. Batches can be activated two blocks (12 s) after
-/// registration (once their samples are opened), and requests answered within ten blocks, so
-/// that tests and demos need not wait and a bridge that follows finalized blocks on a loaded
-/// machine still answers in time.
+/// registration (once their samples are opened), requests answered within ten blocks, and the
+/// bond held through a tail of twenty blocks (two minutes), so that tests and demos need not
+/// wait and a bridge that follows finalized blocks on a loaded machine still answers in time.
 pub fn development_config_genesis() -> Value {
 	dev_genesis(
 		vec![authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		dev_council(),
 		endowed_dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
-		(2, 10),
+		(2, 10, 20),
 	)
 }
 
@@ -171,8 +172,8 @@ pub fn local_config_genesis() -> Value {
 		dev_council(),
 		endowed_dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
-		// A minute to challenge, half a minute to answer.
-		(10, 5),
+		// A minute to challenge, half a minute to answer, five minutes of tail.
+		(10, 5, 50),
 	)
 }
 

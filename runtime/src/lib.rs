@@ -84,10 +84,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("licentia"),
 	impl_name: alloc::borrow::Cow::Borrowed("licentia-node"),
 	authoring_version: 1,
-	spec_version: 111,
+	spec_version: 112,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 7,
+	transaction_version: 8,
 	system_version: 1,
 };
 
@@ -145,6 +145,8 @@ type Migrations = (
 	pallet_licensing::migrations::v4::MigrateV3ToV4<Runtime>,
 	// A batch's root binds its number of posts (spec 111).
 	pallet_content::migrations::v3::MigrateV2ToV3<Runtime>,
+	// Activated batches keep part of their bond through a tail (spec 112).
+	pallet_content::migrations::v4::MigrateV3ToV4<Runtime>,
 );
 
 /// Executive: dispatches blocks and transactions to the pallets.

@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::pallet::{
-	BalanceOf, Batches, Call, Config, Contributions, LeafRequests, Marks, NextBatchId, Pallet,
-	PendingBatches, RevokedPosts, Windows,
+	BalanceOf, Batches, Call, Commitments, Config, Contributions, LeafRequests, Marks, NextBatchId,
+	Pallet, PendingBatches, RevokedPosts, TailRevocations, Tails, Windows,
 };
 use alloc::vec::Vec;
 use codec::Encode;
@@ -135,6 +135,26 @@ fn after_the_window<T: Config>() {
 	);
 }
 
+/// Activates pending `batch` (its samples opened, its window over) into its tail, which lasts
+/// long enough for the benchmark: the worst case of a void, which also withdraws its counts.
+fn into_the_tail<T: Config>(batch: BatchId, list: &[Contribution]) {
+	Windows::<T>::mutate(|windows| windows.tail = 1_000u32.into());
+	open_samples::<T>(batch);
+	after_the_window::<T>();
+	Pallet::<T>::do_activate_batch(batch, list).expect("the window has ended");
+	assert!(Tails::<T>::contains_key(batch));
+}
+
+/// `challenger` commits to `fraud` against `batch`, and the next block begins (a proof is
+/// revealed after its commitment's block).
+fn commit<T: Config>(challenger: &T::AccountId, batch: BatchId, fraud: &Fraud) {
+	fund::<T>(challenger);
+	let hash = challenge_commitment(batch, challenger, fraud);
+	Pallet::<T>::do_commit_challenge(challenger.clone(), batch, hash).expect("open batch");
+	let now = frame_system::Pallet::<T>::block_number();
+	frame_system::Pallet::<T>::set_block_number(now + One::one());
+}
+
 /// How many levels a full batch's tree has.
 fn levels<T: Config>() -> u32 {
 	licentia_primitives::content::tree_depth(T::MaxPostsPerBatch::get())
@@ -179,7 +199,8 @@ mod benchmarks {
 	#[benchmark]
 	fn challenge(c: Linear<1, { T::MaxContributorsPerBatch::get() }>) {
 		// The worst proof: two leaves of a full batch, in the last contributor's range (the scan
-		// for it is the longest). Open requests stay for `refund_request`: they cost nothing here.
+		// for it is the longest), active in its tail (its counts are withdrawn). Open requests
+		// stay for `refund_request`: they cost nothing here.
 		let max = T::MaxPostsPerBatch::get();
 		let index = c - 1;
 		let mut leaves = None;
@@ -199,6 +220,7 @@ mod benchmarks {
 			root
 		});
 		let (first, first_proof, second, second_proof) = leaves.expect("made with the root");
+		into_the_tail::<T>(0, &list);
 		let contributors: BoundedVec<_, _> = list.try_into().expect("c <= max");
 		let fraud = Fraud::Disorder {
 			index,
@@ -208,12 +230,12 @@ mod benchmarks {
 			second_proof: second_proof.try_into().expect("short"),
 		};
 		let challenger: T::AccountId = whitelisted_caller();
-		fund::<T>(&challenger);
+		commit::<T>(&challenger, 0, &fraud);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(challenger), 0, contributors, Box::new(fraud));
 
-		assert!(!PendingBatches::<T>::contains_key(0));
+		assert!(!Batches::<T>::contains_key(0) && !Tails::<T>::contains_key(0));
 	}
 
 	/// A duplicate of a post that a pending batch registered before holds at its last leaf (the
@@ -267,6 +289,7 @@ mod benchmarks {
 			root
 		});
 		let (post, proof) = opened.expect("made with the root");
+		into_the_tail::<T>(1, &list);
 		let contributors: BoundedVec<_, _> = list.try_into().expect("c <= max");
 		let fraud = Fraud::Duplicate {
 			index,
@@ -278,12 +301,12 @@ mod benchmarks {
 			earlier_proof: earlier_proof.try_into().expect("short"),
 		};
 		let challenger: T::AccountId = whitelisted_caller();
-		fund::<T>(&challenger);
+		commit::<T>(&challenger, 1, &fraud);
 
 		#[extrinsic_call]
 		challenge(RawOrigin::Signed(challenger), 1, contributors, Box::new(fraud));
 
-		assert!(!PendingBatches::<T>::contains_key(1));
+		assert!(!Batches::<T>::contains_key(1) && !Tails::<T>::contains_key(1));
 	}
 
 	#[benchmark]
@@ -332,7 +355,9 @@ mod benchmarks {
 
 	#[benchmark]
 	fn void_unanswered(c: Linear<1, { T::MaxContributorsPerBatch::get() }>) {
+		// A request left unanswered in the tail: the counts are withdrawn too.
 		let list = pending_batch::<T>(c, T::MaxPostsPerBatch::get() - (c - 1), |_| H256::zero());
+		into_the_tail::<T>(0, &list);
 		open_request::<T>(0);
 		after_the_window::<T>();
 		let contributors: BoundedVec<_, _> = list.try_into().expect("c <= max");
@@ -341,7 +366,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), 0, 0, contributors);
 
-		assert!(!PendingBatches::<T>::contains_key(0));
+		assert!(!Batches::<T>::contains_key(0) && !Tails::<T>::contains_key(0));
 	}
 
 	#[benchmark]
@@ -362,7 +387,11 @@ mod benchmarks {
 	fn set_windows() -> Result<(), BenchmarkError> {
 		let origin =
 			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-		let windows = ChallengeWindows { challenge: 100u32.into(), answer: 50u32.into() };
+		let windows = ChallengeWindows {
+			challenge: 100u32.into(),
+			answer: 50u32.into(),
+			tail: 1_000u32.into(),
+		};
 
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, windows);
@@ -487,6 +516,52 @@ mod benchmarks {
 			assert!(RevokedPosts::<T>::contains_key(p.post.leaf_hash()));
 			assert_eq!(Contributions::<T>::get(&p.post.author, platform), 0);
 		}
+	}
+
+	#[benchmark]
+	fn commit_challenge() {
+		pending_batch::<T>(1, 1, |_| H256::zero());
+		let challenger: T::AccountId = whitelisted_caller();
+		fund::<T>(&challenger);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(challenger.clone()), 0, H256::repeat_byte(1));
+
+		assert!(Commitments::<T>::contains_key(0, challenger));
+	}
+
+	#[benchmark]
+	fn withdraw_commitment() {
+		pending_batch::<T>(1, 1, |_| H256::zero());
+		let challenger: T::AccountId = whitelisted_caller();
+		fund::<T>(&challenger);
+		Pallet::<T>::do_commit_challenge(challenger.clone(), 0, H256::repeat_byte(1))
+			.expect("a pending batch");
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(challenger.clone()), 0);
+
+		assert!(!Commitments::<T>::contains_key(0, challenger));
+	}
+
+	/// The tail of a batch of `c` contributors ends, each of whom revoked posts in it (the most
+	/// entries to clear).
+	#[benchmark]
+	fn release_bond(c: Linear<1, { T::MaxContributorsPerBatch::get() }>) {
+		let list = pending_batch::<T>(c, 1, |_| H256::zero());
+		into_the_tail::<T>(0, &list);
+		for contribution in &list {
+			TailRevocations::<T>::insert(0, &contribution.author, 1);
+		}
+		let ends_at = Tails::<T>::get(0).expect("in its tail").ends_at;
+		frame_system::Pallet::<T>::set_block_number(ends_at);
+		let caller: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), 0);
+
+		assert!(!Tails::<T>::contains_key(0));
+		assert_eq!(TailRevocations::<T>::iter_prefix(0).count(), 0);
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

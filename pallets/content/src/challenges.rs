@@ -1,4 +1,5 @@
-//! The challenge window of platform batches: activation, fraud proofs and leaf requests.
+//! The challenge window and tail of platform batches: activation, fraud proofs (committed, then
+//! revealed), leaf requests, and the release of the bond held through the tail.
 
 use crate::{registration::contributors_hash, *};
 use alloc::vec::Vec;
@@ -15,7 +16,73 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use licentia_primitives::content::verify_batch_proof;
 use sp_core::H256;
 use sp_io::hashing::blake2_256;
-use sp_runtime::traits::Saturating;
+use sp_runtime::traits::{Saturating, Zero};
+
+// Explicit, so that it wins over the `Identity` storage hasher of the prelude.
+use licentia_primitives::consent::Identity;
+
+/// A batch that can still be shown to be fraudulent: pending, or active in its tail.
+pub(crate) enum Open<T: Config> {
+	Pending(PendingBatchOf<T>),
+	Tail(BatchOf<T>, TailOf<T>),
+}
+
+impl<T: Config> Open<T> {
+	/// Batch `batch`, if it is pending or in its tail.
+	fn load(batch: BatchId) -> Result<Self, Error<T>> {
+		if let Some(pending) = PendingBatches::<T>::get(batch) {
+			return Ok(Open::Pending(pending));
+		}
+		let tail = Tails::<T>::get(batch).ok_or(Error::<T>::NotPending)?;
+		let info = Batches::<T>::get(batch).ok_or(Error::<T>::NotPending)?;
+		Ok(Open::Tail(info, tail))
+	}
+
+	fn info(&self) -> &BatchOf<T> {
+		match self {
+			Open::Pending(pending) => &pending.info,
+			Open::Tail(info, _) => info,
+		}
+	}
+
+	fn contributors_hash(&self) -> H256 {
+		match self {
+			Open::Pending(pending) => pending.contributors_hash,
+			Open::Tail(_, tail) => tail.contributors_hash,
+		}
+	}
+
+	/// What is held of its bond.
+	fn bond(&self) -> BalanceOf<T> {
+		match self {
+			Open::Pending(pending) => pending.bond,
+			Open::Tail(_, tail) => tail.bond,
+		}
+	}
+
+	/// The first block in which its leaves can no longer be requested.
+	fn requests_until(&self) -> BlockNumberFor<T> {
+		match self {
+			Open::Pending(pending) => pending.matures_at,
+			Open::Tail(_, tail) => tail.ends_at,
+		}
+	}
+
+	fn open_requests(&mut self) -> &mut u32 {
+		match self {
+			Open::Pending(pending) => &mut pending.open_requests,
+			Open::Tail(_, tail) => &mut tail.open_requests,
+		}
+	}
+
+	/// Writes back what requests and answers change.
+	fn store(self, batch: BatchId) {
+		match self {
+			Open::Pending(pending) => PendingBatches::<T>::insert(batch, pending),
+			Open::Tail(_, tail) => Tails::<T>::insert(batch, tail),
+		}
+	}
+}
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_activate_batch(
@@ -38,12 +105,27 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::ContributorsMismatch
 		);
 		let info = BatchInfo { seq: Self::next_seq(), ..pending.info };
+		// Part of the bond stays held through the tail (if there is one): a lie found late still
+		// costs.
+		let tail = Windows::<T>::get().tail;
+		let held = if tail.is_zero() { Zero::zero() } else { T::TailBond::get() * pending.bond };
 		T::Currency::release(
 			&HoldReason::BatchBond.into(),
 			&info.submitter,
-			pending.bond,
+			pending.bond.saturating_sub(held),
 			Precision::BestEffort,
 		)?;
+		if !tail.is_zero() {
+			Tails::<T>::insert(
+				batch,
+				Tail {
+					contributors_hash: pending.contributors_hash,
+					bond: held,
+					ends_at: frame_system::Pallet::<T>::block_number().saturating_add(tail),
+					open_requests: 0,
+				},
+			);
+		}
 		// Counted for each identity, whoever it is linked to: its posts pay (and are served)
 		// while it is linked through this platform and allows the purposes, the one rule access
 		// checks and rewards share.
@@ -64,23 +146,84 @@ impl<T: Config> Pallet<T> {
 		contributors: &[Contribution],
 		fraud: &Fraud,
 	) -> DispatchResult {
-		let pending = PendingBatches::<T>::get(batch).ok_or(Error::<T>::NotPending)?;
+		let open = Open::<T>::load(batch)?;
 		ensure!(
-			contributors_hash(contributors) == pending.contributors_hash,
+			contributors_hash(contributors) == open.contributors_hash(),
 			Error::<T>::ContributorsMismatch
 		);
-		ensure!(
-			proves_fraud::<T>(batch, &pending.info, contributors, fraud)?,
-			Error::<T>::NotFraud
-		);
-		Self::void(batch, pending, contributors, challenger)
+		ensure!(proves_fraud::<T>(batch, open.info(), contributors, fraud)?, Error::<T>::NotFraud);
+		// Committed in an earlier block, to this proof, by this caller: a proof copied from the
+		// pool has no commitment, and a commitment copied names its first maker.
+		let now = frame_system::Pallet::<T>::block_number();
+		let commitment = Commitments::<T>::get(batch, &challenger)
+			.filter(|c| c.at < now && c.hash == challenge_commitment(batch, &challenger, fraud))
+			.ok_or(Error::<T>::NoCommitment)?;
+		Commitments::<T>::remove(batch, &challenger);
+		T::Currency::release(
+			&HoldReason::ChallengeCommit.into(),
+			&challenger,
+			commitment.deposit,
+			Precision::BestEffort,
+		)?;
+		Self::void(batch, open, contributors, challenger)
+	}
+
+	pub(crate) fn do_commit_challenge(
+		who: T::AccountId,
+		batch: BatchId,
+		hash: H256,
+	) -> DispatchResult {
+		Open::<T>::load(batch)?;
+		let at = frame_system::Pallet::<T>::block_number();
+		let deposit = match Commitments::<T>::get(batch, &who) {
+			Some(previous) => previous.deposit,
+			None => {
+				let deposit = T::RequestDeposit::get();
+				T::Currency::hold(&HoldReason::ChallengeCommit.into(), &who, deposit)?;
+				deposit
+			},
+		};
+		Commitments::<T>::insert(batch, &who, Commitment { hash, at, deposit });
+		Self::deposit_event(Event::ChallengeCommitted { batch, challenger: who });
+		Ok(())
+	}
+
+	pub(crate) fn do_withdraw_commitment(who: T::AccountId, batch: BatchId) -> DispatchResult {
+		let commitment = Commitments::<T>::take(batch, &who).ok_or(Error::<T>::NoCommitment)?;
+		T::Currency::release(
+			&HoldReason::ChallengeCommit.into(),
+			&who,
+			commitment.deposit,
+			Precision::BestEffort,
+		)?;
+		Self::deposit_event(Event::CommitmentWithdrawn { batch, challenger: who });
+		Ok(())
+	}
+
+	/// Ends `batch`'s tail: the number of its contributors, what the call's weight depends on.
+	pub(crate) fn do_release_bond(batch: BatchId) -> Result<u32, DispatchError> {
+		let tail = Tails::<T>::get(batch).ok_or(Error::<T>::NotPending)?;
+		let info = Batches::<T>::get(batch).ok_or(Error::<T>::NotPending)?;
+		ensure!(frame_system::Pallet::<T>::block_number() >= tail.ends_at, Error::<T>::TailNotOver);
+		ensure!(tail.open_requests == 0, Error::<T>::RequestsOpen);
+		T::Currency::release(
+			&HoldReason::BatchBond.into(),
+			&info.submitter,
+			tail.bond,
+			Precision::BestEffort,
+		)?;
+		Tails::<T>::remove(batch);
+		// At most one entry per contributor.
+		let _ = TailRevocations::<T>::clear_prefix(batch, info.contributors, None);
+		Self::deposit_event(Event::BondReleased { batch, amount: tail.bond });
+		Ok(info.contributors)
 	}
 
 	pub(crate) fn do_request_leaf(who: T::AccountId, batch: BatchId, index: u32) -> DispatchResult {
-		let mut pending = PendingBatches::<T>::get(batch).ok_or(Error::<T>::NotPending)?;
+		let mut open = Open::<T>::load(batch)?;
 		let now = frame_system::Pallet::<T>::block_number();
-		ensure!(now < pending.matures_at, Error::<T>::WindowClosed);
-		ensure!(index < pending.info.posts, Error::<T>::IndexOutOfRange);
+		ensure!(now < open.requests_until(), Error::<T>::WindowClosed);
+		ensure!(index < open.info().posts, Error::<T>::IndexOutOfRange);
 		ensure!(!LeafRequests::<T>::contains_key(batch, index), Error::<T>::AlreadyRequested);
 		// No cap on open requests: each holds its requester's deposit, which pays the registrant
 		// for answering, so nobody can hold the slots others need.
@@ -92,8 +235,9 @@ impl<T: Config> Pallet<T> {
 			index,
 			LeafRequest { requester: who.clone(), deposit, deadline },
 		);
-		pending.open_requests = pending.open_requests.saturating_add(1);
-		PendingBatches::<T>::insert(batch, pending);
+		let requests = open.open_requests();
+		*requests = requests.saturating_add(1);
+		open.store(batch);
 		Self::deposit_event(Event::LeafRequested { batch, index, requester: who, deadline });
 		Ok(())
 	}
@@ -104,13 +248,18 @@ impl<T: Config> Pallet<T> {
 		post: PostRecord,
 		proof: &[H256],
 	) -> DispatchResult {
-		let mut pending = PendingBatches::<T>::get(batch).ok_or(Error::<T>::NotPending)?;
+		let mut open = Open::<T>::load(batch)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		let request = LeafRequests::<T>::get(batch, index);
-		// The samples this leaf is, among those not opened yet.
-		let slots = Self::sample_slots(batch, &pending, index) & !pending.opened;
+		// The samples this leaf is, among those not opened yet (a batch in its tail has none).
+		let (slots, samples_due) = match &open {
+			Open::Pending(pending) => {
+				(Self::sample_slots(batch, pending, index) & !pending.opened, pending.samples_due)
+			},
+			Open::Tail(..) => (0, now),
+		};
 		let request_live = request.as_ref().is_some_and(|r| now <= r.deadline);
-		let samples_live = slots != 0 && now <= pending.samples_due;
+		let samples_live = slots != 0 && now <= samples_due;
 		if !request_live && !samples_live {
 			return Err(if request.is_some() || slots != 0 {
 				Error::<T>::RequestExpired
@@ -119,25 +268,26 @@ impl<T: Config> Pallet<T> {
 			}
 			.into());
 		}
-		ensure!(opens(&pending.info, index, &post, proof), Error::<T>::BadProof);
+		ensure!(opens(open.info(), index, &post, proof), Error::<T>::BadProof);
 		if let Some(request) = request.filter(|_| request_live) {
 			// The requester pays for the answer: their deposit goes to the registrant.
 			T::Currency::transfer_on_hold(
 				&HoldReason::LeafRequest.into(),
 				&request.requester,
-				&pending.info.submitter,
+				&open.info().submitter,
 				request.deposit,
 				Precision::BestEffort,
 				Restriction::Free,
 				Fortitude::Force,
 			)?;
 			LeafRequests::<T>::remove(batch, index);
-			pending.open_requests = pending.open_requests.saturating_sub(1);
+			let requests = open.open_requests();
+			*requests = requests.saturating_sub(1);
 		}
-		if samples_live {
+		if let (true, Open::Pending(pending)) = (samples_live, &mut open) {
 			pending.opened |= slots;
 		}
-		PendingBatches::<T>::insert(batch, pending);
+		open.store(batch);
 		Self::deposit_event(Event::LeafAnswered { batch, index, post });
 		Ok(())
 	}
@@ -148,19 +298,20 @@ impl<T: Config> Pallet<T> {
 		index: u32,
 		contributors: &[Contribution],
 	) -> DispatchResult {
-		let pending = PendingBatches::<T>::get(batch).ok_or(Error::<T>::NotPending)?;
+		let open = Open::<T>::load(batch)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		let request = LeafRequests::<T>::get(batch, index);
-		let challenger = match &request {
-			Some(request) => {
+		let challenger = match (&request, &open) {
+			(Some(request), _) => {
 				ensure!(now > request.deadline, Error::<T>::AnswerWindowOpen);
 				request.requester.clone()
 			},
-			None => {
+			(None, Open::Tail(..)) => return Err(Error::<T>::NoRequest.into()),
+			(None, Open::Pending(pending)) => {
 				// One of the chain's samples left unopened. While the registration block's hash
 				// is kept (until the samples are due, at least), the index must be one of them.
-				let unopened = Self::sample_slots(batch, &pending, index) & !pending.opened;
-				let drawn = Self::sample_seed(&pending).is_some();
+				let unopened = Self::sample_slots(batch, pending, index) & !pending.opened;
+				let drawn = Self::sample_seed(pending).is_some();
 				ensure!(
 					!pending.samples_opened() && (unopened != 0 || !drawn),
 					Error::<T>::NoRequest
@@ -170,7 +321,7 @@ impl<T: Config> Pallet<T> {
 			},
 		};
 		ensure!(
-			contributors_hash(contributors) == pending.contributors_hash,
+			contributors_hash(contributors) == open.contributors_hash(),
 			Error::<T>::ContributorsMismatch
 		);
 		// The request that caught it is refunded now; the others by `refund_request`.
@@ -178,11 +329,11 @@ impl<T: Config> Pallet<T> {
 			LeafRequests::<T>::remove(batch, index);
 			Self::release_deposit(&request)?;
 		}
-		Self::void(batch, pending, contributors, challenger)
+		Self::void(batch, open, contributors, challenger)
 	}
 
 	pub(crate) fn do_refund_request(batch: BatchId, index: u32) -> DispatchResult {
-		ensure!(!PendingBatches::<T>::contains_key(batch), Error::<T>::BatchPending);
+		ensure!(Open::<T>::load(batch).is_err(), Error::<T>::BatchPending);
 		let request = LeafRequests::<T>::take(batch, index).ok_or(Error::<T>::NoRequest)?;
 		Self::release_deposit(&request)?;
 		Self::deposit_event(Event::RequestRefunded { batch, index, requester: request.requester });
@@ -250,20 +401,22 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Removes a pending batch shown to be fraudulent: gives `challenger` their reward from the
-	/// bond and the treasury the rest, and lowers its contributors' high-water marks back below
-	/// their ranges where no later batch raised them. Its open requests stay, each refunded to
-	/// its requester by `refund_request` (however many there are, this call's cost does not
-	/// grow with them).
+	/// Removes a batch shown to be fraudulent, pending or in its tail: gives `challenger` the
+	/// reward from what is held of its bond and the treasury the rest, withdraws an active
+	/// batch's counts (but the posts revoked since it was activated, withdrawn already), and
+	/// lowers its contributors' high-water marks back below their ranges where no later batch
+	/// raised them. Its open requests stay, each refunded to its requester by `refund_request`
+	/// (however many there are, this call's cost does not grow with them).
 	fn void(
 		batch: BatchId,
-		pending: PendingBatchOf<T>,
+		open: Open<T>,
 		contributors: &[Contribution],
 		challenger: T::AccountId,
 	) -> DispatchResult {
-		let submitter = &pending.info.submitter;
-		let reward = T::ChallengerReward::get() * pending.bond;
-		let rest = pending.bond.saturating_sub(reward);
+		let bond = open.bond();
+		let submitter = &open.info().submitter;
+		let reward = T::ChallengerReward::get().min(bond);
+		let rest = bond.saturating_sub(reward);
 		for (to, amount) in [(&challenger, reward), (&T::Treasury::get(), rest)] {
 			T::Currency::transfer_on_hold(
 				&HoldReason::BatchBond.into(),
@@ -275,8 +428,8 @@ impl<T: Config> Pallet<T> {
 				Fortitude::Force,
 			)?;
 		}
-		// The voided ranges were never counted: their posts may be registered again. Posts
-		// below a range's first key stay behind the mark, as its registrant chose to skip them.
+		// The voided ranges no longer count: their posts may be registered again. Posts below a
+		// range's first key stay behind the mark, as its registrant chose to skip them.
 		for c in contributors {
 			if Marks::<T>::get(&c.author) == Some(c.last_key) {
 				match c.first_key.checked_sub(1) {
@@ -285,14 +438,41 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 		}
-		PendingBatches::<T>::remove(batch);
-		Self::deposit_event(Event::BatchVoided {
-			batch,
-			challenger,
-			slashed: pending.bond,
-			reward,
-		});
+		match open {
+			Open::Pending(_) => PendingBatches::<T>::remove(batch),
+			Open::Tail(info, _) => {
+				Self::withdraw_counts(batch, info.platform, contributors);
+				Tails::<T>::remove(batch);
+				Batches::<T>::remove(batch);
+			},
+		}
+		Self::deposit_event(Event::BatchVoided { batch, challenger, slashed: bond, reward });
 		Ok(())
+	}
+
+	/// Withdraws what an active batch on `platform` still counts for each of its contributors:
+	/// its posts, less those revoked in its tail (their counts went with them).
+	fn withdraw_counts(batch: BatchId, platform: PlatformId, contributors: &[Contribution]) {
+		let mut withdrawn = 0u64;
+		for c in contributors {
+			let revoked = TailRevocations::<T>::take(batch, &c.author);
+			let posts = u64::from(c.posts.saturating_sub(revoked));
+			Contributions::<T>::mutate_exists(&c.author, platform, |count| {
+				let before = count.unwrap_or_default();
+				let after = before.saturating_sub(posts);
+				withdrawn = withdrawn.saturating_add(before.saturating_sub(after));
+				*count = Some(after).filter(|n| *n > 0);
+			});
+			T::ContributionObserver::contribution_changed(&c.author, platform);
+		}
+		PlatformPosts::<T>::mutate(platform, |n| *n = n.saturating_sub(withdrawn));
+	}
+
+	/// Notes that a post of `author` in `batch` was revoked, if the batch is in its tail.
+	pub(crate) fn note_tail_revocation(batch: BatchId, author: &Identity) {
+		if Tails::<T>::contains_key(batch) {
+			TailRevocations::<T>::mutate(batch, author, |n| *n = n.saturating_add(1));
+		}
 	}
 }
 

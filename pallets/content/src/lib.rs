@@ -112,7 +112,7 @@ pub mod pallet {
 	use sp_runtime::Perbill;
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(4);
 
 	/// A batch as stored.
 	pub type BatchOf<T> = BatchInfo<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
@@ -125,6 +125,10 @@ pub mod pallet {
 	/// A leaf request as stored.
 	pub type LeafRequestOf<T> =
 		LeafRequest<<T as frame_system::Config>::AccountId, BlockNumberFor<T>, BalanceOf<T>>;
+	/// An active batch's tail as stored.
+	pub type TailOf<T> = Tail<BlockNumberFor<T>, BalanceOf<T>>;
+	/// A challenger's commitment as stored.
+	pub type CommitmentOf<T> = Commitment<BlockNumberFor<T>, BalanceOf<T>>;
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -156,11 +160,19 @@ pub mod pallet {
 		#[pallet::constant]
 		type BondPerPost: Get<BalanceOf<Self>>;
 
-		/// The part of a voided batch's bond its challenger receives.
+		/// What the challenger of a voided batch receives from its bond (all of the bond, if it
+		/// is less). A fixed amount, not a share: a registrant who challenges its own batch from
+		/// another account recovers this much and nothing that grows with the batch.
 		#[pallet::constant]
-		type ChallengerReward: Get<Perbill>;
+		type ChallengerReward: Get<BalanceOf<Self>>;
 
-		/// Held from whoever asks for a leaf; the registrant receives it for answering.
+		/// The part of a batch's bond that stays held through its tail, after activation: what a
+		/// fraud proven late still costs.
+		#[pallet::constant]
+		type TailBond: Get<Perbill>;
+
+		/// Held from whoever asks for a leaf (the registrant receives it for answering) or
+		/// commits to a challenge (returned when it is revealed or withdrawn).
 		#[pallet::constant]
 		type RequestDeposit: Get<BalanceOf<Self>>;
 
@@ -225,10 +237,27 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type PendingBatches<T: Config> = StorageMap<_, Twox64Concat, BatchId, PendingBatchOf<T>>;
 
-	/// Open requests for leaves of pending batches, by batch and leaf index.
+	/// Open requests for leaves of batches pending or in their tail, by batch and leaf index.
 	#[pallet::storage]
 	pub type LeafRequests<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, BatchId, Twox64Concat, u32, LeafRequestOf<T>>;
+
+	/// Active platform batches in their tail (see [`Tail`]): a batch is here only while it is in
+	/// [`Batches`].
+	#[pallet::storage]
+	pub type Tails<T: Config> = StorageMap<_, Twox64Concat, BatchId, TailOf<T>>;
+
+	/// How many posts of each contributor of a batch in its tail were revoked since it was
+	/// activated: a fraud proven in the tail removes the rest of its counts, no more. Cleared
+	/// with the tail. `Blake2_128Concat` on the identity: identities are user input.
+	#[pallet::storage]
+	pub type TailRevocations<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, BatchId, Blake2_128Concat, Identity, u32, ValueQuery>;
+
+	/// Challengers' commitments to fraud proofs, by batch and challenger (one each).
+	#[pallet::storage]
+	pub type Commitments<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, BatchId, Blake2_128Concat, T::AccountId, CommitmentOf<T>>;
 
 	/// Each identity's high-water mark: the largest order key of its posts registered in a
 	/// platform batch (pending or active). A contributor's first key must be above it.
@@ -242,10 +271,15 @@ pub mod pallet {
 	pub type Windows<T: Config> =
 		StorageValue<_, ChallengeWindows<BlockNumberFor<T>>, ValueQuery, DefaultWindows<T>>;
 
-	/// One hour to challenge a batch, half an hour to answer a request (6-second blocks).
+	/// One hour to challenge a batch, half an hour to answer a request, a week of tail (6-second
+	/// blocks).
 	#[pallet::type_value]
 	pub fn DefaultWindows<T: Config>() -> ChallengeWindows<BlockNumberFor<T>> {
-		ChallengeWindows { challenge: 600u32.into(), answer: 300u32.into() }
+		ChallengeWindows {
+			challenge: 600u32.into(),
+			answer: 300u32.into(),
+			tail: 100_800u32.into(),
+		}
 	}
 
 	/// Why this pallet holds funds.
@@ -257,6 +291,8 @@ pub mod pallet {
 		LeafRequest,
 		/// The deposit of registered Nostr events.
 		NostrEvents,
+		/// The deposit of a challenger's commitment.
+		ChallengeCommit,
 	}
 
 	#[pallet::genesis_config]
@@ -266,6 +302,8 @@ pub mod pallet {
 		pub challenge_window: Option<BlockNumberFor<T>>,
 		/// The answer window, in blocks; [`DefaultWindows`] when `None`.
 		pub answer_window: Option<BlockNumberFor<T>>,
+		/// The tail, in blocks; [`DefaultWindows`] when `None`.
+		pub tail_window: Option<BlockNumberFor<T>>,
 	}
 
 	#[pallet::genesis_build]
@@ -275,6 +313,7 @@ pub mod pallet {
 			let windows = ChallengeWindows {
 				challenge: self.challenge_window.unwrap_or(default.challenge),
 				answer: self.answer_window.unwrap_or(default.answer),
+				tail: self.tail_window.unwrap_or(default.tail),
 			};
 			let block_hashes = <T as frame_system::Config>::BlockHashCount::get();
 			assert!(
@@ -331,8 +370,15 @@ pub mod pallet {
 		},
 		/// A pending batch was activated: its posts count and can be licensed.
 		BatchActivated { batch: BatchId },
-		/// A pending batch was shown to break the layout, or left a request unanswered: it is
-		/// removed and its bond slashed.
+		/// The tail of an active batch ended: the part of its bond held through it was released.
+		BondReleased {
+			batch: BatchId,
+			/// Released to the batch's registrant.
+			amount: BalanceOf<T>,
+		},
+		/// A batch, pending or in its tail, was shown to break the layout, or left a leaf
+		/// unopened: it is removed, its counts (if it was active) withdrawn and what is held of
+		/// its bond slashed.
 		BatchVoided {
 			batch: BatchId,
 			/// Who proved it.
@@ -352,6 +398,10 @@ pub mod pallet {
 		/// Leaf `index` of a pending batch was opened (for a request, or for the chain's sample):
 		/// anyone can now check it.
 		LeafAnswered { batch: BatchId, index: u32, post: PostRecord },
+		/// `challenger` committed to a fraud proof against `batch`, to reveal with `challenge`.
+		ChallengeCommitted { batch: BatchId, challenger: T::AccountId },
+		/// `challenger` withdrew their commitment against `batch`, and got its deposit back.
+		CommitmentWithdrawn { batch: BatchId, challenger: T::AccountId },
 		/// A request on a batch that was voided while it was open returned its deposit.
 		RequestRefunded {
 			batch: BatchId,
@@ -454,12 +504,18 @@ pub mod pallet {
 		/// The batch is in its challenge window: it cannot be used (or its posts revoked) until it
 		/// is activated.
 		BatchPending,
-		/// No pending batch has this id (it was activated or voided, or never registered).
+		/// No batch with this id is pending, or active in its tail (it was voided, its tail ended,
+		/// or it was never registered; Nostr batches have neither).
 		NotPending,
+		/// The batch's tail has not ended: its bond stays held until `Tail::ends_at`.
+		TailNotOver,
+		/// A challenge reveals a proof the caller committed to (`commit_challenge`) in an earlier
+		/// block; the caller has no such commitment (none, a later one, or to another proof).
+		NoCommitment,
 		/// The batch's challenge window has not ended.
 		TooEarly,
-		/// The batch has unanswered leaf requests: it cannot be activated before they are
-		/// answered or it is voided.
+		/// The batch has unanswered leaf requests: it cannot be activated, nor its tail bond
+		/// released, before they are answered or it is voided.
 		RequestsOpen,
 		/// The contributor list is not the one the batch was registered with.
 		ContributorsMismatch,
@@ -478,7 +534,7 @@ pub mod pallet {
 		RequestExpired,
 		/// The request can still be answered: it cannot be called unanswered yet.
 		AnswerWindowOpen,
-		/// The batch's challenge window has ended: its leaves can no longer be requested.
+		/// The batch's challenge window and tail have ended: its leaves can no longer be requested.
 		WindowClosed,
 		/// The answer window must not be zero, and the two windows together must stay below
 		/// `BlockHashCount` (the block hash a batch's samples come from must be kept until they
@@ -577,10 +633,11 @@ pub mod pallet {
 		}
 
 		/// Activates a pending batch once its challenge window has ended, its samples are opened,
-		/// no leaf request is open and its platform is not suspended: its authors' counts are added (to the accounts their identities are linked to
-		/// through the batch's platform now), its posts can be licensed, and the bond is
-		/// released. `contributors` is the list it was registered with. Anyone may call this.
-		/// Emits `BatchActivated`.
+		/// no leaf request is open and its platform is not suspended: its authors' counts are
+		/// added (to the accounts their identities are linked to through the batch's platform
+		/// now) and its posts can be licensed. The bond is released but for `TailBond` of it,
+		/// held through the batch's tail (`release_bond`). `contributors` is the list it was
+		/// registered with. Anyone may call this. Emits `BatchActivated`.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::activate_batch(contributors.len() as u32))]
 		pub fn activate_batch(
@@ -592,10 +649,13 @@ pub mod pallet {
 			Self::do_activate_batch(batch, &contributors)
 		}
 
-		/// Proves that a pending batch breaks its layout ([`Fraud`]); `contributors` is the list
-		/// it was registered with. The batch is removed, its open requests refunded and its bond
-		/// slashed: `ChallengerReward` of it to the caller, the rest to the treasury. Emits
-		/// `BatchVoided`; a proof that holds nothing fails with `NotFraud`.
+		/// Reveals a proof that a batch, pending or in its tail, breaks its layout ([`Fraud`]):
+		/// the caller must have committed to it in an earlier block (`commit_challenge`), so that
+		/// nobody can take the reward by copying the proof. `contributors` is the list the batch
+		/// was registered with. The batch is removed, its counts (if it was active) withdrawn and
+		/// what is held of its bond slashed: `ChallengerReward` to the caller, the rest to the
+		/// treasury; the commitment's deposit is returned. Emits `BatchVoided`; a proof that
+		/// holds nothing fails with `NotFraud`.
 		#[pallet::call_index(4)]
 		#[pallet::weight({
 			let c = contributors.len() as u32;
@@ -611,10 +671,12 @@ pub mod pallet {
 			Self::do_challenge(who, batch, &contributors, &fraud)
 		}
 
-		/// Asks the registrant of a pending batch to open leaf `index` within the answer window,
-		/// holding `RequestDeposit` from the caller (paid to the registrant when they answer).
-		/// While a request is open, the batch cannot be activated. There is no limit on how many
-		/// are open, so nobody can keep others from asking. Emits `LeafRequested`.
+		/// Asks the registrant of a batch in its challenge window or its tail to open leaf
+		/// `index` within the answer window, holding `RequestDeposit` from the caller (paid to
+		/// the registrant when they answer). While a request is open, the batch cannot be
+		/// activated nor its tail bond released; unanswered, it voids the batch. There is no
+		/// limit on how many are open, so nobody can keep others from asking. Emits
+		/// `LeafRequested`.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::request_leaf())]
 		pub fn request_leaf(origin: OriginFor<T>, batch: BatchId, index: u32) -> DispatchResult {
@@ -622,9 +684,9 @@ pub mod pallet {
 			Self::do_request_leaf(who, batch, index)
 		}
 
-		/// Opens leaf `index` of the pending `batch`: `post`, by `proof`, for an open request (the
-		/// requester's deposit goes to the batch's registrant) or for the chain's sample of the
-		/// batch (the sample counts as opened). Anyone may answer. Emits `LeafAnswered` with the
+		/// Opens leaf `index` of `batch` (pending or in its tail): `post`, by `proof`, for an open
+		/// request (the requester's deposit goes to the batch's registrant) or for the chain's
+		/// sample of a pending batch (the sample counts as opened). Anyone may answer. Emits `LeafAnswered` with the
 		/// post, which anyone can then check against the layout.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::answer_leaf())]
@@ -639,10 +701,12 @@ pub mod pallet {
 			Self::do_answer_leaf(batch, index, post, &proof)
 		}
 
-		/// Voids a pending batch that left leaf `index` unopened (`contributors` is the list it was
-		/// registered with): a request for it past its deadline (the requester gets their deposit
-		/// back and the challenger's reward), or one of the chain's samples past the samples'
-		/// deadline (the caller gets the reward). Anyone may call this. Emits `BatchVoided`.
+		/// Voids a batch that left leaf `index` unopened (`contributors` is the list it was
+		/// registered with): a request for it past its deadline, while the batch is pending or in
+		/// its tail (the requester gets their deposit back and the challenger's reward), or one of
+		/// the chain's samples of a pending batch past the samples' deadline (the caller gets the
+		/// reward). An active batch's counts are withdrawn. Anyone may call this. Emits
+		/// `BatchVoided`.
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::void_unanswered(contributors.len() as u32))]
 		pub fn void_unanswered(
@@ -691,6 +755,43 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_revoke_posts(who, &posts)
+		}
+
+		/// Commits the caller to a fraud proof against `batch` (pending or in its tail), to be
+		/// revealed with `challenge` from the next block on: `commitment` is
+		/// [`challenge_commitment`] of the batch, the caller and the proof. Holds
+		/// `RequestDeposit` (once per batch: a new commitment replaces the caller's last). Emits
+		/// `ChallengeCommitted`.
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::commit_challenge())]
+		pub fn commit_challenge(
+			origin: OriginFor<T>,
+			batch: BatchId,
+			commitment: H256,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_commit_challenge(who, batch, commitment)
+		}
+
+		/// Withdraws the caller's commitment against `batch` and returns its deposit, whatever
+		/// became of the batch. Emits `CommitmentWithdrawn`.
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::withdraw_commitment())]
+		pub fn withdraw_commitment(origin: OriginFor<T>, batch: BatchId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_withdraw_commitment(who, batch)
+		}
+
+		/// Ends the tail of an active batch once `Tail::ends_at` is reached and no leaf request
+		/// is open: the part of its bond held through it goes back to its registrant, and the
+		/// batch can no longer be challenged. Anyone may call this. Emits `BondReleased`. Charged
+		/// for the most contributors a batch may have, refunded down to the batch's own.
+		#[pallet::call_index(13)]
+		#[pallet::weight(T::WeightInfo::release_bond(T::MaxContributorsPerBatch::get()))]
+		pub fn release_bond(origin: OriginFor<T>, batch: BatchId) -> DispatchResultWithPostInfo {
+			ensure_signed(origin)?;
+			let contributors = Self::do_release_bond(batch)?;
+			Ok(Some(T::WeightInfo::release_bond(contributors)).into())
 		}
 	}
 }

@@ -283,3 +283,61 @@ pub mod v3 {
 		<T as frame_system::Config>::DbWeight,
 	>;
 }
+
+/// Version 4 gave the windows a tail: an activated batch keeps `TailBond` of its bond held, and
+/// can still be challenged, for `tail` blocks. [`Windows`](crate::Windows) gets the default tail
+/// (a week); batches activated before the upgrade have none (their bonds were released whole).
+/// One item, in one block.
+pub mod v4 {
+	use crate::*;
+	use codec::{Decode, Encode};
+	use frame_support::{
+		migrations::VersionedMigration,
+		traits::{Get, UncheckedOnRuntimeUpgrade},
+		weights::Weight,
+	};
+	use frame_system::pallet_prelude::BlockNumberFor;
+
+	/// The windows as version 3 stored them.
+	#[derive(Encode, Decode)]
+	pub struct OldWindows<BlockNumber> {
+		pub challenge: BlockNumber,
+		pub answer: BlockNumber,
+	}
+
+	/// Adds the default tail to the stored windows.
+	pub struct AddTail<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for AddTail<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let tail = DefaultWindows::<T>::get().tail;
+			let _ = Windows::<T>::translate::<OldWindows<BlockNumberFor<T>>, _>(|old| {
+				old.map(|old| ChallengeWindows {
+					challenge: old.challenge,
+					answer: old.answer,
+					tail,
+				})
+			});
+			T::DbWeight::get().reads_writes(1, 1)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(_: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			let windows = Windows::<T>::get();
+			frame_support::ensure!(
+				windows.tail == DefaultWindows::<T>::get().tail,
+				"the windows did not get the default tail"
+			);
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	/// [`AddTail`], run once: at the upgrade from storage version 3 to 4.
+	pub type MigrateV3ToV4<T> = VersionedMigration<
+		3,
+		4,
+		AddTail<T>,
+		crate::Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}

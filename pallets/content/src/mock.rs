@@ -63,8 +63,8 @@ impl pallet_balances::Config for Test {
 
 parameter_types! {
 	pub const LinkDeposit: Balance = 1;
+	pub const TailBond: Perbill = Perbill::from_percent(50);
 	pub TreasuryAccount: AccountId = AccountId::new([0xee; 32]);
-	pub const ChallengerReward: Perbill = Perbill::from_percent(20);
 }
 
 /// A batch bonds 100 plus 10 per post; a request holds 5; a Nostr event 3.
@@ -72,6 +72,8 @@ pub const BOND_BASE: Balance = 100;
 pub const BOND_PER_POST: Balance = 10;
 pub const REQUEST_DEPOSIT: Balance = 5;
 pub const NOSTR_EVENT_DEPOSIT: Balance = 3;
+/// A challenger receives 40 of a slashed bond.
+pub const CHALLENGER_REWARD: Balance = 40;
 /// The chain samples 4 leaves of each batch.
 pub const SAMPLE_SIZE: u32 = 4;
 
@@ -99,8 +101,9 @@ impl pallet_content::Config for Test {
 	type Treasury = TreasuryAccount;
 	type BondBase = ConstU128<BOND_BASE>;
 	type BondPerPost = ConstU128<BOND_PER_POST>;
-	/// A fifth of a slashed bond to its challenger.
-	type ChallengerReward = ChallengerReward;
+	type ChallengerReward = ConstU128<CHALLENGER_REWARD>;
+	/// Half the bond stays held through the tail.
+	type TailBond = TailBond;
 	type RequestDeposit = ConstU128<REQUEST_DEPOSIT>;
 	type SampleSize = ConstU32<SAMPLE_SIZE>;
 	type ContributionObserver = ();
@@ -144,9 +147,10 @@ impl crate::BenchmarkHelper<AccountId> for ConsentSetup {
 	}
 }
 
-/// The windows of the test chain: 10 blocks to challenge, 4 to answer.
+/// The windows of the test chain: 10 blocks to challenge, 4 to answer, 20 of tail.
 pub const CHALLENGE_WINDOW: u64 = 10;
 pub const ANSWER_WINDOW: u64 = 4;
+pub const TAIL_WINDOW: u64 = 20;
 
 /// Events are recorded from block 1.
 pub fn new_test_ext() -> sp_io::TestExternalities {
@@ -154,6 +158,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	pallet_content::GenesisConfig::<Test> {
 		challenge_window: Some(CHALLENGE_WINDOW),
 		answer_window: Some(ANSWER_WINDOW),
+		tail_window: Some(TAIL_WINDOW),
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();

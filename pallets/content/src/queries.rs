@@ -15,7 +15,8 @@ impl<T: Config> Pallet<T> {
 	/// A batch, pending or active, as clients see it.
 	pub fn api_batch(id: BatchId) -> Option<BatchView<T::AccountId, BlockNumberFor<T>>> {
 		let (b, pending_until, requests) = match Batches::<T>::get(id) {
-			Some(batch) => (batch, None, Vec::new()),
+			// In its tail, its open requests.
+			Some(batch) => (batch, None, Self::open_requests(id, Vec::new())),
 			None => {
 				let pending = PendingBatches::<T>::get(id)?;
 				let requests = Self::leaves_to_open(id, &pending);
@@ -51,7 +52,16 @@ impl<T: Config> Pallet<T> {
 				listed.push(OpenRequest { index, deadline: pending.samples_due });
 			}
 		}
-		// A requested leaf that is also an unopened sample is listed once: one answer opens both.
+		Self::open_requests(id, listed)
+	}
+
+	/// `listed`, then the open requests for leaves of batch `id` not listed already (a requested
+	/// leaf that is also an unopened sample is listed once: one answer opens both), at most
+	/// [`MAX_LISTED_REQUESTS`] in all.
+	fn open_requests(
+		id: BatchId,
+		mut listed: Vec<OpenRequest<BlockNumberFor<T>>>,
+	) -> Vec<OpenRequest<BlockNumberFor<T>>> {
 		let room = (MAX_LISTED_REQUESTS as usize).saturating_sub(listed.len());
 		let requests: Vec<_> = LeafRequests::<T>::iter_prefix(id)
 			.filter(|(index, _)| !listed.iter().any(|r| r.index == *index))

@@ -27,7 +27,7 @@ impl<T: Config> Pallet<T> {
 			},
 		)?;
 		ensure!(!RevokedPosts::<T>::contains_key(leaf), Error::<T>::AlreadyRevoked);
-		Self::revoke(&who, batch, platform, leaf);
+		Self::revoke(&who, batch, platform, leaf, &post.author);
 		Self::take_contributions(&post.author, platform, 1);
 		Ok(())
 	}
@@ -45,7 +45,7 @@ impl<T: Config> Pallet<T> {
 			if RevokedPosts::<T>::contains_key(leaf) {
 				continue;
 			}
-			Self::revoke(&who, p.batch, platform, leaf);
+			Self::revoke(&who, p.batch, platform, leaf, &p.post.author);
 			*lost.entry((&p.post.author, platform)).or_default() += 1;
 		}
 		for ((author, platform), posts) in lost {
@@ -79,9 +79,16 @@ impl<T: Config> Pallet<T> {
 		Ok((info.platform, leaf))
 	}
 
-	/// Marks the post with leaf hash `leaf` revoked and tells licensing, which feeds it to
-	/// license holders.
-	fn revoke(who: &T::AccountId, batch: BatchId, platform: PlatformId, leaf: H256) {
+	/// Marks the post with leaf hash `leaf`, by `author`, revoked and tells licensing, which
+	/// feeds it to license holders.
+	fn revoke(
+		who: &T::AccountId,
+		batch: BatchId,
+		platform: PlatformId,
+		leaf: H256,
+		author: &Identity,
+	) {
+		Self::note_tail_revocation(batch, author);
 		RevokedPosts::<T>::insert(
 			leaf,
 			Revocation { batch, at: frame_system::Pallet::<T>::block_number() },

@@ -7,7 +7,7 @@ use frame_support::ensure;
 impl<T: Config> Pallet<T> {
 	/// Checks the pallet's invariants: every batch has an id below the next one and its own
 	/// `seq` below the count, a batch is pending or active (never both) with its open requests
-	/// counted, and the posts counted per platform add up to at least every author's count.
+	/// counted, a tail belongs to an active batch and counts its requests, and the posts counted per platform add up to at least every author's count.
 	///
 	/// Also built with `std`, so that other pallets' tests can check these invariants too.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
@@ -24,6 +24,14 @@ impl<T: Config> Pallet<T> {
 			ensure!(!Batches::<T>::contains_key(id), "a batch is both pending and active");
 			let requests = LeafRequests::<T>::iter_prefix(id).count() as u32;
 			ensure!(requests == pending.open_requests, "open requests miscounted");
+		}
+		for (id, tail) in Tails::<T>::iter() {
+			ensure!(Batches::<T>::contains_key(id), "a tail without its active batch");
+			let requests = LeafRequests::<T>::iter_prefix(id).count() as u32;
+			ensure!(requests == tail.open_requests, "open requests in a tail miscounted");
+		}
+		for (id, _, _) in TailRevocations::<T>::iter() {
+			ensure!(Tails::<T>::contains_key(id), "tail revocations outlive their tail");
 		}
 		let mut per_platform = BTreeMap::<PlatformId, u64>::new();
 		for (_, platform, count) in Contributions::<T>::iter() {

@@ -179,6 +179,47 @@ pub fn sample_mask(samples: u32) -> u32 {
 	u32::MAX.checked_shr(32u32.saturating_sub(samples)).unwrap_or(0)
 }
 
+/// An activated platform batch in its tail: it counts, but part of its bond stays held and it can
+/// still be shown to be fraudulent (`challenge`, or a leaf request left unanswered), which
+/// removes its counts and slashes what is held.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct Tail<BlockNumber, Balance> {
+	/// blake2-256 of the SCALE-encoded contributor list, as while it was pending.
+	pub contributors_hash: H256,
+	/// The part of the bond still held from the registrant (`TailBond` of it).
+	pub bond: Balance,
+	/// The first block in which the held bond can be released (`release_bond`).
+	pub ends_at: BlockNumber,
+	/// Leaf requests not answered yet: the bond cannot be released while there are any.
+	pub open_requests: u32,
+}
+
+/// A challenger's commitment to a fraud proof, made before the proof is revealed, so that whoever
+/// copies a revealed proof from the transaction pool has no commitment to it: the challenger who
+/// found the fraud is the one paid.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct Commitment<BlockNumber, Balance> {
+	/// [`challenge_commitment`] of the proof, the batch and the challenger.
+	pub hash: H256,
+	/// The block it was made in: the proof can be revealed from the next block on.
+	pub at: BlockNumber,
+	/// The deposit held for it (`RequestDeposit`), returned when it is used or withdrawn.
+	pub deposit: Balance,
+}
+
+/// What a challenger commits to before revealing `fraud` against `batch`: blake2-256 of
+/// `"licentia/challenge"` (18 bytes), then the SCALE encodings of `batch` (u64), the challenger's
+/// account and `fraud`. Naming the challenger makes a copied commitment worthless.
+pub fn challenge_commitment<AccountId: Encode>(
+	batch: BatchId,
+	challenger: &AccountId,
+	fraud: &Fraud,
+) -> H256 {
+	H256(
+		(b"licentia/challenge", batch, challenger, fraud).using_encoded(sp_io::hashing::blake2_256),
+	)
+}
+
 /// A request that the registrant of a pending batch open one of its leaves.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 pub struct LeafRequest<AccountId, BlockNumber, Balance> {
@@ -254,7 +295,8 @@ pub struct Revocation<BlockNumber> {
 	pub at: BlockNumber,
 }
 
-/// How long platform batches stay open to challenges, and how long a leaf request stays open.
+/// How long platform batches stay open to challenges before they count and after, and how long a
+/// leaf request stays open.
 #[derive(
 	Clone,
 	Copy,
@@ -272,6 +314,10 @@ pub struct ChallengeWindows<BlockNumber> {
 	pub challenge: BlockNumber,
 	/// Blocks from a leaf request to its deadline.
 	pub answer: BlockNumber,
+	/// Blocks from a batch's activation to the release of the part of its bond held through its
+	/// tail (`TailBond`): while it lasts, the batch can still be challenged and its leaves
+	/// requested, and fraud removes its counts.
+	pub tail: BlockNumber,
 }
 
 impl<BlockNumber: PartialOrd + Default + sp_runtime::Saturating + Copy>

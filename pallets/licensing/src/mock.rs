@@ -86,7 +86,7 @@ impl pallet_consent::Config for Test {
 }
 
 parameter_types! {
-	pub const ChallengerReward: Perbill = Perbill::from_percent(50);
+	pub const TailBond: Perbill = Perbill::from_percent(50);
 }
 
 impl pallet_content::Config for Test {
@@ -97,7 +97,8 @@ impl pallet_content::Config for Test {
 	type Treasury = TreasuryAccount;
 	type BondBase = ConstU128<0>;
 	type BondPerPost = ConstU128<0>;
-	type ChallengerReward = ChallengerReward;
+	type ChallengerReward = ConstU128<50>;
+	type TailBond = TailBond;
 	type RequestDeposit = ConstU128<1>;
 	/// No samples: batches activate at once (see the genesis windows below).
 	type SampleSize = ConstU32<0>;
@@ -216,8 +217,12 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		.unwrap();
 	// No challenge window and no bonds: these tests are about what registered posts earn; the
 	// content pallet's own tests cover the window.
-	pallet_content::GenesisConfig::<Test> { challenge_window: Some(0), answer_window: Some(1) }
-		.assimilate_storage(&mut storage)
-		.unwrap();
+	pallet_content::GenesisConfig::<Test> {
+		challenge_window: Some(0),
+		answer_window: Some(1),
+		tail_window: Some(0),
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
 	mock_utils::test_externalities::<Test>(storage)
 }

@@ -485,8 +485,13 @@ parameter_types! {
 	/// What each post of a platform batch bonds: a full batch (about a million posts) holds
 	/// about 1,000 LCT through its challenge window. See docs/design.md for the sizing.
 	pub const BondPerPost: Balance = MILLI_UNIT;
-	/// Half of a voided batch's bond goes to whoever proved it; the rest to the treasury.
-	pub const ChallengerReward: Perbill = Perbill::from_percent(50);
+	/// Whoever proves a batch fraudulent receives half a bond's base; the rest of the bond goes
+	/// to the treasury. Fixed, so that a registrant challenging itself from another account
+	/// recovers at most this, never anything that grows with its batch (docs/design.md).
+	pub const ChallengerReward: Balance = UNIT / 2;
+	/// Half of a batch's bond stays held through its tail (a week, set by governance with the
+	/// windows): a lie found after activation still costs that, and its counts are withdrawn.
+	pub const TailBond: Perbill = Perbill::from_percent(50);
 	/// A leaf request holds this; an answered request pays it to the registrant (it covers the
 	/// answer's fee, so requests cannot be used to make a platform pay).
 	pub const RequestDeposit: Balance = 100 * MILLI_UNIT;
@@ -506,6 +511,7 @@ impl pallet_content::Config for Runtime {
 	type BondBase = BondBase;
 	type BondPerPost = BondPerPost;
 	type ChallengerReward = ChallengerReward;
+	type TailBond = TailBond;
 	type RequestDeposit = RequestDeposit;
 	/// The chain opens sixteen leaves of every batch: padding of a tenth of a batch is caught
 	/// with probability 1 - 0.9^16 = 81%, of a quarter 99% (docs/design.md, *Samples*).

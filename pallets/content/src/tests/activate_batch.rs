@@ -3,7 +3,7 @@
 use super::*;
 
 #[test]
-fn counts_apply_and_the_bond_is_released_after_the_window() {
+fn counts_apply_and_half_the_bond_is_released_after_the_window() {
 	setup(|| {
 		let (_, records) = x_batch(&[(10, 1), (11, 1), (12, 2)]);
 		register(&records);
@@ -26,8 +26,12 @@ fn counts_apply_and_the_bond_is_released_after_the_window() {
 		assert_eq!(Contributions::<Test>::get(Identity::X(1), 0), 2);
 		assert_eq!(Contributions::<Test>::get(Identity::X(2), 0), 1);
 		assert_eq!(PlatformPosts::<Test>::get(0), 3);
-		assert_eq!(held(HoldReason::BatchBond, &acc(Bob)), 0);
-		assert_eq!(free(&acc(Bob)), FUNDS);
+		// Half the bond stays held through the tail.
+		let bond = BOND_BASE + 3 * BOND_PER_POST;
+		assert_eq!(held(HoldReason::BatchBond, &acc(Bob)), bond / 2);
+		assert_eq!(free(&acc(Bob)), FUNDS - bond / 2);
+		let tail = Tails::<Test>::get(0).expect("in its tail");
+		assert_eq!((tail.bond, tail.ends_at), (bond / 2, System::block_number() + TAIL_WINDOW));
 		assert_eq!(
 			Content::api_post_status(0, &records[2], 2, &proof_of(&records, 2)),
 			PostStatus::Registered

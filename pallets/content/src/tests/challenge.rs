@@ -10,6 +10,10 @@ fn challenge(batch: BatchId, records: &[PostRecord], fraud: Fraud) -> DispatchRe
 fn challenge_with(batch: BatchId, list: Contributors, fraud: Fraud) -> DispatchResult {
 	Content::challenge(RuntimeOrigin::signed(acc(Dave)), batch, list, Box::new(fraud))
 }
+/// Dave proves `fraud` against `batch` of `records` (committed, then revealed).
+fn prove(batch: BatchId, records: &[PostRecord], fraud: Fraud) {
+	prove_with(batch, layout(records), fraud)
+}
 fn foreign(records: &[PostRecord], index: u32) -> Fraud {
 	Fraud::Foreign { index, post: records[index as usize].clone(), proof: proof_of(records, index) }
 }
@@ -26,11 +30,11 @@ fn bound(records: &[PostRecord], index: u32) -> Fraud {
 	Fraud::Bound { index, post: records[index as usize].clone(), proof: proof_of(records, index) }
 }
 
-/// The batch is gone, its counts never applied, and its bond split: a fifth to the challenger
-/// (Dave), the rest to the treasury.
+/// The batch is gone, its counts never applied, and its bond split: the fixed reward to the
+/// challenger (Dave), the rest to the treasury.
 fn assert_voided(batch: BatchId, posts: u32) {
 	let bond = BOND_BASE + posts as Balance * BOND_PER_POST;
-	let reward = bond / 5;
+	let reward = CHALLENGER_REWARD;
 	assert_eq!(
 		last_event(),
 		Event::BatchVoided { batch, challenger: acc(Dave), slashed: bond, reward }
@@ -67,7 +71,7 @@ fn a_post_by_another_author_inside_a_range() {
 			challenge_with(0, fraud_list.clone(), foreign(&records, 0)),
 			Error::<Test>::NotFraud
 		);
-		assert_ok!(challenge_with(0, fraud_list, foreign(&records, 1)));
+		prove_with(0, fraud_list, foreign(&records, 1));
 		assert_voided(0, 3);
 		records.clear();
 	});
@@ -96,7 +100,7 @@ fn a_post_of_another_platform_or_kind() {
 				list.clone()
 			));
 			let batch = NextBatchId::<Test>::get() - 1;
-			assert_ok!(challenge_with(batch, list, foreign(&records, 1)));
+			prove_with(batch, list, foreign(&records, 1));
 		}
 	});
 }
@@ -127,7 +131,7 @@ fn a_post_registered_twice_in_one_range() {
 		);
 		// The last key is declared 13 but the last leaf is 12: a bound lie as well.
 		assert_noop!(challenge_with(0, list.clone(), bound(&records, 0)), Error::<Test>::NotFraud);
-		assert_ok!(challenge_with(0, list, disorder(&records, 1)));
+		prove_with(0, list, disorder(&records, 1));
 		assert_voided(0, 4);
 	});
 }
@@ -147,7 +151,7 @@ fn an_old_post_hidden_at_the_start_of_a_range() {
 		let root = batch_root(records.iter().map(|r| r.leaf_hash()));
 		assert_ok!(Content::register_batch(RuntimeOrigin::signed(acc(Bob)), 0, root, list.clone()));
 		assert_noop!(challenge_with(1, list.clone(), bound(&records, 1)), Error::<Test>::NotFraud);
-		assert_ok!(challenge_with(1, list, bound(&records, 0)));
+		prove_with(1, list, bound(&records, 0));
 		// Alice keeps what was proven hers, and no more.
 		assert_eq!(Contributions::<Test>::get(Identity::X(1), 0), 2);
 		assert!(Batches::<Test>::get(1).is_none());
@@ -183,7 +187,7 @@ fn a_voided_batch_lowers_the_marks_it_raised() {
 		.unwrap();
 		let root = batch_root(lie.iter().map(|r| r.leaf_hash()));
 		assert_ok!(Content::register_batch(RuntimeOrigin::signed(acc(Bob)), 0, root, list.clone()));
-		assert_ok!(challenge_with(0, list, foreign(&lie, 1)));
+		prove_with(0, list, foreign(&lie, 1));
 		// Their posts can be registered again, honestly.
 		assert_eq!(Marks::<Test>::get(Identity::X(1)), Some(9));
 		assert_eq!(Marks::<Test>::get(Identity::X(2)), Some(10));
@@ -217,8 +221,11 @@ fn errors() {
 			Error::<Test>::BadProof
 		);
 		assert_noop!(challenge(batch, &records, disorder(&records, 0)), Error::<Test>::NotFraud);
-		// Once activated, the window is over.
+		// Activated, it can still be challenged through its tail; after, no more.
 		activate(batch, &records);
+		assert_noop!(challenge(batch, &records, foreign(&records, 0)), Error::<Test>::NotFraud);
+		advance(TAIL_WINDOW);
+		assert_ok!(Content::release_bond(RuntimeOrigin::signed(acc(Dave)), batch));
 		assert_noop!(challenge(batch, &records, foreign(&records, 0)), Error::<Test>::NotPending);
 	});
 }
@@ -312,7 +319,7 @@ fn a_post_registered_again_under_another_identity() {
 		assert_noop!(challenge(b, &second, duplicate(9, &first, 1)), Error::<Test>::BatchNotFound);
 		// Once the first is active, its posts still come first.
 		activate(a, &first);
-		assert_ok!(challenge(b, &second, duplicate(a, &first, 1)));
+		prove(b, &second, duplicate(a, &first, 1));
 		assert!(PendingBatches::<Test>::get(b).is_none());
 		assert_eq!(Contributions::<Test>::get(Identity::X(2), 0), 0);
 		assert_eq!(Contributions::<Test>::get(Identity::X(1), 0), 2);
@@ -336,7 +343,7 @@ fn a_post_twice_in_one_batch_under_two_identities() {
 			earlier_proof: proof_of(&records, earlier_index),
 		};
 		assert_noop!(challenge(batch, &records, fraud(1)), Error::<Test>::NotFraud);
-		assert_ok!(challenge(batch, &records, fraud(0)));
+		prove(batch, &records, fraud(0));
 		assert_voided(batch, 2);
 	});
 }

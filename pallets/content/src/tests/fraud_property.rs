@@ -117,12 +117,7 @@ fn watch(
 		.collect();
 	let proof = |i: usize| -> Proof { batch_proof(hashes.clone(), i as u32).try_into().unwrap() };
 	let challenge = |fraud: Fraud| {
-		assert_ok!(Content::challenge(
-			RuntimeOrigin::signed(acc(Dave)),
-			batch,
-			list.clone(),
-			Box::new(fraud)
-		));
+		prove_with(batch, list.clone(), fraud);
 		true
 	};
 	let mut start = 0usize;

@@ -52,9 +52,14 @@ fn padding_that_cannot_be_opened_loses_the_bond() {
 		let bond = BOND_BASE + 1_000 * BOND_PER_POST;
 		assert_eq!(
 			last_event(),
-			Event::BatchVoided { batch: 0, challenger: acc(Dave), slashed: bond, reward: bond / 5 }
+			Event::BatchVoided {
+				batch: 0,
+				challenger: acc(Dave),
+				slashed: bond,
+				reward: CHALLENGER_REWARD
+			}
 		);
-		assert_eq!(free(&acc(Dave)), FUNDS + bond / 5);
+		assert_eq!(free(&acc(Dave)), FUNDS + CHALLENGER_REWARD);
 		assert_eq!(held(HoldReason::LeafRequest, &acc(Dave)), 0);
 		assert_eq!(free(&acc(Bob)), FUNDS - bond);
 		assert_eq!(Contributions::<Test>::get(Identity::X(1), 0), 0);
@@ -219,7 +224,7 @@ fn padding_is_caught_by_the_chains_samples() {
 				batch: 0,
 				challenger: acc(Charlie),
 				slashed: bond,
-				reward: bond / 5
+				reward: CHALLENGER_REWARD
 			}
 		);
 		assert_eq!(Contributions::<Test>::get(Identity::X(1), 0), 0);
@@ -253,16 +258,16 @@ fn the_samples_follow_the_registration_blocks_hash() {
 #[test]
 fn governance_sets_the_windows() {
 	setup(|| {
-		let windows = ChallengeWindows { challenge: 20, answer: 8 };
+		let windows = ChallengeWindows { challenge: 20, answer: 8, tail: 30 };
 		assert_noop!(
 			Content::set_windows(RuntimeOrigin::signed(acc(Alice)), windows),
 			sp_runtime::DispatchError::BadOrigin
 		);
-		let bad = ChallengeWindows { challenge: 5, answer: 0 };
+		let bad = ChallengeWindows { challenge: 5, answer: 0, tail: 30 };
 		assert_noop!(Content::set_windows(RuntimeOrigin::root(), bad), Error::<Test>::BadWindows);
 		// The samples' block hash must still be kept when they are due.
 		let count = <<Test as frame_system::Config>::BlockHashCount as frame_support::traits::Get<u64>>::get();
-		let bad = ChallengeWindows { challenge: count - 5, answer: 5 };
+		let bad = ChallengeWindows { challenge: count - 5, answer: 5, tail: 30 };
 		assert_noop!(Content::set_windows(RuntimeOrigin::root(), bad), Error::<Test>::BadWindows);
 		assert_ok!(Content::set_windows(RuntimeOrigin::root(), windows));
 		assert_eq!(last_event(), Event::WindowsSet { windows });

@@ -11,6 +11,7 @@ mod register_batch;
 mod register_nostr_events;
 mod revoke_post;
 mod revoke_posts;
+mod tail;
 
 use crate::{mock::*, Error, Event, *};
 use codec::Encode;
@@ -107,6 +108,15 @@ fn activate(batch: BatchId, records: &[PostRecord]) {
 	advance(CHALLENGE_WINDOW);
 	open_samples(batch, records);
 	assert_ok!(Content::activate_batch(RuntimeOrigin::signed(acc(Dave)), batch, layout(records)));
+}
+
+/// Dave commits to `fraud` against `batch`, the next block begins, and he reveals it: the
+/// batch is voided.
+fn prove_with(batch: BatchId, list: Contributors, fraud: Fraud) {
+	let hash = challenge_commitment(batch, &acc(Dave), &fraud);
+	assert_ok!(Content::commit_challenge(RuntimeOrigin::signed(acc(Dave)), batch, hash));
+	advance(1);
+	assert_ok!(Content::challenge(RuntimeOrigin::signed(acc(Dave)), batch, list, Box::new(fraud)));
 }
 
 /// The proof of leaf `i` of `records`.
