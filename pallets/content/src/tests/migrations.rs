@@ -1,4 +1,5 @@
-//! The storage migration to version 3: a batch's root binds its number of posts.
+//! The storage migrations to version 3 (a batch's root binds its number of posts) and 4 (the
+//! windows have a tail).
 
 use super::*;
 use crate::migrations::v3;
@@ -51,5 +52,27 @@ fn v3_binds_every_root_to_its_size() {
 		// Run again (a second upgrade): the version says it is done, nothing is rebound.
 		v3::MigrateV2ToV3::<Test>::on_runtime_upgrade();
 		assert_eq!(Batches::<Test>::get(active).expect("kept").root, sized_root(bare(&records), 3));
+	});
+}
+
+/// The windows stored by version 3 (no tail) get the default tail, once.
+#[test]
+fn v4_gives_the_windows_a_tail() {
+	setup(|| {
+		use crate::migrations::v4;
+		use frame_support::traits::Get;
+		let old = v4::OldWindows { challenge: 7u64, answer: 3u64 };
+		unhashed::put(&Windows::<Test>::hashed_key(), &old);
+		StorageVersion::new(3).put::<Content>();
+
+		v4::MigrateV3ToV4::<Test>::on_runtime_upgrade();
+
+		assert_eq!(Content::on_chain_storage_version(), 4);
+		let tail = DefaultWindows::<Test>::get().tail;
+		assert_eq!(Windows::<Test>::get(), ChallengeWindows { challenge: 7, answer: 3, tail });
+		// Run again: the version says it is done.
+		Windows::<Test>::mutate(|w| w.tail = 5);
+		v4::MigrateV3ToV4::<Test>::on_runtime_upgrade();
+		assert_eq!(Windows::<Test>::get().tail, 5);
 	});
 }
