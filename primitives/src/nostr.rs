@@ -47,6 +47,110 @@ pub fn link_event_id(
 	Sha256::digest(json.as_bytes()).into()
 }
 
+/// The kind of a text note (NIP-01): the only Nostr events that are posts.
+pub const NOTE_KIND: u16 = 1;
+/// The most bytes of a note's content the chain takes (UTF-8).
+pub const MAX_NOTE_BYTES: u32 = 8_192;
+/// The most tags of a note the chain takes.
+pub const MAX_TAGS: u32 = 32;
+/// The most fields of one tag (NIP-10's `e` tags have five).
+pub const MAX_TAG_FIELDS: u32 = 5;
+/// The most bytes of one tag field (UTF-8).
+pub const MAX_TAG_FIELD_BYTES: u32 = 256;
+
+/// The NIP-01 id of the text note (kind 1) by `public_key`, created at `created_at`, with `tags`
+/// and `content`: sha256 of `[0,"<pubkey>",<created_at>,1,<tags>,"<content>"]`, strings escaped
+/// as every common client's JSON serialiser does (`JSON.stringify`, `serde_json`): `"` and `\`
+/// by a backslash, backspace, form feed, line feed, carriage return and tab as `\b` `\f` `\n`
+/// `\r` `\t`, other characters below U+0020 as `\u00xx` (lowercase hex), everything else as
+/// it is. `None` if the content or a tag field is not UTF-8: such an event is no note.
+///
+/// Written straight into the hash, without building the JSON: no allocation, whatever the size.
+pub fn note_id<Tag, Field>(
+	public_key: &PublicKey,
+	created_at: u64,
+	tags: &[Tag],
+	content: &[u8],
+) -> Option<[u8; 32]>
+where
+	Tag: AsRef<[Field]>,
+	Field: AsRef<[u8]>,
+{
+	let mut hash = Sha256::new();
+	let mut key = [0u8; 64];
+	hex::encode_to_slice(public_key, &mut key).ok()?;
+	hash.update(b"[0,\"");
+	hash.update(key);
+	hash.update(b"\",");
+	decimal(&mut hash, created_at);
+	hash.update(b",");
+	decimal(&mut hash, u64::from(NOTE_KIND));
+	hash.update(b",[");
+	for (i, tag) in tags.iter().enumerate() {
+		hash.update(if i == 0 { &b"["[..] } else { &b",["[..] });
+		for (j, field) in tag.as_ref().iter().enumerate() {
+			if j > 0 {
+				hash.update(b",");
+			}
+			json_string(&mut hash, field.as_ref())?;
+		}
+		hash.update(b"]");
+	}
+	hash.update(b"],");
+	json_string(&mut hash, content)?;
+	hash.update(b"]");
+	Some(hash.finalize().into())
+}
+
+/// Writes `n` into `hash` in decimal, as JSON numbers are.
+fn decimal(hash: &mut Sha256, mut n: u64) {
+	let mut digits = [0u8; 20];
+	let mut at = digits.len();
+	loop {
+		at -= 1;
+		digits[at] = b'0' + (n % 10) as u8;
+		n /= 10;
+		if n == 0 {
+			break;
+		}
+	}
+	hash.update(&digits[at..]);
+}
+
+/// Writes `text` into `hash` as a JSON string, escaped as [`note_id`] says; `None` if it is not
+/// UTF-8. Runs of bytes that need no escape go in whole (every byte of a multi-byte UTF-8
+/// character is 0x80 or above, so escaping byte by byte is escaping character by character).
+fn json_string(hash: &mut Sha256, text: &[u8]) -> Option<()> {
+	core::str::from_utf8(text).ok()?;
+	hash.update(b"\"");
+	let mut run = 0;
+	for (i, byte) in text.iter().enumerate() {
+		let named: &[u8] = match byte {
+			b'"' => b"\\\"",
+			b'\\' => b"\\\\",
+			0x08 => b"\\b",
+			0x0c => b"\\f",
+			b'\n' => b"\\n",
+			b'\r' => b"\\r",
+			b'\t' => b"\\t",
+			0x00..=0x1f => &[],
+			_ => continue,
+		};
+		hash.update(&text[run..i]);
+		run = i + 1;
+		if named.is_empty() {
+			let mut escaped = *b"\\u0000";
+			hex::encode_to_slice([*byte], &mut escaped[4..]).ok()?;
+			hash.update(escaped);
+		} else {
+			hash.update(named);
+		}
+	}
+	hash.update(&text[run..]);
+	hash.update(b"\"");
+	Some(())
+}
+
 /// Whether `signature` is a valid BIP-340 signature by `public_key` of `message`.
 ///
 /// False for a key that is not the x coordinate of a curve point, an `r` that is not a field
@@ -152,6 +256,57 @@ mod tests {
 			false,
 		),
 	];
+
+	/// The id of a note as NIP-01 defines it, from the JSON text built the plain way.
+	fn plain_note_id(key: &PublicKey, at: u64, tags: &[&[&str]], content: &str) -> [u8; 32] {
+		fn json(text: &str) -> String {
+			let mut out = String::from("\"");
+			for c in text.chars() {
+				match c {
+					'"' => out.push_str("\\\""),
+					'\\' => out.push_str("\\\\"),
+					'\u{8}' => out.push_str("\\b"),
+					'\u{c}' => out.push_str("\\f"),
+					'\n' => out.push_str("\\n"),
+					'\r' => out.push_str("\\r"),
+					'\t' => out.push_str("\\t"),
+					c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+					c => out.push(c),
+				}
+			}
+			out.push('"');
+			out
+		}
+		let tags: Vec<String> = tags
+			.iter()
+			.map(|t| format!("[{}]", t.iter().map(|f| json(f)).collect::<Vec<_>>().join(",")))
+			.collect();
+		let text =
+			format!("[0,\"{}\",{at},1,[{}],{}]", hex::encode(key), tags.join(","), json(content));
+		Sha256::digest(text.as_bytes()).into()
+	}
+
+	/// Ids against the JSON text built the plain way, with escapes of every kind (the bridge's
+	/// tests check the same ids against rust-nostr's own serialisation).
+	#[test]
+	fn note_ids_follow_nip01() {
+		let key = public_key(&[1; 32]).expect("valid");
+		let id = note_id::<&[&str], &str>(&key, 1_700_000_000, &[], b"hello nostr").expect("utf-8");
+		assert_eq!(id, plain_note_id(&key, 1_700_000_000, &[], "hello nostr"));
+		let tricky = "quote \" backslash \\ tab \t nl \n cr \r bs \u{8} ff \u{c} nul \u{0} us \u{1f} del \u{7f} ü 🦀 \u{2028}";
+		let tags: &[&[&str]] = &[&["e", "ab", "wss://relay.example", "reply"], &["t", "a\"b"], &[]];
+		assert_eq!(
+			note_id(&key, 0, tags, tricky.as_bytes()),
+			Some(plain_note_id(&key, 0, tags, tricky))
+		);
+		assert_eq!(
+			note_id(&key, u64::MAX, tags, b""),
+			Some(plain_note_id(&key, u64::MAX, tags, ""))
+		);
+		// Not UTF-8: no note.
+		assert_eq!(note_id::<&[&str], &str>(&key, 0, &[], &[0xff, 0x41]), None);
+		assert_eq!(note_id(&key, 0, &[&[&[0xc3u8][..]][..]], b"ok"), None);
+	}
 
 	#[test]
 	fn bip340_signing_vectors() {

@@ -400,8 +400,13 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// `e` notes of one key, `b` bytes of text in all (in the first note's content), every byte
+	/// one that JSON escapes as six (the most hashing a byte can cost).
 	#[benchmark]
-	fn register_nostr_events(e: Linear<1, { T::MaxNostrEvents::get() }>) {
+	fn register_nostr_events(
+		e: Linear<1, { T::MaxNostrEvents::get() }>,
+		b: Linear<0, { nostr::MAX_NOTE_BYTES }>,
+	) {
 		let (_, operator) = x_platform::<T>();
 		let nostr_platform = T::BenchmarkHelper::platform(PlatformKind::Nostr, &operator);
 		let who: T::AccountId = account("author", 0, 0);
@@ -409,15 +414,25 @@ mod benchmarks {
 		let secret = [9u8; 32];
 		let pubkey = nostr::public_key(&secret).expect("valid secret");
 		T::BenchmarkHelper::link(Identity::Nostr(pubkey), &who, nostr_platform);
-		let mut events: Vec<NostrEvent> = (0..e)
+		let mut events: Vec<(NostrEvent, [u8; 32])> = (0..e)
 			.map(|i| {
-				let id = sp_io::hashing::sha2_256(&i.to_le_bytes());
-				let sig = nostr::sign(&secret, &id, &[0; 32]).expect("signs");
-				let (salt, scrubbed_hash) = (H256::repeat_byte(3), H256::repeat_byte(4));
-				NostrEvent { id, pubkey, sig, salt, scrubbed_hash }
+				let content = if i == 0 { alloc::vec![1u8; b as usize] } else { Vec::new() };
+				let mut event = NostrEvent {
+					pubkey,
+					created_at: u64::from(i),
+					tags: Default::default(),
+					content: content.try_into().expect("b <= MAX_NOTE_BYTES"),
+					sig: [0; 64],
+					salt: H256::repeat_byte(3),
+					scrubbed_hash: H256::repeat_byte(4),
+				};
+				let id = event.id().expect("UTF-8");
+				event.sig = nostr::sign(&secret, &id, &[0; 32]).expect("signs");
+				(event, id)
 			})
 			.collect();
-		events.sort_by_key(|event| event.id);
+		events.sort_by_key(|(_, id)| *id);
+		let events: Vec<NostrEvent> = events.into_iter().map(|(event, _)| event).collect();
 		let events: BoundedVec<_, _> = events.try_into().expect("e <= max");
 
 		#[extrinsic_call]

@@ -198,6 +198,15 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxNostrEvents: Get<u32>;
 
+		/// The most notes one Nostr key may register in a period of `NotePeriod` blocks: however
+		/// cheaply notes are made, a key's count grows at most this fast.
+		#[pallet::constant]
+		type MaxNotesPerPeriod: Get<u32>;
+
+		/// The length of the periods `MaxNotesPerPeriod` counts in, in blocks (not zero).
+		#[pallet::constant]
+		type NotePeriod: Get<BlockNumberFor<Self>>;
+
 		/// Held from whoever registers a Nostr event, for as long as the chain keeps it (for
 		/// good: it is what refuses the event a second time). It pays for the storage anyone
 		/// with a Nostr key can create: the event's entry and, should the event be revoked,
@@ -344,6 +353,13 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NostrEvents<T: Config> = StorageMap<_, Blake2_128Concat, [u8; 32], BatchId>;
 
+	/// How many notes each Nostr key registered in its current period. `Blake2_128Concat`:
+	/// keys are user-chosen. One entry per key that ever registered, which its link's deposit
+	/// pays for.
+	#[pallet::storage]
+	pub type NoteAllowances<T: Config> =
+		StorageMap<_, Blake2_128Concat, [u8; 32], NoteAllowance<BlockNumberFor<T>>>;
+
 	/// Revoked posts, by leaf hash. `Identity` hasher: the key is already a blake2-256 hash of
 	/// the post, which the chain checked against a batch root.
 	#[pallet::storage]
@@ -481,8 +497,20 @@ pub mod pallet {
 			/// The event's position.
 			index: u16,
 		},
-		/// The signature of the Nostr event at `index` does not verify.
+		/// The signature of the Nostr event at `index` does not verify over its id (the NIP-01
+		/// hash of its fields as a text note).
 		BadEventSignature {
+			/// The event's position.
+			index: u16,
+		},
+		/// The Nostr event at `index` is no text note: its content or a tag field is not UTF-8.
+		NotANote {
+			/// The event's position.
+			index: u16,
+		},
+		/// The key of the Nostr event at `index` has registered `MaxNotesPerPeriod` notes in its
+		/// current period (`NoteAllowances`): register the rest when it ends.
+		TooManyNotes {
 			/// The event's position.
 			index: u16,
 		},
@@ -563,6 +591,7 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn integrity_test() {
 			assert!(T::SampleSize::get() <= 32, "samples are tracked by the bits of a u32");
+			assert!(!T::NotePeriod::get().is_zero(), "a note period is at least one block");
 			assert!(
 				T::MaxContributorsPerBatch::get() <= u16::MAX as u32
 					&& T::MaxNostrEvents::get() <= u16::MAX as u32
@@ -601,13 +630,18 @@ pub mod pallet {
 			Self::do_register_batch(who, platform, root, &contributors)
 		}
 
-		/// Registers the caller's own Nostr events, in strictly ascending id order. Each event's
-		/// key must be linked to the caller, allow some purpose, and have signed the event id; an
-		/// event registered before, by anyone, is refused (`EventRegistered`). The chain computes
-		/// the batch's Merkle root itself. Holds `NostrEventDeposit` per event from the caller.
-		/// Emits `NostrEventsRegistered`.
+		/// Registers the caller's own Nostr text notes, in strictly ascending id order. The chain
+		/// computes each note's NIP-01 id from its fields (kind 1) and checks its signature; its
+		/// key must be linked to the caller, allow some purpose, and have registered fewer than
+		/// `MaxNotesPerPeriod` notes in its period; a note registered before, by anyone, is
+		/// refused (`EventRegistered`). The chain computes the batch's Merkle root itself. Holds
+		/// `NostrEventDeposit` per note from the caller. Emits `NostrEventsRegistered`. Cost:
+		/// linear in the notes and in their text.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::register_nostr_events(events.len() as u32))]
+		#[pallet::weight(T::WeightInfo::register_nostr_events(
+			events.len() as u32,
+			events.iter().map(NostrEvent::text_len).fold(0, u32::saturating_add),
+		))]
 		pub fn register_nostr_events(
 			origin: OriginFor<T>,
 			events: BoundedVec<NostrEvent, T::MaxNostrEvents>,

@@ -3,7 +3,7 @@
 use crate as pallet_content;
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{ConstU128, ConstU32},
+	traits::{ConstU128, ConstU32, ConstU64},
 };
 use licentia_primitives::consent::{Identity, PlatformId, PlatformKind, Purpose};
 use pallet_consent::mock_utils;
@@ -74,6 +74,9 @@ pub const REQUEST_DEPOSIT: Balance = 5;
 pub const NOSTR_EVENT_DEPOSIT: Balance = 3;
 /// A challenger receives 40 of a slashed bond.
 pub const CHALLENGER_REWARD: Balance = 40;
+/// A Nostr key registers at most 5 notes in 10 blocks.
+pub const NOTES_PER_PERIOD: u32 = 5;
+pub const NOTE_PERIOD: u64 = 10;
 /// The chain samples 4 leaves of each batch.
 pub const SAMPLE_SIZE: u32 = 4;
 
@@ -110,6 +113,8 @@ impl pallet_content::Config for Test {
 	type MaxContributorsPerBatch = ConstU32<64>;
 	type MaxPostsPerBatch = ConstU32<1_024>;
 	type MaxNostrEvents = ConstU32<8>;
+	type MaxNotesPerPeriod = ConstU32<NOTES_PER_PERIOD>;
+	type NotePeriod = ConstU64<NOTE_PERIOD>;
 	type NostrEventDeposit = ConstU128<NOSTR_EVENT_DEPOSIT>;
 	type MaxRevocationsPerCall = ConstU32<8>;
 	type WeightInfo = ();

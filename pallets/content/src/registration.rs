@@ -3,6 +3,7 @@
 use crate::*;
 use alloc::vec::Vec;
 use frame_support::{ensure, pallet_prelude::*, traits::fungible::MutateHold};
+use frame_system::pallet_prelude::BlockNumberFor;
 use licentia_primitives::{content::batch_root, nostr};
 use sp_core::H256;
 use sp_runtime::traits::{CheckedAdd, CheckedMul, Saturating};
@@ -101,40 +102,50 @@ impl<T: Config> Pallet<T> {
 		ensure!(info.active, Error::<T>::PlatformSuspended);
 		ensure!(!events.is_empty(), Error::<T>::EmptyBatch);
 
+		let now = frame_system::Pallet::<T>::block_number();
 		let mut leaves = Vec::with_capacity(events.len());
-		// Each author and its events here (authors are `who`'s keys: a handful).
-		let mut authors = Vec::<([u8; 32], u32)>::new();
+		let mut ids = Vec::with_capacity(events.len());
+		// Each author, its allowance and its notes here (authors are `who`'s keys: a handful).
+		let mut authors = Vec::<([u8; 32], NoteAllowance<BlockNumberFor<T>>, u32)>::new();
 		for (i, event) in events.iter().enumerate() {
 			// `integrity_test` proves the bound fits a u16.
 			let index = i as u16;
-			if let Some(previous) = i.checked_sub(1).and_then(|p| events.get(p)) {
-				ensure!(previous.id < event.id, Error::<T>::NotSorted);
+			let id = event.id().ok_or(Error::<T>::NotANote { index })?;
+			if let Some(previous) = ids.last() {
+				ensure!(*previous < id, Error::<T>::NotSorted);
 			}
 			let author = Identity::Nostr(event.pubkey);
 			let link = T::Consent::linked_consent(&author)
 				.filter(|link| link.account == who && link.platform == platform)
 				.ok_or(Error::<T>::NotYourKey { index })?;
 			ensure!(link.consent.allows_any(), Error::<T>::NoConsent { index });
+			ensure!(!NostrEvents::<T>::contains_key(id), Error::<T>::EventRegistered { index });
 			ensure!(
-				!NostrEvents::<T>::contains_key(event.id),
-				Error::<T>::EventRegistered { index }
-			);
-			ensure!(
-				nostr::verify(&event.pubkey, &event.id, &event.sig),
+				nostr::verify(&event.pubkey, &id, &event.sig),
 				Error::<T>::BadEventSignature { index }
 			);
-			match authors.iter_mut().find(|(key, _)| *key == event.pubkey) {
-				Some((_, n)) => *n = n.saturating_add(1),
-				None => authors.push((event.pubkey, 1)),
-			}
-			leaves.push(event.record(platform).leaf_hash());
+			let position = match authors.iter().position(|(key, ..)| *key == event.pubkey) {
+				Some(position) => position,
+				None => {
+					authors.push((event.pubkey, Self::note_allowance(&event.pubkey, now), 0));
+					authors.len() - 1
+				},
+			};
+			let (_, allowance, notes) = &mut authors[position];
+			ensure!(
+				allowance.used < T::MaxNotesPerPeriod::get(),
+				Error::<T>::TooManyNotes { index }
+			);
+			allowance.used = allowance.used.saturating_add(1);
+			*notes = notes.saturating_add(1);
+			leaves.push(event.record(platform, id).leaf_hash());
+			ids.push(id);
 		}
 		let count = events.len() as u32;
 		let deposit = T::NostrEventDeposit::get().saturating_mul(count.into());
 		T::Currency::hold(&HoldReason::NostrEvents.into(), &who, deposit)?;
 		let root = batch_root(leaves);
 		let batch = Self::next_batch_id()?;
-		let registered_at = frame_system::Pallet::<T>::block_number();
 		Batches::<T>::insert(
 			batch,
 			BatchInfo {
@@ -142,17 +153,18 @@ impl<T: Config> Pallet<T> {
 				root,
 				posts: count,
 				contributors: authors.len() as u32,
-				registered_at,
+				registered_at: now,
 				submitter: who.clone(),
 				seq: Self::next_seq(),
 			},
 		);
 		PlatformPosts::<T>::mutate(platform, |n| *n = n.saturating_add(count as u64));
-		for event in events {
-			NostrEvents::<T>::insert(event.id, batch);
+		for id in ids {
+			NostrEvents::<T>::insert(id, batch);
 		}
-		for (key, events) in authors {
-			Self::add_contribution(&Identity::Nostr(key), platform, events);
+		for (key, allowance, notes) in authors {
+			NoteAllowances::<T>::insert(key, allowance);
+			Self::add_contribution(&Identity::Nostr(key), platform, notes);
 		}
 		Self::deposit_event(Event::NostrEventsRegistered {
 			batch,
@@ -162,6 +174,14 @@ impl<T: Config> Pallet<T> {
 			deposit,
 		});
 		Ok(())
+	}
+
+	/// What Nostr key `key` has registered in its period at block `now`: a new period, with
+	/// nothing used, once the last one has ended.
+	fn note_allowance(key: &[u8; 32], now: BlockNumberFor<T>) -> NoteAllowance<BlockNumberFor<T>> {
+		NoteAllowances::<T>::get(key)
+			.filter(|allowance| now < allowance.since.saturating_add(T::NotePeriod::get()))
+			.unwrap_or(NoteAllowance { since: now, used: 0 })
 	}
 
 	/// The next `seq`: a u64 counted up by one per transaction cannot overflow.

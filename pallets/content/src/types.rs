@@ -5,6 +5,7 @@ use core::fmt::Debug;
 use licentia_primitives::{
 	consent::{Identity, PlatformId},
 	content::{BatchId, OrderKey, PostId, PostRecord, MAX_PROOF_LEN},
+	nostr,
 };
 use scale_info::TypeInfo;
 use sp_core::{ConstU32, H256};
@@ -252,38 +253,76 @@ pub struct BatchInfo<AccountId, BlockNumber> {
 	pub seq: u64,
 }
 
-/// A signed Nostr event, as its author registers it: the id is computed off chain (the sha256 of
-/// the event's NIP-01 serialization) and the chain checks the signature over it.
+/// A note's content: UTF-8, at most [`MAX_NOTE_BYTES`](nostr::MAX_NOTE_BYTES).
+pub type NoteContent = BoundedVec<u8, ConstU32<{ nostr::MAX_NOTE_BYTES }>>;
+/// One field of a note's tag: UTF-8, at most [`MAX_TAG_FIELD_BYTES`](nostr::MAX_TAG_FIELD_BYTES).
+pub type TagField = BoundedVec<u8, ConstU32<{ nostr::MAX_TAG_FIELD_BYTES }>>;
+/// A note's tag: its fields, name first (`["e", <id>, <relay>]`).
+pub type NoteTag = BoundedVec<TagField, ConstU32<{ nostr::MAX_TAG_FIELDS }>>;
+/// A note's tags, in their order.
+pub type NoteTags = BoundedVec<NoteTag, ConstU32<{ nostr::MAX_TAGS }>>;
+
+/// A signed Nostr text note (kind 1), as its author registers it: the fields its NIP-01 id is
+/// the hash of, and the signature. The chain computes the id itself ([`NostrEvent::id`]), so
+/// what counts is a note anyone can check on Nostr, not a signature over any 32 bytes.
 #[derive(
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
 pub struct NostrEvent {
-	/// The event id.
-	pub id: [u8; 32],
 	/// The author's x-only public key.
 	pub pubkey: [u8; 32],
-	/// The BIP-340 signature of the id by the key.
+	/// When the author created it (seconds since 1970, as the note says).
+	pub created_at: u64,
+	/// Its tags.
+	pub tags: NoteTags,
+	/// Its content.
+	pub content: NoteContent,
+	/// The BIP-340 signature of its id by the key.
 	pub sig: [u8; 64],
-	/// The author's salt for the event's leaf ([`PostRecord::salt`]).
+	/// The author's salt for the note's leaf ([`PostRecord::salt`]).
 	pub salt: H256,
-	/// blake2-256 of the event's content as anonymised licenses deliver it
+	/// blake2-256 of the note's content as anonymised licenses deliver it
 	/// ([`PostRecord::scrubbed_hash`]).
 	pub scrubbed_hash: H256,
 }
 
 impl NostrEvent {
-	/// The event's record (its leaf) on Nostr platform `platform`: the event id is both the
-	/// post's id and its content hash.
-	pub fn record(&self, platform: PlatformId) -> PostRecord {
+	/// Its NIP-01 id as a text note ([`nostr::note_id`]); `None` if its content or a tag is
+	/// not UTF-8.
+	pub fn id(&self) -> Option<[u8; 32]> {
+		nostr::note_id(&self.pubkey, self.created_at, &self.tags, &self.content)
+	}
+
+	/// The bytes its id hashes beyond the fixed fields: its content and tag fields (what
+	/// registering it costs beyond its signature check).
+	pub fn text_len(&self) -> u32 {
+		let tags: usize =
+			self.tags.iter().flat_map(|tag| tag.iter()).map(|field| field.len()).sum();
+		// At most 8,192 + 32 x 5 x 256 bytes.
+		(self.content.len() + tags) as u32
+	}
+
+	/// The note's record (its leaf) on Nostr platform `platform`, its id being `id`: the id is
+	/// both the post's id and its content hash.
+	pub fn record(&self, platform: PlatformId, id: [u8; 32]) -> PostRecord {
 		PostRecord {
 			platform,
-			post: PostId::Nostr { id: self.id },
-			content_hash: H256(self.id),
+			post: PostId::Nostr { id },
+			content_hash: H256(id),
 			author: Identity::Nostr(self.pubkey),
 			salt: self.salt,
 			scrubbed_hash: self.scrubbed_hash,
 		}
 	}
+}
+
+/// How many notes a Nostr key registered in its current period.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct NoteAllowance<BlockNumber> {
+	/// The block its period began in (its first registration after the last period ended).
+	pub since: BlockNumber,
+	/// The notes registered since.
+	pub used: u32,
 }
 
 /// A revoked post.

@@ -106,6 +106,8 @@ impl pallet_content::Config for Test {
 	type MaxContributorsPerBatch = ConstU32<64>;
 	type MaxPostsPerBatch = ConstU32<100_000>;
 	type MaxNostrEvents = ConstU32<8>;
+	type MaxNotesPerPeriod = ConstU32<1_000>;
+	type NotePeriod = frame_support::traits::ConstU64<10>;
 	type NostrEventDeposit = ConstU128<1>;
 	type MaxRevocationsPerCall = ConstU32<8>;
 	type WeightInfo = ();

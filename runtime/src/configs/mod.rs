@@ -524,6 +524,10 @@ impl pallet_content::Config for Runtime {
 	type MaxPostsPerBatch = ConstU32<1_048_576>;
 	/// Each event's BIP-340 signature is verified on chain.
 	type MaxNostrEvents = ConstU32<64>;
+	/// A Nostr key registers at most 256 notes a day: more than people post, so a key's
+	/// count cannot be inflated by notes made by the thousand (docs/design.md, *Spam*).
+	type MaxNotesPerPeriod = ConstU32<256>;
+	type NotePeriod = ConstU32<DAYS>;
 	type NostrEventDeposit = NostrEventDeposit;
 	/// A bridge's deletions of a few minutes, in one transaction (see docs/benchmarks.md).
 	type MaxRevocationsPerCall = ConstU32<256>;

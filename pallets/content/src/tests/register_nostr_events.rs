@@ -1,24 +1,40 @@
-//! `register_nostr_events`: Nostr authors register their own signed events.
+//! `register_nostr_events`: Nostr authors register their own signed text notes.
 
 use super::*;
 
 const SECRET: [u8; 32] = [5; 32];
 
+/// Note `n`: "note n", tagged `#licentia`, signed by [`SECRET`].
 fn event(n: u8) -> NostrEvent {
-	let id = sp_io::hashing::sha2_256(&[n]);
-	let pubkey = nostr::public_key(&SECRET).expect("valid");
-	NostrEvent {
-		id,
-		pubkey,
-		sig: nostr::sign(&SECRET, &id, &[0; 32]).expect("signs"),
+	note(n, format!("note {n}").as_bytes())
+}
+/// Note `n` with `content`, signed over its id.
+fn note(n: u8, content: &[u8]) -> NostrEvent {
+	let tag: NoteTag =
+		vec![b"t".to_vec().try_into().unwrap(), b"licentia".to_vec().try_into().unwrap()]
+			.try_into()
+			.unwrap();
+	let mut event = NostrEvent {
+		pubkey: nostr::public_key(&SECRET).expect("valid"),
+		created_at: 1_700_000_000 + u64::from(n),
+		tags: vec![tag].try_into().unwrap(),
+		content: content.to_vec().try_into().expect("short"),
+		sig: [0; 64],
 		salt: H256::repeat_byte(n),
 		scrubbed_hash: H256::repeat_byte(!n),
+	};
+	if let Some(id) = event.id() {
+		event.sig = nostr::sign(&SECRET, &id, &[0; 32]).expect("signs");
 	}
+	event
+}
+fn id(event: &NostrEvent) -> [u8; 32] {
+	event.id().expect("a note")
 }
 fn sorted(
 	mut events: Vec<NostrEvent>,
 ) -> BoundedVec<NostrEvent, frame_support::traits::ConstU32<8>> {
-	events.sort_by_key(|e| e.id);
+	events.sort_by_key(id);
 	events.try_into().expect("few")
 }
 fn linked(test: impl FnOnce()) {
@@ -41,7 +57,7 @@ fn an_author_registers_signed_events() {
 		assert_eq!((batch.platform, batch.posts, batch.contributors), (1, 3, 1));
 		assert_eq!(Content::api_contributions(&acc(Alice)), vec![(1, 3)]);
 		// The root is over the events' records, so each event proves against it.
-		let records: Vec<PostRecord> = events.iter().map(|e| e.record(1)).collect();
+		let records: Vec<PostRecord> = events.iter().map(|e| e.record(1, id(e))).collect();
 		let leaves: Vec<H256> = records.iter().map(|r| r.leaf_hash()).collect();
 		assert_eq!(batch.root, batch_root(leaves.clone()));
 		assert_eq!(
@@ -84,7 +100,7 @@ fn events_hold_a_deposit_their_author_must_have() {
 		<Balances as frame_support::traits::fungible::Mutate<_>>::set_balance(&acc(Alice), free);
 		// Revoking an event keeps its entry (it cannot come back), and so its deposit.
 		let events = sorted(vec![event(2), event(3)]);
-		let record = |e: &NostrEvent| e.record(1);
+		let record = |e: &NostrEvent| e.record(1, id(e));
 		let leaves: Vec<H256> = events.iter().map(|e| record(e).leaf_hash()).collect();
 		assert_ok!(Content::revoke_post(
 			alice(),
@@ -160,13 +176,91 @@ fn an_event_is_registered_once() {
 			Error::<Test>::EventRegistered { index: 0 }
 		);
 		let mixed = sorted(vec![event(2), event(3)]);
-		let index = mixed.iter().position(|e| e.id == event(2).id).expect("there") as u16;
+		let index = mixed.iter().position(|e| id(e) == id(&event(2))).expect("there") as u16;
 		assert_noop!(
 			Content::register_nostr_events(origin(), mixed),
 			Error::<Test>::EventRegistered { index }
 		);
-		assert_eq!(NostrEvents::<Test>::get(event(1).id), Some(0));
-		assert_eq!(NostrEvents::<Test>::get(event(3).id), None);
+		assert_eq!(NostrEvents::<Test>::get(id(&event(1))), Some(0));
+		assert_eq!(NostrEvents::<Test>::get(id(&event(3))), None);
 		assert_eq!(Content::api_contributions(&acc(Alice)), vec![(1, 2)]);
+	});
+}
+
+/// What counts is a note: its id is the hash of its fields, computed by the chain. A signature
+/// over 32 bytes of anything (what this call took before) or over a note then edited proves
+/// nothing; text that is not UTF-8 is no note.
+#[test]
+fn a_signature_counts_only_over_a_real_note() {
+	linked(|| {
+		let alice = || RuntimeOrigin::signed(acc(Alice));
+		let mut any_bytes = event(1);
+		any_bytes.sig =
+			nostr::sign(&SECRET, &sp_io::hashing::sha2_256(b"no note"), &[0; 32]).expect("signs");
+		assert_noop!(
+			Content::register_nostr_events(alice(), sorted(vec![any_bytes])),
+			Error::<Test>::BadEventSignature { index: 0 }
+		);
+		let mut edited = event(1);
+		edited.content = b"note 1, edited".to_vec().try_into().unwrap();
+		assert_noop!(
+			Content::register_nostr_events(alice(), sorted(vec![edited])),
+			Error::<Test>::BadEventSignature { index: 0 }
+		);
+		let mut redated = event(1);
+		redated.created_at += 1;
+		assert_noop!(
+			Content::register_nostr_events(alice(), sorted(vec![redated])),
+			Error::<Test>::BadEventSignature { index: 0 }
+		);
+		let not_utf8 = note(2, &[0x6e, 0xff]);
+		assert_noop!(
+			Content::register_nostr_events(alice(), vec![not_utf8].try_into().unwrap()),
+			Error::<Test>::NotANote { index: 0 }
+		);
+		let mut bad_tag = event(3);
+		bad_tag.tags[0][1] = vec![0xc3].try_into().unwrap();
+		assert_noop!(
+			Content::register_nostr_events(alice(), vec![bad_tag].try_into().unwrap()),
+			Error::<Test>::NotANote { index: 0 }
+		);
+		// The note as signed counts, its id as the post's.
+		assert_ok!(Content::register_nostr_events(alice(), sorted(vec![event(1)])));
+		assert_eq!(NostrEvents::<Test>::get(id(&event(1))), Some(0));
+		assert_eq!(
+			Content::api_post_status(0, &event(1).record(1, id(&event(1))), 0, &[]),
+			PostStatus::Registered
+		);
+	});
+}
+
+/// However cheaply notes are made, one key registers at most `MaxNotesPerPeriod` (5 here) in a
+/// period; the next period, five more.
+#[test]
+fn a_key_registers_at_most_its_allowance_per_period() {
+	linked(|| {
+		let alice = || RuntimeOrigin::signed(acc(Alice));
+		assert_ok!(Content::register_nostr_events(alice(), sorted((1..=3).map(event).collect())));
+		let three = sorted((4..=6).map(event).collect());
+		// The third of these would be the key's sixth.
+		assert_noop!(
+			Content::register_nostr_events(alice(), three),
+			Error::<Test>::TooManyNotes { index: 2 }
+		);
+		assert_ok!(Content::register_nostr_events(alice(), sorted((4..=5).map(event).collect())));
+		let key = nostr::public_key(&SECRET).expect("valid");
+		assert_eq!(NoteAllowances::<Test>::get(key).map(|a| a.used), Some(5));
+		assert_noop!(
+			Content::register_nostr_events(alice(), sorted(vec![event(6)])),
+			Error::<Test>::TooManyNotes { index: 0 }
+		);
+		advance(NOTE_PERIOD - 1);
+		assert_noop!(
+			Content::register_nostr_events(alice(), sorted(vec![event(6)])),
+			Error::<Test>::TooManyNotes { index: 0 }
+		);
+		advance(1);
+		assert_ok!(Content::register_nostr_events(alice(), sorted((6..=10).map(event).collect())));
+		assert_eq!(Content::api_contributions(&acc(Alice)), vec![(1, 10)]);
 	});
 }
