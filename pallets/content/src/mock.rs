@@ -74,8 +74,8 @@ pub const REQUEST_DEPOSIT: Balance = 5;
 pub const NOSTR_EVENT_DEPOSIT: Balance = 3;
 /// A challenger receives 40 of a slashed bond.
 pub const CHALLENGER_REWARD: Balance = 40;
-/// A Nostr key registers at most 5 notes in 10 blocks.
-pub const NOTES_PER_PERIOD: u32 = 5;
+/// A Nostr key registers at most 8 notes (a full call) in 10 blocks.
+pub const NOTES_PER_PERIOD: u32 = 8;
 pub const NOTE_PERIOD: u64 = 10;
 /// The chain samples 4 leaves of each batch.
 pub const SAMPLE_SIZE: u32 = 4;

@@ -234,33 +234,32 @@ fn a_signature_counts_only_over_a_real_note() {
 	});
 }
 
-/// However cheaply notes are made, one key registers at most `MaxNotesPerPeriod` (5 here) in a
-/// period; the next period, five more.
+/// However cheaply notes are made, one key registers at most `MaxNotesPerPeriod` (8 here) in a
+/// period; the next period, eight more.
 #[test]
 fn a_key_registers_at_most_its_allowance_per_period() {
 	linked(|| {
 		let alice = || RuntimeOrigin::signed(acc(Alice));
-		assert_ok!(Content::register_nostr_events(alice(), sorted((1..=3).map(event).collect())));
-		let three = sorted((4..=6).map(event).collect());
-		// The third of these would be the key's sixth.
+		assert_ok!(Content::register_nostr_events(alice(), sorted((1..=6).map(event).collect())));
+		// The third of these would be the key's ninth.
 		assert_noop!(
-			Content::register_nostr_events(alice(), three),
+			Content::register_nostr_events(alice(), sorted((7..=9).map(event).collect())),
 			Error::<Test>::TooManyNotes { index: 2 }
 		);
-		assert_ok!(Content::register_nostr_events(alice(), sorted((4..=5).map(event).collect())));
+		assert_ok!(Content::register_nostr_events(alice(), sorted((7..=8).map(event).collect())));
 		let key = nostr::public_key(&SECRET).expect("valid");
-		assert_eq!(NoteAllowances::<Test>::get(key).map(|a| a.used), Some(5));
+		assert_eq!(NoteAllowances::<Test>::get(key).map(|a| a.used), Some(NOTES_PER_PERIOD));
 		assert_noop!(
-			Content::register_nostr_events(alice(), sorted(vec![event(6)])),
+			Content::register_nostr_events(alice(), sorted(vec![event(9)])),
 			Error::<Test>::TooManyNotes { index: 0 }
 		);
 		advance(NOTE_PERIOD - 1);
 		assert_noop!(
-			Content::register_nostr_events(alice(), sorted(vec![event(6)])),
+			Content::register_nostr_events(alice(), sorted(vec![event(9)])),
 			Error::<Test>::TooManyNotes { index: 0 }
 		);
 		advance(1);
-		assert_ok!(Content::register_nostr_events(alice(), sorted((6..=10).map(event).collect())));
-		assert_eq!(Content::api_contributions(&acc(Alice)), vec![(1, 10)]);
+		assert_ok!(Content::register_nostr_events(alice(), sorted((9..=16).map(event).collect())));
+		assert_eq!(Content::api_contributions(&acc(Alice)), vec![(1, 16)]);
 	});
 }
