@@ -2,7 +2,8 @@
 //! it (anyone may; the bridge does it for its own batches). Until then its posts are not paid
 //! for and cannot be licensed; the chain samples some of its leaves and anyone may ask for any
 //! of them: the bridge opens each from the store (one left unopened voids the batch and slashes
-//! its bond).
+//! its bond). Activated, a batch is in its tail: part of its bond stays held, leaves can still be
+//! asked for (the bridge opens them), and when the tail ends the bridge releases the bond.
 
 use crate::{
 	chain::{self, api, Answer, Chain},
@@ -28,6 +29,10 @@ pub struct Summary {
 	pub waiting: Vec<(BatchId, u32)>,
 	/// Batches the chain no longer has: voided by a challenge (their bond was slashed).
 	pub voided: Vec<BatchId>,
+	/// Active batches in their tail, with the first block their bond can be released in.
+	pub in_tail: Vec<(BatchId, u32)>,
+	/// Active batches whose tail ended now: the rest of their bond was released.
+	pub released: Vec<BatchId>,
 }
 
 /// Activates the store's pending platform batches (only those in `only`, if given) whose
@@ -44,6 +49,8 @@ pub async fn run(
 	// them whose windows have ended (or, with `wait`, all of them), which are then activated.
 	let mut pending = Vec::new();
 	let mut due = Vec::new();
+	// Active batches in their tail (their requests are opened too), and those whose tail ends.
+	let (mut tails, mut releasing) = (Vec::new(), Vec::new());
 	let mut last_until = 0;
 	for (id, records) in store.inactive_batches()? {
 		if only.is_some_and(|only| !only.contains(&id)) {
@@ -61,9 +68,21 @@ pub async fn run(
 				anyhow::bail!("reading batch {id}: {} ({})", refusal.message(), refusal.code())
 			},
 		};
-		// Active already (or a Nostr batch, active at once).
+		// Active already (or a Nostr batch, active at once): settled once its tail is over.
 		let Some(until) = until else {
-			store.mark_settled(id)?;
+			match chain.tail(id).await? {
+				Some((ends_at, open_requests)) => {
+					store.mark_active(id)?;
+					tails.push(id);
+					let next = chain.finalized_number().await? + 1;
+					if next >= ends_at && open_requests == 0 {
+						releasing.push(id);
+					} else {
+						summary.in_tail.push((id, ends_at));
+					}
+				},
+				None => store.mark_settled(id)?,
+			}
 			continue;
 		};
 		pending.push(id);
@@ -75,7 +94,8 @@ pub async fn run(
 		last_until = last_until.max(until);
 		due.push((id, records));
 	}
-	answer_requests(chain, signer, store, &pending, &mut summary).await?;
+	let open: Vec<BatchId> = pending.iter().chain(&tails).copied().collect();
+	answer_requests(chain, signer, store, &open, &mut summary).await?;
 	let due_ids: Vec<BatchId> = due.iter().map(|(id, _)| *id).collect();
 	while !due.is_empty() && chain.finalized_number().await? + 1 < last_until {
 		tokio::time::sleep(Duration::from_secs(1)).await;
@@ -92,13 +112,28 @@ pub async fn run(
 	}
 	for (id, activation) in submitted {
 		activation.finalized().await.with_context(|| format!("activating batch {id}"))?;
-		store.mark_settled(id)?;
+		store.mark_active(id)?;
 		summary.activated.push(id);
+	}
+	// Tails that ended: their bonds released, and the batches settled for good.
+	let mut submitted = Vec::with_capacity(releasing.len());
+	for id in releasing {
+		let call = api::transactions().content().release_bond(id);
+		submitted.push((id, chain.submit_then_watch(&call, signer, Some(nonce)).await?));
+		nonce += 1;
+	}
+	for (id, release) in submitted {
+		release
+			.finalized()
+			.await
+			.with_context(|| format!("releasing the bond of batch {id}"))?;
+		store.mark_settled(id)?;
+		summary.released.push(id);
 	}
 	Ok(summary)
 }
 
-/// Opens every leaf that `batches` (pending) must open and has not yet: the leaves the chain sampled from each and those someone asked for, each with its
+/// Opens every leaf that `batches` (pending, or active in their tail) must open and has not yet: the leaves the chain sampled from each and those someone asked for, each with its
 /// proof. What keeps the bond: one left unopened past its deadline voids the batch. The answers
 /// are submitted at once, with consecutive nonces, then waited for (16 samples a batch, answered
 /// one block each, would not fit in a development chain's answer window).

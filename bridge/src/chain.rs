@@ -261,6 +261,47 @@ impl Chain {
 		Ok(value.map(|v| v.decode()).transpose()?)
 	}
 
+	/// The tail of active batch `id`, if it is in one: the first block its bond can be
+	/// released in, and its open leaf requests.
+	pub async fn tail(
+		&self,
+		id: licentia_primitives::content::BatchId,
+	) -> Result<Option<(u32, u32)>> {
+		let at = self.client.at_current_block().await?;
+		let value = at.storage().try_fetch(api::storage().content().tails(), (id,)).await?;
+		Ok(value
+			.map(|v| v.decode())
+			.transpose()?
+			.map(|tail| (tail.ends_at, tail.open_requests)))
+	}
+
+	/// How many more notes Nostr key `key` may register in its current period (the chain's
+	/// `MaxNotesPerPeriod`, less what it registered since its period began).
+	pub async fn notes_allowed(&self, key: &[u8; 32]) -> Result<u32> {
+		let at = self.client.at_current_block().await?;
+		let max = at
+			.constants()
+			.entry(&api::constants().content().max_notes_per_period())
+			.map_err(|e| anyhow!("reading a constant: {e}"))?;
+		let period = at
+			.constants()
+			.entry(&api::constants().content().note_period())
+			.map_err(|e| anyhow!("reading a constant: {e}"))?;
+		let now = u32::try_from(at.block_number()).context("a block number beyond u32")?;
+		let value = at
+			.storage()
+			.try_fetch(api::storage().content().note_allowances(), (*key,))
+			.await?;
+		let used = match value.map(|v| v.decode()).transpose()? {
+			// The transaction goes into a later block: a period ending by then is over.
+			Some(allowance) if now.saturating_add(1) < allowance.since.saturating_add(period) => {
+				allowance.used
+			},
+			_ => 0,
+		};
+		Ok(max.saturating_sub(used))
+	}
+
 	/// The number of the last finalized block.
 	pub async fn finalized_number(&self) -> Result<u32> {
 		let at = self.client.at_current_block().await?;

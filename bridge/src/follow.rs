@@ -273,6 +273,11 @@ async fn round(
 		skipped
 			.with_label_values(&["alreadyRegistered"])
 			.inc_by(registration.already_registered as u64);
+		// Notes beyond their keys' allowance stay queued for the next period.
+		let due: Vec<_> = due
+			.into_iter()
+			.filter(|post| !registration.deferred_posts.contains(post))
+			.collect();
 		store.dequeue(&due)?;
 		metrics.queued.set(store.queue_len()? as u64);
 		if registration.registered > 0 {

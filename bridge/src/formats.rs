@@ -80,8 +80,9 @@ pub enum Item {
 	Skipped,
 }
 
-/// A Nostr event's id, key and signature: what `register_nostr_events` takes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A Nostr text note as signed: what `register_nostr_events` takes (the chain computes its id
+/// again from the other fields).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignedEvent {
 	/// The event id: sha256 of its NIP-01 serialization.
 	pub id: [u8; 32],
@@ -89,6 +90,42 @@ pub struct SignedEvent {
 	pub pubkey: [u8; 32],
 	/// The BIP-340 signature of `id`.
 	pub sig: [u8; 64],
+	/// When the author created it (seconds since 1970).
+	pub created_at: u64,
+	/// Its tags, each a list of fields.
+	pub tags: Vec<Vec<String>>,
+	/// Its content.
+	pub content: String,
+}
+
+impl SignedEvent {
+	/// Why the chain would not take this note as it is, if it would not: a field beyond the
+	/// chain's bounds, or an id the chain computes otherwise.
+	pub fn unregistrable(&self) -> Option<String> {
+		use licentia_primitives::nostr::{
+			note_id, MAX_NOTE_BYTES, MAX_TAGS, MAX_TAG_FIELDS, MAX_TAG_FIELD_BYTES,
+		};
+		if self.content.len() > MAX_NOTE_BYTES as usize {
+			return Some(format!(
+				"its content is longer than the chain takes ({MAX_NOTE_BYTES} bytes)"
+			));
+		}
+		if self.tags.len() > MAX_TAGS as usize
+			|| self.tags.iter().any(|tag| {
+				tag.len() > MAX_TAG_FIELDS as usize
+					|| tag.iter().any(|field| field.len() > MAX_TAG_FIELD_BYTES as usize)
+			}) {
+			return Some(format!(
+				"it has more tags than the chain takes ({MAX_TAGS} of at most {MAX_TAG_FIELDS} fields of {MAX_TAG_FIELD_BYTES} bytes)"
+			));
+		}
+		let tags: Vec<Vec<&[u8]>> =
+			self.tags.iter().map(|tag| tag.iter().map(|f| f.as_bytes()).collect()).collect();
+		if note_id(&self.pubkey, self.created_at, &tags, self.content.as_bytes()) != Some(self.id) {
+			return Some("the chain computes another id for it".into());
+		}
+		None
+	}
 }
 
 /// An item that looked like a post and could not be taken, and why.
@@ -837,6 +874,14 @@ fn nostr_event(target: &Target, item: &Value) -> Parsed {
 		return Err("the signature does not verify (BIP-340) against the pubkey".into());
 	}
 	let (id, pubkey, sig) = (event.id.to_bytes(), event.pubkey.to_bytes(), event.sig.to_bytes());
+	let signed = SignedEvent {
+		id,
+		pubkey,
+		sig,
+		created_at: event.created_at.as_secs(),
+		tags: event.tags.iter().map(|tag| tag.as_slice().to_vec()).collect(),
+		content: event.content.clone(),
+	};
 	if deletion {
 		let ids = event
 			.tags
@@ -855,7 +900,11 @@ fn nostr_event(target: &Target, item: &Value) -> Parsed {
 		.iter()
 		.any(|tag| tag.as_slice().first().is_some_and(|t| t == "content-warning"));
 	let labels = if warned { vec!["contentWarning".to_string()] } else { vec![] };
-	Ok(Item::Post(record, Some(SignedEvent { id, pubkey, sig }), labels))
+	// A note the chain would refuse would fail its whole registration: it is rejected here.
+	if let Some(reason) = signed.unregistrable() {
+		return Err(format!("the chain cannot register this note: {reason}"));
+	}
+	Ok(Item::Post(record, Some(signed), labels))
 }
 
 /// A record without its salt and scrubbed hash, which [`read_item`] adds.
@@ -1056,14 +1105,56 @@ mod tests {
 
 	/// The NIP-01 id of a text note, as rust-nostr computes it.
 	fn event_id(pubkey: [u8; 32], created_at: u64, kind: u16, content: &str) -> [u8; 32] {
+		tagged_event_id(pubkey, created_at, kind, &[], content)
+	}
+
+	fn tagged_event_id(
+		pubkey: [u8; 32],
+		created_at: u64,
+		kind: u16,
+		tags: &[Vec<String>],
+		content: &str,
+	) -> [u8; 32] {
+		let tags = tags.iter().map(|t| ::nostr::event::Tag::parse(t.clone()).unwrap());
 		::nostr::event::EventId::compute(
 			&::nostr::key::PublicKey::from_byte_array(pubkey),
 			&::nostr::types::Timestamp::from(created_at),
 			&::nostr::event::Kind::from(kind),
-			&::nostr::event::Tags::new(),
+			&::nostr::event::Tags::from_list(tags.collect()),
 			content,
 		)
 		.to_bytes()
+	}
+
+	/// The chain's NIP-01 ids (`licentia_primitives::nostr::note_id`, computed on chain) are
+	/// rust-nostr's, escapes and all.
+	#[test]
+	fn the_chains_note_ids_are_rust_nostrs() {
+		let pubkey = nostr::public_key(&[0x42; 32]).unwrap();
+		let contents = [
+			"",
+			"gm",
+			"quote \" backslash \\ slash / tab \t nl \n cr \r bs \u{8} ff \u{c}",
+			"nul \u{0} us \u{1f} del \u{7f} ü 🦀 \u{2028} \u{feff}",
+		];
+		let tags: Vec<Vec<String>> = vec![
+			vec!["e".into(), "ab".repeat(32), "wss://relay.example".into(), "reply".into()],
+			vec!["t".into(), "ai\"\n\u{1}".into()],
+			vec!["content-warning".into()],
+		];
+		for content in contents {
+			for tags in [&[][..], &tags[..]] {
+				for created_at in [0, 1_700_000_000, u64::from(u32::MAX) + 1] {
+					let fields: Vec<Vec<&[u8]>> =
+						tags.iter().map(|t| t.iter().map(|f| f.as_bytes()).collect()).collect();
+					assert_eq!(
+						nostr::note_id(&pubkey, created_at, &fields, content.as_bytes()),
+						Some(tagged_event_id(pubkey, created_at, 1, tags, content)),
+						"{content:?} {tags:?} {created_at}"
+					);
+				}
+			}
+		}
 	}
 
 	/// A repository export (CAR) gives its posts as Jetstream would: the URIs of the DID's
@@ -1521,7 +1612,7 @@ mod tests {
 				.join("\n");
 		let export = read(&target(PlatformKind::Nostr, "nostr.com"), &text).unwrap();
 		assert_eq!(export.posts.len(), 1);
-		assert_eq!(export.posts[0].event.unwrap().pubkey, pubkey);
+		assert_eq!(export.posts[0].event.as_ref().unwrap().pubkey, pubkey);
 		assert!(export.rejected[0].reason.contains("does not match"), "{:?}", export.rejected);
 		assert!(export.rejected[1].reason.contains("signature"), "{:?}", export.rejected);
 	}

@@ -85,6 +85,11 @@ pub struct Summary {
 	/// TID, a URI naming another account), or at or below their author's high-water mark (an
 	/// older post than one registered already, or a second version of one).
 	pub out_of_order: usize,
+	/// Nostr notes left for their keys' next period (`MaxNotesPerPeriod`): they stay queued.
+	pub deferred: usize,
+	/// Those notes themselves, which a follower keeps queued.
+	#[serde(skip)]
+	pub deferred_posts: Vec<Post>,
 	/// Posts registered by this run.
 	pub registered: usize,
 	/// Batches registered by this run (including pending ones found on chain).
@@ -291,7 +296,34 @@ pub async fn register(
 
 	let batches = if target.kind == PlatformKind::Nostr {
 		let max = chain.constant(&api::constants().content().max_nostr_events()).await? as usize;
-		nostr_batches(posts, max)
+		// Each key registers at most its allowance a period: the rest waits in the queue.
+		let mut allowed = std::collections::BTreeMap::<[u8; 32], u32>::new();
+		let mut kept = Vec::with_capacity(posts.len());
+		let before = posts.len();
+		for post in posts {
+			let Some(key) = post.event.as_ref().map(|e| e.pubkey) else {
+				kept.push(post);
+				continue;
+			};
+			let left = match allowed.get_mut(&key) {
+				Some(left) => left,
+				None => allowed.entry(key).or_insert(chain.notes_allowed(&key).await?),
+			};
+			if *left > 0 {
+				*left -= 1;
+				kept.push(post);
+			} else {
+				summary.deferred_posts.push(post);
+			}
+		}
+		summary.deferred = summary.deferred_posts.len();
+		if kept.len() < before {
+			eprintln!(
+				"{} notes wait for their keys' next period (MaxNotesPerPeriod)",
+				before - kept.len()
+			);
+		}
+		nostr_batches(kept, max)
 	} else {
 		let max_authors =
 			chain.constant(&api::constants().content().max_contributors_per_batch()).await?;
@@ -383,7 +415,14 @@ fn author_batches(posts: Vec<Post>, max_authors: usize, max_posts: usize) -> Vec
 
 /// Nostr events in ascending id order, `max` per registration.
 fn nostr_batches(mut posts: Vec<Post>, max: usize) -> Vec<Vec<Post>> {
-	posts.sort_by_key(|p| p.event.map(|e| e.id));
+	// A Nostr post without its note (queued by an older bridge) cannot be registered.
+	posts.retain(|p| {
+		if p.event.is_none() {
+			eprintln!("skipping a queued Nostr post without its note: read its source again");
+		}
+		p.event.is_some()
+	});
+	posts.sort_by_key(|p| p.event.as_ref().map(|e| e.id));
 	posts.chunks(max.max(1)).map(<[Post]>::to_vec).collect()
 }
 
@@ -414,13 +453,24 @@ async fn submit(
 	let submitted = if nostr {
 		let events: Vec<_> = batch
 			.iter()
-			.filter_map(|p| Some((p.event?, &p.record)))
-			.map(|(e, record)| api::runtime_types::pallet_content::types::NostrEvent {
-				id: e.id,
-				pubkey: e.pubkey,
-				sig: e.sig,
-				salt: record.salt,
-				scrubbed_hash: record.scrubbed_hash,
+			.filter_map(|p| Some((p.event.as_ref()?, &p.record)))
+			.map(|(e, record)| {
+				use api::runtime_types::bounded_collections::bounded_vec::BoundedVec;
+				let field = |f: &String| BoundedVec(f.as_bytes().to_vec());
+				api::runtime_types::pallet_content::types::NostrEvent {
+					pubkey: e.pubkey,
+					created_at: e.created_at,
+					tags: BoundedVec(
+						e.tags
+							.iter()
+							.map(|tag| BoundedVec(tag.iter().map(field).collect()))
+							.collect(),
+					),
+					content: BoundedVec(e.content.as_bytes().to_vec()),
+					sig: e.sig,
+					salt: record.salt,
+					scrubbed_hash: record.scrubbed_hash,
+				}
 			})
 			.collect();
 		let call = api::transactions().content().register_nostr_events(

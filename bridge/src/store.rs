@@ -102,6 +102,10 @@ const MIGRATIONS: &[&str] = &[
 	// 5: leaf format 2 (records with a salt and a scrubbed hash). Nothing to change in the
 	// schema; a store holding posts of format 1 is refused before this runs (`LEAF_FORMAT_2`).
 	"-- leaf format 2",
+	// 6: whether a batch's tail is over (its bond released): until then the bridge opens the
+	// leaves asked of it. Batches active before tails existed had none.
+	"ALTER TABLE batches ADD COLUMN released INTEGER NOT NULL DEFAULT 0;
+	UPDATE batches SET released = activated;",
 ];
 
 /// The schema version from which records are of leaf format 2: a store of an older version that
@@ -527,11 +531,12 @@ impl Store {
 		Ok(tx.commit()?)
 	}
 
-	/// The registered batches not known to be active, with their posts in leaf order.
+	/// The registered batches not known to be settled (active with their tail over, or gone),
+	/// with their posts in leaf order.
 	pub fn inactive_batches(&self) -> Result<BTreeMap<BatchId, Vec<PostRecord>>> {
 		let mut query = self.connection.prepare_cached(
 			"SELECT b.id, p.record FROM batches b JOIN posts p ON p.batch = b.key
-			 WHERE b.state = 'registered' AND b.activated = 0 ORDER BY b.id, p.leaf",
+			 WHERE b.state = 'registered' AND b.released = 0 ORDER BY b.id, p.leaf",
 		)?;
 		let mut batches = BTreeMap::<BatchId, Vec<PostRecord>>::new();
 		let rows = query
@@ -552,11 +557,18 @@ impl Store {
 		Ok(query.query_row(params![id, index], registered_post).optional()?)
 	}
 
-	/// Records that batch `id` is active (or gone: voided by a challenge), so that it is not
-	/// looked at again.
-	pub fn mark_settled(&mut self, id: BatchId) -> Result<()> {
+	/// Records that batch `id` is active: its posts can be revoked. Its tail is still watched.
+	pub fn mark_active(&mut self, id: BatchId) -> Result<()> {
 		self.connection
 			.execute("UPDATE batches SET activated = 1 WHERE id = ?1", params![id])?;
+		Ok(())
+	}
+
+	/// Records that batch `id` is settled: active with its tail over (or gone: voided by a
+	/// challenge), so that it is not looked at again.
+	pub fn mark_settled(&mut self, id: BatchId) -> Result<()> {
+		self.connection
+			.execute("UPDATE batches SET activated = 1, released = 1 WHERE id = ?1", params![id])?;
 		Ok(())
 	}
 
@@ -650,7 +662,7 @@ impl Store {
 					source_id(&record.post),
 					author_key(&record.author),
 					record.encode(),
-					post.event.map(|e| [&e.id[..], &e.pubkey[..], &e.sig[..]].concat()),
+					post.event.as_ref().map(encode_event),
 					post.content,
 					seen,
 					labels_json(&post.labels),
@@ -679,13 +691,7 @@ impl Store {
 		)?;
 		let rows = query.query_map(params![seen], |row| {
 			let record = decode_record(&row.get::<_, Vec<u8>>(0)?)?;
-			let event = row.get::<_, Option<Vec<u8>>>(1)?.and_then(|blob| {
-				Some(SignedEvent {
-					id: blob.get(..32)?.try_into().ok()?,
-					pubkey: blob.get(32..64)?.try_into().ok()?,
-					sig: blob.get(64..128)?.try_into().ok()?,
-				})
-			});
+			let event = row.get::<_, Option<Vec<u8>>>(1)?.and_then(|blob| decode_event(&blob));
 			Ok(Post {
 				position: crate::formats::Position::Line(0),
 				record,
@@ -1134,4 +1140,26 @@ mod tests {
 		);
 		std::fs::remove_dir_all(dir).unwrap();
 	}
+}
+
+/// A queued Nostr note as the store keeps it: id, key and signature (128 bytes), then the JSON
+/// of `[created_at, tags, content]`.
+fn encode_event(event: &SignedEvent) -> Vec<u8> {
+	let note = serde_json::json!([event.created_at, event.tags, event.content]);
+	[&event.id[..], &event.pubkey[..], &event.sig[..], note.to_string().as_bytes()].concat()
+}
+
+/// What [`encode_event`] wrote; `None` for what a bridge before spec 112 wrote (no note fields,
+/// which the chain now needs: such a post is read again from its source).
+fn decode_event(blob: &[u8]) -> Option<SignedEvent> {
+	let (created_at, tags, content): (u64, Vec<Vec<String>>, String) =
+		serde_json::from_slice(blob.get(128..)?).ok()?;
+	Some(SignedEvent {
+		id: blob.get(..32)?.try_into().ok()?,
+		pubkey: blob.get(32..64)?.try_into().ok()?,
+		sig: blob.get(64..128)?.try_into().ok()?,
+		created_at,
+		tags,
+		content,
+	})
 }

@@ -240,26 +240,36 @@ fn consent_content_and_licensing_end_to_end() {
 	let bluesky_posts = posts(BLUESKY, &eve_did, 3);
 	let mastodon_posts = posts(MASTODON, &ferdie_acct, 2);
 	let x_posts = posts(X, &eve_x, 5);
+	// Two text notes: the chain computes their NIP-01 ids from these fields.
 	let mut nostr_events: Vec<NostrEvent> = (0..2u8)
 		.map(|i| {
-			let id = sp_io::hashing::sha2_256(
-				format!(
-					"[0,\"{}\",{},1,[],\"gm {i}\"]",
-					hex::encode(nostr_key),
-					created_at + i as u64
-				)
-				.as_bytes(),
-			);
-			NostrEvent {
-				id,
+			let mut event = NostrEvent {
 				pubkey: nostr_key,
-				sig: nostr_sign(&nostr_secret, &id),
+				created_at: created_at + i as u64,
+				tags: Default::default(),
+				content: format!("gm {i}").into_bytes().try_into().expect("short"),
+				sig: [0; 64],
 				salt: H256::repeat_byte(i),
 				scrubbed_hash: H256(sp_io::hashing::blake2_256(format!("gm {i}").as_bytes())),
-			}
+			};
+			let id = event.id().expect("a note");
+			assert_eq!(
+				id,
+				sp_io::hashing::sha2_256(
+					format!(
+						"[0,\"{}\",{},1,[],\"gm {i}\"]",
+						hex::encode(nostr_key),
+						created_at + i as u64
+					)
+					.as_bytes(),
+				),
+				"the id of NIP-01's serialisation"
+			);
+			event.sig = nostr_sign(&nostr_secret, &id);
+			event
 		})
 		.collect();
-	nostr_events.sort_by_key(|e| e.id);
+	nostr_events.sort_by_key(|e| e.id());
 	let registered = node.submit_all(vec![
 		(Bob, register(BLUESKY, &eve_did, &bluesky_posts)),
 		(Charlie, register(MASTODON, &ferdie_acct, &mastodon_posts)),
