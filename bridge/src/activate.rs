@@ -71,12 +71,12 @@ pub async fn run(
 		// Active already (or a Nostr batch, active at once): settled once its tail is over.
 		let Some(until) = until else {
 			match chain.tail(id).await? {
-				Some((ends_at, open_requests)) => {
+				Some((ends_at, open_requests, revoked_authors)) => {
 					store.mark_active(id)?;
 					tails.push(id);
 					let next = chain.finalized_number().await? + 1;
 					if next >= ends_at && open_requests == 0 {
-						releasing.push(id);
+						releasing.push((id, revoked_authors));
 					} else {
 						summary.in_tail.push((id, ends_at));
 					}
@@ -117,8 +117,8 @@ pub async fn run(
 	}
 	// Tails that ended: their bonds released, and the batches settled for good.
 	let mut submitted = Vec::with_capacity(releasing.len());
-	for id in releasing {
-		let call = api::transactions().content().release_bond(id);
+	for (id, revoked_authors) in releasing {
+		let call = api::transactions().content().release_bond(id, revoked_authors);
 		submitted.push((id, chain.submit_then_watch(&call, signer, Some(nonce)).await?));
 		nonce += 1;
 	}

@@ -262,17 +262,17 @@ impl Chain {
 	}
 
 	/// The tail of active batch `id`, if it is in one: the first block its bond can be
-	/// released in, and its open leaf requests.
+	/// released in, its open leaf requests, and its authors with posts revoked in it.
 	pub async fn tail(
 		&self,
 		id: licentia_primitives::content::BatchId,
-	) -> Result<Option<(u32, u32)>> {
+	) -> Result<Option<(u32, u32, u32)>> {
 		let at = self.client.at_current_block().await?;
 		let value = at.storage().try_fetch(api::storage().content().tails(), (id,)).await?;
 		Ok(value
 			.map(|v| v.decode())
 			.transpose()?
-			.map(|tail| (tail.ends_at, tail.open_requests)))
+			.map(|tail| (tail.ends_at, tail.open_requests, tail.revoked_authors)))
 	}
 
 	/// How many more notes Nostr key `key` may register in its current period (the chain's

@@ -647,8 +647,10 @@ fn the_bridge_answers_a_leaf_request_and_activates_its_batch() {
 	let genesis = node.block_hash(0);
 	let link = common::accepted_link(X, Identity::X(2_244_994_945), &Eve.pair(), 0, genesis);
 	// Windows long enough for a request to be made and answered across processes: 8 blocks to
-	// challenge, 4 to answer (governance's call; Alice holds the dev chain's Sudo key).
-	let windows = pallet_content::ChallengeWindows { challenge: 8, answer: 4, tail: 20 };
+	// challenge, 4 to answer, a tail of 6 with 8 to answer in it (governance's call; Alice
+	// holds the dev chain's Sudo key).
+	let windows =
+		pallet_content::ChallengeWindows { challenge: 8, answer: 4, tail: 6, tail_answer: 8 };
 	let set_windows = RuntimeCall::Content(pallet_content::Call::set_windows { windows });
 	node.submit_all(vec![
 		(Dave, link),
@@ -716,6 +718,28 @@ fn the_bridge_answers_a_leaf_request_and_activates_its_batch() {
 	let ferdie_after = env.node.free_balance(&Ferdie.to_account_id());
 	let deposit = 100 * licentia_runtime::MILLI_UNIT;
 	assert!(ferdie_after < ferdie_before - deposit, "{ferdie_before} -> {ferdie_after}");
+
+	// In the batch's tail Ferdie asks for leaf 2: the bridge opens it, and once the tail has
+	// ended releases the half of the bond held through it.
+	let request = pallet_content::Call::request_leaf { batch, index: 2 };
+	env.node.submit_all(vec![(Ferdie, RuntimeCall::Content(request))]);
+	let summary = env.bridge(&["activate", "--signer", "//Dave", "--store", &store]).finish();
+	assert_eq!(summary["answered"], json!([[batch, 2]]), "{summary}");
+	let ends_at = summary["inTail"][0][1].as_u64().expect("in its tail") as u32;
+	env.node.wait_for("the tail to end", std::time::Duration::from_secs(120), |n| {
+		(n.block_number(true) + 1 >= ends_at).then_some(())
+	});
+	let summary = env.bridge(&["activate", "--signer", "//Dave", "--store", &store]).finish();
+	assert_eq!(summary["released"], json!([batch]), "{summary}");
+	let tail = pallet_content::Tails::<licentia_runtime::Runtime>::hashed_key_for(batch);
+	assert_eq!(
+		env.node
+			.storage::<pallet_content::TailOf<licentia_runtime::Runtime>>(&tail, None),
+		None
+	);
+	// Settled: the next run has nothing to do.
+	let summary = env.bridge(&["activate", "--signer", "//Dave", "--store", &store]).finish();
+	assert_eq!((&summary["released"], &summary["inTail"]), (&json!([]), &json!([])), "{summary}");
 }
 
 /// A follower's store and log, for waiting on what it registers.

@@ -569,7 +569,9 @@ fn honest_batches_survive_replayed_proofs_and_squatters() {
 	let genesis = node.block_hash(0);
 	let (eve_x, ferdie_x) = (Identity::X(501), Identity::X(502));
 	// Windows long enough that the requests below are made in time, whatever the load.
-	let windows = pallet_content::ChallengeWindows { challenge: 10, answer: 10, tail: 20 };
+	// A short tail, so that its end comes within the test.
+	let windows =
+		pallet_content::ChallengeWindows { challenge: 10, answer: 10, tail: 3, tail_answer: 10 };
 	let set_windows = content(pallet_content::Call::set_windows { windows });
 	node.submit_all(vec![
 		(Alice, RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(set_windows) })),
@@ -648,4 +650,38 @@ fn honest_batches_survive_replayed_proofs_and_squatters() {
 		node.storage(&key, None).unwrap_or_default()
 	};
 	assert_eq!((counted(&eve_x), counted(&ferdie_x)), (5, 40));
+
+	// Half of each bond stays held through the tail; when it ends, anyone releases it.
+	let tail = |batch: BatchId| -> Option<pallet_content::TailOf<Runtime>> {
+		node.storage(&pallet_content::Tails::<Runtime>::hashed_key_for(batch), None)
+	};
+	let (first, second) = (tail(0).expect("in its tail"), tail(1).expect("in its tail"));
+	assert_eq!(first.bond, (UNIT + 5 * licentia_runtime::MILLI_UNIT) / 2);
+	assert_eq!(second.bond, (UNIT + 40 * licentia_runtime::MILLI_UNIT) / 2);
+	let ends_at = first.ends_at.max(second.ends_at);
+	node.wait_for("the tails to end", Duration::from_secs(120), |n| {
+		(n.block_number(false) + 1 >= ends_at).then_some(())
+	});
+	let released = node.submit_all(
+		(0..2)
+			.map(|batch| {
+				let call = pallet_content::Call::release_bond { batch, revoked_authors: 0 };
+				(Charlie, content(call))
+			})
+			.collect(),
+	);
+	let amounts: Vec<_> = released
+		.iter()
+		.map(|(_, events)| {
+			find(events, |e| match e {
+				RuntimeEvent::Content(pallet_content::Event::BondReleased { amount, .. }) => {
+					Some(*amount)
+				},
+				_ => None,
+			})
+		})
+		.collect();
+	assert_eq!(amounts, vec![first.bond, second.bond]);
+	assert!(tail(0).is_none() && tail(1).is_none());
+	assert_eq!((counted(&eve_x), counted(&ferdie_x)), (5, 40), "they count for good");
 }

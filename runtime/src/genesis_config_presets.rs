@@ -64,6 +64,7 @@ fn dev_genesis(
 			challenge_window: Some(challenge_window),
 			answer_window: Some(answer_window),
 			tail_window: Some(tail_window),
+			tail_answer_window: Some(answer_window),
 		},
 	})
 }

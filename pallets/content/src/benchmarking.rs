@@ -391,6 +391,7 @@ mod benchmarks {
 			challenge: 100u32.into(),
 			answer: 50u32.into(),
 			tail: 1_000u32.into(),
+			tail_answer: 200u32.into(),
 		};
 
 		#[extrinsic_call]
@@ -559,21 +560,21 @@ mod benchmarks {
 		assert!(!Commitments::<T>::contains_key(0, challenger));
 	}
 
-	/// The tail of a batch of `c` contributors ends, each of whom revoked posts in it (the most
-	/// entries to clear).
+	/// The tail of a batch ends, `r` of whose contributors had posts revoked in it (entries to
+	/// clear).
 	#[benchmark]
-	fn release_bond(c: Linear<1, { T::MaxContributorsPerBatch::get() }>) {
-		let list = pending_batch::<T>(c, 1, |_| H256::zero());
+	fn release_bond(r: Linear<0, { T::MaxContributorsPerBatch::get() }>) {
+		let list = pending_batch::<T>(r.max(1), 1, |_| H256::zero());
 		into_the_tail::<T>(0, &list);
-		for contribution in &list {
-			TailRevocations::<T>::insert(0, &contribution.author, 1);
+		for contribution in list.iter().take(r as usize) {
+			Pallet::<T>::note_tail_revocation(0, &contribution.author);
 		}
 		let ends_at = Tails::<T>::get(0).expect("in its tail").ends_at;
 		frame_system::Pallet::<T>::set_block_number(ends_at);
 		let caller: T::AccountId = whitelisted_caller();
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(caller), 0);
+		_(RawOrigin::Signed(caller), 0, r);
 
 		assert!(!Tails::<T>::contains_key(0));
 		assert_eq!(TailRevocations::<T>::iter_prefix(0).count(), 0);

@@ -123,6 +123,7 @@ impl<T: Config> Pallet<T> {
 					bond: held,
 					ends_at: frame_system::Pallet::<T>::block_number().saturating_add(tail),
 					open_requests: 0,
+					revoked_authors: 0,
 				},
 			);
 		}
@@ -200,10 +201,15 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Ends `batch`'s tail: the number of its contributors, what the call's weight depends on.
-	pub(crate) fn do_release_bond(batch: BatchId) -> Result<u32, DispatchError> {
+	/// Ends `batch`'s tail, `revoked_authors` bounding its [`Tail::revoked_authors`]: returns
+	/// theirs, what the call's weight depends on.
+	pub(crate) fn do_release_bond(
+		batch: BatchId,
+		revoked_authors: u32,
+	) -> Result<u32, DispatchError> {
 		let tail = Tails::<T>::get(batch).ok_or(Error::<T>::NotPending)?;
 		let info = Batches::<T>::get(batch).ok_or(Error::<T>::NotPending)?;
+		ensure!(tail.revoked_authors <= revoked_authors, Error::<T>::BadWitness);
 		ensure!(frame_system::Pallet::<T>::block_number() >= tail.ends_at, Error::<T>::TailNotOver);
 		ensure!(tail.open_requests == 0, Error::<T>::RequestsOpen);
 		T::Currency::release(
@@ -213,10 +219,9 @@ impl<T: Config> Pallet<T> {
 			Precision::BestEffort,
 		)?;
 		Tails::<T>::remove(batch);
-		// At most one entry per contributor.
-		let _ = TailRevocations::<T>::clear_prefix(batch, info.contributors, None);
+		let _ = TailRevocations::<T>::clear_prefix(batch, tail.revoked_authors, None);
 		Self::deposit_event(Event::BondReleased { batch, amount: tail.bond });
-		Ok(info.contributors)
+		Ok(tail.revoked_authors)
 	}
 
 	pub(crate) fn do_request_leaf(who: T::AccountId, batch: BatchId, index: u32) -> DispatchResult {
@@ -229,7 +234,14 @@ impl<T: Config> Pallet<T> {
 		// for answering, so nobody can hold the slots others need.
 		let deposit = T::RequestDeposit::get();
 		T::Currency::hold(&HoldReason::LeafRequest.into(), &who, deposit)?;
-		let deadline = now.saturating_add(Windows::<T>::get().answer);
+		let windows = Windows::<T>::get();
+		// A bridge answers a batch's requests as they come while it registers, but may be down a
+		// while in the week of a tail: requests then get a day.
+		let answer = match open {
+			Open::Pending(_) => windows.answer,
+			Open::Tail(..) => windows.tail_answer,
+		};
+		let deadline = now.saturating_add(answer);
 		LeafRequests::<T>::insert(
 			batch,
 			index,
@@ -470,9 +482,15 @@ impl<T: Config> Pallet<T> {
 
 	/// Notes that a post of `author` in `batch` was revoked, if the batch is in its tail.
 	pub(crate) fn note_tail_revocation(batch: BatchId, author: &Identity) {
-		if Tails::<T>::contains_key(batch) {
-			TailRevocations::<T>::mutate(batch, author, |n| *n = n.saturating_add(1));
-		}
+		Tails::<T>::mutate(batch, |tail| {
+			let Some(tail) = tail else { return };
+			TailRevocations::<T>::mutate(batch, author, |n| {
+				if *n == 0 {
+					tail.revoked_authors = tail.revoked_authors.saturating_add(1);
+				}
+				*n = n.saturating_add(1);
+			});
+		});
 	}
 }
 

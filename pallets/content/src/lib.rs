@@ -280,14 +280,15 @@ pub mod pallet {
 	pub type Windows<T: Config> =
 		StorageValue<_, ChallengeWindows<BlockNumberFor<T>>, ValueQuery, DefaultWindows<T>>;
 
-	/// One hour to challenge a batch, half an hour to answer a request, a week of tail (6-second
-	/// blocks).
+	/// One hour to challenge a batch, half an hour to answer a request, a week of tail and a day
+	/// to answer a request in it (6-second blocks).
 	#[pallet::type_value]
 	pub fn DefaultWindows<T: Config>() -> ChallengeWindows<BlockNumberFor<T>> {
 		ChallengeWindows {
 			challenge: 600u32.into(),
 			answer: 300u32.into(),
 			tail: 100_800u32.into(),
+			tail_answer: 14_400u32.into(),
 		}
 	}
 
@@ -313,6 +314,9 @@ pub mod pallet {
 		pub answer_window: Option<BlockNumberFor<T>>,
 		/// The tail, in blocks; [`DefaultWindows`] when `None`.
 		pub tail_window: Option<BlockNumberFor<T>>,
+		/// The answer window of requests made in a tail, in blocks; [`DefaultWindows`] when
+		/// `None`.
+		pub tail_answer_window: Option<BlockNumberFor<T>>,
 	}
 
 	#[pallet::genesis_build]
@@ -323,11 +327,12 @@ pub mod pallet {
 				challenge: self.challenge_window.unwrap_or(default.challenge),
 				answer: self.answer_window.unwrap_or(default.answer),
 				tail: self.tail_window.unwrap_or(default.tail),
+				tail_answer: self.tail_answer_window.unwrap_or(default.tail_answer),
 			};
 			let block_hashes = <T as frame_system::Config>::BlockHashCount::get();
 			assert!(
 				windows.is_valid(block_hashes),
-				"the answer window must not be zero, and both windows must end within BlockHashCount"
+				"no answer window may be zero, and the challenge and answer windows must end within BlockHashCount"
 			);
 			Windows::<T>::put(windows);
 		}
@@ -537,6 +542,8 @@ pub mod pallet {
 		NotPending,
 		/// The batch's tail has not ended: its bond stays held until `Tail::ends_at`.
 		TailNotOver,
+		/// `revoked_authors` is below the tail's `revoked_authors` (read it from `Tails`).
+		BadWitness,
 		/// A challenge reveals a proof the caller committed to (`commit_challenge`) in an earlier
 		/// block; the caller has no such commitment (none, a later one, or to another proof).
 		NoCommitment,
@@ -564,7 +571,7 @@ pub mod pallet {
 		AnswerWindowOpen,
 		/// The batch's challenge window and tail have ended: its leaves can no longer be requested.
 		WindowClosed,
-		/// The answer window must not be zero, and the two windows together must stay below
+		/// No answer window may be zero, and the challenge and answer windows together must stay below
 		/// `BlockHashCount` (the block hash a batch's samples come from must be kept until they
 		/// are due).
 		BadWindows,
@@ -818,14 +825,19 @@ pub mod pallet {
 
 		/// Ends the tail of an active batch once `Tail::ends_at` is reached and no leaf request
 		/// is open: the part of its bond held through it goes back to its registrant, and the
-		/// batch can no longer be challenged. Anyone may call this. Emits `BondReleased`. Charged
-		/// for the most contributors a batch may have, refunded down to the batch's own.
+		/// batch can no longer be challenged. `revoked_authors` is at least the tail's
+		/// `revoked_authors` (read it from `Tails`; usually 0, and a larger value is refunded):
+		/// the call is charged for it. Anyone may call this. Emits `BondReleased`.
 		#[pallet::call_index(13)]
-		#[pallet::weight(T::WeightInfo::release_bond(T::MaxContributorsPerBatch::get()))]
-		pub fn release_bond(origin: OriginFor<T>, batch: BatchId) -> DispatchResultWithPostInfo {
+		#[pallet::weight(T::WeightInfo::release_bond(*revoked_authors))]
+		pub fn release_bond(
+			origin: OriginFor<T>,
+			batch: BatchId,
+			revoked_authors: u32,
+		) -> DispatchResultWithPostInfo {
 			ensure_signed(origin)?;
-			let contributors = Self::do_release_bond(batch)?;
-			Ok(Some(T::WeightInfo::release_bond(contributors)).into())
+			let cleared = Self::do_release_bond(batch, revoked_authors)?;
+			Ok(Some(T::WeightInfo::release_bond(cleared)).into())
 		}
 	}
 }

@@ -285,8 +285,9 @@ pub mod v3 {
 }
 
 /// Version 4 gave the windows a tail: an activated batch keeps `TailBond` of its bond held, and
-/// can still be challenged, for `tail` blocks. [`Windows`](crate::Windows) gets the default tail
-/// (a week); batches activated before the upgrade have none (their bonds were released whole).
+/// can still be challenged, for `tail` blocks; a request in it is due in `tail_answer` blocks.
+/// [`Windows`](crate::Windows) gets the default tail (a week) and its answer window (a day);
+/// batches activated before the upgrade have none (their bonds were released whole).
 /// One item, in one block.
 pub mod v4 {
 	use crate::*;
@@ -310,12 +311,13 @@ pub mod v4 {
 
 	impl<T: Config> UncheckedOnRuntimeUpgrade for AddTail<T> {
 		fn on_runtime_upgrade() -> Weight {
-			let tail = DefaultWindows::<T>::get().tail;
+			let default = DefaultWindows::<T>::get();
 			let _ = Windows::<T>::translate::<OldWindows<BlockNumberFor<T>>, _>(|old| {
 				old.map(|old| ChallengeWindows {
 					challenge: old.challenge,
 					answer: old.answer,
-					tail,
+					tail: default.tail,
+					tail_answer: default.tail_answer,
 				})
 			});
 			T::DbWeight::get().reads_writes(1, 1)

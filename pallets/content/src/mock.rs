@@ -152,10 +152,12 @@ impl crate::BenchmarkHelper<AccountId> for ConsentSetup {
 	}
 }
 
-/// The windows of the test chain: 10 blocks to challenge, 4 to answer, 20 of tail.
+/// The windows of the test chain: 10 blocks to challenge, 4 to answer, 20 of tail, 6 to answer
+/// in it.
 pub const CHALLENGE_WINDOW: u64 = 10;
 pub const ANSWER_WINDOW: u64 = 4;
 pub const TAIL_WINDOW: u64 = 20;
+pub const TAIL_ANSWER_WINDOW: u64 = 6;
 
 /// Events are recorded from block 1.
 pub fn new_test_ext() -> sp_io::TestExternalities {
@@ -164,6 +166,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		challenge_window: Some(CHALLENGE_WINDOW),
 		answer_window: Some(ANSWER_WINDOW),
 		tail_window: Some(TAIL_WINDOW),
+		tail_answer_window: Some(TAIL_ANSWER_WINDOW),
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();

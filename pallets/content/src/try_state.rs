@@ -29,6 +29,8 @@ impl<T: Config> Pallet<T> {
 			ensure!(Batches::<T>::contains_key(id), "a tail without its active batch");
 			let requests = LeafRequests::<T>::iter_prefix(id).count() as u32;
 			ensure!(requests == tail.open_requests, "open requests in a tail miscounted");
+			let revoked = TailRevocations::<T>::iter_prefix(id).count() as u32;
+			ensure!(revoked == tail.revoked_authors, "authors revoked in a tail miscounted");
 		}
 		for (id, _, _) in TailRevocations::<T>::iter() {
 			ensure!(Tails::<T>::contains_key(id), "tail revocations outlive their tail");

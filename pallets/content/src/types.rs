@@ -193,6 +193,9 @@ pub struct Tail<BlockNumber, Balance> {
 	pub ends_at: BlockNumber,
 	/// Leaf requests not answered yet: the bond cannot be released while there are any.
 	pub open_requests: u32,
+	/// How many of its contributors had posts revoked in the tail (their entries in
+	/// `TailRevocations`, which `release_bond` clears).
+	pub revoked_authors: u32,
 }
 
 /// A challenger's commitment to a fraud proof, made before the proof is revealed, so that whoever
@@ -357,18 +360,22 @@ pub struct ChallengeWindows<BlockNumber> {
 	/// tail (`TailBond`): while it lasts, the batch can still be challenged and its leaves
 	/// requested, and fraud removes its counts.
 	pub tail: BlockNumber,
+	/// Blocks from a leaf request made in a batch's tail to its deadline: longer than `answer`,
+	/// so that a bridge down for a while in the week of a tail does not lose its batches.
+	pub tail_answer: BlockNumber,
 }
 
 impl<BlockNumber: PartialOrd + Default + sp_runtime::Saturating + Copy>
 	ChallengeWindows<BlockNumber>
 {
-	/// Whether a request can be answered (the answer window is not zero) and a batch's samples
+	/// Whether a request can be answered (neither answer window is zero) and a batch's samples
 	/// can be drawn until they are due: the block hash they come from must still be kept then,
 	/// so both windows together stay below `block_hashes` (frame_system's `BlockHashCount`). (A
 	/// zero challenge window, for test chains, lets a batch be activated as soon as its samples
 	/// are opened.)
 	pub fn is_valid(&self, block_hashes: BlockNumber) -> bool {
 		self.answer > BlockNumber::default()
+			&& self.tail_answer > BlockNumber::default()
 			&& self.challenge.saturating_add(self.answer) < block_hashes
 	}
 }

@@ -54,7 +54,7 @@ pub trait WeightInfo {
 	fn revoke_posts(n: u32, ) -> Weight;
 	fn commit_challenge() -> Weight;
 	fn withdraw_commitment() -> Weight;
-	fn release_bond(c: u32, ) -> Weight;
+	fn release_bond(r: u32, ) -> Weight;
 }
 
 /// Weights priced with the runtime's own database weights (`T::DbWeight`).
@@ -381,14 +381,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
-	// NOT MEASURED YET (spec 112): a release, two reads and one removal per contributor.
-	fn release_bond(c: u32, ) -> Weight {
+	// NOT MEASURED YET (spec 112): a release, two reads and one removal per author with
+	// revocations in the tail.
+	fn release_bond(r: u32, ) -> Weight {
 		Weight::from_parts(52_629_000, 3640)
-			.saturating_add(Weight::from_parts(2_000_000, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(2_000_000, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 2757).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 2757).saturating_mul(r.into()))
 	}
 }
 
@@ -497,13 +498,14 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
-	// NOT MEASURED YET (spec 112): a release, two reads and one removal per contributor.
-	fn release_bond(c: u32, ) -> Weight {
+	// NOT MEASURED YET (spec 112): a release, two reads and one removal per author with
+	// revocations in the tail.
+	fn release_bond(r: u32, ) -> Weight {
 		Weight::from_parts(52_629_000, 3640)
-			.saturating_add(Weight::from_parts(2_000_000, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(2_000_000, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
-			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 2757).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 2757).saturating_mul(r.into()))
 	}
 }

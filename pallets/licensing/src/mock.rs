@@ -223,6 +223,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		challenge_window: Some(0),
 		answer_window: Some(1),
 		tail_window: Some(0),
+		tail_answer_window: Some(1),
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();

@@ -225,7 +225,7 @@ fn errors() {
 		activate(batch, &records);
 		assert_noop!(challenge(batch, &records, foreign(&records, 0)), Error::<Test>::NotFraud);
 		advance(TAIL_WINDOW);
-		assert_ok!(Content::release_bond(RuntimeOrigin::signed(acc(Dave)), batch));
+		assert_ok!(Content::release_bond(RuntimeOrigin::signed(acc(Dave)), batch, 0));
 		assert_noop!(challenge(batch, &records, foreign(&records, 0)), Error::<Test>::NotPending);
 	});
 }

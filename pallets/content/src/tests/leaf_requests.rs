@@ -258,16 +258,16 @@ fn the_samples_follow_the_registration_blocks_hash() {
 #[test]
 fn governance_sets_the_windows() {
 	setup(|| {
-		let windows = ChallengeWindows { challenge: 20, answer: 8, tail: 30 };
+		let windows = ChallengeWindows { challenge: 20, answer: 8, tail: 30, tail_answer: 6 };
 		assert_noop!(
 			Content::set_windows(RuntimeOrigin::signed(acc(Alice)), windows),
 			sp_runtime::DispatchError::BadOrigin
 		);
-		let bad = ChallengeWindows { challenge: 5, answer: 0, tail: 30 };
+		let bad = ChallengeWindows { challenge: 5, answer: 0, tail: 30, tail_answer: 6 };
 		assert_noop!(Content::set_windows(RuntimeOrigin::root(), bad), Error::<Test>::BadWindows);
 		// The samples' block hash must still be kept when they are due.
 		let count = <<Test as frame_system::Config>::BlockHashCount as frame_support::traits::Get<u64>>::get();
-		let bad = ChallengeWindows { challenge: count - 5, answer: 5, tail: 30 };
+		let bad = ChallengeWindows { challenge: count - 5, answer: 5, tail: 30, tail_answer: 6 };
 		assert_noop!(Content::set_windows(RuntimeOrigin::root(), bad), Error::<Test>::BadWindows);
 		assert_ok!(Content::set_windows(RuntimeOrigin::root(), windows));
 		assert_eq!(last_event(), Event::WindowsSet { windows });

@@ -55,7 +55,7 @@ fn v3_binds_every_root_to_its_size() {
 	});
 }
 
-/// The windows stored by version 3 (no tail) get the default tail, once.
+/// The windows stored by version 3 (no tail) get the default tail and its answer window, once.
 #[test]
 fn v4_gives_the_windows_a_tail() {
 	setup(|| {
@@ -68,8 +68,16 @@ fn v4_gives_the_windows_a_tail() {
 		v4::MigrateV3ToV4::<Test>::on_runtime_upgrade();
 
 		assert_eq!(Content::on_chain_storage_version(), 4);
-		let tail = DefaultWindows::<Test>::get().tail;
-		assert_eq!(Windows::<Test>::get(), ChallengeWindows { challenge: 7, answer: 3, tail });
+		let default = DefaultWindows::<Test>::get();
+		assert_eq!(
+			Windows::<Test>::get(),
+			ChallengeWindows {
+				challenge: 7,
+				answer: 3,
+				tail: default.tail,
+				tail_answer: default.tail_answer
+			}
+		);
 		// Run again: the version says it is done.
 		Windows::<Test>::mutate(|w| w.tail = 5);
 		v4::MigrateV3ToV4::<Test>::on_runtime_upgrade();

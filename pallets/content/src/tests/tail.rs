@@ -22,7 +22,8 @@ fn disorder_at_1(records: &[PostRecord]) -> Fraud {
 }
 
 fn release(batch: BatchId) -> DispatchResult {
-	Content::release_bond(RuntimeOrigin::signed(acc(Charlie)), batch)
+	let revoked_authors = Tails::<Test>::get(batch).map_or(0, |tail| tail.revoked_authors);
+	Content::release_bond(RuntimeOrigin::signed(acc(Charlie)), batch, revoked_authors)
 		.map(|_| ())
 		.map_err(|e| e.error)
 }
@@ -119,7 +120,13 @@ fn a_leaf_left_unopened_in_the_tail_voids_the_active_batch() {
 		assert_eq!(Tails::<Test>::get(0).map(|t| t.open_requests), Some(1));
 		assert_eq!(Content::api_batch(0).map(|b| b.requests.len()), Some(1));
 		assert_noop!(release(0), Error::<Test>::TailNotOver);
+		// A request in a tail is due in `tail_answer` blocks, not `answer`.
 		advance(ANSWER_WINDOW + 1);
+		assert_noop!(
+			Content::void_unanswered(RuntimeOrigin::signed(acc(Dave)), 0, padded, list.clone()),
+			Error::<Test>::AnswerWindowOpen
+		);
+		advance(TAIL_ANSWER_WINDOW - ANSWER_WINDOW);
 		assert_ok!(Content::void_unanswered(
 			RuntimeOrigin::signed(acc(Dave)),
 			0,
@@ -176,6 +183,12 @@ fn the_tail_bond_is_released_once_the_tail_ends_with_no_request_open() {
 			0,
 			proof_of(&records, 0)
 		));
+		assert_eq!(Tails::<Test>::get(batch).map(|t| t.revoked_authors), Some(1));
+		// Charged for the entries to clear: a caller who says fewer is refused.
+		assert_noop!(
+			Content::release_bond(RuntimeOrigin::signed(acc(Charlie)), batch, 0),
+			Error::<Test>::BadWitness
+		);
 		assert_ok!(release(batch));
 		assert_eq!(last_event(), Event::BondReleased { batch, amount: bond / 2 });
 		assert_eq!(held(HoldReason::BatchBond, &acc(Bob)), 0);
@@ -196,8 +209,12 @@ fn the_tail_bond_is_released_once_the_tail_ends_with_no_request_open() {
 #[test]
 fn without_a_tail_the_whole_bond_is_released_at_activation() {
 	setup(|| {
-		let windows =
-			ChallengeWindows { challenge: CHALLENGE_WINDOW, answer: ANSWER_WINDOW, tail: 0 };
+		let windows = ChallengeWindows {
+			challenge: CHALLENGE_WINDOW,
+			answer: ANSWER_WINDOW,
+			tail: 0,
+			tail_answer: TAIL_ANSWER_WINDOW,
+		};
 		assert_ok!(Content::set_windows(RuntimeOrigin::root(), windows));
 		let (_, records) = x_batch(&[(10, 1)]);
 		let batch = register(&records);
