@@ -1212,7 +1212,7 @@ mod tests {
 		let export = read(&target(PlatformKind::Nostr, "nostr.com"), line).unwrap();
 		assert!(export.rejected.is_empty(), "{:?}", export.rejected);
 		assert_eq!(export.posts.len(), 1);
-		let event = export.posts[0].event.expect("a signed event");
+		let event = export.posts[0].event.clone().expect("a signed event");
 		assert_eq!(hex::encode(event.id), line[7..71]);
 		assert!(nostr::verify(&event.pubkey, &event.id, &event.sig), "the chain's check agrees");
 	}

@@ -645,17 +645,18 @@ fn honest_batches_survive_replayed_proofs_and_squatters() {
 	// Dave's bridge opens the samples and every request; both batches count.
 	let activated = node.activate_all(&registered, &[&five, &forty]);
 	assert_eq!(activated.len(), 2);
-	let counted = |identity: &Identity| -> u64 {
+	let counted = |node: &Node, identity: &Identity| -> u64 {
 		let key = pallet_content::Contributions::<Runtime>::hashed_key_for(identity, X);
 		node.storage(&key, None).unwrap_or_default()
 	};
-	assert_eq!((counted(&eve_x), counted(&ferdie_x)), (5, 40));
+	assert_eq!((counted(&node, &eve_x), counted(&node, &ferdie_x)), (5, 40));
 
 	// Half of each bond stays held through the tail; when it ends, anyone releases it.
-	let tail = |batch: BatchId| -> Option<pallet_content::TailOf<Runtime>> {
+	let tail = |node: &Node, batch: BatchId| -> Option<pallet_content::TailOf<Runtime>> {
 		node.storage(&pallet_content::Tails::<Runtime>::hashed_key_for(batch), None)
 	};
-	let (first, second) = (tail(0).expect("in its tail"), tail(1).expect("in its tail"));
+	let (first, second) =
+		(tail(&node, 0).expect("in its tail"), tail(&node, 1).expect("in its tail"));
 	assert_eq!(first.bond, (UNIT + 5 * licentia_runtime::MILLI_UNIT) / 2);
 	assert_eq!(second.bond, (UNIT + 40 * licentia_runtime::MILLI_UNIT) / 2);
 	let ends_at = first.ends_at.max(second.ends_at);
@@ -682,6 +683,6 @@ fn honest_batches_survive_replayed_proofs_and_squatters() {
 		})
 		.collect();
 	assert_eq!(amounts, vec![first.bond, second.bond]);
-	assert!(tail(0).is_none() && tail(1).is_none());
-	assert_eq!((counted(&eve_x), counted(&ferdie_x)), (5, 40), "they count for good");
+	assert!(tail(&node, 0).is_none() && tail(&node, 1).is_none());
+	assert_eq!((counted(&node, &eve_x), counted(&node, &ferdie_x)), (5, 40), "they count for good");
 }
