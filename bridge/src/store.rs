@@ -957,7 +957,10 @@ mod tests {
 		assert_ne!(store.gateway_secret().unwrap(), key, "one key per use");
 		// Back to version 4's schema: the later migrations run again.
 		let back = |store: &Store| {
-			store.connection.execute_batch("ALTER TABLE batches DROP COLUMN released").unwrap();
+			store
+				.connection
+				.execute_batch("ALTER TABLE batches DROP COLUMN released")
+				.unwrap();
 			store.connection.pragma_update(None, "user_version", LEAF_FORMAT_2 - 1).unwrap();
 		};
 		back(&store);

@@ -225,16 +225,29 @@ fn the_council_upgrades_a_running_network_and_every_node_follows() {
 	let migrated: LicenseOf<Runtime> = net.value(0, &license_1).expect("license 1");
 	assert_eq!(migrated.revoked, Some(Revocation { at: revoked_at, cause: None }));
 	assert_eq!(migrated.deposit, old.deposit);
-	// The content pallet's (spec 111): the batch's root is bound to its size.
+	// The content pallet's (spec 111): the batch's root is bound to its size; and (spec 112)
+	// the windows have a tail, the default week with a day to answer in it.
 	let version = frame_support::storage::storage_prefix(b"Content", b":__STORAGE_VERSION__:");
-	assert_eq!(net.value::<u16>(0, &version), Some(3));
+	assert_eq!(net.value::<u16>(0, &version), Some(4));
+	let windows: pallet_content::ChallengeWindows<BlockNumber> =
+		net.value(0, &pallet_content::Windows::<Runtime>::hashed_key()).expect("stored");
+	assert_eq!(
+		windows,
+		pallet_content::ChallengeWindows {
+			challenge: 10,
+			answer: 5,
+			tail: 100_800,
+			tail_answer: 14_400
+		},
+		"the local preset's windows, with the default tail"
+	);
 	let batch_after: pallet_content::BatchOf<Runtime> = net.value(0, &batch_key).expect("kept");
 	assert_eq!(
 		batch_after.root,
 		licentia_primitives::content::sized_root(batch_before.root, batch_before.posts)
 	);
 
-	// -- The bridge runs on spec 111; a revocation for cause forfeits the deposit. ----------
+	// -- The bridge runs on spec 112; a revocation for cause forfeits the deposit. ----------
 	let (ok, output) = bridge_link_nostr(&net);
 	assert!(ok, "the bridge runs on the upgraded chain: {output}");
 	let evidence = H256::repeat_byte(0xe7);
