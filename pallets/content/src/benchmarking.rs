@@ -289,6 +289,13 @@ mod benchmarks {
 			root
 		});
 		let (post, proof) = opened.expect("made with the root");
+		// The earlier batch is the same platform's (another's proves nothing).
+		let platform = PendingBatches::<T>::get(1).expect("pending").info.platform;
+		PendingBatches::<T>::mutate(0, |earlier| {
+			if let Some(earlier) = earlier {
+				earlier.info.platform = platform;
+			}
+		});
 		into_the_tail::<T>(1, &list);
 		let contributors: BoundedVec<_, _> = list.try_into().expect("c <= max");
 		let fraud = Fraud::Duplicate {

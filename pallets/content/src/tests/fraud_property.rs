@@ -1,7 +1,8 @@
 //! The property the challenge window exists for: over random sequences of honest and dishonest
-//! batches, a watcher that checks each pending batch's leaves (and asks for those it cannot
-//! see) voids every dishonest batch and none of the honest ones, so that no account is ever
-//! paid for a post that is not provably its own and unique.
+//! batches, a watcher that checks each batch's leaves (and asks for those it cannot see), while
+//! it is pending or only once it is active, in its tail, voids every dishonest batch and none of
+//! the honest ones, so that no account is ever paid for a post that is not provably its own and
+//! unique, and a lie found late leaves no count behind.
 
 use super::*;
 use proptest::prelude::*;
@@ -50,12 +51,23 @@ struct Plan {
 	/// The registrant asks for every leaf of its own batch first, answering those it can (the
 	/// squatter of the old 16 request slots).
 	squat: bool,
+	/// The watcher looks only once the batch is active (when its samples let it be), in its
+	/// tail.
+	late: bool,
 }
 
 fn plan() -> impl Strategy<Value = Plan> {
-	([0u8..4, 0u8..4], 1u8..4, lie(), any::<u8>(), any::<u8>(), any::<bool>())
+	([0u8..4, 0u8..4], 1u8..4, lie(), any::<u8>(), any::<u8>(), any::<bool>(), any::<bool>())
 		.prop_filter("some posts", |(posts, ..)| posts[0] + posts[1] > 0)
-		.prop_map(|(posts, gap, lie, at, seed, squat)| Plan { posts, gap, lie, at, seed, squat })
+		.prop_map(|(posts, gap, lie, at, seed, squat, late)| Plan {
+			posts,
+			gap,
+			lie,
+			at,
+			seed,
+			squat,
+			late,
+		})
 }
 
 /// Every leaf's genuine proof, replayed at every other index as fraud, proves nothing: a proof
@@ -101,14 +113,15 @@ fn replays_prove_nothing(batch: BatchId, leaves: &[Option<PostRecord>], list: &C
 /// A post counted already, where a watcher saw it: batch, index, record and proof.
 type Seen = (BatchId, u32, PostRecord, Proof);
 
-/// What a watcher does with a pending batch whose leaves it sees (`None`: a leaf it cannot),
-/// knowing the posts of the batches before (`seen`): the first fraud it finds, proven, or an
-/// unanswered request. Whether it voided the batch.
+/// What a watcher does with a batch, pending or in its tail (`late`), whose leaves it sees
+/// (`None`: a leaf it cannot), knowing the posts of the batches before (`seen`): the first fraud
+/// it finds, proven, or an unanswered request. Whether it voided the batch.
 fn watch(
 	batch: BatchId,
 	leaves: &[Option<PostRecord>],
 	list: &Contributors,
 	seen: &[Seen],
+	late: bool,
 ) -> bool {
 	let hashes: Vec<H256> = leaves
 		.iter()
@@ -134,7 +147,7 @@ fn watch(
 					));
 				}
 				// The registrant cannot answer: nobody can open junk.
-				advance(ANSWER_WINDOW + 1);
+				advance(if late { TAIL_ANSWER_WINDOW } else { ANSWER_WINDOW } + 1);
 				assert_ok!(Content::void_unanswered(
 					RuntimeOrigin::signed(acc(Dave)),
 					batch,
@@ -298,12 +311,22 @@ proptest! {
 					}
 				}
 				replays_prove_nothing(batch, &leaves, &list);
-				let voided = watch(batch, &leaves, &list, &seen);
+				// A late watcher: the batch counts first, if its samples and requests let it.
+				let late = plan.late
+					&& PendingBatches::<Test>::get(batch).is_some_and(|p| p.samples_opened() && p.open_requests == 0);
+				if late {
+					advance(CHALLENGE_WINDOW);
+					assert_ok!(Content::activate_batch(RuntimeOrigin::signed(acc(Dave)), batch, list.clone()));
+					prop_assert!(Tails::<Test>::contains_key(batch));
+				}
+				let voided = watch(batch, &leaves, &list, &seen, late);
 				prop_assert_eq!(voided, lied, "a batch is voided if and only if it lied: {:?}", plan);
-				if !voided {
+				if !voided && !late {
 					advance(CHALLENGE_WINDOW);
 					prop_assert!(PendingBatches::<Test>::get(batch).is_some_and(|p| p.samples_opened()));
 					assert_ok!(Content::activate_batch(RuntimeOrigin::signed(acc(Dave)), batch, list.clone()));
+				}
+				if !voided {
 					for (index, post) in honest.iter().enumerate() {
 						let Identity::X(n) = post.author else { unreachable!() };
 						let PostId::X { id } = post.post else { unreachable!() };
