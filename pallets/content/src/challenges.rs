@@ -156,16 +156,13 @@ impl<T: Config> Pallet<T> {
 		// Committed in an earlier block, to this proof, by this caller: a proof copied from the
 		// pool has no commitment, and a commitment copied names its first maker.
 		let now = frame_system::Pallet::<T>::block_number();
-		let commitment = Commitments::<T>::get(batch, &challenger)
-			.filter(|c| c.at < now && c.hash == challenge_commitment(batch, &challenger, fraud))
-			.ok_or(Error::<T>::NoCommitment)?;
-		Commitments::<T>::remove(batch, &challenger);
-		T::Currency::release(
-			&HoldReason::ChallengeCommit.into(),
-			&challenger,
-			commitment.deposit,
-			Precision::BestEffort,
-		)?;
+		ensure!(
+			Commitments::<T>::get(batch, &challenger).is_some_and(
+				|c| c.at < now && c.hash == challenge_commitment(batch, &challenger, fraud)
+			),
+			Error::<T>::NoCommitment
+		);
+		Self::take_commitment(batch, &challenger)?;
 		Self::void(batch, open, contributors, challenger)
 	}
 
@@ -190,13 +187,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn do_withdraw_commitment(who: T::AccountId, batch: BatchId) -> DispatchResult {
-		let commitment = Commitments::<T>::take(batch, &who).ok_or(Error::<T>::NoCommitment)?;
-		T::Currency::release(
-			&HoldReason::ChallengeCommit.into(),
-			&who,
-			commitment.deposit,
-			Precision::BestEffort,
-		)?;
+		Self::take_commitment(batch, &who)?;
 		Self::deposit_event(Event::CommitmentWithdrawn { batch, challenger: who });
 		Ok(())
 	}
@@ -350,6 +341,18 @@ impl<T: Config> Pallet<T> {
 		Self::release_deposit(&request)?;
 		Self::deposit_event(Event::RequestRefunded { batch, index, requester: request.requester });
 		Ok(())
+	}
+
+	/// Removes `who`'s commitment against `batch` and returns its deposit.
+	fn take_commitment(batch: BatchId, who: &T::AccountId) -> DispatchResult {
+		let commitment = Commitments::<T>::take(batch, who).ok_or(Error::<T>::NoCommitment)?;
+		T::Currency::release(
+			&HoldReason::ChallengeCommit.into(),
+			who,
+			commitment.deposit,
+			Precision::BestEffort,
+		)
+		.map(|_| ())
 	}
 
 	/// Returns a request's deposit to its requester.
