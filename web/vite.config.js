@@ -1,7 +1,9 @@
 import { defineConfig } from 'vite';
 
-// Relative paths, so that the built portal (dist/) is served from any directory.
-// The development server may read scripts/buyer/format.mjs, which the portal shares.
+// Relative paths, so that the built portal (dist/) is served from any directory. The shared
+// package @licentia/client (primitives/js) is a workspace package: Vite resolves it through the
+// root node_modules' link and, finding the workspace root (the root package.json's
+// "workspaces"), lets the development server read it.
 export default defineConfig({
   base: './',
   build: {
@@ -16,5 +18,4 @@ export default defineConfig({
       },
     },
   },
-  server: { fs: { allow: ['..'] } },
 });

@@ -1,10 +1,9 @@
 // The buyer's page: open offers with their terms in words and a live quote, buying with a
 // price limit, and the licenses the account holds.
 
+import { exclusionsText, formatBalance, formatBlocks } from '@licentia/client';
 import { card, h, show } from './dom.js';
-import {
-  PURPOSES, exclusionsText, formatBalance, formatBlocks, readLicenses, rpc, send,
-} from './chain.js';
+import { PURPOSES, readLicenses, rpc, send } from './chain.js';
 
 const yes = (b) => (b ? 'yes' : 'no');
 

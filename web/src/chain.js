@@ -2,10 +2,11 @@
 // node's metadata), the node's `licentia_` RPC methods, accounts (a wallet extension's, or the
 // development accounts on a development chain), and transactions with their outcome in words.
 
+import { relayedStatementPayload, signedBy } from '@licentia/client';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { web3Accounts, web3Enable, web3FromSource } from '@polkadot/extension-dapp';
 import { Keyring } from '@polkadot/keyring';
-import { compactAddLength, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
 /** The node: `?node=ws://...` in the page's address, else the development node. */
@@ -112,22 +113,24 @@ const RELAY_VALIDITY = 14_400;
 export async function signRelayedStatement(api, account, decisions, restrictions) {
   const nonce = (await api.query.consent.relayNonce(account.address)).toNumber();
   const expiresAt = (await api.rpc.chain.getHeader()).number.toNumber() + RELAY_VALIDITY;
-  const statement = api.createType('PalletConsentRelayedStatement', {
-    account: account.address, scope: { Account: null }, decisions, restrictions, nonce, expiresAt,
-  });
-  // SCALE of (RELAY_CONTEXT, genesis hash, statement): the context as a byte vector.
-  const context = compactAddLength(stringToU8a('licentia/relayed-consent/v2'));
-  const payload = u8aConcat(context, api.genesisHash.toU8a(), statement.toU8a());
   const camel = (variant) => variant[0].toLowerCase() + variant.slice(1);
-  return {
+  const statement = {
     account: account.address,
-    identity: null,
+    scope: 'account',
     decisions: decisions.map(([purpose, decision]) => [camel(purpose), camel(decision)]),
     restrictions: restrictions && { refused: restrictions.refused.map(camel), minPrice: restrictions.minPrice },
     nonce,
     expiresAt,
-    signature: await signBytes(account, payload),
   };
+  // What the chain checks: the statement's payload, signed as it is or wrapped by the wallet.
+  const payload = relayedStatementPayload(api.registry, api.genesisHash, statement);
+  const signature = await signBytes(account, payload);
+  if (!signedBy(payload, signature, account.address)) {
+    throw new Error(`the wallet's signature is not ${account.address}'s signature of the statement`);
+  }
+  // The file `consent relay` reads names the scope by `identity` (null: every identity).
+  const { scope, ...signed } = statement;
+  return { account: signed.account, identity: null, ...signed, signature };
 }
 
 /**
@@ -174,10 +177,6 @@ export async function nostrLinkTx(api, account) {
   return api.tx.consent.linkNostr(`0x${event.pubkey}`, event.created_at, `0x${event.sig}`);
 }
 
-/** `planck` in the chain's token, e.g. `4.275 LCT`, and a quote's exclusions in words (the
- * buyer scripts' own functions). */
-export { exclusionsText, formatBalance } from '../../scripts/buyer/format.mjs';
-
 /** The purposes, in the chain's order, with plain names. */
 export const PURPOSES = [
   ['aiTraining', 'AI training', 'Training machine-learning models on your posts.'],
@@ -200,7 +199,6 @@ export function purposeVariant(purpose) {
   return purpose[0].toUpperCase() + purpose.slice(1);
 }
 
-/** Duration in blocks, in words (6-second blocks). */
 /**
  * The date of block `block`, estimated from the best block (`now`, whose timestamp is `nowMs`)
  * and the slot duration: exact enough to name the day a 30-day period began.
@@ -208,12 +206,4 @@ export function purposeVariant(purpose) {
 export function blockDate(api, now, nowMs, block) {
   const slot = Number(api.consts.aura?.slotDuration ?? 6000);
   return new Date(Number(nowMs) - (Number(now) - Number(block)) * slot);
-}
-
-export function formatBlocks(api, blocks) {
-  const ms = Number(api.consts.aura?.slotDuration ?? 6000) * Number(blocks);
-  const minutes = ms / 60000;
-  if (minutes < 120) return `${Math.round(minutes)} minutes`;
-  if (minutes < 2880) return `${(minutes / 60).toFixed(1)} hours`;
-  return `${(minutes / 1440).toFixed(1)} days`;
 }

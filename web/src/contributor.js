@@ -1,10 +1,11 @@
 // The contributor's page: linked identities, consent per purpose, the conditions refused and a
 // minimum price, posts, earnings, claim, and withdrawing everything.
 
+import { formatBalance, formatBlocks } from '@licentia/client';
 import { card, h, show } from './dom.js';
 import {
-  PURPOSES, RESTRICTIONS, blockDate, covers, formatBalance, formatBlocks, freeBalance, nostrLinkTx,
-  purposeVariant, readLicenses, rpc, send, signRelayedStatement,
+  PURPOSES, RESTRICTIONS, blockDate, covers, freeBalance, nostrLinkTx, purposeVariant, readLicenses, rpc, send,
+  signRelayedStatement,
 } from './chain.js';
 
 /** An identity as people write it: `x:783214`, `bluesky:did:plc:...`, `nostr:ab12...`. */

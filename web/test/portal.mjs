@@ -11,7 +11,7 @@
 // --bridge is the licentia-bridge binary that relays the signed statement, as a platform does.
 //
 // The chain needs a platform offer with posts of //Eve's: the test makes one with
-// scripts/buyer/dev-offer.mjs (as //Dave, the X platform's operator on --dev). Exits 1 on the
+// scripts/buyer-tools/dev-offer.mjs (as //Dave, the X platform's operator on --dev). Exits 1 on the
 // first failed expectation. bridge/tests/e2e.rs runs it on a fresh node in the test suite.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -56,7 +56,7 @@ mkdirSync(args.screenshots, { recursive: true });
 
 // -- The chain: an offer of 5 posts by //Eve (X user 1234567890) allowing AI training. -------
 step('dev-offer.mjs: Dave links Eve, registers 5 of her posts and opens offer 0');
-execFileSync('node', [join(here, '../../scripts/buyer/dev-offer.mjs'), '--url', args.node, '--posts', '5'], {
+execFileSync('node', [join(here, '../../scripts/buyer-tools/dev-offer.mjs'), '--url', args.node, '--posts', '5'], {
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 

@@ -3,11 +3,8 @@
 // now. Everything comes from the chain's metadata: storage `licensing.offers` and
 // `licensing.termsOf`, the runtime calls `licensingApi.quote` (the price, or why a purchase
 // would fail) and `consentApi.platform`.
-import {
-  DEFAULT_URL, connect, formatBalance, formatBlocks, formatPrice, formatTerms, parseArgs, printJson, quoteOf,
-  toJson,
-} from './lib.mjs';
-import { exclusionsText } from './format.mjs';
+import { exclusionsText, formatBalance, formatBlocks } from '@licentia/client';
+import { DEFAULT_URL, connect, formatPrice, formatTerms, parseArgs, printJson, quoteOf, toJson } from './lib.mjs';
 
 const usage = `usage: offers.mjs [--url ${DEFAULT_URL}] [--json]
 
@@ -68,7 +65,7 @@ if (args.json) {
     console.log(`  owner:           ${o.owner ?? 'governance (pool offer)'}`);
     console.log(`  platforms:       ${pool}`);
     console.log(`  terms id:        ${o.termsId}`);
-    if (o.terms) console.log(formatTerms({ ...o.terms, durationText: formatBlocks(api, o.terms.duration) }));
+    if (o.terms) console.log(formatTerms({ ...o.terms, durationText: formatBlocks(api, o.terms.duration, { count: true }) }));
     console.log(`  price:           ${formatPrice(api, o.price)}`);
     console.log(
       o.quote

@@ -12,9 +12,10 @@
 // An anonymised dataset has no authors to match: its records are also re-checked with the
 // gateway (`/v1/licenses/{id}/status`, signed by --suri), which asks the chain about each.
 
+import { gatewayGet } from '@licentia/client';
+import { u8aToHex } from '@polkadot/util';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringToU8a, u8aToHex } from '@polkadot/util';
 import { DEFAULT_URL, connect, fail, keyPair, log, parseArgs, printJson, rpc } from './lib.mjs';
 import { deliveredLeaf } from './verify.mjs';
 
@@ -77,12 +78,8 @@ if (anonymous.length > 0) {
   for (let i = 0; i < anonymous.length; i += 500) {
     const cursors = anonymous.slice(i, i + 500).map(({ line }) => line.cursor).join(',');
     const path = `/v1/licenses/${manifest.license}/status?cursors=${encodeURIComponent(cursors)}`;
-    const timestamp = Date.now();
-    const signature = u8aToHex(owner.sign(stringToU8a(`licentia-gateway\n${manifest.genesis}\nGET ${path}\n${timestamp}`)));
-    const response = await fetch(`${manifest.gateway}${path}`, {
-      headers: { 'Licentia-Account': owner.address, 'Licentia-Timestamp': String(timestamp), 'Licentia-Signature': signature },
-    });
-    if (!response.ok) fail(`the gateway answered ${response.status}: ${await response.text()}`);
+    const response = await gatewayGet(manifest.gateway, path, { pair: owner, genesis: manifest.genesis })
+      .catch((e) => fail(e.message));
     for (const answer of await response.json()) {
       if (!answer.allowed) why.set(answer.cursor, { reason: answer.reason, at: null, change: 'gateway status' });
     }

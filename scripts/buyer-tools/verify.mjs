@@ -12,7 +12,8 @@ import { CID } from 'multiformats/cid';
 import { base64 } from 'multiformats/bases/base64';
 import { hexToU8a, stringToU8a, u8aConcat, u8aEq, u8aToHex, u8aToU8a } from '@polkadot/util';
 import { blake2AsU8a, sha256AsU8a } from '@polkadot/util-crypto';
-import { rpc, typeByPath } from './lib.mjs';
+import { typeByPath } from '@licentia/client';
+import { rpc } from './lib.mjs';
 
 /**
  * A record's sealed half (primitives/src/content.rs, `PostRecord::sealed`): blake2-256 of the
@@ -20,7 +21,7 @@ import { rpc, typeByPath } from './lib.mjs';
  * That is the record's own encoding less its last field, `scrubbedHash` (32 bytes).
  */
 export function sealedHash(api, record) {
-  const type = typeByPath(api, 'licentia_primitives::content::PostRecord');
+  const type = typeByPath(api.registry, 'licentia_primitives::content::PostRecord');
   const pascal = (value) => Object.fromEntries(Object.entries(value).map(([k, v]) => [k[0].toUpperCase() + k.slice(1), v]));
   const encoded = api.registry.createType(type, {
     platform: record.platform,
@@ -62,6 +63,38 @@ export function sizedRoot(merkleRoot, leaves) {
   const size = new Uint8Array(4);
   new DataView(size.buffer).setUint32(0, leaves, true);
   return blake2AsU8a(u8aConcat(u8aToU8a(merkleRoot), size));
+}
+
+// The batch's binary Merkle tree, as `binary_merkle_tree::merkle_root_raw::<BlakeTwo256>` builds
+// it over the leaf hashes (bytes): pairs are hashed together, an odd last node moves up unchanged.
+function merkleRows(leaves) {
+  const rows = [leaves];
+  while (rows[rows.length - 1].length > 1) {
+    const row = rows[rows.length - 1];
+    const next = [];
+    for (let i = 0; i < row.length; i += 2) {
+      next.push(i + 1 < row.length ? blake2AsU8a(u8aConcat(row[i], row[i + 1])) : row[i]);
+    }
+    rows.push(next);
+  }
+  return rows;
+}
+
+/** The root of a batch of `leaves` (bytes): its tree's Merkle root bound to their number. */
+export function merkleRoot(leaves) {
+  return sizedRoot(merkleRows(leaves).pop()[0], leaves.length);
+}
+
+/** The sibling hashes (bytes) from leaf `index` to the root (none where a node moved up alone). */
+export function merkleProof(leaves, index) {
+  const proof = [];
+  let position = index;
+  for (const row of merkleRows(leaves).slice(0, -1)) {
+    const sibling = position ^ 1;
+    if (sibling < row.length) proof.push(row[sibling]);
+    position >>= 1;
+  }
+  return proof;
 }
 
 /**

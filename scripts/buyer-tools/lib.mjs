@@ -10,8 +10,8 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { stringCamelCase } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { formatBalance, formatBlocks, typeByPath } from '@licentia/client';
 import { readFileSync } from 'node:fs';
-import { formatBalance } from './format.mjs';
 
 export const DEFAULT_URL = 'ws://127.0.0.1:9944';
 
@@ -233,13 +233,6 @@ export function eventFields(event) {
 // ---------------------------------------------------------------------------------------------
 // Types from metadata
 
-/** The metadata's type with Rust path `path` (e.g. `licentia_primitives::consent::Purpose`). */
-export function typeByPath(api, path) {
-  const found = api.registry.lookup.types.find(({ type }) => type.path.map(String).join('::') === path);
-  if (!found) throw new Error(`the metadata has no type ${path}`);
-  return api.registry.createLookupType(found.id);
-}
-
 /** The documentation of variant `name` of the metadata's enum at `path` ('' if there is none). */
 export function variantDocs(api, path, name) {
   const found = api.registry.lookup.types.find(({ type }) => type.path.map(String).join('::') === path);
@@ -249,7 +242,7 @@ export function variantDocs(api, path, name) {
 
 /** The `Purpose` variants in order, as the metadata names them (`AiTraining`, ...). */
 export function purposeVariants(api) {
-  return api.registry.createType(typeByPath(api, 'licentia_primitives::consent::Purpose')).defKeys;
+  return api.registry.createType(typeByPath(api.registry, 'licentia_primitives::consent::Purpose')).defKeys;
 }
 
 /**
@@ -307,17 +300,6 @@ export function toJson(value, field = '') {
 // ---------------------------------------------------------------------------------------------
 // Presentation
 
-export { formatBalance };
-
-/** A number of blocks and, from Aura's slot duration, roughly how long that is. */
-export function formatBlocks(api, blocks) {
-  const ms = Number(api.consts.aura?.slotDuration ?? 6000) * Number(blocks);
-  const minutes = ms / 60000;
-  const approx =
-    minutes < 120 ? `${Math.round(minutes)} min` : minutes < 2880 ? `${(minutes / 60).toFixed(1)} h` : `${(minutes / 1440).toFixed(1)} days`;
-  return `${blocks} blocks (~${approx})`;
-}
-
 /** A price as JSON (`{"perRecord": "..."}` / `{"flat": "..."}`) in words. */
 export function formatPrice(api, price) {
   if (price.perRecord !== undefined) return `${formatBalance(api, price.perRecord)} per record`;
@@ -348,7 +330,7 @@ export function formatLicense(api, license, now) {
     ? `revoked at block ${license.revoked}`
     : now >= license.expiry
       ? 'expired'
-      : `valid for ${formatBlocks(api, license.expiry - now)} more`;
+      : `valid for ${formatBlocks(api, license.expiry - now, { count: true })} more`;
   return [
     `owner:       ${license.owner}`,
     `offer:       ${license.offer} (terms ${license.terms})`,

@@ -5,11 +5,12 @@
 // holder must honour); and,
 // with `--check`, the access decisions for a JSON array of queries (`licentia_checkAccessBatch`).
 // The `licentia_` methods are the node's JSON-RPC, not in metadata: sent as raw JSON-RPC.
+import { formatBalance, formatBlocks } from '@licentia/client';
+import { stringCamelCase } from '@polkadot/util';
 import {
-  DEFAULT_URL, connect, fail, formatBalance, formatBlocks, formatLicense, formatTerms, integerArg, parseArgs, printJson, purposeNames,
+  DEFAULT_URL, connect, fail, formatLicense, formatTerms, integerArg, parseArgs, printJson, purposeNames,
   readJson, rpc, toJson,
 } from './lib.mjs';
-import { stringCamelCase } from '@polkadot/util';
 
 const usage = `usage: license.mjs --license ID [--since BLOCK] [--cursor N] [--check QUERIES] [--url ${DEFAULT_URL}] [--json]
 
@@ -66,7 +67,7 @@ if (args.json) {
   console.log(`  transferable: ${report.stored.transferable}; deposit ${formatBalance(api, report.stored.deposit)} held from ${report.stored.depositor}`);
   if (report.terms) {
     console.log(`terms ${report.stored.terms}:`);
-    console.log(formatTerms({ ...report.terms, durationText: formatBlocks(api, report.terms.duration) }));
+    console.log(formatTerms({ ...report.terms, durationText: formatBlocks(api, report.terms.duration, { count: true }) }));
   }
   const from = args.cursor === '' ? `block ${args.since}` : `position ${args.cursor}`;
   console.log(`revocation feed from ${from}: ${report.revocations.length ? '' : 'empty'} (next time: --cursor ${report.feedNext})`);

@@ -2,9 +2,8 @@
 // Downloads the records a license covers from a platform's gateway (`licentia-bridge serve`)
 // into a dataset directory, verifying each one against the chain as it goes.
 //
-// Each request is signed by the license's owner (sr25519, as Polkadot.js signs raw messages):
-// `licentia-gateway\n<genesis hash>\n<METHOD> <path and query>\n<timestamp ms>`, sent in the
-// `Licentia-Account`, `Licentia-Timestamp` and `Licentia-Signature` headers (docs/gateway.md).
+// Each request is signed by the license's owner (`gatewayGet` of @licentia/client: sr25519, in
+// the `Licentia-Account`, `Licentia-Timestamp` and `Licentia-Signature` headers, docs/gateway.md).
 // Every record's Merkle proof is checked against its batch's root on chain (`licentia_batch`),
 // and, unless the license is anonymised, its content hash is recomputed from its content
 // (verify.mjs). A record that fails is not written: it is listed in the manifest's `failed` and
@@ -13,10 +12,10 @@
 // The directory holds `records.jsonl` (one delivered record per line) and `manifest.json`
 // (license, gateway, cursor, counts); run again, it resumes from the manifest's cursor.
 
+import { gatewayGet } from '@licentia/client';
 import { existsSync, mkdirSync, readFileSync, appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringToU8a, u8aToHex } from '@polkadot/util';
-import { DEFAULT_URL, connect, fail, integerArg, keyPair, log, parseArgs, printJson, rpc } from './lib.mjs';
+import { DEFAULT_URL, connect, fail, integerArg, keyPair, log, parseArgs, printJson } from './lib.mjs';
 import { recordChecker } from './verify.mjs';
 
 const usage = `usage: fetch.mjs --license ID --suri SECRET --gateway URL --out DIR
@@ -48,30 +47,8 @@ if (manifest.license !== license || manifest.genesis !== genesis) {
 }
 const save = () => writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
 
-/** A signed GET of `path` (with its query) from the gateway. */
-async function get(path) {
-  const timestamp = Date.now();
-  const message = `licentia-gateway\n${genesis}\nGET ${path}\n${timestamp}`;
-  const signature = u8aToHex(owner.sign(stringToU8a(message)));
-  const response = await fetch(`${gateway}${path}`, {
-    headers: {
-      'Licentia-Account': owner.address,
-      'Licentia-Timestamp': String(timestamp),
-      'Licentia-Signature': signature,
-    },
-  });
-  if (!response.ok) {
-    let detail = await response.text();
-    try {
-      const { error, message: text } = JSON.parse(detail);
-      detail = `${error}: ${text}`;
-    } catch { /* not JSON */ }
-    const error = new Error(`the gateway answered ${response.status} (${detail})`);
-    error.status = response.status;
-    throw error;
-  }
-  return response;
-}
+/** A signed GET of `path` (with its query) from the gateway, as the license's owner. */
+const get = (path) => gatewayGet(gateway, path, { pair: owner, genesis });
 
 const check = recordChecker(api);
 const count = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;

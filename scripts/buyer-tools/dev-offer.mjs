@@ -20,15 +20,15 @@
 //
 // `--queries FILE` writes the access queries for those posts (docs/rpc.md's JSON, without
 // `license`), for `buy.mjs --post FILE` / `--check FILE` and `license.mjs --check FILE`.
+import { exclusionsText, formatBalance, linkAcceptancePayload, typeByPath } from '@licentia/client';
 import { blake2AsHex, blake2AsU8a } from '@polkadot/util-crypto';
-import { stringCamelCase, u8aConcat, u8aToHex } from '@polkadot/util';
+import { stringCamelCase, u8aToHex } from '@polkadot/util';
 import { writeFileSync } from 'node:fs';
-import { exclusionsText } from './format.mjs';
 import {
-  DEFAULT_URL, connect, eventFields, fail, findEvent, formatBalance, integerArg, keyPair, log, parseArgs,
-  printJson, purposeBits, purposeNames, quoteOf, readJson, send, toJson, typeByPath,
+  DEFAULT_URL, connect, eventFields, fail, findEvent, integerArg, keyPair, log, parseArgs, printJson,
+  purposeBits, purposeNames, quoteOf, readJson, send, toJson,
 } from './lib.mjs';
-import { sizedRoot } from './verify.mjs';
+import { leafOf, merkleProof, merkleRoot } from './verify.mjs';
 
 const usage = `usage: dev-offer.mjs [--suri //Dave] [--platform ID] [--terms FILE]
                     [--per-record PLANCK | --flat PLANCK] [--posts 5] [--contributor //Eve]
@@ -71,7 +71,7 @@ const termsJson = args.terms !== '' ? readJson(args.terms) : {
   transferable: false, redistribution: false, commercialUse: true, modelWeightsRelease: false,
   legalHash: `0x${'1e'.repeat(32)}`, legalUri: 'https://licentia.example/terms/train-v1',
 };
-const termsType = typeByPath(api, 'licentia_primitives::licensing::Terms');
+const termsType = typeByPath(api.registry, 'licentia_primitives::licensing::Terms');
 const terms = api.registry.createType(termsType, {
   ...termsJson,
   purposes: purposeBits(api, termsJson.purposes ?? []),
@@ -142,7 +142,7 @@ async function run(tx, pair) {
 async function registerPosts() {
   const contributor = await keyPair(args.contributor);
   const identity = authorIdentity();
-  const identityType = typeByPath(api, 'licentia_primitives::consent::Identity');
+  const identityType = typeByPath(api.registry, 'licentia_primitives::consent::Identity');
   const identityCodec = api.registry.createType(identityType, identity);
 
   // Link (attested by the operator), unless it is linked to the contributor already.
@@ -154,22 +154,14 @@ async function registerPosts() {
     }
     log(`${JSON.stringify(toJson(identityCodec))} is linked to ${contributor.address} already`);
   } else {
-    // The contributor accepts the link first: it signs (LINK_CONTEXT, genesis hash, platform,
-    // identity, {nonce, expiresAt}) with its current relay nonce; the operator submits it.
+    // The contributor accepts the link first: it signs the link acceptance (@licentia/client)
+    // with its current relay nonce; the operator submits it.
     const nonce = (await api.query.consent.relayNonce(contributor.address)).toNumber();
     const expiresAt = (await api.rpc.chain.getHeader()).number.toNumber() + 100;
-    const payload = u8aConcat(
-      api.createType('Bytes', 'licentia/link-acceptance/v1').toU8a(),
-      api.genesisHash.toU8a(),
-      api.createType('u32', platform.id).toU8a(),
-      identityCodec.toU8a(),
-      api.createType('u32', nonce).toU8a(),
-      api.createType('u32', expiresAt).toU8a(),
-    );
+    const payload = linkAcceptancePayload(api.registry, api.genesisHash, { platform: platform.id, identity, nonce, expiresAt });
     const signature = { Sr25519: u8aToHex(contributor.sign(payload)) };
-    const acceptance = { nonce, expiresAt };
     await run(
-      api.tx.consent.linkIdentity(platform.id, identityCodec, contributor.address, acceptance, signature),
+      api.tx.consent.linkIdentity(platform.id, identityCodec, contributor.address, { nonce, expiresAt }, signature),
       operator,
     );
   }
@@ -185,7 +177,7 @@ async function registerPosts() {
 
   // A batch of made-up posts by that author: the chain stores only its Merkle root.
   const batch = (await api.query.content.nextBatchId()).toNumber();
-  const recordType = typeByPath(api, 'licentia_primitives::content::PostRecord');
+  const recordType = typeByPath(api.registry, 'licentia_primitives::content::PostRecord');
   const records = Array.from({ length: posts }, (_, i) => api.registry.createType(recordType, {
     platform: platform.id,
     post: postId(identity, batch, i),
@@ -198,12 +190,12 @@ async function registerPosts() {
   // `sealed` hashes the record's SCALE encoding less its last field (`scrubbedHash`).
   const leaves = records.map((r) => {
     const encoded = r.toU8a();
-    return blake2AsU8a(u8aConcat(blake2AsU8a(encoded.subarray(0, encoded.length - 32)), encoded.subarray(encoded.length - 32)));
+    return leafOf(blake2AsU8a(encoded.subarray(0, encoded.length - 32)), encoded.subarray(encoded.length - 32));
   });
   // The author's range: its posts in order of their order keys, first and last declared.
   const keys = Array.from({ length: posts }, (_, i) => orderKey(batch, i));
   const contribution = [{ author: identityCodec, posts, firstKey: keys[0], lastKey: keys[posts - 1] }];
-  const { events, blockNumber } = await run(api.tx.content.registerBatch(platform.id, merkleRoot(leaves), contribution), operator);
+  const { events, blockNumber } = await run(api.tx.content.registerBatch(platform.id, u8aToHex(merkleRoot(leaves)), contribution), operator);
   const event = eventFields(findEvent(events, api.events.content.BatchRegistered));
   // A platform batch counts once its challenge window has passed, the leaves the chain sampled
   // from it are opened, and someone activates it. The samples come from the hash of the block
@@ -285,36 +277,4 @@ function postId(identity, batch, i) {
   }
   const [user, instance] = identity.Mastodon.split('@');
   return { Mastodon: { uri: `https://${instance}/users/${user}/statuses/${key}` } };
-}
-
-// The batch's binary Merkle tree, as `binary_merkle_tree::merkle_root_raw::<BlakeTwo256>` builds
-// it over the leaf hashes: pairs are hashed together, an odd last node moves up unchanged.
-function merkleRows(leaves) {
-  const rows = [leaves];
-  while (rows[rows.length - 1].length > 1) {
-    const row = rows[rows.length - 1];
-    const next = [];
-    for (let i = 0; i < row.length; i += 2) {
-      next.push(i + 1 < row.length ? blake2AsU8a(u8aConcat(row[i], row[i + 1])) : row[i]);
-    }
-    rows.push(next);
-  }
-  return rows;
-}
-
-/** The batch's root: the tree's Merkle root bound to its number of leaves. */
-function merkleRoot(leaves) {
-  return u8aToHex(sizedRoot(merkleRows(leaves).pop()[0], leaves.length));
-}
-
-/** The sibling hashes from leaf `index` to the root (none where a node moved up alone). */
-function merkleProof(leaves, index) {
-  const proof = [];
-  let position = index;
-  for (const row of merkleRows(leaves).slice(0, -1)) {
-    const sibling = position ^ 1;
-    if (sibling < row.length) proof.push(row[sibling]);
-    position >>= 1;
-  }
-  return proof;
 }

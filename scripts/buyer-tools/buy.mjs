@@ -8,12 +8,12 @@
 //
 // A dispatch error (e.g. `licensing.PriceAboveLimit` when the price rose above `--max-price`)
 // is printed with its name and documentation from metadata, and the script exits with status 1.
-import {
-  DEFAULT_URL, DispatchFailure, connect, eventFields, fail, findEvent, formatBalance, formatLicense,
-  integerArg, keyPair, log, parseArgs, printJson, purposeNames, quoteOf, readJson, rpc, send, toJson,
-} from './lib.mjs';
-import { exclusionsText } from './format.mjs';
+import { exclusionsText, formatBalance } from '@licentia/client';
 import { stringCamelCase } from '@polkadot/util';
+import {
+  DEFAULT_URL, DispatchFailure, connect, eventFields, fail, findEvent, formatLicense, integerArg, keyPair,
+  log, parseArgs, printJson, purposeNames, quoteOf, readJson, rpc, send, toJson,
+} from './lib.mjs';
 
 const usage = `usage: buy.mjs --offer ID --suri SECRET [--max-price PLANCK] [--post QUERY] [--check QUERIES]
                [--url ${DEFAULT_URL}] [--json]

@@ -8,8 +8,11 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { Metadata, TypeRegistry } from '@polkadot/types';
 import { blake2AsU8a } from '@polkadot/util-crypto';
-import { stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
-import { canonicalText, contentHash, decodeEntities, deliveredLeaf, leafHash, sealedHash, sizedRoot, verifyProof } from './verify.mjs';
+import { stringToU8a, u8aToHex } from '@polkadot/util';
+import {
+  canonicalText, contentHash, decodeEntities, deliveredLeaf, leafHash, merkleProof, merkleRoot, sealedHash, sizedRoot,
+  verifyProof,
+} from './verify.mjs';
 
 const { vectors } = JSON.parse(readFileSync(new URL('../../bridge/testdata/content-hashes.json', import.meta.url)));
 
@@ -32,28 +35,13 @@ test('content hashes match the shared vectors', () => {
   }
 });
 
-// The tree of binary-merkle-tree over `leaves` (byte arrays): its rows, leaves first.
-function rows(leaves) {
-  const all = [leaves];
-  while (all[all.length - 1].length > 1) {
-    const row = all[all.length - 1];
-    const next = [];
-    for (let i = 0; i < row.length; i += 2) next.push(i + 1 < row.length ? blake2AsU8a(u8aConcat(row[i], row[i + 1])) : row[i]);
-    all.push(next);
-  }
-  return all;
-}
-function proofOf(leaves, index) {
-  const proof = [];
-  let position = index;
-  for (const row of rows(leaves).slice(0, -1)) {
-    if ((position ^ 1) < row.length) proof.push(u8aToHex(row[position ^ 1]));
-    position >>= 1;
-  }
-  return proof;
-}
+const proofOf = (leaves, index) => merkleProof(leaves, index).map((h) => u8aToHex(h));
 const leavesOf = (n) => Array.from({ length: n }, (_, i) => blake2AsU8a(stringToU8a(`leaf ${i}`)));
-const rootOf = (leaves) => u8aToHex(sizedRoot(rows(leaves).pop()[0], leaves.length));
+const rootOf = (leaves) => u8aToHex(merkleRoot(leaves));
+
+test('a batch root matches the runtime\'s (primitives/src/content.rs, roots_match_the_buyer_scripts)', () => {
+  assert.equal(rootOf(leavesOf(5)), '0x7b0a46306eee4ad63da55755c05a8b3ec820fe4db4dfafb94513dc42e6e62100');
+});
 
 test('every leaf opens at its own index only, in a batch of its own size only', () => {
   for (const size of [1, 2, 3, 5, 7, 8, 13, 33]) {
