@@ -158,10 +158,11 @@ async function registerPosts() {
     // with its current relay nonce; the operator submits it.
     const nonce = (await api.query.consent.relayNonce(contributor.address)).toNumber();
     const expiresAt = (await api.rpc.chain.getHeader()).number.toNumber() + 100;
-    const payload = linkAcceptancePayload(api.registry, api.genesisHash, { platform: platform.id, identity, nonce, expiresAt });
+    const acceptance = { nonce, expiresAt };
+    const payload = linkAcceptancePayload(api.registry, api.genesisHash, platform.id, identity, acceptance);
     const signature = { Sr25519: u8aToHex(contributor.sign(payload)) };
     await run(
-      api.tx.consent.linkIdentity(platform.id, identityCodec, contributor.address, { nonce, expiresAt }, signature),
+      api.tx.consent.linkIdentity(platform.id, identityCodec, contributor.address, acceptance, signature),
       operator,
     );
   }
