@@ -18,17 +18,16 @@ const vectors = JSON.parse(file('../../vectors/signed-payloads.json'));
 const registry = new TypeRegistry();
 registry.setMetadata(new Metadata(registry, file('../../../bridge/metadata.scale')));
 const { genesisHash, signer } = vectors;
+await cryptoWaitReady();
+const pair = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(signer.seed);
 
-test('the signer is the one named', async () => {
-  await cryptoWaitReady();
-  const pair = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(signer.seed);
+test('the signer is the one named', () => {
   assert.equal(u8aToHex(pair.publicKey), signer.publicKey);
   assert.equal(pair.address, signer.address);
 });
 
 /** The checks of one case, given the payload built here from its inputs. */
-async function checkCase(vector, payload) {
-  await cryptoWaitReady();
+function checkCase(vector, payload) {
   const what = vector.name;
   assert.equal(u8aToHex(payload), vector.payload, `${what}: payload`);
   assert.equal(u8aToHex(wrapped(payload)), vector.wrappedPayload, `${what}: wrapped payload`);
@@ -44,20 +43,24 @@ async function checkCase(vector, payload) {
   const bob = '5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty';
   assert.equal(signedBy(payload, vector.signature, bob), false, `${what}: another account`);
   assert.equal(signedBy(payload.subarray(1), vector.signature, signer.address), false, `${what}: altered`);
+  // sr25519 signatures are randomised: signed here, as a development key and a wallet sign, they
+  // differ from the vectors' and verify as well.
+  assert.equal(signedBy(payload, pair.sign(payload), signer.address), true, `${what}: signed here`);
+  assert.equal(signedBy(payload, pair.sign(wrapped(payload)), signer.address), true, `${what}: wrapped here`);
 }
 
-test('relayed statements: payloads, wrapped payloads and signatures', async () => {
-  assert.ok(vectors.relayedStatements.length >= 5);
+test('relayed statements: payloads, wrapped payloads and signatures', () => {
+  assert.ok(vectors.relayedStatements.length > 0, 'no cases');
   for (const vector of vectors.relayedStatements) {
-    await checkCase(vector, relayedStatementPayload(registry, genesisHash, vector.statement));
+    checkCase(vector, relayedStatementPayload(registry, genesisHash, vector.statement));
   }
 });
 
-test('link acceptances: payloads, wrapped payloads and signatures', async () => {
-  assert.ok(vectors.linkAcceptances.length >= 4);
+test('link acceptances: payloads, wrapped payloads and signatures', () => {
+  assert.ok(vectors.linkAcceptances.length > 0, 'no cases');
   for (const vector of vectors.linkAcceptances) {
     const { platform, identity, acceptance } = vector;
-    await checkCase(vector, linkAcceptancePayload(registry, genesisHash, platform, identity, acceptance));
+    checkCase(vector, linkAcceptancePayload(registry, genesisHash, platform, identity, acceptance));
   }
 });
 
