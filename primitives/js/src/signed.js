@@ -1,5 +1,5 @@
-// The payloads people sign off chain (licentia_primitives::signed): a consent
-// statement for a platform to relay (`consent.relayConsent`) and the acceptance of a link
+// The payloads people sign off chain (licentia_primitives::signed): a consent statement for a
+// platform to relay (`consent.relayConsent`) and the acceptance of a link
 // (`consent.linkIdentity`). Each is the SCALE encoding of a tuple whose first two fields are a
 // context string (as a byte vector: compact length, then the bytes) and the chain's genesis
 // hash; the rest is encoded with the types of the call's arguments, read from the runtime's
