@@ -83,7 +83,7 @@ impl PostId {
 				tid(rest.strip_prefix(b"/app.bsky.feed.post/")?)
 			},
 			(PostId::Mastodon { uri }, Identity::Mastodon(account)) => {
-				let (user, instance) = crate::consent::split_mastodon(account)?;
+				let (user, instance) = crate::identities::split_mastodon(account)?;
 				let rest = strip_prefix_ascii_ci(uri.strip_prefix(b"https://")?, instance)?;
 				let rest = strip_prefix_ascii_ci(rest.strip_prefix(b"/users/")?, user)?;
 				decimal(rest.strip_prefix(b"/statuses/")?)

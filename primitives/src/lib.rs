@@ -8,13 +8,16 @@
 
 extern crate alloc;
 
+mod bit_set;
 pub mod consent;
 pub mod content;
+pub mod identities;
 #[cfg(feature = "std")]
 pub mod json;
 pub mod licensing;
 pub mod nostr;
 pub mod runtime_api;
+pub mod signed;
 
 use sp_runtime::{
 	traits::{IdentifyAccount, Verify},

@@ -12,7 +12,7 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::RawOrigin;
-use licentia_primitives::consent::{MAX_HANDLE_LEN, WRAPPED_PREFIX, WRAPPED_SUFFIX};
+use licentia_primitives::{consent::MAX_HANDLE_LEN, signed};
 use sp_runtime::{traits::Bounded, Perbill};
 
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
@@ -156,8 +156,7 @@ mod benchmarks {
 			expires_at: frame_system::Pallet::<T>::block_number() + 1_000u32.into(),
 		};
 		let payload = Pallet::<T>::link_payload(id, &identity, &acceptance);
-		let wrapped = [WRAPPED_PREFIX, &payload[..], WRAPPED_SUFFIX].concat();
-		let (_, signature) = T::BenchmarkHelper::sign(&wrapped);
+		let (_, signature) = T::BenchmarkHelper::sign(&signed::wrapped(&payload));
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(op), id, identity.clone(), who.clone(), acceptance, signature);

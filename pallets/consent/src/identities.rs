@@ -11,7 +11,7 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 // Explicit, so that it wins over the `Identity` storage hasher of the prelude.
-use licentia_primitives::consent::Identity;
+use licentia_primitives::{consent::Identity, signed};
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_link_identity(
@@ -32,18 +32,17 @@ impl<T: Config> Pallet<T> {
 		}
 		Self::check_signed_once(&account, acceptance.nonce, acceptance.expires_at)?;
 		let payload = Self::link_payload(platform, &identity, &acceptance);
-		ensure!(Self::signed_by(signature, &payload, &account), Error::<T>::BadSignature);
+		ensure!(signed::signed_by(signature, &payload, &account), Error::<T>::BadSignature);
 		Self::insert_link(identity, account, platform, operator.clone())
 	}
 
-	/// The bytes an account signs to accept a link: `(LINK_CONTEXT, genesis_hash, platform,
-	/// identity, acceptance)`, SCALE-encoded.
+	/// The bytes an account signs to accept a link on this chain ([`signed::link_payload`]).
 	pub fn link_payload(
 		platform: PlatformId,
 		identity: &Identity,
 		acceptance: &LinkAcceptance<BlockNumberFor<T>>,
 	) -> Vec<u8> {
-		(LINK_CONTEXT, Self::genesis_hash(), platform, identity, acceptance).encode()
+		signed::link_payload(Self::genesis_hash().as_ref(), platform, identity, acceptance)
 	}
 
 	pub(crate) fn do_link_nostr(

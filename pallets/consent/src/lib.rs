@@ -431,10 +431,11 @@ pub mod pallet {
 		/// The identity must belong to the platform's kind (and a Mastodon account to the
 		/// platform's instance), must not be linked yet, and the account must have room for
 		/// it. `signature` is the account's signature of the SCALE encoding of `(LINK_CONTEXT,
-		/// genesis_hash, platform, identity, acceptance)` (or of that wrapped in `<Bytes>`,
-		/// as wallets sign raw messages). The acceptance carries the account's current relay
-		/// nonce and an expiry within `MaxRelayValidity` blocks: several acceptances signed at
-		/// once may be used in any order, and any unlink of the account's identities (or any
+		/// genesis_hash, platform, identity, acceptance)`
+		/// ([`link_payload`](licentia_primitives::signed::link_payload)), or of that wrapped in
+		/// `<Bytes>`, as wallets sign raw messages. The acceptance carries the account's current
+		/// relay nonce and an expiry within `MaxRelayValidity` blocks: several acceptances signed
+		/// at once may be used in any order, and any unlink of the account's identities (or any
 		/// statement it makes itself) moves the nonce on, so that an acceptance never links an
 		/// identity again once it was unlinked. An operator can neither fill someone's identity
 		/// slots nor attach an identity the account did not accept.
@@ -544,7 +545,8 @@ pub mod pallet {
 		/// and pays the fee, typically the platform the person opted in on.
 		///
 		/// `signature` signs the SCALE encoding of `(RELAY_CONTEXT, genesis_hash, statement)`
-		/// (or that wrapped in `<Bytes>`, `</Bytes>`, as wallets sign raw messages).
+		/// ([`relay_payload`](licentia_primitives::signed::relay_payload)), or that wrapped in
+		/// `<Bytes>`, `</Bytes>`, as wallets sign raw messages.
 		/// The statement must carry the account's next relay nonce, not be expired, and expire
 		/// within `MaxRelayValidity` blocks of its inclusion (a signed statement cannot wait
 		/// for years). It carries decisions about purposes, restrictions, or both. Emits

@@ -3,11 +3,13 @@
 
 use crate::*;
 use alloc::vec::Vec;
-use codec::Encode;
 use frame_support::{ensure, pallet_prelude::*};
 use frame_system::pallet_prelude::BlockNumberFor;
-use licentia_primitives::consent::{RestrictionSet, PRICE_TIERS, WRAPPED_PREFIX, WRAPPED_SUFFIX};
-use sp_runtime::traits::{Saturating, Verify};
+use licentia_primitives::{
+	consent::{RestrictionSet, PRICE_TIERS},
+	signed,
+};
+use sp_runtime::traits::Saturating;
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_set_consent(
@@ -110,7 +112,7 @@ impl<T: Config> Pallet<T> {
 		Self::check_signed_once(&statement.account, statement.nonce, statement.expires_at)?;
 		let payload = Self::relay_payload(&statement);
 		ensure!(
-			Self::signed_by(&signature, &payload, &statement.account),
+			signed::signed_by(&signature, &payload, &statement.account),
 			Error::<T>::BadSignature
 		);
 
@@ -147,19 +149,6 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Whether `signature` is `who`'s signature of `payload`, as signed or as wallets sign raw
-	/// messages (wrapped in `<Bytes>`, `</Bytes>`).
-	pub(crate) fn signed_by(
-		signature: &T::RelaySignature,
-		payload: &[u8],
-		who: &T::AccountId,
-	) -> bool {
-		signature.verify(payload, who) || {
-			let wrapped = [WRAPPED_PREFIX, payload, WRAPPED_SUFFIX].concat();
-			signature.verify(&wrapped[..], who)
-		}
-	}
-
 	/// Moves `who`'s relay nonce on, so that no statement it signed before can be relayed: called
 	/// when the account states its consent itself.
 	pub(crate) fn invalidate_relayed_statements(who: &T::AccountId) {
@@ -172,9 +161,9 @@ impl<T: Config> Pallet<T> {
 		frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::default())
 	}
 
-	/// The bytes an account signs to relay `statement`: `(RELAY_CONTEXT, genesis_hash,
-	/// statement)`, SCALE-encoded.
+	/// The bytes an account signs to relay `statement` on this chain
+	/// ([`signed::relay_payload`]).
 	pub fn relay_payload(statement: &RelayedStatementOf<T>) -> Vec<u8> {
-		(RELAY_CONTEXT, Self::genesis_hash(), statement).encode()
+		signed::relay_payload(Self::genesis_hash().as_ref(), statement)
 	}
 }

@@ -1,4 +1,6 @@
-//! The types this pallet stores and takes.
+//! The types this pallet stores and takes. Those that clients sign or build too (a statement's
+//! [`Scope`] and [`Restrictions`], the signed [`RelayedStatement`] and [`LinkAcceptance`]) are
+//! defined in `licentia_primitives` and re-exported here.
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
@@ -6,12 +8,8 @@ use core::fmt::Debug;
 use frame_support::{
 	traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
-use licentia_primitives::consent::{
-	Decision, Handle, Identity, PlatformId, PlatformKind, PriceTier, Purpose, Restriction,
-	Statements,
-};
+use licentia_primitives::consent::{Handle, PlatformId, PlatformKind, Statements};
 use scale_info::TypeInfo;
-use sp_core::ConstU32;
 use sp_runtime::Perbill;
 
 /// Whether a platform may register posts.
@@ -78,68 +76,10 @@ pub struct IdentityLink<AccountId, Balance> {
 	pub statements: Statements,
 }
 
-/// Where a consent statement applies.
-#[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
-)]
-pub enum Scope {
-	/// Every identity linked to the account, now and later.
-	Account,
-	/// One identity linked to the account.
-	Identity(Identity),
-}
-
-/// At most one decision per purpose in one call.
-pub type MaxDecisions = ConstU32<8>;
-
-/// Decisions about purposes, as one call or one relayed statement carries them.
-pub type Decisions = BoundedVec<(Purpose, Decision), MaxDecisions>;
-
-/// The conditions a person refuses at one scope and their minimum price, as one call or one
-/// relayed statement states them: they replace what the scope stated before.
-#[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
-)]
-pub struct Restrictions {
-	/// The conditions refused, each once (none: every condition accepted at this scope).
-	pub refused: BoundedVec<Restriction, ConstU32<4>>,
-	/// The minimum price tier, below `PRICE_TIERS` (0: no minimum at this scope).
-	pub min_price: PriceTier,
-}
-
-/// A consent statement a person signs off chain for a platform to relay (see
-/// [`Pallet::relay_consent`](crate::Pallet::relay_consent)). What is signed is the SCALE encoding
-/// of `(RELAY_CONTEXT, genesis_hash, statement)`.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
-pub struct RelayedStatement<AccountId, BlockNumber> {
-	/// Whose consent this is: the account that signed.
-	pub account: AccountId,
-	/// Where the decisions apply.
-	pub scope: Scope,
-	/// The decisions about purposes (may be empty when `restrictions` is given).
-	pub decisions: Decisions,
-	/// The restrictions and minimum price to state at `scope`, if any.
-	pub restrictions: Option<Restrictions>,
-	/// The account's relay nonce this statement uses: a statement is accepted once.
-	pub nonce: u32,
-	/// The last block in which the statement may be included.
-	pub expires_at: BlockNumber,
-}
-
-pub use licentia_primitives::consent::{LINK_CONTEXT, RELAY_CONTEXT};
-
-/// An account's agreement to have an identity linked to it, signed by the account for the
-/// operator to submit with [`link_identity`](crate::Pallet::link_identity).
-#[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
-)]
-pub struct LinkAcceptance<BlockNumber> {
-	/// The account's relay nonce when it signed: an unlink of any of its identities (or a
-	/// statement it makes itself) moves it on, after which the acceptance is void.
-	pub nonce: u32,
-	/// The last block in which it may be used.
-	pub expires_at: BlockNumber,
-}
+pub use licentia_primitives::{
+	consent::{Decisions, MaxDecisions, Restrictions, Scope},
+	signed::{LinkAcceptance, RelayedStatement, LINK_CONTEXT, RELAY_CONTEXT},
+};
 
 /// A platform registered at genesis, as [`register_platform`](crate::Pallet::register_platform)
 /// would register it.

@@ -164,7 +164,7 @@ fn a_wallets_wrapped_signature_is_accepted() {
 	with_platforms(|| {
 		let acceptance = LinkAcceptance { nonce: 0, expires_at: 5 };
 		let payload = Consent::link_payload(0, &did("a"), &acceptance);
-		let wrapped = [&b"<Bytes>"[..], &payload, &b"</Bytes>"[..]].concat();
+		let wrapped = licentia_primitives::signed::wrapped(&payload);
 		let signature = MultiSignature::Sr25519(Alice.sign(&wrapped));
 		assert_ok!(Consent::link_identity(
 			RuntimeOrigin::signed(account(Bob)),

@@ -171,7 +171,7 @@ fn a_direct_statement_invalidates_earlier_signed_ones() {
 fn a_wallets_wrapped_signature_is_relayed() {
 	linked(|| {
 		let s = statement(0, 10);
-		let wrapped = [&b"<Bytes>"[..], &Consent::relay_payload(&s), &b"</Bytes>"[..]].concat();
+		let wrapped = licentia_primitives::signed::wrapped(&Consent::relay_payload(&s));
 		let signature = MultiSignature::Sr25519(Alice.pair().sign(&wrapped));
 		assert_ok!(Consent::relay_consent(RuntimeOrigin::signed(account(Bob)), s, signature));
 		assert!(Consent::allowed_purposes(&account(Alice), &did("a")).contains(Purpose::AiTraining));
