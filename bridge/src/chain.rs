@@ -313,12 +313,12 @@ impl Chain {
 	pub async fn target(
 		&self,
 		id: licentia_primitives::consent::PlatformId,
-		salt_key: crate::formats::SaltKey,
-	) -> Result<crate::formats::Target> {
+		salt_key: crate::post::SaltKey,
+	) -> Result<crate::post::Target> {
 		use licentia_rpc::LicentiaApiClient;
 		let platform = self.licentia().platform(id, None).await.answer();
 		let platform = platform.with_context(|| format!("reading platform {id}"))?;
-		Ok(crate::formats::Target {
+		Ok(crate::post::Target {
 			id: platform.id,
 			kind: platform.kind,
 			domain: String::from_utf8_lossy(&platform.domain).into_owned(),

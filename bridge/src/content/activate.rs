@@ -7,12 +7,14 @@
 
 use crate::{
 	chain::{self, api, Answer, Chain},
+	cli,
 	store::Store,
 };
 use anyhow::{Context, Result};
 use licentia_primitives::content::{ranges, BatchId};
 use licentia_rpc::{LicentiaApiClient, NOT_FOUND};
 use serde::Serialize;
+use serde_json::Value;
 use std::{collections::BTreeSet, time::Duration};
 use subxt_signer::sr25519::Keypair;
 
@@ -33,6 +35,13 @@ pub struct Summary {
 	pub in_tail: Vec<(BatchId, u32)>,
 	/// Active batches whose tail ended now: the rest of their bond was released.
 	pub released: Vec<BatchId>,
+}
+
+/// `activate`, from its arguments.
+pub async fn command(chain: &Chain, args: cli::Activate) -> Result<Value> {
+	let mut store = Store::open(&args.store.path)?;
+	let signer = args.signer.keypair()?;
+	Ok(serde_json::to_value(run(chain, &signer, &mut store, None, args.wait).await?)?)
 }
 
 /// Activates the store's pending platform batches (only those in `only`, if given) whose
@@ -137,7 +146,7 @@ pub async fn run(
 /// proof. What keeps the bond: one left unopened past its deadline voids the batch. The answers
 /// are submitted at once, with consecutive nonces, then waited for (16 samples a batch, answered
 /// one block each, would not fit in a development chain's answer window).
-async fn answer_requests(
+pub(super) async fn answer_requests(
 	chain: &Chain,
 	signer: &Keypair,
 	store: &Store,

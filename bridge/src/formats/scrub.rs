@@ -10,7 +10,8 @@
 //!
 //! [`PostRecord::scrubbed_hash`]: licentia_primitives::content::PostRecord::scrubbed_hash
 
-use crate::formats::{self, Target};
+use super::text::{canonical_text, decode_entities};
+use crate::post::Target;
 use licentia_primitives::Hash;
 use serde_json::Value;
 use sp_crypto_hashing::blake2_256;
@@ -29,7 +30,7 @@ pub fn text_of(target: &Target, content: &Value) -> String {
 		PlatformKind::Mastodon => {
 			let html =
 				content["content"].as_str().or_else(|| content["object"]["content"].as_str());
-			formats::canonical_text(html.unwrap_or_default())
+			canonical_text(html.unwrap_or_default())
 		},
 		PlatformKind::X => {
 			let post = content.get("data").filter(|d| d.is_object()).unwrap_or(content);
@@ -38,7 +39,7 @@ pub fn text_of(target: &Target, content: &Value) -> String {
 				.as_str()
 				.or_else(|| post["text"].as_str())
 				.or_else(|| post["full_text"].as_str());
-			formats::decode_entities(text.unwrap_or_default())
+			decode_entities(text.unwrap_or_default())
 		},
 		PlatformKind::Nostr => {
 			let event = content.get(2).filter(|_| content.is_array()).unwrap_or(content);

@@ -1,0 +1,131 @@
+//! `serve`: the platform's data gateway. A license holder fetches the records their license
+//! covers, page by page; the chain decides what may be served, and the license's terms are
+//! applied to what is delivered.
+//!
+//! - **Who.** Every request is signed by the license's owner: an sr25519 signature (as
+//!   Polkadot.js `signRaw` makes it, `<Bytes>`-wrapped or not) of
+//!   `licentia-gateway\n<genesis hash>\n<METHOD> <path and query>\n<timestamp ms>`, in the
+//!   headers `Licentia-Account` (SS58), `Licentia-Timestamp` and `Licentia-Signature` (hex). A
+//!   timestamp more than [`SKEW`] away from the gateway's clock, or a signature seen before, is
+//!   refused. The owner is read from the chain for every request: a transferred license stops
+//!   working for its old owner at once.
+//! - **What.** The store's registered, not revoked posts of this platform, in the store's order
+//!   (the cursor `<batch>.<leaf>` is stable), each checked with `licentia_checkAccessBatch` for
+//!   the license's purpose: a post outside the license's snapshot, revoked, or whose author
+//!   withdrew consent is never served.
+//! - **Terms.** A capped license's records are recorded on chain (`licensing.recordDeliveries`)
+//!   before they are served, so the cap holds across gateways and restarts: a page is cut to what
+//!   the cap allows, and refused (409) once it is reached. Uncapped deliveries are recorded every
+//!   few seconds, summed per license. `anonymisation`: no author identity, handle, post id or URI
+//!   is delivered; each author is a pseudonym keyed by the store's secret and the license (stable
+//!   within a license, unlinkable across licenses), and the text has handles, links and Nostr
+//!   references replaced. `attribution`: the author and a link to them come with each record.
+//! - **Provenance.** Each record comes with its batch, leaf index and Merkle proof; a buyer checks
+//!   the proof against the batch root on chain (`licentia_batch`) and, for a record that is not
+//!   anonymised, recomputes its content hash from its content (docs/design.md, *Content hashes*).
+//!   An anonymised record carries the sealed half of its leaf instead of the record: the buyer
+//!   hashes the scrubbed text delivered, which is the leaf's other half, and checks the leaf
+//!   without learning whose post it is (docs/design.md, *The data path*).
+//!
+//! Errors are JSON `{"error": code, "message": ...}` with 400 (malformed), 401 (unsigned, bad
+//! signature, stale or replayed), 403 (not the owner, license expired or revoked), 404 (no such
+//! license, or not one covering this platform), 409 (cap reached), 429 (too many requests) and
+//! 503 (the gateway cannot reach its node: it never serves from stale answers).
+//!
+//! Here the server and its routes; [`state`] what requests share; [`auth`] who may ask;
+//! [`routes`] the handlers and their parameters; [`pages`] reading, checking and streaming
+//! pages; [`render`] a record as the license's terms deliver it (anonymised, attributed);
+//! [`meter`] deliveries recorded on chain.
+
+mod auth;
+mod meter;
+mod pages;
+mod render;
+mod routes;
+mod state;
+
+use crate::{chain::Chain, cli, store::Store};
+use anyhow::{Context, Result};
+use axum::{routing::get, Router};
+use meter::flush_deliveries;
+use routes::{health, license, records, status};
+use serde_json::{json, Value};
+use state::Gateway;
+use std::{
+	net::SocketAddr,
+	path::PathBuf,
+	sync::{Arc, Mutex},
+};
+use subxt_signer::sr25519::Keypair;
+
+/// What `serve` does.
+pub struct Options {
+	/// The platform whose posts are served.
+	pub platform: u32,
+	/// The store.
+	pub store: PathBuf,
+	/// Where to listen.
+	pub listen: SocketAddr,
+	/// The node, to reconnect to.
+	pub url: String,
+	/// Requests per second allowed per license.
+	pub rate: u32,
+}
+
+/// `serve`, from its arguments, with `url`'s node (reconnected to when lost).
+pub async fn command(chain: Chain, args: cli::Serve, url: String) -> Result<Value> {
+	let cli::Serve { platform, signer, store, listen, rate } = args;
+	let options = Options { platform: platform.id, store: store.path, listen, url, rate };
+	run(chain, signer.keypair()?, options).await?;
+	Ok(json!({ "stopped": true }))
+}
+
+/// Runs the gateway until SIGTERM or SIGINT.
+pub async fn run(chain: Chain, signer: Keypair, options: Options) -> Result<()> {
+	let mut store = Store::open(&options.store)?;
+	let target = chain.target(options.platform, store.salt_key()?).await?;
+	let secret = store.gateway_secret()?;
+	let gateway = Arc::new(Gateway {
+		target,
+		url: options.url,
+		signer,
+		genesis: chain.genesis_hash(),
+		secret,
+		chain: tokio::sync::RwLock::new(Some(Arc::new(chain))),
+		store: Mutex::new(store),
+		seen: Mutex::default(),
+		requests: Mutex::default(),
+		rate: options.rate.max(1),
+		unrecorded: Mutex::default(),
+		recording: tokio::sync::Mutex::new(()),
+	});
+	let app = Router::new()
+		.route("/health", get(health))
+		.route("/v1/licenses/{license}", get(license))
+		.route("/v1/licenses/{license}/records", get(records))
+		.route("/v1/licenses/{license}/status", get(status))
+		.with_state(gateway.clone());
+	let listener = tokio::net::TcpListener::bind(options.listen)
+		.await
+		.with_context(|| format!("listening on {}", options.listen))?;
+	eprintln!(
+		"serving platform {} on http://{}",
+		gateway.target.id,
+		listener.local_addr().unwrap_or(options.listen)
+	);
+	let flusher = tokio::spawn(flush_deliveries(gateway.clone()));
+	let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+	axum::serve(listener, app)
+		.with_graceful_shutdown(async move {
+			tokio::select! {
+				_ = terminate.recv() => {},
+				_ = tokio::signal::ctrl_c() => {},
+			}
+		})
+		.await?;
+	flusher.abort();
+	// What was served and not yet recorded is recorded before the gateway stops.
+	gateway.record_unrecorded().await;
+	eprintln!("stopped");
+	Ok(())
+}

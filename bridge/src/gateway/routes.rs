@@ -1,0 +1,246 @@
+//! The routes: health, a license's summary, its records, the status of chosen records; and their
+//! query parameters, malformed ones refused as JSON.
+
+use super::{auth::Held, meter::cap_reached, pages::*, state::*};
+use crate::{chain::Answer, store::Cursor};
+use anyhow::Result;
+use axum::{
+	body::Body,
+	extract::{FromRequestParts, Query, State},
+	http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode},
+	response::{IntoResponse, Response},
+	Json,
+};
+use licentia_primitives::{
+	consent::Purpose, runtime_api::LicenseView, AccountId, Balance, BlockNumber,
+};
+use licentia_rpc::LicentiaApiClient;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::{collections::BTreeMap, sync::Arc, time::Duration};
+
+/// A request's query parameters: malformed ones (`limit=abc`) are a JSON 400, as every other
+/// refusal.
+pub(super) struct Params<T>(pub(super) T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
+	type Rejection = Refusal;
+
+	async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Refusal> {
+		match Query::<T>::from_request_parts(parts, state).await {
+			Ok(Query(params)) => Ok(Params(params)),
+			Err(e) => Err(Refusal(StatusCode::BAD_REQUEST, "badRequest", e.body_text())),
+		}
+	}
+}
+
+/// The records page's parameters.
+#[derive(Deserialize)]
+pub(super) struct PageQuery {
+	/// Where the previous page ended (`<batch>.<leaf>`).
+	pub(super) cursor: Option<String>,
+	/// At most this many records.
+	pub(super) limit: Option<usize>,
+	/// The purpose they are served for (default: the license's first).
+	pub(super) purpose: Option<String>,
+	/// Every record from the cursor on, in one response.
+	#[serde(default)]
+	pub(super) stream: bool,
+}
+
+/// `GET /health`: 200 if the node answers now (its finalized block, within 5 s), else 503.
+pub(super) async fn health(State(gateway): State<Arc<Gateway>>) -> Response {
+	let chain = match gateway.chain().await {
+		Ok(chain) => chain,
+		Err(error) => return unavailable(error).into_response(),
+	};
+	let asked = tokio::time::timeout(Duration::from_secs(5), chain.finalized_number()).await;
+	match asked.map_err(anyhow::Error::from).and_then(|answer| answer) {
+		Ok(_) => (StatusCode::OK, "ok").into_response(),
+		Err(error) => gateway.lost(error).await.into_response(),
+	}
+}
+
+/// `GET /v1/licenses/{id}`: the license as the chain has it, for its owner.
+pub(super) async fn license(State(gateway): State<Arc<Gateway>>, held: Held) -> Response {
+	Json(json!({ "license": held.license, "platform": gateway.target.id })).into_response()
+}
+
+/// `GET /v1/licenses/{id}/records`: a page of records, one JSON object per line; with
+/// `stream=true`, every record from the cursor on, page after page in one response, ending with
+/// a `{"done": ...}` line. Gzipped when the client accepts it.
+pub(super) async fn records(
+	State(gateway): State<Arc<Gateway>>,
+	Held { id, chain, license }: Held,
+	Params(query): Params<PageQuery>,
+	headers: HeaderMap,
+) -> Result<Response, Refusal> {
+	let bad = |message: String| Refusal(StatusCode::BAD_REQUEST, "badRequest", message);
+	let after = match &query.cursor {
+		Some(cursor) => cursor.parse::<Cursor>().map_err(bad)?,
+		None => Cursor::default(),
+	};
+	let limit = query.limit.unwrap_or(if query.stream { MAX_PAGE } else { DEFAULT_PAGE });
+	if limit == 0 || limit > MAX_PAGE {
+		return Err(bad(format!("limit must be 1 to {MAX_PAGE}")));
+	}
+	let purpose = purpose_of(query.purpose.as_deref(), &license).map_err(bad)?;
+	if let Some(cap) = license.cap.filter(|cap| license.delivered >= *cap) {
+		return Err(cap_reached(id, cap));
+	}
+	let delivery = gateway.terms(&chain, &license).await?;
+	let request =
+		Request { id, owner: license.owner.clone(), cap: license.cap, purpose, delivery, limit };
+	// Uncapped: what the chain has recorded and what this gateway has served since.
+	let delivered = match license.cap {
+		Some(_) => license.delivered,
+		None => gateway.delivered(id, license.delivered),
+	};
+	let gzipped = accepts_gzip(&headers);
+	let gzip = gzipped.then(Gzip::default);
+
+	let mut response = if query.stream && request.cap.is_none() {
+		Body::from_stream(pipelined(gateway, chain, request, after, delivered, gzip))
+			.into_response()
+	} else if query.stream {
+		Body::from_stream(stream(gateway, chain, request, after, delivered, gzip)).into_response()
+	} else {
+		let page = gateway.serve_page(&chain, &request, after, delivered).await?;
+		let body = match gzip {
+			Some(mut gzip) => [gzip.chunk(page.body.as_bytes()), gzip.finish()].concat(),
+			None => page.body.into_bytes(),
+		};
+		let mut response = body.into_response();
+		let headers = response.headers_mut();
+		if let Some(next) = page.next {
+			headers.insert("licentia-next-cursor", header_value(&next.to_string()));
+		}
+		headers.insert("licentia-delivered", header_value(&page.delivered.to_string()));
+		response
+	};
+	let headers = response.headers_mut();
+	headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-ndjson"));
+	headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+	if gzipped {
+		headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+	}
+	if let Some(cap) = license.cap {
+		headers.insert("licentia-cap", header_value(&cap.to_string()));
+	}
+	Ok(response)
+}
+
+/// The status page's parameters.
+#[derive(Deserialize)]
+pub(super) struct StatusQuery {
+	/// Records' cursors, comma-separated (at most [`MAX_PAGE`]).
+	pub(super) cursors: String,
+	/// The purpose (default: the license's first).
+	pub(super) purpose: Option<String>,
+}
+
+/// `GET /v1/licenses/{id}/status?cursors=a,b`: whether records delivered before may still be
+/// used, each `{"cursor", "allowed", "reason"}` (the chain's `licentia_checkAccessBatch`
+/// answer; `notRegistered` for a cursor this gateway does not know). What a holder of an
+/// anonymised dataset, who cannot match the revocation feed's identities, honours withdrawals
+/// with.
+pub(super) async fn status(
+	State(gateway): State<Arc<Gateway>>,
+	Held { id, chain, license }: Held,
+	Params(query): Params<StatusQuery>,
+) -> Result<Response, Refusal> {
+	let bad = |message: String| Refusal(StatusCode::BAD_REQUEST, "badRequest", message);
+	let positions: Vec<Cursor> = query
+		.cursors
+		.split(',')
+		.filter(|c| !c.is_empty())
+		.map(|c| c.parse::<Cursor>())
+		.collect::<Result<_, _>>()
+		.map_err(bad)?;
+	if positions.len() > MAX_PAGE {
+		return Err(bad(format!("at most {MAX_PAGE} cursors")));
+	}
+	let purpose = purpose_of(query.purpose.as_deref(), &license).map_err(bad)?;
+	let found = {
+		let store = gateway.store.lock().expect("not poisoned");
+		store.at_positions(gateway.target.id, &positions)
+	}
+	.map_err(|e| Refusal(StatusCode::INTERNAL_SERVER_ERROR, "store", format!("{e:#}")))?;
+	let queries = found.iter().map(|(_, post)| access_query(id, purpose, post)).collect();
+	let decisions = match chain.licentia().check_access_batch(queries, None).await.answer() {
+		Ok(decisions) => decisions,
+		Err(error) => return Err(gateway.lost(error).await),
+	};
+	let mut answers: BTreeMap<Cursor, Value> = positions
+		.iter()
+		.map(|p| {
+			(*p, json!({ "cursor": p.to_string(), "allowed": false, "reason": "notRegistered" }))
+		})
+		.collect();
+	for ((position, _), decision) in found.iter().zip(decisions) {
+		let mut answer = json!({ "cursor": position.to_string(), "allowed": decision.allowed });
+		if let Some(reason) = decision.reason {
+			answer["reason"] = json!(reason);
+		}
+		answers.insert(*position, answer);
+	}
+	let answers: Vec<Value> = positions.iter().filter_map(|p| answers.get(p).cloned()).collect();
+	Ok(Json(answers).into_response())
+}
+
+/// The purpose named (as JSON names it: `aiTraining`...), or the license's first.
+pub(super) fn purpose_of(
+	name: Option<&str>,
+	license: &LicenseView<AccountId, Balance, BlockNumber>,
+) -> Result<Purpose, String> {
+	match name {
+		Some(name) => serde_json::from_value::<Purpose>(Value::String(name.into()))
+			.map_err(|_| format!("{name:?} is not a purpose")),
+		None => Purpose::ALL
+			.into_iter()
+			.find(|p| license.purposes.contains(*p))
+			.ok_or_else(|| "the license grants no purpose".into()),
+	}
+}
+
+pub(super) fn header_value(text: &str) -> HeaderValue {
+	HeaderValue::from_str(text).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	/// Arbitrary cursors (signs, huge numbers, multi-byte, missing parts) are parsed or refused,
+	/// never a panic; a cursor a gateway wrote reads back as itself.
+	#[test]
+	fn arbitrary_cursors_parse_or_are_refused() {
+		const PIECES: [&str; 9] = [".", "-", "+", "0", "7", "99999999999999999999", "é", " ", "a"];
+		for text in crate::fuzz::texts(&PIECES, 0x9e37_79b9_7f4a_7c15, 8, 20_000) {
+			if let Ok(position) = text.parse::<Cursor>() {
+				assert_eq!(position.to_string().parse::<Cursor>(), Ok(position), "{text:?}");
+			}
+		}
+		let position = Cursor { batch: 12, leaf: 4_095 };
+		assert_eq!(position.to_string().parse::<Cursor>(), Ok(position));
+	}
+
+	/// Malformed query parameters are refused as JSON 400s, with what was wrong.
+	#[test]
+	fn malformed_parameters_are_a_json_bad_request() {
+		let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+		let parse = |uri: &str| {
+			let (mut parts, ()) = axum::http::Request::get(uri).body(()).unwrap().into_parts();
+			runtime.block_on(Params::<PageQuery>::from_request_parts(&mut parts, &()))
+		};
+		let Params(page) = parse("/r?limit=7&stream=true").map_err(|r| r.2).unwrap();
+		assert_eq!((page.limit, page.stream), (Some(7), true));
+		for uri in ["/r?limit=abc", "/r?limit=-1", "/r?stream=maybe"] {
+			let refusal = parse(uri).err().expect(uri);
+			assert_eq!((refusal.0, refusal.1), (StatusCode::BAD_REQUEST, "badRequest"), "{uri}");
+			assert!(refusal.2.contains("limit") || refusal.2.contains("stream"), "{}", refusal.2);
+			let response = refusal.into_response();
+			assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+		}
+	}
+}

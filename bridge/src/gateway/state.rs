@@ -1,0 +1,112 @@
+//! What a gateway's requests share, and how they are refused.
+
+use crate::{chain::Chain, post::Target, store::Store};
+use anyhow::{Context, Result};
+use axum::{
+	http::StatusCode,
+	response::{IntoResponse, Response},
+	Json,
+};
+use licentia_primitives::{consent::Purpose, licensing::LicenseId, AccountId};
+use serde_json::json;
+use std::{
+	collections::{BTreeMap, HashMap},
+	sync::{Arc, Mutex},
+	time::{Duration, Instant},
+};
+use subxt_signer::sr25519::Keypair;
+
+/// How far a request's timestamp may be from the gateway's clock.
+pub const SKEW: Duration = Duration::from_secs(60);
+
+/// How many pages a stream of an uncapped license reads and checks ahead.
+pub(super) const AHEAD: usize = 3;
+
+/// A page holds at most this many records (and 100 by default).
+pub const MAX_PAGE: usize = 1_000;
+
+pub(super) const DEFAULT_PAGE: usize = 100;
+
+/// Uncapped deliveries are recorded on chain this often.
+pub(super) const FLUSH_EVERY: Duration = Duration::from_secs(6);
+
+/// The context of a request signature.
+pub(super) const CONTEXT: &str = "licentia-gateway";
+
+/// The gateway's state, shared by its requests.
+pub(super) struct Gateway {
+	pub(super) target: Target,
+	pub(super) url: String,
+	pub(super) signer: Keypair,
+	pub(super) genesis: [u8; 32],
+	pub(super) secret: [u8; 32],
+	pub(super) chain: tokio::sync::RwLock<Option<Arc<Chain>>>,
+	pub(super) store: Mutex<Store>,
+	/// Signatures seen within the skew window, with when they expire.
+	pub(super) seen: Mutex<HashMap<[u8; 64], Instant>>,
+	/// Requests per license in the current second.
+	pub(super) requests: Mutex<HashMap<LicenseId, (u64, u32)>>,
+	pub(super) rate: u32,
+	/// Uncapped deliveries not yet recorded on chain.
+	pub(super) unrecorded: Mutex<BTreeMap<LicenseId, u64>>,
+	/// One `recordDeliveries` at a time (the signer's nonces).
+	pub(super) recording: tokio::sync::Mutex<()>,
+}
+
+/// An error answer: a status, a code and a message.
+#[derive(Debug)]
+pub(super) struct Refusal(pub(super) StatusCode, pub(super) &'static str, pub(super) String);
+
+impl IntoResponse for Refusal {
+	fn into_response(self) -> Response {
+		let Refusal(status, code, message) = self;
+		(status, Json(json!({ "error": code, "message": message }))).into_response()
+	}
+}
+
+pub(super) fn unavailable(error: anyhow::Error) -> Refusal {
+	Refusal(StatusCode::SERVICE_UNAVAILABLE, "unavailable", format!("{error:#}"))
+}
+
+impl Gateway {
+	/// The node, connecting again if the connection was lost.
+	pub(super) async fn chain(&self) -> Result<Arc<Chain>> {
+		if let Some(chain) = self.chain.read().await.clone() {
+			return Ok(chain);
+		}
+		let mut slot = self.chain.write().await;
+		if let Some(chain) = slot.clone() {
+			return Ok(chain);
+		}
+		let connect = tokio::time::timeout(Duration::from_secs(5), Chain::connect(&self.url));
+		let chain = Arc::new(connect.await.context("connecting to the node timed out")??);
+		*slot = Some(chain.clone());
+		Ok(chain)
+	}
+
+	/// Forgets a connection that failed, so that the next request connects again.
+	pub(super) async fn lost(&self, error: anyhow::Error) -> Refusal {
+		*self.chain.write().await = None;
+		unavailable(error)
+	}
+}
+
+/// What a records request asks for, as authorised.
+#[derive(Clone)]
+pub(super) struct Request {
+	pub(super) id: LicenseId,
+	/// Who holds the license.
+	pub(super) owner: AccountId,
+	pub(super) cap: Option<u64>,
+	pub(super) purpose: Purpose,
+	pub(super) delivery: Delivery,
+	/// Records per page.
+	pub(super) limit: usize,
+}
+
+/// How a license's records are delivered.
+#[derive(Clone, Copy)]
+pub(super) struct Delivery {
+	pub(super) anonymisation: bool,
+	pub(super) attribution: bool,
+}

@@ -1,0 +1,124 @@
+//! The store's schema, one migration per version (`PRAGMA user_version`), applied on open.
+
+use super::Store;
+use anyhow::{bail, Context, Result};
+
+/// The schema, one migration per version: version `n` is reached by applying the first `n`.
+pub(super) const MIGRATIONS: &[&str] = &[
+	// 1: batches, posts, the live sources' queue, withdrawals and cursors.
+	"CREATE TABLE batches (
+		key INTEGER PRIMARY KEY,
+		root BLOB NOT NULL,
+		platform INTEGER NOT NULL,
+		state TEXT NOT NULL CHECK (state IN ('pending', 'registered', 'abandoned')),
+		id INTEGER UNIQUE,
+		batches_before INTEGER NOT NULL,
+		nonce INTEGER NOT NULL,
+		block BLOB,
+		activated INTEGER NOT NULL DEFAULT 0
+	);
+	CREATE INDEX batches_by_state ON batches (state, root);
+	CREATE TABLE posts (
+		platform INTEGER NOT NULL,
+		post TEXT NOT NULL,
+		source TEXT NOT NULL,
+		author TEXT NOT NULL,
+		batch INTEGER NOT NULL REFERENCES batches (key),
+		leaf INTEGER NOT NULL,
+		record BLOB NOT NULL,
+		proof BLOB,
+		content TEXT,
+		revoked INTEGER,
+		PRIMARY KEY (platform, post)
+	) WITHOUT ROWID;
+	CREATE INDEX posts_by_batch ON posts (batch, leaf);
+	CREATE INDEX posts_by_source ON posts (source);
+	CREATE INDEX posts_by_author ON posts (author);
+	CREATE TABLE queue (
+		platform INTEGER NOT NULL,
+		post TEXT NOT NULL,
+		source TEXT NOT NULL,
+		author TEXT NOT NULL,
+		record BLOB NOT NULL,
+		event BLOB,
+		content TEXT,
+		seen INTEGER NOT NULL,
+		PRIMARY KEY (platform, post)
+	) WITHOUT ROWID;
+	CREATE INDEX queue_by_source ON queue (source);
+	CREATE INDEX queue_by_author ON queue (author);
+	CREATE TABLE withdrawals (
+		platform INTEGER NOT NULL,
+		kind TEXT NOT NULL CHECK (kind IN ('post', 'author')),
+		target TEXT NOT NULL,
+		reason TEXT NOT NULL,
+		seen INTEGER NOT NULL,
+		PRIMARY KEY (platform, kind, target)
+	) WITHOUT ROWID;
+	CREATE TABLE cursors (
+		source TEXT PRIMARY KEY,
+		value TEXT NOT NULL,
+		updated INTEGER NOT NULL
+	);",
+	// 2: each post's labels (JSON array; NULL: none), for the gateway to apply buyers' terms.
+	"ALTER TABLE posts ADD COLUMN labels TEXT;
+	ALTER TABLE queue ADD COLUMN labels TEXT;",
+	// 3: posts by Mastodon status id (the last segment of a status URI), which is all a streamed
+	// deletion names.
+	// (The expression alone: SQLite's planner prefers the primary key's `platform` to an index
+	// led by it.)
+	"CREATE INDEX posts_by_status ON posts (substr(source, instr(source, '/statuses/') + 10));
+	CREATE INDEX queue_by_status ON queue (substr(source, instr(source, '/statuses/') + 10));",
+	// 4: secrets (the gateway's pseudonym key).
+	"CREATE TABLE secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);",
+	// 5: leaf format 2 (records with a salt and a scrubbed hash). Nothing to change in the
+	// schema; a store holding posts of format 1 is refused before this runs (`LEAF_FORMAT_2`).
+	"-- leaf format 2",
+	// 6: whether a batch's tail is over (its bond released): until then the bridge opens the
+	// leaves asked of it. Batches active before tails existed had none.
+	"ALTER TABLE batches ADD COLUMN released INTEGER NOT NULL DEFAULT 0;
+	UPDATE batches SET released = activated;",
+];
+
+/// The schema version from which records are of leaf format 2: a store of an older version that
+/// holds posts cannot be brought to it (their leaves are not the chain's).
+pub(super) const LEAF_FORMAT_2: usize = 5;
+
+impl Store {
+	pub(super) fn migrate(&mut self) -> Result<()> {
+		let version: usize =
+			self.connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
+		if version > MIGRATIONS.len() {
+			bail!(
+				"{} has schema version {version}, written by a newer bridge (this one knows up to \
+				 {})",
+				self.path.display(),
+				MIGRATIONS.len()
+			);
+		}
+		if version > 0 && version < LEAF_FORMAT_2 {
+			let posts: i64 = self.connection.query_row(
+				"SELECT (SELECT count(*) FROM posts) + (SELECT count(*) FROM queue)",
+				[],
+				|row| row.get(0),
+			)?;
+			if posts > 0 {
+				bail!(
+					"{} holds {posts} posts read by a bridge of leaf format 1 (schema version \
+					 {version}); the chain's leaves are of format 2 (a salt and a scrubbed hash, \
+					 docs/design.md): read the exports or sources again into a new store",
+					self.path.display()
+				);
+			}
+		}
+		for (applied, migration) in MIGRATIONS.iter().enumerate().skip(version) {
+			let tx = self.connection.transaction()?;
+			tx.execute_batch(migration).with_context(|| {
+				format!("migrating {} to version {}", self.path.display(), applied + 1)
+			})?;
+			tx.pragma_update(None, "user_version", applied + 1)?;
+			tx.commit()?;
+		}
+		Ok(())
+	}
+}
