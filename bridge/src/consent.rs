@@ -6,14 +6,12 @@ use crate::{
 	cli,
 	parse::{account, hex_array, parse_identity, purpose, read_json, restriction, write_json},
 };
-use anyhow::{bail, Context, Result};
-use codec::Encode;
+use anyhow::{anyhow, bail, Context, Result};
 use licentia_primitives::{
-	consent::{
-		Decision, Identity, PlatformId, Purpose, Restriction, LINK_CONTEXT, PRICE_TIERS,
-		RELAY_CONTEXT,
-	},
+	consent::{Decision, Identity, PlatformId, Purpose, Restrictions, Scope, PRICE_TIERS},
 	nostr,
+	signed::{link_payload, relay_payload, sr25519_signed_by, LinkAcceptance, RelayedStatement},
+	AccountId,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -38,19 +36,6 @@ async fn nonce_and_expiry(
 	Ok((nonce, expires_at))
 }
 
-/// Whether `signature` is `who`'s sr25519 signature of `payload`, as signed or as wallets sign
-/// raw messages (wrapped in `<Bytes>`, `</Bytes>`): the chain takes both.
-fn signed_by(signature: [u8; 64], payload: Vec<u8>, who: &AccountId32) -> bool {
-	let wrapped = [&b"<Bytes>"[..], &payload, &b"</Bytes>"[..]].concat();
-	[payload, wrapped].into_iter().any(|message| {
-		subxt_signer::sr25519::verify(
-			&subxt_signer::sr25519::Signature(signature),
-			message,
-			&subxt_signer::sr25519::PublicKey(who.0),
-		)
-	})
-}
-
 /// A person's acceptance of a link, as a file: what `accept-link` writes and `link` submits.
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -60,15 +45,14 @@ struct SignedAcceptance {
 	identity: Identity,
 	nonce: u32,
 	expires_at: u32,
-	/// The sr25519 signature of `(LINK_CONTEXT, genesis hash, platform, identity, (nonce,
-	/// expires_at))`, hex.
+	/// The sr25519 signature of its payload ([`link_payload`]), hex.
 	signature: String,
 }
 
 impl SignedAcceptance {
 	fn payload(&self, genesis: [u8; 32]) -> Vec<u8> {
-		let acceptance = (self.nonce, self.expires_at);
-		(LINK_CONTEXT, genesis, self.platform, &self.identity, acceptance).encode()
+		let acceptance = LinkAcceptance { nonce: self.nonce, expires_at: self.expires_at };
+		link_payload(&genesis, self.platform, &self.identity, &acceptance)
 	}
 }
 
@@ -97,7 +81,7 @@ pub async fn link(chain: &Chain, args: cli::Link) -> Result<Value> {
 	let accepted: SignedAcceptance = read_json(&args.acceptance, "a link acceptance")?;
 	let who = account(&accepted.account)?;
 	let signature: [u8; 64] = hex_array(&accepted.signature).context("the signature")?;
-	if !signed_by(signature, accepted.payload(chain.genesis_hash()), &who) {
+	if !sr25519_signed_by(&signature, &accepted.payload(chain.genesis_hash()), &who.0) {
 		bail!("the acceptance's signature does not verify for {} on this chain", accepted.account);
 	}
 	use api::runtime_types::pallet_consent::types::LinkAcceptance;
@@ -151,47 +135,21 @@ struct SignedStatement {
 	signature: String,
 }
 
-/// `pallet_consent::Restrictions`, for encoding and as JSON.
-#[derive(Clone, Encode, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Restrictions {
-	refused: Vec<Restriction>,
-	min_price: u8,
-}
-
-/// `pallet_consent::Scope`, for encoding.
-#[derive(Encode)]
-enum Scope {
-	Account,
-	Identity(Identity),
-}
-
-/// `pallet_consent::RelayedStatement`, for encoding.
-#[derive(Encode)]
-struct Statement {
-	account: [u8; 32],
-	scope: Scope,
-	decisions: Vec<(Purpose, Decision)>,
-	restrictions: Option<Restrictions>,
-	nonce: u32,
-	expires_at: u32,
-}
-
 impl SignedStatement {
-	fn statement(&self) -> Result<Statement> {
-		Ok(Statement {
-			account: account(&self.account)?.0,
+	/// The statement signed ([`RelayedStatement`]).
+	fn statement(&self) -> Result<RelayedStatement<AccountId, u32>> {
+		let decisions = self.decisions.clone().try_into().map_err(|_| {
+			anyhow!("{} decisions: a statement makes at most one per purpose", self.decisions.len())
+		})?;
+		Ok(RelayedStatement {
+			account: account(&self.account)?.0.into(),
 			scope: self.identity.clone().map_or(Scope::Account, Scope::Identity),
-			decisions: self.decisions.clone(),
+			decisions,
 			restrictions: self.restrictions.clone(),
 			nonce: self.nonce,
 			expires_at: self.expires_at,
 		})
 	}
-}
-
-fn signed_payload(genesis: [u8; 32], statement: &Statement) -> Vec<u8> {
-	(RELAY_CONTEXT, genesis, statement).encode()
 }
 
 /// `consent sign`: what a person's wallet does, for a platform to relay.
@@ -208,7 +166,9 @@ pub async fn sign_consent(chain: &Chain, request: cli::SignConsent) -> Result<Va
 	let restrictions = if request.refuse.is_empty() && request.min_price.is_none() {
 		None
 	} else {
-		let refused = request.refuse.iter().map(|name| restriction(name)).collect::<Result<_>>()?;
+		let refused: Vec<_> =
+			request.refuse.iter().map(|name| restriction(name)).collect::<Result<_>>()?;
+		let refused = refused.try_into().map_err(|_| anyhow!("--refuse: each condition once"))?;
 		let min_price = request.min_price.unwrap_or(0);
 		if min_price >= PRICE_TIERS {
 			bail!("--min-price {min_price}: a price tier is 0 (none) to {}", PRICE_TIERS - 1);
@@ -228,7 +188,7 @@ pub async fn sign_consent(chain: &Chain, request: cli::SignConsent) -> Result<Va
 		expires_at,
 		signature: String::new(),
 	};
-	let payload = signed_payload(chain.genesis_hash(), &statement.statement()?);
+	let payload = relay_payload(&chain.genesis_hash(), &statement.statement()?);
 	statement.signature = format!("0x{}", hex::encode(signer.sign(&payload).0));
 	write_json(&request.out, &statement)
 }
@@ -239,8 +199,8 @@ pub async fn relay_consent(chain: &Chain, args: cli::RelayConsent) -> Result<Val
 	let signed: SignedStatement = read_json(&args.statement, "a statement")?;
 	let statement = signed.statement()?;
 	let signature: [u8; 64] = hex_array(&signed.signature).context("the signature")?;
-	let payload = signed_payload(chain.genesis_hash(), &statement);
-	if !signed_by(signature, payload, &AccountId32(statement.account)) {
+	let payload = relay_payload(&chain.genesis_hash(), &statement);
+	if !sr25519_signed_by(&signature, &payload, statement.account.as_ref()) {
 		bail!("the statement's signature does not verify for {} on this chain", signed.account);
 	}
 	let call = api::transactions().consent().relay_consent(

@@ -181,20 +181,13 @@ pub fn signed_message(genesis: &[u8; 32], method: &str, path: &str, timestamp: u
 }
 
 /// Whether `signature` is `who`'s sr25519 signature of `message`, as signed or as wallets sign
-/// raw messages (wrapped in `<Bytes>`, `</Bytes>`).
+/// raw messages ([`licentia_primitives::signed::wrapped`]).
 pub(super) fn signed_by(
 	signature: &[u8; 64],
 	message: &[u8],
 	who: &subxt::utils::AccountId32,
 ) -> bool {
-	let wrapped = [&b"<Bytes>"[..], message, &b"</Bytes>"[..]].concat();
-	[message.to_vec(), wrapped].into_iter().any(|message| {
-		subxt_signer::sr25519::verify(
-			&subxt_signer::sr25519::Signature(*signature),
-			message,
-			&subxt_signer::sr25519::PublicKey(who.0),
-		)
-	})
+	licentia_primitives::signed::sr25519_signed_by(signature, message, &who.0)
 }
 
 #[cfg(test)]
