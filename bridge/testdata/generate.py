@@ -241,7 +241,7 @@ def nostr_lines():
     assert nostr_valid(altered)[0] is False, "the altered event's id must no longer match"
     assert nostr_valid(bad_sig) == (True, False), "the flipped signature must fail, its id match"
 
-    # Line order is relied on by bridge/tests/e2e.rs (rejections on lines 4 and 6).
+    # Line order is relied on by bridge/tests/end_to_end.rs (rejections on lines 4 and 6).
     events = [note1, note2, k2_note, altered, note3, bad_sig, reaction]
     return "".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n" for e in events)
 

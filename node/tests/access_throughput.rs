@@ -7,9 +7,7 @@
 //! licensed; `QUERIES` (per request, default and maximum 4096), `CLIENTS` (concurrent HTTP
 //! clients, default 4) and `SECONDS` (default 20).
 
-mod common;
-
-use common::*;
+use licentia_harness::*;
 use licentia_primitives::{
 	consent::{Identity, Purpose},
 	content::{batch_proof, batch_root, PostId, PostRecord},

@@ -1,9 +1,7 @@
 //! Chain specifications round-trip: what `build-spec` and `export-chain-spec` print parses, and a
 //! node started from an exported spec produces and finalizes blocks.
 
-mod common;
-
-use common::*;
+use licentia_harness::*;
 use serde_json::Value;
 use std::time::Duration;
 

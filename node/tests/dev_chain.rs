@@ -1,10 +1,8 @@
 //! The development chain, end to end: the real `licentia-node --dev` produces and finalizes
 //! blocks, accepts a signed transfer over JSON-RPC, and stops cleanly.
 
-mod common;
-
 use codec::Encode;
-use common::*;
+use licentia_harness::*;
 use licentia_runtime::{
 	signing::{signed_extrinsic, ChainContext},
 	BalancesCall, RuntimeCall, RuntimeEvent, UNIT,

@@ -3,11 +3,9 @@
 //! whitelist, which dispatches it as Root. On the development chain, whose council is Alice,
 //! Bob and Charlie.
 
-mod common;
-
 use codec::Encode;
-use common::*;
 use frame_support::dispatch::GetDispatchInfo;
+use licentia_harness::*;
 use licentia_primitives::consent::PlatformKind;
 use licentia_runtime::{Balance, Hash, Runtime, RuntimeCall, RuntimeEvent, MILLI_UNIT};
 use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Ferdie};

@@ -4,10 +4,8 @@
 //! bought from another account, the license is read back, access checks answer, the contributor
 //! and the platform claim, the balances add up to the price, and a revocation reaches the feed.
 
-mod common;
-
 use codec::Encode;
-use common::*;
+use licentia_harness::*;
 use licentia_primitives::{
 	consent::{Decision, Identity, PlatformId, Purpose, PurposeSet, Restriction, RestrictionSet},
 	content::{batch_proof, batch_root, BatchId, PostId, PostRecord, PostStatus},
@@ -90,7 +88,7 @@ fn posts(platform: PlatformId, author: &Identity, n: u64) -> Vec<PostRecord> {
 
 fn register(platform: PlatformId, author: &Identity, records: &[PostRecord]) -> RuntimeCall {
 	let root = batch_root(records.iter().map(|p| p.leaf_hash()));
-	let contributors = common::layout(records);
+	let contributors = layout(records);
 	assert!(contributors.len() == 1 && contributors[0].author == *author);
 	content(pallet_content::Call::register_batch {
 		platform,
@@ -627,7 +625,7 @@ fn honest_batches_survive_replayed_proofs_and_squatters() {
 			Charlie,
 			content(pallet_content::Call::challenge {
 				batch: 0,
-				contributors: common::layout(&five).try_into().expect("one"),
+				contributors: layout(&five).try_into().expect("one"),
 				fraud: Box::new(replay),
 			}),
 		),

@@ -10,19 +10,18 @@
 //!
 //! The recovery and join figures they print are recorded in docs/reliability.md.
 
-mod common;
-#[path = "common/localnet.rs"]
-mod localnet;
-
 use codec::Encode;
-use common::{accepted_link, decode_hex, layout, to_hex, training_terms};
+use licentia_harness::{
+	accepted_link, answers, decode_hex, layout,
+	localnet::{finalized_everywhere, x_posts, Extra, Localnet, NAMES, X_PLATFORM},
+	node_binary, to_hex, training_terms,
+};
 use licentia_primitives::{
 	consent::{Decision, Identity, Purpose},
 	content::{batch_root, PostRecord},
 	licensing::Price,
 };
 use licentia_runtime::{AccountId, Runtime, RuntimeCall, UNIT};
-use localnet::{finalized_everywhere, x_posts, Extra, Localnet, NAMES, X_PLATFORM};
 use serde_json::json;
 use sp_keyring::Sr25519Keyring::{Alice, Dave, Eve, Ferdie};
 use std::{
@@ -106,7 +105,7 @@ fn four_validators_survive_crashes_and_restarts() {
 		net.heights(0).is_some_and(|(best, _)| best > registered_at)
 	});
 	let view = net.rpc(0, "licentia_batch", json!([0])).expect("the pending batch");
-	for answer in common::answers(&view, 0, &posts) {
+	for answer in answers(&view, 0, &posts) {
 		net.submit_included(0, Dave, answer);
 	}
 	net.wait("the batch's challenge window", Duration::from_secs(180), || {
@@ -231,7 +230,7 @@ fn a_validator_joins_by_governance_and_another_leaves_without_stalling_finality(
 
 	// -- Eve's node: started with the network's spec, synced, not yet a validator. ----------
 	let eve = Eve.to_account_id();
-	let node = common::node_binary();
+	let node = node_binary();
 	let alice_peer = Command::new(&node)
 		.args(["key", "inspect-node-key", "--file"])
 		.arg(net.dir.0.join("alice/node-key"))

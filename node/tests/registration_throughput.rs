@@ -4,10 +4,8 @@
 //! figures that docs/benchmarks.md records. Knobs (environment): `AUTHORS` (distinct authors
 //! per batch, default 4096), `POSTS_PER_AUTHOR` (default 16), `BATCHES` (default 20).
 
-mod common;
-
 use codec::Encode;
-use common::*;
+use licentia_harness::*;
 use licentia_primitives::{
 	consent::Identity,
 	content::{batch_root, PostId, PostRecord},

@@ -1,9 +1,7 @@
 //! The `licentia_` JSON-RPC namespace on the real `licentia-node --dev`: typed answers, and
 //! malformed or oversized input answered with documented error codes, never a crash.
 
-mod common;
-
-use common::*;
+use licentia_harness::*;
 use licentia_rpc::{MAX_ACCESS_BATCH, NOT_FOUND, RUNTIME, TOO_MANY};
 use serde_json::{json, Value};
 use sp_keyring::Sr25519Keyring;

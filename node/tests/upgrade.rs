@@ -15,19 +15,18 @@
 //!
 //! The figures it prints are recorded in docs/reliability.md.
 
-mod common;
-#[path = "common/localnet.rs"]
-mod localnet;
-
 use codec::{Decode, Encode};
-use common::{accepted_link, layout, training_terms};
+use licentia_harness::{
+	accepted_link, decode_hex, layout,
+	localnet::{finalized_everywhere, x_posts, Localnet, X_PLATFORM},
+	node_binary, training_terms,
+};
 use licentia_primitives::{
 	consent::{Decision, Identity, Purpose},
 	content::{batch_root, PostRecord},
 	licensing::Price,
 };
 use licentia_runtime::{opaque, Balance, BlockNumber, Runtime, RuntimeCall, UNIT, VERSION};
-use localnet::{finalized_everywhere, x_posts, Localnet, X_PLATFORM};
 use pallet_licensing::{migrations::v4::OldLicense, LicenseOf, Revocation};
 use sc_executor::WasmExecutor;
 use sp_core::{
@@ -317,7 +316,7 @@ fn buy_two_licenses(net: &Localnet) {
 /// `licentia-bridge link-nostr` for a new Nostr key, signed by Ferdie, against Alice's node:
 /// whether it succeeded, and what it printed.
 fn bridge_link_nostr(net: &Localnet) -> (bool, String) {
-	let bridge = common::node_binary().with_file_name("licentia-bridge");
+	let bridge = node_binary().with_file_name("licentia-bridge");
 	let secret = format!("{:064x}", 0x5eed_u64 + net.runtime_version(0).0 as u64);
 	let output = Command::new(bridge)
 		.args(["--url", &format!("ws://127.0.0.1:{}", net.port(0))])
@@ -435,7 +434,7 @@ fn unsealed(block: &serde_json::Value) -> (opaque::Block, String) {
 		.as_array()
 		.expect("digest logs")
 		.iter()
-		.map(|log| common::decode_hex(&hex(log)))
+		.map(|log| decode_hex(&hex(log)))
 		.collect();
 	assert!(matches!(logs.pop(), Some(DigestItem::Seal(..))), "a sealed block");
 	let number = u32::from_str_radix(hex(&header["number"]).trim_start_matches("0x"), 16)
@@ -443,16 +442,16 @@ fn unsealed(block: &serde_json::Value) -> (opaque::Block, String) {
 	let parent = hex(&header["parentHash"]);
 	let header = opaque::Header::new(
 		number,
-		common::decode_hex(&hex(&header["extrinsicsRoot"])),
-		common::decode_hex(&hex(&header["stateRoot"])),
-		common::decode_hex(&parent),
+		decode_hex(&hex(&header["extrinsicsRoot"])),
+		decode_hex(&hex(&header["stateRoot"])),
+		decode_hex(&parent),
 		Digest { logs },
 	);
 	let extrinsics = block["extrinsics"]
 		.as_array()
 		.expect("extrinsics")
 		.iter()
-		.map(|xt| common::decode_hex(&hex(xt)))
+		.map(|xt| decode_hex(&hex(xt)))
 		.collect();
 	(opaque::Block::new(header, extrinsics), parent)
 }

@@ -1,11 +1,7 @@
 //! A network of four validators on loopback, run by `scripts/localnet` as an operator would,
 //! and what the tests ask of it: heights, storage, signed transactions and council motions.
-//! The tests that run one declare it (`#[path = "common/localnet.rs"] mod localnet;`) beside
-//! `common`, which the bridge's tests share and which must not need the node's dependencies.
 
-#![allow(dead_code)]
-
-use crate::common::{decode_hex, free_port, rpc_call, to_hex, TempDir};
+use crate::{decode_hex, free_port, repository, rpc_call, to_hex, TempDir};
 use codec::Encode;
 use licentia_runtime::{signing::tx_extension, Hash, Runtime, RuntimeCall};
 use serde_json::{json, Value};
@@ -13,7 +9,7 @@ use sp_core::Pair;
 use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie};
 use sp_runtime::generic::Era;
 use std::{
-	path::{Path, PathBuf},
+	path::PathBuf,
 	process::Command,
 	time::{Duration, Instant},
 };
@@ -52,9 +48,8 @@ impl Localnet {
 	}
 
 	pub fn script(&self, command: &str) -> String {
-		let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the repository");
 		let output = Command::new("bash")
-			.arg(root.join("scripts/localnet"))
+			.arg(repository().join("scripts/localnet"))
 			.arg(command)
 			.env("LOCALNET_DIR", &self.dir.0)
 			.env("LOCALNET_PORT_OFFSET", self.offset.to_string())
@@ -269,9 +264,8 @@ impl Localnet {
 
 impl Drop for Localnet {
 	fn drop(&mut self) {
-		let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the repository");
 		let _ = Command::new("bash")
-			.arg(root.join("scripts/localnet"))
+			.arg(repository().join("scripts/localnet"))
 			.arg("stop")
 			.env("LOCALNET_DIR", &self.dir.0)
 			.output();

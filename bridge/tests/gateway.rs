@@ -1,0 +1,229 @@
+//! The data path, as a buyer meets it: a platform's gateway serves a license's records, the
+//! buyer's scripts verify and audit them, and transfers, caps, rate limits and withdrawals are
+//! honoured.
+//!
+//! Needs Node.js and the packages of `scripts/buyer-tools` (scripts/test installs them).
+
+mod support;
+
+use licentia_harness::{accepted_link, free_port, relayed_opt_in, Node, TempDir};
+use serde_json::{json, Value};
+use sp_keyring::Sr25519Keyring::{Alice, Bob, Dave, Eve, Ferdie};
+use support::{all, http_get, stop, testdata, wait_for_gateway, Env, X};
+
+/// The data path: a platform's gateway (`licentia-bridge serve`) serves licensed records to the
+/// license's owner, and the buyer's `fetch.mjs` verifies each one against the chain.
+///
+/// X posts of two opted-in authors are ingested; Alice buys an attributed license and an
+/// anonymised one capped at 3 records. She fetches the first, every record verified (proofs
+/// against the roots on chain, content hashes recomputed), attribution included; a record
+/// tampered with afterwards fails `audit.mjs`. The anonymised license is served 3
+/// records across pages and then refused (409), by a second gateway too; its dataset holds no
+/// author id, handle or post id. Unsigned, stale or foreign requests are refused (401, 403).
+/// Alice transfers the first license to Bob: her requests are refused at once, Bob's served.
+/// Eve's identity is unlinked: Bob's next fetch omits her posts, and `honour.mjs` deletes them
+/// from Alice's dataset, with a compliance report.
+#[test]
+fn a_gateway_serves_licensed_records_that_the_buyer_verifies() {
+	use licentia_primitives::consent::Identity;
+	let mut node = Node::start("gateway", &["--dev", "--tmp"]);
+	let genesis = node.block_hash(0);
+	let (eve_x, ferdie_x) = (Identity::X(2_244_994_945), Identity::X(783_214));
+	node.submit_all(vec![
+		(Dave, accepted_link(X, eve_x.clone(), &Eve.pair(), 0, genesis)),
+		(Dave, relayed_opt_in(&Eve.pair(), genesis)),
+		(Dave, accepted_link(X, ferdie_x, &Ferdie.pair(), 0, genesis)),
+		(Dave, relayed_opt_in(&Ferdie.pair(), genesis)),
+	]);
+	let mut env = Env { node, dir: TempDir::new("gateway") };
+	let store = env.path("x.db");
+	let ingested = all(vec![env.bridge(&[
+		"ingest",
+		"--platform",
+		"3",
+		"--signer",
+		"//Dave",
+		"--store",
+		&store,
+		&testdata("x.json"),
+	])]);
+	assert_eq!(ingested[0]["registered"], json!(4), "{}", ingested[0]);
+
+	// Two offers: attributed and transferable; anonymised and capped at 3 records.
+	let offer = |name: &str, anonymised: bool, cap: Value| {
+		let terms = env.path(name);
+		let json = json!({ "purposes": ["aiTraining"], "duration": 1000, "recordCap": cap,
+			"anonymisation": anonymised, "attribution": !anonymised, "transferable": true,
+			"redistribution": false, "commercialUse": true, "modelWeightsRelease": false,
+			"legalHash": format!("0x{}", "1e".repeat(32)), "legalUri": null });
+		std::fs::write(&terms, json.to_string()).expect("a temp file");
+		let args = ["offer", "--platform", "3", "--terms", &terms, "--per-record", "1000000000000"];
+		all(vec![env.bridge(&[&args[..], &["--signer", "//Dave"]].concat())]).remove(0)["offer"]
+			.clone()
+	};
+	let (open, anonymous) =
+		(offer("open.json", false, Value::Null), offer("anon.json", true, json!(3)));
+	let buy = |offer: &Value| {
+		let bought =
+			all(vec![env.buyer("buy.mjs", &["--offer", &offer.to_string(), "--suri", "//Alice"])]);
+		bought[0]["license"].to_string()
+	};
+	let (open, anonymous) = (buy(&open), buy(&anonymous));
+
+	let serve = |port: u16, log: &str, rate: &str| {
+		let listen = format!("127.0.0.1:{port}");
+		let args = ["serve", "--platform", "3", "--signer", "//Dave", "--store", &store];
+		env.bridge_logged(
+			&[&args[..], &["--listen", &listen, "--rate", rate]].concat(),
+			&env.path(log),
+		)
+	};
+	let (port, second_port) = (free_port(), free_port());
+	let gateway = serve(port, "gateway.log", "20");
+	let url = format!("http://127.0.0.1:{port}");
+	wait_for_gateway(port);
+	let fetch = |env: &Env, license: &str, suri: &str, out: &str, extra: &[&str]| {
+		let args = ["--license", license, "--suri", suri, "--gateway", &url, "--out", out];
+		env.buyer("fetch.mjs", &[&args[..], extra].concat())
+	};
+
+	// The attributed license: every record, verified, with its author to credit.
+	let alice_dir = env.path("alice-open");
+	let fetched = fetch(&env, &open, "//Alice", &alice_dir, &["--limit", "3"]).finish();
+	assert_eq!(
+		(fetched["records"].clone(), fetched["pages"].clone()),
+		(json!(4), json!(2)),
+		"{fetched}"
+	);
+	assert_eq!(fetched["complete"], json!(true));
+	let dataset = std::fs::read_to_string(format!("{alice_dir}/records.jsonl")).expect("records");
+	let lines: Vec<Value> =
+		dataset.lines().map(|l| serde_json::from_str(l).expect("JSON")).collect();
+	assert!(lines.iter().all(|l| l["attribution"]["url"]
+		.as_str()
+		.is_some_and(|u| u.starts_with("https://x.com/i/user/"))));
+	// Tampered with: `audit.mjs` finds it.
+	let tampered = env.path("tampered");
+	std::fs::create_dir_all(&tampered).expect("a directory");
+	std::fs::copy(format!("{alice_dir}/manifest.json"), format!("{tampered}/manifest.json"))
+		.expect("copied");
+	std::fs::write(format!("{tampered}/records.jsonl"), dataset.replacen("Shipping", "Sinking", 1))
+		.expect("written");
+	let failed = env.buyer("audit.mjs", &["--out", &tampered]).fails();
+	assert!(failed.contains("content hashes to"), "{failed}");
+
+	// The anonymised, capped license: 3 records, then 409, from this gateway and another.
+	let anon_dir = env.path("alice-anon");
+	let fetched = fetch(&env, &anonymous, "//Alice", &anon_dir, &["--limit", "2"]).finish();
+	assert_eq!(fetched["records"], json!(3), "{fetched}");
+	assert!(fetched["stoppedBy"].as_str().is_some_and(|s| s.contains("409")), "{fetched}");
+	let anon = std::fs::read_to_string(format!("{anon_dir}/records.jsonl")).expect("records");
+	let x = std::fs::read_to_string(testdata("x.json")).expect("x.json");
+	let x: Value = serde_json::from_str(&x).expect("JSON");
+	let mut identifiers: Vec<String> =
+		vec!["2244994945".into(), "783214".into(), "17874544".into()];
+	for post in x["data"].as_array().expect("posts") {
+		identifiers.push(post["id"].as_str().expect("an id").into());
+	}
+	for user in x["includes"]["users"].as_array().expect("users") {
+		identifiers.push(user["username"].as_str().expect("a handle").into());
+	}
+	for identifier in &identifiers {
+		assert!(
+			!anon.contains(identifier.as_str()),
+			"{identifier} in the anonymised dataset:\n{anon}"
+		);
+	}
+	assert!(anon.lines().all(|l| l.contains("\"author\":\"author-")), "{anon}");
+	// An anonymised record's text is half of its leaf: changed, it fails `audit.mjs` too.
+	let tampered = env.path("tampered-anon");
+	std::fs::create_dir_all(&tampered).expect("a directory");
+	std::fs::copy(format!("{anon_dir}/manifest.json"), format!("{tampered}/manifest.json"))
+		.expect("copied");
+	let anon_tampered = anon.replacen("\"text\":\"", "\"text\":\"Really, ", 1);
+	std::fs::write(format!("{tampered}/records.jsonl"), anon_tampered).expect("written");
+	let failed = env.buyer("audit.mjs", &["--out", &tampered]).fails();
+	assert!(failed.contains("its proof does not lead"), "{failed}");
+	let audited = env.buyer("audit.mjs", &["--out", &anon_dir]).finish();
+	assert_eq!(audited["verified"], json!(3), "{audited}");
+	let second = serve(second_port, "gateway-2.log", "1");
+	let second_url = format!("http://127.0.0.1:{second_port}");
+	wait_for_gateway(second_port);
+	let args = [
+		"--license",
+		&anonymous,
+		"--suri",
+		"//Alice",
+		"--gateway",
+		&second_url,
+		"--out",
+		&env.path("again"),
+	];
+	let refused = env.buyer("fetch.mjs", &args).fails();
+	assert!(refused.contains("409") && refused.contains("capReached"), "{refused}");
+	// This one allows a license one request a second: a page a record is too fast.
+	let args = [
+		"--license",
+		&open,
+		"--suri",
+		"//Alice",
+		"--gateway",
+		&second_url,
+		"--out",
+		&env.path("fast"),
+	];
+	let throttled = env.buyer("fetch.mjs", &[&args[..], &["--limit", "1"]].concat()).fails();
+	assert!(throttled.contains("429") && throttled.contains("tooManyRequests"), "{throttled}");
+	stop(second);
+
+	// Requests that are not the owner's.
+	let malformed = http_get(port, "/v1/licenses/first/records");
+	assert!(malformed.contains(" 400 ") && malformed.contains("badRequest"), "{malformed}");
+	let unsigned = http_get(port, &format!("/v1/licenses/{open}/records"));
+	assert!(
+		unsigned.starts_with("HTTP/1.0 401") || unsigned.starts_with("HTTP/1.1 401"),
+		"{unsigned}"
+	);
+	let foreign = fetch(&env, &open, "//Bob", &env.path("bob-early"), &[]).fails();
+	assert!(foreign.contains("403") && foreign.contains("notOwner"), "{foreign}");
+	let missing = fetch(&env, "999", "//Alice", &env.path("missing"), &[]).fails();
+	assert!(missing.contains("404") && missing.contains("notFound"), "{missing}");
+
+	// Transferred: Alice is refused at once, Bob is served.
+	let license: u64 = open.parse().expect("an id");
+	env.node.submit_all(vec![(
+		Alice,
+		licentia_runtime::RuntimeCall::Licensing(pallet_licensing::Call::transfer_license {
+			license,
+			to: Bob.to_account_id(),
+		}),
+	)]);
+	let refused = fetch(&env, &open, "//Alice", &env.path("alice-late"), &[]).fails();
+	assert!(refused.contains("403") && refused.contains("notOwner"), "{refused}");
+
+	// Eve's identity is unlinked: Bob's fetch omits her posts; honour removes them from Alice's.
+	env.node.submit_all(vec![(
+		Dave,
+		licentia_runtime::RuntimeCall::Consent(pallet_consent::Call::unlink_identity {
+			identity: eve_x,
+		}),
+	)]);
+	let bob = fetch(&env, &open, "//Bob", &env.path("bob"), &["--stream"]).finish();
+	assert_eq!(bob["records"], json!(2), "{bob}");
+	let honoured = env.buyer("honour.mjs", &["--out", &alice_dir]).finish();
+	assert_eq!(
+		(honoured["removed"].clone(), honoured["kept"].clone()),
+		(json!(2), json!(2)),
+		"{honoured}"
+	);
+	let report = std::fs::read_to_string(format!("{alice_dir}/compliance.json")).expect("a report");
+	assert!(report.contains("consentWithdrawn"), "{report}");
+	let kept = std::fs::read_to_string(format!("{alice_dir}/records.jsonl")).expect("records");
+	assert!(!kept.contains("\"2244994945\""), "{kept}");
+	// Without its node, the gateway answers 503, not what it knew.
+	let Env { node, dir: _dir } = env;
+	node.stop();
+	let health = http_get(port, "/health");
+	assert!(health.contains(" 503 ") && health.contains("unavailable"), "{health}");
+	stop(gateway);
+}

@@ -1,0 +1,172 @@
+//! How many records per second one gateway (`licentia-bridge serve`) serves, with an access
+//! check and a proof for every record.
+//!
+//! Ignored by default (it takes minutes); `scripts/bench-gateway` runs it and prints the figures
+//! that docs/benchmarks.md records. Knobs (environment): `POSTS` and `BUYERS`.
+//!
+//! Needs Node.js and the packages of `scripts/buyer-tools` (scripts/test installs them).
+
+mod support;
+
+use licentia_harness::{accepted_link, free_port, relayed_opt_in, Node, TempDir};
+use serde_json::{json, Value};
+use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave, Eve, Ferdie};
+use std::time::Instant;
+use support::{all, stop, suri, wait_for_gateway, Env, X};
+
+/// Not part of the test suite (`scripts/bench-gateway` runs it): records served per second by
+/// one gateway (`licentia-bridge serve`) with access checks and proofs, to one buyer and to
+/// BUYERS (default 4) at once. POSTS (default 20,000) X posts by one opted-in author are
+/// registered in one batch and offered; each buyer buys a license and fetches every record in
+/// pages of 1,000, each request signed, as `fetch.mjs` does (without its verification).
+#[test]
+#[ignore]
+fn gateway_throughput() {
+	use licentia_primitives::consent::Identity;
+	let setting = |name: &str, default: usize| {
+		std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+	};
+	let (posts, buyers) = (setting("POSTS", 20_000), setting("BUYERS", 4).clamp(1, 4));
+	let mut node = Node::start("gateway-bench", &["--dev", "--tmp"]);
+	let genesis = node.block_hash(0);
+	node.submit_all(vec![
+		(Dave, accepted_link(X, Identity::X(2_244_994_945), &Eve.pair(), 0, genesis)),
+		(Dave, relayed_opt_in(&Eve.pair(), genesis)),
+	]);
+	let env = Env { node, dir: TempDir::new("gateway-bench") };
+	let data: Vec<Value> = (0..posts as u64)
+		.map(|i| {
+			json!({ "id_str": (1_000_000 + i).to_string(), "author_id": "2244994945",
+				"text": format!("post {i}: some words of a typical length for a short post") })
+		})
+		.collect();
+	let export = env.path("posts.json");
+	std::fs::write(&export, json!({ "data": data }).to_string()).expect("a temp file");
+	let store = env.path("x.db");
+	let args = ["ingest", "--platform", "3", "--signer", "//Dave", "--store", &store, &export];
+	assert_eq!(all(vec![env.bridge(&args)])[0]["registered"], json!(posts));
+	let terms = env.path("terms.json");
+	let json = json!({ "purposes": ["aiTraining"], "duration": 10000, "recordCap": null,
+		"anonymisation": false, "attribution": true, "transferable": false,
+		"redistribution": false, "commercialUse": true, "modelWeightsRelease": false,
+		"legalHash": format!("0x{}", "1e".repeat(32)), "legalUri": null });
+	std::fs::write(&terms, json.to_string()).expect("a temp file");
+	let offer = all(vec![env.bridge(&[
+		"offer",
+		"--platform",
+		"3",
+		"--terms",
+		&terms,
+		"--per-record",
+		"1000",
+		"--signer",
+		"//Dave",
+	])])
+	.remove(0)["offer"]
+		.to_string();
+	let keys = [Alice, Bob, Charlie, Ferdie];
+	let licenses: Vec<String> = keys[..buyers]
+		.iter()
+		.map(|who| {
+			let bought =
+				all(vec![env.buyer("buy.mjs", &["--offer", &offer, "--suri", &suri(*who)])]);
+			bought[0]["license"].to_string()
+		})
+		.collect();
+
+	let port = free_port();
+	let listen = format!("127.0.0.1:{port}");
+	let args =
+		["serve", "--platform", "3", "--signer", "//Dave", "--store", &store, "--listen", &listen];
+	let gateway = env.bridge_logged(&args, &env.path("gateway.log"));
+	wait_for_gateway(port);
+	let genesis = format!("0x{}", hex::encode(genesis));
+	let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+	let fetch_all = |who: Sr25519Keyring, license: String, gzip: bool, stream: bool| {
+		let genesis = genesis.clone();
+		async move {
+			let client = reqwest::Client::new();
+			let uri: subxt_signer::SecretUri = suri(who).parse().expect("a secret URI");
+			let pair = subxt_signer::sr25519::Keypair::from_uri(&uri).expect("a key");
+			let (mut cursor, mut records, mut bytes) = (None::<String>, 0usize, 0usize);
+			loop {
+				let mut path = format!("/v1/licenses/{license}/records?limit=1000");
+				if stream {
+					path.push_str("&stream=true");
+				}
+				if let Some(cursor) = &cursor {
+					path.push_str(&format!("&cursor={cursor}"));
+				}
+				let timestamp = std::time::SystemTime::now()
+					.duration_since(std::time::UNIX_EPOCH)
+					.expect("after 1970")
+					.as_millis();
+				let message = format!("licentia-gateway\n{genesis}\nGET {path}\n{timestamp}");
+				let signature = format!("0x{}", hex::encode(pair.sign(message.as_bytes()).0));
+				let response = client
+					.get(format!("http://127.0.0.1:{port}{path}"))
+					.header("accept-encoding", if gzip { "gzip" } else { "identity" })
+					.header("licentia-account", who.to_account_id().to_string())
+					.header("licentia-timestamp", timestamp.to_string())
+					.header("licentia-signature", signature)
+					.send()
+					.await
+					.expect("the gateway answers");
+				assert!(response.status().is_success(), "{}", response.status());
+				let next = response
+					.headers()
+					.get("licentia-next-cursor")
+					.map(|v| v.to_str().expect("text").to_string());
+				let body = response.bytes().await.expect("a body");
+				bytes += body.len();
+				let body = match gzip {
+					true => {
+						use std::io::Read;
+						let mut text = String::new();
+						flate2::read::GzDecoder::new(&body[..])
+							.read_to_string(&mut text)
+							.expect("gzip");
+						text
+					},
+					false => String::from_utf8(body.to_vec()).expect("UTF-8"),
+				};
+				records += body.lines().filter(|line| !line.starts_with("{\"done\"")).count();
+				match next {
+					Some(next) => cursor = Some(next),
+					None => return (records, bytes),
+				}
+			}
+		}
+	};
+	let modes = [(1, false), (buyers, false), (1, true), (buyers, true)];
+	for (stream, (concurrent, gzip)) in
+		modes.iter().map(|m| (false, *m)).chain(modes.iter().map(|m| (true, *m)))
+	{
+		let started = Instant::now();
+		let (served, bytes): (usize, usize) = runtime.block_on(async {
+			let fetches: Vec<_> = keys[..concurrent]
+				.iter()
+				.zip(&licenses)
+				.map(|(who, license)| tokio::spawn(fetch_all(*who, license.clone(), gzip, stream)))
+				.collect();
+			let (mut total, mut bytes) = (0, 0);
+			for fetch in fetches {
+				let (records, received) = fetch.await.expect("a fetch");
+				total += records;
+				bytes += received;
+			}
+			(total, bytes)
+		});
+		let seconds = started.elapsed().as_secs_f64();
+		assert_eq!(served, posts * concurrent);
+		println!(
+			"gateway: {concurrent} buyer(s), {}{}, {served} records with access checks and \
+			 proofs in {seconds:.2} s: {:.0} records/s, {} bytes a record received",
+			if stream { "one stream each" } else { "pages of 1,000" },
+			if gzip { ", gzipped" } else { "" },
+			served as f64 / seconds,
+			bytes / served.max(1)
+		);
+	}
+	stop(gateway);
+}
