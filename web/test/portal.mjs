@@ -12,7 +12,7 @@
 //
 // The chain needs a platform offer with posts of //Eve's: the test makes one with
 // scripts/buyer-tools/dev-offer.mjs (as //Dave, the X platform's operator on --dev). Exits 1 on the
-// first failed expectation. bridge/tests/e2e.rs runs it on a fresh node in the test suite.
+// first failed expectation. bridge/tests/portal.rs runs it on a fresh node in the test suite.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
