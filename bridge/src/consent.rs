@@ -84,12 +84,11 @@ pub async fn link(chain: &Chain, args: cli::Link) -> Result<Value> {
 	if !sr25519_signed_by(&signature, &accepted.payload(chain.genesis_hash()), &who.0) {
 		bail!("the acceptance's signature does not verify for {} on this chain", accepted.account);
 	}
-	use api::runtime_types::pallet_consent::types::LinkAcceptance;
 	let call = api::transactions().consent().link_identity(
 		accepted.platform,
 		chain::convert(&accepted.identity)?,
 		who,
-		LinkAcceptance { nonce: accepted.nonce, expires_at: accepted.expires_at },
+		chain::convert(&LinkAcceptance { nonce: accepted.nonce, expires_at: accepted.expires_at })?,
 		api::runtime_types::sp_runtime::MultiSignature::Sr25519(signature),
 	);
 	let included = chain.submit(&call, signer).await?;

@@ -19,8 +19,6 @@ mod consent;
 mod content;
 mod follow;
 mod formats;
-#[cfg(test)]
-mod fuzz;
 mod gateway;
 mod licensing;
 mod metrics;

@@ -27,7 +27,7 @@ use licentia_primitives::{
 	licensing::Price,
 };
 use licentia_runtime::{opaque, Balance, BlockNumber, Runtime, RuntimeCall, UNIT, VERSION};
-use pallet_licensing::{migrations::v4::OldLicense, LicenseOf, Revocation};
+use pallet_licensing::{migrations::v4::OldLicense, LicenseOf, LicenseRevocation};
 use sc_executor::WasmExecutor;
 use sp_core::{
 	storage::{well_known_keys, Storage},
@@ -222,7 +222,7 @@ fn the_council_upgrades_a_running_network_and_every_node_follows() {
 	let version = frame_support::storage::storage_prefix(b"Licensing", b":__STORAGE_VERSION__:");
 	assert_eq!(net.value::<u16>(0, &version), Some(4));
 	let migrated: LicenseOf<Runtime> = net.value(0, &license_1).expect("license 1");
-	assert_eq!(migrated.revoked, Some(Revocation { at: revoked_at, cause: None }));
+	assert_eq!(migrated.revoked, Some(LicenseRevocation { at: revoked_at, cause: None }));
 	assert_eq!(migrated.deposit, old.deposit);
 	// The content pallet's (spec 111): the batch's root is bound to its size; and (spec 112)
 	// the windows have a tail, the default week with a day to answer in it.

@@ -142,7 +142,7 @@ async function run(tx, pair) {
 async function registerPosts() {
   const contributor = await keyPair(args.contributor);
   const identity = authorIdentity();
-  const identityType = typeByPath(api.registry, 'licentia_primitives::consent::Identity');
+  const identityType = typeByPath(api.registry, 'licentia_primitives::identities::Identity');
   const identityCodec = api.registry.createType(identityType, identity);
 
   // Link (attested by the operator), unless it is linked to the contributor already.

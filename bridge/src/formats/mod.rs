@@ -374,7 +374,7 @@ pub(crate) mod tests {
 			"&lt;",
 			"b",
 		];
-		for text in crate::fuzz::texts(&PIECES, 0x2545_f491_4f6c_dd1d, 24, 20_000) {
+		for text in licentia_harness::fuzz::texts(&PIECES, 0x2545_f491_4f6c_dd1d, 24, 20_000) {
 			let _ = text::canonical_text(&text);
 			let _ = text::decode_entities(&text);
 			let _ = bluesky::cid_digest(&text);

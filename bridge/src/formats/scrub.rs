@@ -148,7 +148,7 @@ mod tests {
 			"-",
 			"«",
 		];
-		for text in crate::fuzz::texts(&PIECES, 0x9e37_79b9_7f4a_7c15, 16, 20_000) {
+		for text in licentia_harness::fuzz::texts(&PIECES, 0x9e37_79b9_7f4a_7c15, 16, 20_000) {
 			let scrubbed = scrub(&text);
 			assert_eq!(
 				scrubbed.chars().filter(|c| c.is_whitespace()).count(),

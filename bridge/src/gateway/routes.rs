@@ -216,7 +216,7 @@ mod tests {
 	#[test]
 	fn arbitrary_cursors_parse_or_are_refused() {
 		const PIECES: [&str; 9] = [".", "-", "+", "0", "7", "99999999999999999999", "é", " ", "a"];
-		for text in crate::fuzz::texts(&PIECES, 0x9e37_79b9_7f4a_7c15, 8, 20_000) {
+		for text in licentia_harness::fuzz::texts(&PIECES, 0x9e37_79b9_7f4a_7c15, 8, 20_000) {
 			if let Ok(position) = text.parse::<Cursor>() {
 				assert_eq!(position.to_string().parse::<Cursor>(), Ok(position), "{text:?}");
 			}

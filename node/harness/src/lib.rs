@@ -14,12 +14,15 @@
 //! - [`calls`]: the calls users sign: identity links, relayed opt-ins, training terms;
 //! - [`batches`]: a platform's batches: the contributor list, the sampled leaves opened, the
 //!   activation;
+//! - [`fuzz`]: texts drawn from chosen pieces by a fixed-seed generator, for the bridge's
+//!   parsers and text rules;
 //! - [`localnet`]: four validators on loopback, signed transactions for any runtime release,
 //!   council motions.
 
 pub mod batches;
 pub mod calls;
 pub mod chain;
+pub mod fuzz;
 pub mod localnet;
 pub mod node;
 pub mod rpc;

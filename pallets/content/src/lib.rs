@@ -369,7 +369,7 @@ pub mod pallet {
 	/// the post, which the chain checked against a batch root.
 	#[pallet::storage]
 	pub type RevokedPosts<T: Config> =
-		StorageMap<_, frame_support::Identity, H256, Revocation<BlockNumberFor<T>>>;
+		StorageMap<_, frame_support::Identity, H256, PostRevocation<BlockNumberFor<T>>>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]

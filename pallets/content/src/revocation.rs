@@ -91,7 +91,7 @@ impl<T: Config> Pallet<T> {
 		Self::note_tail_revocation(batch, author);
 		RevokedPosts::<T>::insert(
 			leaf,
-			Revocation { batch, at: frame_system::Pallet::<T>::block_number() },
+			PostRevocation { batch, at: frame_system::Pallet::<T>::block_number() },
 		);
 		T::ContributionObserver::post_revoked(platform, batch, leaf);
 		Self::deposit_event(Event::PostRevoked { batch, post: leaf, by: who.clone() });

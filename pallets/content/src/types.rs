@@ -330,7 +330,7 @@ pub struct NoteAllowance<BlockNumber> {
 
 /// A revoked post.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
-pub struct Revocation<BlockNumber> {
+pub struct PostRevocation<BlockNumber> {
 	/// The batch it was registered in.
 	pub batch: BatchId,
 	/// The block it was revoked in.

@@ -54,7 +54,8 @@ impl<T: Config> Pallet<T> {
 			Zero::zero()
 		};
 		license.deposit = license.deposit.saturating_sub(slashed);
-		license.revoked = Some(Revocation { at: frame_system::Pallet::<T>::block_number(), cause });
+		license.revoked =
+			Some(LicenseRevocation { at: frame_system::Pallet::<T>::block_number(), cause });
 		Licenses::<T>::insert(id, license);
 		Self::deposit_event(Event::LicenseRevoked { license: id, cause, slashed });
 		Ok(())

@@ -4,7 +4,7 @@
 //! chain older than spec 109 was a development chain, started again at 109's new genesis.)
 
 /// Version 4: a revocation records its cause. Each license's `revoked` block becomes a
-/// [`Revocation`] at that block with no cause: before spec 110 governance recorded none, and
+/// [`LicenseRevocation`] at that block with no cause: before spec 110 governance recorded none, and
 /// its deposit, never slashed, is still returned on release.
 ///
 /// It runs in one block, in time linear in the licenses (one read and one write each): a
@@ -65,7 +65,7 @@ pub mod v4 {
 			cap: old.cap,
 			delivered: old.delivered,
 			price: old.price,
-			revoked: old.revoked.map(|at| Revocation { at, cause: None }),
+			revoked: old.revoked.map(|at| LicenseRevocation { at, cause: None }),
 			depositor: old.depositor,
 			deposit: old.deposit,
 		}
@@ -113,7 +113,7 @@ pub mod v4 {
 			for (id, revoked, deposit) in before {
 				let license = Licenses::<T>::get(id).ok_or("a license was lost")?;
 				frame_support::ensure!(
-					license.revoked == revoked.map(|at| Revocation { at, cause: None }),
+					license.revoked == revoked.map(|at| LicenseRevocation { at, cause: None }),
 					"a revocation changed"
 				);
 				frame_support::ensure!(license.deposit == deposit, "a deposit changed");

@@ -79,7 +79,7 @@ pub struct Offer<AccountId, Balance> {
 
 /// Governance's revocation of a license.
 #[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
-pub struct Revocation<BlockNumber> {
+pub struct LicenseRevocation<BlockNumber> {
 	/// The block it was revoked in: access checks deny the license from this block on.
 	pub at: BlockNumber,
 	/// For cause (a breach of the terms, after a dispute): the hash of the evidence the
@@ -125,7 +125,7 @@ pub struct License<AccountId, Balance, BlockNumber> {
 	/// What the buyer paid.
 	pub price: Balance,
 	/// When and why governance revoked it, if it did.
-	pub revoked: Option<Revocation<BlockNumber>>,
+	pub revoked: Option<LicenseRevocation<BlockNumber>>,
 	/// Who paid the deposit (the buyer; it stays with them if the license is transferred).
 	pub depositor: AccountId,
 	/// The deposit held.

@@ -76,7 +76,7 @@ fn governance_revokes_and_anyone_releases_ended_licenses() {
 			Event::LicenseRevoked { license: 0, cause: None, slashed: 0 }.into(),
 		);
 		let license = Licenses::<Test>::get(0).expect("kept until released");
-		assert_eq!(license.revoked, Some(Revocation { at: 7, cause: None }));
+		assert_eq!(license.revoked, Some(LicenseRevocation { at: 7, cause: None }));
 		assert_eq!(license.deposit, 3, "revoked through no fault of the buyer: deposit kept");
 		assert_noop!(
 			Licensing::revoke_license(RuntimeOrigin::root(), 0, Some(H256::repeat_byte(1))),
@@ -108,7 +108,7 @@ fn a_license_revoked_for_cause_records_the_evidence_and_forfeits_the_deposit() {
 			Event::LicenseRevoked { license: 0, cause: Some(evidence), slashed: 3 }.into(),
 		);
 		let license = Licenses::<Test>::get(0).expect("kept until released");
-		assert_eq!(license.revoked, Some(Revocation { at: 9, cause: Some(evidence) }));
+		assert_eq!(license.revoked, Some(LicenseRevocation { at: 9, cause: Some(evidence) }));
 		assert_eq!(license.deposit, 0);
 		assert_eq!(<Balances as InspectHold<_>>::total_balance_on_hold(&w.buyer), 0);
 		assert_eq!(free(&treasury), treasury_before + 3);

@@ -46,7 +46,7 @@ fn v4_keeps_every_license_and_gives_old_revocations_no_cause() {
 		});
 		assert_eq!(
 			Licenses::<Test>::get(1).and_then(|l| l.revoked),
-			Some(Revocation { at: 5, cause: None })
+			Some(LicenseRevocation { at: 5, cause: None })
 		);
 		assert_ok!(Licensing::do_try_state());
 
