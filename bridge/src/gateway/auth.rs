@@ -1,6 +1,6 @@
 //! Who may ask: signed requests, replay, the license's owner, the per-license rate.
 
-use super::state::*;
+use super::{limits::Replay, state::*};
 use crate::chain::{self, Answer, Chain};
 use anyhow::Result;
 use axum::{
@@ -41,8 +41,8 @@ impl FromRequestParts<Arc<Gateway>> for Held {
 }
 
 impl Gateway {
-	/// Checks the request's signature, freshness and rate, and that its signer owns license `id`,
-	/// which is live and covers this platform.
+	/// Checks the request's signature and freshness, that its signer owns license `id`, which is
+	/// live and covers this platform, and then the license's rate.
 	pub(super) async fn authorise(
 		&self,
 		id: LicenseId,
@@ -51,9 +51,10 @@ impl Gateway {
 		headers: &HeaderMap,
 	) -> Result<(Arc<Chain>, LicenseView<AccountId, Balance, BlockNumber>), Refusal> {
 		let account = self.verify(method, uri, headers)?;
-		self.throttle(id)?;
 		let chain = self.chain().await.map_err(unavailable)?;
 		let license = self.still_held(&chain, id, &account).await?;
+		// Counted only once the owner is known: nobody else can use up a license's rate.
+		self.throttle(id)?;
 		Ok((chain, license))
 	}
 
@@ -148,11 +149,21 @@ impl Gateway {
 				"the signature is not {account}'s of this request (see docs/gateway.md)"
 			)));
 		}
-		let mut seen = self.seen.lock().expect("not poisoned");
-		let now = Instant::now();
-		seen.retain(|_, expires| *expires > now);
-		if seen.insert(signature, now + 2 * SKEW).is_some() {
-			return Err(unauthorised("this request was already made: sign each one anew".into()));
+		match self.seen.lock().expect("not poisoned").first_use(signature, Instant::now()) {
+			Ok(()) => {},
+			Err(Replay::Seen) => {
+				return Err(unauthorised(
+					"this request was already made: sign each one anew".into(),
+				))
+			},
+			Err(Replay::Full) => {
+				return Err(Refusal(
+					StatusCode::SERVICE_UNAVAILABLE,
+					"busy",
+					"the gateway is answering as many fresh requests as it can: retry in a minute"
+						.into(),
+				))
+			},
 		}
 		Ok(chain::primitive_account(&account))
 	}
@@ -161,14 +172,11 @@ impl Gateway {
 	pub(super) fn throttle(&self, id: LicenseId) -> Result<(), Refusal> {
 		let second = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
 		let mut requests = self.requests.lock().expect("not poisoned");
-		requests.retain(|_, (at, _)| *at == second);
-		let (_, count) = requests.entry(id).or_insert((second, 0));
-		*count += 1;
-		if *count > self.rate {
+		if !requests.allow(id, second) {
 			return Err(Refusal(
 				StatusCode::TOO_MANY_REQUESTS,
 				"tooManyRequests",
-				format!("at most {} requests per second per license", self.rate),
+				format!("at most {} requests per second per license", requests.limit()),
 			));
 		}
 		Ok(())

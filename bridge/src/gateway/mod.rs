@@ -38,6 +38,7 @@
 //! [`meter`] deliveries recorded on chain.
 
 mod auth;
+mod limits;
 mod meter;
 mod pages;
 mod render;
@@ -47,10 +48,11 @@ mod state;
 use crate::{chain::Chain, cli, store::Store};
 use anyhow::{Context, Result};
 use axum::{routing::get, Router};
+use limits::{Rate, Replays};
 use meter::flush_deliveries;
 use routes::{health, license, records, status};
 use serde_json::{json, Value};
-use state::Gateway;
+use state::{Gateway, MAX_LIVE_SIGNATURES, SKEW};
 use std::{
 	net::SocketAddr,
 	path::PathBuf,
@@ -93,9 +95,8 @@ pub async fn run(chain: Chain, signer: Keypair, options: Options) -> Result<()> 
 		secret,
 		chain: tokio::sync::RwLock::new(Some(Arc::new(chain))),
 		store: Mutex::new(store),
-		seen: Mutex::default(),
-		requests: Mutex::default(),
-		rate: options.rate.max(1),
+		seen: Mutex::new(Replays::new(2 * SKEW, MAX_LIVE_SIGNATURES)),
+		requests: Mutex::new(Rate::new(options.rate)),
 		unrecorded: Mutex::default(),
 		recording: tokio::sync::Mutex::new(()),
 	});

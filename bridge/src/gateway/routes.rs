@@ -194,13 +194,18 @@ pub(super) fn purpose_of(
 	license: &LicenseView<AccountId, Balance, BlockNumber>,
 ) -> Result<Purpose, String> {
 	match name {
-		Some(name) => serde_json::from_value::<Purpose>(Value::String(name.into()))
-			.map_err(|_| format!("{name:?} is not a purpose")),
+		Some(name) => purpose_named(name),
 		None => Purpose::ALL
 			.into_iter()
 			.find(|p| license.purposes.contains(*p))
 			.ok_or_else(|| "the license grants no purpose".into()),
 	}
+}
+
+/// The purpose `name` names, as JSON names it (`aiTraining`...).
+pub(super) fn purpose_named(name: &str) -> Result<Purpose, String> {
+	serde_json::from_value::<Purpose>(Value::String(name.into()))
+		.map_err(|_| format!("{name:?} is not a purpose"))
 }
 
 pub(super) fn header_value(text: &str) -> HeaderValue {
@@ -223,6 +228,11 @@ mod tests {
 		}
 		let position = Cursor { batch: 12, leaf: 4_095 };
 		assert_eq!(position.to_string().parse::<Cursor>(), Ok(position));
+		for malformed in
+			["-1.0", "+1.2", "1.-2", "1.", ".1", "1.2.3", " 1.2", "1e3.0", "9223372036854775808.0"]
+		{
+			assert!(malformed.parse::<Cursor>().is_err(), "{malformed:?}");
+		}
 	}
 
 	/// Malformed query parameters are refused as JSON 400s, with what was wrong.
@@ -241,6 +251,58 @@ mod tests {
 			assert!(refusal.2.contains("limit") || refusal.2.contains("stream"), "{}", refusal.2);
 			let response = refusal.into_response();
 			assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+		}
+	}
+
+	/// Arbitrary query strings (repeated, empty, percent-escaped, signed, fractional, huge) give
+	/// a page's parameters or a JSON 400, never a panic; and the parameters they give are then
+	/// each a value or a refusal of their own.
+	#[test]
+	fn arbitrary_query_strings_are_parameters_or_a_json_bad_request() {
+		const PIECES: [&str; 18] = [
+			"cursor=",
+			"limit=",
+			"purpose=",
+			"stream=",
+			"&",
+			"=",
+			"-1.0",
+			"1.2",
+			"%",
+			"%ZZ",
+			"%2E",
+			"é",
+			"aiTraining",
+			"true",
+			"99999999999999999999",
+			"+",
+			";",
+			"0",
+		];
+		let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+		for text in licentia_harness::fuzz::texts(&PIECES, 0x2545_f491_4f6c_dd1d, 10, 20_000) {
+			let uri = format!("/r?{text}");
+			let Ok(request) = axum::http::Request::get(&uri).body(()) else { continue };
+			let (mut parts, ()) = request.into_parts();
+			match runtime.block_on(Params::<PageQuery>::from_request_parts(&mut parts, &())) {
+				Ok(Params(page)) => {
+					if let Some(cursor) = &page.cursor {
+						let _ = cursor.parse::<Cursor>();
+					}
+					if let Some(purpose) = &page.purpose {
+						let _ = purpose_named(purpose);
+					}
+				},
+				Err(refusal) => {
+					assert_eq!((refusal.0, refusal.1), (StatusCode::BAD_REQUEST, "badRequest"));
+					let response = refusal.into_response();
+					assert_eq!(
+						response.headers()[header::CONTENT_TYPE],
+						"application/json",
+						"{uri}"
+					);
+				},
+			}
 		}
 	}
 }

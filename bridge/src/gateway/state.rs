@@ -1,5 +1,6 @@
 //! What a gateway's requests share, and how they are refused.
 
+use super::limits::{Rate, Replays};
 use crate::{chain::Chain, post::Target, store::Store};
 use anyhow::{Context, Result};
 use axum::{
@@ -10,9 +11,9 @@ use axum::{
 use licentia_primitives::{consent::Purpose, licensing::LicenseId, AccountId};
 use serde_json::json;
 use std::{
-	collections::{BTreeMap, HashMap},
+	collections::BTreeMap,
 	sync::{Arc, Mutex},
-	time::{Duration, Instant},
+	time::Duration,
 };
 use subxt_signer::sr25519::Keypair;
 
@@ -33,6 +34,10 @@ pub(super) const FLUSH_EVERY: Duration = Duration::from_secs(6);
 /// The context of a request signature.
 pub(super) const CONTEXT: &str = "licentia-gateway";
 
+/// At most this many request signatures are remembered at once (each for twice [`SKEW`]): a
+/// flood of requests signed by fresh keys is refused beyond it rather than grow the gateway.
+pub(super) const MAX_LIVE_SIGNATURES: usize = 1_000_000;
+
 /// The gateway's state, shared by its requests.
 pub(super) struct Gateway {
 	pub(super) target: Target,
@@ -42,11 +47,10 @@ pub(super) struct Gateway {
 	pub(super) secret: [u8; 32],
 	pub(super) chain: tokio::sync::RwLock<Option<Arc<Chain>>>,
 	pub(super) store: Mutex<Store>,
-	/// Signatures seen within the skew window, with when they expire.
-	pub(super) seen: Mutex<HashMap<[u8; 64], Instant>>,
+	/// Signatures seen within their validity.
+	pub(super) seen: Mutex<Replays>,
 	/// Requests per license in the current second.
-	pub(super) requests: Mutex<HashMap<LicenseId, (u64, u32)>>,
-	pub(super) rate: u32,
+	pub(super) requests: Mutex<Rate<LicenseId>>,
 	/// Uncapped deliveries not yet recorded on chain.
 	pub(super) unrecorded: Mutex<BTreeMap<LicenseId, u64>>,
 	/// One `recordDeliveries` at a time (the signer's nonces).

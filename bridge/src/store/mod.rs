@@ -90,10 +90,12 @@ impl std::str::FromStr for Cursor {
 	fn from_str(text: &str) -> Result<Self, String> {
 		let bad = || format!("{text:?} is not a cursor (<batch>.<leaf>)");
 		let (batch, leaf) = text.split_once('.').ok_or_else(bad)?;
-		Ok(Cursor {
-			batch: batch.parse().map_err(|_| bad())?,
-			leaf: leaf.parse().map_err(|_| bad())?,
-		})
+		// Digits only: no sign, no fraction (`-1.0` is no cursor, not the start).
+		let number = |part: &str| {
+			let digits = !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+			digits.then(|| part.parse::<i64>().ok()).flatten().ok_or_else(bad)
+		};
+		Ok(Cursor { batch: number(batch)?, leaf: number(leaf)? })
 	}
 }
 
