@@ -53,7 +53,7 @@ use crate::{
 use anyhow::{bail, Context, Result};
 use licentia_primitives::consent::PlatformKind;
 use reader::read_source;
-use registrar::round;
+use registrar::{round, Pace};
 use sources::Source;
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 use subxt_signer::sr25519::Keypair;
@@ -190,8 +190,7 @@ pub async fn run(chain: Chain, signer: Keypair, options: Options) -> Result<Summ
 			&signer,
 			&target,
 			&mut store,
-			options.window,
-			options.batching,
+			Pace { window: options.window, batching: options.batching },
 			&metrics,
 			&mut summary,
 		);

@@ -30,14 +30,22 @@ pub struct Summary {
 	pub queued: usize,
 }
 
+/// When queued posts are registered, and how.
+#[derive(Clone, Copy)]
+pub(super) struct Pace {
+	/// How long a post waits in the queue before it is batched.
+	pub(super) window: Duration,
+	/// How batches are cut and submitted.
+	pub(super) batching: Batching,
+}
+
 /// One round of the registrar.
 pub(super) async fn round(
 	chain: &Chain,
 	signer: &Keypair,
 	target: &Target,
 	store: &mut Store,
-	window: Duration,
-	batching: Batching,
+	Pace { window, batching }: Pace,
 	metrics: &Metrics,
 	summary: &mut Summary,
 ) -> Result<()> {
