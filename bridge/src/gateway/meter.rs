@@ -39,6 +39,14 @@ impl Gateway {
 		recorded + unrecorded.get(&id).copied().unwrap_or(0)
 	}
 
+	/// The deliveries of license `id` recorded on chain now (by every gateway).
+	pub(super) async fn recorded(&self, chain: &Chain, id: LicenseId) -> Result<u64, Refusal> {
+		match chain.licentia().license(id, None).await.answer() {
+			Ok(license) => Ok(license.delivered),
+			Err(error) => Err(self.lost(error).await),
+		}
+	}
+
 	/// Records `count` deliveries of license `id` on chain and returns its total; refused (409)
 	/// beyond its cap.
 	pub(super) async fn record(

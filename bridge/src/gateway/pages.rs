@@ -270,11 +270,36 @@ impl Gateway {
 			},
 			None => request.limit,
 		};
-		let (records, next) = self.page(chain, id, request.purpose, after, allowance).await?;
+		let (mut records, mut next) =
+			self.page(chain, id, request.purpose, after, allowance).await?;
 		let count = records.len() as u64;
 		let delivered = match (count, request.cap) {
 			(0, _) => delivered,
-			(_, Some(_)) => self.record(chain, id, count).await?,
+			(_, Some(cap)) => loop {
+				match self.record(chain, id, records.len() as u64).await {
+					Ok(total) => break total,
+					// Other requests (here or at another gateway) took part of what this page
+					// counted on: it takes what the cap leaves, and is refused only if nothing is.
+					Err(Refusal(StatusCode::CONFLICT, ..)) => {
+						let left = cap.saturating_sub(self.recorded(chain, id).await?);
+						let left = usize::try_from(left).unwrap_or(usize::MAX);
+						if left == 0 {
+							return Err(cap_reached(id, cap));
+						}
+						if left >= records.len() {
+							// The chain refused a count the cap leaves room for: not a race.
+							return Err(Refusal(
+								StatusCode::FORBIDDEN,
+								"refused",
+								format!("the chain refused to record {} deliveries", records.len()),
+							));
+						}
+						records.truncate(left);
+						next = records.last().map(|(cursor, _)| *cursor);
+					},
+					Err(refusal) => return Err(refusal),
+				}
+			},
 			(_, None) => {
 				self.meter(id, count);
 				delivered + count
