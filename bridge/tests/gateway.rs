@@ -68,6 +68,7 @@ fn a_gateway_serves_licensed_records_that_the_buyer_verifies() {
 			all(vec![env.buyer("buy.mjs", &["--offer", &offer.to_string(), "--suri", "//Alice"])]);
 		bought[0]["license"].to_string()
 	};
+	let capped_offer = anonymous.clone();
 	let (open, anonymous) = (buy(&open), buy(&anonymous));
 
 	let serve = |port: u16, log: &str, rate: &str| {
@@ -175,6 +176,39 @@ fn a_gateway_serves_licensed_records_that_the_buyer_verifies() {
 	let throttled = env.buyer("fetch.mjs", &[&args[..], &["--limit", "1"]].concat()).fails();
 	assert!(throttled.contains("429") && throttled.contains("tooManyRequests"), "{throttled}");
 	stop(second);
+
+	// Six requests at once over two gateways on another license capped at 3: together they
+	// are served exactly the cap, each page taking what the cap leaves; 409 only for nothing.
+	let parallel = buy(&capped_offer);
+	let third_port = free_port();
+	let third = serve(third_port, "gateway-3.log", "20");
+	wait_for_gateway(third_port);
+	let runs: Vec<_> = (0..6)
+		.map(|i| {
+			let gateway =
+				format!("http://127.0.0.1:{}", if i % 2 == 0 { port } else { third_port });
+			let out = env.path(&format!("parallel-{i}"));
+			let args = ["--license", &parallel, "--suri", "//Alice", "--gateway", &gateway];
+			env.buyer("fetch.mjs", &[&args[..], &["--out", &out, "--limit", "2"]].concat())
+		})
+		.collect();
+	// A request refused at its first page (the cap already spent) fails, saying so.
+	let mut served = 0;
+	for run in runs {
+		let output = run.child.wait_with_output().expect("fetch.mjs runs");
+		let (stdout, stderr) =
+			(String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+		if !output.status.success() {
+			assert!(stderr.contains("409") && stderr.contains("capReached"), "{stderr}");
+			continue;
+		}
+		let fetched: Value = serde_json::from_str(stdout.trim()).expect("JSON");
+		let stopped = fetched["stoppedBy"].as_str().unwrap_or_default();
+		assert!(fetched["complete"] == json!(true) || stopped.contains("409"), "{fetched}");
+		served += fetched["records"].as_u64().expect("a count");
+	}
+	assert_eq!(served, 3, "the cap, served whole over two gateways");
+	stop(third);
 
 	// Requests that are not the owner's.
 	let malformed = http_get(port, "/v1/licenses/first/records");
