@@ -50,11 +50,13 @@ impl Gateway {
 		uri: &Uri,
 		headers: &HeaderMap,
 	) -> Result<(Arc<Chain>, LicenseView<AccountId, Balance, BlockNumber>), Refusal> {
-		let account = self.verify(method, uri, headers)?;
+		let (account, signature) = self.verify(method, uri, headers)?;
 		let chain = self.chain().await.map_err(unavailable)?;
 		let license = self.still_held(&chain, id, &account).await?;
-		// Counted only once the owner is known: nobody else can use up a license's rate.
+		// Counted and remembered only once the owner is known: nobody else can use up a
+		// license's rate, or fill the replay cache (which would refuse honest buyers).
 		self.throttle(id)?;
+		self.first_use(signature)?;
 		Ok((chain, license))
 	}
 
@@ -104,13 +106,14 @@ impl Gateway {
 		Ok(license)
 	}
 
-	/// The account that signed the request, if the signature is good, fresh and new.
+	/// The account that signed the request and its signature, if the signature is good and fresh
+	/// (whether it is new is asked once the owner is known: [`Self::first_use`]).
 	pub(super) fn verify(
 		&self,
 		method: &Method,
 		uri: &Uri,
 		headers: &HeaderMap,
-	) -> Result<AccountId, Refusal> {
+	) -> Result<(AccountId, [u8; 64]), Refusal> {
 		let unauthorised =
 			|message: String| Refusal(StatusCode::UNAUTHORIZED, "unauthorised", message);
 		let header = |name: &str| {
@@ -149,6 +152,13 @@ impl Gateway {
 				"the signature is not {account}'s of this request (see docs/gateway.md)"
 			)));
 		}
+		Ok((chain::primitive_account(&account), signature))
+	}
+
+	/// Remembers an owner's request signature; refuses one seen before (a replay).
+	pub(super) fn first_use(&self, signature: [u8; 64]) -> Result<(), Refusal> {
+		let unauthorised =
+			|message: String| Refusal(StatusCode::UNAUTHORIZED, "unauthorised", message);
 		match self.seen.lock().expect("not poisoned").first_use(signature, Instant::now()) {
 			Ok(()) => {},
 			Err(Replay::Seen) => {
@@ -165,7 +175,7 @@ impl Gateway {
 				))
 			},
 		}
-		Ok(chain::primitive_account(&account))
+		Ok(())
 	}
 
 	/// Counts a request of license `id`; refuses beyond the rate.
