@@ -84,7 +84,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("licentia"),
 	impl_name: alloc::borrow::Cow::Borrowed("licentia-node"),
 	authoring_version: 1,
-	spec_version: 113,
+	spec_version: 114,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 8,
@@ -147,6 +147,8 @@ type Migrations = (
 	pallet_content::migrations::v3::MigrateV2ToV3<Runtime>,
 	// Activated batches keep part of their bond through a tail (spec 112).
 	pallet_content::migrations::v4::MigrateV3ToV4<Runtime>,
+	// Links provide for their accounts; operators' unlinks hold identities (spec 114).
+	pallet_consent::migrations::v3::MigrateV2ToV3<Runtime>,
 );
 
 /// Executive: dispatches blocks and transactions to the pallets.

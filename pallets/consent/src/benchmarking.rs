@@ -81,6 +81,20 @@ fn fill_identities<T: Config>(
 	}
 }
 
+/// Links `identity` to `who`, attested by `op`, and has `op` unlink it: it is then held for
+/// `who`.
+fn held_for<T: Config>(
+	identity: &Identity,
+	who: &T::AccountId,
+	platform: PlatformId,
+	op: &T::AccountId,
+) {
+	Pallet::<T>::insert_link(identity.clone(), who.clone(), platform, op.clone())
+		.expect("room for it");
+	Pallet::<T>::do_unlink_identity(op, identity.clone()).expect("the operator may unlink");
+	assert!(HeldIdentities::<T>::contains_key(identity));
+}
+
 /// `who` with an identity on each of `MaxIdentitiesPerAccount` Mastodon platforms and posts on
 /// each: an account-wide consent change then settles it on every one of them.
 fn spread_identities<T: Config>(who: &T::AccountId) {
@@ -140,8 +154,9 @@ mod benchmarks {
 		assert_eq!(Platforms::<T>::get(id).map(|p| p.status), Some(PlatformStatus::Suspended));
 	}
 
-	/// The costliest link: the account's last free slot, posts that start to pay again, and an
-	/// acceptance signed as wallets sign raw messages (checked in both forms).
+	/// The costliest link: the account's last free slot, an identity held for the account (an
+	/// operator unlinked it: the hold ends and its deposit returns), posts that start to pay
+	/// again, and an acceptance signed as wallets sign raw messages (checked in both forms).
 	#[benchmark]
 	fn link_identity() {
 		let (id, instance, op) = platform::<T>();
@@ -149,6 +164,7 @@ mod benchmarks {
 		fill_identities::<T>(&who, id, &instance, &op, 1);
 		opt_in::<T>(&who, Scope::Account, &Purpose::ALL);
 		let identity = mastodon(&instance, 0);
+		held_for::<T>(&identity, &who, id, &op);
 		// Posts registered while it was linked before: linking it again makes them pay.
 		T::BenchmarkHelper::posts(&identity, id);
 		let acceptance = LinkAcceptance {
@@ -207,7 +223,21 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(op), identity.clone());
 
-		assert!(!IdentityOwner::<T>::contains_key(identity));
+		assert!(!IdentityOwner::<T>::contains_key(&identity));
+		assert!(HeldIdentities::<T>::contains_key(identity), "the costlier path: a hold");
+	}
+
+	#[benchmark]
+	fn release_identity() {
+		let (id, instance, op) = platform::<T>();
+		let who = funded::<T>("user", 0);
+		let identity = mastodon(&instance, 0);
+		held_for::<T>(&identity, &who, id, &op);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), identity.clone());
+
+		assert!(!HeldIdentities::<T>::contains_key(identity));
 	}
 
 	/// Account-wide: the costliest scope, since every platform of the account is settled.

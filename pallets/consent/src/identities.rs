@@ -30,7 +30,10 @@ impl<T: Config> Pallet<T> {
 		if let Some(instance) = identity.mastodon_instance() {
 			ensure!(instance == &info.domain[..], Error::<T>::InstanceMismatch);
 		}
-		Self::check_signed_once(&account, acceptance.nonce, acceptance.expires_at)?;
+		Self::check_validity(acceptance.expires_at)?;
+		// Exactly the next nonce: an acceptance is void once the account unlinks anything or
+		// states anything itself.
+		ensure!(acceptance.nonce == RelayNonce::<T>::get(&account), Error::<T>::BadNonce);
 		let payload = Self::link_payload(platform, &identity, &acceptance);
 		ensure!(signed::signed_by(signature, &payload, &account), Error::<T>::BadSignature);
 		Self::insert_link(identity, account, platform, operator.clone())
@@ -61,7 +64,9 @@ impl<T: Config> Pallet<T> {
 		Self::insert_link(Identity::Nostr(public_key), who.clone(), platform, who)
 	}
 
-	/// Stores a link and holds its deposit from `depositor`.
+	/// Stores a link and holds its deposit from `depositor`. An identity held for an account
+	/// (an operator unlinked it) links to that account only, and gets back the statements it
+	/// had; its old deposit returns.
 	pub(crate) fn insert_link(
 		identity: Identity,
 		account: T::AccountId,
@@ -69,20 +74,23 @@ impl<T: Config> Pallet<T> {
 		depositor: T::AccountId,
 	) -> DispatchResult {
 		ensure!(!IdentityOwner::<T>::contains_key(&identity), Error::<T>::AlreadyLinked);
+		let statements = match HeldIdentities::<T>::take(&identity) {
+			Some(held) => {
+				ensure!(held.account == account, Error::<T>::IdentityHeld);
+				Self::release_deposit(&held);
+				held.statements
+			},
+			None => Statements::default(),
+		};
 		AccountIdentities::<T>::try_mutate(&account, |identities| {
 			identities.try_push(identity.clone()).map_err(|_| Error::<T>::TooManyIdentities)
 		})?;
 		let deposit = T::LinkDeposit::get();
 		T::Currency::hold(&HoldReason::IdentityLink.into(), &depositor, deposit)?;
+		frame_system::Pallet::<T>::inc_providers(&account);
 		IdentityOwner::<T>::insert(
 			&identity,
-			IdentityLink {
-				account: account.clone(),
-				platform,
-				depositor,
-				deposit,
-				statements: Statements::default(),
-			},
+			IdentityLink { account: account.clone(), platform, depositor, deposit, statements },
 		);
 		T::ConsentObserver::consent_changed(&identity, platform);
 		Self::deposit_event(Event::IdentityLinked { identity, account, platform });
@@ -107,6 +115,7 @@ impl<T: Config> Pallet<T> {
 			deposit: Default::default(),
 			statements: Statements { allowed, ..Statements::default() },
 		};
+		frame_system::Pallet::<T>::inc_providers(account);
 		IdentityOwner::<T>::insert(&identity, link);
 		T::ConsentObserver::consent_changed(&identity, platform);
 		Ok(())
@@ -114,9 +123,10 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_unlink_identity(who: &T::AccountId, identity: Identity) -> DispatchResult {
 		let link = IdentityOwner::<T>::get(&identity).ok_or(Error::<T>::NotLinked)?;
+		let by_account = &link.account == who;
 		let is_operator =
 			Platforms::<T>::get(link.platform).is_some_and(|info| info.operators.contains(who));
-		ensure!(&link.account == who || is_operator, Error::<T>::NotAllowed);
+		ensure!(by_account || is_operator, Error::<T>::NotAllowed);
 
 		AccountIdentities::<T>::mutate_exists(&link.account, |maybe| {
 			if let Some(identities) = maybe {
@@ -127,24 +137,61 @@ impl<T: Config> Pallet<T> {
 			}
 		});
 		IdentityOwner::<T>::remove(&identity);
-		// The deposit was held when the link was made; releasing what is held is best effort so
-		// that a slashed deposit never blocks an unlink.
-		T::Currency::release(
-			&HoldReason::IdentityLink.into(),
-			&link.depositor,
-			link.deposit,
-			Precision::BestEffort,
-		)?;
+		Self::unprovide(&link.account);
 		T::ConsentObserver::consent_changed(&identity, link.platform);
 		// Whatever the account signed before (link acceptances, statements) was about the
 		// identities it had then: none of it can link this identity again.
 		Self::invalidate_relayed_statements(&link.account);
 		Self::deposit_event(Event::IdentityUnlinked {
-			identity,
-			account: link.account,
+			identity: identity.clone(),
+			account: link.account.clone(),
 			by: who.clone(),
 		});
+		if by_account {
+			Self::release_deposit(&link);
+		} else {
+			// Taken from the account by an operator: kept for the account, deposit and all.
+			let account = link.account.clone();
+			HeldIdentities::<T>::insert(&identity, link);
+			Self::deposit_event(Event::IdentityHeld { identity, account });
+		}
 		Ok(())
+	}
+
+	pub(crate) fn do_release_identity(
+		by: Option<T::AccountId>,
+		identity: Identity,
+	) -> DispatchResult {
+		let held = HeldIdentities::<T>::get(&identity).ok_or(Error::<T>::NotHeld)?;
+		ensure!(by.as_ref().is_none_or(|who| who == &held.account), Error::<T>::NotAllowed);
+		HeldIdentities::<T>::remove(&identity);
+		Self::release_deposit(&held);
+		Self::deposit_event(Event::IdentityReleased { identity, account: held.account, by });
+		Ok(())
+	}
+
+	/// Whether `identity` is linked to `who`.
+	pub fn owns(who: &T::AccountId, identity: &Identity) -> bool {
+		IdentityOwner::<T>::get(identity).is_some_and(|link| &link.account == who)
+	}
+
+	/// Returns a link's deposit to whoever paid it. Best effort, so that a slashed deposit never
+	/// blocks an unlink or a release.
+	fn release_deposit(link: &LinkOf<T>) {
+		let _released = T::Currency::release(
+			&HoldReason::IdentityLink.into(),
+			&link.depositor,
+			link.deposit,
+			Precision::BestEffort,
+		);
+	}
+
+	/// Drops the provider reference a link gave its account (each link provides for its
+	/// account, so that a linked person with no funds can still sign free calls: withdraw,
+	/// unlink, claim). It fails only if the account has consumers and no other provider; the
+	/// reference then stays, which keeps the account rather than lose what it holds.
+	fn unprovide(account: &T::AccountId) {
+		let _kept = frame_system::Pallet::<T>::dec_providers(account);
 	}
 
 	/// The content of the Nostr event that links a key to `account` on this chain

@@ -25,12 +25,26 @@
 //! - [`link_identity`](Pallet::link_identity): a platform operator attests an identity, with
 //!   the account's signed acceptance.
 //! - [`link_nostr`](Pallet::link_nostr): a Nostr key links itself.
-//! - [`unlink_identity`](Pallet::unlink_identity): the owner or the platform's operator.
+//! - [`unlink_identity`](Pallet::unlink_identity): the owner (free of fees) or the platform's
+//!   operator; an operator's unlink holds the identity for its account.
+//! - [`release_identity`](Pallet::release_identity): the account an identity is held for, or
+//!   governance.
 //! - [`set_consent`](Pallet::set_consent), [`set_restrictions`](Pallet::set_restrictions),
-//!   [`withdraw_consent`](Pallet::withdraw_consent): the account.
+//!   [`withdraw_consent`](Pallet::withdraw_consent) (free of fees when it changes something):
+//!   the account.
 //! - [`relay_consent`](Pallet::relay_consent): anyone, with the account's signature.
 //!
 //! Every change emits an event. Withdrawal takes effect in the block that includes it.
+//!
+//! ## Who can move an identity
+//! An identity's posts, earnings and consent belong to the account it is linked to, and no
+//! operator alone can give them to another: an operator that unlinks an identity (a deleted
+//! platform account, a mistaken attestation) leaves it **held** for its account, which alone can
+//! have it linked again (getting back the statements it had) or release it; governance can
+//! release it for an account whose key is lost. An account that unlinks an identity itself frees
+//! it. A withdrawal binds the account: relinking an identity to the same account keeps it.
+//! Each link provides for its account, so that a linked person with no funds can always
+//! withdraw and unlink, free of fees.
 //!
 //! ## Deposits
 //! An identity link stays in storage, so whoever creates it (the attesting operator, or the
@@ -118,8 +132,9 @@ pub mod pallet {
 	};
 
 	/// The in-code storage version. 1: an identity's statements in its link; 2: statements carry
-	/// restrictions and a minimum price (see [`migrations`]).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	/// restrictions and a minimum price; 3: links provide for their account, operators' unlinks
+	/// hold identities (see [`migrations`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	/// The balance type of [`Config::Currency`].
 	pub type BalanceOf<T> =
@@ -227,6 +242,14 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
+	/// Identities an operator unlinked, held for the account they were linked to: only that
+	/// account can have them linked again (or release them, as governance can), so that no
+	/// operator alone moves an identity's posts, earnings or consent to another account. The
+	/// link is kept as it was (its identity-scoped statements come back with a relink) and its
+	/// deposit stays held until the hold ends.
+	#[pallet::storage]
+	pub type HeldIdentities<T: Config> = StorageMap<_, Blake2_128Concat, Identity, LinkOf<T>>;
+
 	/// An account's statements that apply to all its identities.
 	#[pallet::storage]
 	pub type AccountConsent<T: Config> =
@@ -285,6 +308,17 @@ pub mod pallet {
 			account: T::AccountId,
 			/// Who unlinked it: the account or an operator of the platform.
 			by: T::AccountId,
+		},
+		/// An operator unlinked an identity that was not its own: the identity is held for
+		/// `account`, the only account it can be linked to again until the hold is released.
+		IdentityHeld { identity: Identity, account: T::AccountId },
+		/// The hold on an identity ended: it may be attested to any account again.
+		IdentityReleased {
+			identity: Identity,
+			/// The account it was held for.
+			account: T::AccountId,
+			/// How it ended: the account released it, or governance did (`None`).
+			by: Option<T::AccountId>,
 		},
 		/// An account's consent changed. Effective from this block.
 		ConsentChanged {
@@ -368,8 +402,9 @@ pub mod pallet {
 		BadPriceTier,
 		/// The relayed statement's (or link acceptance's) signature is not the account's.
 		BadSignature,
-		/// The relayed statement's (or link acceptance's) nonce is not the account's next one
-		/// (replayed or out of order).
+		/// The link acceptance's nonce is not the account's next one, or the relayed statement's
+		/// is below it or [`RELAY_NONCE_WINDOW`] or more above it (replayed, signed before the
+		/// account's own later statement or unlink, or older than one relayed already).
 		BadNonce,
 		/// The relayed statement (or link acceptance) expired before it was included.
 		StatementExpired,
@@ -378,6 +413,22 @@ pub mod pallet {
 		ExpiryTooFar,
 		/// Every platform id is used: no platform can be registered any more.
 		Overflow,
+		/// An operator unlinked this identity from another account, for which it is held: only
+		/// that account can have it linked again (with its acceptance), until it or governance
+		/// releases it (`release_identity`).
+		IdentityHeld,
+		/// The identity is not held: there is nothing to release.
+		NotHeld,
+	}
+
+	#[pallet::extra_constants]
+	impl<T: Config> Pallet<T> {
+		/// How far above an account's next relay nonce a relayed statement's nonce may be
+		/// ([`RELAY_NONCE_WINDOW`]).
+		#[pallet::constant_name(RelayNonceWindow)]
+		fn relay_nonce_window() -> u32 {
+			RELAY_NONCE_WINDOW
+		}
 	}
 
 	#[pallet::hooks]
@@ -476,11 +527,25 @@ pub mod pallet {
 		}
 
 		/// Unlinks `identity`. The identity's account or an operator of its platform may call
-		/// this. The identity's own consent statements go with it; the deposit returns to
-		/// whoever paid it; the account's relay nonce moves on (what it signed before can no
-		/// longer be relayed or link anything). Emits `IdentityUnlinked`.
+		/// this; the identity's posts stop counting and paying at once, and the account's relay
+		/// nonce moves on (what it signed before can no longer be relayed or link anything).
+		///
+		/// - Unlinked by its account, the identity is free: its statements go, the deposit
+		///   returns to whoever paid it, and any account may be attested for it again.
+		/// - Unlinked by an operator, it is **held** for its account ([`HeldIdentities`]): the
+		///   link is kept aside with its statements and deposit, and only that account can have
+		///   it linked again (its statements then come back), until it or governance releases it
+		///   ([`release_identity`](Pallet::release_identity)). An operator can take an
+		///   identity's posts out, never give them to another account.
+		///
+		/// Free of fees (with the runtime's `SkipCheckIfFeeless`) for the identity's own account:
+		/// leaving never needs funds, and each free unlink undoes a link someone paid for. Emits
+		/// `IdentityUnlinked`, then `IdentityHeld` for an operator's unlink.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::unlink_identity())]
+		#[pallet::feeless_if(|origin: &OriginFor<T>, identity: &Identity| -> bool {
+			ensure_signed(origin.clone()).is_ok_and(|who| Pallet::<T>::owns(&who, identity))
+		})]
 		pub fn unlink_identity(origin: OriginFor<T>, identity: Identity) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_unlink_identity(&who, identity)
@@ -510,8 +575,17 @@ pub mod pallet {
 		/// Identity-scoped allows stay recorded but a deny at account scope overrides them.
 		/// Relayed statements signed before become invalid, as with `set_consent`. Emits
 		/// `ConsentChanged`.
+		///
+		/// Free of fees (with the runtime's `SkipCheckIfFeeless`) when it changes something:
+		/// the caller has a linked identity and does not deny every purpose at account scope
+		/// already. Withdrawing never needs funds (a linked account always exists: each link
+		/// provides for it), and nobody can fill blocks with free withdrawals: each one follows
+		/// an allow that paid its fee.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::withdraw_consent())]
+		#[pallet::feeless_if(|origin: &OriginFor<T>| -> bool {
+			ensure_signed(origin.clone()).is_ok_and(|who| Pallet::<T>::withdrawal_is_free(&who))
+		})]
 		pub fn withdraw_consent(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_withdraw_consent(who.clone())?;
@@ -547,7 +621,9 @@ pub mod pallet {
 		/// `signature` signs the SCALE encoding of `(RELAY_CONTEXT, genesis_hash, statement)`
 		/// ([`relay_payload`](licentia_primitives::signed::relay_payload)), or that wrapped in
 		/// `<Bytes>`, `</Bytes>`, as wallets sign raw messages.
-		/// The statement must carry the account's next relay nonce, not be expired, and expire
+		/// The statement must carry a nonce from the account's next relay nonce to
+		/// [`RELAY_NONCE_WINDOW`] (16) above it (the next nonce then moves past it: an older
+		/// statement never takes effect after a newer one), not be expired, and expire
 		/// within `MaxRelayValidity` blocks of its inclusion (a signed statement cannot wait
 		/// for years). It carries decisions about purposes, restrictions, or both. Emits
 		/// `ConsentChanged` (for decisions), `RestrictionsChanged` (for restrictions) and
@@ -561,6 +637,20 @@ pub mod pallet {
 		) -> DispatchResult {
 			let relayer = ensure_signed(origin)?;
 			Self::do_relay_consent(relayer, statement, signature)
+		}
+
+		/// Ends the hold on `identity`, which an operator unlinked from the caller: the
+		/// identity's kept statements go, its deposit returns to whoever paid it, and any account
+		/// may be attested for it again. The account it is held for may call this, and
+		/// governance (for an account whose key is lost). Emits `IdentityReleased`.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::release_identity())]
+		pub fn release_identity(origin: OriginFor<T>, identity: Identity) -> DispatchResult {
+			let by = match T::GovernanceOrigin::try_origin(origin) {
+				Ok(_) => None,
+				Err(origin) => Some(ensure_signed(origin)?),
+			};
+			Self::do_release_identity(by, identity)
 		}
 	}
 }

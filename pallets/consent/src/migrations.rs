@@ -142,3 +142,84 @@ pub mod v2 {
 		}
 	}
 }
+
+/// Version 3: each identity link provides for its account (a linked person with no funds can
+/// sign the free calls: withdraw, unlink, claim), and identities an operator unlinks are held
+/// for their account ([`HeldIdentities`], empty at the upgrade). Every existing link gains the
+/// provider reference it would have been given when it was made, so that its unlink, which
+/// drops one, never drops a reference another pallet gave.
+///
+/// It runs in one block, in time linear in the links.
+pub mod v3 {
+	use crate::*;
+	use frame_support::{
+		migrations::VersionedMigration,
+		traits::{Get, UncheckedOnRuntimeUpgrade},
+		weights::Weight,
+	};
+
+	/// Gives each link's account the provider reference of its link.
+	pub struct ProvideForLinks<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for ProvideForLinks<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut links = 0u64;
+			for (_, link) in IdentityOwner::<T>::iter() {
+				links = links.saturating_add(1);
+				frame_system::Pallet::<T>::inc_providers(&link.account);
+			}
+			T::DbWeight::get().reads_writes(links.saturating_mul(2), links)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(_: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	/// [`ProvideForLinks`], run once: at the upgrade from storage version 2 to 3.
+	pub type MigrateV2ToV3<T> = VersionedMigration<
+		2,
+		3,
+		ProvideForLinks<T>,
+		crate::Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+
+	#[cfg(test)]
+	mod tests {
+		use super::*;
+		use crate::mock::*;
+		use frame_support::traits::{OnRuntimeUpgrade, StorageVersion};
+		use sp_keyring::Sr25519Keyring::{Alice, Bob, Eve};
+
+		/// Eve holds nothing: her only provider after the upgrade is her link, and unlinking it
+		/// leaves Alice's balance provider alone.
+		#[test]
+		fn each_link_provides_for_its_account() {
+			new_test_ext().execute_with(|| {
+				StorageVersion::new(2).put::<Pallet<Test>>();
+				for (n, who) in [(1, Alice), (2, Eve), (3, Eve)] {
+					// Stored as version 2 stored links: without a provider reference.
+					IdentityOwner::<Test>::insert(
+						Identity::X(n),
+						IdentityLink {
+							account: account(who),
+							platform: 0,
+							depositor: account(Bob),
+							deposit: 0u128,
+							statements: Statements::default(),
+						},
+					);
+				}
+				let providers = |who| frame_system::Pallet::<Test>::providers(&account(who));
+				let alice = providers(Alice);
+
+				MigrateV2ToV3::<Test>::on_runtime_upgrade();
+
+				assert_eq!((providers(Alice), providers(Eve)), (alice + 1, 2));
+				assert_eq!(StorageVersion::get::<Pallet<Test>>(), 3);
+			});
+		}
+	}
+}

@@ -104,12 +104,26 @@ impl<T: Config> Pallet<T> {
 		Self::do_set_consent(who, Scope::Account, &decisions)
 	}
 
+	/// Whether `who`'s withdrawal would be free of fees: it would change something (`who` has a
+	/// linked identity and does not deny every purpose at account scope yet).
+	pub fn withdrawal_is_free(who: &T::AccountId) -> bool {
+		AccountIdentities::<T>::contains_key(who)
+			&& !AccountConsent::<T>::get(who).denied.contains_all(PurposeSet::ALL)
+	}
+
 	pub(crate) fn do_relay_consent(
 		relayer: T::AccountId,
 		statement: RelayedStatementOf<T>,
 		signature: T::RelaySignature,
 	) -> DispatchResult {
-		Self::check_signed_once(&statement.account, statement.nonce, statement.expires_at)?;
+		Self::check_validity(statement.expires_at)?;
+		// At least the next nonce, not exactly: a person numbers each statement above those it
+		// signed before, so that whichever a relayer submits, an older one never follows a newer.
+		let next = RelayNonce::<T>::get(&statement.account);
+		ensure!(
+			statement.nonce >= next && statement.nonce - next < RELAY_NONCE_WINDOW,
+			Error::<T>::BadNonce
+		);
 		let payload = Self::relay_payload(&statement);
 		ensure!(
 			signed::signed_by(&signature, &payload, &statement.account),
@@ -131,28 +145,23 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Whether something `who` signed with `nonce`, valid until `expires_at`, may be used now:
-	/// not expired, not valid for longer than `MaxRelayValidity`, and carrying `who`'s next
-	/// relay nonce (so that it is used once).
-	pub(crate) fn check_signed_once(
-		who: &T::AccountId,
-		nonce: u32,
-		expires_at: BlockNumberFor<T>,
-	) -> DispatchResult {
+	/// Whether something signed to be valid until `expires_at` may be used now: not expired,
+	/// and not valid for longer than `MaxRelayValidity`.
+	pub(crate) fn check_validity(expires_at: BlockNumberFor<T>) -> DispatchResult {
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(expires_at >= now, Error::<T>::StatementExpired);
 		ensure!(
 			expires_at <= now.saturating_add(T::MaxRelayValidity::get()),
 			Error::<T>::ExpiryTooFar
 		);
-		ensure!(nonce == RelayNonce::<T>::get(who), Error::<T>::BadNonce);
 		Ok(())
 	}
 
-	/// Moves `who`'s relay nonce on, so that no statement it signed before can be relayed: called
-	/// when the account states its consent itself.
+	/// Moves `who`'s relay nonce past every nonce a statement it signed before may carry (they
+	/// lie within [`RELAY_NONCE_WINDOW`] of it), so that none of them can be relayed: called
+	/// when the account states its consent itself or unlinks an identity.
 	pub(crate) fn invalidate_relayed_statements(who: &T::AccountId) {
-		RelayNonce::<T>::mutate(who, |nonce| *nonce = nonce.saturating_add(1));
+		RelayNonce::<T>::mutate(who, |nonce| *nonce = nonce.saturating_add(RELAY_NONCE_WINDOW));
 	}
 
 	/// The genesis hash: what signed proofs name so that they cannot be replayed on another

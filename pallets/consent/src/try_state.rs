@@ -16,6 +16,10 @@ impl<T: Config> Pallet<T> {
 			);
 			ensure!(Platforms::<T>::contains_key(link.platform), "a link names no platform");
 		}
+		for (identity, held) in HeldIdentities::<T>::iter() {
+			ensure!(!IdentityOwner::<T>::contains_key(&identity), "a held identity is linked");
+			ensure!(Platforms::<T>::contains_key(held.platform), "a hold names no platform");
+		}
 		for (account, identities) in AccountIdentities::<T>::iter() {
 			ensure!(!identities.is_empty(), "an empty identity list is stored");
 			for identity in identities {

@@ -76,6 +76,13 @@ pub struct IdentityLink<AccountId, Balance> {
 	pub statements: Statements,
 }
 
+/// How far above an account's next relay nonce a relayed statement's nonce may be. A person who
+/// signs several statements before any is relayed numbers them in order (the next nonce, then
+/// one more each time), so that a relayer cannot have an older one take effect after a newer
+/// one; a statement the account makes itself moves the next nonce on by this much, voiding every
+/// statement it signed before.
+pub const RELAY_NONCE_WINDOW: u32 = 16;
+
 pub use licentia_primitives::{
 	consent::{Decisions, MaxDecisions, Restrictions, Scope},
 	signed::{LinkAcceptance, RelayedStatement, LINK_CONTEXT, RELAY_CONTEXT},

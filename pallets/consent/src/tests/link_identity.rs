@@ -118,7 +118,7 @@ fn a_link_needs_the_accounts_acceptance_of_that_identity_once() {
 		));
 		assert_eq!(RelayNonce::<Test>::get(account(Alice)), 0);
 		assert_ok!(Consent::unlink_identity(bob(), did("a")));
-		assert_eq!(RelayNonce::<Test>::get(account(Alice)), 1);
+		assert_eq!(RelayNonce::<Test>::get(account(Alice)), RELAY_NONCE_WINDOW);
 		assert_noop!(
 			Consent::link_identity(bob(), 0, did("a"), account(Alice), first, first_signature),
 			Error::<Test>::BadNonce

@@ -103,7 +103,7 @@ fn errors() {
 			Consent::relay_consent(bob.clone(), s.clone(), sign(Dave, &s)),
 			Error::<Test>::BadSignature
 		);
-		let future = statement(1, 10);
+		let future = statement(RELAY_NONCE_WINDOW, 10);
 		assert_noop!(
 			Consent::relay_consent(bob.clone(), future.clone(), sign(Alice, &future)),
 			Error::<Test>::BadNonce
@@ -154,7 +154,7 @@ fn a_direct_statement_invalidates_earlier_signed_ones() {
 		);
 		assert!(Consent::allowed_purposes(&account(Alice), &did("a")).is_empty());
 
-		let held = statement(1, 100);
+		let held = statement(RELAY_NONCE_WINDOW, 100);
 		let signature = sign(Alice, &held);
 		assert_ok!(Consent::set_consent(
 			alice,
@@ -162,7 +162,7 @@ fn a_direct_statement_invalidates_earlier_signed_ones() {
 			decisions(&[(Purpose::Research, Decision::Allow)])
 		));
 		assert_noop!(Consent::relay_consent(bob, held, signature), Error::<Test>::BadNonce);
-		assert_eq!(RelayNonce::<Test>::get(account(Alice)), 2);
+		assert_eq!(RelayNonce::<Test>::get(account(Alice)), 2 * RELAY_NONCE_WINDOW);
 	});
 }
 
@@ -175,5 +175,40 @@ fn a_wallets_wrapped_signature_is_relayed() {
 		let signature = MultiSignature::Sr25519(Alice.pair().sign(&wrapped));
 		assert_ok!(Consent::relay_consent(RuntimeOrigin::signed(account(Bob)), s, signature));
 		assert!(Consent::allowed_purposes(&account(Alice), &did("a")).contains(Purpose::AiTraining));
+	});
+}
+
+/// The attack: a person signs an opt-in, then changes their mind and signs a withdrawal before
+/// either is relayed. Numbered in order, whichever order a relayer submits them in, the opt-in
+/// never takes effect after the withdrawal; and a statement the person makes itself voids both.
+#[test]
+fn a_relayer_cannot_have_an_older_statement_follow_a_newer_one() {
+	linked(|| {
+		let bob = RuntimeOrigin::signed(account(Bob));
+		let opt_in = statement(0, 100);
+		let mut withdrawal = statement(1, 100);
+		withdrawal.decisions = decisions(&[(Purpose::AiTraining, Decision::Deny)]);
+		let (opt_in_signature, withdrawal_signature) = (sign(Alice, &opt_in), sign(Alice, &withdrawal));
+
+		assert_ok!(Consent::relay_consent(bob.clone(), withdrawal.clone(), withdrawal_signature));
+		assert_noop!(
+			Consent::relay_consent(bob.clone(), opt_in.clone(), opt_in_signature.clone()),
+			Error::<Test>::BadNonce
+		);
+		assert!(Consent::allowed_purposes(&account(Alice), &did("a")).is_empty());
+		assert_eq!(RelayNonce::<Test>::get(account(Alice)), 2);
+
+		// Signed in order and relayed in order, the newer wins too; a gap is fine.
+		let opt_in = statement(2, 100);
+		let later = statement(5, 100);
+		assert_ok!(Consent::relay_consent(bob.clone(), opt_in.clone(), sign(Alice, &opt_in)));
+		assert_eq!(RelayNonce::<Test>::get(account(Alice)), 3);
+		// The person states something itself: the signed statement it has not seen relayed is
+		// void.
+		assert_ok!(Consent::withdraw_consent(RuntimeOrigin::signed(account(Alice))));
+		assert_noop!(
+			Consent::relay_consent(bob, later.clone(), sign(Alice, &later)),
+			Error::<Test>::BadNonce
+		);
 	});
 }
