@@ -186,6 +186,14 @@ impl Consent {
 	pub fn allows_any(&self) -> bool {
 		!self.purposes.is_empty()
 	}
+
+	/// Whether every demand this consent admits, `wider` admits too: it allows every purpose
+	/// this allows, refuses no condition this accepts, and asks no higher minimum.
+	pub fn is_within(&self, wider: &Consent) -> bool {
+		wider.purposes.contains_all(self.purposes)
+			&& self.restrictions.contains_all(wider.restrictions)
+			&& wider.min_price <= self.min_price
+	}
 }
 
 /// A person's statement about one purpose.

@@ -256,6 +256,11 @@ pub enum Denial {
 	/// asks a higher price than it was sold at, unlinked the identity, or is linked through
 	/// another platform than the one that registered the post.
 	ConsentWithdrawn,
+	/// The author's consent did not admit the license when it was bought, so its price was
+	/// neither counted over the author's posts nor paid to the author: it does not serve them.
+	/// (Also when the author's consent widened, or the identity changed account, after the
+	/// purchase: a license serves the authors it paid, as they were when it was bought.)
+	NotCounted,
 }
 
 /// The chain's answer to an access check.

@@ -47,6 +47,28 @@ pub fn link_event_id(
 	Sha256::digest(json.as_bytes()).into()
 }
 
+/// The content of the event by which a Nostr key unlinks itself from `account` on the chain
+/// whose genesis hash is `genesis`: `licentia:unlink:0x<genesis>:0x<account>`, lowercase hex.
+pub fn unlink_content(genesis: &[u8], account: &[u8]) -> String {
+	format!("licentia:unlink:0x{}:0x{}", hex::encode(genesis), hex::encode(account))
+}
+
+/// The NIP-01 id of the unlink event by `public_key` (kind [`LINK_KIND`], no tags,
+/// [`unlink_content`]), as [`link_event_id`] is the link event's.
+pub fn unlink_event_id(
+	public_key: &PublicKey,
+	created_at: u64,
+	genesis: &[u8],
+	account: &[u8],
+) -> [u8; 32] {
+	let json = format!(
+		"[0,\"{}\",{created_at},{LINK_KIND},[],\"{}\"]",
+		hex::encode(public_key),
+		unlink_content(genesis, account)
+	);
+	Sha256::digest(json.as_bytes()).into()
+}
+
 /// The kind of a text note (NIP-01): the only Nostr events that are posts.
 pub const NOTE_KIND: u16 = 1;
 /// The most bytes of a note's content the chain takes (UTF-8).

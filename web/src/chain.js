@@ -105,13 +105,30 @@ async function signBytes(account, bytes) {
 const RELAY_VALIDITY = 14_400;
 
 /**
+ * The nonce of `address`'s next signed statement: the chain's next relay nonce, or one more than
+ * the last this browser signed if that is higher (a statement not relayed yet), so that
+ * statements are numbered in the order they are signed and a relayer cannot have an older one
+ * take effect after a newer one. The chain accepts nonces up to `consent.relayNonceWindow` (16)
+ * above its next one; past that, the oldest unrelayed statements are void anyway.
+ */
+async function nextStatementNonce(api, address) {
+  const next = (await api.query.consent.relayNonce(address)).toNumber();
+  const key = `licentia:last-statement-nonce:${api.genesisHash.toHex()}:${address}`;
+  const window = Number(api.consts.consent.relayNonceWindow ?? 1);
+  const last = Number(globalThis.localStorage?.getItem(key) ?? -1);
+  const nonce = last >= next && last + 1 < next + window ? last + 1 : next;
+  globalThis.localStorage?.setItem(key, String(nonce));
+  return nonce;
+}
+
+/**
  * A consent statement signed by `account` for a platform to relay (`consent.relayConsent`), so
  * that an account without funds can state its consent: `decisions` are `[purpose, 'Allow' |
  * 'Deny']`, `restrictions` `{ refused, minPrice }` or null. Returns the statement as
  * `licentia-bridge consent relay --statement FILE` reads it.
  */
 export async function signRelayedStatement(api, account, decisions, restrictions) {
-  const nonce = (await api.query.consent.relayNonce(account.address)).toNumber();
+  const nonce = await nextStatementNonce(api, account.address);
   const expiresAt = (await api.rpc.chain.getHeader()).number.toNumber() + RELAY_VALIDITY;
   const camel = (variant) => variant[0].toLowerCase() + variant.slice(1);
   const statement = {

@@ -6,9 +6,10 @@ use crate::{
 	pallet::{AccountIdentities, BalanceOf, Call, Config, NostrPlatform, Pallet, RelayNonce},
 };
 use alloc::vec::Vec;
+use codec::Encode;
 use frame_benchmarking::v2::*;
 use frame_support::{
-	traits::{fungible::Mutate, Get},
+	traits::{fungible::Mutate, Get, UnixTime},
 	BoundedVec,
 };
 use frame_system::RawOrigin;
@@ -198,7 +199,11 @@ mod benchmarks {
 		fill_identities::<T>(&who, id, &instance, &op, 1);
 		let secret = [7u8; 32];
 		let public = licentia_primitives::nostr::public_key(&secret).expect("valid secret");
-		let created_at = 1_700_000_000u64;
+		let created_at = T::UnixTime::now().as_secs();
+		// The key linked and unlinked itself before: its last proof is read and replaced.
+		if let Some(before) = created_at.checked_sub(1) {
+			NostrProofs::<T>::insert(public, before);
+		}
 		let event_id = Pallet::<T>::nostr_link_event_id(&public, created_at, &who);
 		let signature =
 			licentia_primitives::nostr::sign(&secret, &event_id, &[0; 32]).expect("signs");
@@ -208,6 +213,47 @@ mod benchmarks {
 		_(RawOrigin::Signed(who.clone()), public, created_at, signature);
 
 		assert!(IdentityOwner::<T>::contains_key(Identity::Nostr(public)));
+	}
+
+	#[benchmark]
+	fn unlink_nostr() {
+		if NostrPlatform::<T>::get().is_none() {
+			Pallet::<T>::do_register_platform(
+				PlatformKind::Nostr,
+				domain(16, 2),
+				operators::<T>(0),
+				None,
+				Perbill::zero(),
+			)
+			.expect("the first Nostr platform");
+		}
+		let platform = NostrPlatform::<T>::get().expect("registered above");
+		let who = funded::<T>("user", 0);
+		let secret = [7u8; 32];
+		let public = licentia_primitives::nostr::public_key(&secret).expect("valid secret");
+		let identity = Identity::Nostr(public);
+		Pallet::<T>::insert_link(identity.clone(), who.clone(), platform, who.clone())
+			.expect("room for it");
+		T::BenchmarkHelper::posts(&identity, platform);
+		opt_in::<T>(&who, Scope::Account, &Purpose::ALL);
+		let created_at = T::UnixTime::now().as_secs();
+		if let Some(before) = created_at.checked_sub(1) {
+			NostrProofs::<T>::insert(public, before);
+		}
+		let event_id = licentia_primitives::nostr::unlink_event_id(
+			&public,
+			created_at,
+			Pallet::<T>::genesis_hash().as_ref(),
+			&who.encode(),
+		);
+		let signature =
+			licentia_primitives::nostr::sign(&secret, &event_id, &[0; 32]).expect("signs");
+		let relayer = funded::<T>("relayer", 0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(relayer), public, created_at, signature);
+
+		assert!(!IdentityOwner::<T>::contains_key(identity));
 	}
 
 	#[benchmark]

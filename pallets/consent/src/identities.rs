@@ -7,7 +7,7 @@ use codec::Encode;
 use frame_support::{
 	ensure,
 	pallet_prelude::*,
-	traits::{fungible::MutateHold, tokens::Precision, Get},
+	traits::{fungible::MutateHold, tokens::Precision, Get, UnixTime},
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 // Explicit, so that it wins over the `Identity` storage hasher of the prelude.
@@ -61,7 +61,47 @@ impl<T: Config> Pallet<T> {
 			licentia_primitives::nostr::verify(&public_key, &event_id, &signature),
 			Error::<T>::BadNostrSignature
 		);
+		Self::use_nostr_proof(&public_key, created_at)?;
 		Self::insert_link(Identity::Nostr(public_key), who.clone(), platform, who)
+	}
+
+	pub(crate) fn do_unlink_nostr(
+		who: &T::AccountId,
+		public_key: [u8; 32],
+		created_at: u64,
+		signature: [u8; 64],
+	) -> DispatchResult {
+		let identity = Identity::Nostr(public_key);
+		let link = IdentityOwner::<T>::get(&identity).ok_or(Error::<T>::NotLinked)?;
+		let event_id = licentia_primitives::nostr::unlink_event_id(
+			&public_key,
+			created_at,
+			Self::genesis_hash().as_ref(),
+			&link.account.encode(),
+		);
+		ensure!(
+			licentia_primitives::nostr::verify(&public_key, &event_id, &signature),
+			Error::<T>::BadNostrSignature
+		);
+		Self::use_nostr_proof(&public_key, created_at)?;
+		// The key's own word, as the account's: it frees the key.
+		Self::remove_link(who, identity, link, true)
+	}
+
+	/// Records that a proof of `public_key` created at `created_at` was used, if it may be: it
+	/// is within `NostrProofValidity` of the chain's time and newer than the key's last one.
+	fn use_nostr_proof(public_key: &[u8; 32], created_at: u64) -> DispatchResult {
+		let now = T::UnixTime::now().as_secs();
+		ensure!(
+			created_at.abs_diff(now) <= T::NostrProofValidity::get(),
+			Error::<T>::NostrProofExpired
+		);
+		ensure!(
+			NostrProofs::<T>::get(public_key).is_none_or(|last| created_at > last),
+			Error::<T>::NostrProofUsed
+		);
+		NostrProofs::<T>::insert(public_key, created_at);
+		Ok(())
 	}
 
 	/// Stores a link and holds its deposit from `depositor`. An identity held for an account
@@ -127,7 +167,17 @@ impl<T: Config> Pallet<T> {
 		let is_operator =
 			Platforms::<T>::get(link.platform).is_some_and(|info| info.operators.contains(who));
 		ensure!(by_account || is_operator, Error::<T>::NotAllowed);
+		Self::remove_link(who, identity, link, by_account)
+	}
 
+	/// Removes `identity`'s `link`, as `who` asked: freed (`freed`: on its account's or its own
+	/// word) or held for its account (an operator's).
+	fn remove_link(
+		who: &T::AccountId,
+		identity: Identity,
+		link: LinkOf<T>,
+		freed: bool,
+	) -> DispatchResult {
 		AccountIdentities::<T>::mutate_exists(&link.account, |maybe| {
 			if let Some(identities) = maybe {
 				identities.retain(|i| i != &identity);
@@ -147,7 +197,7 @@ impl<T: Config> Pallet<T> {
 			account: link.account.clone(),
 			by: who.clone(),
 		});
-		if by_account {
+		if freed {
 			Self::release_deposit(&link);
 		} else {
 			// Taken from the account by an operator: kept for the account, deposit and all.

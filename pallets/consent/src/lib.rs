@@ -190,6 +190,14 @@ pub mod pallet {
 		/// The signer of a relayed statement, which must be the account it speaks for.
 		type RelaySigner: IdentifyAccount<AccountId = Self::AccountId>;
 
+		/// The chain's clock (the timestamp pallet), to tell a fresh Nostr proof from an old one.
+		type UnixTime: frame_support::traits::UnixTime;
+
+		/// How many seconds a Nostr link or unlink proof's `created_at` may be away from the
+		/// chain's time, either way: a proof is used soon after it is signed or not at all.
+		#[pallet::constant]
+		type NostrProofValidity: Get<u64>;
+
 		/// Told after the owner or the allowed purposes of an identity's posts may have changed
 		/// (licensing settles rewards and records withdrawals for license holders).
 		type ConsentObserver: ConsentObserver;
@@ -249,6 +257,13 @@ pub mod pallet {
 	/// deposit stays held until the hold ends.
 	#[pallet::storage]
 	pub type HeldIdentities<T: Config> = StorageMap<_, Blake2_128Concat, Identity, LinkOf<T>>;
+
+	/// The `created_at` of the last link or unlink proof of each Nostr key used on chain: a
+	/// proof must be newer, so that each is used once and an old link proof never links a key
+	/// again after it was unlinked. One `u64` per key that ever linked (each link paid a
+	/// deposit and a fee).
+	#[pallet::storage]
+	pub type NostrProofs<T> = StorageMap<_, Blake2_128Concat, [u8; 32], u64>;
 
 	/// An account's statements that apply to all its identities.
 	#[pallet::storage]
@@ -419,6 +434,12 @@ pub mod pallet {
 		IdentityHeld,
 		/// The identity is not held: there is nothing to release.
 		NotHeld,
+		/// The Nostr proof's `created_at` is more than `NostrProofValidity` seconds from the
+		/// chain's time: sign a new one.
+		NostrProofExpired,
+		/// The Nostr proof is not newer than the last proof of this key used on chain (replayed,
+		/// or signed before it): sign a new one.
+		NostrProofUsed,
 	}
 
 	#[pallet::extra_constants]
@@ -512,7 +533,9 @@ pub mod pallet {
 		/// [`LINK_KIND`](licentia_primitives::nostr::LINK_KIND) (22242), no tags, created at
 		/// `created_at`, whose content is `licentia:link:0x<genesis hash>:0x<account>` (see
 		/// [`Pallet::nostr_link_content`]); `signature` is its BIP-340 signature. Naming the
-		/// chain and the account makes the proof useless anywhere else. Holds
+		/// chain and the account makes the proof useless anywhere else. It is used once and
+		/// soon: `created_at` must be within [`Config::NostrProofValidity`] of the chain's time
+		/// and newer than the key's last proof used on chain ([`NostrProofs`]). Holds
 		/// [`Config::LinkDeposit`] from the caller. Emits `IdentityLinked`.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::link_nostr())]
@@ -637,6 +660,26 @@ pub mod pallet {
 		) -> DispatchResult {
 			let relayer = ensure_signed(origin)?;
 			Self::do_relay_consent(relayer, statement, signature)
+		}
+
+		/// Unlinks the Nostr key `public_key` on its own word: the key's owner signs a Nostr
+		/// event as for [`link_nostr`](Pallet::link_nostr) but with the content
+		/// `licentia:unlink:0x<genesis hash>:0x<account>` (`account`: the one the key is linked
+		/// to), created within [`Config::NostrProofValidity`] of the chain's time and newer than
+		/// the key's last proof. Anyone may submit it (the key's owner need not hold the
+		/// account, nor funds of its own: any relayer pays the fee). As an unlink by the
+		/// account: the key is free, its deposit returns. Emits `IdentityUnlinked` (`by`: the
+		/// submitter).
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::unlink_nostr())]
+		pub fn unlink_nostr(
+			origin: OriginFor<T>,
+			public_key: [u8; 32],
+			created_at: u64,
+			signature: [u8; 64],
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_unlink_nostr(&who, public_key, created_at, signature)
 		}
 
 		/// Ends the hold on `identity`, which an operator unlinked from the caller: the

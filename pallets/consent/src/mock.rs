@@ -61,6 +61,8 @@ impl pallet_consent::Config for Test {
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	type LinkDeposit = LinkDeposit;
 	type MaxRelayValidity = frame_support::traits::ConstU64<1_000>;
+	type UnixTime = pallet_consent::mock_utils::TestTime;
+	type NostrProofValidity = frame_support::traits::ConstU64<600>;
 	type MaxOperators = ConstU32<4>;
 	type MaxIdentitiesPerAccount = ConstU32<3>;
 	type RelaySignature = MultiSignature;

@@ -106,3 +106,31 @@ pub fn test_externalities<T: frame_system::Config>(
 	ext.execute_with(|| frame_system::Pallet::<T>::set_block_number(1u32.into()));
 	ext
 }
+
+/// The clock of test runtimes: [`TestTime::DEFAULT`] seconds after the Unix epoch, unless a
+/// test moves it ([`TestTime::set`]); per thread, so that tests running at once do not share it.
+#[cfg(feature = "std")]
+pub struct TestTime;
+
+#[cfg(feature = "std")]
+impl TestTime {
+	/// Where every test's clock starts: 2023-11-14.
+	pub const DEFAULT: u64 = 1_700_000_000;
+
+	/// Sets this thread's clock to `seconds` after the epoch.
+	pub fn set(seconds: u64) {
+		NOW.with(|now| now.set(seconds));
+	}
+}
+
+#[cfg(feature = "std")]
+std::thread_local! {
+	static NOW: core::cell::Cell<u64> = const { core::cell::Cell::new(TestTime::DEFAULT) };
+}
+
+#[cfg(feature = "std")]
+impl frame_support::traits::UnixTime for TestTime {
+	fn now() -> core::time::Duration {
+		core::time::Duration::from_secs(NOW.with(|now| now.get()))
+	}
+}

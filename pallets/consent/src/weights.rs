@@ -50,6 +50,7 @@ pub trait WeightInfo {
 	fn withdraw_consent() -> Weight;
 	fn relay_consent() -> Weight;
 	fn release_identity() -> Weight;
+	fn unlink_nostr() -> Weight;
 }
 
 /// Weights priced with the runtime's own database weights (`T::DbWeight`).
@@ -170,6 +171,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Licensing::Feed` (r:0 w:1)
 	/// Proof: `Licensing::Feed` (`max_values`: None, `max_size`: Some(317), added: 2792, mode: `MaxEncodedLen`)
 	fn unlink_identity() -> Weight {
+		// Proof size, measured: `10956`
+		// Proof size, estimated: `7642`
+		// Minimum execution time: 100_750_000 picoseconds.
+		Weight::from_parts(107_350_000, 7642)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
+	}
+	fn unlink_nostr() -> Weight {
 		// Proof size, measured: `10956`
 		// Proof size, estimated: `7642`
 		// Minimum execution time: 100_750_000 picoseconds.
@@ -326,6 +335,11 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn unlink_identity() -> Weight {
+		Weight::from_parts(107_350_000, 7642)
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
+			.saturating_add(ParityDbWeight::get().writes(9_u64))
+	}
+	fn unlink_nostr() -> Weight {
 		Weight::from_parts(107_350_000, 7642)
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))

@@ -15,8 +15,9 @@ pub(crate) struct AccessChecker<T: Config> {
 	now: BlockNumberFor<T>,
 	licenses: BTreeMap<LicenseId, Option<LicenseOf<T>>>,
 	batches: BTreeMap<BatchId, Option<BatchRoot>>,
-	/// Per author: the platform it is linked through and its consent.
-	consent: BTreeMap<Identity, Option<(PlatformId, Consent)>>,
+	/// Per author and platform: the consent its posts are in the pool with, and the first
+	/// license counted over them.
+	members: BTreeMap<(Identity, PlatformId), Option<(Consent, Since)>>,
 }
 
 impl<T: Config> AccessChecker<T> {
@@ -25,7 +26,7 @@ impl<T: Config> AccessChecker<T> {
 			now: frame_system::Pallet::<T>::block_number(),
 			licenses: BTreeMap::new(),
 			batches: BTreeMap::new(),
-			consent: BTreeMap::new(),
+			members: BTreeMap::new(),
 		}
 	}
 
@@ -66,18 +67,20 @@ impl<T: Config> AccessChecker<T> {
 			| PostStatus::Pending { .. } => return Err(Denial::NotRegistered),
 		}
 
-		// The author's consent counts only through the platform the post was registered by: a
-		// record of one platform's user inside another platform's batch is never served.
-		let author = &query.post.author;
-		let consent = *self.consent.entry(author.clone()).or_insert_with(|| {
-			T::Consent::linked_consent(author).map(|link| (link.platform, link.consent))
+		// The author's consent counts only through the platform the post was registered by (a
+		// record of one platform's user inside another platform's batch is never served), as
+		// the pool holds it: the member exists while the posts pay their author.
+		let key = (query.post.author.clone(), query.post.platform);
+		let member = self.members.entry(key).or_insert_with_key(|(author, platform)| {
+			PoolMembers::<T>::get(author, platform)
+				.map(|member| (member.consent, MemberSince::<T>::get(author, platform)))
 		});
-		ensure!(
-			consent.is_some_and(|(through, consent)| {
-				through == query.post.platform && consent.admits(&demand)
-			}),
-			Denial::ConsentWithdrawn
-		);
+		let (_, since) = member
+			.as_ref()
+			.filter(|(consent, _)| consent.admits(&demand))
+			.ok_or(Denial::ConsentWithdrawn)?;
+		// Only the authors the license's price was counted over and paid to.
+		ensure!(since.of(&demand) <= query.license, Denial::NotCounted);
 		Ok(())
 	}
 }

@@ -291,6 +291,21 @@ pub mod pallet {
 		PoolMember<T::AccountId>,
 	>;
 
+	/// The first license each pool member's posts are served under, per demand ([`Since`]):
+	/// licenses bought before the member entered the pool, changed owner, or widened its consent
+	/// to admit their demand were not counted over its posts and paid it nothing. Absent: from
+	/// license 0 (members from before this was kept). Removed with the member.
+	#[pallet::storage]
+	pub type MemberSince<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		Identity,
+		Twox64Concat,
+		PlatformId,
+		Since,
+		ValueQuery,
+	>;
+
 	/// Settled rewards each account may claim (contributors and platform payees).
 	#[pallet::storage]
 	pub type Owed<T: Config> =
@@ -648,8 +663,9 @@ pub mod pallet {
 		/// existential deposit and the caller's last claim is at least
 		/// [`Config::FreeClaimInterval`] old: a contributor with too little to pay a fee is
 		/// paid all the same, and nobody can fill blocks with free claims (one per interval
-		/// per account, each moving real rewards). An account that does not exist yet cannot
-		/// sign at all: anyone pays it with [`Pallet::claim_for`].
+		/// per account, each moving real rewards). A contributor's account exists even with no
+		/// funds (its identity links provide for it); anyone may also pay it with
+		/// [`Pallet::claim_for`].
 		#[pallet::call_index(10)]
 		#[pallet::weight(T::WeightInfo::claim(T::MaxIdentitiesPerAccount::get()))]
 		#[pallet::feeless_if(|origin: &OriginFor<T>| -> bool {

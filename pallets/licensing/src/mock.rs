@@ -75,6 +75,8 @@ impl pallet_consent::Config for Test {
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	type LinkDeposit = ConstU128<1>;
 	type MaxRelayValidity = frame_support::traits::ConstU64<1_000>;
+	type UnixTime = pallet_consent::mock_utils::TestTime;
+	type NostrProofValidity = frame_support::traits::ConstU64<600>;
 	type MaxOperators = ConstU32<4>;
 	type MaxIdentitiesPerAccount = ConstU32<8>;
 	type RelaySignature = MultiSignature;

@@ -126,7 +126,8 @@ impl<T: Config> Pallet<T> {
 	/// O(1): one member, one platform.
 	///
 	/// The posts pay (and access checks serve them) while the identity is linked through
-	/// `platform` and under the terms its account's consent admits: one rule for both.
+	/// `platform` and under the terms its account's consent admits: one rule for both. Access
+	/// checks also ask that the license was bought after the member's [`MemberSince`].
 	pub(crate) fn update_standing(identity: &Identity, platform: PlatformId) {
 		let posts = T::Content::contributions(identity, platform);
 		let (owner, consented) = match T::Consent::linked_consent(identity) {
@@ -164,12 +165,26 @@ impl<T: Config> Pallet<T> {
 			});
 		}
 		match owner {
-			Some(owner) if shares > 0 => PoolMembers::<T>::insert(
-				identity,
-				platform,
-				PoolMember::settled_at(owner, shares, consent, &counters),
-			),
-			_ => PoolMembers::<T>::remove(identity, platform),
+			Some(owner) if shares > 0 => {
+				// Licenses bought before the member entered, changed hands or came to admit
+				// their demand were not counted over its posts: they do not serve them.
+				let next = NextLicenseId::<T>::get();
+				let since = match old.as_ref().filter(|m| m.shares > 0 && m.owner == owner) {
+					Some(m) => MemberSince::<T>::get(identity, platform)
+						.moved(&m.consent, &consent, &counters, next),
+					None => Since::entered(next),
+				};
+				MemberSince::<T>::insert(identity, platform, since);
+				PoolMembers::<T>::insert(
+					identity,
+					platform,
+					PoolMember::settled_at(owner, shares, consent, &counters),
+				)
+			},
+			_ => {
+				PoolMembers::<T>::remove(identity, platform);
+				MemberSince::<T>::remove(identity, platform);
+			},
 		}
 	}
 

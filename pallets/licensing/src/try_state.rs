@@ -32,6 +32,13 @@ impl<T: Config> Pallet<T> {
 			let tier = member.consent.min_price;
 			totals.entry((platform, tier)).or_default().add(member.shares, &member.consent);
 		}
+		for (identity, platform, since) in MemberSince::<T>::iter() {
+			ensure!(
+				PoolMembers::<T>::contains_key(&identity, platform),
+				"a member's first license is kept after the member went"
+			);
+			ensure!(since.base <= NextLicenseId::<T>::get(), "a member is counted from the future");
+		}
 		let pot = T::Currency::balance(&Self::pot());
 		ensure!(
 			pot >= owed.saturating_add(T::Currency::minimum_balance()),

@@ -5,7 +5,7 @@ use core::fmt::Debug;
 use licentia_primitives::{
 	consent::{Consent, Demand, PlatformId, PriceTier, PurposeSet, RestrictionSet},
 	content::BatchId,
-	licensing::{OfferId, Price, Terms, TermsId, EARNINGS_PERIODS},
+	licensing::{LicenseId, OfferId, Price, Terms, TermsId, EARNINGS_PERIODS},
 	runtime_api::PeriodPaid,
 };
 use scale_info::TypeInfo;
@@ -147,6 +147,55 @@ pub fn counter_of(counters: &RewardCounters, demand: &Demand) -> FixedU128 {
 		.iter()
 		.find(|(d, _)| d == demand)
 		.map_or(FixedU128::zero(), |(_, c)| *c)
+}
+
+/// The first license a pool member's posts are served under, per demand: a license serves them
+/// only if its id is at least this for the license's demand, since a license bought before paid
+/// nobody for them. `base` is the id the next license had when the member entered the pool or
+/// changed owner; `demands` names, for demands sold before the member's consent widened to admit
+/// them, the id the next license had then. Stored per member ([`MemberSince`](crate::MemberSince)).
+#[derive(Clone, Default, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct Since {
+	/// For every demand the member admits.
+	pub base: LicenseId,
+	/// Later, for these demands.
+	pub demands: BoundedVec<(Demand, LicenseId), ConstU32<MAX_DEMANDS>>,
+}
+
+impl Since {
+	/// A member that entered (or changed owner) when the next license was `next`.
+	pub fn entered(next: LicenseId) -> Self {
+		Since { base: next, demands: BoundedVec::new() }
+	}
+
+	/// The first license of `demand` that serves the member.
+	pub fn of(&self, demand: &Demand) -> LicenseId {
+		self.demands.iter().find(|(d, _)| d == demand).map_or(self.base, |(_, s)| *s)
+	}
+
+	/// After the member's consent went from `old` to `new` when the next license was `next`:
+	/// each demand sold so far (`counters`) that `new` admits and `old` did not is served from
+	/// `next` on; demands `new` does not admit are forgotten (admitted again, they are
+	/// recorded again). At most one entry per counter, so it stays within its bound.
+	pub fn moved(
+		self,
+		old: &Consent,
+		new: &Consent,
+		counters: &RewardCounters,
+		next: LicenseId,
+	) -> Self {
+		let mut demands: alloc::vec::Vec<_> =
+			self.demands.into_iter().filter(|(d, _)| new.admits(d)).collect();
+		for (demand, _) in counters.iter() {
+			if new.admits(demand) && !old.admits(demand) {
+				match demands.iter_mut().find(|(d, _)| d == demand) {
+					Some((_, since)) => *since = next,
+					None => demands.push((*demand, next)),
+				}
+			}
+		}
+		Since { base: self.base, demands: BoundedVec::truncate_from(demands) }
+	}
 }
 
 /// The number of classes of [`ShareTotals`]: every set of purposes (five bits) with every set

@@ -60,3 +60,39 @@ fn purpose_sets() {
 	assert_eq!(set.iter().collect::<Vec<_>>(), vec![Purpose::AiTraining, Purpose::Research]);
 	assert!(PurposeSet(0b1110_0000).is_empty(), "unknown bits are no purpose");
 }
+
+mod within {
+	use super::*;
+	use proptest::prelude::*;
+
+	fn consent() -> impl Strategy<Value = Consent> {
+		(0u8..32, 0u8..16, 0u8..PRICE_TIERS).prop_map(|(p, r, min_price)| Consent {
+			purposes: PurposeSet(p),
+			restrictions: RestrictionSet(r),
+			min_price,
+		})
+	}
+
+	fn every_demand() -> impl Iterator<Item = Demand> {
+		(0u8..32).flat_map(|p| {
+			(0u8..16).flat_map(move |c| {
+				(0..PRICE_TIERS).map(move |tier| Demand {
+					purposes: PurposeSet(p),
+					conflicts: RestrictionSet(c),
+					tier,
+				})
+			})
+		})
+	}
+
+	proptest! {
+		/// `a.is_within(b)` exactly when every demand `a` admits, `b` admits: what licensing
+		/// relies on to keep a narrowed author in the licenses that counted it, and to leave a
+		/// widened one out of them.
+		#[test]
+		fn is_within_is_admitting_no_more(a in consent(), b in consent()) {
+			let admits_no_more = every_demand().all(|d| !a.admits(&d) || b.admits(&d));
+			prop_assert_eq!(a.is_within(&b), admits_no_more);
+		}
+	}
+}

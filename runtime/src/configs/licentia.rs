@@ -23,6 +23,9 @@ impl pallet_consent::Config for Runtime {
 	type MaxIdentitiesPerAccount = ConstU32<16>;
 	/// A signed statement is relayed within a month of its inclusion or not at all.
 	type MaxRelayValidity = ConstU32<{ 30 * licentia_primitives::time::DAYS }>;
+	type UnixTime = crate::Timestamp;
+	// An hour either way: a wallet's clock may be off by minutes, a proof is used at once.
+	type NostrProofValidity = frame_support::traits::ConstU64<3_600>;
 	type RelaySignature = Signature;
 	type RelaySigner = <Signature as sp_runtime::traits::Verify>::Signer;
 	/// Licensing settles contributors' rewards and feeds withdrawals to license holders.

@@ -99,3 +99,101 @@ fn needs_a_nostr_platform_that_is_active() {
 		);
 	});
 }
+
+const NOW: u64 = crate::mock_utils::TestTime::DEFAULT;
+
+fn unlink_proof(linked_to: &AccountId, created_at: u64) -> [u8; 64] {
+	let public = nostr::public_key(&SECRET).expect("valid key");
+	let id = nostr::unlink_event_id(
+		&public,
+		created_at,
+		Consent::genesis_hash().as_ref(),
+		&linked_to.encode(),
+	);
+	nostr::sign(&SECRET, &id, &[1; 32]).expect("signs")
+}
+use codec::Encode;
+
+/// Issue 31: a link proof had no expiry and could be used again, so the named account could
+/// relink the key after any unlink, forever. A proof is used once, and soon after it is signed.
+#[test]
+fn a_link_proof_is_used_once_and_soon() {
+	with_platforms(|| {
+		let alice = RuntimeOrigin::signed(account(Alice));
+		let (public, signature) = proof(&account(Alice), NOW);
+		assert_ok!(Consent::link_nostr(alice.clone(), public, NOW, signature));
+		assert_eq!(NostrProofs::<Test>::get(public), Some(NOW));
+		assert_ok!(Consent::unlink_identity(alice.clone(), Identity::Nostr(public)));
+		assert_noop!(
+			Consent::link_nostr(alice.clone(), public, NOW, signature),
+			Error::<Test>::NostrProofUsed
+		);
+		// Older than the validity, or further ahead: refused whatever the key's history.
+		for created_at in [NOW - 601, NOW + 601] {
+			let (_, signature) = proof(&account(Alice), created_at);
+			assert_noop!(
+				Consent::link_nostr(alice.clone(), public, created_at, signature),
+				Error::<Test>::NostrProofExpired
+			);
+		}
+		// A newer proof links it again.
+		let (_, signature) = proof(&account(Alice), NOW + 1);
+		assert_ok!(Consent::link_nostr(alice, public, NOW + 1, signature));
+	});
+}
+
+/// The key's owner unlinks it on its own word, relayed by anyone (the Nostr platform has no
+/// operator); the account's old link proofs cannot link it again.
+#[test]
+fn a_key_unlinks_itself() {
+	with_platforms(|| {
+		let (public, signature) = proof(&account(Alice), NOW);
+		assert_ok!(Consent::link_nostr(
+			RuntimeOrigin::signed(account(Alice)),
+			public,
+			NOW,
+			signature
+		));
+		let dave = RuntimeOrigin::signed(account(Dave));
+		// Signed for another account than the key's, or replaying the link proof: refused.
+		assert_noop!(
+			Consent::unlink_nostr(
+				dave.clone(),
+				public,
+				NOW + 5,
+				unlink_proof(&account(Dave), NOW + 5)
+			),
+			Error::<Test>::BadNostrSignature
+		);
+		assert_noop!(
+			Consent::unlink_nostr(dave.clone(), public, NOW, unlink_proof(&account(Alice), NOW)),
+			Error::<Test>::NostrProofUsed
+		);
+		assert_ok!(Consent::unlink_nostr(
+			dave.clone(),
+			public,
+			NOW + 5,
+			unlink_proof(&account(Alice), NOW + 5)
+		));
+		assert_eq!(
+			last_event(),
+			Event::IdentityUnlinked {
+				identity: Identity::Nostr(public),
+				account: account(Alice),
+				by: account(Dave)
+			}
+		);
+		assert_eq!(held(Alice), 0, "the deposit returned");
+		assert!(!HeldIdentities::<Test>::contains_key(Identity::Nostr(public)));
+		// Alice's link proof, even a fresh one signed before the unlink, does not relink it.
+		let (_, before) = proof(&account(Alice), NOW + 4);
+		assert_noop!(
+			Consent::link_nostr(RuntimeOrigin::signed(account(Alice)), public, NOW + 4, before),
+			Error::<Test>::NostrProofUsed
+		);
+		assert_noop!(
+			Consent::unlink_nostr(dave, public, NOW + 6, unlink_proof(&account(Alice), NOW + 6)),
+			Error::<Test>::NotLinked
+		);
+	});
+}

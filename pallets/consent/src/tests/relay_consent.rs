@@ -188,7 +188,8 @@ fn a_relayer_cannot_have_an_older_statement_follow_a_newer_one() {
 		let opt_in = statement(0, 100);
 		let mut withdrawal = statement(1, 100);
 		withdrawal.decisions = decisions(&[(Purpose::AiTraining, Decision::Deny)]);
-		let (opt_in_signature, withdrawal_signature) = (sign(Alice, &opt_in), sign(Alice, &withdrawal));
+		let (opt_in_signature, withdrawal_signature) =
+			(sign(Alice, &opt_in), sign(Alice, &withdrawal));
 
 		assert_ok!(Consent::relay_consent(bob.clone(), withdrawal.clone(), withdrawal_signature));
 		assert_noop!(

@@ -120,7 +120,11 @@ fn restrictions_replace_the_scopes_and_add_up_across_scopes() {
 			Scope::Account,
 			restrictions(&[Restriction::NoCommercialUse, Restriction::NoRedistribution], 1)
 		));
-		assert_eq!(RelayNonce::<Test>::get(account(Alice)), nonce + RELAY_NONCE_WINDOW, "relayed ones void");
+		assert_eq!(
+			RelayNonce::<Test>::get(account(Alice)),
+			nonce + RELAY_NONCE_WINDOW,
+			"relayed ones void"
+		);
 		let both = RestrictionSet::EMPTY
 			.with(Restriction::NoCommercialUse)
 			.with(Restriction::NoRedistribution);

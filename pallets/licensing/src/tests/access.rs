@@ -188,3 +188,73 @@ fn a_batch_activated_after_the_purchase_is_outside_it_whatever_its_id() {
 		assert_eq!(Licenses::<Test>::get(0).map(|l| l.records), records);
 	});
 }
+
+/// Issue 31: an author left out when a license was bought (here: denied its purpose) who allows
+/// it later was neither counted nor paid by that license: it never serves them, and a license
+/// bought after does. An author who narrows consent in a way the license's terms do not care
+/// about, then widens it back, was counted all along: still served.
+#[test]
+fn a_license_serves_only_the_authors_its_price_was_counted_over() {
+	run(|| {
+		let w = world();
+		let (batch, posts) = register(&w, &[1, 2]);
+		let bob = RuntimeOrigin::signed(w.bob.clone());
+		let say = |origin: &RuntimeOrigin, purpose, decision| {
+			assert_ok!(Consent::set_consent(
+				origin.clone(),
+				Scope::Account,
+				vec![(purpose, decision)].try_into().expect("one")
+			));
+		};
+		say(&bob, TRAINING, Decision::Deny);
+		assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, u128::MAX));
+		let counted = Licenses::<Test>::get(0).expect("bought").records;
+		say(&bob, TRAINING, Decision::Allow);
+
+		assert_eq!(Licensing::api_check_access(&query(0, batch, &posts, 0)), Ok(()));
+		assert_eq!(
+			Licensing::api_check_access(&query(0, batch, &posts, 1)),
+			Err(Denial::NotCounted)
+		);
+		assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, u128::MAX));
+		assert!(Licenses::<Test>::get(1).expect("bought").records > counted, "Bob counted");
+		assert_eq!(Licensing::api_check_access(&query(1, batch, &posts, 1)), Ok(()));
+
+		// Alice denies research (license 0 grants training only), then allows it again: she
+		// admitted training all along, and stays in license 0.
+		let alice = RuntimeOrigin::signed(w.alice.clone());
+		say(&alice, Purpose::Research, Decision::Deny);
+		say(&alice, Purpose::Research, Decision::Allow);
+		assert_eq!(Licensing::api_check_access(&query(0, batch, &posts, 0)), Ok(()));
+		// She denies training and allows it again: license 0 no longer serves her (its holder
+		// was told to delete her posts), license 1 neither; a license bought now does.
+		say(&alice, TRAINING, Decision::Deny);
+		say(&alice, TRAINING, Decision::Allow);
+		for license in [0, 1] {
+			assert_eq!(
+				Licensing::api_check_access(&query(license, batch, &posts, 0)),
+				Err(Denial::NotCounted)
+			);
+		}
+		assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, u128::MAX));
+		assert_eq!(Licensing::api_check_access(&query(2, batch, &posts, 0)), Ok(()));
+	});
+}
+
+/// An identity that moves to another account (its account unlinked it, another was attested)
+/// is a new member: licenses bought before paid its old account, not the new one.
+#[test]
+fn a_license_does_not_serve_an_identity_that_changed_account_after_it() {
+	run(|| {
+		let w = world();
+		let (batch, posts) = register(&w, &[1, 2]);
+		assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, u128::MAX));
+		assert_ok!(Consent::unlink_identity(RuntimeOrigin::signed(w.bob.clone()), Identity::X(2)));
+		Setup::link(&Setup::account(4), w.platform, 2, &Purpose::ALL);
+		assert_eq!(
+			Licensing::api_check_access(&query(0, batch, &posts, 1)),
+			Err(Denial::NotCounted)
+		);
+		assert_eq!(Licensing::api_check_access(&query(0, batch, &posts, 0)), Ok(()));
+	});
+}

@@ -128,17 +128,18 @@ fn anyone_pays_a_contributor_what_it_is_owed() {
 	});
 }
 
-/// A contributor who holds nothing is paid: an account that does not exist receives its
-/// rewards through `claim_for` (it could not sign a claim of its own).
+/// A contributor who holds nothing is paid: its link provides for its account (so it could sign
+/// a free claim itself), and anyone may pay it with `claim_for`.
 #[test]
-fn a_contributor_without_an_account_is_paid() {
+fn a_contributor_without_funds_is_paid() {
 	run(|| {
 		let w = world();
 		let nobody = Setup::account(9);
 		Setup::link(&nobody, w.platform, 9, &Purpose::ALL);
 		Setup::posts(&Identity::X(9), w.platform, 70);
 		Balances::set_balance(&nobody, 0);
-		assert_eq!(System::providers(&nobody), 0, "no account");
+		assert_eq!(free(&nobody), 0);
+		assert_eq!(System::providers(&nobody), 1, "only its link provides for it");
 		assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, u128::MAX));
 		let owed = Licensing::api_pending_rewards(&nobody);
 		assert!(owed >= 10, "at least the existential deposit: {owed}");

@@ -193,11 +193,17 @@ fn narrowing_consent_is_in_the_feed_of_the_licenses_it_affects_and_denies_access
 		}
 		// What was earned before stays earned.
 		assert_eq!(Licensing::api_pending_rewards(&w.alice), earned);
-		// Lifting them serves the posts again (the feed reports narrowing only).
+		// Lifting them does not bring the posts back into license 0 (its holder was told to
+		// delete them; the feed reports narrowing only): a license bought now has them.
 		restrict(&w.alice, &[], 0);
 		restrict(&w.bob, &[], 0);
-		assert_eq!(Licensing::api_check_access(&query(0, batch, &posts, 0)), Ok(()));
+		assert_eq!(
+			Licensing::api_check_access(&query(0, batch, &posts, 0)),
+			Err(Denial::NotCounted)
+		);
 		assert_eq!(Licensing::api_revocations(0, 0, Some(start), 100).records.len(), 2);
+		assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, u128::MAX));
+		assert_eq!(Licensing::api_check_access(&query(1, batch, &posts, 0)), Ok(()));
 	});
 }
 
