@@ -138,7 +138,11 @@ fn consent_content_and_licensing_end_to_end() {
 	let eve_x = Identity::X(1_234_567_890);
 	let nostr_secret = [0x42u8; 32];
 	let nostr_key = nostr::public_key(&nostr_secret).expect("a valid secret key");
-	let created_at = 1_760_000_000;
+	// Now: a link proof is used within an hour of when it was signed.
+	let created_at = std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.expect("after 1970")
+		.as_secs();
 	let link_event = with_genesis(genesis, || {
 		pallet_consent::Pallet::<Runtime>::nostr_link_event_id(&nostr_key, created_at, &id(Alice))
 	});

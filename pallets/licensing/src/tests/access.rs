@@ -258,3 +258,38 @@ fn a_license_does_not_serve_an_identity_that_changed_account_after_it() {
 		assert_eq!(Licensing::api_check_access(&query(0, batch, &posts, 0)), Ok(()));
 	});
 }
+
+/// Issue 31's attack, as a license holder sees it: Bob withdraws, then the platform's operator
+/// unlinks his identity (to give it to an account of its own, which the consent pallet refuses:
+/// the identity is held for Bob). The feed names the withdrawal once, the license never serves
+/// his posts again, and the unlink moves nothing to anyone.
+#[test]
+fn an_operators_unlink_after_a_withdrawal_serves_and_pays_nobody() {
+	run(|| {
+		let w = world();
+		let (batch, posts) = register(&w, &[1, 2]);
+		assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 0, u128::MAX));
+		let start = FeedNext::<Test>::get();
+		assert_ok!(Consent::withdraw_consent(RuntimeOrigin::signed(w.bob.clone())));
+		assert_ok!(Consent::unlink_identity(
+			RuntimeOrigin::signed(w.operator.clone()),
+			Identity::X(2)
+		));
+		assert!(pallet_consent::HeldIdentities::<Test>::contains_key(Identity::X(2)));
+
+		let feed = Licensing::api_revocations(0, 0, Some(start), 100).records;
+		assert!(
+			matches!(
+				&feed[..],
+				[r] if matches!(&r.change, FeedChange::ConsentWithdrawn { identity, .. }
+					if identity == &Identity::X(2))
+			),
+			"one withdrawal: {feed:?}"
+		);
+		assert_eq!(
+			Licensing::api_check_access(&query(0, batch, &posts, 1)),
+			Err(Denial::ConsentWithdrawn)
+		);
+		assert!(PoolMembers::<Test>::get(Identity::X(2), w.platform).is_none());
+	});
+}
