@@ -76,9 +76,10 @@ fn pool<T: Config>(p: u32) -> Vec<PlatformId> {
 	platforms
 }
 
-/// A pool of one platform and a license `0` bought from it by the returned buyer.
-fn license<T: Config>() -> (T::AccountId, PlatformId) {
-	let platform = pool::<T>(1)[0];
+/// A pool of `p` platforms and a license `0` bought from it by the returned buyer (capped: with
+/// more than one platform, each platform has its part of the cap); the pool's first platform.
+fn license<T: Config>(p: u32) -> (T::AccountId, PlatformId) {
+	let platform = pool::<T>(p)[0];
 	let buyer = funded::<T>("buyer", 0);
 	Licensing::<T>::purchase(RawOrigin::Signed(buyer.clone()).into(), 0, u128::MAX)
 		.expect("purchase");
@@ -210,7 +211,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn transfer_license() {
-		let (buyer, _) = license::<T>();
+		let (buyer, _) = license::<T>(1);
 		let to: T::AccountId = account("to", 0, 0);
 
 		#[extrinsic_call]
@@ -222,7 +223,7 @@ mod benchmarks {
 	/// The worst case: for cause, moving the buyer's deposit to the treasury.
 	#[benchmark]
 	fn revoke_license() {
-		license::<T>();
+		license::<T>(1);
 		let origin = T::GovernanceOrigin::try_successful_origin().expect("governance can act");
 		let evidence = sp_core::H256::repeat_byte(1);
 
@@ -236,7 +237,8 @@ mod benchmarks {
 
 	#[benchmark]
 	fn record_deliveries() {
-		let (_, platform) = license::<T>();
+		let (_, platform) = license::<T>(2);
+		assert!(PlatformParts::<T>::contains_key(0, platform), "a part to record within");
 		let operator: T::AccountId = account("operator", 0, 0);
 
 		#[extrinsic_call]
@@ -247,7 +249,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn release_license() {
-		let (buyer, _) = license::<T>();
+		let (buyer, _) = license::<T>(MAX_POOL_PLATFORMS);
 		let origin = T::GovernanceOrigin::try_successful_origin().expect("governance can act");
 		Licensing::<T>::revoke_license(origin, 0, None).expect("revokes");
 
@@ -255,6 +257,7 @@ mod benchmarks {
 		_(RawOrigin::Signed(buyer), 0);
 
 		assert!(!Licenses::<T>::contains_key(0));
+		assert_eq!(PlatformParts::<T>::iter_prefix(0).count(), 0);
 	}
 
 	/// `owed_contributor(n)` claims.

@@ -254,6 +254,14 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextLicenseId<T> = StorageValue<_, LicenseId, ValueQuery>;
 
+	/// Each platform's part of a capped pool license's record cap, and what it recorded: a
+	/// platform's deliveries count only against its own part, so that no platform of the pool
+	/// can use up the buyer's cap for the others. Written at purchase for capped licenses of more
+	/// than one platform (a single platform's part is the whole cap), removed on release.
+	#[pallet::storage]
+	pub type PlatformParts<T> =
+		StorageDoubleMap<_, Twox64Concat, LicenseId, Twox64Concat, PlatformId, CapPart>;
+
 	/// License tokens. `Twox64Concat`: ids are assigned in sequence by the chain.
 	#[pallet::storage]
 	pub type Licenses<T: Config> = StorageMap<_, Twox64Concat, LicenseId, LicenseOf<T>>;
@@ -492,7 +500,8 @@ pub mod pallet {
 		AlreadyRevoked,
 		/// The platform is not in the license's pool.
 		PlatformNotCovered,
-		/// The deliveries would exceed the license's record cap: nothing was recorded.
+		/// The deliveries would exceed the license's record cap, or the recording platform's part
+		/// of a pool license's cap: nothing was recorded.
 		CapExceeded,
 		/// A delivery report must count at least one record.
 		ZeroDeliveries,

@@ -75,6 +75,12 @@ impl<T: Config> Pallet<T> {
 		ensure!(Self::is_live(&license, now), Error::<T>::LicenseEnded);
 		let delivered = license.delivered.checked_add(count).ok_or(Error::<T>::CapExceeded)?;
 		ensure!(license.cap.is_none_or(|cap| delivered <= cap), Error::<T>::CapExceeded);
+		// A platform of a capped pool records within its own part only.
+		if let Some(mut part) = PlatformParts::<T>::get(id, platform) {
+			part.delivered = part.delivered.checked_add(count).ok_or(Error::<T>::CapExceeded)?;
+			ensure!(part.delivered <= part.cap, Error::<T>::CapExceeded);
+			PlatformParts::<T>::insert(id, platform, part);
+		}
 		license.delivered = delivered;
 		Licenses::<T>::insert(id, license);
 		Self::deposit_event(Event::DeliveriesRecorded { license: id, platform, count, delivered });
@@ -86,6 +92,9 @@ impl<T: Config> Pallet<T> {
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(!Self::is_live(&license, now), Error::<T>::LicenseActive);
 		Licenses::<T>::remove(id);
+		for platform in &license.platforms {
+			PlatformParts::<T>::remove(id, platform);
+		}
 		T::Currency::release(
 			&HoldReason::License.into(),
 			&license.depositor,

@@ -22,6 +22,27 @@ pub(crate) struct Sale<T: Config> {
 	demand: Demand,
 	pub(crate) quote: Quote<BalanceOf<T>>,
 	split: royalties::Split,
+	/// The records licensed of each platform of the pool, in its order.
+	reached: Vec<u64>,
+}
+
+/// Each platform's part of a record `cap`, in proportion to the records it has in the license
+/// (`reached`), rounded up so that each can serve its whole share (the license's total still
+/// holds the cap).
+pub fn cap_parts(cap: u64, reached: &[u64]) -> Vec<u64> {
+	let total: u128 = reached.iter().map(|r| *r as u128).sum();
+	reached
+		.iter()
+		.map(|r| {
+			sp_runtime::helpers_128bit::multiply_by_rational_with_rounding(
+				cap as u128,
+				*r as u128,
+				total.max(1),
+				sp_runtime::Rounding::Up,
+			)
+			.map_or(cap, |part| u64::try_from(part).unwrap_or(cap).min(cap))
+		})
+		.collect()
 }
 
 /// The shares of one platform's `totals` (one per tier) whose authors allow `purposes`, refuse
@@ -257,6 +278,7 @@ impl<T: Config> Pallet<T> {
 			}
 			shares.push((reached, *share));
 		}
+		let reached = shares.iter().map(|(reached, _)| *reached).collect();
 		let split =
 			royalties::split(price, T::ProtocolFee::get(), &shares).ok_or(QuoteError::Overflow)?;
 		Ok(Sale {
@@ -265,6 +287,7 @@ impl<T: Config> Pallet<T> {
 			demand,
 			quote: Quote { price, records, licensed, tier, excluded },
 			split,
+			reached,
 		})
 	}
 
@@ -280,7 +303,7 @@ impl<T: Config> Pallet<T> {
 		offer_id: OfferId,
 		max_price: BalanceOf<T>,
 	) -> Result<u32, DispatchError> {
-		let Sale { offer, terms, demand, quote, split } =
+		let Sale { offer, terms, demand, quote, split, reached } =
 			Self::sale(offer_id).map_err(Error::<T>::from)?;
 		ensure!(quote.price <= max_price, Error::<T>::PriceAboveLimit);
 
@@ -293,6 +316,11 @@ impl<T: Config> Pallet<T> {
 		let start = frame_system::Pallet::<T>::block_number();
 		let expiry = start.saturating_add(terms.duration.into());
 		let platforms = offer.platforms.len() as u32;
+		if let (Some(cap), true) = (terms.record_cap, platforms > 1) {
+			for (platform, part) in offer.platforms.iter().zip(cap_parts(cap, &reached)) {
+				PlatformParts::<T>::insert(id, platform, CapPart { cap: part, delivered: 0 });
+			}
+		}
 		Licenses::<T>::insert(
 			id,
 			License {

@@ -149,6 +149,16 @@ pub fn counter_of(counters: &RewardCounters, demand: &Demand) -> FixedU128 {
 		.map_or(FixedU128::zero(), |(_, c)| *c)
 }
 
+/// One platform's part of a capped pool license's record cap ([`PlatformParts`](crate::PlatformParts)).
+#[derive(Clone, Copy, Default, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct CapPart {
+	/// The most records the platform may record: the cap times the platform's share of the
+	/// records licensed, rounded up.
+	pub cap: u64,
+	/// What it recorded so far.
+	pub delivered: u64,
+}
+
 /// The first license a pool member's posts are served under, per demand: a license serves them
 /// only if its id is at least this for the license's demand, since a license bought before paid
 /// nobody for them. `base` is the id the next license had when the member entered the pool or

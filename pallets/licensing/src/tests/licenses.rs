@@ -176,3 +176,58 @@ fn platforms_meter_deliveries_up_to_the_cap() {
 		);
 	});
 }
+
+/// Issue 31, cap burning: any operator of a pool license's platforms could record deliveries
+/// against it and use up the buyer's cap. Each platform records within its own part of the cap,
+/// in proportion to its records in the license (rounded up); the license's total still holds.
+#[test]
+fn a_pool_platform_records_only_within_its_part_of_the_cap() {
+	run(|| {
+		let w = world();
+		// A second X platform, operated by someone else, with 25 posts of Dave's (w.platform has
+		// 100: Alice's 30 and Bob's 70).
+		let other_operator = Setup::account(200);
+		let other = Setup::platform(PlatformKind::X, &other_operator, Perbill::zero());
+		Setup::link(&Setup::account(4), other, 9, &Purpose::ALL);
+		Setup::posts(&Identity::X(9), other, 25);
+		let mut platforms = vec![w.platform, other];
+		platforms.sort();
+		assert_ok!(Licensing::create_pool_offer(
+			RuntimeOrigin::root(),
+			PoolPlatforms::truncate_from(platforms),
+			0,
+			Price::PerRecord(1)
+		));
+		assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 1, u128::MAX));
+		// The cap is 1,000 over 125 records: 800 and 200.
+		assert_eq!(PlatformParts::<Test>::get(0, w.platform).map(|p| p.cap), Some(800));
+		assert_eq!(PlatformParts::<Test>::get(0, other).map(|p| p.cap), Some(200));
+
+		// The other platform cannot burn the buyer's cap beyond its part.
+		let theirs = RuntimeOrigin::signed(other_operator);
+		assert_noop!(
+			Licensing::record_deliveries(theirs.clone(), 0, other, 201),
+			Error::<Test>::CapExceeded
+		);
+		assert_ok!(Licensing::record_deliveries(theirs.clone(), 0, other, 200));
+		assert_noop!(Licensing::record_deliveries(theirs, 0, other, 1), Error::<Test>::CapExceeded);
+		// The first platform still serves its own part, and no more.
+		let ours = RuntimeOrigin::signed(w.operator.clone());
+		assert_ok!(Licensing::record_deliveries(ours.clone(), 0, w.platform, 800));
+		assert_eq!(Licenses::<Test>::get(0).map(|l| l.delivered), Some(1_000));
+
+		// Released, the license takes its parts with it.
+		System::set_block_number(101);
+		assert_ok!(Licensing::release_license(ours, 0));
+		assert_eq!(PlatformParts::<Test>::iter_prefix(0).count(), 0);
+	});
+}
+
+#[test]
+fn cap_parts_cover_the_cap_and_round_up() {
+	use crate::offers::cap_parts;
+	assert_eq!(cap_parts(1_000, &[100, 25]), vec![800, 200]);
+	assert_eq!(cap_parts(10, &[1, 1, 1]), vec![4, 4, 4]);
+	assert_eq!(cap_parts(u64::MAX, &[1, 1]), vec![u64::MAX / 2 + 1; 2], "no overflow");
+	assert_eq!(cap_parts(5, &[0, 9]), vec![0, 5]);
+}
