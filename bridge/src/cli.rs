@@ -340,6 +340,12 @@ pub struct Serve {
 	/// Where to listen.
 	#[arg(long, default_value = "127.0.0.1:8088")]
 	pub listen: std::net::SocketAddr,
+	/// The URL buyers reach this gateway at (`https://gw.example.org`; default: `http://` and
+	/// the address it listens on). Requests are signed for its origin and refused by any other
+	/// gateway: set it when buyers use another name (a proxy, a load balancer); instances behind
+	/// one name share it and the store.
+	#[arg(long)]
+	pub public_url: Option<String>,
 	/// Requests per second allowed per license.
 	#[arg(long, default_value_t = 20)]
 	pub rate: u32,

@@ -9,7 +9,9 @@ mod support;
 use licentia_harness::{accepted_link, free_port, relayed_opt_in, Node, TempDir};
 use serde_json::{json, Value};
 use sp_keyring::Sr25519Keyring::{Alice, Bob, Dave, Eve, Ferdie};
-use support::{all, http_get, stop, testdata, wait_for_gateway, Env, X};
+use support::{
+	all, http_get, http_get_with, signed_headers, stop, testdata, wait_for_gateway, Env, BLUESKY, X,
+};
 
 /// The data path: a platform's gateway (`licentia-bridge serve`) serves licensed records to the
 /// license's owner, and the buyer's `fetch.mjs` verifies each one against the chain.
@@ -19,7 +21,10 @@ use support::{all, http_get, stop, testdata, wait_for_gateway, Env, X};
 /// against the roots on chain, content hashes recomputed), attribution included; a record
 /// tampered with afterwards fails `audit.mjs`. The anonymised license is served 3
 /// records across pages and then refused (409), by a second gateway too; its dataset holds no
-/// author id, handle or post id. Unsigned, stale or foreign requests are refused (401, 403).
+/// author id, handle or post id. Unsigned, stale or foreign requests are refused (401, 403). A
+/// request is served once across two instances of the gateway on one store, and a signature
+/// opens only the gateway it names (platform and origin): another origin, another platform or
+/// the first message format, which named none, is refused (401).
 /// Alice transfers the first license to Bob: her requests are refused at once, Bob's served.
 /// Eve's identity is unlinked: Bob's next fetch omits her posts, and `honour.mjs` deletes them
 /// from Alice's dataset, with a compliance report.
@@ -71,14 +76,15 @@ fn a_gateway_serves_licensed_records_that_the_buyer_verifies() {
 	let capped_offer = anonymous.clone();
 	let (open, anonymous) = (buy(&open), buy(&anonymous));
 
-	let serve = |port: u16, log: &str, rate: &str| {
+	let serve_as = |port: u16, log: &str, rate: &str, extra: &[&str]| {
 		let listen = format!("127.0.0.1:{port}");
 		let args = ["serve", "--platform", "3", "--signer", "//Dave", "--store", &store];
 		env.bridge_logged(
-			&[&args[..], &["--listen", &listen, "--rate", rate]].concat(),
+			&[&args[..], &["--listen", &listen, "--rate", rate], extra].concat(),
 			&env.path(log),
 		)
 	};
+	let serve = |port: u16, log: &str, rate: &str| serve_as(port, log, rate, &[]);
 	let (port, second_port) = (free_port(), free_port());
 	let gateway = serve(port, "gateway.log", "20");
 	let url = format!("http://127.0.0.1:{port}");
@@ -210,6 +216,38 @@ fn a_gateway_serves_licensed_records_that_the_buyer_verifies() {
 		served += fetched["records"].as_u64().expect("a count");
 	}
 	assert_eq!(served, 3, "the cap, served whole over two gateways");
+
+	// A second instance of the first gateway (behind its name, on its store): a request is
+	// served by one instance and refused by the other, and is refused by any other gateway.
+	let behind = free_port();
+	let instance = serve_as(behind, "gateway-4.log", "20", &["--public-url", &url]);
+	wait_for_gateway(behind);
+	let about = http_get(behind, "/v1/gateway");
+	assert!(about.contains(&format!("\"origin\":\"{url}\"")) && about.contains("\"platform\":3"));
+	let path = format!("/v1/licenses/{open}/records?limit=1");
+	let signed = signed_headers(Alice, genesis, Some((X, &url)), &path);
+	let first = http_get_with(behind, &path, &signed);
+	assert!(first.contains(" 200 "), "{first}");
+	let replayed = http_get_with(port, &path, &signed);
+	assert!(
+		replayed.contains(" 401 ") && replayed.contains("already made"),
+		"replayed to the other instance: {replayed}"
+	);
+	let third_url = format!("http://127.0.0.1:{third_port}");
+	let elsewhere =
+		http_get_with(third_port, &path, &signed_headers(Alice, genesis, Some((X, &url)), &path));
+	let expected = format!("licentia-gateway/2 message naming platform 3 and {third_url}");
+	assert!(elsewhere.contains(" 401 ") && elsewhere.contains(&expected), "{elsewhere}");
+	let pooled = signed_headers(Alice, genesis, Some((BLUESKY, &url)), &path);
+	let pooled = http_get_with(port, &path, &pooled);
+	assert!(pooled.contains(" 401 ") && pooled.contains("naming platform 3 and"), "{pooled}");
+	let unaddressed = http_get_with(port, &path, &signed_headers(Alice, genesis, None, &path));
+	assert!(
+		unaddressed.contains(" 401 ")
+			&& unaddressed.contains("signed in the licentia-gateway format"),
+		"{unaddressed}"
+	);
+	stop(instance);
 	stop(third);
 
 	// Requests that are not the owner's.

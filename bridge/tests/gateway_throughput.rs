@@ -12,7 +12,7 @@ use licentia_harness::{accepted_link, free_port, relayed_opt_in, Node, TempDir};
 use serde_json::{json, Value};
 use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave, Eve, Ferdie};
 use std::time::Instant;
-use support::{all, stop, suri, wait_for_gateway, Env, X};
+use support::{all, signed_headers, stop, suri, wait_for_gateway, Env, X};
 
 /// Not part of the test suite (`scripts/bench-gateway` runs it): records served per second by
 /// one gateway (`licentia-bridge serve`) with access checks and proofs, to one buyer and to
@@ -80,14 +80,12 @@ fn gateway_throughput() {
 		["serve", "--platform", "3", "--signer", "//Dave", "--store", &store, "--listen", &listen];
 	let gateway = env.bridge_logged(&args, &env.path("gateway.log"));
 	wait_for_gateway(port);
-	let genesis = format!("0x{}", hex::encode(genesis));
+	let origin = format!("http://127.0.0.1:{port}");
 	let runtime = tokio::runtime::Runtime::new().expect("a runtime");
 	let fetch_all = |who: Sr25519Keyring, license: String, gzip: bool, stream: bool| {
-		let genesis = genesis.clone();
+		let origin = origin.clone();
 		async move {
 			let client = reqwest::Client::new();
-			let uri: subxt_signer::SecretUri = suri(who).parse().expect("a secret URI");
-			let pair = subxt_signer::sr25519::Keypair::from_uri(&uri).expect("a key");
 			let (mut cursor, mut records, mut bytes) = (None::<String>, 0usize, 0usize);
 			loop {
 				let mut path = format!("/v1/licenses/{license}/records?limit=1000");
@@ -97,21 +95,13 @@ fn gateway_throughput() {
 				if let Some(cursor) = &cursor {
 					path.push_str(&format!("&cursor={cursor}"));
 				}
-				let timestamp = std::time::SystemTime::now()
-					.duration_since(std::time::UNIX_EPOCH)
-					.expect("after 1970")
-					.as_millis();
-				let message = format!("licentia-gateway\n{genesis}\nGET {path}\n{timestamp}");
-				let signature = format!("0x{}", hex::encode(pair.sign(message.as_bytes()).0));
-				let response = client
-					.get(format!("http://127.0.0.1:{port}{path}"))
-					.header("accept-encoding", if gzip { "gzip" } else { "identity" })
-					.header("licentia-account", who.to_account_id().to_string())
-					.header("licentia-timestamp", timestamp.to_string())
-					.header("licentia-signature", signature)
-					.send()
-					.await
-					.expect("the gateway answers");
+				let mut request = client
+					.get(format!("{origin}{path}"))
+					.header("accept-encoding", if gzip { "gzip" } else { "identity" });
+				for (name, value) in signed_headers(who, genesis, Some((X, &origin)), &path) {
+					request = request.header(name, value);
+				}
+				let response = request.send().await.expect("the gateway answers");
 				assert!(response.status().is_success(), "{}", response.status());
 				let next = response
 					.headers()

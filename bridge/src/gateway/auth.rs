@@ -1,6 +1,10 @@
 //! Who may ask: signed requests, replay, the license's owner, the per-license rate.
 
-use super::{limits::Replay, state::*};
+use super::{
+	limits::Replay,
+	signing::{signed_by, Audience, CONTEXT, UNADDRESSED},
+	state::*,
+};
 use crate::chain::{self, Answer, Chain};
 use anyhow::Result;
 use axum::{
@@ -41,8 +45,9 @@ impl FromRequestParts<Arc<Gateway>> for Held {
 }
 
 impl Gateway {
-	/// Checks the request's signature and freshness, that its signer owns license `id`, which is
-	/// live and covers this platform, and then the license's rate.
+	/// Checks the request's signature (addressed to this gateway) and freshness, that its signer
+	/// owns license `id`, which is live and covers this platform, then the license's rate, and
+	/// last that the signature is new to every gateway instance on the store.
 	pub(super) async fn authorise(
 		&self,
 		id: LicenseId,
@@ -50,13 +55,13 @@ impl Gateway {
 		uri: &Uri,
 		headers: &HeaderMap,
 	) -> Result<(Arc<Chain>, LicenseView<AccountId, Balance, BlockNumber>), Refusal> {
-		let (account, signature) = self.verify(method, uri, headers)?;
+		let (account, signature, timestamp) = self.verify(method, uri, headers)?;
 		let chain = self.chain().await.map_err(unavailable)?;
 		let license = self.still_held(&chain, id, &account).await?;
 		// Counted and remembered only once the owner is known: nobody else can use up a
 		// license's rate, or fill the replay cache (which would refuse honest buyers).
 		self.throttle(id)?;
-		self.first_use(signature)?;
+		self.first_use(signature, timestamp)?;
 		Ok((chain, license))
 	}
 
@@ -106,66 +111,24 @@ impl Gateway {
 		Ok(license)
 	}
 
-	/// The account that signed the request and its signature, if the signature is good and fresh
-	/// (whether it is new is asked once the owner is known: [`Self::first_use`]).
+	/// The account that signed the request, its signature and timestamp, if the signature is
+	/// good, addressed to this gateway and fresh (whether it is new is asked once the owner is
+	/// known: [`Self::first_use`]).
 	pub(super) fn verify(
 		&self,
 		method: &Method,
 		uri: &Uri,
 		headers: &HeaderMap,
-	) -> Result<(AccountId, [u8; 64]), Refusal> {
-		let unauthorised =
-			|message: String| Refusal(StatusCode::UNAUTHORIZED, "unauthorised", message);
-		let header = |name: &str| {
-			headers
-				.get(name)
-				.and_then(|value| value.to_str().ok())
-				.ok_or_else(|| unauthorised(format!("no {name} header: sign the request")))
-		};
-		let (account, timestamp, signature) = (
-			header("licentia-account")?,
-			header("licentia-timestamp")?,
-			header("licentia-signature")?,
-		);
-		let account: subxt::utils::AccountId32 = account
-			.parse()
-			.map_err(|_| unauthorised(format!("{account:?} is not an SS58 address")))?;
-		let timestamp: u64 = timestamp.parse().map_err(|_| {
-			unauthorised("Licentia-Timestamp is not milliseconds since 1970".into())
-		})?;
-		let now =
-			SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_millis() as u64;
-		if now.abs_diff(timestamp) > SKEW.as_millis() as u64 {
-			return Err(unauthorised(format!(
-				"the request's timestamp is more than {} s from the gateway's clock",
-				SKEW.as_secs()
-			)));
-		}
-		let signature: [u8; 64] = hex::decode(signature.trim_start_matches("0x"))
-			.ok()
-			.and_then(|bytes| bytes.try_into().ok())
-			.ok_or_else(|| unauthorised("Licentia-Signature is not 64 bytes of hex".into()))?;
-		let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
-		let message = signed_message(&self.genesis, method.as_str(), path, timestamp);
-		if !signed_by(&signature, message.as_bytes(), &account) {
-			return Err(unauthorised(format!(
-				"the signature is not {account}'s of this request (see docs/gateway.md)"
-			)));
-		}
-		Ok((chain::primitive_account(&account), signature))
+	) -> Result<Signed, Refusal> {
+		verified(&self.audience, method, uri, headers, now_ms())
 	}
 
-	/// Remembers an owner's request signature; refuses one seen before (a replay).
-	pub(super) fn first_use(&self, signature: [u8; 64]) -> Result<(), Refusal> {
-		let unauthorised =
-			|message: String| Refusal(StatusCode::UNAUTHORIZED, "unauthorised", message);
+	/// Remembers an owner's request signature, here and in the store every instance of this
+	/// gateway shares; refuses one seen before (a replay, to this instance or another).
+	pub(super) fn first_use(&self, signature: [u8; 64], timestamp: u64) -> Result<(), Refusal> {
 		match self.seen.lock().expect("not poisoned").first_use(signature, Instant::now()) {
 			Ok(()) => {},
-			Err(Replay::Seen) => {
-				return Err(unauthorised(
-					"this request was already made: sign each one anew".into(),
-				))
-			},
+			Err(Replay::Seen) => return Err(replayed()),
 			Err(Replay::Full) => {
 				return Err(Refusal(
 					StatusCode::SERVICE_UNAVAILABLE,
@@ -175,7 +138,22 @@ impl Gateway {
 				))
 			},
 		}
-		Ok(())
+		// Kept until no gateway whose clock is within SKEW of this one accepts the timestamp.
+		let expires = timestamp.saturating_add(2 * SKEW.as_millis() as u64);
+		let used = self.used.lock().expect("not poisoned").first_use(
+			&signature,
+			i64::try_from(expires).unwrap_or(i64::MAX),
+			i64::try_from(now_ms()).unwrap_or(i64::MAX),
+		);
+		match used {
+			Ok(true) => Ok(()),
+			Ok(false) => Err(replayed()),
+			Err(error) => Err(Refusal(
+				StatusCode::INTERNAL_SERVER_ERROR,
+				"store",
+				format!("recording the request's signature: {error:#}"),
+			)),
+		}
 	}
 
 	/// Counts a request of license `id`; refuses beyond the rate.
@@ -193,37 +171,171 @@ impl Gateway {
 	}
 }
 
-/// The message a request's signature signs.
-pub fn signed_message(genesis: &[u8; 32], method: &str, path: &str, timestamp: u64) -> String {
-	format!("{CONTEXT}\n0x{}\n{method} {path}\n{timestamp}", hex::encode(genesis))
+/// A request's signer (as the chain names accounts), signature and timestamp (ms).
+pub(super) type Signed = (AccountId, [u8; 64], u64);
+
+/// Milliseconds since 1970, by this machine's clock.
+fn now_ms() -> u64 {
+	SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_millis() as u64
 }
 
-/// Whether `signature` is `who`'s sr25519 signature of `message`, as signed or as wallets sign
-/// raw messages ([`licentia_primitives::signed::wrapped`]).
-pub(super) fn signed_by(
+fn unauthorised(message: String) -> Refusal {
+	Refusal(StatusCode::UNAUTHORIZED, "unauthorised", message)
+}
+
+fn replayed() -> Refusal {
+	unauthorised(
+		"this request was already made (at this gateway or at another instance of it): sign each \
+		 one anew"
+			.into(),
+	)
+}
+
+/// The request's signer, signature and timestamp, if its headers hold a signature by the
+/// account they name of the message addressed to `audience` (docs/gateway.md), within [`SKEW`]
+/// of `now` (ms).
+pub(super) fn verified(
+	audience: &Audience,
+	method: &Method,
+	uri: &Uri,
+	headers: &HeaderMap,
+	now: u64,
+) -> Result<Signed, Refusal> {
+	let header = |name: &str| {
+		headers
+			.get(name)
+			.and_then(|value| value.to_str().ok())
+			.ok_or_else(|| unauthorised(format!("no {name} header: sign the request")))
+	};
+	let (account, timestamp, signature) =
+		(header("licentia-account")?, header("licentia-timestamp")?, header("licentia-signature")?);
+	let account: subxt::utils::AccountId32 = account
+		.parse()
+		.map_err(|_| unauthorised(format!("{account:?} is not an SS58 address")))?;
+	let timestamp: u64 = timestamp
+		.parse()
+		.map_err(|_| unauthorised("Licentia-Timestamp is not milliseconds since 1970".into()))?;
+	if now.abs_diff(timestamp) > SKEW.as_millis() as u64 {
+		return Err(unauthorised(format!(
+			"the request's timestamp is more than {} s from the gateway's clock",
+			SKEW.as_secs()
+		)));
+	}
+	let signature: [u8; 64] = hex::decode(signature.trim_start_matches("0x"))
+		.ok()
+		.and_then(|bytes| bytes.try_into().ok())
+		.ok_or_else(|| unauthorised("Licentia-Signature is not 64 bytes of hex".into()))?;
+	let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+	let message = audience.message(method.as_str(), path, timestamp);
+	if !signed_by(&signature, message.as_bytes(), &account) {
+		return Err(misaddressed(audience, &account, &signature, method.as_str(), path, timestamp));
+	}
+	Ok((chain::primitive_account(&account), signature, timestamp))
+}
+
+/// Why a signature is not of the message addressed to `audience`: a message of the first
+/// format (which any gateway would have accepted) is named as such; either way the refusal says
+/// what this gateway expects signed.
+fn misaddressed(
+	audience: &Audience,
+	account: &subxt::utils::AccountId32,
 	signature: &[u8; 64],
-	message: &[u8],
-	who: &subxt::utils::AccountId32,
-) -> bool {
-	licentia_primitives::signed::sr25519_signed_by(signature, message, &who.0)
+	method: &str,
+	path: &str,
+	timestamp: u64,
+) -> Refusal {
+	let expected = format!(
+		"a {CONTEXT} message naming platform {} and {}",
+		audience.platform, audience.origin
+	);
+	let unaddressed = audience.unaddressed_message(method, path, timestamp);
+	if signed_by(signature, unaddressed.as_bytes(), account) {
+		return unauthorised(format!(
+			"the request is signed in the {UNADDRESSED} format, which names no gateway and could \
+			 be replayed to another: sign {expected} (see docs/gateway.md)"
+		));
+	}
+	unauthorised(format!(
+		"the signature is not {account}'s of this request to this gateway ({expected}; see \
+		 docs/gateway.md)"
+	))
 }
 
 #[cfg(test)]
 mod tests {
 	use super::*;
 
-	#[test]
-	fn a_request_is_signed_with_its_method_path_and_time() {
+	const PATH: &str = "/v1/licenses/0/records?limit=5";
+	const NOW: u64 = 1_700_000_000_000;
+
+	fn audience(platform: u32, origin: &str) -> Audience {
+		Audience { genesis: [1; 32], platform, origin: origin.into() }
+	}
+
+	/// Alice's headers for a GET of [`PATH`] at [`NOW`], signing `message`.
+	fn headers(message: &str) -> HeaderMap {
 		let alice = subxt_signer::sr25519::dev::alice();
-		let message =
-			signed_message(&[1; 32], "GET", "/v1/licenses/0/records?limit=5", 1_700_000_000_000);
-		let who: subxt::utils::AccountId32 = alice.public_key().into();
-		let signature = alice.sign(message.as_bytes()).0;
-		assert!(signed_by(&signature, message.as_bytes(), &who));
-		let wrapped = alice.sign(format!("<Bytes>{message}</Bytes>").as_bytes()).0;
-		assert!(signed_by(&wrapped, message.as_bytes(), &who), "as signRaw signs");
-		let other =
-			signed_message(&[1; 32], "GET", "/v1/licenses/1/records?limit=5", 1_700_000_000_000);
-		assert!(!signed_by(&signature, other.as_bytes(), &who), "another license");
+		let account: subxt::utils::AccountId32 = alice.public_key().into();
+		let mut headers = HeaderMap::new();
+		headers.insert("licentia-account", account.to_string().parse().unwrap());
+		headers.insert("licentia-timestamp", NOW.to_string().parse().unwrap());
+		let signature = format!("0x{}", hex::encode(alice.sign(message.as_bytes()).0));
+		headers.insert("licentia-signature", signature.parse().unwrap());
+		headers
+	}
+
+	fn check(at: &Audience, headers: &HeaderMap) -> Result<Signed, Refusal> {
+		verified(at, &Method::GET, &PATH.parse().unwrap(), headers, NOW + 1_000)
+	}
+
+	/// A signature addressed to platform 3's gateway at one origin opens that gateway only:
+	/// another platform's gateway (of a pool license) or another origin refuses it, saying what
+	/// it expects signed.
+	#[test]
+	fn a_signature_opens_the_gateway_it_names_only() {
+		let here = audience(3, "https://gw.example.org");
+		let signed = headers(&here.message("GET", PATH, NOW));
+		let (_, _, timestamp) = check(&here, &signed).map_err(|r| r.2).unwrap();
+		assert_eq!(timestamp, NOW);
+		for there in [audience(4, "https://gw.example.org"), audience(3, "https://gw.example.net")]
+		{
+			let Refusal(status, code, message) = check(&there, &signed).unwrap_err();
+			assert_eq!((status, code), (StatusCode::UNAUTHORIZED, "unauthorised"), "{there:?}");
+			let expected = format!(
+				"licentia-gateway/2 message naming platform {} and {}",
+				there.platform, there.origin
+			);
+			assert!(message.contains(&expected), "{message}");
+		}
+	}
+
+	/// A request signed in the first format (no gateway named) is refused, and told the format
+	/// to sign.
+	#[test]
+	fn an_unaddressed_signature_is_refused_naming_the_new_format() {
+		let here = audience(3, "https://gw.example.org");
+		let old = format!("licentia-gateway\n0x{}\nGET {PATH}\n{NOW}", "01".repeat(32));
+		let Refusal(status, _, message) = check(&here, &headers(&old)).unwrap_err();
+		assert_eq!(status, StatusCode::UNAUTHORIZED);
+		assert!(
+			message.contains("signed in the licentia-gateway format")
+				&& message.contains(
+					"sign a licentia-gateway/2 message naming platform 3 and \
+				 https://gw.example.org"
+				),
+			"{message}"
+		);
+	}
+
+	/// Stale and malformed requests are refused before any signature is checked.
+	#[test]
+	fn stale_or_malformed_requests_are_refused() {
+		let here = audience(3, "https://gw.example.org");
+		let signed = headers(&here.message("GET", PATH, NOW));
+		let late = verified(&here, &Method::GET, &PATH.parse().unwrap(), &signed, NOW + 60_001);
+		assert!(late.unwrap_err().2.contains("more than 60 s"));
+		let mut unsigned = signed.clone();
+		unsigned.remove("licentia-signature");
+		assert!(check(&here, &unsigned).unwrap_err().2.contains("no licentia-signature header"));
 	}
 }

@@ -4,9 +4,11 @@
 //!
 //! - **Who.** Every request is signed by the license's owner: an sr25519 signature (as
 //!   Polkadot.js `signRaw` makes it, `<Bytes>`-wrapped or not) of
-//!   `licentia-gateway\n<genesis hash>\n<METHOD> <path and query>\n<timestamp ms>`, in the
-//!   headers `Licentia-Account` (SS58), `Licentia-Timestamp` and `Licentia-Signature` (hex). A
-//!   timestamp more than [`SKEW`] away from the gateway's clock, or a signature seen before, is
+//!   `licentia-gateway/2\n<genesis hash>\n<platform id>\n<gateway's origin>\n<METHOD> <path
+//!   and query>\n<timestamp ms>`, in the headers `Licentia-Account` (SS58), `Licentia-Timestamp`
+//!   and `Licentia-Signature` (hex). The message names this gateway (its platform and its public
+//!   origin, `--public-url`), so no other gateway accepts it. A timestamp more than [`SKEW`] away
+//!   from the gateway's clock, or a signature seen before by any gateway on the same store, is
 //!   refused. The owner is read from the chain for every request: a transferred license stops
 //!   working for its old owner at once.
 //! - **What.** The store's registered, not revoked posts of this platform, in the store's order
@@ -32,7 +34,8 @@
 //! license, or not one covering this platform), 409 (cap reached), 429 (too many requests) and
 //! 503 (the gateway cannot reach its node: it never serves from stale answers).
 //!
-//! Here the server and its routes; [`state`] what requests share; [`auth`] who may ask;
+//! Here the server and its routes; [`state`] what requests share; [`signing`] what a request
+//! signs and to which gateway it is addressed; [`auth`] who may ask;
 //! [`routes`] the handlers and their parameters; [`pages`] reading, checking and streaming
 //! pages; [`render`] a record as the license's terms deliver it (anonymised, attributed);
 //! [`meter`] deliveries recorded on chain.
@@ -43,15 +46,21 @@ mod meter;
 mod pages;
 mod render;
 mod routes;
+mod signing;
 mod state;
 
-use crate::{chain::Chain, cli, store::Store};
+use crate::{
+	chain::Chain,
+	cli,
+	store::{Store, UsedSignatures},
+};
 use anyhow::{Context, Result};
 use axum::{routing::get, Router};
 use limits::{Rate, Replays};
 use meter::flush_deliveries;
-use routes::{health, license, records, status};
+use routes::{about, health, license, records, status};
 use serde_json::{json, Value};
+use signing::{public_origin, Audience};
 use state::{Gateway, MAX_LIVE_SIGNATURES, SKEW};
 use std::{
 	net::SocketAddr,
@@ -68,6 +77,9 @@ pub struct Options {
 	pub store: PathBuf,
 	/// Where to listen.
 	pub listen: SocketAddr,
+	/// The URL buyers reach the gateway at (default: `http://` and the address it listens on):
+	/// requests are signed for its origin.
+	pub public_url: Option<String>,
 	/// The node, to reconnect to.
 	pub url: String,
 	/// Requests per second allowed per license.
@@ -76,43 +88,50 @@ pub struct Options {
 
 /// `serve`, from its arguments, with `url`'s node (reconnected to when lost).
 pub async fn command(chain: Chain, args: cli::Serve, url: String) -> Result<Value> {
-	let cli::Serve { platform, signer, store, listen, rate } = args;
-	let options = Options { platform: platform.id, store: store.path, listen, url, rate };
+	let cli::Serve { platform, signer, store, listen, public_url, rate } = args;
+	let options =
+		Options { platform: platform.id, store: store.path, listen, public_url, url, rate };
 	run(chain, signer.keypair()?, options).await?;
 	Ok(json!({ "stopped": true }))
 }
 
 /// Runs the gateway until SIGTERM or SIGINT.
 pub async fn run(chain: Chain, signer: Keypair, options: Options) -> Result<()> {
+	let listener = tokio::net::TcpListener::bind(options.listen)
+		.await
+		.with_context(|| format!("listening on {}", options.listen))?;
+	let listening = listener.local_addr().unwrap_or(options.listen);
+	let origin = public_origin(options.public_url.as_deref(), listening)
+		.map_err(anyhow::Error::msg)
+		.context("the gateway's public URL (--public-url)")?;
 	let mut store = Store::open(&options.store)?;
 	let target = chain.target(options.platform, store.salt_key()?).await?;
 	let secret = store.gateway_secret()?;
+	let audience = Audience { genesis: chain.genesis_hash(), platform: target.id, origin };
 	let gateway = Arc::new(Gateway {
 		target,
 		url: options.url,
 		signer,
-		genesis: chain.genesis_hash(),
+		audience,
 		secret,
 		chain: tokio::sync::RwLock::new(Some(Arc::new(chain))),
 		store: Mutex::new(store),
 		seen: Mutex::new(Replays::new(2 * SKEW, MAX_LIVE_SIGNATURES)),
+		used: Mutex::new(UsedSignatures::open(&options.store)?),
 		requests: Mutex::new(Rate::new(options.rate)),
 		unrecorded: Mutex::default(),
 		recording: tokio::sync::Mutex::new(()),
 	});
 	let app = Router::new()
 		.route("/health", get(health))
+		.route("/v1/gateway", get(about))
 		.route("/v1/licenses/{license}", get(license))
 		.route("/v1/licenses/{license}/records", get(records))
 		.route("/v1/licenses/{license}/status", get(status))
 		.with_state(gateway.clone());
-	let listener = tokio::net::TcpListener::bind(options.listen)
-		.await
-		.with_context(|| format!("listening on {}", options.listen))?;
 	eprintln!(
-		"serving platform {} on http://{}",
-		gateway.target.id,
-		listener.local_addr().unwrap_or(options.listen)
+		"serving platform {} on http://{listening}, signed for as {}",
+		gateway.target.id, gateway.audience.origin
 	);
 	let flusher = tokio::spawn(flush_deliveries(gateway.clone()));
 	let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;

@@ -1,7 +1,13 @@
 //! The routes: health, a license's summary, its records, the status of chosen records; and their
 //! query parameters, malformed ones refused as JSON.
 
-use super::{auth::Held, meter::cap_reached, pages::*, state::*};
+use super::{
+	auth::Held,
+	meter::cap_reached,
+	pages::*,
+	signing::{Audience, CONTEXT},
+	state::*,
+};
 use crate::{chain::Answer, store::Cursor};
 use anyhow::Result;
 use axum::{
@@ -59,6 +65,20 @@ pub(super) async fn health(State(gateway): State<Arc<Gateway>>) -> Response {
 		Ok(_) => (StatusCode::OK, "ok").into_response(),
 		Err(error) => gateway.lost(error).await.into_response(),
 	}
+}
+
+/// `GET /v1/gateway` (unsigned): whom this gateway's requests are addressed to, for clients to
+/// learn the platform they sign for. A client signs the origin of the URL it sends requests to,
+/// never the `origin` answered here (which only helps it see a misconfigured `--public-url`).
+pub(super) async fn about(State(gateway): State<Arc<Gateway>>) -> Response {
+	let Audience { genesis, platform, origin } = &gateway.audience;
+	Json(json!({
+		"message": CONTEXT,
+		"genesis": format!("0x{}", hex::encode(genesis)),
+		"platform": platform,
+		"origin": origin,
+	}))
+	.into_response()
 }
 
 /// `GET /v1/licenses/{id}`: the license as the chain has it, for its owner.

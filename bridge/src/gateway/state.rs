@@ -1,7 +1,14 @@
 //! What a gateway's requests share, and how they are refused.
 
-use super::limits::{Rate, Replays};
-use crate::{chain::Chain, post::Target, store::Store};
+use super::{
+	limits::{Rate, Replays},
+	signing::Audience,
+};
+use crate::{
+	chain::Chain,
+	post::Target,
+	store::{Store, UsedSignatures},
+};
 use anyhow::{Context, Result};
 use axum::{
 	http::StatusCode,
@@ -31,11 +38,8 @@ pub(super) const DEFAULT_PAGE: usize = 100;
 /// Uncapped deliveries are recorded on chain this often.
 pub(super) const FLUSH_EVERY: Duration = Duration::from_secs(6);
 
-/// The context of a request signature.
-pub(super) const CONTEXT: &str = "licentia-gateway";
-
-/// At most this many request signatures are remembered at once (each for twice [`SKEW`]): a
-/// flood of requests signed by fresh keys is refused beyond it rather than grow the gateway.
+/// At most this many request signatures are remembered at once in a gateway's memory (each for
+/// twice [`SKEW`]): a flood of fresh requests is refused beyond it rather than grow the gateway.
 pub(super) const MAX_LIVE_SIGNATURES: usize = 1_000_000;
 
 /// The gateway's state, shared by its requests.
@@ -43,12 +47,15 @@ pub(super) struct Gateway {
 	pub(super) target: Target,
 	pub(super) url: String,
 	pub(super) signer: Keypair,
-	pub(super) genesis: [u8; 32],
+	/// Whom requests are addressed to: what their signatures name.
+	pub(super) audience: Audience,
 	pub(super) secret: [u8; 32],
 	pub(super) chain: tokio::sync::RwLock<Option<Arc<Chain>>>,
 	pub(super) store: Mutex<Store>,
-	/// Signatures seen within their validity.
+	/// Signatures seen within their validity, by this process.
 	pub(super) seen: Mutex<Replays>,
+	/// Signatures seen within their validity, by every gateway on the store.
+	pub(super) used: Mutex<UsedSignatures>,
 	/// Requests per license in the current second.
 	pub(super) requests: Mutex<Rate<LicenseId>>,
 	/// Uncapped deliveries not yet recorded on chain.

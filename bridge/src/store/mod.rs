@@ -10,6 +10,8 @@
 //! - `queue`: posts read from a live source and not yet batched (`follow`).
 //! - `withdrawals`: deletions, edits and account removals read from a source and not yet revoked.
 //! - `cursors`: each source's resume point, written in the same transaction as what it read.
+//! - `used_signatures`: the request signatures the gateways on this store accepted, until they
+//!   expire (replays are refused across instances).
 //!
 //! Every change is one SQLite transaction (write-ahead log, `synchronous = FULL`): a bridge killed
 //! at any point reopens a consistent store. The schema is versioned (`PRAGMA user_version`) and
@@ -18,12 +20,13 @@
 //! Here the store itself, its rows' types and its secrets; [`schema`] its versions; [`posts`] the
 //! registered posts (what access checks, revocations and the gateway read); [`batches`] batches
 //! from submission to release; [`queue`] what live sources read and not yet registered or
-//! revoked, with the sources' cursors.
+//! revoked, with the sources' cursors; [`signatures`] the gateways' used request signatures.
 
 mod batches;
 mod posts;
 mod queue;
 mod schema;
+mod signatures;
 #[cfg(test)]
 mod tests;
 
@@ -37,6 +40,7 @@ use licentia_primitives::{
 };
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
+pub use signatures::UsedSignatures;
 use std::{
 	collections::BTreeMap,
 	path::{Path, PathBuf},

@@ -78,6 +78,11 @@ pub(super) const MIGRATIONS: &[&str] = &[
 	// leaves asked of it. Batches active before tails existed had none.
 	"ALTER TABLE batches ADD COLUMN released INTEGER NOT NULL DEFAULT 0;
 	UPDATE batches SET released = activated;",
+	// 7: the request signatures the gateways on this store accepted, until they expire (ms since
+	// 1970), so that a request is served once across every instance (`signatures.rs`).
+	"CREATE TABLE used_signatures (signature BLOB PRIMARY KEY, expires INTEGER NOT NULL)
+		WITHOUT ROWID;
+	CREATE INDEX used_signatures_by_expiry ON used_signatures (expires);",
 ];
 
 /// The schema version from which records are of leaf format 2: a store of an older version that

@@ -72,7 +72,10 @@ fn a_store_of_posts_read_for_the_first_leaf_format_is_refused() {
 	let back = |store: &Store| {
 		store
 			.connection
-			.execute_batch("ALTER TABLE batches DROP COLUMN released")
+			.execute_batch(
+				"ALTER TABLE batches DROP COLUMN released;
+				DROP TABLE used_signatures;",
+			)
 			.unwrap();
 		store.connection.pragma_update(None, "user_version", LEAF_FORMAT_2 - 1).unwrap();
 	};

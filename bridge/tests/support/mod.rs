@@ -204,6 +204,51 @@ pub fn http_get(port: u16, path: &str) -> String {
 	response
 }
 
+/// `http_get` with `headers` (name, value) added.
+pub fn http_get_with(port: u16, path: &str, headers: &[(String, String)]) -> String {
+	use std::io::{Read, Write};
+	let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connects");
+	let mut request = format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n");
+	for (name, value) in headers {
+		request.push_str(&format!("{name}: {value}\r\n"));
+	}
+	request.push_str("\r\n");
+	stream.write_all(request.as_bytes()).expect("writes");
+	let mut response = String::new();
+	stream.read_to_string(&mut response).expect("reads");
+	response
+}
+
+/// The headers of a GET of `path` signed now by `who` (a dev key) on the chain whose genesis
+/// hash is `genesis`, for platform `platform`'s gateway at `origin` as docs/gateway.md says
+/// (`Some((platform, origin))`), or in the first format, which named no gateway (`None`).
+pub fn signed_headers(
+	who: Sr25519Keyring,
+	genesis: impl AsRef<[u8]>,
+	to: Option<(u32, &str)>,
+	path: &str,
+) -> Vec<(String, String)> {
+	let uri: subxt_signer::SecretUri = suri(who).parse().expect("a secret URI");
+	let pair = subxt_signer::sr25519::Keypair::from_uri(&uri).expect("a dev key");
+	let timestamp = std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.expect("after 1970")
+		.as_millis();
+	let genesis = format!("0x{}", hex::encode(genesis));
+	let message = match to {
+		Some((platform, origin)) => {
+			format!("licentia-gateway/2\n{genesis}\n{platform}\n{origin}\nGET {path}\n{timestamp}")
+		},
+		None => format!("licentia-gateway\n{genesis}\nGET {path}\n{timestamp}"),
+	};
+	let signature = format!("0x{}", hex::encode(pair.sign(message.as_bytes()).0));
+	vec![
+		("Licentia-Account".into(), address(who)),
+		("Licentia-Timestamp".into(), timestamp.to_string()),
+		("Licentia-Signature".into(), signature),
+	]
+}
+
 /// Waits (up to a minute) for a gateway on `port` to answer `/health` with 200.
 pub fn wait_for_gateway(port: u16) {
 	let deadline = Instant::now() + Duration::from_secs(60);

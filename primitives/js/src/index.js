@@ -4,7 +4,9 @@
 // its `registry` (a TypeRegistry with the runtime's metadata, which works offline too).
 
 export { exclusionsText, formatBalance, formatBlocks } from './format.js';
-export { gatewayGet, gatewayMessage } from './gateway.js';
+export {
+  GATEWAY_CONTEXT, gatewayGet, gatewayInfo, gatewayMessage, gatewayOrigin,
+} from './gateway.js';
 export { callArgTypes, typeByPath } from './metadata.js';
 export {
   LINK_CONTEXT, RELAY_CONTEXT, linkAcceptancePayload, relayedStatement, relayedStatementPayload,
