@@ -6,6 +6,8 @@ use anyhow::{anyhow, bail, Context, Result};
 use codec::{Decode, Encode};
 use std::sync::Arc;
 use subxt::{
+	backend::LegacyBackend,
+	client::{ClientAtBlock, OnlineClientAtBlockImpl},
 	config::{DefaultExtrinsicParamsBuilder, RpcConfigFor},
 	ext::jsonrpsee::{core::client::Error as RpcError, types::ErrorObjectOwned},
 	rpcs::{
@@ -16,6 +18,10 @@ use subxt::{
 	OnlineClient, PolkadotConfig,
 };
 use subxt_signer::{sr25519::Keypair, SecretUri};
+
+mod ahead;
+
+pub use ahead::{Broadcast, ExtrinsicEvents, Signed};
 
 /// The chain's types and calls, generated from `bridge/metadata.scale` (see `scripts/metadata`).
 /// They also derive SCALE's `Encode` and `Decode`, so that [`convert`] can move values between
@@ -124,7 +130,17 @@ fn nonce_taken(error: &anyhow::Error) -> bool {
 			|| text.contains("stale"))
 }
 
+/// The chain's state at its finalized head, to read it or sign transactions against.
+type AtBlock = ClientAtBlock<PolkadotConfig, OnlineClientAtBlockImpl<PolkadotConfig>>;
+
 /// A connected node.
+///
+/// subxt speaks to it through its legacy methods (`chain_getFinalizedHead`, `chain_getHeader`,
+/// `state_call`...), not through a `chainHead_v1_follow` subscription: the node allows a follow
+/// subscription at most 16 operations at once (`MAX_ONGOING_OPERATIONS` in sc-rpc-spec-v2) and
+/// answers `null` for a block header beyond that, which subxt's `at_current_block` reports as
+/// "cannot find the block header for block ...": under a gateway's concurrent requests, one
+/// read in twenty failed so while the node was healthy.
 pub struct Chain {
 	client: OnlineClient<PolkadotConfig>,
 	methods: LegacyRpcMethods<RpcConfigFor<PolkadotConfig>>,
@@ -137,10 +153,14 @@ impl Chain {
 		let licentia =
 			Arc::new(jsonrpsee_client(url).await.with_context(|| format!("connecting to {url}"))?);
 		let rpc = RpcClient::new(licentia.clone());
-		let client = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone())
+		let backend = Arc::new(LegacyBackend::builder().build(rpc.clone()));
+		let client = OnlineClient::<PolkadotConfig>::from_backend(backend)
+			.await
+			.with_context(|| format!("reading the chain's genesis from {url}"))?;
+		let at = client
+			.at_current_block()
 			.await
 			.with_context(|| format!("reading the chain's metadata from {url}"))?;
-		let at = client.at_current_block().await?;
 		if !api::is_codegen_valid_for(&at.metadata()) {
 			bail!(
 				"the node at {url} runs a runtime whose calls, events or storage differ from the \
@@ -149,6 +169,25 @@ impl Chain {
 			);
 		}
 		Ok(Self { client, methods: LegacyRpcMethods::new(rpc), licentia })
+	}
+
+	/// Whether the connection to the node is up: a read that failed on a live connection is
+	/// retried, not a reason to connect again.
+	pub fn is_connected(&self) -> bool {
+		self.licentia.is_connected()
+	}
+
+	/// The chain at its finalized head. A failed read is tried once more (after 200 ms) while
+	/// the connection is up: a node may fail one read under load and answer the next.
+	async fn at(&self) -> Result<AtBlock> {
+		match self.client.at_current_block().await {
+			Ok(at) => Ok(at),
+			Err(_) if self.is_connected() => {
+				tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+				Ok(self.client.at_current_block().await?)
+			},
+			Err(error) => Err(error.into()),
+		}
 	}
 
 	/// The node's `licentia_` methods: call them with [`licentia_rpc::LicentiaApiClient`]'s
@@ -212,7 +251,7 @@ impl Chain {
 		if let Some(nonce) = nonce {
 			params = params.nonce(nonce);
 		}
-		let at = self.client.at_current_block().await?;
+		let at = self.at().await?;
 		let progress = at
 			.transactions()
 			.sign_and_submit_then_watch(call, signer, params.build())
@@ -229,7 +268,7 @@ impl Chain {
 
 	/// The next nonce of `who` in the finalized state.
 	pub async fn finalized_nonce(&self, who: &subxt::utils::AccountId32) -> Result<u64> {
-		let at = self.client.at_current_block().await?;
+		let at = self.at().await?;
 		Ok(at.transactions().account_nonce(who).await?)
 	}
 
@@ -238,13 +277,13 @@ impl Chain {
 		&self,
 		address: &Addr,
 	) -> Result<Addr::Target> {
-		let at = self.client.at_current_block().await?;
+		let at = self.at().await?;
 		at.constants().entry(address).map_err(|e| anyhow!("reading a constant: {e}"))
 	}
 
 	/// The next relay nonce of `who`: the one its next signed consent statement must carry.
 	pub async fn relay_nonce(&self, who: &subxt::utils::AccountId32) -> Result<u32> {
-		let at = self.client.at_current_block().await?;
+		let at = self.at().await?;
 		let value = at.storage().fetch(api::storage().consent().relay_nonce(), (*who,)).await?;
 		Ok(value.decode()?)
 	}
@@ -255,7 +294,7 @@ impl Chain {
 		&self,
 		identity: &licentia_primitives::consent::Identity,
 	) -> Result<Option<u64>> {
-		let at = self.client.at_current_block().await?;
+		let at = self.at().await?;
 		let key = convert(identity)?;
 		let value = at.storage().try_fetch(api::storage().content().marks(), (key,)).await?;
 		Ok(value.map(|v| v.decode()).transpose()?)
@@ -267,7 +306,7 @@ impl Chain {
 		&self,
 		id: licentia_primitives::content::BatchId,
 	) -> Result<Option<(u32, u32, u32)>> {
-		let at = self.client.at_current_block().await?;
+		let at = self.at().await?;
 		let value = at.storage().try_fetch(api::storage().content().tails(), (id,)).await?;
 		Ok(value
 			.map(|v| v.decode())
@@ -278,7 +317,7 @@ impl Chain {
 	/// How many more notes Nostr key `key` may register in its current period (the chain's
 	/// `MaxNotesPerPeriod`, less what it registered since its period began).
 	pub async fn notes_allowed(&self, key: &[u8; 32]) -> Result<u32> {
-		let at = self.client.at_current_block().await?;
+		let at = self.at().await?;
 		let max = at
 			.constants()
 			.entry(&api::constants().content().max_notes_per_period())
@@ -302,10 +341,20 @@ impl Chain {
 		Ok(max.saturating_sub(used))
 	}
 
-	/// The number of the last finalized block.
+	/// The number of the last finalized block (its head's header: two reads, no state), read
+	/// again once if a read fails while the connection is up.
 	pub async fn finalized_number(&self) -> Result<u32> {
-		let at = self.client.at_current_block().await?;
-		u32::try_from(at.block_number()).context("a block number beyond u32")
+		let read = || async {
+			let head = self.methods.chain_get_finalized_head().await?;
+			let header = self.methods.chain_get_header(Some(head)).await?;
+			header.ok_or_else(|| anyhow!("the node has no header for its finalized head {head:?}"))
+		};
+		let header = match read().await {
+			Ok(header) => header,
+			Err(_) if self.is_connected() => read().await?,
+			Err(error) => return Err(error.context("reading the finalized block")),
+		};
+		u32::try_from(header.number).context("a block number beyond u32")
 	}
 
 	/// Platform `id` as the bridge reads its posts: its kind and domain, with the store's key

@@ -1,5 +1,6 @@
-//! Deliveries recorded on chain: a capped license's before they are served, an uncapped
-//! license's summed and recorded every few seconds and at the stop.
+//! Deliveries metered: a capped license's recorded on chain before they are served, an uncapped
+//! license's counted as owed in the store before they are sent (and recorded by
+//! [`super::recorder`]); and a record as it is delivered.
 
 use super::{render::*, state::*};
 use crate::{
@@ -14,8 +15,13 @@ use licentia_primitives::{
 };
 use licentia_rpc::LicentiaApiClient;
 use serde_json::Value;
-use std::sync::Arc;
 
+/// The answer when the store failed: nothing was delivered or metered.
+pub(super) fn store_failed(error: anyhow::Error) -> Refusal {
+	Refusal(StatusCode::INTERNAL_SERVER_ERROR, "store", format!("{error:#}"))
+}
+
+/// The answer when license `id` has been served its whole cap.
 pub(super) fn cap_reached(id: LicenseId, cap: u64) -> Refusal {
 	Refusal(
 		StatusCode::CONFLICT,
@@ -25,18 +31,17 @@ pub(super) fn cap_reached(id: LicenseId, cap: u64) -> Refusal {
 }
 
 impl Gateway {
-	/// Counts `count` deliveries of uncapped license `id`, recorded on chain with the next flush.
-	pub(super) fn meter(&self, id: LicenseId, count: u64) {
-		if count > 0 {
-			*self.unrecorded.lock().expect("not poisoned").entry(id).or_default() += count;
-		}
+	/// Counts `count` deliveries of uncapped license `id` as owed, in the store, before they are
+	/// sent: recorded on chain by the next round ([`super::recorder`]), across stops and crashes.
+	pub(super) fn meter(&self, id: LicenseId, count: u64) -> Result<(), Refusal> {
+		self.with_store(|store| store.owe(id, count)).map_err(store_failed)
 	}
 
-	/// License `id`'s deliveries: `recorded` on chain, and those this gateway served and has yet
-	/// to record.
-	pub(super) fn delivered(&self, id: LicenseId, recorded: u64) -> u64 {
-		let unrecorded = self.unrecorded.lock().expect("not poisoned");
-		recorded + unrecorded.get(&id).copied().unwrap_or(0)
+	/// License `id`'s deliveries: `recorded` on chain, and those served and owed (by every
+	/// gateway on this store) not yet in a transaction.
+	pub(super) fn delivered(&self, id: LicenseId, recorded: u64) -> Result<u64, Refusal> {
+		let owed = self.with_store(|store| store.owed_to(id)).map_err(store_failed)?;
+		Ok(recorded + owed)
 	}
 
 	/// The deliveries of license `id` recorded on chain now (by every gateway).
@@ -76,38 +81,6 @@ impl Gateway {
 				format!("the chain refused to record the deliveries: {error:#}"),
 			)),
 			Err(error) => Err(self.lost(error).await),
-		}
-	}
-
-	/// Records the uncapped deliveries served since the last time.
-	pub(super) async fn record_unrecorded(&self) {
-		let pending = std::mem::take(&mut *self.unrecorded.lock().expect("not poisoned"));
-		if pending.is_empty() {
-			return;
-		}
-		let Ok(chain) = self.chain().await else {
-			// Not lost: counted again next time.
-			let mut unrecorded = self.unrecorded.lock().expect("not poisoned");
-			for (id, count) in pending {
-				*unrecorded.entry(id).or_default() += count;
-			}
-			return;
-		};
-		for (id, count) in pending {
-			match self.record(&chain, id, count).await {
-				Ok(_) => {},
-				// The chain will not take them (the license expired or was released meanwhile).
-				Err(Refusal(StatusCode::FORBIDDEN | StatusCode::CONFLICT, _, message)) => {
-					eprintln!("the chain refused {count} deliveries of license {id}: {message}")
-				},
-				// Not recorded: kept for the next flush.
-				Err(Refusal(_, _, message)) => {
-					eprintln!(
-						"recording {count} deliveries of license {id} (will retry): {message}"
-					);
-					*self.unrecorded.lock().expect("not poisoned").entry(id).or_default() += count;
-				},
-			}
 		}
 	}
 
@@ -169,13 +142,5 @@ impl Gateway {
 			}
 		}
 		serde_json::to_string(&line).unwrap_or_default()
-	}
-}
-
-/// Records uncapped deliveries every few seconds.
-pub(super) async fn flush_deliveries(gateway: Arc<Gateway>) {
-	loop {
-		tokio::time::sleep(FLUSH_EVERY).await;
-		gateway.record_unrecorded().await;
 	}
 }

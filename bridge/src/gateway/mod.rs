@@ -17,8 +17,10 @@
 //!   withdrew consent is never served.
 //! - **Terms.** A capped license's records are recorded on chain (`licensing.recordDeliveries`)
 //!   before they are served, so the cap holds across gateways and restarts: a page is cut to what
-//!   the cap allows, and refused (409) once it is reached. Uncapped deliveries are recorded every
-//!   few seconds, summed per license. `anonymisation`: no author identity, handle, post id or URI
+//!   the cap allows, and refused (409) once it is reached. Uncapped deliveries are written to the
+//!   store as owed before they are sent, and recorded every few seconds, summed per license, in
+//!   one transaction that leaves the store only once it is finalized (or can never be): none is
+//!   lost to a stop or a crash, none recorded twice. `anonymisation`: no author identity, handle, post id or URI
 //!   is delivered; each author is a pseudonym keyed by the store's secret and the license (stable
 //!   within a license, unlinkable across licenses), and the text has handles, links and Nostr
 //!   references replaced. `attribution`: the author and a link to them come with each record.
@@ -38,12 +40,13 @@
 //! signs and to which gateway it is addressed; [`auth`] who may ask;
 //! [`routes`] the handlers and their parameters; [`pages`] reading, checking and streaming
 //! pages; [`render`] a record as the license's terms deliver it (anonymised, attributed);
-//! [`meter`] deliveries recorded on chain.
+//! [`meter`] deliveries metered; [`recorder`] uncapped deliveries recorded on chain.
 
 mod auth;
 mod limits;
 mod meter;
 mod pages;
+mod recorder;
 mod render;
 mod routes;
 mod signing;
@@ -57,7 +60,7 @@ use crate::{
 use anyhow::{Context, Result};
 use axum::{routing::get, Router};
 use limits::{Rate, Replays};
-use meter::flush_deliveries;
+use recorder::record_deliveries;
 use routes::{about, health, license, records, status};
 use serde_json::{json, Value};
 use signing::{public_origin, Audience};
@@ -119,7 +122,6 @@ pub async fn run(chain: Chain, signer: Keypair, options: Options) -> Result<()> 
 		seen: Mutex::new(Replays::new(2 * SKEW, MAX_LIVE_SIGNATURES)),
 		used: Mutex::new(UsedSignatures::open(&options.store)?),
 		requests: Mutex::new(Rate::new(options.rate)),
-		unrecorded: Mutex::default(),
 		recording: tokio::sync::Mutex::new(()),
 	});
 	let app = Router::new()
@@ -133,7 +135,8 @@ pub async fn run(chain: Chain, signer: Keypair, options: Options) -> Result<()> 
 		"serving platform {} on http://{listening}, signed for as {}",
 		gateway.target.id, gateway.audience.origin
 	);
-	let flusher = tokio::spawn(flush_deliveries(gateway.clone()));
+	// Records what the store says is owed (from before a stop or a crash), then every few seconds.
+	let recorder = tokio::spawn(record_deliveries(gateway.clone()));
 	let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
 	axum::serve(listener, app)
 		.with_graceful_shutdown(async move {
@@ -143,9 +146,10 @@ pub async fn run(chain: Chain, signer: Keypair, options: Options) -> Result<()> 
 			}
 		})
 		.await?;
-	flusher.abort();
-	// What was served and not yet recorded is recorded before the gateway stops.
-	gateway.record_unrecorded().await;
+	recorder.abort();
+	// What was served is recorded before the gateway stops, for at most STOP_WAIT; what is not
+	// confirmed by then stays owed in the store.
+	gateway.record_at_stop().await;
 	eprintln!("stopped");
 	Ok(())
 }

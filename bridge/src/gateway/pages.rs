@@ -78,7 +78,7 @@ pub(super) fn pipelined(
 	gzip: Option<Gzip>,
 ) -> impl futures::Stream<Item = Result<Vec<u8>, std::convert::Infallible>> {
 	use futures::StreamExt;
-	let limit = request.limit;
+	let (limit, id) = (request.limit, request.id);
 	let scans = futures::stream::unfold(Some(after), {
 		let gateway = gateway.clone();
 		move |after| {
@@ -96,30 +96,48 @@ pub(super) fn pipelined(
 		}
 	});
 	let pages = scans
-		.map(move |rows| {
-			let (gateway, chain, request) = (gateway.clone(), chain.clone(), request.clone());
-			async move {
-				let rows = rows?;
-				let last = rows.last().map(|(p, _)| *p);
-				gateway.still_held(&chain, request.id, &request.owner).await?;
-				let allowed = gateway.allowed(&chain, request.id, request.purpose, rows).await?;
-				gateway.meter(request.id, allowed.len() as u64);
-				Ok::<_, Refusal>((gateway.render(&request, &allowed), allowed.len() as u64, last))
+		.map({
+			let gateway = gateway.clone();
+			move |rows| {
+				let (gateway, chain, request) = (gateway.clone(), chain.clone(), request.clone());
+				async move {
+					let rows = rows?;
+					let last = rows.last().map(|(p, _)| *p);
+					gateway.still_held(&chain, request.id, &request.owner).await?;
+					let allowed =
+						gateway.allowed(&chain, request.id, request.purpose, rows).await?;
+					Ok::<_, Refusal>((
+						gateway.render(&request, &allowed),
+						allowed.len() as u64,
+						last,
+					))
+				}
 			}
 		})
 		.buffered(AHEAD);
 	let first = Some((Box::pin(pages), after, delivered, gzip));
-	futures::stream::unfold(first, |state| async move {
-		let (mut pages, after, delivered, mut gzip) = state?;
-		let (text, next) = match pages.next().await {
-			Some(Ok((body, count, last))) => {
-				(body, Some((last.unwrap_or(after), delivered + count)))
-			},
-			Some(Err(refusal)) => (done_line(Some(after), delivered, Some(refusal)), None),
-			None => (done_line(None, delivered, None), None),
-		};
-		let bytes = encode(&mut gzip, text, next.is_none());
-		Some((Ok(bytes), next.map(|(after, delivered)| (pages, after, delivered, gzip))))
+	futures::stream::unfold(first, move |state| {
+		let gateway = gateway.clone();
+		async move {
+			let (mut pages, after, delivered, mut gzip) = state?;
+			// A page read ahead is metered when it is sent, not when it is read.
+			let page = match pages.next().await {
+				Some(Ok((body, count, last))) => match gateway.meter(id, count) {
+					Ok(()) => Some(Ok((body, count, last))),
+					Err(refusal) => Some(Err(refusal)),
+				},
+				other => other,
+			};
+			let (text, next) = match page {
+				Some(Ok((body, count, last))) => {
+					(body, Some((last.unwrap_or(after), delivered + count)))
+				},
+				Some(Err(refusal)) => (done_line(Some(after), delivered, Some(refusal)), None),
+				None => (done_line(None, delivered, None), None),
+			};
+			let bytes = encode(&mut gzip, text, next.is_none());
+			Some((Ok(bytes), next.map(|(after, delivered)| (pages, after, delivered, gzip))))
+		}
 	})
 }
 
@@ -301,7 +319,7 @@ impl Gateway {
 				}
 			},
 			(_, None) => {
-				self.meter(id, count);
+				self.meter(id, count)?;
 				delivered + count
 			},
 		};

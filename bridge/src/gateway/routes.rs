@@ -114,7 +114,7 @@ pub(super) async fn records(
 	// Uncapped: what the chain has recorded and what this gateway has served since.
 	let delivered = match license.cap {
 		Some(_) => license.delivered,
-		None => gateway.delivered(id, license.delivered),
+		None => gateway.delivered(id, license.delivered)?,
 	};
 	let gzipped = accepts_gzip(&headers);
 	let gzip = gzipped.then(Gzip::default);

@@ -18,7 +18,6 @@ use axum::{
 use licentia_primitives::{consent::Purpose, licensing::LicenseId, AccountId};
 use serde_json::json;
 use std::{
-	collections::BTreeMap,
 	sync::{Arc, Mutex},
 	time::Duration,
 };
@@ -37,6 +36,11 @@ pub(super) const DEFAULT_PAGE: usize = 100;
 
 /// Uncapped deliveries are recorded on chain this often.
 pub(super) const FLUSH_EVERY: Duration = Duration::from_secs(6);
+
+/// At the stop, the gateway waits at most this long for what it served to be recorded
+/// (finalized); what is not is recorded at its next start. docs/operators.md asks for a stop
+/// timeout above it.
+pub(super) const STOP_WAIT: Duration = Duration::from_secs(20);
 
 /// At most this many request signatures are remembered at once in a gateway's memory (each for
 /// twice [`SKEW`]): a flood of fresh requests is refused beyond it rather than grow the gateway.
@@ -58,8 +62,6 @@ pub(super) struct Gateway {
 	pub(super) used: Mutex<UsedSignatures>,
 	/// Requests per license in the current second.
 	pub(super) requests: Mutex<Rate<LicenseId>>,
-	/// Uncapped deliveries not yet recorded on chain.
-	pub(super) unrecorded: Mutex<BTreeMap<LicenseId, u64>>,
 	/// One `recordDeliveries` at a time (the signer's nonces).
 	pub(super) recording: tokio::sync::Mutex<()>,
 }
@@ -95,9 +97,19 @@ impl Gateway {
 		Ok(chain)
 	}
 
-	/// Forgets a connection that failed, so that the next request connects again.
+	/// `f` on the store, its errors saying so.
+	pub(super) fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+		f(&mut self.store.lock().expect("not poisoned")).context("the gateway's store")
+	}
+
+	/// The answer to a request the node failed. The connection is forgotten, so that the next
+	/// request connects again, only if it is down: a read that failed on a live connection does
+	/// not cost every request in flight its connection.
 	pub(super) async fn lost(&self, error: anyhow::Error) -> Refusal {
-		*self.chain.write().await = None;
+		let down = self.chain.read().await.as_ref().is_some_and(|chain| !chain.is_connected());
+		if down {
+			*self.chain.write().await = None;
+		}
 		unavailable(error)
 	}
 }

@@ -12,6 +12,8 @@
 //! - `cursors`: each source's resume point, written in the same transaction as what it read.
 //! - `used_signatures`: the request signatures the gateways on this store accepted, until they
 //!   expire (replays are refused across instances).
+//! - `owed`, `recordings`, `recording_counts`: what the gateway served to uncapped licenses and
+//!   has not yet seen recorded on chain, and the transactions recording it.
 //!
 //! Every change is one SQLite transaction (write-ahead log, `synchronous = FULL`): a bridge killed
 //! at any point reopens a consistent store. The schema is versioned (`PRAGMA user_version`) and
@@ -20,9 +22,11 @@
 //! Here the store itself, its rows' types and its secrets; [`schema`] its versions; [`posts`] the
 //! registered posts (what access checks, revocations and the gateway read); [`batches`] batches
 //! from submission to release; [`queue`] what live sources read and not yet registered or
-//! revoked, with the sources' cursors; [`signatures`] the gateways' used request signatures.
+//! revoked, with the sources' cursors; [`signatures`] the gateways' used request signatures;
+//! [`owed`] the gateway's deliveries owed to the chain.
 
 mod batches;
+mod owed;
 mod posts;
 mod queue;
 mod schema;
@@ -38,6 +42,7 @@ use licentia_primitives::{
 	content::{batch_proofs, BatchId, PostId, PostRecord},
 	Hash,
 };
+pub use owed::Recording;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 pub use signatures::UsedSignatures;

@@ -83,6 +83,23 @@ pub(super) const MIGRATIONS: &[&str] = &[
 	"CREATE TABLE used_signatures (signature BLOB PRIMARY KEY, expires INTEGER NOT NULL)
 		WITHOUT ROWID;
 	CREATE INDEX used_signatures_by_expiry ON used_signatures (expires);",
+	// 8: the gateway's deliveries owed: records served to uncapped licenses and not yet
+	// recorded on chain, and the transactions recording them, from their signing to their
+	// inclusion (`owed.rs`).
+	"CREATE TABLE owed (license INTEGER PRIMARY KEY, count INTEGER NOT NULL CHECK (count > 0));
+	CREATE TABLE recordings (
+		hash BLOB PRIMARY KEY,
+		nonce INTEGER NOT NULL,
+		born INTEGER NOT NULL,
+		dies INTEGER NOT NULL,
+		extrinsic BLOB NOT NULL
+	);
+	CREATE TABLE recording_counts (
+		recording BLOB NOT NULL REFERENCES recordings (hash) ON DELETE CASCADE,
+		license INTEGER NOT NULL,
+		count INTEGER NOT NULL CHECK (count > 0),
+		PRIMARY KEY (recording, license)
+	) WITHOUT ROWID;",
 ];
 
 /// The schema version from which records are of leaf format 2: a store of an older version that

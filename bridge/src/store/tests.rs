@@ -74,7 +74,10 @@ fn a_store_of_posts_read_for_the_first_leaf_format_is_refused() {
 			.connection
 			.execute_batch(
 				"ALTER TABLE batches DROP COLUMN released;
-				DROP TABLE used_signatures;",
+				DROP TABLE IF EXISTS used_signatures;
+				DROP TABLE IF EXISTS recording_counts;
+				DROP TABLE IF EXISTS recordings;
+				DROP TABLE IF EXISTS owed;",
 			)
 			.unwrap();
 		store.connection.pragma_update(None, "user_version", LEAF_FORMAT_2 - 1).unwrap();
@@ -261,5 +264,83 @@ fn proofs_of_a_65536_post_batch() {
 			.sum::<u64>() as f64
 			/ 1e6
 	);
+	std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A recording of `counts` (license, count), signed with `nonce`.
+fn recording(nonce: u64, counts: &[(u64, u64)]) -> Recording {
+	Recording {
+		hash: [nonce as u8; 32],
+		nonce,
+		born: 100,
+		dies: 131,
+		extrinsic: vec![nonce as u8; 40],
+		counts: counts.iter().copied().collect(),
+	}
+}
+
+/// Deliveries owed move into a recording and leave the store only when it is settled: recorded
+/// (gone), or never included (owed again, added to what was served since).
+#[test]
+fn owed_deliveries_move_into_a_recording_and_out_only_when_settled() {
+	let (dir, mut store) = temp_store("owed");
+	store.owe(7, 3).unwrap();
+	store.owe(7, 2).unwrap();
+	store.owe(9, 1).unwrap();
+	store.owe(11, 0).unwrap();
+	assert_eq!(store.owed(10).unwrap(), BTreeMap::from([(7, 5), (9, 1)]));
+	assert_eq!(store.owed(1).unwrap(), BTreeMap::from([(7, 5)]), "at most `limit` licenses");
+	assert_eq!((store.owed_to(7).unwrap(), store.owed_to(11).unwrap()), (5, 0));
+
+	let first = recording(4, &[(7, 5), (9, 1)]);
+	assert!(store.start_recording(&first).unwrap());
+	assert!(store.owed(10).unwrap().is_empty(), "in the recording, not owed twice");
+	assert_eq!(store.recordings().unwrap(), vec![first.clone()]);
+	// Served meanwhile: owed beside the recording.
+	store.owe(7, 4).unwrap();
+	assert_eq!(store.owed_to(7).unwrap(), 4);
+
+	// Never included: its counts are owed again, with what was served since.
+	assert!(store.not_recorded(&first.hash).unwrap());
+	assert!(!store.not_recorded(&first.hash).unwrap(), "settled once");
+	assert_eq!(store.owed(10).unwrap(), BTreeMap::from([(7, 9), (9, 1)]));
+	assert!(store.recordings().unwrap().is_empty());
+
+	// Included: gone for good.
+	let second = recording(5, &[(7, 9), (9, 1)]);
+	assert!(store.start_recording(&second).unwrap());
+	assert!(store.recorded(&second.hash).unwrap());
+	assert!(!store.recorded(&second.hash).unwrap());
+	assert!(store.owed(10).unwrap().is_empty() && store.recordings().unwrap().is_empty());
+	std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// What was owed and what was being recorded survive the process (a crash: the store is closed
+/// without a word and opened again), and a recording that counts more than is owed (another
+/// gateway on the store recorded part of it meanwhile) changes nothing.
+#[test]
+fn owed_deliveries_survive_a_crash_and_are_recorded_once_across_gateways() {
+	let (dir, mut store) = temp_store("owed-crash");
+	let path = dir.join("store.db");
+	store.owe(1, 10).unwrap();
+	store.owe(2, 20).unwrap();
+	let recording_of_one = recording(8, &[(1, 10)]);
+	assert!(store.start_recording(&recording_of_one).unwrap());
+	store.owe(2, 1).unwrap();
+	drop(store);
+
+	let mut gateway = Store::open(&path).unwrap();
+	let mut other = Store::open(&path).unwrap();
+	assert_eq!(gateway.owed(10).unwrap(), BTreeMap::from([(2, 21)]));
+	assert_eq!(gateway.recordings().unwrap(), vec![recording_of_one.clone()]);
+	// Both read 21 owed to license 2; the first to store its recording takes them.
+	let (mine, theirs) = (recording(9, &[(2, 21)]), recording(10, &[(2, 21)]));
+	assert!(other.start_recording(&theirs).unwrap());
+	assert!(!gateway.start_recording(&mine).unwrap(), "less is owed than it counts");
+	assert_eq!(gateway.recordings().unwrap().len(), 2, "{mine:?} was not stored");
+	// Both settle the same recording: its counts are owed again once.
+	assert!(other.not_recorded(&theirs.hash).unwrap());
+	assert!(!gateway.not_recorded(&theirs.hash).unwrap());
+	assert_eq!(gateway.owed_to(2).unwrap(), 21);
 	std::fs::remove_dir_all(dir).unwrap();
 }
