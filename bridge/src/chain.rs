@@ -288,6 +288,15 @@ impl Chain {
 		Ok(value.decode()?)
 	}
 
+	/// `platform`'s part of capped pool license `license`'s cap, and what it recorded against it
+	/// (none for a license of one platform, or without a cap).
+	pub async fn cap_part(&self, license: u64, platform: u32) -> Result<Option<(u64, u64)>> {
+		let at = self.at().await?;
+		let parts = api::storage().licensing().platform_parts();
+		let part = at.storage().try_fetch(parts, (license, platform)).await?;
+		Ok(part.map(|p| p.decode()).transpose()?.map(|p| (p.cap, p.delivered)))
+	}
+
 	/// The high-water mark of `identity`: the largest order key of its posts registered in a
 	/// platform batch, if any. A new batch's range for it must start above it.
 	pub async fn mark(

@@ -23,7 +23,7 @@ fn fee_skipped(events: &[RuntimeEvent]) -> bool {
 
 #[test]
 fn a_person_without_funds_leaves_and_no_operator_takes_their_identity() {
-	let mut node = Node::new("consent");
+	let mut node = Node::start("consent", &["--dev", "--tmp"]);
 	let genesis = node.block_hash(0);
 	let (one, two) = (One.to_account_id(), Two.to_account_id());
 	assert_eq!(node.free_balance(&one), 0, "One holds nothing on the development chain");

@@ -26,7 +26,7 @@ pub(super) fn cap_reached(id: LicenseId, cap: u64) -> Refusal {
 	Refusal(
 		StatusCode::CONFLICT,
 		"capReached",
-		format!("license {id} has been served its cap of {cap} records"),
+		format!("license {id} has been served its cap of {cap} records (for a pool: or this platform its part of it)"),
 	)
 }
 
@@ -50,6 +50,23 @@ impl Gateway {
 			Ok(license) => Ok(license.delivered),
 			Err(error) => Err(self.lost(error).await),
 		}
+	}
+
+	/// What capped license `id`'s `cap` leaves this gateway to serve now: the cap less what every
+	/// platform recorded, and of a pool license no more than this platform's part leaves.
+	pub(super) async fn left(
+		&self,
+		chain: &Chain,
+		id: LicenseId,
+		cap: u64,
+	) -> Result<u64, Refusal> {
+		let total = self.recorded(chain, id).await?;
+		let part = match chain.cap_part(id, self.target.id).await {
+			Ok(part) => part,
+			Err(error) => return Err(self.lost(error).await),
+		};
+		let part_left = part.map_or(u64::MAX, |(cap, delivered)| cap.saturating_sub(delivered));
+		Ok(cap.saturating_sub(total).min(part_left))
 	}
 
 	/// Records `count` deliveries of license `id` on chain and returns its total; refused (409)

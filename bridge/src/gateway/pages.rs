@@ -299,7 +299,7 @@ impl Gateway {
 					// Other requests (here or at another gateway) took part of what this page
 					// counted on: it takes what the cap leaves, and is refused only if nothing is.
 					Err(Refusal(StatusCode::CONFLICT, ..)) => {
-						let left = cap.saturating_sub(self.recorded(chain, id).await?);
+						let left = self.left(chain, id, cap).await?;
 						let left = usize::try_from(left).unwrap_or(usize::MAX);
 						if left == 0 {
 							return Err(cap_reached(id, cap));

@@ -105,16 +105,22 @@ pub(super) async fn records(
 		return Err(bad(format!("limit must be 1 to {MAX_PAGE}")));
 	}
 	let purpose = purpose_of(query.purpose.as_deref(), &license).map_err(bad)?;
-	if let Some(cap) = license.cap.filter(|cap| license.delivered >= *cap) {
+	// Capped: what the cap leaves this platform (all of it, or its part of a pool's cap).
+	let left = match license.cap {
+		Some(cap) => Some(gateway.left(&chain, id, cap).await?),
+		None => None,
+	};
+	if let (Some(cap), Some(0)) = (license.cap, left) {
 		return Err(cap_reached(id, cap));
 	}
 	let delivery = gateway.terms(&chain, &license).await?;
 	let request =
 		Request { id, owner: license.owner.clone(), cap: license.cap, purpose, delivery, limit };
 	// Uncapped: what the chain has recorded and what this gateway has served since.
-	let delivered = match license.cap {
-		Some(_) => license.delivered,
-		None => gateway.delivered(id, license.delivered)?,
+	// Capped, as far as this gateway is concerned: the cap less what it leaves.
+	let delivered = match (license.cap, left) {
+		(Some(cap), Some(left)) => cap - left,
+		_ => gateway.delivered(id, license.delivered)?,
 	};
 	let gzipped = accepts_gzip(&headers);
 	let gzip = gzipped.then(Gzip::default);
