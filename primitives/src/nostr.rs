@@ -39,11 +39,14 @@ pub fn link_event_id(
 	genesis: &[u8],
 	account: &[u8],
 ) -> [u8; 32] {
-	let json = format!(
-		"[0,\"{}\",{created_at},{LINK_KIND},[],\"{}\"]",
-		hex::encode(public_key),
-		link_content(genesis, account)
-	);
+	account_event_id(public_key, created_at, &link_content(genesis, account))
+}
+
+/// The NIP-01 id of a kind-[`LINK_KIND`] event by `public_key` with no tags and `content` (of
+/// `[a-z0-9:]` only, so that its JSON needs no escaping).
+fn account_event_id(public_key: &PublicKey, created_at: u64, content: &str) -> [u8; 32] {
+	let json =
+		format!("[0,\"{}\",{created_at},{LINK_KIND},[],\"{content}\"]", hex::encode(public_key));
 	Sha256::digest(json.as_bytes()).into()
 }
 
@@ -61,12 +64,7 @@ pub fn unlink_event_id(
 	genesis: &[u8],
 	account: &[u8],
 ) -> [u8; 32] {
-	let json = format!(
-		"[0,\"{}\",{created_at},{LINK_KIND},[],\"{}\"]",
-		hex::encode(public_key),
-		unlink_content(genesis, account)
-	);
-	Sha256::digest(json.as_bytes()).into()
+	account_event_id(public_key, created_at, &unlink_content(genesis, account))
 }
 
 /// The kind of a text note (NIP-01): the only Nostr events that are posts.

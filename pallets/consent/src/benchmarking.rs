@@ -82,6 +82,21 @@ fn fill_identities<T: Config>(
 	}
 }
 
+/// The Nostr platform, registered unless a chain spec (the dev one) registered it at genesis.
+fn nostr_platform<T: Config>() -> PlatformId {
+	if let Some(platform) = NostrPlatform::<T>::get() {
+		return platform;
+	}
+	Pallet::<T>::do_register_platform(
+		PlatformKind::Nostr,
+		domain(16, 2),
+		operators::<T>(0),
+		None,
+		Perbill::zero(),
+	)
+	.expect("the first Nostr platform")
+}
+
 /// Links `identity` to `who`, attested by `op`, and has `op` unlink it: it is then held for
 /// `who`.
 fn held_for<T: Config>(
@@ -183,17 +198,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn link_nostr() {
-		// A chain spec (the dev one) may register the Nostr platform at genesis.
-		if NostrPlatform::<T>::get().is_none() {
-			Pallet::<T>::do_register_platform(
-				PlatformKind::Nostr,
-				domain(16, 2),
-				operators::<T>(0),
-				None,
-				Perbill::zero(),
-			)
-			.expect("the first Nostr platform");
-		}
+		nostr_platform::<T>();
 		let who = funded::<T>("user", 0);
 		let (id, instance, op) = platform::<T>();
 		fill_identities::<T>(&who, id, &instance, &op, 1);
@@ -217,17 +222,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn unlink_nostr() {
-		if NostrPlatform::<T>::get().is_none() {
-			Pallet::<T>::do_register_platform(
-				PlatformKind::Nostr,
-				domain(16, 2),
-				operators::<T>(0),
-				None,
-				Perbill::zero(),
-			)
-			.expect("the first Nostr platform");
-		}
-		let platform = NostrPlatform::<T>::get().expect("registered above");
+		let platform = nostr_platform::<T>();
 		let who = funded::<T>("user", 0);
 		let secret = [7u8; 32];
 		let public = licentia_primitives::nostr::public_key(&secret).expect("valid secret");
