@@ -272,6 +272,41 @@ mod tests {
 		Audience { genesis: [1; 32], platform, origin: origin.into() }
 	}
 
+	/// Arbitrary header values (multi-byte, huge numbers, signs, hex of every length, bytes
+	/// that are not text) get a 401 with a message, never a panic.
+	#[test]
+	fn arbitrary_signature_headers_are_refused_not_a_panic() {
+		const PIECES: [&str; 10] =
+			["0x", "ab", "5Grw", "-", "1", "99999999999999999999999", "é", "＠", " ", "zz"];
+		let here = audience(3, "http://127.0.0.1:8088");
+		let texts = licentia_harness::fuzz::texts(&PIECES, 0x51_7cc1_b727_220a, 12, 3_000);
+		for (i, text) in texts.enumerate() {
+			let mut headers = HeaderMap::new();
+			let value = axum::http::HeaderValue::from_bytes(text.as_bytes())
+				.unwrap_or_else(|_| axum::http::HeaderValue::from_static("x"));
+			for (n, name) in ["licentia-account", "licentia-timestamp", "licentia-signature"]
+				.into_iter()
+				.enumerate()
+			{
+				// Each header in turn arbitrary, the others well-formed or arbitrary too.
+				if n == i % 3 || i % 2 == 0 {
+					headers.insert(name, value.clone());
+				} else {
+					headers.insert(name, headers_value(name));
+				}
+			}
+			let refused = verified(&here, &Method::GET, &PATH.parse().unwrap(), &headers, NOW);
+			let Err(Refusal(status, _, message)) = refused else { panic!("{text:?} was accepted") };
+			assert_eq!(status, StatusCode::UNAUTHORIZED, "{text:?}");
+			assert!(!message.is_empty());
+		}
+	}
+
+	/// A well-formed value of header `name` (Alice, [`NOW`], a signature of something else).
+	fn headers_value(name: &str) -> axum::http::HeaderValue {
+		headers("something else").get(name).cloned().expect("all three are set")
+	}
+
 	/// Alice's headers for a GET of [`PATH`] at [`NOW`], signing `message`.
 	fn headers(message: &str) -> HeaderMap {
 		let alice = subxt_signer::sr25519::dev::alice();
