@@ -133,12 +133,18 @@ impl Store {
 				);
 			}
 		}
-		for (applied, migration) in MIGRATIONS.iter().enumerate().skip(version) {
-			let tx = self.connection.transaction()?;
+		// Each step reads the version again under the write lock: processes opening one store at
+		// once (a follower and a gateway) would otherwise apply the same step twice.
+		loop {
+			let tx = self
+				.connection
+				.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+			let version: usize = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
+			let Some(migration) = MIGRATIONS.get(version) else { break };
 			tx.execute_batch(migration).with_context(|| {
-				format!("migrating {} to version {}", self.path.display(), applied + 1)
+				format!("migrating {} to version {}", self.path.display(), version + 1)
 			})?;
-			tx.pragma_update(None, "user_version", applied + 1)?;
+			tx.pragma_update(None, "user_version", version + 1)?;
 			tx.commit()?;
 		}
 		Ok(())

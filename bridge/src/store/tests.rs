@@ -221,6 +221,39 @@ fn two_connections_see_each_others_writes() {
 	std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// Processes that open one new store at once (a follower's reader and registrar, a gateway)
+/// each bring it to the latest schema, and no step is applied twice.
+#[test]
+fn stores_opened_at_once_migrate_once() {
+	for round in 0..8 {
+		let dir =
+			std::env::temp_dir().join(format!("store-at-once-{}-{round}", std::process::id()));
+		std::fs::create_dir_all(&dir).unwrap();
+		let path = dir.join("store.db");
+		let barrier = std::sync::Barrier::new(6);
+		std::thread::scope(|scope| {
+			let opened: Vec<_> = (0..6)
+				.map(|_| {
+					scope.spawn(|| {
+						barrier.wait();
+						Store::open(&path).map(|_| ())
+					})
+				})
+				.collect();
+			for open in opened {
+				open.join().unwrap().unwrap();
+			}
+		});
+		let store = Store::open(&path).unwrap();
+		let version: usize = store
+			.connection
+			.pragma_query_value(None, "user_version", |row| row.get(0))
+			.unwrap();
+		assert_eq!(version, schema::MIGRATIONS.len());
+		std::fs::remove_dir_all(dir).unwrap();
+	}
+}
+
 /// `scripts/bench-ingest`: the proofs of a 65,536-post batch, one tree pass against one
 /// tree per leaf (timed on 256 leaves and scaled), and recording the batch in the store.
 #[test]
