@@ -181,17 +181,70 @@ export async function freeBalance(api, address) {
 }
 
 /**
- * Links the Nostr key of the page's NIP-07 signer (`window.nostr`) to `account`: the signer
- * signs the chain's link event (kind 22242, no tags, content naming the chain and the account)
+ * The `created_at` of a new link or unlink proof of the Nostr key `publicKey` (`0x` hex): now,
+ * or one second past the key's last proof used on chain (`consent.nostrProofs`) if that is
+ * later, since the chain takes only a proof newer than the last (and within an hour of its own
+ * time: a clock that far off fails with `NostrProofExpired`).
+ */
+async function nostrCreatedAt(api, publicKey) {
+  const last = await api.query.consent.nostrProofs(publicKey);
+  const now = Math.floor(Date.now() / 1000);
+  return last.isSome ? Math.max(now, last.unwrap().toNumber() + 1) : now;
+}
+
+/**
+ * The page's NIP-07 signer (`window.nostr`) signs the chain's event `verb` (`link` or `unlink`)
+ * of its key for `account`: kind 22242, no tags, content `licentia:<verb>:0x<genesis
+ * hash>:0x<account>` (primitives `nostr::link_content`, `unlink_content`). With `expected` (`0x`
+ * hex), the signer must hold that key. Returns `[publicKey, createdAt, signature]`, the
+ * arguments of `consent.linkNostr` and `consent.unlinkNostr`.
+ */
+async function signNostrEvent(api, account, verb, expected) {
+  if (!window.nostr) throw new Error('no NIP-07 signer (window.nostr) in this browser');
+  const publicKey = `0x${await window.nostr.getPublicKey()}`.toLowerCase();
+  if (expected && publicKey !== expected.toLowerCase()) {
+    throw new Error(`your Nostr signer holds the key ${publicKey.slice(2, 14)}…, not ${expected.slice(2, 14)}…: choose that key in your Nostr extension and try again`);
+  }
+  const accountHex = u8aToHex(api.createType('AccountId32', account.address).toU8a());
+  const content = `licentia:${verb}:${api.genesisHash.toHex()}:${accountHex}`;
+  const createdAt = await nostrCreatedAt(api, publicKey);
+  const event = await window.nostr.signEvent({ kind: 22242, created_at: createdAt, tags: [], content });
+  if (`0x${event.pubkey}`.toLowerCase() !== publicKey) {
+    throw new Error('your Nostr signer signed with another key than the one it gave');
+  }
+  return [publicKey, event.created_at, `0x${event.sig}`];
+}
+
+/**
+ * Links the Nostr key of the page's NIP-07 signer to `account`: the signer signs the link event
  * and `account` submits it with `consent.linkNostr`. Returns the transaction.
  */
 export async function nostrLinkTx(api, account) {
-  if (!window.nostr) throw new Error('no NIP-07 signer (window.nostr) in this browser');
-  const accountHex = u8aToHex(api.createType('AccountId32', account.address).toU8a()).slice(2);
-  const content = `licentia:link:${api.genesisHash.toHex()}:0x${accountHex}`;
-  const createdAt = Math.floor(Date.now() / 1000);
-  const event = await window.nostr.signEvent({ kind: 22242, created_at: createdAt, tags: [], content });
-  return api.tx.consent.linkNostr(`0x${event.pubkey}`, event.created_at, `0x${event.sig}`);
+  return api.tx.consent.linkNostr(...(await signNostrEvent(api, account, 'link')));
+}
+
+/**
+ * Unlinks the Nostr key `publicKey` (`0x` hex), linked to `account`, on the key's own word: the
+ * page's NIP-07 signer, which must hold that key, signs the unlink event, and `account` submits
+ * it with `consent.unlinkNostr` (anyone may; the submitter pays the fee). Returns the
+ * transaction.
+ */
+export async function nostrUnlinkTx(api, account, publicKey) {
+  return api.tx.consent.unlinkNostr(...(await signNostrEvent(api, account, 'unlink', publicKey)));
+}
+
+/**
+ * The identities an operator unlinked from `address` and that are held for it
+ * (`consent.heldIdentities`, keyed by identity, its value the link kept aside): each as
+ * `{ identity, platform }`, `identity` the chain's `Identity` (for `consent.releaseIdentity`).
+ * Reads every held identity, which suits a development chain, not a public one (an indexer of
+ * `IdentityHeld` events would).
+ */
+export async function heldIdentities(api, address) {
+  const entries = await api.query.consent.heldIdentities.entries();
+  return entries
+    .filter(([, link]) => link.isSome && link.unwrap().account.eq(address))
+    .map(([key, link]) => ({ identity: key.args[0], platform: link.unwrap().platform.toNumber() }));
 }
 
 /** The purposes, in the chain's order, with plain names. */

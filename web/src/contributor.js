@@ -1,11 +1,12 @@
-// The contributor's page: linked identities, consent per purpose, the conditions refused and a
-// minimum price, posts, earnings, claim, and withdrawing everything.
+// The contributor's page: linked identities (linking and unlinking a Nostr key, releasing an
+// identity held for the account), consent per purpose, the conditions refused and a minimum
+// price, posts, earnings, claim, and withdrawing everything.
 
 import { formatBalance, formatBlocks } from '@licentia/client';
 import { card, h, show } from './dom.js';
 import {
-  PURPOSES, RESTRICTIONS, blockDate, covers, freeBalance, nostrLinkTx, purposeVariant, readLicenses, rpc, send,
-  signRelayedStatement,
+  PURPOSES, RESTRICTIONS, blockDate, covers, freeBalance, heldIdentities, nostrLinkTx, nostrUnlinkTx, purposeVariant,
+  readLicenses, rpc, send, signRelayedStatement,
 } from './chain.js';
 
 /** An identity as people write it: `x:783214`, `bluesky:did:plc:...`, `nostr:ab12...`. */
@@ -13,6 +14,19 @@ function identityText(identity) {
   const [[kind, value]] = Object.entries(identity);
   return `${kind === 'x' ? 'X user' : kind[0].toUpperCase() + kind.slice(1)} ${value}`;
 }
+
+/** The chain's `Identity` (a held identity's storage key) as the RPC methods write it. */
+function identityJson(identity) {
+  const value = identity.isNostr ? identity.asNostr.toHex() : identity.isX ? identity.asX.toString() : identity.value.toUtf8();
+  return { [identity.type.toLowerCase()]: value };
+}
+
+/**
+ * What the last action on a spot of the page came to (`[text, error]`), by account and spot, so
+ * that it is shown next to that action once the page is read again after the transaction. Each
+ * note is shown once.
+ */
+const notes = new Map();
 
 function purposeName(purpose) {
   return PURPOSES.find(([key]) => key === purpose)?.[1] ?? purpose;
@@ -29,7 +43,7 @@ function tierNames(api) {
 }
 
 export async function contributorPage(root, { api, account, status, refresh }) {
-  const [consent, contributions, earnings, platforms, free, licenses, header, timestamp] = await Promise.all([
+  const [consent, contributions, earnings, platforms, free, licenses, header, timestamp, held] = await Promise.all([
     rpc('licentia_accountConsent', [account.address]),
     rpc('licentia_contributions', [account.address]),
     rpc('licentia_earnings', [account.address]),
@@ -38,42 +52,96 @@ export async function contributorPage(root, { api, account, status, refresh }) {
     readLicenses(api),
     api.rpc.chain.getHeader(),
     api.query.timestamp.now(),
+    heldIdentities(api, account.address),
   ]);
   const platformName = (id) => {
     const p = platforms.find((q) => q.id === id);
     return p ? `${p.kind} (${p.domain})` : `platform ${id}`;
   };
+  // A note next to an action (`spot`): what the last action there came to, or what it waits for.
+  const note = (spot) => {
+    const key = `${account.address}:${spot}`;
+    const [text, error] = notes.get(key) ?? ['', false];
+    notes.delete(key);
+    return h('span', { class: error ? 'note error' : 'note', 'data-note': spot, role: 'status' }, text);
+  };
   // A transaction, then the page read again, then what happened (so that the words and the
-  // page agree).
-  const act = async (what, makeTx, done) => {
-    status(`${what}: waiting for a block…`);
+  // page agree): in the status line, and next to the action if it has a `spot`.
+  const act = async (what, makeTx, done, spot) => {
+    const waiting = (text) => {
+      status(text);
+      const here = spot && root.querySelector(`[data-note="${spot}"]`);
+      if (here) here.textContent = text;
+    };
     let outcome;
     try {
+      if (typeof makeTx === 'function') waiting(`${what}: waiting for your signature…`);
       const tx = typeof makeTx === 'function' ? await makeTx() : makeTx;
+      waiting(`${what}: waiting for a block…`);
       const { fee } = await send(api, tx, account);
       outcome = [`${what}: done${fee === null ? ', free of fees' : `, fee ${formatBalance(api, fee)}`}. ${done ?? ''}`, false];
     } catch (e) {
-      outcome = [`${what} failed: ${e.message}`, true];
+      const reason = /Inability to pay some fees/.test(e.message) ? 'this account has no funds for the fee' : e.message;
+      outcome = [`${what} failed: ${reason}`, true];
     }
+    if (spot) notes.set(`${account.address}:${spot}`, outcome);
     await refresh();
     status(...outcome);
   };
 
-  // -- Identities. ------------------------------------------------------------------------------
+  // -- Identities: linked ones (a Nostr key unlinks itself with its signer), and those an
+  // operator unlinked, held for this account until it releases them. ----------------------------
   const nostr = window.nostr
-    ? h('button', {
+    ? h('p', {}, h('button', {
       id: 'link-nostr',
       onclick: () => act('Linking your Nostr key', () => nostrLinkTx(api, account),
-        'Your Nostr posts count once a relay\'s events are registered.'),
-    }, 'Link my Nostr key')
+        'Your Nostr posts count once a relay\'s events are registered.', 'identities/link-nostr'),
+    }, 'Link my Nostr key'), ' ', note('identities/link-nostr'))
     : h('p', { class: 'help' }, 'To link a Nostr key, open this page in a browser with a NIP-07 signer (nos2x, Alby, ...): it signs the link with your key.');
+  const unlinkNostr = (key) => {
+    const spot = `identities/nostr:${key}`;
+    if (!window.nostr) return [' ', h('span', { class: 'help' }, 'To unlink it with your key, open this page in a browser with its NIP-07 signer.')];
+    return [' ', h('button', {
+      class: 'secondary',
+      'data-unlink-nostr': key,
+      onclick: () => {
+        if (window.confirm('Unlink this Nostr key? Its posts stop counting and earning at once, and what you allowed for this key alone goes with it. What you earned stays yours to claim.')) {
+          act('Unlinking your Nostr key', () => nostrUnlinkTx(api, account, key),
+            'The key is free: it can be linked again, to this account or another.', spot);
+        }
+      },
+    }, 'Unlink with my Nostr key'), ' ', note(spot)];
+  };
   const identities = consent.identities.length === 0
     ? h('p', {}, 'No identity is linked to this account yet. Your platform links your account when you accept its invitation (it asks you to sign a link acceptance); a Nostr key is linked by signing with it (NIP-07).')
     : h('ul', { class: 'list' }, consent.identities.map((i) => h('li', {},
       h('strong', {}, identityText(i.identity)), ` on ${platformName(i.platform)}: `,
       i.allowed.length === 0 ? 'no use allowed' : `allowed for ${i.allowed.map(purposeName).join(', ')}`,
       i.allowed.length > 0 && i.restrictions.length > 0 ? `; ${i.restrictions.map(restrictionName).join(', ')}` : '',
-      i.allowed.length > 0 && i.minPrice > 0 ? `; ${tierNames(api)[i.minPrice].replace(/^A/, 'a')}` : '')));
+      i.allowed.length > 0 && i.minPrice > 0 ? `; ${tierNames(api)[i.minPrice].replace(/^A/, 'a')}` : '',
+      i.identity.nostr ? unlinkNostr(i.identity.nostr) : null)));
+  const heldList = held.length === 0 ? null : [
+    h('h3', { class: 'section' }, 'Held for you'),
+    h('p', { class: 'help' }, 'Your platform unlinked these identities from your account. Their posts do not count, and no other account can have them linked: only this account can (by accepting your platform\'s invitation again), until you release them. Releasing one lets your platform link it to any account; its deposit goes back to whoever paid it.'),
+    h('ul', { class: 'list', id: 'held' }, held.map(({ identity, platform }) => {
+      const spot = `identities/held:${identity.toHex()}`;
+      return h('li', { 'data-held': identity.toHex() },
+        h('strong', {}, identityText(identityJson(identity))), ` on ${platformName(platform)}: held for this account `,
+        h('button', {
+          class: 'secondary',
+          onclick: () => {
+            if (window.confirm('Release this identity? Your platform may then link it to any account.')) {
+              act('Releasing the identity', api.tx.consent.releaseIdentity(identity),
+                'It is no longer held for you: your platform may link it to any account.', spot);
+            }
+          },
+        }, 'Release'), ' ', note(spot));
+    })),
+  ];
+  // What an action on an identity that is gone now came to (an unlinked key, a released hold).
+  const gone = [...notes.keys()].filter((key) => key.startsWith(`${account.address}:identities/`))
+    .map((key) => note(key.slice(account.address.length + 1)));
+  const identityNotes = gone.length === 0 ? null : h('p', {}, gone);
 
   // -- Consent: one switch per purpose, for every linked identity. -----------------------------
   const allowed = new Set(consent.statements.allowed);
@@ -177,7 +245,7 @@ export async function contributorPage(root, { api, account, status, refresh }) {
   }, 'Withdraw everything');
 
   show(root,
-    card('Your identities', identities, nostr),
+    card('Your identities', identities, heldList, identityNotes, nostr),
     card('What your posts may be used for',
       h('p', {}, 'Nothing is allowed until you allow it. Your choices apply to every identity linked to this account; you can change them at any time.'),
       free === 0n

@@ -2,9 +2,11 @@
 // The portal in a real browser (Debian's Chromium, driven by puppeteer-core) against a dev
 // chain: a contributor signs a statement that a platform relays (the path of an account without
 // funds), opts in and states conditions, a buyer purchases, the contributor sees the earning and claims
-// it (free of fees), then withdraws everything; another links a Nostr key through a NIP-07
-// signer (a `window.nostr` the test gives the page, signing with a key of its own). Writes a
-// screenshot of each page.
+// it (free of fees), then withdraws everything; her platform's operator unlinks her identity, which
+// is then held for her, and she releases it; another links a Nostr key through a NIP-07 signer (a
+// `window.nostr` the test gives the page, signing with a key of its own), and unlinks it with the
+// same signer (after the portal refuses a signer that holds another key). Writes a screenshot of
+// each page.
 //
 //   node test/portal.mjs --node ws://127.0.0.1:9944 --bridge PATH [--screenshots DIR] [--chromium PATH]
 //
@@ -20,6 +22,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { schnorr } from '@noble/curves/secp256k1';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { sha256 } from '@noble/hashes/sha256';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 import puppeteer from 'puppeteer-core';
@@ -38,13 +43,20 @@ if (!args.bridge) {
   process.exit(2);
 }
 
-// A NIP-07 signer, as an extension gives a page: `window.nostr` in the page, its key here.
-const nostrSecret = sha256(utf8ToBytes('licentia portal test nostr key'));
-const nostrPublic = bytesToHex(schnorr.getPublicKey(nostrSecret));
+// A NIP-07 signer, as an extension gives a page: `window.nostr` in the page, its key here. The
+// test can have it hold another key (`nostrKey`), as when a person chose another in their
+// extension.
+const nostrKeyOf = (seed) => {
+  const secret = sha256(utf8ToBytes(seed));
+  return { secret, public: bytesToHex(schnorr.getPublicKey(secret)) };
+};
+const nostrLinked = nostrKeyOf('licentia portal test nostr key');
+const nostrPublic = nostrLinked.public;
+let nostrKey = nostrLinked;
 function nostrSign(event) {
-  const serialised = JSON.stringify([0, nostrPublic, event.created_at, event.kind, event.tags, event.content]);
+  const serialised = JSON.stringify([0, nostrKey.public, event.created_at, event.kind, event.tags, event.content]);
   const id = sha256(utf8ToBytes(serialised));
-  return { ...event, id: bytesToHex(id), pubkey: nostrPublic, sig: bytesToHex(schnorr.sign(id, nostrSecret)) };
+  return { ...event, id: bytesToHex(id), pubkey: nostrKey.public, sig: bytesToHex(schnorr.sign(id, nostrKey.secret)) };
 }
 const here = fileURLToPath(new URL('.', import.meta.url));
 const fail = (message) => {
@@ -60,6 +72,20 @@ execFileSync('node', [join(here, '../../scripts/buyer-tools/dev-offer.mjs'), '--
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 
+// The chain as the test reads it, and as a platform's operator acts on it.
+const api = await ApiPromise.create({ provider: new WsProvider(args.node), noInitWarn: true });
+await cryptoWaitReady();
+const dave = new Keyring({ type: 'sr25519' }).addFromUri('//Dave');
+/** Submits `tx` as `signer`; resolves once a block includes it, rejects if it failed. */
+const submit = (tx, signer) => new Promise((resolve, reject) => {
+  tx.signAndSend(signer, ({ status, dispatchError }) => {
+    if (status.isInvalid || status.isDropped) reject(new Error(`the transaction was ${status.type}`));
+    if (!status.isInBlock) return;
+    if (dispatchError) reject(new Error(dispatchError.toString()));
+    else resolve();
+  }).catch(reject);
+});
+
 const server = await servePortal(0);
 const portal = `http://127.0.0.1:${server.address().port}/`;
 const browser = await puppeteer.launch({
@@ -73,7 +99,7 @@ try {
   await page.setViewport({ width: 1100, height: 1400 });
   page.on('dialog', (dialog) => dialog.accept());
   await page.exposeFunction('__nostrSign', nostrSign);
-  await page.exposeFunction('__nostrPublicKey', () => nostrPublic);
+  await page.exposeFunction('__nostrPublicKey', () => nostrKey.public);
   await page.evaluateOnNewDocument(() => {
     window.nostr = { getPublicKey: () => window.__nostrPublicKey(), signEvent: (event) => window.__nostrSign(event) };
   });
@@ -183,6 +209,26 @@ try {
   if (await page.$('[data-covering]')) fail('a license still covers Eve\'s posts after her withdrawal');
   await shot('5-contributor-withdrawn');
 
+  // -- Her platform's operator unlinks her identity: it is held for her, and she releases it. ---
+  step('Dave (the X platform\'s operator) unlinks Eve\'s identity; Eve releases it');
+  const eveX = { X: 1234567890 };
+  await submit(api.tx.consent.unlinkIdentity(eveX), dave);
+  if ((await api.query.consent.heldIdentities(eveX)).isNone) fail('an operator\'s unlink did not hold Eve\'s identity');
+  // The same address again: read the chain afresh.
+  await page.reload();
+  await page.waitForFunction(() => document.getElementById('page').dataset.ready, { timeout: 60_000 });
+  const heldText = await text('#held');
+  if (!heldText.includes('X user 1234567890') || !heldText.includes('held for this account')) {
+    fail(`Eve's identity is not shown as held for her: ${heldText}`);
+  }
+  await shot('5b-contributor-held');
+  await page.click('#held button');
+  await statusSays(/Releasing the identity: done/);
+  if (await page.$('#held')) fail(`the released identity is still shown as held: ${await text('#held')}`);
+  const released = await text('[data-note^="identities/held:"]');
+  if (!released.includes('no longer held for you')) fail(`no word next to the identities that the release is done: ${released}`);
+  if ((await api.query.consent.heldIdentities(eveX)).isSome) fail('the identity is still held on chain after the release');
+
   // -- Another contributor links a Nostr key with a NIP-07 signer. -----------------------------
   step('Ferdie links a Nostr key through window.nostr');
   await open('Ferdie', 'contributor');
@@ -192,6 +238,30 @@ try {
   if (!linked.includes(`Nostr ${nostrPublic}`) && !linked.includes(`Nostr 0x${nostrPublic}`)) {
     fail(`the Nostr key is not shown as linked: ${linked}`);
   }
+  const nostrIdentity = { Nostr: `0x${nostrPublic}` };
+  if ((await api.query.consent.identityOwner(nostrIdentity)).isNone) fail('the Nostr key is not linked on chain');
+
+  // -- And unlinks it with the same signer (the key's own word), not with another key. -------
+  step('Ferdie tries to unlink the key with a signer holding another key: the portal refuses');
+  const unlinkButton = `[data-unlink-nostr="0x${nostrPublic}"]`;
+  const unlinkNote = `[data-note="identities/nostr:0x${nostrPublic}"]`;
+  nostrKey = nostrKeyOf('another nostr key');
+  await page.click(unlinkButton);
+  await statusSays(/Unlinking your Nostr key failed: your Nostr signer holds the key/);
+  const refused = await text(unlinkNote);
+  if (!refused.includes('choose that key in your Nostr extension')) fail(`no word next to the button why the unlink failed: ${refused}`);
+  if ((await api.query.consent.identityOwner(nostrIdentity)).isNone) fail('the key was unlinked by a signer of another key');
+  await shot('5c-contributor-nostr-refused');
+  step('Ferdie unlinks the key with its signer (consent.unlinkNostr)');
+  nostrKey = nostrLinked;
+  await page.click(unlinkButton);
+  await statusSays(/Unlinking your Nostr key: done/);
+  const unlinked = await text('#card-your-identities + *');
+  if (unlinked.includes(nostrPublic)) fail(`the unlinked Nostr key is still shown: ${unlinked}`);
+  const unlinkedNote = await text(unlinkNote);
+  if (!unlinkedNote.includes('The key is free')) fail(`no word next to the identities that the unlink is done: ${unlinkedNote}`);
+  if ((await api.query.consent.identityOwner(nostrIdentity)).isSome) fail('the Nostr key is still linked on chain');
+  await shot('5d-contributor-nostr-unlinked');
 
   // -- Readable on a phone. --------------------------------------------------------------------
   await page.setViewport({ width: 390, height: 844, isMobile: true });
@@ -204,4 +274,5 @@ try {
 } finally {
   await browser.close();
   server.close();
+  await api.disconnect();
 }
