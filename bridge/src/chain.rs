@@ -20,6 +20,7 @@ use subxt::{
 use subxt_signer::{sr25519::Keypair, SecretUri};
 
 mod ahead;
+mod reads;
 
 pub use ahead::{Broadcast, ExtrinsicEvents, Signed};
 
@@ -286,41 +287,6 @@ impl Chain {
 		let at = self.at().await?;
 		let value = at.storage().fetch(api::storage().consent().relay_nonce(), (*who,)).await?;
 		Ok(value.decode()?)
-	}
-
-	/// `platform`'s part of capped pool license `license`'s cap, and what it recorded against it
-	/// (none for a license of one platform, or without a cap).
-	pub async fn cap_part(&self, license: u64, platform: u32) -> Result<Option<(u64, u64)>> {
-		let at = self.at().await?;
-		let parts = api::storage().licensing().platform_parts();
-		let part = at.storage().try_fetch(parts, (license, platform)).await?;
-		Ok(part.map(|p| p.decode()).transpose()?.map(|p| (p.cap, p.delivered)))
-	}
-
-	/// The high-water mark of `identity`: the largest order key of its posts registered in a
-	/// platform batch, if any. A new batch's range for it must start above it.
-	pub async fn mark(
-		&self,
-		identity: &licentia_primitives::consent::Identity,
-	) -> Result<Option<u64>> {
-		let at = self.at().await?;
-		let key = convert(identity)?;
-		let value = at.storage().try_fetch(api::storage().content().marks(), (key,)).await?;
-		Ok(value.map(|v| v.decode()).transpose()?)
-	}
-
-	/// The tail of active batch `id`, if it is in one: the first block its bond can be
-	/// released in, its open leaf requests, and its authors with posts revoked in it.
-	pub async fn tail(
-		&self,
-		id: licentia_primitives::content::BatchId,
-	) -> Result<Option<(u32, u32, u32)>> {
-		let at = self.at().await?;
-		let value = at.storage().try_fetch(api::storage().content().tails(), (id,)).await?;
-		Ok(value
-			.map(|v| v.decode())
-			.transpose()?
-			.map(|tail| (tail.ends_at, tail.open_requests, tail.revoked_authors)))
 	}
 
 	/// How many more notes Nostr key `key` may register in its current period (the chain's

@@ -18,7 +18,9 @@ use support::{all, signed_headers, stop, suri, wait_for_gateway, Env, X};
 /// one gateway (`licentia-bridge serve`) with access checks and proofs, to one buyer and to
 /// BUYERS (default 4) at once. POSTS (default 20,000) X posts by one opted-in author are
 /// registered in one batch and offered; each buyer buys a license and fetches every record in
-/// pages of 1,000, each request signed, as `fetch.mjs` does (without its verification).
+/// pages of 1,000, each request signed, as `fetch.mjs` does (without its verification). Then
+/// the same with capped licenses: their first page (which waits for the license's reservation)
+/// timed apart, then pages and streams as above.
 #[test]
 #[ignore]
 fn gateway_throughput() {
@@ -45,34 +47,33 @@ fn gateway_throughput() {
 	let store = env.path("x.db");
 	let args = ["ingest", "--platform", "3", "--signer", "//Dave", "--store", &store, &export];
 	assert_eq!(all(vec![env.bridge(&args)])[0]["registered"], json!(posts));
-	let terms = env.path("terms.json");
-	let json = json!({ "purposes": ["aiTraining"], "duration": 10000, "recordCap": null,
-		"anonymisation": false, "attribution": true, "transferable": false,
-		"redistribution": false, "commercialUse": true, "modelWeightsRelease": false,
-		"legalHash": format!("0x{}", "1e".repeat(32)), "legalUri": null });
-	std::fs::write(&terms, json.to_string()).expect("a temp file");
-	let offer = all(vec![env.bridge(&[
-		"offer",
-		"--platform",
-		"3",
-		"--terms",
-		&terms,
-		"--per-record",
-		"1000",
-		"--signer",
-		"//Dave",
-	])])
-	.remove(0)["offer"]
-		.to_string();
+	// Each buyer holds an uncapped license and one capped above what the runs fetch (every run
+	// fetches every record; the first buyer's license is used by all four runs of a kind).
+	let offer = |name: &str, cap: Value| {
+		let terms = env.path(name);
+		let json = json!({ "purposes": ["aiTraining"], "duration": 10000, "recordCap": cap,
+			"anonymisation": false, "attribution": true, "transferable": false,
+			"redistribution": false, "commercialUse": true, "modelWeightsRelease": false,
+			"legalHash": format!("0x{}", "1e".repeat(32)), "legalUri": null });
+		std::fs::write(&terms, json.to_string()).expect("a temp file");
+		let args =
+			["offer", "--platform", "3", "--terms", &terms, "--per-record", "1000", "--signer"];
+		all(vec![env.bridge(&[&args[..], &["//Dave"]].concat())]).remove(0)["offer"].to_string()
+	};
+	let (uncapped, capped) =
+		(offer("terms.json", Value::Null), offer("capped.json", json!(4 * posts + 1)));
 	let keys = [Alice, Bob, Charlie, Ferdie];
-	let licenses: Vec<String> = keys[..buyers]
-		.iter()
-		.map(|who| {
-			let bought =
-				all(vec![env.buyer("buy.mjs", &["--offer", &offer, "--suri", &suri(*who)])]);
-			bought[0]["license"].to_string()
-		})
-		.collect();
+	let buy_each = |offer: &str| -> Vec<String> {
+		keys[..buyers]
+			.iter()
+			.map(|who| {
+				let bought =
+					all(vec![env.buyer("buy.mjs", &["--offer", offer, "--suri", &suri(*who)])]);
+				bought[0]["license"].to_string()
+			})
+			.collect()
+	};
+	let (licenses, capped_licenses) = (buy_each(&uncapped), buy_each(&capped));
 
 	let port = free_port();
 	let listen = format!("127.0.0.1:{port}");
@@ -82,13 +83,18 @@ fn gateway_throughput() {
 	wait_for_gateway(port);
 	let origin = format!("http://127.0.0.1:{port}");
 	let runtime = tokio::runtime::Runtime::new().expect("a runtime");
-	let fetch_all = |who: Sr25519Keyring, license: String, gzip: bool, stream: bool| {
+	let fetch = |who: Sr25519Keyring,
+	             license: String,
+	             gzip: bool,
+	             stream: bool,
+	             limit: usize,
+	             once: bool| {
 		let origin = origin.clone();
 		async move {
 			let client = reqwest::Client::new();
 			let (mut cursor, mut records, mut bytes) = (None::<String>, 0usize, 0usize);
 			loop {
-				let mut path = format!("/v1/licenses/{license}/records?limit=1000");
+				let mut path = format!("/v1/licenses/{license}/records?limit={limit}");
 				if stream {
 					path.push_str("&stream=true");
 				}
@@ -122,21 +128,41 @@ fn gateway_throughput() {
 				};
 				records += body.lines().filter(|line| !line.starts_with("{\"done\"")).count();
 				match next {
-					Some(next) => cursor = Some(next),
-					None => return (records, bytes),
+					Some(next) if !once => cursor = Some(next),
+					_ => return (records, bytes),
 				}
 			}
 		}
 	};
+	let fetch_all = |who: Sr25519Keyring, license: String, gzip: bool, stream: bool| {
+		fetch(who, license, gzip, stream, 1000, false)
+	};
+	// A capped license's first page waits for its reservation (finalized); timed on its own.
+	for (who, license) in keys.iter().zip(&capped_licenses) {
+		let started = Instant::now();
+		let (served, _) = runtime.block_on(fetch(*who, license.clone(), false, false, 1, true));
+		assert_eq!(served, 1);
+		println!(
+			"gateway: a capped license's first page (one record), its reservation included: \
+			 {:.2} s",
+			started.elapsed().as_secs_f64()
+		);
+	}
 	let modes = [(1, false), (buyers, false), (1, true), (buyers, true)];
-	for (stream, (concurrent, gzip)) in
-		modes.iter().map(|m| (false, *m)).chain(modes.iter().map(|m| (true, *m)))
-	{
+	let capped_modes = [(1, false), (buyers, false)];
+	let runs = modes
+		.iter()
+		.map(|m| (false, false, *m))
+		.chain(modes.iter().map(|m| (true, false, *m)))
+		.chain(capped_modes.iter().map(|m| (false, true, *m)))
+		.chain(capped_modes.iter().map(|m| (true, true, *m)));
+	for (stream, capped, (concurrent, gzip)) in runs {
+		let held = if capped { &capped_licenses } else { &licenses };
 		let started = Instant::now();
 		let (served, bytes): (usize, usize) = runtime.block_on(async {
 			let fetches: Vec<_> = keys[..concurrent]
 				.iter()
-				.zip(&licenses)
+				.zip(held)
 				.map(|(who, license)| tokio::spawn(fetch_all(*who, license.clone(), gzip, stream)))
 				.collect();
 			let (mut total, mut bytes) = (0, 0);
@@ -150,8 +176,9 @@ fn gateway_throughput() {
 		let seconds = started.elapsed().as_secs_f64();
 		assert_eq!(served, posts * concurrent);
 		println!(
-			"gateway: {concurrent} buyer(s), {}{}, {served} records with access checks and \
+			"gateway: {concurrent} buyer(s), {}{}{}, {served} records with access checks and \
 			 proofs in {seconds:.2} s: {:.0} records/s, {} bytes a record received",
+			if capped { "capped, " } else { "" },
 			if stream { "one stream each" } else { "pages of 1,000" },
 			if gzip { ", gzipped" } else { "" },
 			served as f64 / seconds,

@@ -1,10 +1,10 @@
-//! Deliveries metered: a capped license's recorded on chain before they are served, an uncapped
-//! license's counted as owed in the store before they are sent (and recorded by
-//! [`super::recorder`]); and a record as it is delivered.
+//! Deliveries metered: counted as owed in the store before they are sent (and recorded by
+//! [`super::recorder`]), a capped license's taken from its allowance ([`super::allowance`]);
+//! and a record as it is delivered.
 
 use super::{render::*, state::*};
 use crate::{
-	chain::{self, api, Answer, Chain},
+	chain::{Answer, Chain},
 	formats::scrub::{scrub, text_of},
 	store::{Cursor, Served},
 };
@@ -26,7 +26,10 @@ pub(super) fn cap_reached(id: LicenseId, cap: u64) -> Refusal {
 	Refusal(
 		StatusCode::CONFLICT,
 		"capReached",
-		format!("license {id} has been served its cap of {cap} records (for a pool: or this platform its part of it)"),
+		format!(
+			"license {id} has been served its cap of {cap} records (or this platform its part of \
+			 a pool's cap; or gateways on another store hold the rest in their allowance)"
+		),
 	)
 }
 
@@ -35,6 +38,21 @@ impl Gateway {
 	/// sent: recorded on chain by the next round ([`super::recorder`]), across stops and crashes.
 	pub(super) fn meter(&self, id: LicenseId, count: u64) -> Result<(), Refusal> {
 		self.with_store(|store| store.owe(id, count)).map_err(store_failed)
+	}
+
+	/// Meters `count` deliveries of `request`'s license before they are sent: how many may be
+	/// sent (fewer than `count` only when a cap leaves fewer, none when it leaves nothing).
+	pub(super) async fn charge(
+		&self,
+		chain: &Chain,
+		request: &Request,
+		count: u64,
+	) -> Result<u64, Refusal> {
+		match (count, request.cap) {
+			(0, _) => Ok(0),
+			(_, Some(cap)) => self.take(chain, request.id, cap, count).await,
+			(_, None) => self.meter(request.id, count).map(|()| count),
+		}
 	}
 
 	/// License `id`'s deliveries: `recorded` on chain, and those served and owed (by every
@@ -48,55 +66,6 @@ impl Gateway {
 	pub(super) async fn recorded(&self, chain: &Chain, id: LicenseId) -> Result<u64, Refusal> {
 		match chain.licentia().license(id, None).await.answer() {
 			Ok(license) => Ok(license.delivered),
-			Err(error) => Err(self.lost(error).await),
-		}
-	}
-
-	/// What capped license `id`'s `cap` leaves this gateway to serve now: the cap less what every
-	/// platform recorded, and of a pool license no more than this platform's part leaves.
-	pub(super) async fn left(
-		&self,
-		chain: &Chain,
-		id: LicenseId,
-		cap: u64,
-	) -> Result<u64, Refusal> {
-		let total = self.recorded(chain, id).await?;
-		let part = match chain.cap_part(id, self.target.id).await {
-			Ok(part) => part,
-			Err(error) => return Err(self.lost(error).await),
-		};
-		let part_left = part.map_or(u64::MAX, |(cap, delivered)| cap.saturating_sub(delivered));
-		Ok(cap.saturating_sub(total).min(part_left))
-	}
-
-	/// Records `count` deliveries of license `id` on chain and returns its total; refused (409)
-	/// beyond its cap.
-	pub(super) async fn record(
-		&self,
-		chain: &Chain,
-		id: LicenseId,
-		count: u64,
-	) -> Result<u64, Refusal> {
-		let _one_at_a_time = self.recording.lock().await;
-		let call = api::transactions().licensing().record_deliveries(id, self.target.id, count);
-		match chain.submit(&call, &self.signer).await {
-			Ok(included) => {
-				let recorded = included
-					.events
-					.find_first::<api::licensing::events::DeliveriesRecorded>()
-					.and_then(Result::ok);
-				Ok(recorded.map_or(count, |event| event.delivered))
-			},
-			Err(error) if format!("{error:#}").contains("CapExceeded") => Err(Refusal(
-				StatusCode::CONFLICT,
-				"capReached",
-				format!("license {id}'s cap leaves fewer than {count} records to serve"),
-			)),
-			Err(error) if error.is::<chain::Failed>() => Err(Refusal(
-				StatusCode::FORBIDDEN,
-				"refused",
-				format!("the chain refused to record the deliveries: {error:#}"),
-			)),
 			Err(error) => Err(self.lost(error).await),
 		}
 	}

@@ -15,12 +15,12 @@
 //!   (the cursor `<batch>.<leaf>` is stable), each checked with `licentia_checkAccessBatch` for
 //!   the license's purpose: a post outside the license's snapshot, revoked, or whose author
 //!   withdrew consent is never served.
-//! - **Terms.** A capped license's records are recorded on chain (`licensing.recordDeliveries`)
-//!   before they are served, so the cap holds across gateways and restarts: a page is cut to what
-//!   the cap allows, and refused (409) once it is reached. Uncapped deliveries are written to the
-//!   store as owed before they are sent, and recorded every few seconds, summed per license, in
-//!   one transaction that leaves the store only once it is finalized (or can never be): none is
-//!   lost to a stop or a crash, none recorded twice. `anonymisation`: no author identity, handle, post id or URI
+//! - **Terms.** Every delivery is written to the store as owed before it is sent, and recorded
+//!   on chain every few seconds, summed per license, in one transaction that leaves the store
+//!   only once it is finalized (or can never be): none is lost to a stop or a crash, none
+//!   recorded twice. A capped license's deliveries are also taken, before they are owed, from an
+//!   allowance this platform reserved on chain ([`allowance`]), so the cap holds across gateways
+//!   and restarts: a page is cut to what the cap leaves, and refused (409) once nothing is. `anonymisation`: no author identity, handle, post id or URI
 //!   is delivered; each author is a pseudonym keyed by the store's secret and the license (stable
 //!   within a license, unlinkable across licenses), and the text has handles, links and Nostr
 //!   references replaced. `attribution`: the author and a link to them come with each record.
@@ -40,8 +40,10 @@
 //! signs and to which gateway it is addressed; [`auth`] who may ask;
 //! [`routes`] the handlers and their parameters; [`pages`] reading, checking and streaming
 //! pages; [`render`] a record as the license's terms deliver it (anonymised, attributed);
-//! [`meter`] deliveries metered; [`recorder`] uncapped deliveries recorded on chain.
+//! [`meter`] deliveries metered; [`allowance`] capped licenses' allowances; [`recorder`]
+//! deliveries recorded on chain.
 
+mod allowance;
 mod auth;
 mod limits;
 mod meter;
@@ -123,6 +125,7 @@ pub async fn run(chain: Chain, signer: Keypair, options: Options) -> Result<()> 
 		used: Mutex::new(UsedSignatures::open(&options.store)?),
 		requests: Mutex::new(Rate::new(options.rate)),
 		recording: tokio::sync::Mutex::new(()),
+		reserving: Default::default(),
 	});
 	let app = Router::new()
 		.route("/health", get(health))

@@ -28,47 +28,11 @@ pub(super) struct Page {
 
 /// Every record of `request` after `after`, a page at a time, ended by a line
 /// `{"done": {"next": cursor or null, "delivered": n}}` (with `error` and `message` if the
-/// gateway had to stop: cap reached, license transferred or revoked meanwhile, node lost). Each
-/// page is checked on chain when it is read, and the license's holder again before each page
-/// after the first.
-pub(super) fn stream(
-	gateway: Arc<Gateway>,
-	chain: Arc<Chain>,
-	request: Request,
-	after: Cursor,
-	delivered: u64,
-	gzip: Option<Gzip>,
-) -> impl futures::Stream<Item = Result<Vec<u8>, std::convert::Infallible>> {
-	let first = Some((after, delivered, gzip, true));
-	futures::stream::unfold(first, move |state| {
-		let (gateway, chain, request) = (gateway.clone(), chain.clone(), request.clone());
-		async move {
-			let (after, delivered, mut gzip, first) = state?;
-			let served = match first {
-				true => Ok(()),
-				false => gateway.still_held(&chain, request.id, &request.owner).await.map(drop),
-			};
-			let served = match served {
-				Ok(()) => gateway.serve_page(&chain, &request, after, delivered).await,
-				Err(refusal) => Err(refusal),
-			};
-			let (text, next) = match served {
-				Ok(Page { body, next: Some(next), delivered }) => (body, Some((next, delivered))),
-				Ok(Page { body, next: None, delivered }) => {
-					(body + &done_line(None, delivered, None), None)
-				},
-				Err(refusal) => (done_line(Some(after), delivered, Some(refusal)), None),
-			};
-			let bytes = encode(&mut gzip, text, next.is_none());
-			Some((Ok(bytes), next.map(|(after, delivered)| (after, delivered, gzip, false))))
-		}
-	})
-}
-
-/// Every record of uncapped `request` after `after`, as [`stream`] sends it, with the next
-/// [`AHEAD`] pages read and checked while one is sent: a page's access check is a round trip to
-/// the node, which a single buyer's stream would otherwise wait for page after page. (A capped
-/// license's pages are recorded on chain one after the other, so they go through [`stream`].)
+/// gateway had to stop: cap reached, license transferred or revoked meanwhile, node lost). The
+/// next [`AHEAD`] pages are read and checked on chain (the license's holder again too) while one
+/// is sent: a page's access check is a round trip to the node, which a single buyer's stream
+/// would otherwise wait for page after page. A page is metered when it is sent, and cut to what
+/// a cap leaves.
 pub(super) fn pipelined(
 	gateway: Arc<Gateway>,
 	chain: Arc<Chain>,
@@ -97,7 +61,7 @@ pub(super) fn pipelined(
 	});
 	let pages = scans
 		.map({
-			let gateway = gateway.clone();
+			let (gateway, chain, request) = (gateway.clone(), chain.clone(), request.clone());
 			move |rows| {
 				let (gateway, chain, request) = (gateway.clone(), chain.clone(), request.clone());
 				async move {
@@ -106,30 +70,47 @@ pub(super) fn pipelined(
 					gateway.still_held(&chain, request.id, &request.owner).await?;
 					let allowed =
 						gateway.allowed(&chain, request.id, request.purpose, rows).await?;
-					Ok::<_, Refusal>((
-						gateway.render(&request, &allowed),
-						allowed.len() as u64,
-						last,
-					))
+					Ok::<_, Refusal>((allowed, last))
 				}
 			}
 		})
 		.buffered(AHEAD);
 	let first = Some((Box::pin(pages), after, delivered, gzip));
 	futures::stream::unfold(first, move |state| {
-		let gateway = gateway.clone();
+		let (gateway, chain, request) = (gateway.clone(), chain.clone(), request.clone());
 		async move {
 			let (mut pages, after, delivered, mut gzip) = state?;
-			// A page read ahead is metered when it is sent, not when it is read.
+			// A page read ahead is metered when it is sent, not when it is read, and cut to
+			// what a cap leaves.
 			let page = match pages.next().await {
-				Some(Ok((body, count, last))) => match gateway.meter(id, count) {
-					Ok(()) => Some(Ok((body, count, last))),
-					Err(refusal) => Some(Err(refusal)),
+				Some(Ok((mut allowed, last))) => {
+					let count = allowed.len() as u64;
+					match gateway.charge(&chain, &request, count).await {
+						Ok(0) if count > 0 => {
+							Some(Err(cap_reached(id, request.cap.unwrap_or_default())))
+						},
+						Ok(taken) if taken < count => {
+							allowed.truncate(taken as usize);
+							let last = allowed.last().map(|(cursor, _)| *cursor);
+							Some(Ok((gateway.render(&request, &allowed), taken, last, true)))
+						},
+						Ok(taken) => {
+							Some(Ok((gateway.render(&request, &allowed), taken, last, false)))
+						},
+						Err(refusal) => Some(Err(refusal)),
+					}
 				},
-				other => other,
+				Some(Err(refusal)) => Some(Err(refusal)),
+				None => None,
 			};
 			let (text, next) = match page {
-				Some(Ok((body, count, last))) => {
+				// Cut by the cap: the stream ends with the page, where a next request resumes.
+				Some(Ok((body, count, last, true))) => {
+					let (resume, delivered) = (last.unwrap_or(after), delivered + count);
+					let cap = cap_reached(id, request.cap.unwrap_or_default());
+					(body + &done_line(Some(resume), delivered, Some(cap)), None)
+				},
+				Some(Ok((body, count, last, false))) => {
 					(body, Some((last.unwrap_or(after), delivered + count)))
 				},
 				Some(Err(refusal)) => (done_line(Some(after), delivered, Some(refusal)), None),
@@ -281,48 +262,26 @@ impl Gateway {
 		delivered: u64,
 	) -> Result<Page, Refusal> {
 		let id = request.id;
-		let allowance = match request.cap {
+		let wanted = match request.cap {
 			Some(cap) => match cap.saturating_sub(delivered) {
 				0 => return Err(cap_reached(id, cap)),
 				left => request.limit.min(usize::try_from(left).unwrap_or(usize::MAX)),
 			},
 			None => request.limit,
 		};
-		let (mut records, mut next) =
-			self.page(chain, id, request.purpose, after, allowance).await?;
+		let (mut records, mut next) = self.page(chain, id, request.purpose, after, wanted).await?;
 		let count = records.len() as u64;
-		let delivered = match (count, request.cap) {
-			(0, _) => delivered,
-			(_, Some(cap)) => loop {
-				match self.record(chain, id, records.len() as u64).await {
-					Ok(total) => break total,
-					// Other requests (here or at another gateway) took part of what this page
-					// counted on: it takes what the cap leaves, and is refused only if nothing is.
-					Err(Refusal(StatusCode::CONFLICT, ..)) => {
-						let left = self.left(chain, id, cap).await?;
-						let left = usize::try_from(left).unwrap_or(usize::MAX);
-						if left == 0 {
-							return Err(cap_reached(id, cap));
-						}
-						if left >= records.len() {
-							// The chain refused a count the cap leaves room for: not a race.
-							return Err(Refusal(
-								StatusCode::FORBIDDEN,
-								"refused",
-								format!("the chain refused to record {} deliveries", records.len()),
-							));
-						}
-						records.truncate(left);
-						next = records.last().map(|(cursor, _)| *cursor);
-					},
-					Err(refusal) => return Err(refusal),
-				}
-			},
-			(_, None) => {
-				self.meter(id, count)?;
-				delivered + count
-			},
-		};
+		let taken = self.charge(chain, request, count).await?;
+		if taken < count {
+			// Other requests (here or at another gateway) took part of what the cap left: this
+			// page takes the rest, and is refused only if nothing is left.
+			if taken == 0 {
+				return Err(cap_reached(id, request.cap.unwrap_or_default()));
+			}
+			records.truncate(taken as usize);
+			next = records.last().map(|(cursor, _)| *cursor);
+		}
+		let delivered = delivered + taken;
 		let body = self.render(request, &records);
 		Ok(Page { body, next, delivered })
 	}

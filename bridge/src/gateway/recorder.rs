@@ -20,7 +20,7 @@ use crate::{
 };
 use anyhow::Result;
 use std::{
-	collections::BTreeSet,
+	collections::{BTreeMap, BTreeSet},
 	sync::Arc,
 	time::{Duration, Instant},
 };
@@ -50,7 +50,7 @@ impl Gateway {
 	}
 
 	/// Settles `recording` if its fate is known; else submits it again. Whether it was settled.
-	async fn settle(&self, chain: &Chain, recording: Recording) -> Result<bool> {
+	pub(super) async fn settle(&self, chain: &Chain, recording: Recording) -> Result<bool> {
 		// The nonce and the block are read at one block: a transaction included after it is
 		// neither counted as included nor as expired.
 		let (nonce, finalized) =
@@ -59,6 +59,10 @@ impl Gateway {
 			// Its nonce is taken, by it or by another: it is in a finalized block, or in none.
 			let found = chain.find(recording.hash, recording.born + 1, recording.dies).await?;
 			match found {
+				Some(found) if recording.reserves => {
+					let granted = granted(&recording, found.events.as_ref(), self.target.id);
+					self.with_store(|store| store.reserved(&recording.hash, &granted))?;
+				},
 				Some(found) => {
 					if self.with_store(|store| store.recorded(&recording.hash))? {
 						report(&recording, found.events.as_ref());
@@ -98,28 +102,52 @@ impl Gateway {
 			})
 			.collect();
 		let call = api::transactions().utility().force_batch(calls);
-		// One nonce at a time in this gateway (a capped page's `recordDeliveries` takes them too).
-		let _one_at_a_time = self.recording.lock().await;
-		let nonce = chain.pool_nonce(&account_of(&self.signer)).await?;
-		let signed = chain.sign(&call, &self.signer, nonce).await?;
-		let chain::Signed { hash, nonce, born, dies, bytes } = signed;
-		let recording = Recording { hash, nonce, born, dies, extrinsic: bytes, counts: owed };
-		if !self.with_store(|store| store.start_recording(&recording))? {
-			// Another gateway on this store recorded some of it meanwhile: owed counts are read
-			// again next time; this transaction was never submitted.
-			return Ok(true);
-		}
-		match chain.broadcast(&recording.extrinsic).await {
-			Broadcast::Accepted => {},
-			// Not in the pool: owed again, and signed anew (with the next nonce).
-			Broadcast::Refused(why) => {
-				self.with_store(|store| store.not_recorded(&recording.hash))?;
+		// `None`: another gateway on this store recorded some of it meanwhile: owed counts are
+		// read again next time; this transaction was never submitted.
+		if let Some(recording) = self.store_signed(chain, &call, owed, false).await? {
+			if let Some(why) = self.broadcast_stored(chain, &recording).await? {
 				eprintln!("recording deliveries (will retry): the node refused: {why}");
-			},
-			// Perhaps in the pool: settled as any other, from the next round on.
-			Broadcast::Unknown(error) => return Err(error),
+			}
 		}
 		Ok(true)
+	}
+
+	/// Signs `call` with the signer's next nonce and stores it as a recording of `counts` (or
+	/// a reservation of them), before anything is submitted; `None` if the counts are no longer
+	/// owed (nothing stored).
+	pub(super) async fn store_signed<Call: subxt::tx::Payload>(
+		&self,
+		chain: &Chain,
+		call: &Call,
+		counts: BTreeMap<u64, u64>,
+		reserves: bool,
+	) -> Result<Option<Recording>> {
+		// One nonce at a time in this gateway.
+		let _one_at_a_time = self.recording.lock().await;
+		let nonce = chain.pool_nonce(&account_of(&self.signer)).await?;
+		let chain::Signed { hash, nonce, born, dies, bytes } =
+			chain.sign(call, &self.signer, nonce).await?;
+		let recording = Recording { hash, nonce, born, dies, extrinsic: bytes, counts, reserves };
+		Ok(self.with_store(|store| store.start_recording(&recording))?.then_some(recording))
+	}
+
+	/// Hands a stored transaction to the node's pool. Turned away (the pool's words returned),
+	/// it is settled at once as never included: a recording's counts are owed again, and signed
+	/// anew with the next nonce.
+	pub(super) async fn broadcast_stored(
+		&self,
+		chain: &Chain,
+		recording: &Recording,
+	) -> Result<Option<String>> {
+		match chain.broadcast(&recording.extrinsic).await {
+			Broadcast::Accepted => Ok(None),
+			Broadcast::Refused(why) => {
+				self.with_store(|store| store.not_recorded(&recording.hash))?;
+				Ok(Some(why))
+			},
+			// Perhaps in the pool: settled as any other, from the next round on.
+			Broadcast::Unknown(error) => Err(error),
+		}
 	}
 
 	/// What the stop waits for: what was served is recorded, at most for [`STOP_WAIT`]. What is
@@ -160,6 +188,32 @@ fn report(recording: &Recording, events: Option<&chain::ExtrinsicEvents>) {
 			eprintln!("the chain refused {count} deliveries of license {license} (ended?)");
 		}
 	}
+}
+
+/// What reservation `recording` was granted, per license: what the chain's `DeliveriesReserved`
+/// events for this platform say (nothing if its events are gone: an allowance is never assumed).
+fn granted(
+	recording: &Recording,
+	events: Option<&chain::ExtrinsicEvents>,
+	platform: u32,
+) -> BTreeMap<u64, u64> {
+	let Some(events) = events else {
+		eprintln!(
+			"the events of reservation {} are gone: its grant is not used",
+			hex(&recording.hash)
+		);
+		return BTreeMap::new();
+	};
+	events
+		.find::<api::licensing::events::DeliveriesReserved>()
+		.filter_map(Result::ok)
+		.filter(|event| event.platform == platform && recording.counts.contains_key(&event.license))
+		.map(|event| (event.license, event.count))
+		.collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+	bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Records what is owed at the start and every [`FLUSH_EVERY`].

@@ -125,11 +125,9 @@ pub(super) async fn records(
 	let gzipped = accepts_gzip(&headers);
 	let gzip = gzipped.then(Gzip::default);
 
-	let mut response = if query.stream && request.cap.is_none() {
+	let mut response = if query.stream {
 		Body::from_stream(pipelined(gateway, chain, request, after, delivered, gzip))
 			.into_response()
-	} else if query.stream {
-		Body::from_stream(stream(gateway, chain, request, after, delivered, gzip)).into_response()
 	} else {
 		let page = gateway.serve_page(&chain, &request, after, delivered).await?;
 		let body = match gzip {

@@ -62,8 +62,10 @@ pub(super) struct Gateway {
 	pub(super) used: Mutex<UsedSignatures>,
 	/// Requests per license in the current second.
 	pub(super) requests: Mutex<Rate<LicenseId>>,
-	/// One `recordDeliveries` at a time (the signer's nonces).
+	/// One transaction signed at a time (the signer's nonces).
 	pub(super) recording: tokio::sync::Mutex<()>,
+	/// Per capped license, the lock its reservations are made under.
+	pub(super) reserving: Mutex<std::collections::BTreeMap<LicenseId, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 /// An error answer: a status, a code and a message.

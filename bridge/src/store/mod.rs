@@ -12,8 +12,10 @@
 //! - `cursors`: each source's resume point, written in the same transaction as what it read.
 //! - `used_signatures`: the request signatures the gateways on this store accepted, until they
 //!   expire (replays are refused across instances).
-//! - `owed`, `recordings`, `recording_counts`: what the gateway served to uncapped licenses and
-//!   has not yet seen recorded on chain, and the transactions recording it.
+//! - `owed`, `recordings`, `recording_counts`: what the gateway served and has not yet seen
+//!   recorded on chain, and the transactions recording it (or reserving deliveries).
+//! - `allowances`: per capped license, the deliveries reserved on chain for this platform and
+//!   how many of them were served.
 //!
 //! Every change is one SQLite transaction (write-ahead log, `synchronous = FULL`): a bridge killed
 //! at any point reopens a consistent store. The schema is versioned (`PRAGMA user_version`) and
@@ -23,8 +25,10 @@
 //! registered posts (what access checks, revocations and the gateway read); [`batches`] batches
 //! from submission to release; [`queue`] what live sources read and not yet registered or
 //! revoked, with the sources' cursors; [`signatures`] the gateways' used request signatures;
-//! [`owed`] the gateway's deliveries owed to the chain.
+//! [`owed`] the gateway's deliveries owed to the chain; [`allowances`] what capped licenses'
+//! reservations leave it to serve.
 
+mod allowances;
 mod batches;
 mod owed;
 mod posts;

@@ -27,8 +27,11 @@ pub struct Recording {
 	pub dies: u64,
 	/// Its bytes, to submit it again.
 	pub extrinsic: Vec<u8>,
-	/// The deliveries it records, per license.
+	/// The deliveries it records (or, for a reservation, asks to reserve), per license.
 	pub counts: BTreeMap<u64, u64>,
+	/// Whether it reserves deliveries of capped licenses (`licensing.reserveDeliveries`) rather
+	/// than records what is owed: its counts were never owed.
+	pub reserves: bool,
 }
 
 impl Store {
@@ -68,7 +71,8 @@ impl Store {
 	/// gateway on this store took part of it meanwhile).
 	pub fn start_recording(&mut self, recording: &Recording) -> Result<bool> {
 		let tx = self.connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-		for (&license, &count) in &recording.counts {
+		let owed = if recording.reserves { &BTreeMap::new() } else { &recording.counts };
+		for (&license, &count) in owed {
 			let query = "SELECT count FROM owed WHERE license = ?1";
 			let owed: Option<i64> =
 				tx.query_row(query, [license as i64], |row| row.get(0)).optional()?;
@@ -85,13 +89,15 @@ impl Store {
 			};
 		}
 		tx.execute(
-			"INSERT INTO recordings (hash, nonce, born, dies, extrinsic) VALUES (?1, ?2, ?3, ?4, ?5)",
+			"INSERT INTO recordings (hash, nonce, born, dies, extrinsic, reserves)
+			VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 			params![
 				&recording.hash[..],
 				recording.nonce as i64,
 				recording.born as i64,
 				recording.dies as i64,
-				recording.extrinsic
+				recording.extrinsic,
+				recording.reserves,
 			],
 		)?;
 		for (&license, &count) in &recording.counts {
@@ -107,7 +113,7 @@ impl Store {
 	/// The recordings stored and not yet settled, by nonce.
 	pub fn recordings(&self) -> Result<Vec<Recording>> {
 		let mut recordings = self.connection.prepare_cached(
-			"SELECT hash, nonce, born, dies, extrinsic FROM recordings ORDER BY nonce",
+			"SELECT hash, nonce, born, dies, extrinsic, reserves FROM recordings ORDER BY nonce",
 		)?;
 		let mut counts = self
 			.connection
@@ -120,6 +126,7 @@ impl Store {
 				dies: row.get::<_, i64>(3)? as u64,
 				extrinsic: row.get(4)?,
 				counts: BTreeMap::new(),
+				reserves: row.get(5)?,
 			})
 		})?;
 		let mut all = rows.collect::<rusqlite::Result<Vec<_>>>()?;
@@ -140,13 +147,14 @@ impl Store {
 		Ok(removed == 1)
 	}
 
-	/// Recording `hash` never reached the chain and never will: its counts are owed again.
-	/// `false` if it was settled already.
+	/// Recording `hash` never reached the chain and never will: its counts are owed again (a
+	/// reservation's were never owed). `false` if it was settled already.
 	pub fn not_recorded(&mut self, hash: &[u8; 32]) -> Result<bool> {
 		let tx = self.connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
 		tx.execute(
 			"INSERT INTO owed (license, count)
-			SELECT license, count FROM recording_counts WHERE recording = ?1 AND true
+			SELECT license, count FROM recording_counts
+			WHERE recording = ?1 AND NOT (SELECT reserves FROM recordings WHERE hash = ?1)
 			ON CONFLICT (license) DO UPDATE SET count = count + excluded.count",
 			[&hash[..]],
 		)?;

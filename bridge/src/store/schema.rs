@@ -100,6 +100,17 @@ pub(super) const MIGRATIONS: &[&str] = &[
 		count INTEGER NOT NULL CHECK (count > 0),
 		PRIMARY KEY (recording, license)
 	) WITHOUT ROWID;",
+	// 9: capped licenses' allowances: deliveries reserved on chain for this platform (`granted`,
+	// once a finalized block holds the reservation) and how many of them the gateways on this
+	// store served (`served`, owed until recorded); and which stored transactions are
+	// reservations rather than recordings (`allowances.rs`).
+	"CREATE TABLE allowances (
+		license INTEGER PRIMARY KEY,
+		granted INTEGER NOT NULL,
+		served INTEGER NOT NULL,
+		CHECK (0 <= served AND served <= granted)
+	);
+	ALTER TABLE recordings ADD COLUMN reserves INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// The schema version from which records are of leaf format 2: a store of an older version that

@@ -75,6 +75,7 @@ fn a_store_of_posts_read_for_the_first_leaf_format_is_refused() {
 			.execute_batch(
 				"ALTER TABLE batches DROP COLUMN released;
 				DROP TABLE IF EXISTS used_signatures;
+				DROP TABLE IF EXISTS allowances;
 				DROP TABLE IF EXISTS recording_counts;
 				DROP TABLE IF EXISTS recordings;
 				DROP TABLE IF EXISTS owed;",
@@ -309,6 +310,7 @@ fn recording(nonce: u64, counts: &[(u64, u64)]) -> Recording {
 		dies: 131,
 		extrinsic: vec![nonce as u8; 40],
 		counts: counts.iter().copied().collect(),
+		reserves: false,
 	}
 }
 
@@ -375,5 +377,63 @@ fn owed_deliveries_survive_a_crash_and_are_recorded_once_across_gateways() {
 	assert!(other.not_recorded(&theirs.hash).unwrap());
 	assert!(!gateway.not_recorded(&theirs.hash).unwrap());
 	assert_eq!(gateway.owed_to(2).unwrap(), 21);
+	std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A reservation is stored before it is submitted like a recording, but owes nothing: settled,
+/// it adds what the chain granted to the allowance (nothing if it was never included), and each
+/// delivery served is taken from the allowance and owed in one step, never beyond it, by however
+/// many gateways share the store.
+#[test]
+fn allowances_grow_by_what_the_chain_granted_and_serve_no_more() {
+	let (dir, mut store) = temp_store("allowances");
+	let path = dir.join("store.db");
+	assert_eq!(store.take(3, 10).unwrap(), (0, 0), "nothing reserved yet");
+
+	let asked = Recording { reserves: true, ..recording(1, &[(3, 500)]) };
+	assert!(store.start_recording(&asked).unwrap(), "a reservation owes nothing first");
+	assert!(store.owed(10).unwrap().is_empty());
+	// Never included: nothing granted, nothing owed.
+	assert!(store.not_recorded(&asked.hash).unwrap());
+	assert!(store.owed(10).unwrap().is_empty());
+	assert_eq!(store.allowance(3).unwrap(), (0, 0));
+
+	// Included: the chain granted 120 of the 500 asked (what the cap left).
+	let asked = Recording { reserves: true, ..recording(2, &[(3, 500)]) };
+	assert!(store.start_recording(&asked).unwrap());
+	assert!(store.reserved(&asked.hash, &BTreeMap::from([(3, 120)])).unwrap());
+	assert!(!store.reserved(&asked.hash, &BTreeMap::from([(3, 120)])).unwrap(), "settled once");
+	assert_eq!(store.allowance(3).unwrap(), (120, 120));
+
+	assert_eq!(store.take(3, 100).unwrap(), (100, 20));
+	assert_eq!(store.owed_to(3).unwrap(), 100, "what is served is owed");
+	assert_eq!(store.take(3, 100).unwrap(), (20, 0), "no more than the allowance");
+	assert_eq!(store.take(3, 100).unwrap(), (0, 0));
+	assert_eq!(store.owed_to(3).unwrap(), 120);
+
+	// Eight gateways taking at once from one allowance serve it exactly once.
+	let asked = Recording { reserves: true, ..recording(3, &[(3, 1_000)]) };
+	assert!(store.start_recording(&asked).unwrap());
+	assert!(store.reserved(&asked.hash, &BTreeMap::from([(3, 1_000)])).unwrap());
+	let taken: u64 = std::thread::scope(|scope| {
+		let gateways: Vec<_> = (0..8)
+			.map(|_| {
+				let path = path.clone();
+				scope.spawn(move || {
+					let mut store = Store::open(&path).unwrap();
+					let mut taken = 0;
+					loop {
+						match store.take(3, 7).unwrap() {
+							(0, _) => return taken,
+							(n, _) => taken += n,
+						}
+					}
+				})
+			})
+			.collect();
+		gateways.into_iter().map(|g| g.join().unwrap()).sum()
+	});
+	assert_eq!(taken, 1_000);
+	assert_eq!(store.owed_to(3).unwrap(), 1_120);
 	std::fs::remove_dir_all(dir).unwrap();
 }

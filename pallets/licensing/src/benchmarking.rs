@@ -235,16 +235,34 @@ mod benchmarks {
 		assert!(license.deposit.is_zero());
 	}
 
+	/// The longest path: part of the count drawn from the platform's allowance, the rest
+	/// checked against what the cap and the platform's part leave.
 	#[benchmark]
 	fn record_deliveries() {
 		let (_, platform) = license::<T>(2);
 		assert!(PlatformParts::<T>::contains_key(0, platform), "a part to record within");
 		let operator: T::AccountId = account("operator", 0, 0);
+		let signed = || RawOrigin::Signed(operator.clone());
+		Licensing::<T>::reserve_deliveries(signed().into(), 0, platform, 5).expect("reserves");
+
+		#[extrinsic_call]
+		_(signed(), 0, platform, 10);
+
+		assert!(Licenses::<T>::get(0).is_some_and(|l| l.delivered == 10));
+		assert!(!Allowances::<T>::contains_key(0, platform), "the allowance was drawn");
+	}
+
+	#[benchmark]
+	fn reserve_deliveries() {
+		let (_, platform) = license::<T>(2);
+		assert!(PlatformParts::<T>::contains_key(0, platform), "a part to reserve within");
+		let operator: T::AccountId = account("operator", 0, 0);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(operator), 0, platform, 10);
 
-		assert!(Licenses::<T>::get(0).is_some_and(|l| l.delivered == 10));
+		assert_eq!(Allowances::<T>::get(0, platform), 10);
+		assert_eq!(Reserved::<T>::get(0), 10);
 	}
 
 	#[benchmark]

@@ -262,6 +262,20 @@ pub mod pallet {
 	pub type PlatformParts<T> =
 		StorageDoubleMap<_, Twox64Concat, LicenseId, Twox64Concat, PlatformId, CapPart>;
 
+	/// Per capped license and platform, the deliveries the platform reserved and has not
+	/// recorded yet ([`Pallet::reserve_deliveries`]): a part of the cap no other platform or
+	/// gateway can take, which the platform's later [`Pallet::record_deliveries`] draw from.
+	/// A gateway serves from its allowance at once and records afterwards, without a
+	/// transaction per page. Removed on release.
+	#[pallet::storage]
+	pub type Allowances<T> =
+		StorageDoubleMap<_, Twox64Concat, LicenseId, Twox64Concat, PlatformId, u64, ValueQuery>;
+
+	/// Per capped license, the sum of its platforms' [`Allowances`]: the license's recorded
+	/// deliveries plus this never exceed its cap.
+	#[pallet::storage]
+	pub type Reserved<T> = StorageMap<_, Twox64Concat, LicenseId, u64, ValueQuery>;
+
 	/// License tokens. `Twox64Concat`: ids are assigned in sequence by the chain.
 	#[pallet::storage]
 	pub type Licenses<T: Config> = StorageMap<_, Twox64Concat, LicenseId, LicenseOf<T>>;
@@ -448,6 +462,17 @@ pub mod pallet {
 		// Last, so that the events before it keep their indices.
 		/// A paused offer was resumed: it may be bought again.
 		OfferResumed { offer: OfferId },
+		/// A platform reserved deliveries of a capped license: that many records of the cap are
+		/// its to serve, recorded later.
+		DeliveriesReserved {
+			license: LicenseId,
+			/// The platform that reserved them.
+			platform: PlatformId,
+			/// How many this reservation got: what was asked, or what the cap left if less.
+			count: u64,
+			/// The platform's allowance now: reserved and not yet recorded.
+			allowance: u64,
+		},
 	}
 
 	#[pallet::error]
@@ -514,6 +539,9 @@ pub mod pallet {
 		/// demands (purposes, conflicting conditions, price tier) already: an offer whose terms
 		/// or price tier match one of them can still be sold.
 		TooManyDemands,
+		/// Only a capped license's deliveries are reserved: an uncapped license's are recorded
+		/// after they are served.
+		NotCapped,
 	}
 
 	#[pallet::hooks]
@@ -640,9 +668,10 @@ pub mod pallet {
 			Self::do_revoke_license(license, cause)
 		}
 
-		/// An operator of `platform` records `count` records served under `license`. Refused,
-		/// and nothing recorded, if it would exceed the license's record cap or the license has
-		/// ended. Emits `DeliveriesRecorded`.
+		/// An operator of `platform` records `count` records served under `license`, drawn first
+		/// from the platform's allowance ([`Pallet::reserve_deliveries`]). Refused, and nothing
+		/// recorded, if the rest would exceed what the license's record cap leaves (other
+		/// platforms' allowances included) or the license has ended. Emits `DeliveriesRecorded`.
 		#[pallet::call_index(8)]
 		#[pallet::weight(T::WeightInfo::record_deliveries())]
 		pub fn record_deliveries(
@@ -696,6 +725,23 @@ pub mod pallet {
 			ensure_signed(origin)?;
 			let identities = Self::do_claim(who)?;
 			Ok(Some(T::WeightInfo::claim_for(identities)).into())
+		}
+
+		/// An operator of `platform` reserves up to `count` deliveries of capped `license`: they
+		/// are taken from what the cap (and the platform's part of a pool license's cap) leaves,
+		/// and become the platform's allowance, which its [`Pallet::record_deliveries`] draw
+		/// from. Reserves what is left if that is less than `count`; refused with `CapExceeded`
+		/// if nothing is. Emits `DeliveriesReserved`.
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::reserve_deliveries())]
+		pub fn reserve_deliveries(
+			origin: OriginFor<T>,
+			license: LicenseId,
+			platform: PlatformId,
+			count: u64,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_reserve_deliveries(who, license, platform, count)
 		}
 	}
 }

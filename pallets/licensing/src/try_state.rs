@@ -67,6 +67,25 @@ impl<T: Config> Pallet<T> {
 				"a claim ledger's periods add up to more than its total"
 			);
 		}
+		for (id, reserved) in Reserved::<T>::iter() {
+			let license = Licenses::<T>::get(id).ok_or("an allowance outlives its license")?;
+			let sum = Allowances::<T>::iter_prefix_values(id).fold(0u64, u64::saturating_add);
+			ensure!(sum == reserved, "a license's reserved total is not its allowances' sum");
+			ensure!(
+				license.cap.is_some_and(|cap| license.delivered.saturating_add(reserved) <= cap),
+				"a license's recorded and reserved deliveries exceed its cap"
+			);
+		}
+		for (id, platform, allowance) in Allowances::<T>::iter() {
+			ensure!(allowance > 0, "an empty allowance is stored");
+			ensure!(Reserved::<T>::get(id) > 0, "an allowance is not in its license's total");
+			if let Some(part) = PlatformParts::<T>::get(id, platform) {
+				ensure!(
+					part.delivered.saturating_add(allowance) <= part.cap,
+					"a platform's recorded and reserved deliveries exceed its part"
+				);
+			}
+		}
 		let next = NextLicenseId::<T>::get();
 		ensure!(Licenses::<T>::iter_keys().all(|id| id < next), "a license id was never assigned");
 		Ok(())

@@ -49,6 +49,7 @@ pub trait WeightInfo {
 	fn transfer_license() -> Weight;
 	fn revoke_license() -> Weight;
 	fn record_deliveries() -> Weight;
+	fn reserve_deliveries() -> Weight;
 	fn release_license() -> Weight;
 	fn claim(n: u32, ) -> Weight;
 	fn claim_for(n: u32, ) -> Weight;
@@ -217,6 +218,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	fn reserve_deliveries() -> Weight {
+		Weight::from_parts(40_480_000, 4286)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
 	/// Storage: `Licensing::Licenses` (r:1 w:1)
 	/// Proof: `Licensing::Licenses` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -365,6 +371,11 @@ impl WeightInfo for () {
 	fn record_deliveries() -> Weight {
 		Weight::from_parts(40_480_000, 4286)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn reserve_deliveries() -> Weight {
+		Weight::from_parts(40_480_000, 4286)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn release_license() -> Weight {

@@ -3,6 +3,7 @@
 //! runs through [`run`] ends with the three pallets' `try_state` checks.
 
 mod access;
+mod allowances;
 mod claims;
 mod conditions;
 mod cost;

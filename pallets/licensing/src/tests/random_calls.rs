@@ -98,6 +98,9 @@ fn call() -> impl Strategy<Value = RuntimeCall> {
 		(0u64..4, id(), prop_oneof![Just(0u64), 1u64..2_000, Just(u64::MAX)]).prop_map(
 			|(license, platform, count)| Call::record_deliveries { license, platform, count }
 		),
+		(0u64..4, id(), prop_oneof![Just(0u64), 1u64..2_000, Just(u64::MAX)]).prop_map(
+			|(license, platform, count)| Call::reserve_deliveries { license, platform, count }
+		),
 		(0u64..4).prop_map(|license| Call::release_license { license }),
 		Just(Call::claim {}),
 		who().prop_map(|who| Call::claim_for { who: account(who) }),
