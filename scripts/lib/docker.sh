@@ -51,7 +51,11 @@ docker_engine() {
 		# dockerd cannot start with it.
 		for driver in "" vfs; do
 			log "starting dockerd${driver:+ --storage-driver=$driver} (${SUDO:+with sudo, }log: $dockerd_log)"
-			pid=$($SUDO sh -c 'setsid nohup dockerd "$@" >>"$0" 2>&1 </dev/null & echo $!' \
+			# dockerd outlives this script: it gets none of the descriptors above stderr, or it
+			# would hold what they lock (scripts/env's cargo lock, taken with flock) for good.
+			pid=$($SUDO bash -c 'for fd in /proc/$$/fd/*; do fd=${fd##*/}
+					[ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
+				setsid nohup dockerd "$@" >>"$0" 2>&1 </dev/null & echo $!' \
 				"$dockerd_log" ${driver:+--storage-driver=$driver})
 			for _ in $(seq 60); do
 				docker_reachable && break 2
