@@ -72,8 +72,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_terms() -> Weight {
 		// Proof size, measured: `109`
 		// Proof size, estimated: `3712`
-		// Minimum execution time: 61_711_000 picoseconds.
-		Weight::from_parts(66_118_000, 3712)
+		// Minimum execution time: 62_332_000 picoseconds.
+		Weight::from_parts(65_687_000, 3712)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -92,8 +92,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn create_offer() -> Weight {
 		// Proof size, measured: `668`
 		// Proof size, estimated: `4286`
-		// Minimum execution time: 74_080_000 picoseconds.
-		Weight::from_parts(80_009_000, 4286)
+		// Minimum execution time: 73_339_000 picoseconds.
+		Weight::from_parts(78_487_000, 4286)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -109,10 +109,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn create_pool_offer(p: u32, ) -> Weight {
 		// Proof size, measured: `428 + p * (110 ±0)`
 		// Proof size, estimated: `3836 + p * (3296 ±0)`
-		// Minimum execution time: 22_564_000 picoseconds.
-		Weight::from_parts(22_489_637, 3836)
-			// Standard error: 7_359
-			.saturating_add(Weight::from_parts(4_390_454, 0).saturating_mul(p.into()))
+		// Minimum execution time: 22_594_000 picoseconds.
+		Weight::from_parts(25_604_597, 3836)
+			// Standard error: 35_407
+			.saturating_add(Weight::from_parts(5_218_393, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -123,8 +123,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_offer_paused() -> Weight {
 		// Proof size, measured: `243`
 		// Proof size, estimated: `3613`
-		// Minimum execution time: 15_012_000 picoseconds.
-		Weight::from_parts(18_417_000, 3613)
+		// Minimum execution time: 14_862_000 picoseconds.
+		Weight::from_parts(20_240_000, 3613)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -137,8 +137,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn close_offer() -> Weight {
 		// Proof size, measured: `388`
 		// Proof size, estimated: `3712`
-		// Minimum execution time: 53_829_000 picoseconds.
-		Weight::from_parts(58_717_000, 3712)
+		// Minimum execution time: 54_451_000 picoseconds.
+		Weight::from_parts(58_687_000, 3712)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -170,10 +170,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn purchase(p: u32, ) -> Weight {
 		// Proof size, measured: `5526 + p * (281 ±0)`
 		// Proof size, estimated: `8799 + p * (26368 ±0)`
-		// Minimum execution time: 211_183_000 picoseconds.
-		Weight::from_parts(188_679_970, 8799)
-			// Standard error: 284_993
-			.saturating_add(Weight::from_parts(49_582_125, 0).saturating_mul(p.into()))
+		// Minimum execution time: 210_402_000 picoseconds.
+		Weight::from_parts(259_823_806, 8799)
+			// Standard error: 786_477
+			.saturating_add(Weight::from_parts(48_284_258, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -185,8 +185,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn transfer_license() -> Weight {
 		// Proof size, measured: `478`
 		// Proof size, estimated: `3733`
-		// Minimum execution time: 18_618_000 picoseconds.
-		Weight::from_parts(22_283_000, 3733)
+		// Minimum execution time: 18_377_000 picoseconds.
+		Weight::from_parts(21_562_000, 3733)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -199,8 +199,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn revoke_license() -> Weight {
 		// Proof size, measured: `851`
 		// Proof size, estimated: `6196`
-		// Minimum execution time: 70_084_000 picoseconds.
-		Weight::from_parts(76_704_000, 6196)
+		// Minimum execution time: 68_411_000 picoseconds.
+		Weight::from_parts(73_059_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -208,18 +208,35 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Licensing::Licenses` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
 	/// Storage: `Consent::Platforms` (r:1 w:0)
 	/// Proof: `Consent::Platforms` (`max_values`: None, `max_size`: Some(821), added: 3296, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::Allowances` (r:1 w:1)
+	/// Proof: `Licensing::Allowances` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformParts` (r:1 w:1)
 	/// Proof: `Licensing::PlatformParts` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::Reserved` (r:1 w:1)
+	/// Proof: `Licensing::Reserved` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	fn record_deliveries() -> Weight {
+		// Proof size, measured: `1158`
+		// Proof size, estimated: `4286`
+		// Minimum execution time: 49_163_000 picoseconds.
+		Weight::from_parts(52_929_000, 4286)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	/// Storage: `Licensing::Licenses` (r:1 w:0)
+	/// Proof: `Licensing::Licenses` (`max_values`: None, `max_size`: Some(268), added: 2743, mode: `MaxEncodedLen`)
+	/// Storage: `Consent::Platforms` (r:1 w:0)
+	/// Proof: `Consent::Platforms` (`max_values`: None, `max_size`: Some(821), added: 3296, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::Allowances` (r:1 w:1)
+	/// Proof: `Licensing::Allowances` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::PlatformParts` (r:1 w:0)
+	/// Proof: `Licensing::PlatformParts` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::Reserved` (r:1 w:1)
+	/// Proof: `Licensing::Reserved` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
+	fn reserve_deliveries() -> Weight {
 		// Proof size, measured: `1054`
 		// Proof size, estimated: `4286`
-		// Minimum execution time: 35_773_000 picoseconds.
-		Weight::from_parts(40_480_000, 4286)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
-	}
-	fn reserve_deliveries() -> Weight {
-		Weight::from_parts(40_480_000, 4286)
+		// Minimum execution time: 40_029_000 picoseconds.
+		Weight::from_parts(44_356_000, 4286)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -231,13 +248,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `Licensing::PlatformParts` (r:0 w:16)
 	/// Proof: `Licensing::PlatformParts` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::Reserved` (r:0 w:1)
+	/// Proof: `Licensing::Reserved` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
+	/// Storage: `Licensing::Allowances` (r:0 w:16)
+	/// Proof: `Licensing::Allowances` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	fn release_license() -> Weight {
 		// Proof size, measured: `843`
 		// Proof size, estimated: `3733`
-		// Minimum execution time: 102_973_000 picoseconds.
-		Weight::from_parts(118_325_000, 3733)
+		// Minimum execution time: 129_151_000 picoseconds.
+		Weight::from_parts(146_668_000, 3733)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(19_u64))
+			.saturating_add(T::DbWeight::get().writes(36_u64))
 	}
 	/// Storage: `Consent::AccountIdentities` (r:1 w:0)
 	/// Proof: `Consent::AccountIdentities` (`max_values`: None, `max_size`: Some(4177), added: 6652, mode: `MaxEncodedLen`)
@@ -259,10 +280,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn claim(n: u32, ) -> Weight {
 		// Proof size, measured: `1440 + n * (464 ±0)`
 		// Proof size, estimated: `7642 + n * (4022 ±0)`
-		// Minimum execution time: 106_508_000 picoseconds.
-		Weight::from_parts(82_814_392, 7642)
-			// Standard error: 96_854
-			.saturating_add(Weight::from_parts(23_682_306, 0).saturating_mul(n.into()))
+		// Minimum execution time: 107_159_000 picoseconds.
+		Weight::from_parts(83_344_989, 7642)
+			// Standard error: 80_112
+			.saturating_add(Weight::from_parts(24_255_961, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -287,10 +308,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn claim_for(n: u32, ) -> Weight {
 		// Proof size, measured: `1440 + n * (464 ±0)`
 		// Proof size, estimated: `7642 + n * (4022 ±0)`
-		// Minimum execution time: 105_166_000 picoseconds.
-		Weight::from_parts(77_975_143, 7642)
-			// Standard error: 148_087
-			.saturating_add(Weight::from_parts(25_191_413, 0).saturating_mul(n.into()))
+		// Minimum execution time: 105_216_000 picoseconds.
+		Weight::from_parts(81_429_073, 7642)
+			// Standard error: 157_470
+			.saturating_add(Weight::from_parts(27_621_607, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -307,10 +328,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn prune_feed(n: u32, ) -> Weight {
 		// Proof size, measured: `76 + n * (73 ±0)`
 		// Proof size, estimated: `1493 + n * (2792 ±0)`
-		// Minimum execution time: 2_704_000 picoseconds.
-		Weight::from_parts(2_935_000, 1493)
-			// Standard error: 43_186
-			.saturating_add(Weight::from_parts(7_617_701, 0).saturating_mul(n.into()))
+		// Minimum execution time: 2_524_000 picoseconds.
+		Weight::from_parts(2_794_000, 1493)
+			// Standard error: 19_048
+			.saturating_add(Weight::from_parts(6_315_301, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -322,36 +343,36 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights priced with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_terms() -> Weight {
-		Weight::from_parts(66_118_000, 3712)
+		Weight::from_parts(65_687_000, 3712)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn create_offer() -> Weight {
-		Weight::from_parts(80_009_000, 4286)
+		Weight::from_parts(78_487_000, 4286)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn create_pool_offer(p: u32, ) -> Weight {
-		Weight::from_parts(22_489_637, 3836)
-			.saturating_add(Weight::from_parts(4_390_454, 0).saturating_mul(p.into()))
+		Weight::from_parts(25_604_597, 3836)
+			.saturating_add(Weight::from_parts(5_218_393, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 3296).saturating_mul(p.into()))
 	}
 	fn set_offer_paused() -> Weight {
-		Weight::from_parts(18_417_000, 3613)
+		Weight::from_parts(20_240_000, 3613)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn close_offer() -> Weight {
-		Weight::from_parts(58_717_000, 3712)
+		Weight::from_parts(58_687_000, 3712)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn purchase(p: u32, ) -> Weight {
-		Weight::from_parts(188_679_970, 8799)
-			.saturating_add(Weight::from_parts(49_582_125, 0).saturating_mul(p.into()))
+		Weight::from_parts(259_823_806, 8799)
+			.saturating_add(Weight::from_parts(48_284_258, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().reads((7_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
@@ -359,33 +380,33 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 26368).saturating_mul(p.into()))
 	}
 	fn transfer_license() -> Weight {
-		Weight::from_parts(22_283_000, 3733)
+		Weight::from_parts(21_562_000, 3733)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn revoke_license() -> Weight {
-		Weight::from_parts(76_704_000, 6196)
+		Weight::from_parts(73_059_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn record_deliveries() -> Weight {
-		Weight::from_parts(40_480_000, 4286)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
+		Weight::from_parts(52_929_000, 4286)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn reserve_deliveries() -> Weight {
-		Weight::from_parts(40_480_000, 4286)
+		Weight::from_parts(44_356_000, 4286)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn release_license() -> Weight {
-		Weight::from_parts(118_325_000, 3733)
+		Weight::from_parts(146_668_000, 3733)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().writes(19_u64))
+			.saturating_add(ParityDbWeight::get().writes(36_u64))
 	}
 	fn claim(n: u32, ) -> Weight {
-		Weight::from_parts(82_814_392, 7642)
-			.saturating_add(Weight::from_parts(23_682_306, 0).saturating_mul(n.into()))
+		Weight::from_parts(83_344_989, 7642)
+			.saturating_add(Weight::from_parts(24_255_961, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
@@ -393,8 +414,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 4022).saturating_mul(n.into()))
 	}
 	fn claim_for(n: u32, ) -> Weight {
-		Weight::from_parts(77_975_143, 7642)
-			.saturating_add(Weight::from_parts(25_191_413, 0).saturating_mul(n.into()))
+		Weight::from_parts(81_429_073, 7642)
+			.saturating_add(Weight::from_parts(27_621_607, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
@@ -402,8 +423,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 4022).saturating_mul(n.into()))
 	}
 	fn prune_feed(n: u32, ) -> Weight {
-		Weight::from_parts(2_935_000, 1493)
-			.saturating_add(Weight::from_parts(7_617_701, 0).saturating_mul(n.into()))
+		Weight::from_parts(2_794_000, 1493)
+			.saturating_add(Weight::from_parts(6_315_301, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
