@@ -1,7 +1,7 @@
 //! Pages of records: read from the store in its order, checked with the chain, cut to what the
 //! license allows, and streamed (gzipped when asked).
 
-use super::{meter::*, state::*};
+use super::{meter::*, render::Rendered, state::*};
 use crate::{
 	chain::{Answer, Chain},
 	store::{Cursor, RegisteredPost, Served},
@@ -70,7 +70,7 @@ pub(super) fn pipelined(
 					gateway.still_held(&chain, request.id, &request.owner).await?;
 					let allowed =
 						gateway.allowed(&chain, request.id, request.purpose, rows).await?;
-					Ok::<_, Refusal>((allowed, last))
+					Ok::<_, Refusal>((Rendered::of(&gateway, &request, &allowed), last))
 				}
 			}
 		})
@@ -83,20 +83,17 @@ pub(super) fn pipelined(
 			// A page read ahead is metered when it is sent, not when it is read, and cut to
 			// what a cap leaves.
 			let page = match pages.next().await {
-				Some(Ok((mut allowed, last))) => {
-					let count = allowed.len() as u64;
+				Some(Ok((mut page, last))) => {
+					let count = page.ends.len() as u64;
 					match gateway.charge(&chain, &request, count).await {
 						Ok(0) if count > 0 => {
 							Some(Err(cap_reached(id, request.cap.unwrap_or_default())))
 						},
 						Ok(taken) if taken < count => {
-							allowed.truncate(taken as usize);
-							let last = allowed.last().map(|(cursor, _)| *cursor);
-							Some(Ok((gateway.render(&request, &allowed), taken, last, true)))
+							let last = page.cut(taken as usize);
+							Some(Ok((page.body, taken, last, true)))
 						},
-						Ok(taken) => {
-							Some(Ok((gateway.render(&request, &allowed), taken, last, false)))
-						},
+						Ok(taken) => Some(Ok((page.body, taken, last, false))),
 						Err(refusal) => Some(Err(refusal)),
 					}
 				},

@@ -41,12 +41,35 @@ pub(super) struct Line<'a> {
 impl Gateway {
 	/// `records` as delivered under `request`'s license, one per line.
 	pub(super) fn render(&self, request: &Request, records: &[(Cursor, Served)]) -> String {
+		Rendered::of(self, request, records).body
+	}
+}
+
+/// A page rendered ahead of its metering, cut afterwards to what a cap leaves.
+pub(super) struct Rendered {
+	pub(super) body: String,
+	/// Where each record's line ends in `body`, and its cursor.
+	pub(super) ends: Vec<(usize, Cursor)>,
+}
+
+impl Rendered {
+	pub(super) fn of(gateway: &Gateway, request: &Request, records: &[(Cursor, Served)]) -> Self {
 		let mut body = String::with_capacity(records.len() * 768);
+		let mut ends = Vec::with_capacity(records.len());
 		for (position, served) in records {
-			body.push_str(&self.deliver(request.id, *position, served, request.delivery));
+			body.push_str(&gateway.deliver(request.id, *position, served, request.delivery));
 			body.push('\n');
+			ends.push((body.len(), *position));
 		}
-		body
+		Rendered { body, ends }
+	}
+
+	/// Keeps the first `count` records (at least one): the last one's cursor.
+	pub(super) fn cut(&mut self, count: usize) -> Option<Cursor> {
+		let (end, last) = *self.ends.get(count.checked_sub(1)?)?;
+		self.body.truncate(end);
+		self.ends.truncate(count);
+		Some(last)
 	}
 }
 

@@ -219,7 +219,21 @@ impl Store {
 		connection.busy_timeout(std::time::Duration::from_secs(30))?;
 		let setup =
 			"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
-		match connection.execute_batch(setup) {
+		// Turning a new file to WAL needs it alone, and SQLite answers `busy` at once rather
+		// than wait when another process opens it at the same moment: tried again a while.
+		let mut tries = 0;
+		let setup = loop {
+			match connection.execute_batch(setup) {
+				Err(rusqlite::Error::SqliteFailure(e, _))
+					if e.code == rusqlite::ErrorCode::DatabaseBusy && tries < 100 =>
+				{
+					tries += 1;
+					std::thread::sleep(std::time::Duration::from_millis(50));
+				},
+				done => break done,
+			}
+		};
+		match setup {
 			Ok(()) => {},
 			Err(rusqlite::Error::SqliteFailure(e, _))
 				if e.code == rusqlite::ErrorCode::NotADatabase =>
