@@ -124,11 +124,16 @@ pub const NONCE_RETRIES: u32 = 4;
 /// Whether the pool turned a transaction away because its nonce was taken meanwhile (the pool's
 /// words: "Priority is too low", "Transaction is outdated", "stale").
 fn nonce_taken(error: &anyhow::Error) -> bool {
-	let text = format!("{error:#}").to_lowercase();
-	!error.is::<Failed>()
-		&& (text.contains("priority") && text.contains("too low")
-			|| text.contains("outdated")
-			|| text.contains("stale"))
+	!error.is::<Failed>() && refused_for_nonce(&format!("{error:#}"))
+}
+
+/// Whether the node's pool turned a transaction away (with these words) because another
+/// transaction of its signer took its nonce first.
+pub fn refused_for_nonce(why: &str) -> bool {
+	let text = why.to_lowercase();
+	text.contains("priority") && text.contains("too low")
+		|| text.contains("outdated")
+		|| text.contains("stale")
 }
 
 /// The chain's state at its finalized head, to read it or sign transactions against.

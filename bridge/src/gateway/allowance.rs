@@ -12,7 +12,7 @@
 
 use super::{meter::*, state::*};
 use crate::{
-	chain::{api, Chain},
+	chain::{api, refused_for_nonce, Chain, NONCE_RETRIES},
 	store::Recording,
 };
 use anyhow::anyhow;
@@ -84,7 +84,7 @@ impl Gateway {
 			if taken > 0 {
 				return Ok(taken);
 			}
-			if !self.reserve(chain, id, cap).await? {
+			if !self.reserve(chain, id, cap).await? && !self.other_reservation(id).await? {
 				return Ok(0);
 			}
 		}
@@ -111,19 +111,28 @@ impl Gateway {
 			return Ok(false);
 		}
 		let call = api::transactions().licensing().reserve_deliveries(id, self.target.id, ask);
-		let counts = BTreeMap::from([(id, ask)]);
-		let reservation = match self.store_signed(chain, &call, counts, true).await {
-			Ok(Some(reservation)) => reservation,
-			Ok(None) => return Err(unavailable(anyhow!("the reservation was not stored"))),
-			Err(error) => return Err(self.lost(error).await),
+		let mut attempt = 0;
+		let reservation = loop {
+			let counts = BTreeMap::from([(id, ask)]);
+			let reservation = match self.store_signed(chain, &call, counts, true).await {
+				Ok(Some(reservation)) => reservation,
+				Ok(None) => return Err(unavailable(anyhow!("the reservation was not stored"))),
+				Err(error) => return Err(self.lost(error).await),
+			};
+			match self.broadcast_stored(chain, &reservation).await {
+				Ok(None) => break reservation,
+				// Another process with the operator's key (a gateway on another store, `follow`)
+				// took the nonce first: signed again with the next.
+				Ok(Some(why)) if attempt < NONCE_RETRIES && refused_for_nonce(&why) => {
+					attempt += 1;
+					tokio::time::sleep(Duration::from_millis(500 * u64::from(attempt))).await;
+				},
+				Ok(Some(why)) => {
+					return Err(unavailable(anyhow!("the node refused the reservation: {why}")));
+				},
+				Err(error) => return Err(self.lost(error).await),
+			}
 		};
-		match self.broadcast_stored(chain, &reservation).await {
-			Ok(None) => {},
-			Ok(Some(why)) => {
-				return Err(unavailable(anyhow!("the node refused the reservation: {why}")));
-			},
-			Err(error) => return Err(self.lost(error).await),
-		}
 		self.settled(chain, reservation).await?;
 		holds(self).map_err(store_failed)
 	}
@@ -146,6 +155,26 @@ impl Gateway {
 				)));
 			}
 		}
+	}
+
+	/// Waits while another gateway on this store has a reservation of license `id` on its way
+	/// (the cap may be in it): whether there was one.
+	async fn other_reservation(&self, id: LicenseId) -> Result<bool, Refusal> {
+		let pending =
+			|gateway: &Self| gateway.with_store(|store| store.reserving(id)).map_err(store_failed);
+		if !pending(self)? {
+			return Ok(false);
+		}
+		let deadline = Instant::now() + RESERVE_WAIT;
+		while pending(self)? {
+			if Instant::now() >= deadline {
+				return Err(unavailable(anyhow!(
+					"a reservation of license {id}'s deliveries is not finalized yet: try again"
+				)));
+			}
+			tokio::time::sleep(Duration::from_millis(500)).await;
+		}
+		Ok(true)
 	}
 
 	/// The lock one license's reservations are made under, in this process.

@@ -50,6 +50,15 @@ impl Store {
 		Ok(row.map_or((0, 0), |(left, granted)| (left as u64, granted as u64)))
 	}
 
+	/// Whether a reservation of license `license`'s deliveries is stored and not yet settled
+	/// (by any gateway on this store).
+	pub fn reserving(&self, license: u64) -> Result<bool> {
+		let query = "SELECT EXISTS (SELECT 1 FROM recordings JOIN recording_counts
+			ON recording_counts.recording = recordings.hash
+			WHERE recordings.reserves AND recording_counts.license = ?1)";
+		Ok(self.connection.query_row(query, [license as i64], |row| row.get(0))?)
+	}
+
 	/// Reservation `hash` is in a finalized block, which granted `granted` per license (what the
 	/// chain's `DeliveriesReserved` events say; nothing where it refused): forgotten as a
 	/// transaction, added to the allowances. `false` if it was settled already.

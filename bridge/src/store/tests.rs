@@ -400,9 +400,12 @@ fn allowances_grow_by_what_the_chain_granted_and_serve_no_more() {
 
 	// Included: the chain granted 120 of the 500 asked (what the cap left).
 	let asked = Recording { reserves: true, ..recording(2, &[(3, 500)]) };
+	assert!(!store.reserving(3).unwrap());
 	assert!(store.start_recording(&asked).unwrap());
+	assert!(store.reserving(3).unwrap() && !store.reserving(4).unwrap(), "on its way");
 	assert!(store.reserved(&asked.hash, &BTreeMap::from([(3, 120)])).unwrap());
 	assert!(!store.reserved(&asked.hash, &BTreeMap::from([(3, 120)])).unwrap(), "settled once");
+	assert!(!store.reserving(3).unwrap());
 	assert_eq!(store.allowance(3).unwrap(), (120, 120));
 
 	assert_eq!(store.take(3, 100).unwrap(), (100, 20));

@@ -110,19 +110,7 @@ fn only_operators_of_a_live_capped_license_reserve() {
 fn another_platforms_allowance_holds_against_recordings() {
 	run(|| {
 		let w = world();
-		let other_operator = Setup::account(200);
-		let other = Setup::platform(PlatformKind::X, &other_operator, Perbill::zero());
-		Setup::link(&Setup::account(4), other, 9, &Purpose::ALL);
-		Setup::posts(&Identity::X(9), other, 50);
-		let mut platforms = vec![w.platform, other];
-		platforms.sort();
-		assert_ok!(Licensing::create_pool_offer(
-			RuntimeOrigin::root(),
-			PoolPlatforms::truncate_from(platforms),
-			0,
-			Price::PerRecord(1)
-		));
-		assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 1, u128::MAX));
+		let (other_operator, other) = pool_license(&w, 50);
 		// 1,000 over 100 and 50 records: parts of 667 and 334, rounded up, 1,001 in all.
 		assert_eq!(PlatformParts::<Test>::get(0, w.platform).map(|p| p.cap), Some(667));
 		assert_eq!(PlatformParts::<Test>::get(0, other).map(|p| p.cap), Some(334));

@@ -186,19 +186,7 @@ fn a_pool_platform_records_only_within_its_part_of_the_cap() {
 		let w = world();
 		// A second X platform, operated by someone else, with 25 posts of Dave's (w.platform has
 		// 100: Alice's 30 and Bob's 70).
-		let other_operator = Setup::account(200);
-		let other = Setup::platform(PlatformKind::X, &other_operator, Perbill::zero());
-		Setup::link(&Setup::account(4), other, 9, &Purpose::ALL);
-		Setup::posts(&Identity::X(9), other, 25);
-		let mut platforms = vec![w.platform, other];
-		platforms.sort();
-		assert_ok!(Licensing::create_pool_offer(
-			RuntimeOrigin::root(),
-			PoolPlatforms::truncate_from(platforms),
-			0,
-			Price::PerRecord(1)
-		));
-		assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 1, u128::MAX));
+		let (other_operator, other) = pool_license(&w, 25);
 		// The cap is 1,000 over 125 records: 800 and 200.
 		assert_eq!(PlatformParts::<Test>::get(0, w.platform).map(|p| p.cap), Some(800));
 		assert_eq!(PlatformParts::<Test>::get(0, other).map(|p| p.cap), Some(200));

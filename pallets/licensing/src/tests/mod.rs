@@ -108,6 +108,26 @@ fn world() -> World {
 	World { operator, platform, alice, bob, buyer }
 }
 
+/// A second X platform beside `w`'s, operated by account 200, with `posts` posts of account 4's
+/// identity X(9); offer 1 of terms 0 over both at 1 per record, and license 0 bought from it by
+/// `w`'s buyer. The second platform's operator and id.
+fn pool_license(w: &World, posts: u64) -> (AccountId, PlatformId) {
+	let other_operator = Setup::account(200);
+	let other = Setup::platform(PlatformKind::X, &other_operator, Perbill::zero());
+	Setup::link(&Setup::account(4), other, 9, &Purpose::ALL);
+	Setup::posts(&Identity::X(9), other, posts);
+	let mut platforms = vec![w.platform, other];
+	platforms.sort();
+	assert_ok!(Licensing::create_pool_offer(
+		RuntimeOrigin::root(),
+		PoolPlatforms::truncate_from(platforms),
+		0,
+		Price::PerRecord(1)
+	));
+	assert_ok!(Licensing::purchase(RuntimeOrigin::signed(w.buyer.clone()), 1, u128::MAX));
+	(other_operator, other)
+}
+
 /// A batch of one X post per author, registered through the content pallet.
 /// Registers a batch of `w`'s platform and activates it at once (the mock has no challenge
 /// window).
