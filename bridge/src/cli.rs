@@ -343,12 +343,26 @@ pub struct Serve {
 	/// The URL buyers reach this gateway at (`https://gw.example.org`; default: `http://` and
 	/// the address it listens on). Requests are signed for its origin and refused by any other
 	/// gateway: set it when buyers use another name (a proxy, a load balancer); instances behind
-	/// one name share it and the store.
+	/// one name share it and the ledger.
 	#[arg(long)]
 	pub public_url: Option<String>,
+	/// The PostgreSQL database (`postgresql://user:password@host/database`, or libpq's
+	/// `key=value` form) of the ledger this platform's gateways share when they run on several
+	/// machines: signatures used, deliveries owed and recorded, allowances. Default: the store,
+	/// for gateways on one machine. Each machine serves posts from its own copy of the store.
+	#[arg(long, env = "LICENTIA_LEDGER", value_parser = postgres_url)]
+	pub ledger: Option<String>,
 	/// Requests per second allowed per license.
 	#[arg(long, default_value_t = 20)]
 	pub rate: u32,
+}
+
+/// A PostgreSQL connection string, checked as the driver reads it.
+fn postgres_url(value: &str) -> Result<String, String> {
+	value
+		.parse::<tokio_postgres::Config>()
+		.map(|_| value.to_owned())
+		.map_err(|e| format!("not a PostgreSQL connection string: {e}"))
 }
 
 #[derive(Args)]

@@ -8,7 +8,8 @@
 //! The modules, from the ground floor up (each uses only those on its floor or below):
 //! 1. [`post`]: what a post, an item of a source, a withdrawal and a platform are to the bridge;
 //! 2. [`formats`] (platform exports and their text rules), [`store`] (the SQLite store),
-//!    [`chain`] (the node), [`metrics`], [`parse`] (what people type), [`cli`] (arguments);
+//!    [`chain`] (the node), [`metrics`], [`parse`] (what people type), [`cli`] (arguments),
+//!    and [`ledger`] (what gateways share: in the store, or in PostgreSQL), on [`store`];
 //! 3. the commands, by domain: [`content`] (ingest, activate, revoke), [`consent`] (links and
 //!    statements), [`licensing`] (offers, access checks, licenses, claims);
 //! 4. the long-running services: [`follow`] (a live source) and [`gateway`] (`serve`).
@@ -20,6 +21,7 @@ mod content;
 mod follow;
 mod formats;
 mod gateway;
+mod ledger;
 mod licensing;
 mod metrics;
 mod parse;

@@ -1,7 +1,7 @@
 //! Capped deliveries served at the rate of uncapped ones. The first page of a capped license
 //! reserves on chain (`licensing.reserveDeliveries`, waited for until finalized) what the cap
 //! leaves this platform: its allowance, which no other platform or gateway can take. Pages are
-//! then served from the allowance in the store ([`Store::take`](crate::store::Store::take)),
+//! then served from the allowance in the ledger ([`Ledger::take`](crate::ledger::Ledger::take)),
 //! each taken and made owed in one transaction before it is sent, and recorded later with the
 //! uncapped deliveries ([`super::recorder`]), drawn from the allowance on chain.
 //!
@@ -42,7 +42,7 @@ impl Gateway {
 		id: LicenseId,
 		cap: u64,
 	) -> Result<u64, Refusal> {
-		let (allowance, _) = self.with_store(|store| store.allowance(id)).map_err(store_failed)?;
+		let (allowance, _) = self.ledger.allowance(id).await.map_err(store_failed)?;
 		Ok(allowance.saturating_add(self.unreserved(chain, id, cap).await?))
 	}
 
@@ -79,8 +79,7 @@ impl Gateway {
 		wanted: u64,
 	) -> Result<u64, Refusal> {
 		for _ in 0..TAKE_TRIES {
-			let (taken, _) =
-				self.with_store(|store| store.take(id, wanted)).map_err(store_failed)?;
+			let (taken, _) = self.ledger.take(id, wanted).await.map_err(store_failed)?;
 			if taken > 0 {
 				return Ok(taken);
 			}
@@ -99,11 +98,9 @@ impl Gateway {
 	async fn reserve(&self, chain: &Chain, id: LicenseId, cap: u64) -> Result<bool, Refusal> {
 		let lock = self.reservation_lock(id);
 		let _one_at_a_time = lock.lock().await;
-		let holds = |gateway: &Self| {
-			gateway.with_store(|store| store.allowance(id)).map(|(left, _)| left > 0)
-		};
+		let holds = || async { self.ledger.allowance(id).await.map(|(left, _)| left > 0) };
 		// The request before this one may have reserved while this one waited.
-		if holds(self).map_err(store_failed)? {
+		if holds().await.map_err(store_failed)? {
 			return Ok(true);
 		}
 		let ask = self.unreserved(chain, id, cap).await?.min(MAX_RESERVATION);
@@ -134,7 +131,7 @@ impl Gateway {
 			}
 		};
 		self.settled(chain, reservation).await?;
-		holds(self).map_err(store_failed)
+		holds().await.map_err(store_failed)
 	}
 
 	/// Waits until `reservation` is settled: in a finalized block (its grant added to the
@@ -160,13 +157,12 @@ impl Gateway {
 	/// Waits while another gateway on this store has a reservation of license `id` on its way
 	/// (the cap may be in it): whether there was one.
 	async fn other_reservation(&self, id: LicenseId) -> Result<bool, Refusal> {
-		let pending =
-			|gateway: &Self| gateway.with_store(|store| store.reserving(id)).map_err(store_failed);
-		if !pending(self)? {
+		let pending = || async { self.ledger.reserving(id).await.map_err(store_failed) };
+		if !pending().await? {
 			return Ok(false);
 		}
 		let deadline = Instant::now() + RESERVE_WAIT;
-		while pending(self)? {
+		while pending().await? {
 			if Instant::now() >= deadline {
 				return Err(unavailable(anyhow!(
 					"a reservation of license {id}'s deliveries is not finalized yet: try again"

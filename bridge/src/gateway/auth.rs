@@ -47,7 +47,7 @@ impl FromRequestParts<Arc<Gateway>> for Held {
 impl Gateway {
 	/// Checks the request's signature (addressed to this gateway) and freshness, that its signer
 	/// owns license `id`, which is live and covers this platform, then the license's rate, and
-	/// last that the signature is new to every gateway instance on the store.
+	/// last that the signature is new to every gateway instance on the ledger.
 	pub(super) async fn authorise(
 		&self,
 		id: LicenseId,
@@ -61,7 +61,7 @@ impl Gateway {
 		// Counted and remembered only once the owner is known: nobody else can use up a
 		// license's rate, or fill the replay cache (which would refuse honest buyers).
 		self.throttle(id)?;
-		self.first_use(signature, timestamp)?;
+		self.first_use(signature, timestamp).await?;
 		Ok((chain, license))
 	}
 
@@ -123,10 +123,15 @@ impl Gateway {
 		verified(&self.audience, method, uri, headers, now_ms())
 	}
 
-	/// Remembers an owner's request signature, here and in the store every instance of this
+	/// Remembers an owner's request signature, here and in the ledger every instance of this
 	/// gateway shares; refuses one seen before (a replay, to this instance or another).
-	pub(super) fn first_use(&self, signature: [u8; 64], timestamp: u64) -> Result<(), Refusal> {
-		match self.seen.lock().expect("not poisoned").first_use(signature, Instant::now()) {
+	pub(super) async fn first_use(
+		&self,
+		signature: [u8; 64],
+		timestamp: u64,
+	) -> Result<(), Refusal> {
+		let seen = self.seen.lock().expect("not poisoned").first_use(signature, Instant::now());
+		match seen {
 			Ok(()) => {},
 			Err(Replay::Seen) => return Err(replayed()),
 			Err(Replay::Full) => {
@@ -140,11 +145,14 @@ impl Gateway {
 		}
 		// Kept until no gateway whose clock is within SKEW of this one accepts the timestamp.
 		let expires = timestamp.saturating_add(2 * SKEW.as_millis() as u64);
-		let used = self.used.lock().expect("not poisoned").first_use(
-			&signature,
-			i64::try_from(expires).unwrap_or(i64::MAX),
-			i64::try_from(now_ms()).unwrap_or(i64::MAX),
-		);
+		let used = self
+			.ledger
+			.first_use(
+				&signature,
+				i64::try_from(expires).unwrap_or(i64::MAX),
+				i64::try_from(now_ms()).unwrap_or(i64::MAX),
+			)
+			.await;
 		match used {
 			Ok(true) => Ok(()),
 			Ok(false) => Err(replayed()),

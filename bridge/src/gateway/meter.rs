@@ -36,8 +36,8 @@ pub(super) fn cap_reached(id: LicenseId, cap: u64) -> Refusal {
 impl Gateway {
 	/// Counts `count` deliveries of uncapped license `id` as owed, in the store, before they are
 	/// sent: recorded on chain by the next round ([`super::recorder`]), across stops and crashes.
-	pub(super) fn meter(&self, id: LicenseId, count: u64) -> Result<(), Refusal> {
-		self.with_store(|store| store.owe(id, count)).map_err(store_failed)
+	pub(super) async fn meter(&self, id: LicenseId, count: u64) -> Result<(), Refusal> {
+		self.ledger.owe(id, count).await.map_err(store_failed)
 	}
 
 	/// Meters `count` deliveries of `request`'s license before they are sent: how many may be
@@ -51,14 +51,14 @@ impl Gateway {
 		match (count, request.cap) {
 			(0, _) => Ok(0),
 			(_, Some(cap)) => self.take(chain, request.id, cap, count).await,
-			(_, None) => self.meter(request.id, count).map(|()| count),
+			(_, None) => self.meter(request.id, count).await.map(|()| count),
 		}
 	}
 
 	/// License `id`'s deliveries: `recorded` on chain, and those served and owed (by every
 	/// gateway on this store) not yet in a transaction.
-	pub(super) fn delivered(&self, id: LicenseId, recorded: u64) -> Result<u64, Refusal> {
-		let owed = self.with_store(|store| store.owed_to(id)).map_err(store_failed)?;
+	pub(super) async fn delivered(&self, id: LicenseId, recorded: u64) -> Result<u64, Refusal> {
+		let owed = self.ledger.owed_to(id).await.map_err(store_failed)?;
 		Ok(recorded + owed)
 	}
 

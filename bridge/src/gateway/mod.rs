@@ -54,11 +54,7 @@ mod routes;
 mod signing;
 mod state;
 
-use crate::{
-	chain::Chain,
-	cli,
-	store::{Store, UsedSignatures},
-};
+use crate::{chain::Chain, cli, ledger::Ledger, store::Store};
 use anyhow::{Context, Result};
 use axum::{routing::get, Router};
 use limits::{Rate, Replays};
@@ -80,6 +76,9 @@ pub struct Options {
 	pub platform: u32,
 	/// The store.
 	pub store: PathBuf,
+	/// The PostgreSQL database of the ledger gateways on several machines share (`None`: the
+	/// store).
+	pub ledger: Option<String>,
 	/// Where to listen.
 	pub listen: SocketAddr,
 	/// The URL buyers reach the gateway at (default: `http://` and the address it listens on):
@@ -93,9 +92,9 @@ pub struct Options {
 
 /// `serve`, from its arguments, with `url`'s node (reconnected to when lost).
 pub async fn command(chain: Chain, args: cli::Serve, url: String) -> Result<Value> {
-	let cli::Serve { platform, signer, store, listen, public_url, rate } = args;
+	let cli::Serve { platform, signer, store, ledger, listen, public_url, rate } = args;
 	let options =
-		Options { platform: platform.id, store: store.path, listen, public_url, url, rate };
+		Options { platform: platform.id, store: store.path, ledger, listen, public_url, url, rate };
 	run(chain, signer.keypair()?, options).await?;
 	Ok(json!({ "stopped": true }))
 }
@@ -111,7 +110,8 @@ pub async fn run(chain: Chain, signer: Keypair, options: Options) -> Result<()> 
 		.context("the gateway's public URL (--public-url)")?;
 	let mut store = Store::open(&options.store)?;
 	let target = chain.target(options.platform, store.salt_key()?).await?;
-	let secret = store.gateway_secret()?;
+	let ledger = Ledger::open(&options.store, options.ledger.as_deref(), target.id).await?;
+	let secret = ledger.secret();
 	let audience = Audience { genesis: chain.genesis_hash(), platform: target.id, origin };
 	let gateway = Arc::new(Gateway {
 		target,
@@ -121,8 +121,8 @@ pub async fn run(chain: Chain, signer: Keypair, options: Options) -> Result<()> 
 		secret,
 		chain: tokio::sync::RwLock::new(Some(Arc::new(chain))),
 		store: Mutex::new(store),
+		ledger,
 		seen: Mutex::new(Replays::new(2 * SKEW, MAX_LIVE_SIGNATURES)),
-		used: Mutex::new(UsedSignatures::open(&options.store)?),
 		requests: Mutex::new(Rate::new(options.rate)),
 		recording: tokio::sync::Mutex::new(()),
 		reserving: Default::default(),
@@ -135,8 +135,10 @@ pub async fn run(chain: Chain, signer: Keypair, options: Options) -> Result<()> 
 		.route("/v1/licenses/{license}/status", get(status))
 		.with_state(gateway.clone());
 	eprintln!(
-		"serving platform {} on http://{listening}, signed for as {}",
-		gateway.target.id, gateway.audience.origin
+		"serving platform {} on http://{listening}, signed for as {}, metered in {}",
+		gateway.target.id,
+		gateway.audience.origin,
+		gateway.ledger.describe()
 	);
 	// Records what the store says is owed (from before a stop or a crash), then every few seconds.
 	let recorder = tokio::spawn(record_deliveries(gateway.clone()));

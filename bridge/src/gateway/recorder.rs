@@ -37,7 +37,7 @@ impl Gateway {
 	pub(super) async fn record_owed(&self) -> Result<bool> {
 		let chain = self.chain().await?;
 		let mut unsettled = false;
-		for recording in self.with_store(|store| store.recordings())? {
+		for recording in self.ledger.recordings().await? {
 			unsettled |= !self.settle(&chain, recording).await?;
 		}
 		for _ in 0..MAX_PER_ROUND {
@@ -61,22 +61,22 @@ impl Gateway {
 			match found {
 				Some(found) if recording.reserves => {
 					let granted = granted(&recording, found.events.as_ref(), self.target.id);
-					self.with_store(|store| store.reserved(&recording.hash, &granted))?;
+					self.ledger.reserved(&recording.hash, &granted).await?;
 				},
 				Some(found) => {
-					if self.with_store(|store| store.recorded(&recording.hash))? {
+					if self.ledger.recorded(&recording.hash).await? {
 						report(&recording, found.events.as_ref());
 					}
 				},
 				None => {
-					self.with_store(|store| store.not_recorded(&recording.hash))?;
+					self.ledger.not_recorded(&recording.hash).await?;
 				},
 			}
 			return Ok(true);
 		}
 		if finalized >= recording.dies {
 			// Its era is over and it is in no block: it never will be.
-			self.with_store(|store| store.not_recorded(&recording.hash))?;
+			self.ledger.not_recorded(&recording.hash).await?;
 			return Ok(true);
 		}
 		// On its way; or lost with a node's pool (a node restarted): handed to the pool again.
@@ -89,7 +89,7 @@ impl Gateway {
 	/// Signs a transaction recording what is owed (up to [`MAX_LICENSES`] licenses), stores it,
 	/// then submits it. Whether there was anything to record.
 	async fn submit_owed(&self, chain: &Chain) -> Result<bool> {
-		let owed = self.with_store(|store| store.owed(MAX_LICENSES))?;
+		let owed = self.ledger.owed(MAX_LICENSES).await?;
 		if owed.is_empty() {
 			return Ok(false);
 		}
@@ -128,7 +128,7 @@ impl Gateway {
 		let chain::Signed { hash, nonce, born, dies, bytes } =
 			chain.sign(call, &self.signer, nonce).await?;
 		let recording = Recording { hash, nonce, born, dies, extrinsic: bytes, counts, reserves };
-		Ok(self.with_store(|store| store.start_recording(&recording))?.then_some(recording))
+		Ok(self.ledger.start_recording(&recording).await?.then_some(recording))
 	}
 
 	/// Hands a stored transaction to the node's pool. Turned away (the pool's words returned),
@@ -142,7 +142,7 @@ impl Gateway {
 		match chain.broadcast(&recording.extrinsic).await {
 			Broadcast::Accepted => Ok(None),
 			Broadcast::Refused(why) => {
-				self.with_store(|store| store.not_recorded(&recording.hash))?;
+				self.ledger.not_recorded(&recording.hash).await?;
 				Ok(Some(why))
 			},
 			// Perhaps in the pool: settled as any other, from the next round on.

@@ -120,7 +120,7 @@ pub(super) async fn records(
 	// Capped, as far as this gateway is concerned: the cap less what it leaves.
 	let delivered = match (license.cap, left) {
 		(Some(cap), Some(left)) => cap - left,
-		_ => gateway.delivered(id, license.delivered)?,
+		_ => gateway.delivered(id, license.delivered).await?,
 	};
 	let gzipped = accepts_gzip(&headers);
 	let gzip = gzipped.then(Gzip::default);

@@ -4,11 +4,7 @@ use super::{
 	limits::{Rate, Replays},
 	signing::Audience,
 };
-use crate::{
-	chain::Chain,
-	post::Target,
-	store::{Store, UsedSignatures},
-};
+use crate::{chain::Chain, ledger::Ledger, post::Target, store::Store};
 use anyhow::{Context, Result};
 use axum::{
 	http::StatusCode,
@@ -55,11 +51,13 @@ pub(super) struct Gateway {
 	pub(super) audience: Audience,
 	pub(super) secret: [u8; 32],
 	pub(super) chain: tokio::sync::RwLock<Option<Arc<Chain>>>,
+	/// The posts served.
 	pub(super) store: Mutex<Store>,
+	/// What every gateway of the platform on it shares: signatures used, deliveries owed and
+	/// recorded, allowances.
+	pub(super) ledger: Ledger,
 	/// Signatures seen within their validity, by this process.
 	pub(super) seen: Mutex<Replays>,
-	/// Signatures seen within their validity, by every gateway on the store.
-	pub(super) used: Mutex<UsedSignatures>,
 	/// Requests per license in the current second.
 	pub(super) requests: Mutex<Rate<LicenseId>>,
 	/// One transaction signed at a time (the signer's nonces).
@@ -97,11 +95,6 @@ impl Gateway {
 		let chain = Arc::new(connect.await.context("connecting to the node timed out")??);
 		*slot = Some(chain.clone());
 		Ok(chain)
-	}
-
-	/// `f` on the store, its errors saying so.
-	pub(super) fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
-		f(&mut self.store.lock().expect("not poisoned")).context("the gateway's store")
 	}
 
 	/// The answer to a request the node failed. The connection is forgotten, so that the next

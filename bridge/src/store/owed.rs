@@ -110,6 +110,24 @@ impl Store {
 		Ok(true)
 	}
 
+	/// What this store's gateways owe or hold: deliveries not yet recorded on chain, and capped
+	/// licenses' allowances not yet served, said in words; `None` if nothing.
+	pub fn unsettled(&self) -> Result<Option<String>> {
+		let query = "SELECT (SELECT count(*) FROM owed), (SELECT count(*) FROM recordings),
+			(SELECT count(*) FROM allowances WHERE granted > served)";
+		let counts: (i64, i64, i64) = self
+			.connection
+			.query_row(query, [], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+		let (owed, recordings, allowances) = counts;
+		Ok((counts != (0, 0, 0)).then(|| {
+			format!(
+				"deliveries of {owed} licenses not yet recorded on chain, {recordings} \
+				 transactions not yet settled and {allowances} capped licenses' allowances not \
+				 yet served"
+			)
+		}))
+	}
+
 	/// The recordings stored and not yet settled, by nonce.
 	pub fn recordings(&self) -> Result<Vec<Recording>> {
 		let mut recordings = self.connection.prepare_cached(

@@ -17,7 +17,8 @@
 //! - [`fuzz`]: texts drawn from chosen pieces by a fixed-seed generator, for the bridge's
 //!   parsers and text rules;
 //! - [`localnet`]: four validators on loopback, signed transactions for any runtime release,
-//!   council motions.
+//!   council motions;
+//! - [`postgres`]: a PostgreSQL server of a test's own, for gateways sharing a ledger.
 
 pub mod batches;
 pub mod calls;
@@ -25,12 +26,14 @@ pub mod chain;
 pub mod fuzz;
 pub mod localnet;
 pub mod node;
+pub mod postgres;
 pub mod rpc;
 pub mod submit;
 
 pub use batches::{answers, layout, tid};
 pub use calls::{accepted_link, relayed_opt_in, training_terms};
 pub use node::{free_port, node_binary, run_node_command, Node, TempDir};
+pub use postgres::Postgres;
 pub use rpc::{decode_hex, http_post, rpc_call, to_hex};
 pub use submit::{dispatch_error, find};
 
