@@ -159,5 +159,5 @@ fn gateways_on_two_machines_share_one_ledger() {
 	// The replayed request's one record, and two pages of four from each license.
 	assert_eq!(delivered(&open), 1 + 8);
 	assert_eq!(delivered(&anonymous), 8);
-	assert_eq!(delivered(&capped), 3);
+	assert_eq!(delivered(capped), 3);
 }

@@ -5,7 +5,7 @@
 use super::{render::*, state::*};
 use crate::{
 	chain::{Answer, Chain},
-	formats::scrub::{scrub, text_of},
+	formats::scrub::{scrub_as_registered, text_of},
 	store::{Cursor, Served},
 };
 use anyhow::Result;
@@ -110,6 +110,7 @@ impl Gateway {
 			platform: None,
 			author: None,
 			text: None,
+			scrub: None,
 		};
 		if delivery.anonymisation {
 			let text = content
@@ -119,7 +120,9 @@ impl Gateway {
 			line.sealed = Some(post.post.sealed());
 			line.platform = Some(post.post.platform);
 			line.author = Some(pseudonym(&self.secret, id, &post.post.author));
-			line.text = Some(scrub(&text));
+			let (text, version) = scrub_as_registered(&text, &post.post.scrubbed_hash);
+			line.text = Some(text);
+			line.scrub = Some(version);
 		} else {
 			line.record = Some(&post.post);
 			line.content = Some(content.unwrap_or(RawValue::NULL));

@@ -36,6 +36,9 @@ pub(super) struct Line<'a> {
 	pub(super) author: Option<String>,
 	#[serde(skip_serializing_if = "Option::is_none")]
 	pub(super) text: Option<String>,
+	/// The version of the scrubbing rules `text` was scrubbed with.
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub(super) scrub: Option<u8>,
 }
 
 impl Gateway {

@@ -8,7 +8,7 @@ use super::{
 	signing::{Audience, CONTEXT},
 	state::*,
 };
-use crate::{chain::Answer, store::Cursor};
+use crate::{chain::Answer, formats::scrub, store::Cursor};
 use anyhow::Result;
 use axum::{
 	body::Body,
@@ -77,6 +77,10 @@ pub(super) async fn about(State(gateway): State<Arc<Gateway>>) -> Response {
 		"genesis": format!("0x{}", hex::encode(genesis)),
 		"platform": platform,
 		"origin": origin,
+		"scrub": scrub::VERSIONS.iter().map(|rules| json!({
+			"version": rules.version,
+			"rules": rules.rules.iter().map(|rule| rule.name).collect::<Vec<_>>(),
+		})).collect::<Vec<_>>(),
 	}))
 	.into_response()
 }
