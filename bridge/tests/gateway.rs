@@ -6,11 +6,12 @@
 
 mod support;
 
-use licentia_harness::{accepted_link, free_port, relayed_opt_in, Node, TempDir};
+use licentia_harness::free_port;
 use serde_json::{json, Value};
-use sp_keyring::Sr25519Keyring::{Alice, Bob, Dave, Eve, Ferdie};
+use sp_keyring::Sr25519Keyring::{Alice, Bob, Dave};
 use support::{
-	all, http_get, http_get_with, signed_headers, stop, testdata, wait_for_gateway, Env, BLUESKY, X,
+	buy, http_get, http_get_with, registered_x_posts, signed_headers, stop, testdata,
+	wait_for_gateway, x_offer, Env, BLUESKY, EVE_X, X,
 };
 
 /// The data path: a platform's gateway (`licentia-bridge serve`) serves licensed records to the
@@ -30,51 +31,16 @@ use support::{
 /// from Alice's dataset, with a compliance report.
 #[test]
 fn a_gateway_serves_licensed_records_that_the_buyer_verifies() {
-	use licentia_primitives::consent::Identity;
-	let mut node = Node::start("gateway", &["--dev", "--tmp"]);
-	let genesis = node.block_hash(0);
-	let (eve_x, ferdie_x) = (Identity::X(2_244_994_945), Identity::X(783_214));
-	node.submit_all(vec![
-		(Dave, accepted_link(X, eve_x.clone(), &Eve.pair(), 0, genesis)),
-		(Dave, relayed_opt_in(&Eve.pair(), genesis)),
-		(Dave, accepted_link(X, ferdie_x, &Ferdie.pair(), 0, genesis)),
-		(Dave, relayed_opt_in(&Ferdie.pair(), genesis)),
-	]);
-	let mut env = Env { node, dir: TempDir::new("gateway") };
+	let (mut env, genesis) = registered_x_posts("gateway");
 	let store = env.path("x.db");
-	let ingested = all(vec![env.bridge(&[
-		"ingest",
-		"--platform",
-		"3",
-		"--signer",
-		"//Dave",
-		"--store",
-		&store,
-		&testdata("x.json"),
-	])]);
-	assert_eq!(ingested[0]["registered"], json!(4), "{}", ingested[0]);
 
 	// Two offers: attributed and transferable; anonymised and capped at 3 records.
-	let offer = |name: &str, anonymised: bool, cap: Value| {
-		let terms = env.path(name);
-		let json = json!({ "purposes": ["aiTraining"], "duration": 1000, "recordCap": cap,
-			"anonymisation": anonymised, "attribution": !anonymised, "transferable": true,
-			"redistribution": false, "commercialUse": true, "modelWeightsRelease": false,
-			"legalHash": format!("0x{}", "1e".repeat(32)), "legalUri": null });
-		std::fs::write(&terms, json.to_string()).expect("a temp file");
-		let args = ["offer", "--platform", "3", "--terms", &terms, "--per-record", "1000000000000"];
-		all(vec![env.bridge(&[&args[..], &["--signer", "//Dave"]].concat())]).remove(0)["offer"]
-			.clone()
-	};
-	let (open, anonymous) =
-		(offer("open.json", false, Value::Null), offer("anon.json", true, json!(3)));
-	let buy = |offer: &Value| {
-		let bought =
-			all(vec![env.buyer("buy.mjs", &["--offer", &offer.to_string(), "--suri", "//Alice"])]);
-		bought[0]["license"].to_string()
-	};
+	let (open, anonymous) = (
+		x_offer(&env, "open.json", false, Value::Null),
+		x_offer(&env, "anon.json", true, json!(3)),
+	);
 	let capped_offer = anonymous.clone();
-	let (open, anonymous) = (buy(&open), buy(&anonymous));
+	let (open, anonymous) = (buy(&env, &open), buy(&env, &anonymous));
 
 	let serve_as = |port: u16, log: &str, rate: &str, extra: &[&str]| {
 		let listen = format!("127.0.0.1:{port}");
@@ -185,7 +151,7 @@ fn a_gateway_serves_licensed_records_that_the_buyer_verifies() {
 
 	// Six requests at once over two gateways on another license capped at 3: together they
 	// are served exactly the cap, each page taking what the cap leaves; 409 only for nothing.
-	let parallel = buy(&capped_offer);
+	let parallel = buy(&env, &capped_offer);
 	let third_port = free_port();
 	let third = serve(third_port, "gateway-3.log", "20");
 	wait_for_gateway(third_port);
@@ -279,7 +245,7 @@ fn a_gateway_serves_licensed_records_that_the_buyer_verifies() {
 	env.node.submit_all(vec![(
 		Dave,
 		licentia_runtime::RuntimeCall::Consent(pallet_consent::Call::unlink_identity {
-			identity: eve_x,
+			identity: EVE_X,
 		}),
 	)]);
 	let bob = fetch(&env, &open, "//Bob", &env.path("bob"), &["--stream"]).finish();

@@ -7,15 +7,14 @@
 
 mod support;
 
-use licentia_harness::{accepted_link, free_port, relayed_opt_in, Node, TempDir};
+use licentia_harness::free_port;
 use serde_json::{json, Value};
-use sp_keyring::Sr25519Keyring::{Dave, Eve, Ferdie};
 use std::{
 	collections::BTreeMap,
 	sync::atomic::{AtomicBool, Ordering},
 	time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
-use support::{all, http_get, num, testdata, wait_for_gateway, Env, Run, X};
+use support::{buy, http_get, num, registered_x_posts, wait_for_gateway, x_offer, Env, Run};
 
 /// How long a gateway may take to stop after SIGTERM: its wait for what it served to be
 /// recorded (20 s, docs/operators.md) and a margin.
@@ -112,41 +111,12 @@ fn a_gateway_killed_at_any_moment_records_every_delivery_once() {
 
 /// A dev node with two opted-in X authors whose 4 posts the store at `x.db` registered.
 fn setup() -> Env {
-	use licentia_primitives::consent::Identity;
-	let mut node = Node::start("gateway-metering", &["--dev", "--tmp"]);
-	let genesis = node.block_hash(0);
-	let (eve_x, ferdie_x) = (Identity::X(2_244_994_945), Identity::X(783_214));
-	node.submit_all(vec![
-		(Dave, accepted_link(X, eve_x, &Eve.pair(), 0, genesis)),
-		(Dave, relayed_opt_in(&Eve.pair(), genesis)),
-		(Dave, accepted_link(X, ferdie_x, &Ferdie.pair(), 0, genesis)),
-		(Dave, relayed_opt_in(&Ferdie.pair(), genesis)),
-	]);
-	let env = Env { node, dir: TempDir::new("gateway-metering") };
-	let store = env.path("x.db");
-	let args = ["ingest", "--platform", "3", "--signer", "//Dave", "--store", &store];
-	let ingested = all(vec![env.bridge(&[&args[..], &[&testdata("x.json")]].concat())]);
-	assert_eq!(ingested[0]["registered"], json!(4), "{}", ingested[0]);
-	env
+	registered_x_posts("gateway-metering").0
 }
 
 /// An uncapped offer of the X posts.
 fn offer(env: &Env) -> Value {
-	let terms = env.path("terms.json");
-	let json = json!({ "purposes": ["aiTraining"], "duration": 1000, "recordCap": null,
-		"anonymisation": false, "attribution": true, "transferable": true,
-		"redistribution": false, "commercialUse": true, "modelWeightsRelease": false,
-		"legalHash": format!("0x{}", "1e".repeat(32)), "legalUri": null });
-	std::fs::write(&terms, json.to_string()).expect("a temp file");
-	let args = ["offer", "--platform", "3", "--terms", &terms, "--per-record", "1000000000000"];
-	all(vec![env.bridge(&[&args[..], &["--signer", "//Dave"]].concat())]).remove(0)["offer"].clone()
-}
-
-/// A license of `offer`, bought by Alice.
-fn buy(env: &Env, offer: &Value) -> String {
-	let bought =
-		all(vec![env.buyer("buy.mjs", &["--offer", &offer.to_string(), "--suri", "//Alice"])]);
-	bought[0]["license"].to_string()
+	x_offer(env, "terms.json", false, Value::Null)
 }
 
 fn log(env: &Env) -> String {

@@ -8,10 +8,12 @@
 
 mod support;
 
-use licentia_harness::{accepted_link, free_port, relayed_opt_in, Node, Postgres, TempDir};
+use licentia_harness::{free_port, Postgres};
 use serde_json::{json, Value};
-use sp_keyring::Sr25519Keyring::{Alice, Dave, Eve, Ferdie};
-use support::{all, http_get_with, num, signed_headers, stop, testdata, wait_for_gateway, Env, X};
+use sp_keyring::Sr25519Keyring::Alice;
+use support::{
+	buy, http_get_with, num, registered_x_posts, signed_headers, stop, wait_for_gateway, x_offer, X,
+};
 
 /// X posts of two authors are ingested into one store, copied for a second machine; Alice buys
 /// a license capped at 3, an uncapped one and an anonymised one. Two gateways on the two copies,
@@ -24,46 +26,16 @@ use support::{all, http_get_with, num, signed_headers, stop, testdata, wait_for_
 /// - what both served of the uncapped license is recorded on chain once they stop, exactly.
 #[test]
 fn gateways_on_two_machines_share_one_ledger() {
-	use licentia_primitives::consent::Identity;
 	let postgres = Postgres::start("gateways");
-	let mut node = Node::start("gateway-postgres", &["--dev", "--tmp"]);
-	let genesis = node.block_hash(0);
-	let (eve_x, ferdie_x) = (Identity::X(2_244_994_945), Identity::X(783_214));
-	node.submit_all(vec![
-		(Dave, accepted_link(X, eve_x, &Eve.pair(), 0, genesis)),
-		(Dave, relayed_opt_in(&Eve.pair(), genesis)),
-		(Dave, accepted_link(X, ferdie_x, &Ferdie.pair(), 0, genesis)),
-		(Dave, relayed_opt_in(&Ferdie.pair(), genesis)),
-	]);
-	let env = Env { node, dir: TempDir::new("gateway-postgres") };
+	let (env, genesis) = registered_x_posts("gateway-postgres");
 	let (store, copy) = (env.path("x.db"), env.path("copy.db"));
-	let args = ["ingest", "--platform", "3", "--signer", "//Dave", "--store", &store];
-	let ingested = all(vec![env.bridge(&[&args[..], &[&testdata("x.json")]].concat())]);
-	assert_eq!(ingested[0]["registered"], json!(4), "{}", ingested[0]);
 	// The second machine's copy, as `sqlite3 x.db ".backup copy.db"` makes it.
 	rusqlite::Connection::open(&store)
 		.and_then(|db| db.execute("VACUUM INTO ?1", [&copy]))
 		.expect("the store is copied");
-
-	let offer = |name: &str, anonymised: bool, cap: Value| {
-		let terms = env.path(name);
-		let json = json!({ "purposes": ["aiTraining"], "duration": 1000, "recordCap": cap,
-			"anonymisation": anonymised, "attribution": !anonymised, "transferable": false,
-			"redistribution": false, "commercialUse": true, "modelWeightsRelease": false,
-			"legalHash": format!("0x{}", "1e".repeat(32)), "legalUri": null });
-		std::fs::write(&terms, json.to_string()).expect("a temp file");
-		let args = ["offer", "--platform", "3", "--terms", &terms, "--per-record", "1000000000000"];
-		all(vec![env.bridge(&[&args[..], &["--signer", "//Dave"]].concat())]).remove(0)["offer"]
-			.clone()
-	};
-	let buy = |offer: &Value| {
-		let bought =
-			all(vec![env.buyer("buy.mjs", &["--offer", &offer.to_string(), "--suri", "//Alice"])]);
-		bought[0]["license"].to_string()
-	};
-	let capped = buy(&offer("capped.json", false, json!(3)));
-	let open = buy(&offer("open.json", false, Value::Null));
-	let anonymous = buy(&offer("anonymous.json", true, Value::Null));
+	let capped = buy(&env, &x_offer(&env, "capped.json", false, json!(3)));
+	let open = buy(&env, &x_offer(&env, "open.json", false, Value::Null));
+	let anonymous = buy(&env, &x_offer(&env, "anonymous.json", true, Value::Null));
 
 	let (one, two) = (free_port(), free_port());
 	let name = format!("http://127.0.0.1:{one}");

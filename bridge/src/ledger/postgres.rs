@@ -15,12 +15,16 @@
 
 use crate::store::Recording;
 use anyhow::{bail, Context, Result};
-use std::{collections::BTreeMap, sync::Mutex};
+use std::{collections::BTreeMap, sync::Mutex, time::Duration};
 use tokio::sync::{Semaphore, SemaphorePermit};
-use tokio_postgres::{Client, NoTls};
+use tokio_postgres::{Client, Config, NoTls};
 
 /// At most this many connections per gateway.
 const CONNECTIONS: usize = 8;
+
+/// How long connecting may take, unless the connection string says (`connect_timeout`): a
+/// request waits at most this long for an unreachable database before it is refused.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// At most this many expired signatures are removed with each new one (as in the store).
 const SWEEP: i64 = 4;
@@ -59,7 +63,7 @@ const GRANT: &str = "INSERT INTO allowances (license, granted, served) VALUES ($
 
 /// A PostgreSQL ledger: a few connections, opened as requests need them.
 pub struct Postgres {
-	url: String,
+	config: Config,
 	idle: Mutex<Vec<Client>>,
 	permits: Semaphore,
 }
@@ -106,11 +110,12 @@ impl Postgres {
 	/// Connects to the database at `url` (a `postgresql://` URL or a key=value string), makes
 	/// its tables if it has none, and checks that it is platform `platform`'s ledger.
 	pub async fn open(url: &str, platform: u32) -> Result<Self> {
-		let ledger = Self {
-			url: url.into(),
-			idle: Mutex::new(Vec::new()),
-			permits: Semaphore::new(CONNECTIONS),
-		};
+		let mut config: Config = url.parse().context("the ledger's connection string")?;
+		if config.get_connect_timeout().is_none() {
+			config.connect_timeout(CONNECT_TIMEOUT);
+		}
+		let ledger =
+			Self { config, idle: Mutex::new(Vec::new()), permits: Semaphore::new(CONNECTIONS) };
 		let mut client = ledger.client().await?;
 		let tx = client.transaction().await?;
 		tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK]).await?;
@@ -147,7 +152,9 @@ impl Postgres {
 		let client = match idle {
 			Some(client) => client,
 			None => {
-				let (client, connection) = tokio_postgres::connect(&self.url, NoTls)
+				let (client, connection) = self
+					.config
+					.connect(NoTls)
 					.await
 					.context("connecting to the ledger's PostgreSQL")?;
 				tokio::spawn(async move {

@@ -15,6 +15,7 @@ pub mod follower;
 pub mod jetstream;
 pub mod platforms;
 pub mod relay;
+pub mod x_posts;
 
 // The stand-ins, by name (a test binary names only those it runs).
 #[allow(unused_imports)]
@@ -23,6 +24,7 @@ pub use self::{
 	jetstream::{jetstream_post, Jetstream},
 	platforms::Platforms,
 	relay::Relay,
+	x_posts::{buy, registered_x_posts, x_offer, EVE_X},
 };
 
 use licentia_harness::{Node, TempDir};

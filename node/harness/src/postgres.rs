@@ -47,26 +47,30 @@ impl Postgres {
 		server
 	}
 
-	/// Runs one of the server's programs (as `postgres` under root), which must succeed.
-	fn run(&self, program: &str, args: &[&str]) {
+	/// One of the server's programs, to run as `postgres` under root.
+	fn command(&self, program: &str) -> Command {
 		let program = self.bin.join(program);
-		let mut command = if self.as_root {
+		if self.as_root {
 			let mut command = Command::new("runuser");
 			command.args(["-u", "postgres", "--"]).arg(&program);
 			command
 		} else {
 			Command::new(&program)
-		};
-		let output = command
+		}
+	}
+
+	/// Runs one of the server's programs, which must succeed.
+	fn run(&self, program: &str, args: &[&str]) {
+		let output = self
+			.command(program)
 			.args(args)
 			.current_dir("/")
 			.env("LC_ALL", "C.UTF-8")
 			.output()
-			.unwrap_or_else(|e| panic!("{} runs: {e}", program.display()));
+			.unwrap_or_else(|e| panic!("{program} runs: {e}"));
 		assert!(
 			output.status.success(),
-			"{} {args:?} failed:\n{}{}",
-			program.display(),
+			"{program} {args:?} failed:\n{}{}",
 			String::from_utf8_lossy(&output.stdout),
 			String::from_utf8_lossy(&output.stderr)
 		);
@@ -77,15 +81,8 @@ impl Drop for Postgres {
 	fn drop(&mut self) {
 		if !self.url.is_empty() {
 			let data = self.data.display().to_string();
-			let program = self.bin.join("pg_ctl");
-			let mut command = if self.as_root {
-				let mut command = Command::new("runuser");
-				command.args(["-u", "postgres", "--"]).arg(&program);
-				command
-			} else {
-				Command::new(&program)
-			};
-			let _ = command.args(["-D", &data, "-m", "immediate", "-w", "stop"]).output();
+			let stop = ["-D", &data, "-m", "immediate", "-w", "stop"];
+			let _ = self.command("pg_ctl").args(stop).output();
 		}
 	}
 }
