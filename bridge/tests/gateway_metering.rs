@@ -129,9 +129,11 @@ fn log(env: &Env) -> String {
 fn buyer(env: &Env, licenses: &[String], port: u16, buying: &AtomicBool) -> BTreeMap<String, u64> {
 	let gateway = format!("http://127.0.0.1:{port}");
 	let mut received = BTreeMap::new();
-	let mut run = 0;
+	// A failed run (the gateway down) is tried again on the same license: each license is
+	// fetched in turn once per success, however the kills fall.
+	let (mut run, mut served) = (0, 0);
 	while buying.load(Ordering::SeqCst) {
-		let license = &licenses[run % licenses.len()];
+		let license = &licenses[served % licenses.len()];
 		let out = env.path(&format!("fetch-{run}"));
 		let args =
 			["--license", license, "--suri", "//Alice", "--gateway", &gateway, "--out", &out];
@@ -140,7 +142,9 @@ fn buyer(env: &Env, licenses: &[String], port: u16, buying: &AtomicBool) -> BTre
 		let succeeded = fetch.child.wait_with_output().is_ok_and(|o| o.status.success());
 		let records = std::fs::read_to_string(format!("{out}/records.jsonl")).unwrap_or_default();
 		*received.entry(license.clone()).or_default() += records.lines().count() as u64;
-		if !succeeded {
+		if succeeded {
+			served += 1;
+		} else {
 			// The gateway is down: it is started again soon.
 			std::thread::sleep(Duration::from_millis(300));
 		}
