@@ -282,6 +282,10 @@ fn number_v2(word: &str) -> bool {
 /// 78`) that hold seven digits or more together replaced by `[number]`.
 fn join_numbers(text: &str) -> String {
 	let group = |word: &str| {
+		// Most words hold no digit (a full-width one is numeric too): not folded.
+		if !word.chars().any(char::is_numeric) {
+			return false;
+		}
 		let folded = fold(word);
 		let core = folded.trim_matches(|c: char| !c.is_alphanumeric());
 		core.chars().any(char::is_numeric)

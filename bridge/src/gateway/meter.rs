@@ -119,7 +119,7 @@ impl Gateway {
 				.unwrap_or_default();
 			line.sealed = Some(post.post.sealed());
 			line.platform = Some(post.post.platform);
-			line.author = Some(pseudonym(&self.secret, id, &post.post.author));
+			line.author = Some(pseudonym(&self.ledger.secret(), id, &post.post.author));
 			let (text, version) = scrub_as_registered(&text, &post.post.scrubbed_hash);
 			line.text = Some(text);
 			line.scrub = Some(version);

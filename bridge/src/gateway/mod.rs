@@ -111,14 +111,12 @@ pub async fn run(chain: Chain, signer: Keypair, options: Options) -> Result<()> 
 	let mut store = Store::open(&options.store)?;
 	let target = chain.target(options.platform, store.salt_key()?).await?;
 	let ledger = Ledger::open(&options.store, options.ledger.as_deref(), target.id).await?;
-	let secret = ledger.secret();
 	let audience = Audience { genesis: chain.genesis_hash(), platform: target.id, origin };
 	let gateway = Arc::new(Gateway {
 		target,
 		url: options.url,
 		signer,
 		audience,
-		secret,
 		chain: tokio::sync::RwLock::new(Some(Arc::new(chain))),
 		store: Mutex::new(store),
 		ledger,

@@ -49,7 +49,6 @@ pub(super) struct Gateway {
 	pub(super) signer: Keypair,
 	/// Whom requests are addressed to: what their signatures name.
 	pub(super) audience: Audience,
-	pub(super) secret: [u8; 32],
 	pub(super) chain: tokio::sync::RwLock<Option<Arc<Chain>>>,
 	/// The posts served.
 	pub(super) store: Mutex<Store>,

@@ -323,10 +323,13 @@ impl Postgres {
 				reserves: row.get(5),
 			});
 		}
+		let at: BTreeMap<[u8; 32], usize> =
+			all.iter().enumerate().map(|(i, recording)| (recording.hash, i)).collect();
 		for row in counts {
 			let hash: Vec<u8> = row.get(0);
-			if let Some(recording) = all.iter_mut().find(|r| r.hash[..] == hash[..]) {
-				recording.counts.insert(count(row.get(1)), count(row.get(2)));
+			let found = <[u8; 32]>::try_from(hash.as_slice()).ok().and_then(|h| at.get(&h));
+			if let Some(&i) = found {
+				all[i].counts.insert(count(row.get(1)), count(row.get(2)));
 			}
 		}
 		Ok(all)
