@@ -18,6 +18,9 @@ pub struct Post {
 	pub position: Position,
 	/// The record the chain will hold (its leaf).
 	pub record: PostRecord,
+	/// Its anonymous leaf (leaf format 3: `licentia_primitives::anonymous`), which the record's
+	/// text seal stands for: what the batch's anonymous tree holds for it.
+	pub anonymous: H256,
 	/// For Nostr: the signed event the author registers.
 	pub event: Option<SignedEvent>,
 	/// The item as the source gave it (compact JSON): what the store keeps and the gateway
@@ -35,7 +38,14 @@ impl Post {
 	/// A post known only by its record.
 	#[cfg(test)]
 	pub fn from_record(record: PostRecord) -> Self {
-		Self { position: Position::Line(0), record, event: None, content: None, labels: Vec::new() }
+		Self {
+			position: Position::Line(0),
+			record,
+			anonymous: H256::zero(),
+			event: None,
+			content: None,
+			labels: Vec::new(),
+		}
 	}
 }
 
@@ -164,6 +174,16 @@ pub fn salt(key: &SaltKey, record: &PostRecord) -> H256 {
 	use codec::Encode;
 	let identifying = (&record.platform, &record.post, &record.content_hash, &record.author);
 	H256::from(blake2_256(&(b"licentia-salt", key.0, identifying).encode()))
+}
+
+/// A post's blind (leaf format 3): blake2-256 of `key` and what identifies the post, under
+/// another tag than its [`salt`] (a Nostr note's salt is public on chain; its blind never is).
+/// Whoever has it can tie the post's anonymous leaf to its record; the store never gives it out,
+/// but for the chain's samples.
+pub fn blind(key: &SaltKey, record: &PostRecord) -> H256 {
+	use codec::Encode;
+	let identifying = (&record.platform, &record.post, &record.content_hash, &record.author);
+	H256::from(blake2_256(&(b"licentia-blind", key.0, identifying).encode()))
 }
 
 /// Something a source withdrew: one post, or every post of an author (an account deleted or

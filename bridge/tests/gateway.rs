@@ -10,7 +10,7 @@ use licentia_harness::free_port;
 use serde_json::{json, Value};
 use sp_keyring::Sr25519Keyring::{Alice, Bob, Dave};
 use support::{
-	buy, http_get, http_get_with, registered_x_posts, signed_headers, stop, testdata,
+	attacker, buy, http_get, http_get_with, registered_x_posts, signed_headers, stop, testdata,
 	wait_for_gateway, x_offer, Env, BLUESKY, EVE_X, X,
 };
 
@@ -22,7 +22,8 @@ use support::{
 /// against the roots on chain, content hashes recomputed), attribution included; a record
 /// tampered with afterwards fails `audit.mjs`. The anonymised license is served 3
 /// records across pages and then refused (409), by a second gateway too; its dataset holds no
-/// author id, handle or post id. Unsigned, stale or foreign requests are refused (401, 403). A
+/// author id, handle or post id, and an attacker reading every block attributes none of its
+/// records (it attributes every one of the format before spec 116). Unsigned, stale or foreign requests are refused (401, 403). A
 /// request is served once across two instances of the gateway on one store, and a signature
 /// opens only the gateway it names (platform and origin): another origin, another platform or
 /// the first message format, which named none, is refused (401).
@@ -116,9 +117,29 @@ fn a_gateway_serves_licensed_records_that_the_buyer_verifies() {
 	let anon_tampered = anon.replacen("\"text\":\"", "\"text\":\"Really, ", 1);
 	std::fs::write(format!("{tampered}/records.jsonl"), anon_tampered).expect("written");
 	let failed = env.buyer("audit.mjs", &["--out", &tampered]).fails();
-	assert!(failed.contains("its proof does not lead"), "{failed}");
+	assert!(failed.contains("proof does not lead"), "{failed}");
 	let audited = env.buyer("audit.mjs", &["--out", &anon_dir]).finish();
 	assert_eq!(audited["verified"], json!(3), "{audited}");
+	// The attacker of issue 30 reads every block. The post the chain's first sample opened with
+	// its anonymous leaf is public with it, and is the one not delivered anonymised (4 posts,
+	// 3 delivered). Lines as anonymised licenses delivered them before leaf format 3 (rebuilt
+	// from the attributed license's lines) are each attributed by their place; the lines
+	// delivered now by nothing.
+	let public = attacker::Public::read(&env.node);
+	assert_eq!(public.opened(), 1, "one anonymous leaf opened");
+	for line in &lines {
+		let old = attacker::format_2_line(line, "any text");
+		let (author, how) = public.attribute(&old).expect("a format-2 line is attributed");
+		assert_eq!((json!(author), how), (line["record"]["author"].clone(), "index"));
+	}
+	for line in anon.lines() {
+		let line: Value = serde_json::from_str(line).expect("JSON");
+		assert_eq!(public.attribute(&line), None, "attributed: {line}");
+		for field in ["index", "proof", "sealed", "record"] {
+			assert!(line.get(field).is_none(), "{field} in {line}");
+		}
+		assert!(attacker::anonymous_leaf_of(&line).is_some(), "{line}");
+	}
 	let second = serve(second_port, "gateway-2.log", "1");
 	let second_url = format!("http://127.0.0.1:{second_port}");
 	wait_for_gateway(second_port);

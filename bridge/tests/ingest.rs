@@ -40,7 +40,7 @@ fn a_resumed_ingest_fills_a_nonce_gap_and_finds_the_batch_queued_behind_it() {
 		content_hash: sp_crypto_hashing::blake2_256(format!("post {id}").as_bytes()).into(),
 		author: author.clone(),
 		salt: Default::default(),
-		scrubbed_hash: Default::default(),
+		text_seal: Default::default(),
 	};
 	let root = |id: u64| batch_root([record(id).leaf_hash()]);
 	let nonce = node
@@ -53,6 +53,7 @@ fn a_resumed_ingest_fills_a_nonce_gap_and_finds_the_batch_queued_behind_it() {
 	let queued = RuntimeCall::Content(pallet_content::Call::register_batch {
 		platform: X,
 		root: root(1),
+		anonymous_root: Default::default(),
 		contributors: vec![pallet_content::Contribution {
 			author: author.clone(),
 			posts: 1,

@@ -55,13 +55,15 @@ fn access_throughput() {
 	// One batch of their posts, terms, an offer of it, and Alice's license.
 	let posts: Vec<PostRecord> = (0..authors as u64)
 		.flat_map(|a| {
-			(0..posts_per_author as u64).map(move |p| PostRecord {
-				platform: X_PLATFORM,
-				post: PostId::X { id: 1_800_000_000_000_000_000 + (a << 20) + p },
-				content_hash: H256::repeat_byte(p as u8),
-				author: Identity::X(a),
-				salt: Default::default(),
-				scrubbed_hash: Default::default(),
+			(0..posts_per_author as u64).map(move |p| {
+				sealed(PostRecord {
+					platform: X_PLATFORM,
+					post: PostId::X { id: 1_800_000_000_000_000_000 + (a << 20) + p },
+					content_hash: H256::repeat_byte(p as u8),
+					author: Identity::X(a),
+					salt: Default::default(),
+					text_seal: Default::default(),
+				})
 			})
 		})
 		.collect();
@@ -75,6 +77,7 @@ fn access_throughput() {
 			RuntimeCall::Content(pallet_content::Call::register_batch {
 				platform: X_PLATFORM,
 				root: batch_root(leaves.iter().copied()),
+				anonymous_root: anonymous_root(&posts),
 				contributors,
 			}),
 		),

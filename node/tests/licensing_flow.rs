@@ -81,8 +81,9 @@ fn posts(platform: PlatformId, author: &Identity, n: u64) -> Vec<PostRecord> {
 			content_hash: H256(sp_io::hashing::blake2_256(&(platform, i).encode())),
 			author: author.clone(),
 			salt: H256(sp_io::hashing::blake2_256(&(b"salt", platform, i).encode())),
-			scrubbed_hash: H256(sp_io::hashing::blake2_256(format!("post {i}").as_bytes())),
+			text_seal: H256::zero(),
 		})
+		.map(sealed)
 		.collect()
 }
 
@@ -93,6 +94,7 @@ fn register(platform: PlatformId, author: &Identity, records: &[PostRecord]) -> 
 	content(pallet_content::Call::register_batch {
 		platform,
 		root,
+		anonymous_root: anonymous_root(records),
 		contributors: contributors.try_into().expect("one"),
 	})
 }
@@ -252,7 +254,7 @@ fn consent_content_and_licensing_end_to_end() {
 				content: format!("gm {i}").into_bytes().try_into().expect("short"),
 				sig: [0; 64],
 				salt: H256::repeat_byte(i),
-				scrubbed_hash: H256(sp_io::hashing::blake2_256(format!("gm {i}").as_bytes())),
+				text_seal: H256(sp_io::hashing::blake2_256(format!("gm {i}").as_bytes())),
 			};
 			let id = event.id().expect("a note");
 			assert_eq!(
@@ -280,6 +282,7 @@ fn consent_content_and_licensing_end_to_end() {
 			Alice,
 			content(pallet_content::Call::register_nostr_events {
 				events: nostr_events.try_into().expect("two"),
+				anonymous_root: H256::repeat_byte(0xa0),
 			}),
 		),
 	]);

@@ -12,7 +12,7 @@
 
 use codec::Encode;
 use licentia_harness::{
-	accepted_link, answers, decode_hex, layout,
+	accepted_link, anonymous_root, answers, decode_hex, layout,
 	localnet::{finalized_everywhere, x_posts, Extra, Localnet, NAMES, X_PLATFORM},
 	node_binary, to_hex, training_terms,
 };
@@ -73,6 +73,7 @@ fn four_validators_survive_crashes_and_restarts() {
 		RuntimeCall::Content(pallet_content::Call::register_batch {
 			platform: X_PLATFORM,
 			root: batch_root(posts.iter().map(PostRecord::leaf_hash)),
+			anonymous_root: anonymous_root(&posts),
 			contributors: layout(&posts).try_into().expect("one"),
 		}),
 	);

@@ -132,7 +132,7 @@ fn registration_throughput() {
 					content_hash: H256::repeat_byte(p as u8),
 					author: Identity::X(a),
 					salt: Default::default(),
-					scrubbed_hash: Default::default(),
+					text_seal: Default::default(),
 				}
 				.leaf_hash()
 			})
@@ -154,6 +154,8 @@ fn registration_throughput() {
 		dave.submit(RuntimeCall::Content(pallet_content::Call::register_batch {
 			platform: X_PLATFORM,
 			root,
+			// Never sampled here: what it commits to does not matter to registration's cost.
+			anonymous_root: H256::zero(),
 			contributors: contributors.try_into().expect("AUTHORS <= MaxContributorsPerBatch"),
 		}));
 	}

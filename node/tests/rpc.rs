@@ -25,7 +25,7 @@ fn post_query(license: u64, nostr_id: &str) -> Value {
 			"contentHash": format!("0x{}", "11".repeat(32)),
 			"author": { "nostr": format!("0x{}", "22".repeat(32)) },
 			"salt": format!("0x{}", "33".repeat(32)),
-			"scrubbedHash": format!("0x{}", "44".repeat(32)),
+			"textSeal": format!("0x{}", "44".repeat(32)),
 		},
 		"index": 0,
 		"proof": [],
@@ -291,7 +291,7 @@ fn hostile_text_in_every_licentia_method_is_answered_and_the_node_lives() {
 	];
 	let record = |i: usize| {
 		json!({ "platform": 2, "post": posts[i], "contentHash": hash, "author": authors[i],
-			"salt": hash, "scrubbedHash": hash })
+			"salt": hash, "textSeal": hash })
 	};
 	let query = |i: usize| {
 		json!({ "license": 0, "purpose": "aiTraining", "batch": 0, "post": record(i),

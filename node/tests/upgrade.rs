@@ -282,12 +282,10 @@ fn buy_two_licenses(net: &Localnet) {
 	let consent = pallet_consent::AccountConsent::<Runtime>::hashed_key_for(Eve.to_account_id());
 	net.wait("Eve's consent", Duration::from_secs(60), || net.exists(0, &consent, None));
 	let contributors = || layout(&posts).try_into().expect("one");
-	let register = pallet_content::Call::register_batch {
-		platform: X_PLATFORM,
-		root: batch_root(posts.iter().map(PostRecord::leaf_hash)),
-		contributors: contributors(),
-	};
-	net.submit(0, Dave, RuntimeCall::Content(register));
+	// Spec 109's `register_batch` (content is pallet 11, the call 0): without the anonymous root
+	// that spec 116 added.
+	let root = batch_root(posts.iter().map(PostRecord::leaf_hash));
+	net.submit_encoded(0, Dave, &(11u8, 0u8, X_PLATFORM, root, layout(&posts)).encode());
 	let terms = training_terms(10_000);
 	net.submit(0, Dave, RuntimeCall::Licensing(pallet_licensing::Call::register_terms { terms }));
 	let offer = pallet_licensing::Call::create_offer {

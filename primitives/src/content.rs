@@ -161,12 +161,11 @@ pub fn tid(text: &[u8]) -> Option<u64> {
 
 /// One registered post: what its leaf in its batch's Merkle tree commits to.
 ///
-/// The leaf is `blake2_256(sealed ‖ scrubbed_hash)`, where `sealed` is blake2-256 of the SCALE
+/// The leaf is `blake2_256(sealed ‖ text_seal)`, where `sealed` is blake2-256 of the SCALE
 /// encoding of `(platform, post, content_hash, author, salt)` ([`PostRecord::sealed`]). A buyer
-/// of the full record recomputes both halves; a buyer of an anonymised record receives `sealed`
-/// and the scrubbed text, hashes the text, and checks the leaf without learning whose post it
-/// is: the salt, a secret of the platform's, keeps `sealed` from being matched against
-/// candidate posts and authors (docs/design.md, *The data path*).
+/// of the full record recomputes both halves. An anonymised record is not verified against this
+/// leaf, whose place in its batch names its author, but against the batch's anonymous root,
+/// which `text_seal` ties it to ([`crate::anonymous`]; docs/design.md, *The data path*).
 #[derive(
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
@@ -184,9 +183,11 @@ pub struct PostRecord {
 	/// The platform's random value for this post, so that [`PostRecord::sealed`] tells nothing
 	/// to whoever lacks it.
 	pub salt: H256,
-	/// blake2-256 of the post's text as an anonymised license delivers it (mentions, links and
-	/// references replaced: the bridge's `scrub`).
-	pub scrubbed_hash: H256,
+	/// Its anonymous leaf sealed with the platform's blind for the post
+	/// ([`text_seal`](crate::anonymous::text_seal), leaf format 3): it commits to the text an
+	/// anonymised license delivers without letting anyone who holds that text find this record.
+	/// (In leaf format 2, batches registered before spec 116, the scrubbed text's hash itself.)
+	pub text_seal: H256,
 }
 
 impl PostRecord {
@@ -199,16 +200,15 @@ impl PostRecord {
 	}
 
 	/// The post's leaf hash: [`leaf_hash`] of its [`sealed`](PostRecord::sealed) part and its
-	/// scrubbed text's hash.
+	/// text seal.
 	pub fn leaf_hash(&self) -> H256 {
-		leaf_hash(self.sealed(), self.scrubbed_hash)
+		leaf_hash(self.sealed(), self.text_seal)
 	}
 }
 
-/// A leaf hash from its two halves: blake2-256 of `sealed ‖ scrubbed_hash` (64 bytes). All an
-/// anonymised record's buyer needs, with the text to hash.
-pub fn leaf_hash(sealed: H256, scrubbed_hash: H256) -> H256 {
-	H256(sp_io::hashing::blake2_256(&[sealed.0, scrubbed_hash.0].concat()))
+/// A leaf hash from its two halves: blake2-256 of `sealed ‖ text_seal` (64 bytes).
+pub fn leaf_hash(sealed: H256, text_seal: H256) -> H256 {
+	H256(sp_io::hashing::blake2_256(&[sealed.0, text_seal.0].concat()))
 }
 
 /// The root of a batch whose leaves are `leaf_hashes`, in order: their Merkle root bound to
@@ -445,7 +445,7 @@ mod tests {
 			content_hash: H256::repeat_byte(n as u8),
 			author: Identity::X(n % 3),
 			salt: H256::repeat_byte(0x5a),
-			scrubbed_hash: H256::repeat_byte(n as u8 ^ 0xff),
+			text_seal: H256::repeat_byte(n as u8 ^ 0xff),
 		}
 	}
 
@@ -463,12 +463,12 @@ mod tests {
 			let hex = |h: H256| format!("0x{}", hex::encode(h.0));
 			assert_eq!(hex(record.sealed()), vector["sealed"], "{record:?}");
 			assert_eq!(hex(record.leaf_hash()), vector["leaf"], "{record:?}");
-			assert_eq!(leaf_hash(record.sealed(), record.scrubbed_hash), record.leaf_hash());
+			assert_eq!(leaf_hash(record.sealed(), record.text_seal), record.leaf_hash());
 		}
 	}
 
 	#[test]
-	fn every_field_changes_the_leaf_and_all_but_the_scrubbed_hash_the_seal() {
+	fn every_field_changes_the_leaf_and_all_but_the_text_seal_the_seal() {
 		let base = post(1);
 		let changed = [
 			PostRecord { platform: 4, ..base.clone() },
@@ -481,7 +481,7 @@ mod tests {
 			assert_ne!(other.sealed(), base.sealed(), "{other:?}");
 			assert_ne!(other.leaf_hash(), base.leaf_hash(), "{other:?}");
 		}
-		let rescrubbed = PostRecord { scrubbed_hash: H256::zero(), ..base.clone() };
+		let rescrubbed = PostRecord { text_seal: H256::zero(), ..base.clone() };
 		assert_eq!(rescrubbed.sealed(), base.sealed());
 		assert_ne!(rescrubbed.leaf_hash(), base.leaf_hash());
 	}

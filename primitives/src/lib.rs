@@ -8,6 +8,7 @@
 
 extern crate alloc;
 
+pub mod anonymous;
 mod bit_set;
 pub mod consent;
 pub mod content;

@@ -91,6 +91,10 @@ pub struct BatchView<AccountId, BlockNumber> {
 	pub platform: PlatformId,
 	/// The Merkle root of its posts.
 	pub root: H256,
+	/// The root of its posts' anonymous leaves, which anonymised records are verified against
+	/// (leaf format 3: `crate::anonymous`); `None` for a batch registered before spec 116 whose
+	/// registrant has not committed one.
+	pub anonymous_root: Option<H256>,
 	/// How many posts it holds.
 	pub posts: u32,
 	/// How many distinct authors.
@@ -125,6 +129,11 @@ pub struct OpenRequest<BlockNumber> {
 	pub index: u32,
 	/// The last block in which it can be answered.
 	pub deadline: BlockNumber,
+	/// Whether its answer must open the post's anonymous leaf too (`answer_leaf`'s
+	/// `anonymous`): one of the chain's first `AnonymousSampleSize` samples of a batch with an
+	/// anonymous root. Never for a leaf someone asked for: that would let anyone tie any
+	/// anonymised record to its post.
+	pub anonymous: bool,
 }
 
 /// A license token, as clients see it.
@@ -263,6 +272,10 @@ sp_api::decl_runtime_apis! {
 	}
 
 	/// Registered posts.
+	///
+	/// Version 2: a batch's view has its `anonymous_root`, and says which leaves to open must
+	/// open their anonymous leaves too.
+	#[api_version(2)]
 	pub trait ContentApi<AccountId, BlockNumber> where AccountId: Codec, BlockNumber: Codec {
 		/// A batch.
 		fn batch(id: BatchId) -> Option<BatchView<AccountId, BlockNumber>>;

@@ -186,7 +186,7 @@ fn valid_requests() -> Vec<Value> {
 			"license": 0, "purpose": "aiTraining", "batch": 0, "index": 0, "proof": [hash, hash],
 			"post": {
 				"platform": 2, "post": post, "contentHash": hash, "author": author,
-				"salt": hash, "scrubbedHash": hash,
+				"salt": hash, "textSeal": hash,
 			},
 		});
 		requests.push(json!([author, hash]));

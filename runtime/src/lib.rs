@@ -84,10 +84,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("licentia"),
 	impl_name: alloc::borrow::Cow::Borrowed("licentia-node"),
 	authoring_version: 1,
-	spec_version: 115,
+	spec_version: 116,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 8,
+	transaction_version: 9,
 	system_version: 1,
 };
 

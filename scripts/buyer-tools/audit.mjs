@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Verifies a dataset fetch.mjs wrote, again, against the chain: each record's Merkle proof
-// against its batch's root (`licentia_batch`) and, unless anonymised, its content hash
-// recomputed from its content. For an auditor, or after the files were moved or edited. Exits
-// with status 1 if any record fails, listing them.
+// against its batch's root (`licentia_batch`) and its content hash recomputed from its content,
+// or an anonymised record's anonymous proof (of the anonymous leaf its anonymous key and text
+// give) against the batch's anonymous root. For an auditor, or after the files were moved or
+// edited. Exits with status 1 if any record fails, listing them.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_URL, connect, fail, parseArgs, printJson } from './lib.mjs';

@@ -12,23 +12,23 @@
 // the operator links an identity on its platform to the contributor's account with the
 // contributor's signed acceptance (`consent.linkIdentity`), the contributor allows the terms'
 // purposes (`consent.setConsent`), and the operator registers a batch of that author's posts
-// (`content.registerBatch`: the root of the posts' leaf hashes, bound to their number) and
-// activates it after
-// its challenge window, opening the leaves the chain samples (`content.answerLeaf`, then
-// `content.activateBatch`). Real platforms do this with licentia-bridge,
-// from their users' actual opt-ins and posts; here the posts are made up.
+// (`content.registerBatch`: the root of the posts' leaf hashes, bound to their number, and their
+// anonymous root, leaf format 3) and activates it after its challenge window, opening the
+// leaves the chain samples with their anonymous openings (`content.answerLeaf`, then
+// `content.activateBatch`). Real platforms do this with licentia-bridge, from their users'
+// actual opt-ins and posts; here the posts are made up.
 //
 // `--queries FILE` writes the access queries for those posts (docs/rpc.md's JSON, without
 // `license`), for `buy.mjs --post FILE` / `--check FILE` and `license.mjs --check FILE`.
 import { exclusionsText, formatBalance, linkAcceptancePayload, typeByPath } from '@licentia/client';
-import { blake2AsHex, blake2AsU8a } from '@polkadot/util-crypto';
-import { stringCamelCase, u8aToHex } from '@polkadot/util';
+import { blake2AsHex, blake2AsU8a, randomAsU8a } from '@polkadot/util-crypto';
+import { stringCamelCase, u8aCmp, u8aToHex } from '@polkadot/util';
 import { writeFileSync } from 'node:fs';
 import {
   DEFAULT_URL, connect, eventFields, fail, findEvent, integerArg, keyPair, log, parseArgs, printJson,
   purposeBits, purposeNames, quoteOf, readJson, send, toJson,
 } from './lib.mjs';
-import { leafOf, merkleProof, merkleRoot } from './verify.mjs';
+import { anonymousKey, anonymousLeaf, leafOf, merkleProof, merkleRoot, textSeal } from './verify.mjs';
 
 const usage = `usage: dev-offer.mjs [--suri //Dave] [--platform ID] [--terms FILE]
                     [--per-record PLANCK | --flat PLANCK] [--posts 5] [--contributor //Eve]
@@ -176,31 +176,47 @@ async function registerPosts() {
     await run(api.tx.consent.setConsent('Account', decisions), contributor);
   }
 
-  // A batch of made-up posts by that author: the chain stores only its Merkle root.
+  // A batch of made-up posts by that author: the chain stores only its Merkle roots.
   const batch = (await api.query.content.nextBatchId()).toNumber();
   const recordType = typeByPath(api.registry, 'licentia_primitives::content::PostRecord');
-  const records = Array.from({ length: posts }, (_, i) => api.registry.createType(recordType, {
+  // Leaf format 3 (primitives/src/anonymous.rs): each post has a random secret `blind`; its
+  // anonymous leaf is computed from the blind's anonymous key and its text (what an anonymised
+  // license would deliver: here the made-up text has nothing to scrub), and its record's last
+  // field, `textSeal`, seals that leaf with the blind.
+  const texts = Array.from({ length: posts }, (_, i) => `licentia dev-offer post ${platform.id}/${batch}/${i}`);
+  const blinds = texts.map(() => randomAsU8a(32));
+  const anonymous = texts.map((text, i) => anonymousLeaf(anonymousKey(blinds[i]), text));
+  const records = texts.map((text, i) => api.registry.createType(recordType, {
     platform: platform.id,
     post: postId(identity, batch, i),
-    contentHash: blake2AsHex(`licentia dev-offer post ${platform.id}/${batch}/${i}`),
+    contentHash: blake2AsHex(text),
     author: identity,
     salt: blake2AsHex(`licentia dev-offer salt ${platform.id}/${batch}/${i}`),
-    scrubbedHash: blake2AsHex(`licentia dev-offer post ${platform.id}/${batch}/${i}`),
+    textSeal: u8aToHex(textSeal(blinds[i], anonymous[i])),
   }));
-  // A post's leaf hash (primitives/src/content.rs): blake2-256 of `sealed ‖ scrubbedHash`, where
-  // `sealed` hashes the record's SCALE encoding less its last field (`scrubbedHash`).
+  // A post's leaf hash (primitives/src/content.rs): blake2-256 of `sealed ‖ textSeal`, where
+  // `sealed` hashes the record's SCALE encoding less its last field (`textSeal`).
   const leaves = records.map((r) => {
     const encoded = r.toU8a();
     return leafOf(blake2AsU8a(encoded.subarray(0, encoded.length - 32)), encoded.subarray(encoded.length - 32));
   });
+  // The anonymous tree: the same tree over the anonymous leaves sorted by value (ascending
+  // bytes), so that a place in it says nothing about whose post it is.
+  const anonymousLeaves = [...anonymous].sort(u8aCmp);
+  const anonymousIndex = anonymous.map((a) => anonymousLeaves.findIndex((b) => u8aCmp(a, b) === 0));
   // The author's range: its posts in order of their order keys, first and last declared.
   const keys = Array.from({ length: posts }, (_, i) => orderKey(batch, i));
   const contribution = [{ author: identityCodec, posts, firstKey: keys[0], lastKey: keys[posts - 1] }];
-  const { events, blockNumber } = await run(api.tx.content.registerBatch(platform.id, u8aToHex(merkleRoot(leaves)), contribution), operator);
+  const { events, blockNumber } = await run(api.tx.content.registerBatch(
+    platform.id, u8aToHex(merkleRoot(leaves)), u8aToHex(merkleRoot(anonymousLeaves)), contribution,
+  ), operator);
   const event = eventFields(findEvent(events, api.events.content.BatchRegistered));
   // A platform batch counts once its challenge window has passed, the leaves the chain sampled
   // from it are opened, and someone activates it. The samples come from the hash of the block
-  // that registered it: known from the next block on.
+  // that registered it: known from the next block on. A sample of a batch with an anonymous root
+  // is opened with its anonymous opening (its blind, its anonymous leaf, and that leaf's index
+  // and proof in the anonymous tree); `requests` lists samples and requests alike, and the
+  // chain checks an opening wherever one is given, so every leaf is answered with its own.
   const maturesAt = Number(event.maturesAt);
   log(`batch ${event.batch} is pending until block #${maturesAt}`);
   const untilBlock = (number) => new Promise((resolve) => {
@@ -213,7 +229,13 @@ async function registerPosts() {
   for (const request of view.requests) {
     const index = request.index.toNumber();
     const proof = merkleProof(leaves, index).map((h) => u8aToHex(h));
-    await run(api.tx.content.answerLeaf(event.batch, index, records[index], proof), operator);
+    const opening = {
+      blind: u8aToHex(blinds[index]),
+      leaf: u8aToHex(anonymous[index]),
+      index: anonymousIndex[index],
+      proof: merkleProof(anonymousLeaves, anonymousIndex[index]).map((h) => u8aToHex(h)),
+    };
+    await run(api.tx.content.answerLeaf(event.batch, index, records[index], proof, opening), operator);
   }
   await untilBlock(maturesAt);
   await run(api.tx.content.activateBatch(event.batch, contribution), operator);
@@ -229,7 +251,7 @@ async function registerPosts() {
   // The chain agrees that the first post is registered under that proof.
   const q = queries[0];
   const status = await api.call.contentApi.postStatus(q.batch, records[0], 0, q.proof);
-  log(`batch ${event.batch}: ${posts} posts, root ${event.root}; post 0 is ${status.type}`);
+  log(`batch ${event.batch}: ${posts} posts, root ${event.root}, anonymous root ${event.anonymousRoot}; post 0 is ${status.type}`);
   if (args.queries !== '') writeFileSync(args.queries, `${JSON.stringify(queries, null, 2)}\n`);
   return {
     contributor: contributor.address,
@@ -237,6 +259,7 @@ async function registerPosts() {
     batch: event.batch,
     posts,
     root: event.root,
+    anonymousRoot: event.anonymousRoot,
     queriesFile: args.queries || null,
   };
 }

@@ -4,10 +4,11 @@
 //
 // Each request is signed by the license's owner (`gatewayGet` of @licentia/client: sr25519, in
 // the `Licentia-Account`, `Licentia-Timestamp` and `Licentia-Signature` headers, docs/gateway.md).
-// Every record's Merkle proof is checked against its batch's root on chain (`licentia_batch`),
-// and, unless the license is anonymised, its content hash is recomputed from its content
-// (verify.mjs). A record that fails is not written: it is listed in the manifest's `failed` and
-// the run exits with status 1.
+// Every record's Merkle proof is checked against its batch's root on chain (`licentia_batch`)
+// and its content hash recomputed from its content; an anonymised record's anonymous leaf (from
+// its anonymous key and its text) is checked with its anonymous proof against the batch's
+// anonymous root instead (verify.mjs). A record that fails is not written: it is listed in the
+// manifest's `failed` and the run exits with status 1.
 //
 // The directory holds `records.jsonl` (one delivered record per line) and `manifest.json`
 // (license, gateway, cursor, counts); run again, it resumes from the manifest's cursor.
@@ -23,7 +24,8 @@ const usage = `usage: fetch.mjs --license ID --suri SECRET --gateway URL --out D
 
 Downloads license ID's records from the platform gateway at URL (http://host:port) into DIR
 (records.jsonl and manifest.json), signing each request with the license owner's key (--suri)
-and verifying each record against the chain (--url). Pages of --limit records, or with
+and verifying each record against the chain (--url): its proof against its batch's root, or
+for an anonymised record against the batch's anonymous root. Pages of --limit records, or with
 --stream one response holding every record. Run again to resume.`;
 const args = parseArgs(usage, {
   license: undefined, suri: undefined, gateway: undefined, out: undefined, limit: '500', purpose: '',
@@ -51,6 +53,8 @@ const save = () => writeFileSync(manifestFile, `${JSON.stringify(manifest, null,
 const get = (path) => gatewayGet(gateway, path, { pair: owner, genesis });
 
 const check = recordChecker(api);
+/** A delivered record's index: in its batch's tree, or an anonymised one's in the anonymous tree. */
+const place = (line) => (line.record === undefined ? { anonymousIndex: line.anonymousIndex } : { index: line.index });
 const count = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 let pages = 0;
@@ -64,7 +68,7 @@ async function take(lines) {
     const line = JSON.parse(text);
     const why = await check(line);
     if (why === null) good.push(text);
-    else manifest.failed.push({ cursor: line.cursor, batch: line.batch, index: line.index, why });
+    else manifest.failed.push({ cursor: line.cursor, batch: line.batch, ...place(line), why });
     manifest.cursor = line.cursor;
   }
   if (good.length > 0) appendFileSync(recordsFile, `${good.join('\n')}\n`);

@@ -9,15 +9,18 @@
 //   their price above its tier; the chain sends only those that affect the license) remove that
 //   author's records on that platform (matched on each record's `record.author`);
 // - `postRevoked {platform, batch, post}` removes the record with that leaf hash.
-// An anonymised dataset has no authors to match: its records are also re-checked with the
-// gateway (`/v1/licenses/{id}/status`, signed by --suri), which asks the chain about each.
+// An anonymised dataset has neither authors nor leaf hashes to match: an anonymised record
+// carries its anonymous leaf's key and index, which do not lead to its leaf (leaf format 3,
+// primitives/src/anonymous.rs). Its records are re-checked with the gateway instead
+// (`/v1/licenses/{id}/status`, signed by --suri, by their cursors), which asks the chain about
+// each.
 
 import { gatewayGet } from '@licentia/client';
 import { u8aToHex } from '@polkadot/util';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_URL, connect, fail, keyPair, log, parseArgs, printJson, rpc } from './lib.mjs';
-import { deliveredLeaf } from './verify.mjs';
+import { leafHash } from './verify.mjs';
 
 const usage = `usage: honour.mjs --out DIR [--suri SECRET] [--url ${DEFAULT_URL}] [--json]
 
@@ -62,16 +65,16 @@ const records = lines.map((text) => ({ text, line: JSON.parse(text) }));
 const removed = [];
 const why = new Map();
 for (const { line } of records) {
-  const anonymised = line.record === undefined;
-  const platform = anonymised ? line.platform : line.record.platform;
-  const leaf = u8aToHex(deliveredLeaf(api, line) ?? new Uint8Array());
-  const entry = revoked.get(`${platform}|${line.batch}|${leaf}`)
-    ?? (anonymised ? undefined : withdrawn.get(`${platform}|${key(line.record.author)}`));
+  if (line.record === undefined) continue; // anonymised: asked through the gateway below
+  const { platform, author } = line.record;
+  const entry = revoked.get(`${platform}|${line.batch}|${u8aToHex(leafHash(api, line.record))}`)
+    ?? withdrawn.get(`${platform}|${key(author)}`);
   if (entry) why.set(line.cursor, { reason: Object.keys(entry.change)[0], at: entry.at, change: entry.change });
 }
 
-// Anonymised records: asked again through the gateway.
-const anonymous = records.filter(({ line }) => line.record === undefined && !why.has(line.cursor));
+// Anonymised records: asked again through the gateway, by their cursors (`<batch>.<n>`, n
+// their anonymous index).
+const anonymous = records.filter(({ line }) => line.record === undefined);
 if (anonymous.length > 0) {
   if (!args.suri) fail('an anonymised dataset is re-checked with the gateway: give --suri (the license owner)');
   const owner = await keyPair(args.suri);
@@ -86,11 +89,13 @@ if (anonymous.length > 0) {
   }
 }
 
+/** A record's index: in its batch's tree, or an anonymised one's in the anonymous tree. */
+const place = (line) => (line.record === undefined ? { anonymousIndex: line.anonymousIndex } : { index: line.index });
 const kept = [];
 const now = new Date().toISOString();
 for (const { text, line } of records) {
   const reason = why.get(line.cursor);
-  if (reason) removed.push({ removedAt: now, cursor: line.cursor, batch: line.batch, index: line.index, ...reason });
+  if (reason) removed.push({ removedAt: now, cursor: line.cursor, batch: line.batch, ...place(line), ...reason });
   else kept.push(text);
 }
 writeFileSync(recordsFile, kept.length > 0 ? `${kept.join('\n')}\n` : '');

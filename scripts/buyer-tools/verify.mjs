@@ -1,11 +1,14 @@
 // What a buyer checks about a record a platform's gateway delivered, without trusting the
 // gateway: that its leaf is in a batch registered on chain (the Merkle proof against the
 // batch's root, `licentia_batch`), and that its content is the content registered (the
-// record's `contentHash` recomputed from the content, by docs/design.md's *Content hashes*; for
-// an anonymised record, the hash of the scrubbed text, which is half of its leaf).
+// record's `contentHash` recomputed from the content, by docs/design.md's *Content hashes*). An
+// anonymised record is checked against the batch's anonymous root instead (leaf format 3,
+// primitives/src/anonymous.rs): its anonymous leaf, from its anonymous key and the hash of its
+// scrubbed text, with its anonymous index and proof.
 //
 // Independent of the bridge's Rust: the rules are written again here, and
-// bridge/testdata/content-hashes.json is their shared test (verify.test.mjs).
+// bridge/testdata/content-hashes.json, primitives/testdata/leaves.json and
+// primitives/testdata/anonymous.json are their shared tests (verify.test.mjs).
 
 import * as dagCbor from '@ipld/dag-cbor';
 import { CID } from 'multiformats/cid';
@@ -18,7 +21,7 @@ import { rpc } from './lib.mjs';
 /**
  * A record's sealed half (primitives/src/content.rs, `PostRecord::sealed`): blake2-256 of the
  * SCALE encoding of `(platform, post, contentHash, author, salt)`, with the types from metadata.
- * That is the record's own encoding less its last field, `scrubbedHash` (32 bytes).
+ * That is the record's own encoding less its last field, `textSeal` (32 bytes).
  */
 export function sealedHash(api, record) {
   const type = typeByPath(api.registry, 'licentia_primitives::content::PostRecord');
@@ -29,30 +32,61 @@ export function sealedHash(api, record) {
     contentHash: record.contentHash,
     author: pascal(record.author),
     salt: record.salt,
-    scrubbedHash: record.scrubbedHash,
+    textSeal: record.textSeal,
   }).toU8a();
   return blake2AsU8a(encoded.subarray(0, encoded.length - 32));
 }
 
-/** A leaf from its halves (hex or bytes): blake2-256 of `sealed ‖ scrubbedHash` (64 bytes). */
-export function leafOf(sealed, scrubbedHash) {
-  return blake2AsU8a(u8aConcat(u8aToU8a(sealed), u8aToU8a(scrubbedHash)));
+/** A leaf from its halves (hex or bytes): blake2-256 of `sealed ‖ textSeal` (64 bytes). */
+export function leafOf(sealed, seal) {
+  return blake2AsU8a(u8aConcat(u8aToU8a(sealed), u8aToU8a(seal)));
 }
 
 /** A record's leaf hash. */
 export function leafHash(api, record) {
-  return leafOf(sealedHash(api, record), record.scrubbedHash);
+  return leafOf(sealedHash(api, record), record.textSeal);
+}
+
+// Leaf format 3 (primitives/src/anonymous.rs): the platform keeps a secret 32-byte `blind` per
+// post; the tags are their ASCII bytes, without a length.
+
+/** A post's anonymous key (hex or bytes blind): blake2-256 of `"licentia/anon-key" ‖ blind`. */
+export function anonymousKey(blind) {
+  return blake2AsU8a(u8aConcat(stringToU8a('licentia/anon-key'), u8aToU8a(blind)));
 }
 
 /**
- * The leaf of a delivered record: from the record, or for an anonymised one from its sealed half
- * and the hash of the text delivered (blake2-256 of its UTF-8 bytes), so that a text changed
- * after registration gives another leaf. Null if the line carries neither.
+ * A post's leaf in its batch's anonymous tree, from its anonymous key (hex or bytes) and its
+ * scrubbed text (a string): blake2-256 of `"licentia/anon" ‖ key ‖ blake2-256(UTF-8 text)`.
+ */
+export function anonymousLeaf(key, text) {
+  return blake2AsU8a(u8aConcat(stringToU8a('licentia/anon'), u8aToU8a(key), blake2AsU8a(stringToU8a(text))));
+}
+
+/**
+ * What a format-3 record carries as `textSeal`: its anonymous leaf sealed with its blind (hex or
+ * bytes), blake2-256 of `"licentia/text-seal" ‖ blind ‖ leaf`. Only the platform, which holds
+ * the blind, computes it: an anonymised record's key and text give its anonymous leaf, never
+ * its seal, and so never its record's leaf.
+ */
+export function textSeal(blind, leaf) {
+  return blake2AsU8a(u8aConcat(stringToU8a('licentia/text-seal'), u8aToU8a(blind), u8aToU8a(leaf)));
+}
+
+const H256_HEX = /^0x[0-9a-fA-F]{64}$/;
+
+/**
+ * The leaf a delivered record is verified by: from the record, its leaf in the batch's tree; for
+ * an anonymised one (no `record`), its leaf in the batch's anonymous tree, from its
+ * `anonymousKey` and the text delivered, so that a text changed after registration gives
+ * another leaf. Null if the line carries neither.
  */
 export function deliveredLeaf(api, line) {
   if (line.record !== undefined) return leafHash(api, line.record);
-  if (typeof line.sealed !== 'string' || typeof line.text !== 'string') return null;
-  return leafOf(line.sealed, blake2AsU8a(stringToU8a(line.text)));
+  if (typeof line.anonymousKey !== 'string' || !H256_HEX.test(line.anonymousKey) || typeof line.text !== 'string') {
+    return null;
+  }
+  return anonymousLeaf(line.anonymousKey, line.text);
 }
 
 /**
@@ -101,9 +135,10 @@ export function merkleProof(leaves, index) {
  * Whether `proof` (hex hashes, leaf to root) shows `leaf` is leaf `index` of a `leaves`-leaf
  * batch with `root` (primitives/src/content.rs, `verify_batch_proof`): the tree of polkadot-sdk's
  * `binary-merkle-tree` (blake2-256 of the two children; an odd last node moves up unhashed),
- * whose root is bound to its size. The index and the size fix the proof's shape: row by row,
- * whether the path's node has a sibling on its left, its right or none, so a proof of any other
- * length fails and no proof opens two indices.
+ * whose root is bound to its size (a batch's anonymous tree is the same tree, over its anonymous
+ * leaves). The index and the size fix the proof's shape: row by row, whether the path's node
+ * has a sibling on its left, its right or none, so a proof of any other length fails and no
+ * proof opens two indices.
  */
 export function verifyProof(root, proof, leaves, index, leaf) {
   if (!Number.isInteger(index) || !Number.isInteger(leaves) || index < 0 || index >= leaves) return false;
@@ -261,29 +296,43 @@ export function contentHash(kind, content) {
 /**
  * A checker of delivered records against the chain at `api`: `await check(line)` is null for a
  * record that verifies, else why it does not. Batch roots are read from the chain
- * (`licentia_batch`) once per batch.
+ * (`licentia_batch`) once per batch: a record is verified against `root` with its `index` and
+ * `proof`, an anonymised record against `anonymousRoot` with its `anonymousIndex` and
+ * `anonymousProof` (both trees have the batch's `posts` leaves). `readBatch` stands in for
+ * `licentia_batch` in tests.
  */
-export function recordChecker(api) {
+export function recordChecker(api, readBatch = (id) => rpc(api, 'licentia_batch', [id])) {
   const batches = new Map();
   const batch = async (id) => {
-    if (!batches.has(id)) batches.set(id, await rpc(api, 'licentia_batch', [id]));
+    if (!batches.has(id)) batches.set(id, await readBatch(id));
     return batches.get(id);
   };
   return async (line) => {
+    const anonymised = line.record === undefined;
     let root;
+    let anonymousRoot;
     let posts;
     try {
-      ({ root, posts } = await batch(line.batch));
+      ({ root, anonymousRoot, posts } = await batch(line.batch));
     } catch (e) {
       return `batch ${line.batch} is not on chain (${e.message})`;
     }
     const leaf = deliveredLeaf(api, line);
-    if (leaf === null) return 'neither a record nor a sealed record with its text';
+    if (leaf === null) return 'neither a record nor an anonymised record with its anonymous key and text';
+    if (anonymised) {
+      if (anonymousRoot === null || anonymousRoot === undefined) {
+        return `batch ${line.batch} has no anonymous root on chain: an anonymised record of it cannot be verified`;
+      }
+      if (!Array.isArray(line.anonymousProof) || !verifyProof(anonymousRoot, line.anonymousProof, posts, line.anonymousIndex, leaf)) {
+        return `its anonymous proof does not lead to batch ${line.batch}'s anonymous root on chain`;
+      }
+      // An anonymised record's text is verified by its anonymous leaf.
+      return null;
+    }
     if (!Array.isArray(line.proof) || !verifyProof(root, line.proof, posts, line.index, leaf)) {
       return `its proof does not lead to batch ${line.batch}'s root on chain`;
     }
-    // An anonymised record's text is verified by its leaf; a record's content by its hash.
-    if (line.record === undefined) return null;
+    // A record's content is verified by its hash.
     const kind = Object.keys(line.record.post)[0];
     const computed = contentHash(kind, line.content);
     if (computed === null) return `its content does not hold what a ${kind} content hash covers`;

@@ -35,6 +35,8 @@ pub struct Summary {
 	pub in_tail: Vec<(BatchId, u32)>,
 	/// Active batches whose tail ended now: the rest of their bond was released.
 	pub released: Vec<BatchId>,
+	/// Batches registered under leaf format 2 that got their anonymous root now.
+	pub anonymized: Vec<BatchId>,
 }
 
 /// `activate`, from its arguments.
@@ -105,6 +107,7 @@ pub async fn run(
 	}
 	let open: Vec<BatchId> = pending.iter().chain(&tails).copied().collect();
 	answer_requests(chain, signer, store, &open, &mut summary).await?;
+	commit_legacy_roots(chain, signer, store, &mut summary).await?;
 	let due_ids: Vec<BatchId> = due.iter().map(|(id, _)| *id).collect();
 	while !due.is_empty() && chain.finalized_number().await? + 1 < last_until {
 		tokio::time::sleep(Duration::from_secs(1)).await;
@@ -149,10 +152,11 @@ pub async fn run(
 pub(super) async fn answer_requests(
 	chain: &Chain,
 	signer: &Keypair,
-	store: &Store,
+	store: &mut Store,
 	batches: &[BatchId],
 	summary: &mut Summary,
 ) -> Result<()> {
+	let key = store.salt_key()?;
 	let mut nonce = chain.pool_nonce(&chain::account_of(signer)).await?;
 	let mut submitted = Vec::new();
 	for id in batches {
@@ -174,27 +178,70 @@ pub(super) async fn answer_requests(
 			};
 			let proof: Vec<subxt::utils::H256> =
 				leaf.proof.iter().map(|h| subxt::utils::H256(h.0)).collect();
+			// The chain's samples (listed first, due when the samples are) open the post's
+			// anonymous leaf too; a leaf someone asked for only exposes nothing more.
+			let anonymous = match request.anonymous {
+				true => store.anonymous_opening(&key, *id, request.index)?,
+				false => None,
+			};
+			let exposed = anonymous.is_some();
 			let call = api::transactions().content().answer_leaf(
 				*id,
 				request.index,
 				chain::convert(&leaf.post)?,
 				api::runtime_types::bounded_collections::bounded_vec::BoundedVec(proof),
+				anonymous.map(|opening| chain::convert(&opening)).transpose()?,
 			);
 			let watch = chain
 				.submit_then_watch(&call, signer, Some(nonce))
 				.await
 				.with_context(|| format!("opening leaf {} of batch {id}", request.index))?;
 			nonce += 1;
-			submitted.push((*id, request.index, watch));
+			submitted.push((*id, request.index, exposed, watch));
 		}
 	}
-	for (id, index, watch) in submitted {
+	for (id, index, exposed, watch) in submitted {
 		watch
 			.finalized()
 			.await
 			.with_context(|| format!("opening leaf {index} of batch {id}"))?;
 		eprintln!("opened leaf {index} of batch {id}");
+		if exposed {
+			store.mark_exposed(id, index)?;
+		}
 		summary.answered.push((id, index));
+	}
+	Ok(())
+}
+
+/// Gives each of the store's batches registered under leaf format 2 (before spec 116) an
+/// anonymous root (`commit_anonymous_root`), made from its records' scrubbed hashes with blinds
+/// of the store's key, and stores the tree once the chain holds it: until then the gateway
+/// delivers none of their posts anonymised. A batch the chain no longer has is left alone.
+async fn commit_legacy_roots(
+	chain: &Chain,
+	signer: &Keypair,
+	store: &mut Store,
+	summary: &mut Summary,
+) -> Result<()> {
+	let key = store.salt_key()?;
+	for id in store.without_anonymous_root()? {
+		let Ok(batch) = chain.licentia().batch(id, None).await.answer() else { continue };
+		if batch.anonymous_root.is_some() {
+			continue;
+		}
+		let (root, posts) = store.legacy_anonymous(&key, id)?;
+		let call = api::transactions()
+			.content()
+			.commit_anonymous_root(id, subxt::utils::H256(root.0));
+		chain
+			.submit_then_watch(&call, signer, None)
+			.await?
+			.finalized()
+			.await
+			.with_context(|| format!("committing the anonymous root of batch {id}"))?;
+		store.place_legacy(id, &posts)?;
+		summary.anonymized.push(id);
 	}
 	Ok(())
 }

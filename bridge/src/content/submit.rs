@@ -9,6 +9,7 @@ use crate::{
 use anyhow::{bail, Context, Result};
 use indicatif::ProgressBar;
 use licentia_primitives::{
+	anonymous,
 	consent::PlatformKind,
 	content::{batch_root, ranges, BatchId, PostRecord},
 	Hash,
@@ -37,6 +38,9 @@ pub(super) async fn submit(
 ) -> Result<InFlight> {
 	let records: Vec<PostRecord> = batch.iter().map(|p| p.record.clone()).collect();
 	let root = batch_root(records.iter().map(PostRecord::leaf_hash));
+	let mut anonymous: Vec<Hash> = batch.iter().map(|p| p.anonymous).collect();
+	anonymous::anonymous_order(&mut anonymous);
+	let anonymous_root = subxt::utils::H256(batch_root(anonymous).0);
 	let batches_before = chain.licentia().batch_count(None).await.answer();
 	let batches_before = batches_before.context("counting the registered batches")?;
 	store.add_pending(target.id, root, batches_before, nonce, &batch)?;
@@ -61,18 +65,20 @@ pub(super) async fn submit(
 					content: BoundedVec(e.content.as_bytes().to_vec()),
 					sig: e.sig,
 					salt: record.salt,
-					scrubbed_hash: record.scrubbed_hash,
+					text_seal: record.text_seal,
 				}
 			})
 			.collect();
 		let call = api::transactions().content().register_nostr_events(
 			api::runtime_types::bounded_collections::bounded_vec::BoundedVec(events),
+			anonymous_root,
 		);
 		chain.submit_then_watch(&call, signer, Some(nonce)).await?
 	} else {
 		let call = api::transactions().content().register_batch(
 			target.id,
 			subxt::utils::H256(root.0),
+			anonymous_root,
 			chain::convert(&ranges(&records))?,
 		);
 		chain.submit_then_watch(&call, signer, Some(nonce)).await?

@@ -196,7 +196,8 @@ impl Reader<'_> {
 		metrics.seen.with_label_values(&["post"]).inc();
 		let content = Some(value.to_string());
 		let position = crate::post::Position::Line(0);
-		read.posts.push(Post { position, record, event, content, labels });
+		let anonymous = crate::formats::anonymous_leaf(target, &record, &value);
+		read.posts.push(Post { position, record, anonymous, event, content, labels });
 		for id in earlier {
 			read.withdraw(store, target, Withdrawal::Post(id), "edited".into())?;
 		}

@@ -27,8 +27,9 @@ pub mod scrub;
 pub mod text;
 mod x;
 
-use crate::post::{salt, Item, Position, Post, Target, Withdrawal};
+use crate::post::{blind, salt, Item, Position, Post, Target, Withdrawal};
 use anyhow::{bail, Context, Result};
+use licentia_primitives::anonymous;
 use licentia_primitives::{
 	consent::{Identity, PlatformKind},
 	content::{PostId, PostRecord},
@@ -103,14 +104,17 @@ pub fn read(target: &Target, text: &str) -> Result<Export> {
 		match read_item(target, &item) {
 			Ok(Item::Post(record, event, labels)) => {
 				let content = Some(item.to_string());
-				export.posts.push(Post { position, record, event, content, labels })
+				let anonymous = anonymous_leaf(target, &record, &item);
+				export.posts.push(Post { position, record, anonymous, event, content, labels })
 			},
 			Ok(Item::Withdrawal(withdrawal, reason)) => {
 				export.withdrawals.push((position, withdrawal, reason))
 			},
 			Ok(Item::Edited(record, labels, earlier)) => {
 				let content = Some(item.to_string());
-				export.posts.push(Post { position, record, event: None, content, labels });
+				let anonymous = anonymous_leaf(target, &record, &item);
+				let event = None;
+				export.posts.push(Post { position, record, anonymous, event, content, labels });
 				export.withdrawals.extend(
 					earlier.into_iter().map(|id| (position, Withdrawal::Post(id), "edited".into())),
 				);
@@ -127,8 +131,8 @@ pub fn read(target: &Target, text: &str) -> Result<Export> {
 /// Reads one item of `target`'s kind: a post, a withdrawal or something else; an item that
 /// claims to be a post and is wrong is an error, with the reason.
 ///
-/// A post's record is complete: salted with the target's key, and with the hash of its text as
-/// an anonymised license delivers it ([`crate::scrub`]).
+/// A post's record is complete: salted with the target's key, and sealing the anonymous leaf of
+/// its text as an anonymised license delivers it ([`crate::scrub`], [`anonymous_leaf`]).
 pub fn read_item(target: &Target, item: &Value) -> Parsed {
 	let mut parsed = match target.kind {
 		PlatformKind::Bluesky => bluesky::parse(target, item),
@@ -138,9 +142,17 @@ pub fn read_item(target: &Target, item: &Value) -> Parsed {
 	};
 	if let Ok(Item::Post(record, ..) | Item::Edited(record, ..)) = &mut parsed {
 		record.salt = salt(&target.salt_key, record);
-		record.scrubbed_hash = scrub::scrubbed_hash(target, item);
+		let leaf = anonymous_leaf(target, record, item);
+		record.text_seal = anonymous::text_seal(&blind(&target.salt_key, record), &leaf);
 	}
 	parsed
+}
+
+/// The anonymous leaf of `record`, read from `item` for `target` (leaf format 3): of its blind's
+/// anonymous key and of its text scrubbed with the current rules.
+pub fn anonymous_leaf(target: &Target, record: &PostRecord, item: &Value) -> H256 {
+	let key = anonymous::anonymous_key(&blind(&target.salt_key, record));
+	anonymous::anonymous_leaf(&key, &scrub::scrubbed_hash(target, item))
 }
 
 pub(super) type Parsed = Result<Item, String>;
@@ -226,8 +238,8 @@ pub(super) fn record(
 	content_hash: H256,
 	author: Identity,
 ) -> PostRecord {
-	let (salt, scrubbed_hash) = (H256::zero(), H256::zero());
-	PostRecord { platform: target.id, post, content_hash, author, salt, scrubbed_hash }
+	let (salt, text_seal) = (H256::zero(), H256::zero());
+	PostRecord { platform: target.id, post, content_hash, author, salt, text_seal }
 }
 
 /// Reads an export file. An X archive's `data/tweets.js` names no author: it is the account of
@@ -397,10 +409,11 @@ pub(crate) mod tests {
 	}
 
 	/// A post's record is salted with the store's key (the same post read again is the same
-	/// leaf; under another key it has another salt) and carries the hash of the text the gateway
-	/// delivers to an anonymised license: its stored content read back and scrubbed.
+	/// leaf; under another key it has another salt) and seals the anonymous leaf of the text the
+	/// gateway delivers to an anonymised license (its stored content read back and scrubbed)
+	/// with a blind of the store's key, which nobody holding the text can compute.
 	#[test]
-	fn a_post_is_salted_with_the_stores_key_and_hashes_its_scrubbed_text() {
+	fn a_post_is_salted_with_the_stores_key_and_seals_its_scrubbed_text() {
 		let item = serde_json::json!({
 			"id_str": "1828391049573412866", "author_id": "783214",
 			"text": "gm @ada, see https://x.com/a &amp; nostr:npub1xyz",
@@ -414,12 +427,18 @@ pub(crate) mod tests {
 		let stored: Value = serde_json::from_str(&item.to_string()).unwrap();
 		let text = scrub::scrub(&scrub::text_of(&x, &stored));
 		assert_eq!(text, "gm @user, see [link] & [ref]");
-		assert_eq!(record.scrubbed_hash, H256::from(blake2_256(text.as_bytes())));
+		let scrubbed = H256::from(blake2_256(text.as_bytes()));
+		let blind = blind(&x.salt_key, &record);
+		let leaf = anonymous::anonymous_leaf(&anonymous::anonymous_key(&blind), &scrubbed);
+		assert_eq!(anonymous_leaf(&x, &record, &item), leaf);
+		assert_eq!(record.text_seal, anonymous::text_seal(&blind, &leaf));
+		assert_ne!(record.text_seal, scrubbed, "format 3 hides the scrubbed hash");
+		assert_ne!(blind, record.salt);
 		assert_eq!(record.salt, salt(&x.salt_key, &record));
 		assert_eq!(read(&x), record, "read again");
 		let other = read(&Target { salt_key: SaltKey([4; 32]), ..x.clone() });
 		assert_ne!(other.salt, record.salt);
-		assert_eq!(other.scrubbed_hash, record.scrubbed_hash);
+		assert_ne!(other.text_seal, record.text_seal);
 		assert_eq!(format!("{:?}", x.salt_key), "SaltKey(..)", "never printed");
 	}
 }

@@ -118,13 +118,14 @@ pub fn scrub(text: &str) -> String {
 	CURRENT.scrub(text)
 }
 
-/// `text` scrubbed by the version of the rules whose output hashes to `scrubbed_hash` (newest
-/// first), with that version; the current rules' output if none does (it then fails the buyer's
-/// check, as a text changed since registration must).
-pub fn scrub_as_registered(text: &str, scrubbed_hash: &Hash) -> (String, u8) {
+/// `text` scrubbed by the version of the rules whose output's hash the post was registered with
+/// (`registered`: for leaf format 3, that its anonymous leaf is of that hash), newest first,
+/// with that version; the current rules' output if none is (it then fails the buyer's check, as
+/// a text changed since registration must).
+pub fn scrub_as_registered(text: &str, registered: impl Fn(&Hash) -> bool) -> (String, u8) {
 	for rules in VERSIONS.iter().rev() {
 		let scrubbed = rules.scrub(text);
-		if blake2_256(scrubbed.as_bytes()) == scrubbed_hash.0 {
+		if registered(&Hash::from(blake2_256(scrubbed.as_bytes()))) {
 			return (scrubbed, rules.version);
 		}
 	}

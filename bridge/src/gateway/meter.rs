@@ -6,12 +6,16 @@ use super::{render::*, state::*};
 use crate::{
 	chain::{Answer, Chain},
 	formats::scrub::{scrub_as_registered, text_of},
+	post::blind,
 	store::{Cursor, Served},
 };
 use anyhow::Result;
 use axum::http::StatusCode;
 use licentia_primitives::{
-	licensing::LicenseId, runtime_api::LicenseView, AccountId, Balance, BlockNumber,
+	anonymous::{anonymous_key, anonymous_leaf},
+	licensing::LicenseId,
+	runtime_api::LicenseView,
+	AccountId, Balance, BlockNumber,
 };
 use licentia_rpc::LicentiaApiClient;
 use serde_json::Value;
@@ -100,30 +104,44 @@ impl Gateway {
 		let mut line = Line {
 			cursor: position.to_string(),
 			batch: post.batch,
-			index: post.index,
-			proof: &post.proof,
+			index: None,
+			proof: None,
+			anonymous_index: None,
+			anonymous_proof: None,
+			anonymous_key: None,
 			labels: &served.labels,
 			record: None,
 			content: None,
 			attribution: None,
-			sealed: None,
 			platform: None,
 			author: None,
 			text: None,
 			scrub: None,
 		};
 		if delivery.anonymisation {
+			// Nothing that leads to the record: its place and proof in the anonymous tree (the
+			// store serves an anonymised license only posts that have one), and the key the
+			// buyer hashes the text with.
 			let text = content
 				.and_then(|c| serde_json::from_str::<Value>(c.get()).ok())
 				.map(|c| text_of(&self.target, &c))
 				.unwrap_or_default();
-			line.sealed = Some(post.post.sealed());
+			let key = anonymous_key(&blind(&self.target.salt_key, &post.post));
+			let leaf = served.anonymous.as_ref().map(|place| place.leaf);
+			let (text, version) =
+				scrub_as_registered(&text, |hash| leaf == Some(anonymous_leaf(&key, hash)));
+			if let Some(place) = &served.anonymous {
+				line.anonymous_index = Some(place.index);
+				line.anonymous_proof = Some(&place.proof);
+			}
+			line.anonymous_key = Some(key);
 			line.platform = Some(post.post.platform);
 			line.author = Some(pseudonym(&self.ledger.secret(), id, &post.post.author));
-			let (text, version) = scrub_as_registered(&text, &post.post.scrubbed_hash);
 			line.text = Some(text);
 			line.scrub = Some(version);
 		} else {
+			line.index = Some(post.index);
+			line.proof = Some(&post.proof);
 			line.record = Some(&post.post);
 			line.content = Some(content.unwrap_or(RawValue::NULL));
 			if delivery.attribution {

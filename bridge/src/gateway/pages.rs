@@ -43,12 +43,13 @@ pub(super) fn pipelined(
 ) -> impl futures::Stream<Item = Result<Vec<u8>, std::convert::Infallible>> {
 	use futures::StreamExt;
 	let (limit, id) = (request.limit, request.id);
+	let anonymous = request.delivery.anonymisation;
 	let scans = futures::stream::unfold(Some(after), {
 		let gateway = gateway.clone();
 		move |after| {
 			let gateway = gateway.clone();
 			async move {
-				match gateway.scan(after?, limit) {
+				match gateway.scan(after?, limit, anonymous) {
 					Err(refusal) => Some((Err(refusal), None)),
 					Ok(rows) if rows.is_empty() => None,
 					Ok(rows) => {
@@ -191,13 +192,14 @@ impl Gateway {
 		purpose: Purpose,
 		mut after: Cursor,
 		wanted: usize,
+		anonymous: bool,
 	) -> Result<(Vec<(Cursor, Served)>, Option<Cursor>), Refusal> {
 		let mut served = Vec::new();
 		// Denied posts are skipped; a page looks at no more than this many.
 		let mut budget = (4 * wanted).max(MAX_PAGE);
 		loop {
 			let scan = (wanted - served.len()).min(budget);
-			let rows = self.scan(after, scan)?;
+			let rows = self.scan(after, scan, anonymous)?;
 			let exhausted = rows.len() < scan;
 			budget -= rows.len();
 			if let Some((last, _)) = rows.last() {
@@ -213,15 +215,17 @@ impl Gateway {
 		}
 	}
 
-	/// Up to `limit` of the store's posts after `after`, unchecked.
+	/// Up to `limit` of the store's posts after `after`, unchecked: in the anonymous order, and
+	/// only those with an anonymous place no sample exposed, for an anonymised license.
 	pub(super) fn scan(
 		&self,
 		after: Cursor,
 		limit: usize,
+		anonymous: bool,
 	) -> Result<Vec<(Cursor, Served)>, Refusal> {
 		let store = self.store.lock().expect("not poisoned");
 		store
-			.page(self.target.id, after, limit)
+			.page(self.target.id, after, limit, anonymous)
 			.map_err(|e| Refusal(StatusCode::INTERNAL_SERVER_ERROR, "store", format!("{e:#}")))
 	}
 
@@ -266,7 +270,9 @@ impl Gateway {
 			},
 			None => request.limit,
 		};
-		let (mut records, mut next) = self.page(chain, id, request.purpose, after, wanted).await?;
+		let anonymous = request.delivery.anonymisation;
+		let (mut records, mut next) =
+			self.page(chain, id, request.purpose, after, wanted, anonymous).await?;
 		let count = records.len() as u64;
 		let taken = self.charge(chain, request, count).await?;
 		if taken < count {

@@ -1,5 +1,6 @@
 //! A record as the license's terms deliver it: whole, attributed, or anonymised (a pseudonym per
-//! author and license, the scrubbed text, the sealed half of its leaf).
+//! author and license, the scrubbed text, and its place in its batch's anonymous tree: leaf
+//! format 3).
 
 use super::state::*;
 use crate::store::{Cursor, Served};
@@ -16,11 +17,20 @@ use sp_crypto_hashing::blake2_256;
 /// One delivered record (docs/gateway.md): the fields of an anonymised record, or of one that
 /// is not; never both.
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 pub(super) struct Line<'a> {
 	pub(super) cursor: String,
 	pub(super) batch: BatchId,
-	pub(super) index: u32,
-	pub(super) proof: &'a [Hash],
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub(super) index: Option<u32>,
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub(super) proof: Option<&'a [Hash]>,
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub(super) anonymous_index: Option<u32>,
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub(super) anonymous_proof: Option<&'a [Hash]>,
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub(super) anonymous_key: Option<Hash>,
 	pub(super) labels: &'a [String],
 	#[serde(skip_serializing_if = "Option::is_none")]
 	pub(super) record: Option<&'a PostRecord>,
@@ -28,8 +38,6 @@ pub(super) struct Line<'a> {
 	pub(super) content: Option<&'a serde_json::value::RawValue>,
 	#[serde(skip_serializing_if = "Option::is_none")]
 	pub(super) attribution: Option<Value>,
-	#[serde(skip_serializing_if = "Option::is_none")]
-	pub(super) sealed: Option<Hash>,
 	#[serde(skip_serializing_if = "Option::is_none")]
 	pub(super) platform: Option<PlatformId>,
 	#[serde(skip_serializing_if = "Option::is_none")]

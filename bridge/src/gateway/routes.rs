@@ -170,8 +170,8 @@ pub(super) struct StatusQuery {
 /// `GET /v1/licenses/{id}/status?cursors=a,b`: whether records delivered before may still be
 /// used, each `{"cursor", "allowed", "reason"}` (the chain's `licentia_checkAccessBatch`
 /// answer; `notRegistered` for a cursor this gateway does not know). What a holder of an
-/// anonymised dataset, who cannot match the revocation feed's identities, honours withdrawals
-/// with.
+/// anonymised dataset, who cannot match the revocation feed's posts, honours withdrawals with:
+/// its cursors name places in the anonymous order, and the answer names no author.
 pub(super) async fn status(
 	State(gateway): State<Arc<Gateway>>,
 	Held { id, chain, license }: Held,
@@ -189,9 +189,11 @@ pub(super) async fn status(
 		return Err(bad(format!("at most {MAX_PAGE} cursors")));
 	}
 	let purpose = purpose_of(query.purpose.as_deref(), &license).map_err(bad)?;
+	// An anonymised license's cursors are places in the anonymous order, as it was served.
+	let anonymous = gateway.terms(&chain, &license).await?.anonymisation;
 	let found = {
 		let store = gateway.store.lock().expect("not poisoned");
-		store.at_positions(gateway.target.id, &positions)
+		store.at_positions(gateway.target.id, &positions, anonymous)
 	}
 	.map_err(|e| Refusal(StatusCode::INTERNAL_SERVER_ERROR, "store", format!("{e:#}")))?;
 	let queries = found.iter().map(|(_, post)| access_query(id, purpose, post)).collect();

@@ -6,7 +6,9 @@
 //!   submitted, with the nonce it uses), then `registered` (its id on chain) or `abandoned` (it
 //!   never reached the chain; its posts are free to register again).
 //! - `posts`: the posts of pending and registered batches, one row per post and platform (a post
-//!   is registered once), with its leaf, proof (once registered), content and revocation.
+//!   is registered once), with its leaf, proof (once registered), content and revocation, and
+//!   its anonymous leaf, place and proof in its batch's anonymous tree (leaf format 3) and
+//!   whether a sample of the chain made that public (`exposed`).
 //! - `queue`: posts read from a live source and not yet batched (`follow`).
 //! - `withdrawals`: deletions, edits and account removals read from a source and not yet revoked.
 //! - `cursors`: each source's resume point, written in the same transaction as what it read.
@@ -43,7 +45,7 @@ use anyhow::{bail, Context, Result};
 use codec::{Decode, Encode};
 use licentia_primitives::{
 	consent::{Identity, PlatformId},
-	content::{batch_proofs, BatchId, PostId, PostRecord},
+	content::{batch_proofs, batch_root, BatchId, PostId, PostRecord},
 	Hash,
 };
 pub use owed::Recording;
@@ -112,11 +114,24 @@ impl std::str::FromStr for Cursor {
 	}
 }
 
+/// A registered post's place in its batch's anonymous tree (leaf format 3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnonymousPlace {
+	/// Its anonymous leaf.
+	pub leaf: Hash,
+	/// Its index in the anonymous tree.
+	pub index: u32,
+	/// Its Merkle proof there, leaf to root.
+	pub proof: Vec<Hash>,
+}
+
 /// A registered post as the gateway serves it.
 #[derive(Clone, Debug)]
 pub struct Served {
 	/// The post, its batch, leaf and proof.
 	pub post: RegisteredPost,
+	/// Its place in its batch's anonymous tree, when it has one.
+	pub anonymous: Option<AnonymousPlace>,
 	/// The item as the source gave it.
 	pub content: Option<String>,
 	/// Its labels.
@@ -162,6 +177,11 @@ fn proof_blob(proof: &[Hash]) -> Vec<u8> {
 	proof.iter().flat_map(|hash| hash.0).collect()
 }
 
+/// A stored hash (32 bytes), or zero where there is none.
+fn hash_or_zero(blob: Option<Vec<u8>>) -> Hash {
+	blob.filter(|b| b.len() == 32).map_or_else(Hash::zero, |b| Hash::from_slice(&b))
+}
+
 fn hashes(blob: &[u8]) -> Vec<Hash> {
 	blob.chunks_exact(32).map(Hash::from_slice).collect()
 }
@@ -178,6 +198,22 @@ fn registered_post(row: &rusqlite::Row) -> rusqlite::Result<RegisteredPost> {
 		index: row.get(1)?,
 		post: decode_record(&row.get::<_, Vec<u8>>(2)?)?,
 		proof: hashes(&row.get::<_, Option<Vec<u8>>>(3)?.unwrap_or_default()),
+	})
+}
+
+/// The anonymous place of a row whose columns from `first` are the post's anonymous leaf, index
+/// and proof (`None` where it has none).
+fn anonymous_place(row: &rusqlite::Row, first: usize) -> rusqlite::Result<Option<AnonymousPlace>> {
+	let leaf: Option<Vec<u8>> = row.get(first)?;
+	let index: Option<u32> = row.get(first + 1)?;
+	let proof: Option<Vec<u8>> = row.get(first + 2)?;
+	Ok(match (leaf.filter(|l| l.len() == 32), index) {
+		(Some(leaf), Some(index)) => Some(AnonymousPlace {
+			leaf: Hash::from_slice(&leaf),
+			index,
+			proof: hashes(&proof.unwrap_or_default()),
+		}),
+		_ => None,
 	})
 }
 

@@ -30,24 +30,32 @@ impl Store {
 		Ok(rows.collect::<rusqlite::Result<_>>()?)
 	}
 
-	/// Up to `limit` registered, not revoked posts of `platform` after `after`, in the store's
-	/// order (batches as recorded, leaves in order), with their content and labels: what the
-	/// gateway serves, page by page. A page's last position is the next page's `after`. (The
-	/// unary `+` keeps SQLite from the primary key's `platform`, which would sort every post of
-	/// the platform for each page, on the index in page order.)
+	/// Up to `limit` registered, not revoked posts of `platform` after `after`, with their
+	/// content and labels: what the gateway serves, page by page. A page's last position is the
+	/// next page's `after`. In the store's order (batches as recorded, leaves in order), or for
+	/// an anonymised license (`anonymous`) in each batch's anonymous order, which says nothing
+	/// about the layout, and only posts that have a place there and that no sample exposed.
+	/// (The unary `+` keeps SQLite from the primary key's `platform`, which would sort every
+	/// post of the platform for each page, on the index in page order.)
 	pub fn page(
 		&self,
 		platform: PlatformId,
 		after: Cursor,
 		limit: usize,
+		anonymous: bool,
 	) -> Result<Vec<(Cursor, Served)>> {
-		let mut query = self.connection.prepare_cached(
-			"SELECT b.id, p.leaf, p.record, p.proof, p.content, p.labels, p.batch
+		let (place, only) = match anonymous {
+			true => ("p.anonymous_index", "AND p.anonymous_index IS NOT NULL AND p.exposed = 0"),
+			false => ("p.leaf", ""),
+		};
+		let mut query = self.connection.prepare_cached(&format!(
+			"SELECT b.id, p.leaf, p.record, p.proof, p.content, p.labels, p.batch, {place},
+			   p.anonymous, p.anonymous_index, p.anonymous_proof
 			 FROM posts p JOIN batches b ON b.key = p.batch
-			 WHERE +p.platform = ?1 AND b.state = 'registered' AND p.revoked IS NULL
-			   AND (p.batch, p.leaf) > (?2, ?3)
-			 ORDER BY p.batch, p.leaf LIMIT ?4",
-		)?;
+			 WHERE +p.platform = ?1 AND b.state = 'registered' AND p.revoked IS NULL {only}
+			   AND (p.batch, {place}) > (?2, ?3)
+			 ORDER BY p.batch, {place} LIMIT ?4"
+		))?;
 		let rows =
 			query.query_map(params![platform, after.batch, after.leaf, limit as i64], |row| {
 				let post = registered_post(row)?;
@@ -55,24 +63,28 @@ impl Store {
 				let served = Served {
 					content: row.get(4)?,
 					labels: labels.and_then(|l| serde_json::from_str(&l).ok()).unwrap_or_default(),
+					anonymous: anonymous_place(row, 8)?,
 					post,
 				};
-				Ok((Cursor { batch: row.get(6)?, leaf: row.get(1)? }, served))
+				Ok((Cursor { batch: row.get(6)?, leaf: row.get(7)? }, served))
 			})?;
 		Ok(rows.collect::<rusqlite::Result<_>>()?)
 	}
 
 	/// The registered posts of `platform` at `positions` (those the store has; revoked ones
-	/// too): what a gateway re-checks for a buyer honouring withdrawals.
+	/// too), places in the store's order or, for an anonymised license (`anonymous`), in the
+	/// anonymous one: what a gateway re-checks for a buyer honouring withdrawals.
 	pub fn at_positions(
 		&self,
 		platform: PlatformId,
 		positions: &[Cursor],
+		anonymous: bool,
 	) -> Result<Vec<(Cursor, RegisteredPost)>> {
-		let mut query = self.connection.prepare_cached(
+		let place = if anonymous { "p.anonymous_index" } else { "p.leaf" };
+		let mut query = self.connection.prepare_cached(&format!(
 			"SELECT b.id, p.leaf, p.record, p.proof FROM posts p JOIN batches b ON b.key = p.batch
-			 WHERE p.batch = ?1 AND p.leaf = ?2 AND p.platform = ?3 AND b.state = 'registered'",
-		)?;
+			 WHERE p.batch = ?1 AND {place} = ?2 AND p.platform = ?3 AND b.state = 'registered'"
+		))?;
 		let mut found = Vec::new();
 		for position in positions {
 			let post = query

@@ -36,8 +36,8 @@ impl Store {
 		{
 			let mut insert = tx.prepare_cached(
 				"INSERT OR IGNORE INTO queue
-				 (platform, post, source, author, record, event, content, seen, labels)
-				 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+				 (platform, post, source, author, record, event, content, seen, labels, anonymous)
+				 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 			)?;
 			let seen = now();
 			for post in posts {
@@ -52,6 +52,7 @@ impl Store {
 					post.content,
 					seen,
 					labels_json(&post.labels),
+					post.anonymous.as_bytes(),
 				])?;
 			}
 			let mut withdraw = tx.prepare_cached(
@@ -73,7 +74,8 @@ impl Store {
 	/// The queued posts seen at or before `seen` (seconds since 1970), oldest first.
 	pub fn queued(&self, seen: i64) -> Result<Vec<Post>> {
 		let mut query = self.connection.prepare_cached(
-			"SELECT record, event, content, labels FROM queue WHERE seen <= ?1 ORDER BY seen",
+			"SELECT record, event, content, labels, anonymous FROM queue WHERE seen <= ?1
+			 ORDER BY seen",
 		)?;
 		let rows = query.query_map(params![seen], |row| {
 			let record = decode_record(&row.get::<_, Vec<u8>>(0)?)?;
@@ -81,6 +83,7 @@ impl Store {
 			Ok(Post {
 				position: crate::post::Position::Line(0),
 				record,
+				anonymous: hash_or_zero(row.get::<_, Option<Vec<u8>>>(4)?),
 				event,
 				content: row.get(2)?,
 				labels: row

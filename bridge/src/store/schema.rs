@@ -2,6 +2,7 @@
 
 use super::Store;
 use anyhow::{bail, Context, Result};
+use rusqlite::OptionalExtension;
 
 /// The schema, one migration per version: version `n` is reached by applying the first `n`.
 pub(super) const MIGRATIONS: &[&str] = &[
@@ -111,11 +112,27 @@ pub(super) const MIGRATIONS: &[&str] = &[
 		CHECK (0 <= served AND served <= granted)
 	);
 	ALTER TABLE recordings ADD COLUMN reserves INTEGER NOT NULL DEFAULT 0;",
+	// 10: leaf format 3 (spec 116). Each post's anonymous leaf (NULL: read under format 2),
+	// and once its batch is registered, the leaf's place in the batch's anonymous tree and its
+	// proof; whether the chain's sample of it made it public (`exposed`: never delivered
+	// anonymised); each batch's anonymous root. Queued posts of format 2 are sealed anew by
+	// `seal_queued` after this step.
+	"ALTER TABLE posts ADD COLUMN anonymous BLOB;
+	ALTER TABLE posts ADD COLUMN anonymous_index INTEGER;
+	ALTER TABLE posts ADD COLUMN anonymous_proof BLOB;
+	ALTER TABLE posts ADD COLUMN exposed INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE queue ADD COLUMN anonymous BLOB;
+	ALTER TABLE batches ADD COLUMN anonymous_root BLOB;
+	CREATE INDEX posts_by_anonymous ON posts (batch, anonymous_index)
+		WHERE anonymous_index IS NOT NULL;",
 ];
 
 /// The schema version from which records are of leaf format 2: a store of an older version that
 /// holds posts cannot be brought to it (their leaves are not the chain's).
 pub(super) const LEAF_FORMAT_2: usize = 5;
+
+/// The schema version from which posts are read under leaf format 3 (anonymous leaves).
+pub(super) const LEAF_FORMAT_3: usize = 10;
 
 impl Store {
 	pub(super) fn migrate(&mut self) -> Result<()> {
@@ -146,6 +163,7 @@ impl Store {
 		}
 		// Each step reads the version again under the write lock: processes opening one store at
 		// once (a follower and a gateway) would otherwise apply the same step twice.
+		let sealing = version > 0 && version < LEAF_FORMAT_3;
 		loop {
 			let tx = self
 				.connection
@@ -158,6 +176,57 @@ impl Store {
 			tx.pragma_update(None, "user_version", version + 1)?;
 			tx.commit()?;
 		}
+		if sealing {
+			self.seal_queued()?;
+		}
 		Ok(())
+	}
+
+	/// Brings queued posts read under leaf format 2 to format 3: their last field was the
+	/// scrubbed text's hash, of which the anonymous leaf is made, and which the text seal
+	/// replaces. (Posts in batches keep the leaves the chain has; their batches get anonymous
+	/// roots of their own: `anonymize_legacy`.) Idempotent: only rows without an anonymous leaf.
+	fn seal_queued(&mut self) -> Result<()> {
+		use licentia_primitives::anonymous;
+		let tx = self
+			.connection
+			.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+		{
+			let mut rows =
+				tx.prepare("SELECT platform, post, record FROM queue WHERE anonymous IS NULL")?;
+			let rows: Vec<(i64, String, Vec<u8>)> = rows
+				.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+				.collect::<rusqlite::Result<_>>()?;
+			if rows.is_empty() {
+				return Ok(());
+			}
+			// The key their salts were made with, which their blinds are made with too.
+			let key: Vec<u8> = tx
+				.query_row("SELECT value FROM secrets WHERE name = ?1", [super::SALT_KEY], |row| {
+					row.get(0)
+				})
+				.optional()?
+				.context("queued posts without the store's salt key")?;
+			let key = crate::post::SaltKey(
+				key.try_into().map_err(|_| anyhow::anyhow!("the salt key is not 32 bytes"))?,
+			);
+			let mut update = tx.prepare(
+				"UPDATE queue SET record = ?3, anonymous = ?4 WHERE platform = ?1 AND post = ?2",
+			)?;
+			for (platform, post, record) in rows {
+				let mut record = super::decode_record(&record)?;
+				let blind = crate::post::blind(&key, &record);
+				let leaf =
+					anonymous::anonymous_leaf(&anonymous::anonymous_key(&blind), &record.text_seal);
+				record.text_seal = anonymous::text_seal(&blind, &leaf);
+				update.execute(rusqlite::params![
+					platform,
+					post,
+					codec::Encode::encode(&record),
+					leaf.as_bytes()
+				])?;
+			}
+		}
+		Ok(tx.commit()?)
 	}
 }

@@ -11,6 +11,7 @@
 // Each test binary uses a part of this.
 #![allow(dead_code)]
 
+pub mod attacker;
 pub mod follower;
 pub mod jetstream;
 pub mod platforms;

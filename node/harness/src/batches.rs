@@ -1,11 +1,16 @@
-//! A platform's batches as a bridge handles them: the contributor list it declares, the leaves it
-//! opens when the chain samples them or someone asks, the activation once the challenge window
-//! ends; and the record keys of Bluesky posts.
+//! A platform's batches as a bridge handles them: the contributor list it declares, its posts'
+//! anonymous leaves (leaf format 3), the leaves it opens when the chain samples them or someone
+//! asks, the activation once the challenge window ends; and the record keys of Bluesky posts.
 
 use crate::Node;
-use licentia_primitives::content::{BatchId, PostRecord};
+use codec::Encode;
+use licentia_primitives::{
+	anonymous::{self, AnonymousOpening},
+	content::{batch_proof, batch_root, BatchId, PostRecord},
+};
 use licentia_runtime::{RuntimeCall, RuntimeEvent};
 use serde_json::{json, Value};
+use sp_core::H256;
 use std::time::Duration;
 
 /// `value` as a Bluesky TID: 13 characters of base32-sortable.
@@ -31,9 +36,45 @@ pub fn layout(records: &[PostRecord]) -> Vec<pallet_content::Contribution> {
 		.collect()
 }
 
+/// The blind a test bridge keeps for `record` and the record's anonymous leaf, both made from its
+/// post id (a real bridge makes the blind with its store's key, and the leaf from the text).
+fn anonymous_of(record: &PostRecord) -> (H256, H256) {
+	let of = |tag: &[u8]| H256(sp_io::hashing::blake2_256(&(tag, &record.post).encode()));
+	(of(b"licentia-harness/blind"), of(b"licentia-harness/anonymous"))
+}
+
+/// `record` with the text seal of its anonymous leaf, as a bridge registers it.
+pub fn sealed(mut record: PostRecord) -> PostRecord {
+	let (blind, leaf) = anonymous_of(&record);
+	record.text_seal = anonymous::text_seal(&blind, &leaf);
+	record
+}
+
+/// The anonymous tree of a batch of `records`: their anonymous leaves in its order.
+fn anonymous_tree(records: &[PostRecord]) -> Vec<H256> {
+	let mut leaves: Vec<H256> = records.iter().map(|r| anonymous_of(r).1).collect();
+	anonymous::anonymous_order(&mut leaves);
+	leaves
+}
+
+/// The anonymous root of a batch of `records` ([`sealed`] ones), as `register_batch` takes it.
+pub fn anonymous_root(records: &[PostRecord]) -> H256 {
+	batch_root(anonymous_tree(records))
+}
+
+/// What opens the anonymous leaf of `record`, one of `records`, as a sample's answer needs.
+pub fn anonymous_opening(records: &[PostRecord], record: &PostRecord) -> AnonymousOpening {
+	let tree = anonymous_tree(records);
+	let (blind, leaf) = anonymous_of(record);
+	let index = tree.iter().position(|l| *l == leaf).expect("one of the records") as u32;
+	let proof = batch_proof(tree, index).try_into().expect("a batch's proof fits");
+	AnonymousOpening { blind, leaf, index, proof }
+}
+
 /// The `answer_leaf` calls that open what pending `batch` of `records` (in leaf order) must open
 /// now, as `licentia_batch` lists it in `view`: the chain's samples of it and the leaves someone
-/// asked for.
+/// asked for. Each opens the post's anonymous leaf too (which a sample needs; `records` are
+/// [`sealed`]).
 pub fn answers(view: &Value, batch: BatchId, records: &[PostRecord]) -> Vec<RuntimeCall> {
 	let leaves: Vec<_> = records.iter().map(|r| r.leaf_hash()).collect();
 	let requests = view["requests"].as_array().cloned().unwrap_or_default();
@@ -42,11 +83,13 @@ pub fn answers(view: &Value, batch: BatchId, records: &[PostRecord]) -> Vec<Runt
 		.filter_map(|request| request["index"].as_u64())
 		.map(|index| {
 			let index = index as u32;
-			let proof = licentia_primitives::content::batch_proof(leaves.clone(), index);
+			let proof = batch_proof(leaves.clone(), index);
+			let post = records[index as usize].clone();
 			RuntimeCall::Content(pallet_content::Call::answer_leaf {
 				batch,
 				index,
-				post: records[index as usize].clone(),
+				anonymous: Some(anonymous_opening(records, &post)),
+				post,
 				proof: proof.try_into().expect("a batch's proof fits"),
 			})
 		})

@@ -1,12 +1,14 @@
-//! What a test reads from a running [`Node`]: block numbers and hashes, storage, a block's events,
-//! balances and runtime API answers.
+//! What a test reads from a running [`Node`]: block numbers and hashes, storage, a block's calls
+//! and events, balances and runtime API answers.
 
 use crate::{
 	rpc::{decode_hex, to_hex},
 	Node,
 };
 use codec::{Decode, Encode};
-use licentia_runtime::{AccountId, Balance, Hash, Nonce, Runtime, RuntimeEvent};
+use licentia_runtime::{
+	AccountId, Balance, Hash, Nonce, Runtime, RuntimeCall, RuntimeEvent, UncheckedExtrinsic,
+};
 use serde_json::{json, Value};
 
 impl Node {
@@ -31,6 +33,19 @@ impl Node {
 		let at = at.map(|h| Value::String(to_hex(&h.encode())));
 		let value = self.rpc("state_getStorage", json!([to_hex(key), at]));
 		value.as_str().map(|hex| decode_hex(hex))
+	}
+
+	/// The calls of the extrinsics in block `at`, as anyone reading the chain sees them.
+	pub fn calls(&self, at: Hash) -> Vec<RuntimeCall> {
+		let block = self.rpc("chain_getBlock", json!([to_hex(&at.encode())]));
+		let extrinsics = block["block"]["extrinsics"].as_array().cloned().unwrap_or_default();
+		extrinsics
+			.iter()
+			.filter_map(|xt| {
+				let bytes = hex::decode(xt.as_str()?.trim_start_matches("0x")).ok()?;
+				Some(UncheckedExtrinsic::decode(&mut &bytes[..]).ok()?.function)
+			})
+			.collect()
 	}
 
 	/// The events deposited in block `at`.

@@ -30,7 +30,7 @@ pub mod postgres;
 pub mod rpc;
 pub mod submit;
 
-pub use batches::{answers, layout, tid};
+pub use batches::{anonymous_opening, anonymous_root, answers, layout, sealed, tid};
 pub use calls::{accepted_link, relayed_opt_in, training_terms};
 pub use node::{free_port, node_binary, run_node_command, Node, TempDir};
 pub use postgres::Postgres;

@@ -325,20 +325,22 @@ pub fn sign_encoded(
 /// The X platform of the `local` preset, whose operator is Dave.
 pub const X_PLATFORM: u32 = 3;
 
-/// Four posts on X by user `author`, with ids from `first`.
+/// Four posts on X by user `author`, with ids from `first` (leaf format 3: [`crate::sealed`]).
 pub fn x_posts(author: u64, first: u64) -> Vec<licentia_primitives::content::PostRecord> {
 	use licentia_primitives::{
 		consent::Identity,
 		content::{PostId, PostRecord},
 	};
 	(0..4u64)
-		.map(|i| PostRecord {
-			platform: X_PLATFORM,
-			post: PostId::X { id: first + i },
-			content_hash: sp_core::H256::repeat_byte(i as u8),
-			author: Identity::X(author),
-			salt: Default::default(),
-			scrubbed_hash: Default::default(),
+		.map(|i| {
+			crate::sealed(PostRecord {
+				platform: X_PLATFORM,
+				post: PostId::X { id: first + i },
+				content_hash: sp_core::H256::repeat_byte(i as u8),
+				author: Identity::X(author),
+				salt: Default::default(),
+				text_seal: Default::default(),
+			})
 		})
 		.collect()
 }

@@ -95,7 +95,7 @@ fn pending_batch<T: Config>(
 	let (platform, operator) = x_platform::<T>();
 	fund::<T>(&operator);
 	let list = contributors::<T>(platform, c, last_posts);
-	Pallet::<T>::do_register_batch(operator, platform, root(platform), &list)
+	Pallet::<T>::do_register_batch(operator, platform, (root(platform), H256::zero()), &list)
 		.expect("a valid batch");
 	list
 }
@@ -177,7 +177,13 @@ mod benchmarks {
 		let contributors: BoundedVec<_, _> = list.try_into().expect("c <= max");
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(operator), platform, H256::repeat_byte(1), contributors);
+		_(
+			RawOrigin::Signed(operator),
+			platform,
+			H256::repeat_byte(1),
+			H256::repeat_byte(2),
+			contributors,
+		);
 
 		assert_eq!(PendingBatches::<T>::get(0).map(|b| b.info.contributors), Some(c));
 	}
@@ -211,7 +217,7 @@ mod benchmarks {
 				content_hash: H256::repeat_byte(7),
 				author: Identity::X(c as u64 - 1),
 				salt: H256::repeat_byte(3),
-				scrubbed_hash: H256::repeat_byte(4),
+				text_seal: H256::repeat_byte(4),
 			};
 			let (first, second) = (post(2), post(1));
 			let (root, first_proof, second_proof) =
@@ -251,7 +257,7 @@ mod benchmarks {
 			content_hash: H256::repeat_byte(7),
 			author: Identity::X(author),
 			salt: H256::repeat_byte(3),
-			scrubbed_hash: H256::repeat_byte(4),
+			text_seal: H256::repeat_byte(4),
 		};
 		let earlier_post = post(0, u64::MAX);
 		let (earlier_root, _, earlier_proof) =
@@ -332,6 +338,11 @@ mod benchmarks {
 	fn answer_leaf() {
 		let max = T::MaxPostsPerBatch::get();
 		let mut opened = None;
+		// The post's anonymous leaf, first of a full anonymous tree.
+		let blind = H256::repeat_byte(5);
+		let anonymous_leaf = H256::repeat_byte(6);
+		let anonymous_proof: Vec<H256> =
+			(0..levels::<T>()).map(|i| H256::repeat_byte(i as u8)).collect();
 		pending_batch::<T>(1, max, |platform| {
 			let post = PostRecord {
 				platform,
@@ -339,7 +350,7 @@ mod benchmarks {
 				content_hash: H256::repeat_byte(7),
 				author: Identity::X(0),
 				salt: H256::repeat_byte(3),
-				scrubbed_hash: H256::repeat_byte(4),
+				text_seal: licentia_primitives::anonymous::text_seal(&blind, &anonymous_leaf),
 			};
 			let (root, proof, _) =
 				pair_tree(post.leaf_hash(), H256::repeat_byte(8), 0, levels::<T>());
@@ -347,15 +358,22 @@ mod benchmarks {
 			root
 		});
 		let (post, proof) = opened.expect("made with the root");
-		// The longest path: the samples are drawn (and checked for this leaf), and a request
-		// is answered.
+		AnonymousRoots::<T>::insert(0, root_of(anonymous_leaf, &anonymous_proof));
+		// The longest path: the samples are drawn (and checked for this leaf), a request is
+		// answered, and the anonymous leaf is opened too, by a proof as long as any.
 		draw_samples::<T>(0);
 		open_request::<T>(0);
 		let proof: BoundedVec<_, _> = proof.try_into().expect("short");
+		let anonymous = AnonymousOpening {
+			blind,
+			leaf: anonymous_leaf,
+			index: 0,
+			proof: anonymous_proof.try_into().expect("short"),
+		};
 		let caller: T::AccountId = whitelisted_caller();
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(caller), 0, 0, post, proof);
+		_(RawOrigin::Signed(caller), 0, 0, post, proof, Some(anonymous));
 
 		assert!(!LeafRequests::<T>::contains_key(0, 0));
 	}
@@ -432,7 +450,7 @@ mod benchmarks {
 					content: content.try_into().expect("b <= MAX_NOTE_BYTES"),
 					sig: [0; 64],
 					salt: H256::repeat_byte(3),
-					scrubbed_hash: H256::repeat_byte(4),
+					text_seal: H256::repeat_byte(4),
 				};
 				let id = event.id().expect("UTF-8");
 				event.sig = nostr::sign(&secret, &id, &[0; 32]).expect("signs");
@@ -444,7 +462,7 @@ mod benchmarks {
 		let events: BoundedVec<_, _> = events.try_into().expect("e <= max");
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), events);
+		_(RawOrigin::Signed(who.clone()), events, H256::repeat_byte(2));
 
 		assert_eq!(Contributions::<T>::get(Identity::Nostr(pubkey), nostr_platform), e as u64);
 	}
@@ -460,7 +478,7 @@ mod benchmarks {
 			content_hash: H256::repeat_byte(2),
 			author: Identity::X(1),
 			salt: H256::repeat_byte(3),
-			scrubbed_hash: H256::repeat_byte(4),
+			text_seal: H256::repeat_byte(4),
 		};
 		let proof: Vec<H256> = (0..p).map(|i| H256::repeat_byte(i as u8)).collect();
 		// A batch of 2^p posts with `post` first; only its root and size matter to the proof.
@@ -468,7 +486,7 @@ mod benchmarks {
 		let root = root_of(post.leaf_hash(), &proof);
 		fund::<T>(&operator);
 		let list = [Contribution { author: Identity::X(1), posts: 1, first_key: 1, last_key: 1 }];
-		Pallet::<T>::do_register_batch(operator, platform, root, &list)
+		Pallet::<T>::do_register_batch(operator, platform, (root, H256::zero()), &list)
 			.expect("the author is linked");
 		open_samples::<T>(0);
 		after_the_window::<T>();
@@ -507,12 +525,12 @@ mod benchmarks {
 				content_hash: H256::repeat_byte(2),
 				author: author.clone(),
 				salt: H256::repeat_byte(3),
-				scrubbed_hash: H256::repeat_byte(4),
+				text_seal: H256::repeat_byte(4),
 			};
 			let list = [Contribution { author, posts: 1, first_key: key, last_key: key }];
 			let batch = NextBatchId::<T>::get();
 			let root = root_of(post.leaf_hash(), &proof);
-			Pallet::<T>::do_register_batch(operator.clone(), platform, root, &list)
+			Pallet::<T>::do_register_batch(operator.clone(), platform, (root, H256::zero()), &list)
 				.expect("the author is linked");
 			open_samples::<T>(batch);
 			batches.push((batch, post, list));
@@ -565,6 +583,27 @@ mod benchmarks {
 		_(RawOrigin::Signed(challenger.clone()), 0);
 
 		assert!(!Commitments::<T>::contains_key(0, challenger));
+	}
+
+	#[benchmark]
+	fn commit_anonymous_root() {
+		let (platform, operator) = x_platform::<T>();
+		fund::<T>(&operator);
+		let list = contributors::<T>(platform, 1, 1);
+		Pallet::<T>::do_register_batch(
+			operator.clone(),
+			platform,
+			(H256::zero(), H256::zero()),
+			&list,
+		)
+		.expect("a valid batch");
+		// Registered before anonymous roots were.
+		AnonymousRoots::<T>::remove(0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(operator), 0, H256::repeat_byte(1));
+
+		assert_eq!(AnonymousRoots::<T>::get(0), Some(H256::repeat_byte(1)));
 	}
 
 	/// The tail of a batch ends, `r` of whose contributors had posts revoked in it (entries to

@@ -250,6 +250,7 @@ impl<T: Config> Pallet<T> {
 		index: u32,
 		post: PostRecord,
 		proof: &[H256],
+		anonymous: Option<&AnonymousOpening>,
 	) -> DispatchResult {
 		let mut open = Open::<T>::load(batch)?;
 		let now = frame_system::Pallet::<T>::block_number();
@@ -272,6 +273,19 @@ impl<T: Config> Pallet<T> {
 			.into());
 		}
 		ensure!(opens(open.info(), index, &post, proof), Error::<T>::BadProof);
+		// A sample checks the anonymous tree too: the post's anonymous leaf must be in it.
+		let anonymous_root = AnonymousRoots::<T>::get(batch);
+		let anonymous_sample = slots & sample_mask(T::AnonymousSampleSize::get()) != 0;
+		if samples_live && anonymous_sample && anonymous_root.is_some() {
+			ensure!(anonymous.is_some(), Error::<T>::AnonymousOpeningNeeded);
+		}
+		if let Some(opening) = anonymous {
+			let root = anonymous_root.ok_or(Error::<T>::BadAnonymousOpening)?;
+			ensure!(
+				opening.opens(&post.text_seal, &root, open.info().posts),
+				Error::<T>::BadAnonymousOpening
+			);
+		}
 		if let Some(request) = request.filter(|_| request_live) {
 			// The requester pays for the answer: their deposit goes to the registrant.
 			T::Currency::transfer_on_hold(
@@ -291,7 +305,8 @@ impl<T: Config> Pallet<T> {
 			pending.opened |= slots;
 		}
 		open.store(batch);
-		Self::deposit_event(Event::LeafAnswered { batch, index, post });
+		let anonymous_index = anonymous.map(|opening| opening.index);
+		Self::deposit_event(Event::LeafAnswered { batch, index, post, anonymous_index });
 		Ok(())
 	}
 
@@ -461,6 +476,7 @@ impl<T: Config> Pallet<T> {
 				Batches::<T>::remove(batch);
 			},
 		}
+		AnonymousRoots::<T>::remove(batch);
 		Self::deposit_event(Event::BatchVoided { batch, challenger, slashed: bond, reward });
 		Ok(())
 	}

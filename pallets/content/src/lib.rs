@@ -79,6 +79,7 @@ mod try_state;
 pub mod types;
 pub mod weights;
 
+pub use licentia_primitives::anonymous::AnonymousOpening;
 pub use licentia_primitives::{
 	consent::{ConsentProvider, Identity, PlatformId, PlatformKind},
 	content::{
@@ -180,6 +181,13 @@ pub mod pallet {
 		/// registrant must open them all before the batch can be activated, whoever watches.
 		#[pallet::constant]
 		type SampleSize: Get<u32>;
+
+		/// How many of those samples (the first ones drawn) open the post's anonymous leaf too,
+		/// checking the batch's anonymous tree (leaf format 3). Each makes one post's anonymised
+		/// record public, so the gateway never delivers it anonymised: few, since a registrant
+		/// gains nothing from a false anonymous tree but the bond it loses when one is drawn.
+		#[pallet::constant]
+		type AnonymousSampleSize: Get<u32>;
 
 		/// Told after an author's post count changes and when a post is withdrawn (licensing
 		/// settles rewards and feeds revocations to license holders then).
@@ -358,6 +366,13 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NostrEvents<T: Config> = StorageMap<_, Blake2_128Concat, [u8; 32], BatchId>;
 
+	/// Each batch's anonymous root: the sized Merkle root of its posts' anonymous leaves, sorted
+	/// by value (leaf format 3, `licentia_primitives::anonymous`), which anonymised records are
+	/// verified against. Set at registration; a batch registered before spec 116 has none until
+	/// its registrant commits one (`commit_anonymous_root`). Removed with its batch.
+	#[pallet::storage]
+	pub type AnonymousRoots<T: Config> = StorageMap<_, Twox64Concat, BatchId, H256>;
+
 	/// How many notes each Nostr key registered in its current period. `Blake2_128Concat`:
 	/// keys are user-chosen. One entry per key that ever registered, which its link's deposit
 	/// pays for.
@@ -380,6 +395,8 @@ pub mod pallet {
 			platform: PlatformId,
 			/// The Merkle root of its posts' leaf hashes.
 			root: H256,
+			/// The root of its posts' anonymous leaves.
+			anonymous_root: H256,
 			/// How many posts it holds.
 			posts: u32,
 			/// How many distinct authors.
@@ -417,8 +434,11 @@ pub mod pallet {
 			deadline: BlockNumberFor<T>,
 		},
 		/// Leaf `index` of a pending batch was opened (for a request, or for the chain's sample):
-		/// anyone can now check it.
-		LeafAnswered { batch: BatchId, index: u32, post: PostRecord },
+		/// anyone can now check it. `anonymous_index`: for a sample, the place of its anonymous
+		/// leaf in the batch's anonymous tree, opened with it.
+		LeafAnswered { batch: BatchId, index: u32, post: PostRecord, anonymous_index: Option<u32> },
+		/// The registrant of a batch registered without an anonymous root committed one.
+		AnonymousRootCommitted { batch: BatchId, anonymous_root: H256 },
 		/// `challenger` committed to a fraud proof against `batch`, to reveal with `challenge`.
 		ChallengeCommitted { batch: BatchId, challenger: T::AccountId },
 		/// `challenger` withdrew their commitment against `batch`, and got its deposit back.
@@ -439,6 +459,8 @@ pub mod pallet {
 			account: T::AccountId,
 			/// The Merkle root of the events' leaf hashes.
 			root: H256,
+			/// The root of their anonymous leaves, as the author's tool committed it.
+			anonymous_root: H256,
 			/// How many events it holds.
 			events: u32,
 			/// Held from `account` for them (`NostrEventDeposit` each).
@@ -577,6 +599,16 @@ pub mod pallet {
 		BadWindows,
 		/// The post and proof do not match the batch's root.
 		BadProof,
+		/// One of the first `AnonymousSampleSize` samples of a batch with an anonymous root is
+		/// opened with its anonymous leaf (`answer_leaf`'s `anonymous`): none was given.
+		AnonymousOpeningNeeded,
+		/// The anonymous opening does not match the post's text seal, or its proof does not match
+		/// the batch's anonymous root, or the batch has none.
+		BadAnonymousOpening,
+		/// The batch has an anonymous root already.
+		AnonymousRootSet,
+		/// Only the batch's registrant may commit its anonymous root.
+		NotRegistrant,
 		/// The post is revoked already.
 		AlreadyRevoked,
 		/// Only the post's author or an operator of its platform may revoke it.
@@ -598,6 +630,7 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn integrity_test() {
 			assert!(T::SampleSize::get() <= 32, "samples are tracked by the bits of a u32");
+			assert!(T::AnonymousSampleSize::get() <= T::SampleSize::get(), "some of the samples");
 			assert!(!T::NotePeriod::get().is_zero(), "a note period is at least one block");
 			assert!(
 				T::MaxContributorsPerBatch::get() <= u16::MAX as u32
@@ -622,8 +655,9 @@ pub mod pallet {
 		///
 		/// All-or-nothing: an author who is not linked through this platform, or allows no
 		/// purpose, or whose first key is not above their high-water mark, fails the batch with
-		/// an error naming their index. Emits `BatchRegistered`; the batch is pending until its
-		/// challenge window ends. Cost: linear in the number of authors, independent of the
+		/// an error naming their index. `anonymous_root` commits to the posts' anonymous leaves
+		/// (leaf format 3), which the chain's samples check along with the posts. Emits
+		/// `BatchRegistered`; the batch is pending until its challenge window ends. Cost: linear in the number of authors, independent of the
 		/// number of posts.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_batch(contributors.len() as u32))]
@@ -631,17 +665,20 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			platform: PlatformId,
 			root: H256,
+			anonymous_root: H256,
 			contributors: BoundedVec<Contribution, T::MaxContributorsPerBatch>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_register_batch(who, platform, root, &contributors)
+			Self::do_register_batch(who, platform, (root, anonymous_root), &contributors)
 		}
 
 		/// Registers the caller's own Nostr text notes, in strictly ascending id order. The chain
 		/// computes each note's NIP-01 id from its fields (kind 1) and checks its signature; its
 		/// key must be linked to the caller, allow some purpose, and have registered fewer than
 		/// `MaxNotesPerPeriod` notes in its period; a note registered before, by anyone, is
-		/// refused (`EventRegistered`). The chain computes the batch's Merkle root itself. Holds
+		/// refused (`EventRegistered`). The chain computes the batch's Merkle root itself;
+		/// `anonymous_root` is the author's tool's commitment to the notes' anonymous leaves
+		/// (leaf format 3), which nothing on chain checks: it is the author's word. Holds
 		/// `NostrEventDeposit` per note from the caller. Emits `NostrEventsRegistered`. Cost:
 		/// linear in the notes and in their text.
 		#[pallet::call_index(1)]
@@ -652,9 +689,10 @@ pub mod pallet {
 		pub fn register_nostr_events(
 			origin: OriginFor<T>,
 			events: BoundedVec<NostrEvent, T::MaxNostrEvents>,
+			anonymous_root: H256,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_register_nostr_events(who, &events)
+			Self::do_register_nostr_events(who, &events, anonymous_root)
 		}
 
 		/// Withdraws one registered post: `post` is leaf `index` of `batch`, and `proof` its
@@ -727,8 +765,12 @@ pub mod pallet {
 
 		/// Opens leaf `index` of `batch` (pending or in its tail): `post`, by `proof`, for an open
 		/// request (the requester's deposit goes to the batch's registrant) or for the chain's
-		/// sample of a pending batch (the sample counts as opened). Anyone may answer. Emits `LeafAnswered` with the
-		/// post, which anyone can then check against the layout.
+		/// sample of a pending batch (the sample counts as opened). The first
+		/// `AnonymousSampleSize` samples of a batch with an anonymous root are opened with their
+		/// anonymous leaves too (`anonymous`: the post's blind, anonymous leaf and its place in
+		/// the anonymous tree), so that the chain checks the anonymous tree as it checks the
+		/// posts; a request alone needs none (and a given opening is checked). Anyone may answer.
+		/// Emits `LeafAnswered` with the post, which anyone can then check against the layout.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::answer_leaf())]
 		pub fn answer_leaf(
@@ -737,9 +779,10 @@ pub mod pallet {
 			index: u32,
 			post: PostRecord,
 			proof: Proof,
+			anonymous: Option<AnonymousOpening>,
 		) -> DispatchResult {
 			ensure_signed(origin)?;
-			Self::do_answer_leaf(batch, index, post, &proof)
+			Self::do_answer_leaf(batch, index, post, &proof, anonymous.as_ref())
 		}
 
 		/// Voids a batch that left leaf `index` unopened (`contributors` is the list it was
@@ -838,6 +881,22 @@ pub mod pallet {
 			ensure_signed(origin)?;
 			let cleared = Self::do_release_bond(batch, revoked_authors)?;
 			Ok(Some(T::WeightInfo::release_bond(cleared)).into())
+		}
+
+		/// Commits the anonymous root of a batch registered without one (before spec 116), pending
+		/// or active: the sized Merkle root of its posts' anonymous leaves, sorted by value, which
+		/// anonymised records of its posts are then verified against. Only its registrant may
+		/// call this, once. Unlike a root given at registration, the chain's samples do not check
+		/// it: it is the registrant's word. Emits `AnonymousRootCommitted`.
+		#[pallet::call_index(14)]
+		#[pallet::weight(T::WeightInfo::commit_anonymous_root())]
+		pub fn commit_anonymous_root(
+			origin: OriginFor<T>,
+			batch: BatchId,
+			anonymous_root: H256,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_commit_anonymous_root(who, batch, anonymous_root)
 		}
 	}
 }

@@ -111,6 +111,7 @@ impl pallet_content::Config for Test {
 	type TailBond = TailBond;
 	type RequestDeposit = ConstU128<REQUEST_DEPOSIT>;
 	type SampleSize = ConstU32<SAMPLE_SIZE>;
+	type AnonymousSampleSize = ConstU32<1>;
 	type ContributionObserver = ();
 	type MaxContributorsPerBatch = ConstU32<64>;
 	type MaxPostsPerBatch = ConstU32<1_024>;

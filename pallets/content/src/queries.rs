@@ -27,6 +27,7 @@ impl<T: Config> Pallet<T> {
 			id,
 			platform: b.platform,
 			root: b.root,
+			anonymous_root: AnonymousRoots::<T>::get(id),
 			posts: b.posts,
 			contributors: b.contributors,
 			registered_at: b.registered_at,
@@ -49,7 +50,9 @@ impl<T: Config> Pallet<T> {
 		for (sample, index) in samples.into_iter().enumerate() {
 			let opened = pending.opened & (1u32 << sample) != 0;
 			if !opened && !listed.iter().any(|r| r.index == index) {
-				listed.push(OpenRequest { index, deadline: pending.samples_due });
+				let anonymous = (sample as u32)
+					< <T::AnonymousSampleSize as frame_support::traits::Get<u32>>::get();
+				listed.push(OpenRequest { index, deadline: pending.samples_due, anonymous });
 			}
 		}
 		Self::open_requests(id, listed)
@@ -65,7 +68,11 @@ impl<T: Config> Pallet<T> {
 		let room = (MAX_LISTED_REQUESTS as usize).saturating_sub(listed.len());
 		let requests: Vec<_> = LeafRequests::<T>::iter_prefix(id)
 			.filter(|(index, _)| !listed.iter().any(|r| r.index == *index))
-			.map(|(index, request)| OpenRequest { index, deadline: request.deadline })
+			.map(|(index, request)| OpenRequest {
+				index,
+				deadline: request.deadline,
+				anonymous: false,
+			})
 			.take(room)
 			.collect();
 		listed.extend(requests);

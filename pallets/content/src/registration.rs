@@ -15,7 +15,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_register_batch(
 		who: T::AccountId,
 		platform: PlatformId,
-		root: H256,
+		(root, anonymous_root): (H256, H256),
 		contributors: &[Contribution],
 	) -> DispatchResult {
 		let info = T::Consent::platform(platform).ok_or(Error::<T>::PlatformNotFound)?;
@@ -81,10 +81,12 @@ impl<T: Config> Pallet<T> {
 				samples_due: matures_at.saturating_add(windows.answer),
 			},
 		);
+		AnonymousRoots::<T>::insert(batch, anonymous_root);
 		Self::deposit_event(Event::BatchRegistered {
 			batch,
 			platform,
 			root,
+			anonymous_root,
 			posts: total,
 			contributors: count,
 			bond,
@@ -96,6 +98,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_register_nostr_events(
 		who: T::AccountId,
 		events: &[NostrEvent],
+		anonymous_root: H256,
 	) -> DispatchResult {
 		let platform = T::Consent::nostr_platform().ok_or(Error::<T>::NoNostrPlatform)?;
 		let info = T::Consent::platform(platform).ok_or(Error::<T>::PlatformNotFound)?;
@@ -158,6 +161,7 @@ impl<T: Config> Pallet<T> {
 				seq: Self::next_seq(),
 			},
 		);
+		AnonymousRoots::<T>::insert(batch, anonymous_root);
 		PlatformPosts::<T>::mutate(platform, |n| *n = n.saturating_add(count as u64));
 		for id in ids {
 			NostrEvents::<T>::insert(id, batch);
@@ -170,9 +174,26 @@ impl<T: Config> Pallet<T> {
 			batch,
 			account: who,
 			root,
+			anonymous_root,
 			events: count,
 			deposit,
 		});
+		Ok(())
+	}
+
+	pub(crate) fn do_commit_anonymous_root(
+		who: T::AccountId,
+		batch: BatchId,
+		anonymous_root: H256,
+	) -> DispatchResult {
+		let info = match Batches::<T>::get(batch) {
+			Some(info) => info,
+			None => PendingBatches::<T>::get(batch).ok_or(Error::<T>::BatchNotFound)?.info,
+		};
+		ensure!(info.submitter == who, Error::<T>::NotRegistrant);
+		ensure!(!AnonymousRoots::<T>::contains_key(batch), Error::<T>::AnonymousRootSet);
+		AnonymousRoots::<T>::insert(batch, anonymous_root);
+		Self::deposit_event(Event::AnonymousRootCommitted { batch, anonymous_root });
 		Ok(())
 	}
 

@@ -7,7 +7,8 @@ use frame_support::ensure;
 impl<T: Config> Pallet<T> {
 	/// Checks the pallet's invariants: every batch has an id below the next one and its own
 	/// `seq` below the count, a batch is pending or active (never both) with its open requests
-	/// counted, a tail belongs to an active batch and counts its requests, and the posts counted per platform add up to at least every author's count.
+	/// counted, a tail belongs to an active batch and counts its requests, an anonymous root belongs to a
+	/// batch, and the posts counted per platform add up to at least every author's count.
 	///
 	/// Also built with `std`, so that other pallets' tests can check these invariants too.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
@@ -31,6 +32,12 @@ impl<T: Config> Pallet<T> {
 			ensure!(requests == tail.open_requests, "open requests in a tail miscounted");
 			let revoked = TailRevocations::<T>::iter_prefix(id).count() as u32;
 			ensure!(revoked == tail.revoked_authors, "authors revoked in a tail miscounted");
+		}
+		for id in AnonymousRoots::<T>::iter_keys() {
+			ensure!(
+				Batches::<T>::contains_key(id) || PendingBatches::<T>::contains_key(id),
+				"an anonymous root outlives its batch"
+			);
 		}
 		for (id, _, _) in TailRevocations::<T>::iter() {
 			ensure!(Tails::<T>::contains_key(id), "tail revocations outlive their tail");

@@ -284,9 +284,9 @@ pub struct NostrEvent {
 	pub sig: [u8; 64],
 	/// The author's salt for the note's leaf ([`PostRecord::salt`]).
 	pub salt: H256,
-	/// blake2-256 of the note's content as anonymised licenses deliver it
-	/// ([`PostRecord::scrubbed_hash`]).
-	pub scrubbed_hash: H256,
+	/// The note's text seal ([`PostRecord::text_seal`]): its anonymous leaf sealed with a blind
+	/// only the author's tool knows.
+	pub text_seal: H256,
 }
 
 impl NostrEvent {
@@ -314,7 +314,7 @@ impl NostrEvent {
 			content_hash: H256(id),
 			author: Identity::Nostr(self.pubkey),
 			salt: self.salt,
-			scrubbed_hash: self.scrubbed_hash,
+			text_seal: self.text_seal,
 		}
 	}
 }

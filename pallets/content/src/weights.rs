@@ -55,6 +55,7 @@ pub trait WeightInfo {
 	fn commit_challenge() -> Weight;
 	fn withdraw_commitment() -> Weight;
 	fn release_bond(r: u32, ) -> Weight;
+	fn commit_anonymous_root() -> Weight;
 }
 
 /// Weights priced with the runtime's own database weights (`T::DbWeight`).
@@ -517,6 +518,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	fn commit_anonymous_root() -> Weight {
+		// Proof size, measured: `369`
+		// Proof size, estimated: `3712`
+		// Minimum execution time: 54_060_000 picoseconds.
+		Weight::from_parts(62_433_000, 3712)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
 	/// Storage: `Content::Tails` (r:1 w:1)
 	/// Proof: `Content::Tails` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Batches` (r:1 w:0)
@@ -640,6 +649,11 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_commitment() -> Weight {
+		Weight::from_parts(62_433_000, 3712)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn commit_anonymous_root() -> Weight {
 		Weight::from_parts(62_433_000, 3712)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))

@@ -73,6 +73,7 @@ impl pallet_content::Config for Runtime {
 	/// The chain opens sixteen leaves of every batch: padding of a tenth of a batch is caught
 	/// with probability 1 - 0.9^16 = 81%, of a quarter 99% (docs/design.md, *Samples*).
 	type SampleSize = ConstU32<16>;
+	type AnonymousSampleSize = ConstU32<1>;
 	/// Licensing settles contributors' rewards and feeds revocations to license holders.
 	type ContributionObserver = crate::Licensing;
 	/// A batch of 4,096 authors fits a block with room to spare (see docs/benchmarks.md).

@@ -78,7 +78,7 @@ fn each_platforms_table_is_scrubbed_as_written() {
 		assert_eq!(text, case["text"].as_str().unwrap(), "{case}");
 		assert_eq!(scrub(&text), case["scrubbed"].as_str().unwrap(), "{case}");
 		let hash = scrubbed_hash(&target(kind), &case["post"]);
-		assert_eq!(scrub_as_registered(&text, &hash), (scrub(&text), CURRENT.version));
+		assert_eq!(scrub_as_registered(&text, |h| *h == hash), (scrub(&text), CURRENT.version));
 	}
 	assert_eq!(platforms.len(), 4, "a table for each platform");
 }
@@ -89,10 +89,10 @@ fn each_platforms_table_is_scrubbed_as_written() {
 fn a_post_is_delivered_under_the_rules_it_was_registered_with() {
 	let text = "gm @_ada, alice.bsky.social";
 	let old = Hash::from(blake2_256(V1.scrub(text).as_bytes()));
-	assert_eq!(scrub_as_registered(text, &old), (text.to_owned(), 1));
+	assert_eq!(scrub_as_registered(text, |h| *h == old), (text.to_owned(), 1));
 	let new = Hash::from(blake2_256(V2.scrub(text).as_bytes()));
-	assert_eq!(scrub_as_registered(text, &new), ("gm @user, [link]".to_owned(), 2));
-	assert_eq!(scrub_as_registered(text, &Hash::zero()), ("gm @user, [link]".to_owned(), 2));
+	assert_eq!(scrub_as_registered(text, |h| *h == new), ("gm @user, [link]".to_owned(), 2));
+	assert_eq!(scrub_as_registered(text, |h| h.is_zero()), ("gm @user, [link]".to_owned(), 2));
 }
 
 /// The identifier forms, with `name` (lowercase letters and digits) in them.

@@ -64,6 +64,7 @@ fn a_post_by_another_author_inside_a_range() {
 			RuntimeOrigin::signed(acc(Bob)),
 			0,
 			root,
+			H256::zero(),
 			fraud_list.clone()
 		));
 		// The honest leaves prove nothing.
@@ -97,6 +98,7 @@ fn a_post_of_another_platform_or_kind() {
 				RuntimeOrigin::signed(acc(Bob)),
 				0,
 				root,
+				H256::zero(),
 				list.clone()
 			));
 			let batch = NextBatchId::<Test>::get() - 1;
@@ -116,7 +118,7 @@ fn a_post_registered_twice_in_one_range() {
 		// 4 posts in keys 10..=12 is impossible: the chain refuses it outright.
 		let root = batch_root(records.iter().map(|r| r.leaf_hash()));
 		assert_noop!(
-			Content::register_batch(RuntimeOrigin::signed(acc(Bob)), 0, root, list),
+			Content::register_batch(RuntimeOrigin::signed(acc(Bob)), 0, root, H256::zero(), list),
 			Error::<Test>::BadKeys { index: 0 }
 		);
 		// With room declared (10..=13), the repeat is shown by its two leaves.
@@ -124,7 +126,13 @@ fn a_post_registered_twice_in_one_range() {
 			vec![Contribution { author: Identity::X(1), posts: 4, first_key: 10, last_key: 13 }]
 				.try_into()
 				.unwrap();
-		assert_ok!(Content::register_batch(RuntimeOrigin::signed(acc(Bob)), 0, root, list.clone()));
+		assert_ok!(Content::register_batch(
+			RuntimeOrigin::signed(acc(Bob)),
+			0,
+			root,
+			H256::zero(),
+			list.clone()
+		));
 		assert_noop!(
 			challenge_with(0, list.clone(), disorder(&records, 0)),
 			Error::<Test>::NotFraud
@@ -149,7 +157,13 @@ fn an_old_post_hidden_at_the_start_of_a_range() {
 				.try_into()
 				.unwrap();
 		let root = batch_root(records.iter().map(|r| r.leaf_hash()));
-		assert_ok!(Content::register_batch(RuntimeOrigin::signed(acc(Bob)), 0, root, list.clone()));
+		assert_ok!(Content::register_batch(
+			RuntimeOrigin::signed(acc(Bob)),
+			0,
+			root,
+			H256::zero(),
+			list.clone()
+		));
 		assert_noop!(challenge_with(1, list.clone(), bound(&records, 1)), Error::<Test>::NotFraud);
 		prove_with(1, list, bound(&records, 0));
 		// Alice keeps what was proven hers, and no more.
@@ -186,7 +200,13 @@ fn a_voided_batch_lowers_the_marks_it_raised() {
 		.try_into()
 		.unwrap();
 		let root = batch_root(lie.iter().map(|r| r.leaf_hash()));
-		assert_ok!(Content::register_batch(RuntimeOrigin::signed(acc(Bob)), 0, root, list.clone()));
+		assert_ok!(Content::register_batch(
+			RuntimeOrigin::signed(acc(Bob)),
+			0,
+			root,
+			H256::zero(),
+			list.clone()
+		));
 		prove_with(0, list, foreign(&lie, 1));
 		// Their posts can be registered again, honestly.
 		assert_eq!(Marks::<Test>::get(Identity::X(1)), Some(9));
@@ -363,6 +383,7 @@ fn another_platforms_earlier_copy_voids_nothing() {
 			RuntimeOrigin::signed(acc(Alice)),
 			other,
 			root,
+			H256::zero(),
 			layout(&copies)
 		));
 		let (_, honest) = x_batch(&[(11, 1)]);

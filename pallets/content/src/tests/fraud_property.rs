@@ -292,10 +292,10 @@ proptest! {
 				let root = batch_root(hashes);
 				if let (Lie::Resubmit, Some((old_root, old_list))) = (plan.lie, &previous) {
 					// Any range of it starts at or below its author's mark.
-					let refused = Content::register_batch(RuntimeOrigin::signed(acc(Bob)), 0, *old_root, old_list.clone());
+					let refused = Content::register_batch(RuntimeOrigin::signed(acc(Bob)), 0, *old_root, H256::zero(), old_list.clone());
 					prop_assert_eq!(refused, Err(Error::<Test>::AlreadyRegistered { index: 0 }.into()));
 				}
-				assert_ok!(Content::register_batch(RuntimeOrigin::signed(acc(Bob)), 0, root, list.clone()));
+				assert_ok!(Content::register_batch(RuntimeOrigin::signed(acc(Bob)), 0, root, H256::zero(), list.clone()));
 				let batch = NextBatchId::<Test>::get() - 1;
 				// The registrant opens the chain's samples it can (a junk leaf it cannot).
 				advance(1);
@@ -304,10 +304,12 @@ proptest! {
 				for index in &squatted {
 					assert_ok!(Content::request_leaf(RuntimeOrigin::signed(acc(Bob)), batch, *index));
 				}
+				let tree = anonymous_tree_of(batch, &leaves);
 				for index in samples(batch).into_iter().chain(squatted) {
 					if let Some(post) = &leaves[index as usize] {
 						let proof: Proof = batch_proof(hashes.clone(), index).try_into().unwrap();
-						let _ = Content::answer_leaf(RuntimeOrigin::signed(acc(Bob)), batch, index, post.clone(), proof);
+						let anonymous = Some(anonymous_opening(&tree, post));
+						let _ = Content::answer_leaf(RuntimeOrigin::signed(acc(Bob)), batch, index, post.clone(), proof, anonymous);
 					}
 				}
 				replays_prove_nothing(batch, &leaves, &list);

@@ -7,13 +7,16 @@ use super::*;
 fn request(batch: BatchId, index: u32) -> DispatchResult {
 	Content::request_leaf(RuntimeOrigin::signed(acc(Dave)), batch, index)
 }
+/// Bob answers leaf `index` of `records`, with its anonymous leaf (which a sample needs).
 fn answer(batch: BatchId, records: &[PostRecord], index: u32) -> DispatchResult {
+	let tree = anonymous_tree_of(batch, &records.iter().cloned().map(Some).collect::<Vec<_>>());
 	Content::answer_leaf(
 		RuntimeOrigin::signed(acc(Bob)),
 		batch,
 		index,
 		records[index as usize].clone(),
 		proof_of(records, index),
+		Some(anonymous_opening(&tree, &records[index as usize])),
 	)
 }
 
@@ -30,7 +33,13 @@ fn padding_that_cannot_be_opened_loses_the_bond() {
 		.try_into()
 		.unwrap();
 		let junk = batch_root((0..1_000u32).map(|i| H256::from_low_u64_be(i as u64)));
-		assert_ok!(Content::register_batch(RuntimeOrigin::signed(acc(Bob)), 0, junk, list.clone()));
+		assert_ok!(Content::register_batch(
+			RuntimeOrigin::signed(acc(Bob)),
+			0,
+			junk,
+			H256::zero(),
+			list.clone()
+		));
 		assert_ok!(request(0, 500));
 		assert_eq!(held(HoldReason::LeafRequest, &acc(Dave)), REQUEST_DEPOSIT);
 		assert_eq!(
@@ -83,12 +92,18 @@ fn an_answer_opens_the_leaf_and_pays_the_registrant() {
 				batch,
 				2,
 				wrong[2].clone(),
-				proof_of(&records, 2)
+				proof_of(&records, 2),
+				None
 			),
 			Error::<Test>::BadProof
 		);
 		assert_ok!(answer(batch, &records, 2));
-		assert_eq!(last_event(), Event::LeafAnswered { batch, index: 2, post: records[2].clone() });
+		let tree = anonymous_leaves(records.iter().map(Some));
+		let anonymous_index = Some(anonymous_opening(&tree, &records[2]).index);
+		assert_eq!(
+			last_event(),
+			Event::LeafAnswered { batch, index: 2, post: records[2].clone(), anonymous_index }
+		);
 		let bond = BOND_BASE + 3 * BOND_PER_POST;
 		assert_eq!(free(&acc(Bob)), FUNDS - bond + REQUEST_DEPOSIT);
 		assert_eq!(free(&acc(Dave)), FUNDS - 2 * REQUEST_DEPOSIT);
@@ -189,7 +204,13 @@ fn padding_is_caught_by_the_chains_samples() {
 		.try_into()
 		.unwrap();
 		let junk = batch_root((0..1_000u32).map(|i| H256::from_low_u64_be(i as u64)));
-		assert_ok!(Content::register_batch(RuntimeOrigin::signed(acc(Bob)), 0, junk, list.clone()));
+		assert_ok!(Content::register_batch(
+			RuntimeOrigin::signed(acc(Bob)),
+			0,
+			junk,
+			H256::zero(),
+			list.clone()
+		));
 		let pending = PendingBatches::<Test>::get(0).expect("pending");
 		assert_eq!((pending.samples, pending.opened), (SAMPLE_SIZE, 0));
 		assert_eq!(pending.samples_due, 1 + CHALLENGE_WINDOW + ANSWER_WINDOW);
@@ -288,10 +309,23 @@ fn one_leaf_cannot_answer_for_a_larger_batch() {
 				.try_into()
 				.unwrap();
 		let lone = licentia_primitives::content::sized_root(leaf.leaf_hash(), 8);
-		assert_ok!(Content::register_batch(RuntimeOrigin::signed(acc(Bob)), 0, lone, list.clone()));
+		assert_ok!(Content::register_batch(
+			RuntimeOrigin::signed(acc(Bob)),
+			0,
+			lone,
+			H256::zero(),
+			list.clone()
+		));
 		assert_ok!(request(0, 3));
 		assert_noop!(
-			Content::answer_leaf(RuntimeOrigin::signed(acc(Bob)), 0, 3, leaf, Default::default()),
+			Content::answer_leaf(
+				RuntimeOrigin::signed(acc(Bob)),
+				0,
+				3,
+				leaf,
+				Default::default(),
+				None
+			),
 			Error::<Test>::BadProof
 		);
 		advance(ANSWER_WINDOW + 1);

@@ -2,6 +2,7 @@
 //! which ends it with the pallet's `try_state` checks.
 
 mod activate_batch;
+mod anonymous;
 mod challenge;
 mod force_contribution;
 mod fraud_property;
@@ -59,11 +60,63 @@ fn layout(records: &[PostRecord]) -> Contributors {
 		.expect("few")
 }
 
-/// Bob registers `records` (laid out by [`layout`]) on X platform 0: the new batch's id.
+/// Bob registers `records` (laid out by [`layout`]) on X platform 0, with their anonymous root:
+/// the new batch's id.
 fn register(records: &[PostRecord]) -> BatchId {
 	let root = batch_root(records.iter().map(|r| r.leaf_hash()));
-	assert_ok!(Content::register_batch(RuntimeOrigin::signed(acc(Bob)), 0, root, layout(records)));
+	let anonymous = batch_root(anonymous_leaves(records.iter().map(Some)));
+	assert_ok!(Content::register_batch(
+		RuntimeOrigin::signed(acc(Bob)),
+		0,
+		root,
+		anonymous,
+		layout(records)
+	));
 	NextBatchId::<Test>::get() - 1
+}
+
+/// The blind a test registrant keeps for `record`, and the record's anonymous leaf (leaf
+/// format 3), made from its post id (so a record keeps them if a test changes its author).
+fn anonymous_of(record: &PostRecord) -> (H256, H256) {
+	let of = |tag: &[u8]| H256(sp_io::hashing::blake2_256(&(tag, &record.post).encode()));
+	(of(b"blind"), of(b"anonymous"))
+}
+
+/// `record` with the text seal of its anonymous leaf.
+fn sealed_text(mut record: PostRecord) -> PostRecord {
+	let (blind, leaf) = anonymous_of(&record);
+	record.text_seal = licentia_primitives::anonymous::text_seal(&blind, &leaf);
+	record
+}
+
+/// The anonymous tree of a batch's leaves, in its order: each record's anonymous leaf, and a
+/// junk one where there is no record (a leaf its registrant cannot open).
+fn anonymous_leaves<'a>(records: impl Iterator<Item = Option<&'a PostRecord>>) -> Vec<H256> {
+	let mut leaves: Vec<H256> = records
+		.enumerate()
+		.map(|(i, record)| record.map_or(H256::from_low_u64_be(i as u64), |r| anonymous_of(r).1))
+		.collect();
+	licentia_primitives::anonymous::anonymous_order(&mut leaves);
+	leaves
+}
+
+/// What opens `record`'s anonymous leaf in the anonymous tree with `leaves`.
+fn anonymous_opening(leaves: &[H256], record: &PostRecord) -> AnonymousOpening {
+	let (blind, leaf) = anonymous_of(record);
+	let index = leaves.iter().position(|l| *l == leaf).unwrap_or(0) as u32;
+	let proof = batch_proof(leaves.to_vec(), index).try_into().expect("short");
+	AnonymousOpening { blind, leaf, index, proof }
+}
+
+/// The anonymous tree of `leaves` (see [`anonymous_leaves`]) for pending `batch`: tests that
+/// register with a placeholder anonymous root (zero) get the real one put in place, as if it
+/// had been registered, before its samples are opened.
+fn anonymous_tree_of(batch: BatchId, leaves: &[Option<PostRecord>]) -> Vec<H256> {
+	let tree = anonymous_leaves(leaves.iter().map(Option::as_ref));
+	if AnonymousRoots::<Test>::get(batch) == Some(H256::zero()) {
+		AnonymousRoots::<Test>::insert(batch, batch_root(tree.clone()));
+	}
+	tree
 }
 
 /// Moves `blocks` blocks on, keeping each passed block's hash as the chain does (the seed of the
@@ -87,6 +140,7 @@ fn samples(batch: BatchId) -> Vec<u32> {
 
 /// Bob opens every leaf the chain sampled from pending `batch` of `records`.
 fn open_samples(batch: BatchId, records: &[PostRecord]) {
+	let tree = anonymous_tree_of(batch, &records.iter().cloned().map(Some).collect::<Vec<_>>());
 	for index in samples(batch) {
 		if PendingBatches::<Test>::get(batch).is_some_and(|p| p.samples_opened()) {
 			break;
@@ -97,6 +151,7 @@ fn open_samples(batch: BatchId, records: &[PostRecord]) {
 			index,
 			records[index as usize].clone(),
 			proof_of(records, index),
+			Some(anonymous_opening(&tree, &records[index as usize])),
 		);
 	}
 	assert!(PendingBatches::<Test>::get(batch).expect("pending").samples_opened());
@@ -147,14 +202,14 @@ fn last_event() -> Event<Test> {
 		.expect("an event was emitted")
 }
 fn x_post(id: u64, author: u64) -> PostRecord {
-	PostRecord {
+	sealed_text(PostRecord {
 		platform: 0,
 		post: PostId::X { id },
 		content_hash: H256::repeat_byte(id as u8),
 		author: Identity::X(author),
 		salt: H256::repeat_byte(0x5a),
-		scrubbed_hash: H256::repeat_byte(!id as u8),
-	}
+		text_seal: H256::zero(),
+	})
 }
 
 /// X platform 0 (operator Bob) with authors X(1) -> Alice and X(2) -> Charlie allowing AI

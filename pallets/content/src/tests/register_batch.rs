@@ -10,6 +10,7 @@ fn holds_the_bond_and_keeps_the_batch_pending() {
 			RuntimeOrigin::signed(acc(Bob)),
 			0,
 			root,
+			H256::zero(),
 			layout(&records)
 		));
 		let pending = PendingBatches::<Test>::get(0).expect("pending");
@@ -38,6 +39,7 @@ fn holds_the_bond_and_keeps_the_batch_pending() {
 				batch: 0,
 				platform: 0,
 				root,
+				anonymous_root: H256::zero(),
 				posts: 3,
 				contributors: 2,
 				bond,
@@ -45,6 +47,8 @@ fn holds_the_bond_and_keeps_the_batch_pending() {
 			}
 		);
 		assert_eq!(NextBatchId::<Test>::get(), 1);
+		assert_eq!(AnonymousRoots::<Test>::get(0), Some(H256::zero()));
+		assert_eq!(Content::api_batch(0).and_then(|b| b.anonymous_root), Some(H256::zero()));
 	});
 }
 
@@ -59,7 +63,7 @@ fn a_post_is_registered_once() {
 		for again in [&[(10, 1), (11, 1)][..], &[(11, 1), (12, 1)], &[(9, 1)]] {
 			let (root, records) = x_batch(again);
 			assert_noop!(
-				Content::register_batch(bob.clone(), 0, root, layout(&records)),
+				Content::register_batch(bob.clone(), 0, root, H256::zero(), layout(&records)),
 				Error::<Test>::AlreadyRegistered { index: 0 }
 			);
 		}
@@ -83,11 +87,17 @@ fn keys_must_leave_room_for_the_posts() {
 		// Three posts need three distinct keys; one post one key; keys ascend.
 		for (posts, first, last) in [(3, 5, 6), (2, 5, 5), (1, 5, 6), (2, 6, 5)] {
 			assert_noop!(
-				Content::register_batch(bob.clone(), 0, root, range(posts, first, last)),
+				Content::register_batch(
+					bob.clone(),
+					0,
+					root,
+					H256::zero(),
+					range(posts, first, last)
+				),
 				Error::<Test>::BadKeys { index: 0 }
 			);
 		}
-		assert_ok!(Content::register_batch(bob, 0, root, range(3, 5, 7)));
+		assert_ok!(Content::register_batch(bob, 0, root, H256::zero(), range(3, 5, 7)));
 	});
 }
 
@@ -100,6 +110,7 @@ fn the_registrant_must_afford_the_bond() {
 			RuntimeOrigin::signed(acc(Bob)),
 			0,
 			root,
+			H256::zero(),
 			layout(&records)
 		)
 		.is_err());
@@ -118,6 +129,7 @@ fn rejects_the_whole_batch_naming_the_failing_author() {
 				bob.clone(),
 				0,
 				root,
+				H256::zero(),
 				contributions(&[(Identity::X(1), 1), (Identity::X(9), 1)])
 			),
 			Error::<Test>::AuthorNotLinked { index: 1 }
@@ -127,6 +139,7 @@ fn rejects_the_whole_batch_naming_the_failing_author() {
 				bob.clone(),
 				0,
 				root,
+				H256::zero(),
 				contributions(&[(Identity::X(1), 1), (Identity::X(3), 1)])
 			),
 			Error::<Test>::NoConsent { index: 1 }
@@ -134,7 +147,13 @@ fn rejects_the_whole_batch_naming_the_failing_author() {
 		// Consent withdrawn: rejected from the same block on.
 		assert_ok!(Consent::withdraw_consent(RuntimeOrigin::signed(acc(Alice))));
 		assert_noop!(
-			Content::register_batch(bob, 0, root, contributions(&[(Identity::X(1), 1)])),
+			Content::register_batch(
+				bob,
+				0,
+				root,
+				H256::zero(),
+				contributions(&[(Identity::X(1), 1)])
+			),
 			Error::<Test>::NoConsent { index: 0 }
 		);
 		assert_eq!(Contributions::<Test>::get(Identity::X(2), 0), 0);
@@ -148,19 +167,25 @@ fn errors() {
 		let root = H256::repeat_byte(1);
 		let one = contributions(&[(Identity::X(1), 1)]);
 		assert_noop!(
-			Content::register_batch(bob.clone(), 7, root, one.clone()),
+			Content::register_batch(bob.clone(), 7, root, H256::zero(), one.clone()),
 			Error::<Test>::PlatformNotFound
 		);
 		assert_noop!(
-			Content::register_batch(RuntimeOrigin::signed(acc(Alice)), 0, root, one.clone()),
+			Content::register_batch(
+				RuntimeOrigin::signed(acc(Alice)),
+				0,
+				root,
+				H256::zero(),
+				one.clone()
+			),
 			Error::<Test>::NotOperator
 		);
 		assert_noop!(
-			Content::register_batch(bob.clone(), 1, root, one.clone()),
+			Content::register_batch(bob.clone(), 1, root, H256::zero(), one.clone()),
 			Error::<Test>::NostrRegistersItself
 		);
 		assert_noop!(
-			Content::register_batch(bob.clone(), 0, root, contributions(&[])),
+			Content::register_batch(bob.clone(), 0, root, H256::zero(), contributions(&[])),
 			Error::<Test>::EmptyBatch
 		);
 		assert_noop!(
@@ -168,6 +193,7 @@ fn errors() {
 				bob.clone(),
 				0,
 				root,
+				H256::zero(),
 				contributions(&[(Identity::X(2), 1), (Identity::X(1), 1)])
 			),
 			Error::<Test>::NotSorted
@@ -177,12 +203,19 @@ fn errors() {
 				bob.clone(),
 				0,
 				root,
+				H256::zero(),
 				contributions(&[(Identity::X(1), 1), (Identity::X(1), 1)])
 			),
 			Error::<Test>::NotSorted
 		);
 		assert_noop!(
-			Content::register_batch(bob.clone(), 0, root, contributions(&[(Identity::X(1), 0)])),
+			Content::register_batch(
+				bob.clone(),
+				0,
+				root,
+				H256::zero(),
+				contributions(&[(Identity::X(1), 0)])
+			),
 			Error::<Test>::ZeroPosts
 		);
 		assert_noop!(
@@ -190,6 +223,7 @@ fn errors() {
 				bob.clone(),
 				0,
 				root,
+				H256::zero(),
 				contributions(&[(Identity::X(1), 1_025)])
 			),
 			Error::<Test>::TooManyPosts
@@ -199,6 +233,7 @@ fn errors() {
 				bob.clone(),
 				0,
 				root,
+				H256::zero(),
 				contributions(&[(Identity::X(1), u32::MAX), (Identity::X(2), 1)])
 			),
 			Error::<Test>::TooManyPosts
@@ -207,7 +242,13 @@ fn errors() {
 		let other = ConsentSetup::register(PlatformKind::X, &acc(Dave));
 		ConsentSetup::link_allowing(Identity::X(50), &acc(Dave), other, &[Purpose::Research]);
 		assert_noop!(
-			Content::register_batch(bob.clone(), 0, root, contributions(&[(Identity::X(50), 1)])),
+			Content::register_batch(
+				bob.clone(),
+				0,
+				root,
+				H256::zero(),
+				contributions(&[(Identity::X(50), 1)])
+			),
 			Error::<Test>::AuthorOnOtherPlatform { index: 0 }
 		);
 		assert_ok!(Consent::update_platform(
@@ -218,6 +259,9 @@ fn errors() {
 			None,
 			Some(pallet_consent::PlatformStatus::Suspended)
 		));
-		assert_noop!(Content::register_batch(bob, 0, root, one), Error::<Test>::PlatformSuspended);
+		assert_noop!(
+			Content::register_batch(bob, 0, root, H256::zero(), one),
+			Error::<Test>::PlatformSuspended
+		);
 	});
 }

@@ -21,7 +21,7 @@ fn note(n: u8, content: &[u8]) -> NostrEvent {
 		content: content.to_vec().try_into().expect("short"),
 		sig: [0; 64],
 		salt: H256::repeat_byte(n),
-		scrubbed_hash: H256::repeat_byte(!n),
+		text_seal: H256::repeat_byte(!n),
 	};
 	if let Some(id) = event.id() {
 		event.sig = nostr::sign(&SECRET, &id, &[0; 32]).expect("signs");
@@ -51,7 +51,8 @@ fn an_author_registers_signed_events() {
 		let events = sorted(vec![event(1), event(2), event(3)]);
 		assert_ok!(Content::register_nostr_events(
 			RuntimeOrigin::signed(acc(Alice)),
-			events.clone()
+			events.clone(),
+			H256::zero()
 		));
 		let batch = Batches::<Test>::get(0).expect("stored");
 		assert_eq!((batch.platform, batch.posts, batch.contributors), (1, 3, 1));
@@ -70,6 +71,7 @@ fn an_author_registers_signed_events() {
 				batch: 0,
 				account: acc(Alice),
 				root: batch.root,
+				anonymous_root: H256::zero(),
 				events: 3,
 				deposit: 3 * NOSTR_EVENT_DEPOSIT
 			}
@@ -84,8 +86,12 @@ fn an_author_registers_signed_events() {
 fn events_hold_a_deposit_their_author_must_have() {
 	linked(|| {
 		let alice = || RuntimeOrigin::signed(acc(Alice));
-		assert_ok!(Content::register_nostr_events(alice(), sorted(vec![event(1)])));
-		assert_ok!(Content::register_nostr_events(alice(), sorted(vec![event(2), event(3)])));
+		assert_ok!(Content::register_nostr_events(alice(), sorted(vec![event(1)]), H256::zero()));
+		assert_ok!(Content::register_nostr_events(
+			alice(),
+			sorted(vec![event(2), event(3)]),
+			H256::zero()
+		));
 		assert_eq!(held(HoldReason::NostrEvents, &acc(Alice)), 3 * NOSTR_EVENT_DEPOSIT);
 		let free = <Balances as frame_support::traits::fungible::Inspect<_>>::balance(&acc(Alice));
 		// Short of one event's deposit.
@@ -94,7 +100,7 @@ fn events_hold_a_deposit_their_author_must_have() {
 			NOSTR_EVENT_DEPOSIT - 1,
 		);
 		assert_noop!(
-			Content::register_nostr_events(alice(), sorted(vec![event(4)])),
+			Content::register_nostr_events(alice(), sorted(vec![event(4)]), H256::zero()),
 			sp_runtime::TokenError::FundsUnavailable
 		);
 		<Balances as frame_support::traits::fungible::Mutate<_>>::set_balance(&acc(Alice), free);
@@ -118,32 +124,41 @@ fn errors() {
 	linked(|| {
 		let alice = RuntimeOrigin::signed(acc(Alice));
 		assert_noop!(
-			Content::register_nostr_events(alice.clone(), sorted(vec![])),
+			Content::register_nostr_events(alice.clone(), sorted(vec![]), H256::zero()),
 			Error::<Test>::EmptyBatch
 		);
 		let mut events = sorted(vec![event(1), event(2)]).into_inner();
 		events.swap(0, 1);
 		assert_noop!(
-			Content::register_nostr_events(alice.clone(), events.try_into().expect("few")),
+			Content::register_nostr_events(
+				alice.clone(),
+				events.try_into().expect("few"),
+				H256::zero()
+			),
 			Error::<Test>::NotSorted
 		);
 		let mut bad = sorted(vec![event(1), event(2)]).into_inner();
 		bad[1].sig[10] ^= 1;
 		assert_noop!(
-			Content::register_nostr_events(alice.clone(), bad.try_into().expect("few")),
+			Content::register_nostr_events(
+				alice.clone(),
+				bad.try_into().expect("few"),
+				H256::zero()
+			),
 			Error::<Test>::BadEventSignature { index: 1 }
 		);
 		// Someone else's key.
 		assert_noop!(
 			Content::register_nostr_events(
 				RuntimeOrigin::signed(acc(Charlie)),
-				sorted(vec![event(1)])
+				sorted(vec![event(1)]),
+				H256::zero()
 			),
 			Error::<Test>::NotYourKey { index: 0 }
 		);
 		assert_ok!(Consent::withdraw_consent(alice.clone()));
 		assert_noop!(
-			Content::register_nostr_events(alice, sorted(vec![event(1)])),
+			Content::register_nostr_events(alice, sorted(vec![event(1)]), H256::zero()),
 			Error::<Test>::NoConsent { index: 0 }
 		);
 	});
@@ -155,7 +170,8 @@ fn needs_a_nostr_platform() {
 		assert_noop!(
 			Content::register_nostr_events(
 				RuntimeOrigin::signed(acc(Alice)),
-				sorted(vec![event(1)])
+				sorted(vec![event(1)]),
+				H256::zero()
 			),
 			Error::<Test>::NoNostrPlatform
 		);
@@ -168,17 +184,21 @@ fn needs_a_nostr_platform() {
 fn an_event_is_registered_once() {
 	linked(|| {
 		let origin = || RuntimeOrigin::signed(acc(Alice));
-		assert_ok!(Content::register_nostr_events(origin(), sorted(vec![event(1), event(2)])));
+		assert_ok!(Content::register_nostr_events(
+			origin(),
+			sorted(vec![event(1), event(2)]),
+			H256::zero()
+		));
 		assert_eq!(Content::api_contributions(&acc(Alice)), vec![(1, 2)]);
 
 		assert_noop!(
-			Content::register_nostr_events(origin(), sorted(vec![event(1)])),
+			Content::register_nostr_events(origin(), sorted(vec![event(1)]), H256::zero()),
 			Error::<Test>::EventRegistered { index: 0 }
 		);
 		let mixed = sorted(vec![event(2), event(3)]);
 		let index = mixed.iter().position(|e| id(e) == id(&event(2))).expect("there") as u16;
 		assert_noop!(
-			Content::register_nostr_events(origin(), mixed),
+			Content::register_nostr_events(origin(), mixed, H256::zero()),
 			Error::<Test>::EventRegistered { index }
 		);
 		assert_eq!(NostrEvents::<Test>::get(id(&event(1))), Some(0));
@@ -198,34 +218,42 @@ fn a_signature_counts_only_over_a_real_note() {
 		any_bytes.sig =
 			nostr::sign(&SECRET, &sp_io::hashing::sha2_256(b"no note"), &[0; 32]).expect("signs");
 		assert_noop!(
-			Content::register_nostr_events(alice(), sorted(vec![any_bytes])),
+			Content::register_nostr_events(alice(), sorted(vec![any_bytes]), H256::zero()),
 			Error::<Test>::BadEventSignature { index: 0 }
 		);
 		let mut edited = event(1);
 		edited.content = b"note 1, edited".to_vec().try_into().unwrap();
 		assert_noop!(
-			Content::register_nostr_events(alice(), sorted(vec![edited])),
+			Content::register_nostr_events(alice(), sorted(vec![edited]), H256::zero()),
 			Error::<Test>::BadEventSignature { index: 0 }
 		);
 		let mut redated = event(1);
 		redated.created_at += 1;
 		assert_noop!(
-			Content::register_nostr_events(alice(), sorted(vec![redated])),
+			Content::register_nostr_events(alice(), sorted(vec![redated]), H256::zero()),
 			Error::<Test>::BadEventSignature { index: 0 }
 		);
 		let not_utf8 = note(2, &[0x6e, 0xff]);
 		assert_noop!(
-			Content::register_nostr_events(alice(), vec![not_utf8].try_into().unwrap()),
+			Content::register_nostr_events(
+				alice(),
+				vec![not_utf8].try_into().unwrap(),
+				H256::zero()
+			),
 			Error::<Test>::NotANote { index: 0 }
 		);
 		let mut bad_tag = event(3);
 		bad_tag.tags[0][1] = vec![0xc3].try_into().unwrap();
 		assert_noop!(
-			Content::register_nostr_events(alice(), vec![bad_tag].try_into().unwrap()),
+			Content::register_nostr_events(
+				alice(),
+				vec![bad_tag].try_into().unwrap(),
+				H256::zero()
+			),
 			Error::<Test>::NotANote { index: 0 }
 		);
 		// The note as signed counts, its id as the post's.
-		assert_ok!(Content::register_nostr_events(alice(), sorted(vec![event(1)])));
+		assert_ok!(Content::register_nostr_events(alice(), sorted(vec![event(1)]), H256::zero()));
 		assert_eq!(NostrEvents::<Test>::get(id(&event(1))), Some(0));
 		assert_eq!(
 			Content::api_post_status(0, &event(1).record(1, id(&event(1))), 0, &[]),
@@ -240,26 +268,42 @@ fn a_signature_counts_only_over_a_real_note() {
 fn a_key_registers_at_most_its_allowance_per_period() {
 	linked(|| {
 		let alice = || RuntimeOrigin::signed(acc(Alice));
-		assert_ok!(Content::register_nostr_events(alice(), sorted((1..=6).map(event).collect())));
+		assert_ok!(Content::register_nostr_events(
+			alice(),
+			sorted((1..=6).map(event).collect()),
+			H256::zero()
+		));
 		// The third of these would be the key's ninth.
 		assert_noop!(
-			Content::register_nostr_events(alice(), sorted((7..=9).map(event).collect())),
+			Content::register_nostr_events(
+				alice(),
+				sorted((7..=9).map(event).collect()),
+				H256::zero()
+			),
 			Error::<Test>::TooManyNotes { index: 2 }
 		);
-		assert_ok!(Content::register_nostr_events(alice(), sorted((7..=8).map(event).collect())));
+		assert_ok!(Content::register_nostr_events(
+			alice(),
+			sorted((7..=8).map(event).collect()),
+			H256::zero()
+		));
 		let key = nostr::public_key(&SECRET).expect("valid");
 		assert_eq!(NoteAllowances::<Test>::get(key).map(|a| a.used), Some(NOTES_PER_PERIOD));
 		assert_noop!(
-			Content::register_nostr_events(alice(), sorted(vec![event(9)])),
+			Content::register_nostr_events(alice(), sorted(vec![event(9)]), H256::zero()),
 			Error::<Test>::TooManyNotes { index: 0 }
 		);
 		advance(NOTE_PERIOD - 1);
 		assert_noop!(
-			Content::register_nostr_events(alice(), sorted(vec![event(9)])),
+			Content::register_nostr_events(alice(), sorted(vec![event(9)]), H256::zero()),
 			Error::<Test>::TooManyNotes { index: 0 }
 		);
 		advance(1);
-		assert_ok!(Content::register_nostr_events(alice(), sorted((9..=16).map(event).collect())));
+		assert_ok!(Content::register_nostr_events(
+			alice(),
+			sorted((9..=16).map(event).collect()),
+			H256::zero()
+		));
 		assert_eq!(Content::api_contributions(&acc(Alice)), vec![(1, 16)]);
 	});
 }

@@ -92,6 +92,7 @@ fn a_leaf_left_unopened_in_the_tail_voids_the_active_batch() {
 			RuntimeOrigin::signed(acc(Bob)),
 			0,
 			batch_root(leaves.clone()),
+			H256::zero(),
 			list.clone()
 		));
 		advance(1);
@@ -101,6 +102,7 @@ fn a_leaf_left_unopened_in_the_tail_voids_the_active_batch() {
 		PendingBatches::<Test>::mutate(0, |p| {
 			p.as_mut().expect("pending").info.root = batch_root(leaves.clone())
 		});
+		let tree = anonymous_tree_of(0, &records.iter().cloned().map(Some).collect::<Vec<_>>());
 		for index in samples(0) {
 			let proof: Proof = batch_proof(leaves.clone(), index).try_into().expect("short");
 			let _ = Content::answer_leaf(
@@ -109,6 +111,7 @@ fn a_leaf_left_unopened_in_the_tail_voids_the_active_batch() {
 				index,
 				records[index as usize].clone(),
 				proof,
+				Some(anonymous_opening(&tree, &records[index as usize])),
 			);
 		}
 		advance(CHALLENGE_WINDOW);
@@ -174,7 +177,8 @@ fn the_tail_bond_is_released_once_the_tail_ends_with_no_request_open() {
 			batch,
 			1,
 			records[1].clone(),
-			proof_of(&records, 1)
+			proof_of(&records, 1),
+			None
 		));
 		assert_ok!(Content::revoke_post(
 			RuntimeOrigin::signed(acc(Alice)),

@@ -116,7 +116,7 @@ fn a_record_of_another_platforms_user_is_never_served() {
 				content_hash: H256::repeat_byte(*a as u8),
 				author: Identity::X(*a),
 				salt: Default::default(),
-				scrubbed_hash: Default::default(),
+				text_seal: Default::default(),
 			})
 			.collect();
 		let root = batch_root(posts.iter().map(|p| p.leaf_hash()));
@@ -156,7 +156,7 @@ fn a_batch_activated_after_the_purchase_is_outside_it_whatever_its_id() {
 			content_hash: H256::repeat_byte(9),
 			author: Identity::X(1),
 			salt: Default::default(),
-			scrubbed_hash: Default::default(),
+			text_seal: Default::default(),
 		};
 		let root = batch_root([post.leaf_hash()]);
 		let list: frame_support::BoundedVec<_, _> = vec![pallet_content::Contribution {
@@ -171,6 +171,7 @@ fn a_batch_activated_after_the_purchase_is_outside_it_whatever_its_id() {
 			RuntimeOrigin::signed(w.operator.clone()),
 			w.platform,
 			root,
+			H256::zero(),
 			list.clone()
 		));
 		let pending = pallet_content::NextBatchId::<Test>::get() - 1;

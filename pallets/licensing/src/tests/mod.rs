@@ -137,6 +137,7 @@ fn register_and_activate(w: &World, root: H256, contributors: Vec<pallet_content
 		RuntimeOrigin::signed(w.operator.clone()),
 		w.platform,
 		root,
+		H256::zero(),
 		contributors.clone()
 	));
 	let batch = pallet_content::NextBatchId::<Test>::get() - 1;
@@ -157,7 +158,7 @@ fn register(w: &World, authors: &[u64]) -> (BatchId, Vec<PostRecord>) {
 			content_hash: H256::repeat_byte(*a as u8),
 			author: Identity::X(*a),
 			salt: Default::default(),
-			scrubbed_hash: Default::default(),
+			text_seal: Default::default(),
 		})
 		.collect();
 	let root = batch_root(posts.iter().map(|p| p.leaf_hash()));

@@ -66,7 +66,7 @@ fn post() -> impl Strategy<Value = PostRecord> {
 		content_hash: H256::repeat_byte(id as u8),
 		author: Identity::X(author),
 		salt: Default::default(),
-		scrubbed_hash: Default::default(),
+		text_seal: Default::default(),
 	})
 }
 
