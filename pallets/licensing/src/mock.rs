@@ -104,6 +104,7 @@ impl pallet_content::Config for Test {
 	type RequestDeposit = ConstU128<1>;
 	/// No samples: batches activate at once (see the genesis windows below).
 	type SampleSize = ConstU32<0>;
+	type AnonymousSampleSize = ConstU32<0>;
 	type ContributionObserver = Licensing;
 	type MaxContributorsPerBatch = ConstU32<64>;
 	type MaxPostsPerBatch = ConstU32<100_000>;

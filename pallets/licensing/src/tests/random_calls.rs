@@ -158,6 +158,7 @@ fn call() -> impl Strategy<Value = RuntimeCall> {
 			.prop_map(|(platform, root, authors)| pallet_content::Call::register_batch {
 				platform,
 				root: H256(root),
+				anonymous_root: H256(root),
 				contributors: authors
 					.into_iter()
 					.map(|(a, posts, first)| pallet_content::Contribution {
