@@ -184,7 +184,11 @@ pub(super) async fn answer_requests(
 				true => store.anonymous_opening(&key, *id, request.index)?,
 				false => None,
 			};
-			let exposed = anonymous.is_some();
+			// Marked before it is sent: a post whose anonymous leaf may be public is never
+			// served anonymised, even if this run stops before the answer is final.
+			if anonymous.is_some() {
+				store.mark_exposed(*id, request.index)?;
+			}
 			let call = api::transactions().content().answer_leaf(
 				*id,
 				request.index,
@@ -197,18 +201,15 @@ pub(super) async fn answer_requests(
 				.await
 				.with_context(|| format!("opening leaf {} of batch {id}", request.index))?;
 			nonce += 1;
-			submitted.push((*id, request.index, exposed, watch));
+			submitted.push((*id, request.index, watch));
 		}
 	}
-	for (id, index, exposed, watch) in submitted {
+	for (id, index, watch) in submitted {
 		watch
 			.finalized()
 			.await
 			.with_context(|| format!("opening leaf {index} of batch {id}"))?;
 		eprintln!("opened leaf {index} of batch {id}");
-		if exposed {
-			store.mark_exposed(id, index)?;
-		}
 		summary.answered.push((id, index));
 	}
 	Ok(())
