@@ -281,6 +281,24 @@ fn a_gateway_serves_licensed_records_that_the_buyer_verifies() {
 	assert!(report.contains("consentWithdrawn"), "{report}");
 	let kept = std::fs::read_to_string(format!("{alice_dir}/records.jsonl")).expect("records");
 	assert!(!kept.contains("\"2244994945\""), "{kept}");
+	// The anonymised dataset, which names nobody, honours it too: the gateway answers for its
+	// cursors (places in the anonymous order), and Eve's records go, all of one pseudonym.
+	let honoured = env.buyer("honour.mjs", &["--out", &anon_dir, "--suri", "//Alice"]).finish();
+	let after = std::fs::read_to_string(format!("{anon_dir}/records.jsonl")).expect("records");
+	let pseudonyms = |text: &str| -> std::collections::BTreeSet<String> {
+		text.lines()
+			.map(|l| serde_json::from_str::<Value>(l).expect("JSON")["author"].to_string())
+			.collect()
+	};
+	let gone: Vec<&str> = anon.lines().filter(|l| !after.contains(*l)).collect();
+	assert!(!gone.is_empty() && gone.len() + after.lines().count() == 3, "{honoured}");
+	assert_eq!(
+		(json!(gone.len()), honoured["kept"].clone()),
+		(honoured["removed"].clone(), json!(3 - gone.len()))
+	);
+	let eve = pseudonyms(&gone.join("\n"));
+	assert_eq!(eve.len(), 1, "{gone:?}");
+	assert!(pseudonyms(&after).is_disjoint(&eve), "{after}");
 	// Without its node, the gateway answers 503, not what it knew.
 	let Env { node, dir: _dir } = env;
 	node.stop();

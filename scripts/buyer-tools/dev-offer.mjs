@@ -215,8 +215,7 @@ async function registerPosts() {
   // from it are opened, and someone activates it. The samples come from the hash of the block
   // that registered it: known from the next block on. A sample of a batch with an anonymous root
   // is opened with its anonymous opening (its blind, its anonymous leaf, and that leaf's index
-  // and proof in the anonymous tree); `requests` lists samples and requests alike, and the
-  // chain checks an opening wherever one is given, so every leaf is answered with its own.
+  // and proof in the anonymous tree) where `requests` says `anonymous`.
   const maturesAt = Number(event.maturesAt);
   log(`batch ${event.batch} is pending until block #${maturesAt}`);
   const untilBlock = (number) => new Promise((resolve) => {
@@ -229,12 +228,14 @@ async function registerPosts() {
   for (const request of view.requests) {
     const index = request.index.toNumber();
     const proof = merkleProof(leaves, index).map((h) => u8aToHex(h));
-    const opening = {
+    // Only the leaves listed `anonymous` (the chain's first sample) open their anonymous leaf:
+    // that post's anonymised record becomes public with it.
+    const opening = request.anonymous.isTrue ? {
       blind: u8aToHex(blinds[index]),
       leaf: u8aToHex(anonymous[index]),
       index: anonymousIndex[index],
       proof: merkleProof(anonymousLeaves, anonymousIndex[index]).map((h) => u8aToHex(h)),
-    };
+    } : null;
     await run(api.tx.content.answerLeaf(event.batch, index, records[index], proof, opening), operator);
   }
   await untilBlock(maturesAt);
