@@ -35,13 +35,14 @@ fn a_gateway_serves_licensed_records_that_the_buyer_verifies() {
 	let (mut env, genesis) = registered_x_posts("gateway");
 	let store = env.path("x.db");
 
-	// Two offers: attributed and transferable; anonymised and capped at 3 records.
-	let (open, anonymous) = (
+	// Three offers: attributed and transferable; anonymised and capped at 3 records; anonymised.
+	let (open, anonymous, whole) = (
 		x_offer(&env, "open.json", false, Value::Null),
 		x_offer(&env, "anon.json", true, json!(3)),
+		x_offer(&env, "anon-whole.json", true, Value::Null),
 	);
 	let capped_offer = anonymous.clone();
-	let (open, anonymous) = (buy(&env, &open), buy(&env, &anonymous));
+	let (open, anonymous, whole) = (buy(&env, &open), buy(&env, &anonymous), buy(&env, &whole));
 
 	let serve_as = |port: u16, log: &str, rate: &str, extra: &[&str]| {
 		let listen = format!("127.0.0.1:{port}");
@@ -120,6 +121,9 @@ fn a_gateway_serves_licensed_records_that_the_buyer_verifies() {
 	assert!(failed.contains("proof does not lead"), "{failed}");
 	let audited = env.buyer("audit.mjs", &["--out", &anon_dir]).finish();
 	assert_eq!(audited["verified"], json!(3), "{audited}");
+	let whole_dir = env.path("alice-anon-whole");
+	let fetched = fetch(&env, &whole, "//Alice", &whole_dir, &[]).finish();
+	assert_eq!(fetched["records"], json!(3), "every post but the exposed one: {fetched}");
 	// The attacker of issue 30 reads every block. The post the chain's first sample opened with
 	// its anonymous leaf is public with it, and is the one not delivered anonymised (4 posts,
 	// 3 delivered). Lines as anonymised licenses delivered them before leaf format 3 (rebuilt
@@ -281,10 +285,15 @@ fn a_gateway_serves_licensed_records_that_the_buyer_verifies() {
 	assert!(report.contains("consentWithdrawn"), "{report}");
 	let kept = std::fs::read_to_string(format!("{alice_dir}/records.jsonl")).expect("records");
 	assert!(!kept.contains("\"2244994945\""), "{kept}");
-	// The anonymised dataset, which names nobody, honours it too: the gateway answers for its
-	// cursors (places in the anonymous order), and Eve's records go, all of one pseudonym.
-	let honoured = env.buyer("honour.mjs", &["--out", &anon_dir, "--suri", "//Alice"]).finish();
-	let after = std::fs::read_to_string(format!("{anon_dir}/records.jsonl")).expect("records");
+	// An anonymised dataset, which names nobody, honours it too: the gateway answers for its
+	// cursors (places in the anonymous order), and Eve's records go, all of one pseudonym. (The
+	// capped license's dataset keeps its records: the chain answers `capReached` for each of
+	// them before anything else, which withdraws nothing.)
+	let capped = env.buyer("honour.mjs", &["--out", &anon_dir, "--suri", "//Alice"]).finish();
+	assert_eq!((capped["removed"].clone(), capped["kept"].clone()), (json!(0), json!(3)));
+	let anon = std::fs::read_to_string(format!("{whole_dir}/records.jsonl")).expect("records");
+	let honoured = env.buyer("honour.mjs", &["--out", &whole_dir, "--suri", "//Alice"]).finish();
+	let after = std::fs::read_to_string(format!("{whole_dir}/records.jsonl")).expect("records");
 	let pseudonyms = |text: &str| -> std::collections::BTreeSet<String> {
 		text.lines()
 			.map(|l| serde_json::from_str::<Value>(l).expect("JSON")["author"].to_string())

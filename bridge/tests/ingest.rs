@@ -19,8 +19,10 @@ use support::{address, all, Env, X};
 fn a_resumed_ingest_fills_a_nonce_gap_and_finds_the_batch_queued_behind_it() {
 	use codec::Encode;
 	use licentia_primitives::{
+		anonymous::text_seal,
 		consent::Identity,
 		content::{batch_root, PostId, PostRecord},
+		Hash as H256,
 	};
 	use licentia_runtime::{
 		signing::{signed_extrinsic, ChainContext},
@@ -33,14 +35,24 @@ fn a_resumed_ingest_fills_a_nonce_gap_and_finds_the_batch_queued_behind_it() {
 	let link = accepted_link(X, author.clone(), &Eve.pair(), 0, genesis);
 	node.submit_all(vec![(Dave, link), (Dave, relayed_opt_in(&Eve.pair(), genesis))]);
 
-	// Posts 1 and 2 of Eve's, as the bridge reads them from the export below.
-	let record = |id: u64| PostRecord {
-		platform: X,
-		post: PostId::X { id },
-		content_hash: sp_crypto_hashing::blake2_256(format!("post {id}").as_bytes()).into(),
-		author: author.clone(),
-		salt: Default::default(),
-		text_seal: Default::default(),
+	// Posts 1 and 2 of Eve's, as the bridge reads them from the export below, sealed (leaf format
+	// 3) with a blind of the store's key as the bridge makes it (`post::blind`), over an
+	// anonymous leaf of their own.
+	let key = [7u8; 32];
+	let anonymous_leaf = |id: u64| H256(sp_crypto_hashing::blake2_256(&id.to_le_bytes()));
+	let record = |id: u64| {
+		let mut record = PostRecord {
+			platform: X,
+			post: PostId::X { id },
+			content_hash: sp_crypto_hashing::blake2_256(format!("post {id}").as_bytes()).into(),
+			author: author.clone(),
+			salt: Default::default(),
+			text_seal: Default::default(),
+		};
+		let identifying = (&record.platform, &record.post, &record.content_hash, &record.author);
+		let blind = sp_crypto_hashing::blake2_256(&(b"licentia-blind", key, identifying).encode());
+		record.text_seal = text_seal(&H256(blind), &anonymous_leaf(id));
+		record
 	};
 	let root = |id: u64| batch_root([record(id).leaf_hash()]);
 	let nonce = node
@@ -53,7 +65,7 @@ fn a_resumed_ingest_fills_a_nonce_gap_and_finds_the_batch_queued_behind_it() {
 	let queued = RuntimeCall::Content(pallet_content::Call::register_batch {
 		platform: X,
 		root: root(1),
-		anonymous_root: Default::default(),
+		anonymous_root: batch_root([anonymous_leaf(1)]),
 		contributors: vec![pallet_content::Contribution {
 			author: author.clone(),
 			posts: 1,
@@ -73,6 +85,8 @@ fn a_resumed_ingest_fills_a_nonce_gap_and_finds_the_batch_queued_behind_it() {
 	assert_eq!(listed, json!([]), "a new store");
 	let batches_before = batches_before.as_u64().expect("a count");
 	let db = rusqlite::Connection::open(&store).expect("the store");
+	db.execute("INSERT OR REPLACE INTO secrets (name, value) VALUES ('salt', ?1)", [key.to_vec()])
+		.expect("the store's key");
 	for (id, nonce) in [(2, nonce), (1, nonce + 1)] {
 		db.execute(
 			"INSERT INTO batches (root, platform, state, batches_before, nonce)
@@ -82,8 +96,8 @@ fn a_resumed_ingest_fills_a_nonce_gap_and_finds_the_batch_queued_behind_it() {
 		.expect("a pending batch");
 		let post = serde_json::to_string(&record(id).post).expect("JSON");
 		db.execute(
-			"INSERT INTO posts (platform, post, source, author, batch, leaf, record)
-			 VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)",
+			"INSERT INTO posts (platform, post, source, author, batch, leaf, record, anonymous)
+			 VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7)",
 			rusqlite::params![
 				X,
 				post,
@@ -91,6 +105,7 @@ fn a_resumed_ingest_fills_a_nonce_gap_and_finds_the_batch_queued_behind_it() {
 				serde_json::to_string(&author).expect("JSON"),
 				db.last_insert_rowid(),
 				record(id).encode(),
+				anonymous_leaf(id).as_bytes(),
 			],
 		)
 		.expect("its post");

@@ -84,7 +84,10 @@ if (anonymous.length > 0) {
     const response = await gatewayGet(manifest.gateway, path, { pair: owner, genesis: manifest.genesis })
       .catch((e) => fail(e.message));
     for (const answer of await response.json()) {
-      if (!answer.allowed) why.set(answer.cursor, { reason: answer.reason, at: null, change: 'gateway status' });
+      // A cap reached withdraws nothing: the records served within it stay the buyer's.
+      if (!answer.allowed && answer.reason !== 'capReached') {
+        why.set(answer.cursor, { reason: answer.reason, at: null, change: 'gateway status' });
+      }
     }
   }
 }

@@ -4,23 +4,6 @@
 
 use super::*;
 
-/// Bob answers sample `index` of pending `batch` of `records`, with `anonymous`.
-fn answer(
-	batch: BatchId,
-	records: &[PostRecord],
-	index: u32,
-	anonymous: Option<AnonymousOpening>,
-) -> DispatchResult {
-	Content::answer_leaf(
-		RuntimeOrigin::signed(acc(Bob)),
-		batch,
-		index,
-		records[index as usize].clone(),
-		proof_of(records, index),
-		anonymous,
-	)
-}
-
 #[test]
 fn a_sample_opens_its_anonymous_leaf_too() {
 	setup(|| {
@@ -31,7 +14,10 @@ fn a_sample_opens_its_anonymous_leaf_too() {
 		let index = samples(batch)[0];
 		let record = &records[index as usize];
 		let opening = anonymous_opening(&tree, record);
-		assert_noop!(answer(batch, &records, index, None), Error::<Test>::AnonymousOpeningNeeded);
+		assert_noop!(
+			answer_with(batch, &records, index, None),
+			Error::<Test>::AnonymousOpeningNeeded
+		);
 		// Another post's anonymous leaf, another place, another blind: each refused.
 		let other = records.iter().find(|r| *r != record).unwrap();
 		for wrong in [
@@ -40,11 +26,11 @@ fn a_sample_opens_its_anonymous_leaf_too() {
 			AnonymousOpening { blind: H256::repeat_byte(1), ..opening.clone() },
 		] {
 			assert_noop!(
-				answer(batch, &records, index, Some(wrong)),
+				answer_with(batch, &records, index, Some(wrong)),
 				Error::<Test>::BadAnonymousOpening
 			);
 		}
-		assert_ok!(answer(batch, &records, index, Some(opening.clone())));
+		assert_ok!(answer_with(batch, &records, index, Some(opening.clone())));
 		assert_eq!(
 			last_event(),
 			Event::LeafAnswered {
@@ -92,7 +78,7 @@ fn an_anonymous_tree_missing_a_post_cannot_answer_its_sample() {
 				..anonymous_opening(&tree, &records[index as usize])
 			};
 			assert_noop!(
-				answer(0, &records, index, Some(forged)),
+				answer_with(0, &records, index, Some(forged)),
 				Error::<Test>::BadAnonymousOpening
 			);
 		}
@@ -111,7 +97,7 @@ fn a_request_alone_does_not_expose_the_anonymous_leaf() {
 		let (_, records) = x_batch(&[(10, 1), (11, 1)]);
 		let batch = register(&records);
 		assert_ok!(Content::request_leaf(RuntimeOrigin::signed(acc(Dave)), batch, 1));
-		assert_ok!(answer(batch, &records, 1, None));
+		assert_ok!(answer_with(batch, &records, 1, None));
 		assert_eq!(
 			last_event(),
 			Event::LeafAnswered {
@@ -140,7 +126,7 @@ fn a_batch_without_an_anonymous_root_gets_one_from_its_registrant_once() {
 		// Its samples need no anonymous leaf while it has no root.
 		advance(1);
 		let index = samples(batch)[0];
-		assert_ok!(answer(batch, &records, index, None));
+		assert_ok!(answer_with(batch, &records, index, None));
 		assert_ok!(commit(Bob, batch));
 		assert_eq!(last_event(), Event::AnonymousRootCommitted { batch, anonymous_root: root });
 		assert_eq!(Content::api_batch(batch).and_then(|b| b.anonymous_root), Some(root));
@@ -162,7 +148,7 @@ fn an_anonymous_opening_without_a_root_is_refused() {
 		AnonymousRoots::<Test>::remove(batch);
 		assert_ok!(Content::request_leaf(RuntimeOrigin::signed(acc(Dave)), batch, 0));
 		assert_noop!(
-			answer(batch, &records, 0, Some(anonymous_opening(&tree, &records[0]))),
+			answer_with(batch, &records, 0, Some(anonymous_opening(&tree, &records[0]))),
 			Error::<Test>::BadAnonymousOpening
 		);
 	});
@@ -181,8 +167,11 @@ fn only_the_first_samples_expose_an_anonymous_leaf() {
 		let listed = Content::api_batch(batch).expect("pending").requests;
 		assert!(listed.iter().all(|r| r.anonymous == (r.index == first)), "{listed:?}");
 		for index in drawn.into_iter().filter(|i| *i != first) {
-			assert_ok!(answer(batch, &records, index, None));
+			assert_ok!(answer_with(batch, &records, index, None));
 		}
-		assert_noop!(answer(batch, &records, first, None), Error::<Test>::AnonymousOpeningNeeded);
+		assert_noop!(
+			answer_with(batch, &records, first, None),
+			Error::<Test>::AnonymousOpeningNeeded
+		);
 	});
 }

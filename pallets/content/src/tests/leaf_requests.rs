@@ -10,14 +10,7 @@ fn request(batch: BatchId, index: u32) -> DispatchResult {
 /// Bob answers leaf `index` of `records`, with its anonymous leaf (which a sample needs).
 fn answer(batch: BatchId, records: &[PostRecord], index: u32) -> DispatchResult {
 	let tree = anonymous_tree_of(batch, &records.iter().cloned().map(Some).collect::<Vec<_>>());
-	Content::answer_leaf(
-		RuntimeOrigin::signed(acc(Bob)),
-		batch,
-		index,
-		records[index as usize].clone(),
-		proof_of(records, index),
-		Some(anonymous_opening(&tree, &records[index as usize])),
-	)
+	answer_with(batch, records, index, Some(anonymous_opening(&tree, &records[index as usize])))
 }
 
 #[test]

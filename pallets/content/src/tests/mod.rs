@@ -157,6 +157,24 @@ fn open_samples(batch: BatchId, records: &[PostRecord]) {
 	assert!(PendingBatches::<Test>::get(batch).expect("pending").samples_opened());
 }
 
+/// Bob answers leaf `index` of `records` in `batch`, opening its anonymous leaf with
+/// `anonymous` (which the chain's first sample needs).
+fn answer_with(
+	batch: BatchId,
+	records: &[PostRecord],
+	index: u32,
+	anonymous: Option<AnonymousOpening>,
+) -> DispatchResult {
+	Content::answer_leaf(
+		RuntimeOrigin::signed(acc(Bob)),
+		batch,
+		index,
+		records[index as usize].clone(),
+		proof_of(records, index),
+		anonymous,
+	)
+}
+
 /// Ends the challenge window of batches registered now, opens `batch`'s samples and activates
 /// it.
 fn activate(batch: BatchId, records: &[PostRecord]) {
