@@ -39,7 +39,7 @@ fn a_resumed_ingest_fills_a_nonce_gap_and_finds_the_batch_queued_behind_it() {
 	// 3) with a blind of the store's key as the bridge makes it (`post::blind`), over an
 	// anonymous leaf of their own.
 	let key = [7u8; 32];
-	let anonymous_leaf = |id: u64| H256(sp_crypto_hashing::blake2_256(&id.to_le_bytes()));
+	let anonymous_leaf = |id: u64| H256::from(sp_crypto_hashing::blake2_256(&id.to_le_bytes()));
 	let record = |id: u64| {
 		let mut record = PostRecord {
 			platform: X,
@@ -51,7 +51,7 @@ fn a_resumed_ingest_fills_a_nonce_gap_and_finds_the_batch_queued_behind_it() {
 		};
 		let identifying = (&record.platform, &record.post, &record.content_hash, &record.author);
 		let blind = sp_crypto_hashing::blake2_256(&(b"licentia-blind", key, identifying).encode());
-		record.text_seal = text_seal(&H256(blind), &anonymous_leaf(id));
+		record.text_seal = text_seal(&H256::from(blind), &anonymous_leaf(id));
 		record
 	};
 	let root = |id: u64| batch_root([record(id).leaf_hash()]);
