@@ -535,7 +535,7 @@ mod tests {
 				index,
 				binary_merkle_tree::Leaf::Hash(leaves[4]),
 			));
-			assert!(!verify_batch_proof(&root, &proof, 5, index as u32, leaves[4]), "{index}");
+			assert!(!verify_batch_proof(&root, &proof, 5, index, leaves[4]), "{index}");
 		}
 
 		let lone = leaves[0];

@@ -4,6 +4,9 @@ use super::*;
 use crate::post::source_id;
 use licentia_primitives::anonymous::{self, AnonymousOpening};
 
+/// A post of a batch and its anonymous leaf: its key in the store, its platform and the leaf.
+pub type AnonymousPost = (String, i64, Hash);
+
 impl Store {
 	/// The registered batches not known to be settled (active with their tail over, or gone),
 	/// with their posts in leaf order.
@@ -83,7 +86,7 @@ impl Store {
 		&self,
 		key: &SaltKey,
 		id: BatchId,
-	) -> Result<(Hash, Vec<(String, i64, Hash)>)> {
+	) -> Result<(Hash, Vec<AnonymousPost>)> {
 		let mut query = self.connection.prepare_cached(
 			"SELECT p.post, p.record FROM posts p JOIN batches b ON b.key = p.batch
 			 WHERE b.id = ?1 AND b.state = 'registered' ORDER BY p.leaf",
@@ -105,7 +108,7 @@ impl Store {
 
 	/// Stores the anonymous tree of batch `id` that [`Store::legacy_anonymous`] made, once the
 	/// chain holds its root.
-	pub fn place_legacy(&mut self, id: BatchId, posts: &[(String, i64, Hash)]) -> Result<Hash> {
+	pub fn place_legacy(&mut self, id: BatchId, posts: &[AnonymousPost]) -> Result<Hash> {
 		let tx = self.connection.transaction()?;
 		let key: i64 =
 			tx.query_row("SELECT key FROM batches WHERE id = ?1", params![id], |row| row.get(0))?;
@@ -277,7 +280,7 @@ pub(super) fn register(tx: &Transaction, root: Hash, id: BatchId, block: Hash) -
 	)?;
 	// A batch read under leaf format 2 (pending when the bridge was upgraded) has no anonymous
 	// leaves: it gets its anonymous tree as older batches do (`anonymize_legacy`).
-	let anonymous: Option<Vec<(String, i64, Hash)>> = records
+	let anonymous: Option<Vec<AnonymousPost>> = records
 		.iter()
 		.map(|(post, record, leaf)| {
 			let leaf = leaf.as_deref().filter(|l| l.len() == 32)?;
@@ -293,11 +296,7 @@ pub(super) fn register(tx: &Transaction, root: Hash, id: BatchId, block: Hash) -
 /// Lays out the anonymous tree of the batch with store key `key`, whose posts (by platform and
 /// post key) have the anonymous leaves `posts`: each post's place in it and proof, and the
 /// batch's anonymous root.
-pub(super) fn place_anonymous(
-	tx: &Transaction,
-	key: i64,
-	posts: &[(String, i64, Hash)],
-) -> Result<Hash> {
+pub(super) fn place_anonymous(tx: &Transaction, key: i64, posts: &[AnonymousPost]) -> Result<Hash> {
 	let mut order: Vec<usize> = (0..posts.len()).collect();
 	order.sort_by_key(|&i| posts[i].2);
 	let tree: Vec<Hash> = order.iter().map(|&i| posts[i].2).collect();

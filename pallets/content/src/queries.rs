@@ -4,6 +4,7 @@
 
 use crate::*;
 use alloc::vec::Vec;
+use frame_support::traits::Get;
 use frame_system::pallet_prelude::BlockNumberFor;
 use licentia_primitives::{
 	content::{BatchRoot, PostStatus},
@@ -50,8 +51,7 @@ impl<T: Config> Pallet<T> {
 		for (sample, index) in samples.into_iter().enumerate() {
 			let opened = pending.opened & (1u32 << sample) != 0;
 			if !opened && !listed.iter().any(|r| r.index == index) {
-				let anonymous = (sample as u32)
-					< <T::AnonymousSampleSize as frame_support::traits::Get<u32>>::get();
+				let anonymous = (sample as u32) < T::AnonymousSampleSize::get();
 				listed.push(OpenRequest { index, deadline: pending.samples_due, anonymous });
 			}
 		}
