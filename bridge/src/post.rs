@@ -171,9 +171,7 @@ impl std::fmt::Debug for SaltKey {
 /// A post's salt ([`PostRecord::salt`]): blake2-256 of `key` and what identifies the post, so
 /// that reading a post again gives it the same leaf, and nobody without the key can find it.
 pub fn salt(key: &SaltKey, record: &PostRecord) -> H256 {
-	use codec::Encode;
-	let identifying = (&record.platform, &record.post, &record.content_hash, &record.author);
-	H256::from(blake2_256(&(b"licentia-salt", key.0, identifying).encode()))
+	keyed(b"licentia-salt", key, record)
 }
 
 /// A post's blind (leaf format 3): blake2-256 of `key` and what identifies the post, under
@@ -181,9 +179,16 @@ pub fn salt(key: &SaltKey, record: &PostRecord) -> H256 {
 /// Whoever has it can tie the post's anonymous leaf to its record; the store never gives it out,
 /// but for the chain's samples.
 pub fn blind(key: &SaltKey, record: &PostRecord) -> H256 {
+	keyed(b"licentia-blind", key, record)
+}
+
+/// blake2-256 of the SCALE encoding of `tag`, `key` and what identifies the post (its platform,
+/// id, content hash and author): the same post read again gets the same value. (The tag is an
+/// array: SCALE writes it without a length, as salts have always been made.)
+fn keyed<const N: usize>(tag: &[u8; N], key: &SaltKey, record: &PostRecord) -> H256 {
 	use codec::Encode;
 	let identifying = (&record.platform, &record.post, &record.content_hash, &record.author);
-	H256::from(blake2_256(&(b"licentia-blind", key.0, identifying).encode()))
+	H256::from(blake2_256(&(tag, key.0, identifying).encode()))
 }
 
 /// Something a source withdrew: one post, or every post of an author (an account deleted or

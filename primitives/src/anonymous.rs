@@ -108,7 +108,8 @@ mod tests {
 			serde_json::from_str(include_str!("../testdata/anonymous.json")).expect("JSON");
 		let hex = |h: H256| format!("0x{}", hex::encode(h.0));
 		let parse = |v: &serde_json::Value| -> H256 {
-			let bytes = hex::decode(v.as_str().expect("hex").trim_start_matches("0x")).unwrap();
+			let hex = v.as_str().expect("a hex string").trim_start_matches("0x");
+			let bytes = hex::decode(hex).expect("hex digits");
 			H256::from_slice(&bytes)
 		};
 		let posts = vectors["posts"].as_array().expect("posts");
@@ -129,12 +130,17 @@ mod tests {
 		anonymous_order(&mut leaves);
 		let tree = &vectors["tree"];
 		assert_eq!(
-			tree["leaves"].as_array().unwrap().iter().map(parse).collect::<Vec<_>>(),
+			tree["leaves"]
+				.as_array()
+				.expect("the tree's leaves")
+				.iter()
+				.map(parse)
+				.collect::<Vec<_>>(),
 			leaves
 		);
 		assert_eq!(hex(batch_root(leaves.clone())), tree["root"]);
-		for (i, proof) in tree["proofs"].as_array().unwrap().iter().enumerate() {
-			let proof: Vec<H256> = proof.as_array().unwrap().iter().map(parse).collect();
+		for (i, proof) in tree["proofs"].as_array().expect("the tree's proofs").iter().enumerate() {
+			let proof: Vec<H256> = proof.as_array().expect("a proof").iter().map(parse).collect();
 			assert_eq!(proof, batch_proof(leaves.clone(), i as u32));
 		}
 	}
@@ -150,12 +156,12 @@ mod tests {
 		let root = batch_root(leaves.clone());
 		for (blind, seal) in blinds.iter().zip(&seals) {
 			let leaf = anonymous_leaf(&anonymous_key(blind), &scrubbed);
-			let index = leaves.iter().position(|l| *l == leaf).unwrap() as u32;
-			let proof = batch_proof(leaves.clone(), index).try_into().unwrap();
+			let index = leaves.iter().position(|l| *l == leaf).expect("in the tree") as u32;
+			let proof = batch_proof(leaves.clone(), index).try_into().expect("3 hashes");
 			let opening = AnonymousOpening { blind: *blind, leaf, index, proof };
 			assert!(opening.opens(seal, &root, 5));
 			// Another post's seal, another index, another size, another blind: refused.
-			let other = seals.iter().find(|s| *s != seal).unwrap();
+			let other = seals.iter().find(|s| *s != seal).expect("5 posts");
 			assert!(!opening.opens(other, &root, 5));
 			assert!(!AnonymousOpening { index: (index + 1) % 5, ..opening.clone() }
 				.opens(seal, &root, 5));
